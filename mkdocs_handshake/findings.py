@@ -1,0 +1,55 @@
+"""Findings: what a rule reports, in the shape a person needs to fix it."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from .model import Loc
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken invariant, with the evidence that shows it.
+
+    ``excerpt`` is the exact substring of the file that triggered the rule
+    and ``loc.column`` where it starts, so an editor jump lands on it.
+    ``subject`` is the WP id or section number the finding concerns.
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    loc: Loc
+    excerpt: str = ""
+    subject: str = ""
+    waived: bool = False
+    waiver_reason: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        return (self.loc.file, self.loc.line, self.loc.column, self.rule, self.subject, self.message)
+
+    def log_line(self) -> str:
+        return f"{self.loc.file}:{self.loc.line}: {self.rule} {self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.loc.file,
+            "line": self.loc.line,
+            "column": self.loc.column,
+            "excerpt": self.excerpt,
+            "subject": self.subject,
+        }
+        if self.waived:
+            data["waived"] = True
+            data["waiver_reason"] = self.waiver_reason
+        return data

@@ -1,0 +1,36 @@
+"""The dependency graph between work packets.
+
+Edges point from a dependency to its dependent (``A -> B`` means B depends on
+A, i.e. A blocks B), which is the direction work flows and the direction the
+DAG page draws. Both "Depends on" in B and "Blocks" in A produce the edge;
+the edge remembers which packets said so, for DEP-004.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .model import GovernanceModel
+
+
+def dependency_graph(model: GovernanceModel) -> nx.DiGraph:
+    graph: nx.DiGraph = nx.DiGraph()
+    for packet in model.packets:
+        if packet.id not in graph:
+            graph.add_node(packet.id, missing=False)
+    for packet in model.packets:
+        for ref in packet.depends_on:
+            _add_edge(graph, ref.wp, packet.id, said_by=packet.id, loc=ref.loc, how="depends_on")
+        for ref in packet.blocks:
+            _add_edge(graph, packet.id, ref.wp, said_by=packet.id, loc=ref.loc, how="blocks")
+    return graph
+
+
+def _add_edge(graph: nx.DiGraph, source: str, target: str, *, said_by: str, loc: object, how: str) -> None:
+    for node in (source, target):
+        if node not in graph:
+            graph.add_node(node, missing=True)
+    if graph.has_edge(source, target):
+        graph.edges[source, target]["said"].append((said_by, how, loc))
+    else:
+        graph.add_edge(source, target, said=[(said_by, how, loc)])

@@ -1,0 +1,24 @@
+"""Where the governance files live, resolved against a root folder.
+
+This is the plain-Python twin of the plugin's configuration: the loader,
+benchmarks and tests take a :class:`Layout`, so none of them need MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+    spec_current: str = "docs/SPEC_CURRENT.md"
+    packets: str = "docs/task_packets"
+    task_board: str = "docs/TASK_BOARD.md"
+    signature_audit: str = "docs/SIGNATURE_AUDIT.md"
+    gate_log: str = "docs/ORCHESTRATOR_GATES.json"
+    protocols: tuple[str, ...] = ("docs/*PROTOCOL*.md", "docs/START_HERE.md", "docs/ARCHITECTURE.md")
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative

@@ -1,0 +1,397 @@
+"""The typed governance model: what the parsers produce and the rules read.
+
+Every value that came out of a governance file carries a :class:`Loc`, so a
+finding can always point a person at ``file:line`` and the exact text. The
+model is a tree of frozen dataclasses: once parsed, nothing downstream (rules,
+renderers) can change what the files said, which keeps the pipeline one-way
+(load -> parse -> model -> rules -> findings -> render).
+
+Conventions shared by every parser:
+
+* ``file`` is the POSIX path relative to the configured ``root``.
+* ``line`` is 1-based; ``column`` is 1-based and counts characters (not bytes)
+  in the repaired, NFC-normalised line.
+* ``raw`` keeps the text as written (after encoding repair); normalised values
+  sit beside it so a report can show both.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Mapping
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    """A place in a governance file."""
+
+    file: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+class Status(str, enum.Enum):
+    """Normalised work-packet state (protocol Part 6.2, Part 5.1).
+
+    The protocol's four working states plus the recorded states people write
+    (VALIDATED, Superseded) and the forbidden ones (Draft, ...), so a rule can
+    tell "unknown" from "known but not allowed".
+    """
+
+    READY_FOR_DEV = "ready-for-dev"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    VALIDATED = "validated"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"
+    GAP = "gap"
+    DRAFT = "draft"
+    UNKNOWN = "unknown"
+
+
+class BoardColumn(str, enum.Enum):
+    """Task-board columns (protocol Part 6.1)."""
+
+    READY_FOR_DEV = "ready-for-dev"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    SUPERSEDED = "superseded"
+    PHASE_GATE = "phase-gate"
+    OTHER = "other"
+
+
+# --------------------------------------------------------------------------
+# Source-level facts
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncodingIssue:
+    """Damaged text found while decoding a file (rule PARSE-002).
+
+    ``kind`` is ``"invalid-utf8"`` (bytes decoded as Windows-1252),
+    ``"mojibake"`` (UTF-8 read as Windows-1252 and saved again, e.g. ``Â§``)
+    or ``"question-marks"`` (``??`` where ``§`` stood).
+    """
+
+    loc: Loc
+    kind: str
+    original: str
+    repaired: str
+
+
+@dataclass(frozen=True)
+class ParseIssue:
+    """Something a parser saw but could not read as the protocol intends.
+
+    Parsers never drop text silently: whatever they cannot place becomes a
+    ParseIssue, which the PARSE rules turn into findings. ``rule`` names the
+    rule that reports it (PARSE-001, PARSE-003, PARSE-004).
+    """
+
+    rule: str
+    loc: Loc
+    message: str
+    excerpt: str = ""
+    subject: str = ""
+
+
+# --------------------------------------------------------------------------
+# Master Spec
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A normative sentence: an RFC 2119 keyword or a bracketed requirement id.
+
+    ``keywords`` lists the RFC 2119 words in order of appearance, with the
+    negation folded in ("MUST NOT"). ``strength`` is the strongest of them:
+    "MUST" (MUST/SHALL/REQUIRED and negations), "SHOULD", "MAY", or "" when the
+    sentence is normative only through an id.
+    """
+
+    text: str
+    loc: Loc
+    keywords: tuple[str, ...]
+    strength: str
+    ids: tuple[str, ...] = ()
+    index: int = 0  # 1-based position among the section's requirements
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered, addressable part of the spec.
+
+    ``kind`` is ``"heading"`` or ``"list-item"``: an item of an ordered list
+    directly under a numbered heading is addressable as ``<heading>.<n>``
+    (the corpus cites ``§7.6.3.14``, item 14 under heading 7.6.3).
+    ``main_body`` is False for everything under a Roadmap / Future Work /
+    Phase 2+ heading. ``out_of_order`` and ``duplicate`` record what PARSE-003
+    reports; the section is kept either way.
+    """
+
+    number: str
+    title: str
+    level: int
+    loc: Loc
+    kind: str
+    main_body: bool
+    parent: str | None
+    requirements: tuple[Requirement, ...] = ()
+    ids: tuple[str, ...] = ()
+    has_subsections: bool = False
+    out_of_order: bool = False
+    duplicate: bool = False
+    end_line: int = 0  # last line of the section's own body (exclusive of subsections)
+    anchor: str = ""  # stable HTML id for the section ("sec-2-3-12-1")
+
+
+@dataclass(frozen=True)
+class Spec:
+    file: str
+    version: str  # from the file name, e.g. "02.93"; "" when the name has none
+    title: str
+    title_version: str  # version written in the top heading, "" when absent
+    title_loc: Loc | None
+    sections: tuple[Section, ...]
+    changelog_versions: tuple[tuple[str, Loc], ...] = ()
+    roadmap_headings: tuple[tuple[str, Loc], ...] = ()  # headings that open a Roadmap part
+
+    def by_number(self) -> Mapping[str, tuple[Section, ...]]:
+        index: dict[str, list[Section]] = {}
+        for section in self.sections:
+            index.setdefault(section.number, []).append(section)
+        return {key: tuple(value) for key, value in index.items()}
+
+
+@dataclass(frozen=True)
+class SpecPointer:
+    """What SPEC_CURRENT.md says: which spec file is current."""
+
+    file: str  # the SPEC_CURRENT.md path
+    spec_names: tuple[tuple[str, Loc], ...]  # every Master Spec file name it names
+    governance_names: tuple[tuple[str, Loc], ...] = ()  # Codex / governance reference
+    version: str = ""
+    signatures: tuple[tuple[str, Loc], ...] = ()
+
+
+# --------------------------------------------------------------------------
+# Task packets
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: str
+    loc: Loc
+    depth: int = 0
+    children: tuple["ListItem", ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldOccurrence:
+    """One place a packet field is written.
+
+    ``form`` says how: ``"list"`` (``- STATUS: X``), ``"bold"``
+    (``**STATUS:** X``), ``"plain"`` (``Status: X``), ``"table"`` (a row of a
+    two-column table) or ``"heading"`` (``## DONE_MEANS`` with the value in
+    the body). ``value`` is the inline text after the label; ``items`` the
+    list under it; ``code`` the fenced code under it, if any.
+    """
+
+    name: str
+    raw_name: str
+    value: str
+    loc: Loc
+    form: str
+    items: tuple[ListItem, ...] = ()
+    code: str = ""
+    section: str = ""  # heading of the packet section it sits in
+
+
+@dataclass(frozen=True)
+class AnchorRef:
+    """A SPEC_ANCHOR entry.
+
+    ``number`` is the section number with damage repaired ("2.6.6.7.3" for
+    ``Â§2.6.6.7.3``); empty when the anchor is prose. ``damage`` holds the
+    damaged marker when there was one. ``pinned_version`` is set for
+    ``§7.6.3.15 (v02.36)``; ``document`` for ``[CX-GATE-001] in docs/X.md``.
+    """
+
+    raw: str
+    loc: Loc
+    number: str = ""
+    ids: tuple[str, ...] = ()
+    damage: str = ""
+    pinned_version: str = ""
+    document: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class WpRef:
+    wp: str
+    loc: Loc
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    heading: str
+    loc: Loc
+    verdict: str  # "PASS", "FAIL", or "" when none written
+    verdict_loc: Loc | None = None
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class DoneMapping:
+    """How one DONE_MEANS item maps to the spec (filled in by the DONE rules)."""
+
+    item: ListItem
+    kind: str  # "citation" | "quote" | "verification" | "unmapped"
+    section: str = ""
+    requirement_index: int = 0
+    requirement_text: str = ""
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Packet:
+    id: str  # from the file name
+    file: str
+    title: str
+    title_loc: Loc | None
+    fields: Mapping[str, tuple[FieldOccurrence, ...]]
+    headings: tuple[tuple[str, int, Loc], ...]  # (text, level, loc) of every heading
+    status: Status
+    status_raw: str
+    status_loc: Loc | None
+    spec_anchors: tuple[AnchorRef, ...] = ()
+    depends_on: tuple[WpRef, ...] = ()
+    blocks: tuple[WpRef, ...] = ()
+    signature: str = ""
+    signature_loc: Loc | None = None
+    validation_reports: tuple[ValidationReport, ...] = ()
+    date: str = ""
+    phase: str = ""
+
+    def field(self, name: str) -> FieldOccurrence | None:
+        """The current (last written) occurrence of a field."""
+        occurrences = self.fields.get(name, ())
+        return occurrences[-1] if occurrences else None
+
+
+# --------------------------------------------------------------------------
+# Board, audit log, gate log
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    wp: str
+    column: BoardColumn
+    column_raw: str
+    tags: tuple[str, ...]
+    text: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Board:
+    file: str
+    entries: tuple[BoardEntry, ...]
+    columns: tuple[tuple[str, BoardColumn, Loc], ...] = ()
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    signature: str
+    used_by: str
+    datetime: str
+    purpose: str
+    spec_version: str
+    notes: str
+    invalid: bool
+    loc: Loc
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignatureUse:
+    """A signature written somewhere in the repo.
+
+    ``role`` is ``"lock"`` (User Signature Locked), ``"approval"`` (an
+    approval or authority reference) or ``"mention"`` (anything else, such as
+    an example in a protocol file). Only locks and approvals consume a
+    signature (SIG-002).
+    """
+
+    signature: str
+    loc: Loc
+    role: str
+    subject: str = ""  # WP id or file it locks/approves
+
+
+@dataclass(frozen=True)
+class AuditLog:
+    file: str
+    rows: tuple[SignatureRow, ...]
+    mentions: tuple[SignatureUse, ...] = ()
+
+
+@dataclass(frozen=True)
+class GateEvent:
+    wp: str
+    type: str
+    data: str
+    timestamp: str
+    turn_token: str
+    loc: Loc
+    signature: str = ""
+
+
+# --------------------------------------------------------------------------
+# The whole repository
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Waiver:
+    rule: str
+    target: str
+    reason: str
+    approved: str
+    expires: str
+
+
+@dataclass(frozen=True)
+class GovernanceModel:
+    root: str
+    spec_pointer: SpecPointer | None
+    spec: Spec | None
+    packets: tuple[Packet, ...]
+    board: Board | None
+    audit: AuditLog | None
+    gate_events: tuple[GateEvent, ...]
+    signature_uses: tuple[SignatureUse, ...] = ()
+    encoding_issues: tuple[EncodingIssue, ...] = ()
+    parse_issues: tuple[ParseIssue, ...] = ()
+    sibling_specs: tuple[tuple[str, str], ...] = ()  # (file, version) of every Master Spec beside the current
+    protocol_files: tuple[str, ...] = ()
+    spec_version_mentions: tuple[tuple[str, Loc], ...] = ()  # "Master Spec vXX.YY" as current, in protocol files/packets
+    done_mappings: Mapping[str, tuple[DoneMapping, ...]] = field(default_factory=dict)
+
+    def packet(self, wp: str) -> Packet | None:
+        for packet in self.packets:
+            if packet.id == wp:
+                return packet
+        return None

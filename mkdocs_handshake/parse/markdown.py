@@ -1,0 +1,123 @@
+"""Shared markdown-it-py plumbing for the parsers.
+
+Structure (headings, lists, tables, code fences) always comes from the token
+stream, never from regular expressions over raw text: that is what keeps a
+``# comment`` inside a bash fence from becoming a spec chapter. Regular
+expressions are used only on the *inline* text of a block the tokenizer has
+already identified (a field label inside a list item, a section number in a
+heading).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator, Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from ..model import Loc
+from ..source import SourceText
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """CommonMark plus GFM tables, raw HTML kept as text blocks."""
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def tokenize(text: str) -> list[Token]:
+    return markdown_parser().parse(text)
+
+
+def inline_plain(token: Token | None) -> str:
+    """The readable text of an inline token: markup dropped, code kept,
+    line breaks folded to spaces."""
+    if token is None:
+        return ""
+    if token.children is None:
+        return token.content
+    parts: list[str] = []
+    for child in token.children:
+        if child.type in ("text", "code_inline", "html_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def block_line(token: Token) -> int:
+    """1-based first line of a block token (0 when the token has no map)."""
+    return token.map[0] + 1 if token.map else 0
+
+
+def block_end_line(token: Token) -> int:
+    """1-based last line of a block token."""
+    return token.map[1] if token.map else 0
+
+
+def locate(src: SourceText, line: int, needle: str, search_lines: int = 1) -> Loc:
+    """The Loc of ``needle`` on ``line`` (or within ``search_lines`` lines from
+    it), with its 1-based column. Falls back to column 1 of ``line`` when the
+    text was reflowed by the tokenizer and cannot be found verbatim."""
+    lines = src.lines
+    if needle:
+        probe = needle.strip()[:60]
+        for offset in range(max(1, search_lines)):
+            number = line + offset
+            if not 0 < number <= len(lines):
+                break
+            column = lines[number - 1].find(probe)
+            if column >= 0:
+                return Loc(src.path, number, column + 1)
+    return Loc(src.path, max(line, 1), 1)
+
+
+def line_of_offset(token: Token, offset: int) -> int:
+    """1-based line of a character offset inside an inline token's content.
+
+    Paragraph inline content keeps the newlines of the source, so the line is
+    the block's first line plus the newlines before ``offset``."""
+    return block_line(token) + token.content.count("\n", 0, offset)
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    line: int
+    index: int  # position of the heading_open token in the stream
+
+
+def headings(tokens: Sequence[Token]) -> Iterator[Heading]:
+    """Every ATX/setext heading, in document order (fenced code excluded by the
+    tokenizer)."""
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            level = int(token.tag[1:])
+            yield Heading(level, inline_plain(tokens[index + 1]), block_line(token), index)
+
+
+def table_rows(tokens: Sequence[Token], start: int) -> tuple[list[tuple[list[str], int]], int]:
+    """Rows of the table whose ``table_open`` is at ``start``.
+
+    Returns ``([(cells, line), ...], index_after_table)``; the header row is
+    the first entry. Cells are plain text."""
+    rows: list[tuple[list[str], int]] = []
+    index = start + 1
+    cells: list[str] = []
+    row_line = 0
+    while index < len(tokens) and tokens[index].type != "table_close":
+        token = tokens[index]
+        if token.type == "tr_open":
+            cells = []
+            row_line = block_line(token)
+        elif token.type == "inline":
+            cells.append(inline_plain(token))
+        elif token.type == "tr_close":
+            rows.append((cells, row_line))
+        index += 1
+    return rows, index + 1

@@ -1,0 +1,118 @@
+"""What every renderer needs: the model, the findings, and URL helpers.
+
+Generated pages live under ``output_dir`` (default ``governance``) at stable
+paths, so people can link to them:
+
+* ``index.md`` (overview), ``dag.md``, ``phase-gate.md``, ``traceability.md``,
+  ``findings.md``
+* ``packets/<WP-ID>.md``
+* ``spec/<chapter>.md`` with one HTML anchor per section number
+
+Markdown links between generated pages are written as relative ``.md`` links
+and MkDocs resolves them. Raw HTML (the DAG SVG, table cells built in HTML)
+is not rewritten by MkDocs, so :meth:`RenderContext.href` computes the final
+URL the way MkDocs would for the current ``use_directory_urls`` setting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Mapping
+
+from ..findings import Finding
+from ..model import GovernanceModel, Packet, Section
+
+
+def section_anchor(number: str) -> str:
+    """Stable HTML id for a section number: ``2.3.12.1`` -> ``sec-2-3-12-1``."""
+    return "sec-" + re.sub(r"[^0-9A-Za-z]+", "-", number).strip("-").lower()
+
+
+def chapter_of(number: str) -> str:
+    """The chapter a section number belongs to: ``2.3.12.1`` -> ``2``."""
+    return number.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    model: GovernanceModel
+    findings: tuple[Finding, ...]
+    output_dir: str = "governance"
+    use_directory_urls: bool = True
+    as_of: dt.date = field(default_factory=dt.date.today)
+    dot_available: bool = True
+    options: Mapping[str, object] = field(default_factory=dict)
+
+    # ---- paths (relative to docs_dir) --------------------------------
+    def page_path(self, name: str) -> str:
+        return posixpath.join(self.output_dir, name)
+
+    def packet_page(self, wp: str) -> str:
+        return self.page_path(f"packets/{wp}.md")
+
+    def spec_page(self, number: str) -> str:
+        return self.page_path(f"spec/{chapter_of(number)}.md")
+
+    # ---- URLs --------------------------------------------------------
+    def url_of(self, page: str) -> str:
+        """Site URL (relative to site root) MkDocs gives the page ``page``."""
+        stem = page[:-3] if page.endswith(".md") else page
+        if self.use_directory_urls:
+            if stem == "index" or stem.endswith("/index"):
+                stem = stem[: -len("index")]
+                return stem
+            return stem + "/"
+        return stem + ".html"
+
+    def href(self, from_page: str, to_page: str, fragment: str = "") -> str:
+        """A relative URL from one generated page to another, for raw HTML."""
+        here = self.url_of(from_page)
+        there = self.url_of(to_page)
+        base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+        if not base:
+            relative = there or "./"
+        else:
+            relative = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+            if there.endswith("/") and not relative.endswith("/"):
+                relative += "/"
+        if relative == "./" or relative == ".":
+            relative = "./"
+        return relative + (f"#{fragment}" if fragment else "")
+
+    def md_link(self, from_page: str, to_page: str, fragment: str = "") -> str:
+        """A relative ``.md`` link target for markdown links (MkDocs resolves it)."""
+        relative = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+        return relative + (f"#{fragment}" if fragment else "")
+
+    # ---- indexes -----------------------------------------------------
+    @cached_property
+    def packets_by_id(self) -> Mapping[str, Packet]:
+        index: dict[str, Packet] = {}
+        for packet in self.model.packets:
+            index.setdefault(packet.id, packet)
+        return index
+
+    @cached_property
+    def sections_by_number(self) -> Mapping[str, Section]:
+        index: dict[str, Section] = {}
+        for section in self.model.spec.sections if self.model.spec else ():
+            index.setdefault(section.number, section)
+        return index
+
+    @cached_property
+    def findings_by_subject(self) -> Mapping[str, tuple[Finding, ...]]:
+        index: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            index.setdefault(finding.subject, []).append(finding)
+        return {key: tuple(value) for key, value in index.items()}
+
+    @cached_property
+    def findings_by_file(self) -> Mapping[str, tuple[Finding, ...]]:
+        index: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            index.setdefault(finding.loc.file, []).append(finding)
+        return {key: tuple(value) for key, value in index.items()}

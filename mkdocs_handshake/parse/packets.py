@@ -1,0 +1,639 @@
+"""Parsing task packets (``docs/task_packets/WP-*.md``) into :class:`Packet`.
+
+The protocol (ORCHESTRATOR_PROTOCOL Part 3.5 / 5.1) prescribes ``- FIELD:
+value`` lines under fixed headings, but real packets drift: ``**STATUS:** X``,
+``- **Status**: X``, a two-column table row, a ``## DONE_MEANS`` heading with
+the value in its body, the same field re-written later as a status update, a
+code fence whose backticks were eaten (```` `ash ... ` ````). This module reads
+all of those forms from the markdown-it token stream and keeps every
+occurrence with its exact line and column, so rules can both judge the
+*current* value and point at each place a field was written.
+
+Reading decisions (rules depend on them):
+
+* A field label counts only at the start of a line of a paragraph or of a
+  bullet-list item (``Label:``, ``**Label:**``, ``**Label**:``, optional
+  ``[CX-…]`` tag), in the first cell of a two-column table row, or as a
+  heading. Mid-line mentions ("...(status: Ready for Dev)") are prose.
+  Ordered-list items are numbered prose steps, never field declarations.
+* Labels compare after NFC + casefold with ``_``, ``-`` and spaces
+  equivalent. ``WP_STATUS`` is read as STATUS, ``Blocker`` as Blocks;
+  ``In Scope`` / ``Out of Scope`` headings as IN_SCOPE_PATHS / OUT_OF_SCOPE.
+* Lines of the same paragraph after a label line, up to the next label line,
+  continue its value; when they start with a line that is only a backtick run
+  (optionally followed by a word, e.g. `` `ash ``) they are read as a code
+  block that lost its fence, up to a closing backtick-only line.
+* The packet's status is the last STATUS occurrence whose value names a known
+  state (see :mod:`.status`); STATUS lines of prose ("STATUS: The task is
+  CLOSED and moved to Done...") do not override an earlier real state. When
+  no occurrence names a known state, the last one is used (UNKNOWN).
+* ``date`` is the ``YYYY-MM-DD`` part of the first DATE value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Sequence
+
+from markdown_it.token import Token
+
+from ..model import (
+    AnchorRef,
+    FieldOccurrence,
+    ListItem,
+    Loc,
+    Packet,
+    ParseIssue,
+    Status,
+    ValidationReport,
+    WpRef,
+)
+from ..source import SourceText
+from .anchors import parse_anchor_value
+from .markdown import block_line, inline_plain, table_rows, tokenize
+from .status import normalise_status
+
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "TASK_ID", "WP_ID", "DATE", "REQUESTOR", "AGENT_ID", "ROLE", "STATUS",
+    "USER_SIGNATURE", "What", "Why", "IN_SCOPE_PATHS", "OUT_OF_SCOPE",
+    "RISK_TIER", "TEST_PLAN", "DONE_MEANS", "HARDENED_INVARIANTS",
+    "ROLLBACK_HINT", "FILES_TO_OPEN", "SEARCH_TERMS", "RUN_COMMANDS",
+    "RISK_MAP", "SPEC_ANCHOR", "SPEC_CURRENT", "Codex", "Task Board",
+    "Assumptions", "Open Questions", "Dependencies", "Depends on", "Blocks",
+    "Last Updated", "User Signature Locked", "Authority",
+)
+
+_ALIASES: dict[str, str] = {"WP_STATUS": "STATUS", "Blocker": "Blocks", "Blockers": "Blocks"}
+_HEADING_ALIASES: dict[str, str] = {"In Scope": "IN_SCOPE_PATHS", "Out of Scope": "OUT_OF_SCOPE"}
+# Fields whose value may sit in the body of a heading of that name. Headings
+# such as "## Authority" or "## Scope" are section containers, not values.
+_HEADING_FIELDS = frozenset({
+    "IN_SCOPE_PATHS", "OUT_OF_SCOPE", "RISK_TIER", "TEST_PLAN", "DONE_MEANS",
+    "HARDENED_INVARIANTS", "ROLLBACK_HINT", "FILES_TO_OPEN", "SEARCH_TERMS",
+    "RUN_COMMANDS", "RISK_MAP", "SPEC_ANCHOR", "Assumptions", "Open Questions",
+    "Dependencies", "Depends on", "Blocks",
+})
+
+_LABEL = re.compile(
+    r"^(?P<open>\*\*)?(?P<name>[^\W\d_][\w \-/]{0,58}?)\s*(?P<tag>\[[^\]\n]{1,40}\])?\s*"
+    r"(?P<close>:\*\*|\*\*\s*:|:(?!//))[ \t]*"
+)
+_ALL_CAPS_LABEL = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# The corpus shows "```bash" mangled to "`ash" and to "`<backspace>ash" (a
+# shell turned "`b" into a backspace), so a control character is allowed.
+_BACKTICK_OPEN = re.compile(r"^`{1,2}[\x00-\x1f]?[A-Za-z0-9_+-]*$")
+_BACKTICK_CLOSE = re.compile(r"^`{1,2}$")
+_LITERAL_NEWLINES = re.compile(r"(?:\\n){2,}")
+_WP_ID = re.compile(r"WP-\d+-[A-Za-z0-9.\-]+")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
+_PHASE = re.compile(r"^WP-(\d+)-")
+_HEADING_NOTE = re.compile(r"\s*(?:\([^)]*\)|\[[^\]]*\])\s*$")
+
+
+def label_key(label: str) -> str:
+    """Comparable form of a label: NFC, casefold, ``_``/``-``/spaces alike."""
+    text = unicodedata.normalize("NFC", label).casefold()
+    return " ".join(re.split(r"[\s_\-]+", text)).strip()
+
+
+_CANONICAL_BY_KEY: dict[str, str] = {label_key(name): name for name in CANONICAL_FIELDS}
+_CANONICAL_BY_KEY.update({label_key(alias): name for alias, name in _ALIASES.items()})
+
+
+def canonical_field(label: str, heading: bool = False) -> str | None:
+    """The canonical field name a written label stands for, or None."""
+    key = label_key(label)
+    if heading:
+        while _HEADING_NOTE.search(key):  # "BOOTSTRAP (Coder Work Plan) [X]"
+            key = _HEADING_NOTE.sub("", key)
+        for alias, name in _HEADING_ALIASES.items():
+            if key == label_key(alias):
+                return name
+        name = _CANONICAL_BY_KEY.get(key)
+        return name if name in _HEADING_FIELDS else None
+    return _CANONICAL_BY_KEY.get(key)
+
+
+# --------------------------------------------------------------------------
+# Token helpers
+# --------------------------------------------------------------------------
+
+
+def _pairs(tokens: Sequence[Token]) -> dict[int, int]:
+    """Index of each opening token -> index of its closing token."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.nesting == 1:
+            stack.append(index)
+        elif token.nesting == -1 and stack:
+            pairs[stack.pop()] = index
+    return pairs
+
+
+def _content_column(source_line: str, content: str) -> int:
+    """0-based column where an inline content line starts in its source line.
+
+    markdown-it strips list markers and indentation from the front, so the
+    content is a suffix of the source line; the fallback search covers lines
+    the tokenizer re-indented (tabs)."""
+    stripped = content.strip()
+    trimmed = source_line.rstrip()
+    if stripped and trimmed.endswith(stripped):
+        return len(trimmed) - len(stripped)
+    found = source_line.find(stripped[:40]) if stripped else -1
+    return max(found, 0)
+
+
+@dataclass
+class _Context:
+    """Everything the packet walk needs while it runs."""
+
+    src: SourceText
+    tokens: list[Token]
+    pairs: dict[int, int]
+    lines: list[str]
+    packet_id: str
+    issues: list[ParseIssue] = field(default_factory=list)
+    fields: list[FieldOccurrence] = field(default_factory=list)
+    labels: list[tuple[str, str, Loc]] = field(default_factory=list)  # (key, value, value loc)
+    newline_lines: set[int] = field(default_factory=set)
+
+    def loc(self, line: int, column0: int) -> Loc:
+        return Loc(self.src.path, line, column0 + 1)
+
+    def issue(self, loc: Loc, message: str, excerpt: str) -> None:
+        self.issues.append(ParseIssue("PARSE-004", loc, message, excerpt.strip(), self.packet_id))
+
+
+def _inline_lines(ctx: _Context, inline: Token) -> list[tuple[str, int, int]]:
+    """``(stripped content line, source line, 0-based column)`` of an inline."""
+    first = block_line(inline)
+    out: list[tuple[str, int, int]] = []
+    for offset, content in enumerate(inline.content.split("\n")):
+        number = first + offset
+        source = ctx.lines[number - 1] if 0 < number <= len(ctx.lines) else content
+        out.append((content.strip(), number, _content_column(source, content)))
+    return out
+
+
+def _cut_literal_newlines(ctx: _Context, text: str, line: int, column0: int) -> str:
+    """Cut a value at a literal ``\\n\\n`` and report it once per line."""
+    match = _LITERAL_NEWLINES.search(text)
+    if not match:
+        return text
+    if line not in ctx.newline_lines:
+        ctx.newline_lines.add(line)
+        ctx.issue(
+            ctx.loc(line, column0 + match.start()),
+            "literal '\\n' escape sequences inside a line; text after them "
+            f"({text[match.end():].strip()!r}) was meant as new lines and is not read as structure",
+            ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else text,
+        )
+    return text[: match.start()].rstrip()
+
+
+def _list_items(ctx: _Context, open_index: int, depth: int) -> tuple[ListItem, ...]:
+    """The items of the list opened at ``open_index``, nested lists as children."""
+    close = ctx.pairs.get(open_index, open_index)
+    level = ctx.tokens[open_index].level
+    items: list[ListItem] = []
+    index = open_index + 1
+    while index < close:
+        token = ctx.tokens[index]
+        if token.type == "list_item_open" and token.level == level + 1:
+            item_close = ctx.pairs.get(index, index)
+            items.append(_list_item(ctx, index, item_close, depth))
+            index = item_close
+        index += 1
+    return tuple(items)
+
+
+def _list_item(ctx: _Context, open_index: int, close: int, depth: int) -> ListItem:
+    level = ctx.tokens[open_index].level
+    text = ""
+    loc = Loc(ctx.src.path, block_line(ctx.tokens[open_index]), 1)
+    children: list[ListItem] = []
+    index = open_index + 1
+    while index < close:
+        token = ctx.tokens[index]
+        if token.level == level + 1 and token.type == "paragraph_open" and not text:
+            inline = ctx.tokens[index + 1]
+            _, line, column0 = _inline_lines(ctx, inline)[0]
+            text = _cut_literal_newlines(ctx, inline_plain(inline), line, column0)
+            loc = ctx.loc(line, column0)
+        elif token.level == level + 1 and token.type in ("bullet_list_open", "ordered_list_open"):
+            children.extend(_list_items(ctx, index, depth + 1))
+            index = ctx.pairs.get(index, index)
+        index += 1
+    return ListItem(text, loc, depth, tuple(children))
+
+
+def _broken_fence(lines: Sequence[str]) -> str | None:
+    """Code of a paragraph that is a fence whose backticks were eaten.
+
+    ``lines`` start with a backtick-only opener (`` `ash ``) and span more
+    than one line; the code runs to a closing backtick-only line."""
+    if len(lines) < 2 or not _BACKTICK_OPEN.match(lines[0].strip()):
+        return None
+    body = list(lines[1:])
+    if body and _BACKTICK_CLOSE.match(body[-1].strip()):
+        body.pop()
+    return "\n".join(body) + "\n" if body else ""
+
+
+def _children_of(ctx: _Context, open_index: int) -> tuple[tuple[ListItem, ...], str]:
+    """Items of the lists and code of the first fence directly inside a
+    container (list item), skipping its first paragraph."""
+    close = ctx.pairs.get(open_index, open_index)
+    level = ctx.tokens[open_index].level
+    items: list[ListItem] = []
+    code = ""
+    index = open_index + 1
+    while index < close:
+        token = ctx.tokens[index]
+        if token.level == level + 1:
+            if token.type in ("bullet_list_open", "ordered_list_open"):
+                items.extend(_list_items(ctx, index, 0))
+                index = ctx.pairs.get(index, index)
+            elif token.type in ("fence", "code_block") and not code:
+                code = token.content
+        index += 1
+    return tuple(items), code
+
+
+def _following_block(ctx: _Context, paragraph_open: int) -> tuple[tuple[ListItem, ...], str]:
+    """Items / code of the block right after a paragraph ending in ``Label:``."""
+    after = ctx.pairs.get(paragraph_open, paragraph_open) + 1
+    if after >= len(ctx.tokens):
+        return (), ""
+    token = ctx.tokens[after]
+    if token.level != ctx.tokens[paragraph_open].level:
+        return (), ""
+    if token.type in ("bullet_list_open", "ordered_list_open"):
+        return _list_items(ctx, after, 0), ""
+    if token.type in ("fence", "code_block"):
+        return (), token.content
+    return (), ""
+
+
+# --------------------------------------------------------------------------
+# Fields
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _LabelLine:
+    name: str  # label as written (tag kept)
+    bare: str  # label without ** and tag
+    value: str
+    line: int
+    label_col0: int
+    value_col0: int
+    bold: bool
+    continuation: list[str] = field(default_factory=list)
+
+
+def _match_label(ctx: _Context, text: str, line: int, column0: int) -> _LabelLine | None:
+    match = _LABEL.match(text)
+    if not match:
+        return None
+    bare = match.group("name").strip()
+    if match.group("open") and "**" in bare:
+        return None
+    value = text[match.end():]
+    if match.group("open") and match.group("close") == ":" and value.endswith("**"):
+        value = value[:-2]  # "**Status: X**": bold wraps the whole line
+    value = _cut_literal_newlines(ctx, value.rstrip(), line, column0 + match.end())
+    name = bare + (f" {match.group('tag')}" if match.group("tag") else "")
+    label_col0 = column0 + (2 if match.group("open") else 0)
+    return _LabelLine(name, bare, value, line, label_col0, column0 + match.end(), bool(match.group("open")))
+
+
+def _paragraph_labels(ctx: _Context, inline: Token) -> list[_LabelLine]:
+    """Label lines of one paragraph with their continuation lines."""
+    found: list[_LabelLine] = []
+    in_code = False
+    for text, line, column0 in _inline_lines(ctx, inline):
+        if found and in_code:
+            found[-1].continuation.append(text)
+            in_code = not _BACKTICK_CLOSE.match(text)
+            continue
+        label = _match_label(ctx, text, line, column0)
+        if label is not None:
+            found.append(label)
+        elif found:
+            if not found[-1].continuation and _BACKTICK_OPEN.match(text):
+                in_code = True
+            found[-1].continuation.append(text)
+    return found
+
+
+def _report_unmapped(ctx: _Context, label: _LabelLine) -> None:
+    if _ALL_CAPS_LABEL.match(label.bare):
+        ctx.issue(
+            ctx.loc(label.line, label.label_col0),
+            f"'{label.bare}:' looks like a packet field label but is not a known field",
+            ctx.lines[label.line - 1],
+        )
+
+
+def _paragraph_fields(ctx: _Context, index: int, section: str, first_in_item: bool, item_open: int | None) -> None:
+    """Fields written in the paragraph whose ``paragraph_open`` is at ``index``."""
+    inline = ctx.tokens[index + 1]
+    labels = _paragraph_labels(ctx, inline)
+    for position, label in enumerate(labels):
+        value_loc = ctx.loc(label.line, label.value_col0 if label.value else label.label_col0)
+        ctx.labels.append((label_key(label.bare), label.value, value_loc))
+        name = canonical_field(label.bare)
+        if name is None:
+            _report_unmapped(ctx, label)
+            continue
+        is_last = position == len(labels) - 1
+        code = _broken_fence(label.continuation) or ""
+        value = label.value
+        if label.continuation and not code:
+            value = " ".join([value, *label.continuation]).strip()
+        items: tuple[ListItem, ...] = ()
+        if is_last and first_in_item and item_open is not None:
+            items, fence = _children_of(ctx, item_open)
+            code = code or fence
+        elif is_last and not label.value and not label.continuation:
+            items, code = _following_block(ctx, index)
+        form = "list" if first_in_item and label.line == block_line(inline) else ("bold" if label.bold else "plain")
+        ctx.fields.append(
+            FieldOccurrence(name, label.name, value, value_loc, form, items, code, section)
+        )
+
+
+def _table_fields(ctx: _Context, index: int, section: str) -> int:
+    """Two-column table rows whose first cell is a field label."""
+    rows, after = table_rows(ctx.tokens, index)
+    for cells, line in rows:
+        if len(cells) != 2:
+            continue
+        name = canonical_field(cells[0].strip("* "))
+        if name is None:
+            continue
+        source = ctx.lines[line - 1]
+        label_col0 = max(source.find(cells[0]), 0)
+        value = _cut_literal_newlines(ctx, cells[1], line, label_col0)
+        value_col0 = source.find(value, label_col0 + len(cells[0])) if value else -1
+        loc = ctx.loc(line, value_col0 if value_col0 >= 0 else label_col0)
+        ctx.labels.append((label_key(cells[0]), value, loc))
+        ctx.fields.append(FieldOccurrence(name, cells[0], value, loc, "table", section=section))
+    return after
+
+
+def _heading_field(ctx: _Context, name: str, raw: str, heading_index: int, loc: Loc, end: int) -> None:
+    """A field written as a heading with its value in the heading's own body."""
+    level = ctx.tokens[heading_index].level
+    value, value_loc, code = "", loc, ""
+    items: tuple[ListItem, ...] = ()
+    index = ctx.pairs.get(heading_index, heading_index) + 1
+    while index < end:
+        token = ctx.tokens[index]
+        if token.level == level:
+            if token.type in ("bullet_list_open", "ordered_list_open") and not items:
+                items = _list_items(ctx, index, 0)
+            elif token.type in ("fence", "code_block") and not code:
+                code = token.content
+            elif token.type == "paragraph_open" and not value and not code and not items:
+                lines = [text for text, _, _ in _inline_lines(ctx, ctx.tokens[index + 1])]
+                broken = _broken_fence(lines)
+                if broken is not None:
+                    code = broken
+                else:
+                    _, line, column0 = _inline_lines(ctx, ctx.tokens[index + 1])[0]
+                    value = _cut_literal_newlines(ctx, inline_plain(ctx.tokens[index + 1]), line, column0)
+                    value_loc = ctx.loc(line, column0)
+            if token.nesting == 1:
+                index = ctx.pairs.get(index, index)
+        index += 1
+    if not value and items:
+        for item in items:  # "## RISK_TIER" + "- Level: HIGH"
+            match = re.match(r"(?i)level\s*:\s*", item.text)
+            if match:
+                value = item.text[match.end():].strip()
+                source = ctx.lines[item.loc.line - 1]
+                column0 = source.find(value, item.loc.column - 1)
+                value_loc = ctx.loc(item.loc.line, column0 if column0 >= 0 else item.loc.column - 1)
+                break
+    ctx.fields.append(FieldOccurrence(name, raw, value, value_loc, "heading", items, code, raw))
+
+
+# --------------------------------------------------------------------------
+# The walk
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _HeadingInfo:
+    text: str
+    level: int
+    loc: Loc
+    index: int
+
+
+def _heading_infos(ctx: _Context) -> list[_HeadingInfo]:
+    found: list[_HeadingInfo] = []
+    for index, token in enumerate(ctx.tokens):
+        if token.type == "heading_open":
+            inline = ctx.tokens[index + 1]
+            _, line, column0 = _inline_lines(ctx, inline)[0]
+            plain = inline_plain(inline)
+            source = ctx.lines[line - 1]
+            column0 = source.find(plain[:40]) if plain and source.find(plain[:40]) >= 0 else column0
+            _cut_literal_newlines(ctx, plain, line, column0)
+            found.append(_HeadingInfo(plain, int(token.tag[1:]), ctx.loc(line, column0), index))
+    return found
+
+
+def _walk(ctx: _Context, headings: list[_HeadingInfo]) -> None:
+    heading_at = {info.index: position for position, info in enumerate(headings)}
+    section = ""
+    list_kinds: list[str] = []
+    items_open: list[int] = []
+    index = 0
+    while index < len(ctx.tokens):
+        token = ctx.tokens[index]
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            list_kinds.append(kind)
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            list_kinds.pop()
+        elif kind == "list_item_open":
+            items_open.append(index)
+        elif kind == "list_item_close":
+            items_open.pop()
+        elif kind == "heading_open":
+            info = headings[heading_at[index]]
+            section = info.text
+            name = canonical_field(info.text, heading=True)
+            if name is not None:
+                following = headings[heading_at[index] + 1:]
+                end = following[0].index if following else len(ctx.tokens)
+                _heading_field(ctx, name, info.text, index, info.loc, end)
+        elif kind == "table_open":
+            index = _table_fields(ctx, index, section)
+            continue
+        elif kind == "paragraph_open":
+            for text, line, column0 in _inline_lines(ctx, ctx.tokens[index + 1]):
+                _cut_literal_newlines(ctx, text, line, column0)  # reports only
+            in_ordered = bool(list_kinds) and list_kinds[-1] == "ordered_list_open" and bool(items_open)
+            if not in_ordered:
+                first_in_item = index > 0 and ctx.tokens[index - 1].type == "list_item_open"
+                _paragraph_fields(ctx, index, section, first_in_item, items_open[-1] if items_open else None)
+        index += 1
+
+
+# --------------------------------------------------------------------------
+# Derived packet facts
+# --------------------------------------------------------------------------
+
+
+def _current_status(occurrences: Sequence[FieldOccurrence]) -> tuple[Status, str, Loc | None]:
+    """Last STATUS naming a known state; else the last STATUS written."""
+    for occurrence in reversed(occurrences):
+        status = normalise_status(occurrence.value)
+        if status is not Status.UNKNOWN:
+            return status, occurrence.value, occurrence.loc
+    if occurrences:
+        return Status.UNKNOWN, occurrences[-1].value, occurrences[-1].loc
+    return Status.UNKNOWN, "", None
+
+
+def _texts_of(occurrence: FieldOccurrence) -> list[tuple[str, Loc]]:
+    """The value and every item (nested too) of a field, with their Locs."""
+    found = [(occurrence.value, occurrence.loc)] if occurrence.value else []
+    stack = list(reversed(occurrence.items))
+    while stack:
+        item = stack.pop()
+        found.append((item.text, item.loc))
+        stack.extend(reversed(item.children))
+    return found
+
+
+def _item_text_loc(ctx: _Context, item: ListItem) -> tuple[str, Loc]:
+    """Raw source text of a list item from its Loc (markup kept), so columns
+    computed inside it are exact."""
+    loc = item.loc
+    source = ctx.lines[loc.line - 1] if 0 < loc.line <= len(ctx.lines) else item.text
+    return source[loc.column - 1:].rstrip(), loc
+
+
+def _anchors(ctx: _Context, occurrences: Sequence[FieldOccurrence]) -> tuple[AnchorRef, ...]:
+    anchors: list[AnchorRef] = []
+    for occurrence in occurrences:
+        texts = [(occurrence.value, occurrence.loc)] if occurrence.value else []
+        texts += [_item_text_loc(ctx, item) for item in occurrence.items]
+        for text, loc in texts:
+            on_line = [issue for issue in ctx.src.issues if issue.loc.line == loc.line]
+            anchors.extend(parse_anchor_value(text, loc, on_line))
+    return tuple(anchors)
+
+
+def wp_refs(text: str, loc: Loc) -> list[WpRef]:
+    """Every WP id in ``text`` with its column and the note written after it."""
+    matches = list(_WP_ID.finditer(text))
+    refs: list[WpRef] = []
+    for position, match in enumerate(matches):
+        wp = match.group(0).rstrip(".-")
+        note_end = matches[position + 1].start() if position + 1 < len(matches) else len(text)
+        note = text[match.start() + len(wp):note_end].strip(" \t,;:.-—")
+        refs.append(WpRef(wp, Loc(loc.file, loc.line, loc.column + match.start()), note))
+    return refs
+
+
+def _wp_refs(fields: dict[str, tuple[FieldOccurrence, ...]], names: Sequence[str]) -> tuple[WpRef, ...]:
+    refs: list[WpRef] = []
+    for name in names:
+        for occurrence in fields.get(name, ()):
+            for text, loc in _texts_of(occurrence):
+                refs.extend(wp_refs(text, loc))
+    return tuple(refs)
+
+
+def _validation_reports(ctx: _Context, headings: list[_HeadingInfo]) -> tuple[ValidationReport, ...]:
+    reports: list[ValidationReport] = []
+    for position, info in enumerate(headings):
+        if "validation report" not in info.text.casefold():
+            continue
+        end_line = len(ctx.lines) + 1
+        for later in headings[position + 1:]:
+            if later.level <= info.level:
+                end_line = later.loc.line
+                break
+        body = [(key, value, loc) for key, value, loc in ctx.labels if info.loc.line < loc.line < end_line]
+        verdict, verdict_loc = "", None
+        for key, value, loc in body:
+            if key == "verdict":
+                word = re.match(r"[^\W_]+", value)
+                verdict, verdict_loc = (word.group(0).upper() if word else value.strip()), loc
+                break
+        date_match = _ISO_DATE.search(info.text)
+        date = date_match.group(1) if date_match else ""
+        if not date:
+            for key, value, _ in body:
+                found = _ISO_DATE.search(value) if key == "date" else None
+                if found:
+                    date = found.group(1)
+                    break
+        reports.append(ValidationReport(info.text, info.loc, verdict, verdict_loc, date))
+    return tuple(reports)
+
+
+def packet_id_from_path(path: str) -> str:
+    """``docs/task_packets/WP-1-Foo-v2.md`` -> ``WP-1-Foo-v2``."""
+    return PurePosixPath(path).stem
+
+
+def parse_packet(src: SourceText) -> tuple[Packet, list[ParseIssue]]:
+    """Parse one task packet; never raises on malformed content."""
+    packet_id = packet_id_from_path(src.path)
+    tokens = tokenize(src.text)
+    ctx = _Context(src, tokens, _pairs(tokens), src.lines, packet_id)
+    headings = _heading_infos(ctx)
+    _walk(ctx, headings)
+
+    fields: dict[str, list[FieldOccurrence]] = {}
+    for occurrence in ctx.fields:
+        fields.setdefault(occurrence.name, []).append(occurrence)
+    frozen = {name: tuple(values) for name, values in fields.items()}
+
+    if not any(name in frozen for name in ("TASK_ID", "WP_ID", "STATUS")):
+        ctx.issue(
+            Loc(src.path, 1),
+            "no packet metadata found (no TASK_ID, WP_ID or STATUS field)",
+            src.line(1),
+        )
+    status, status_raw, status_loc = _current_status(frozen.get("STATUS", ()))
+    signature_occurrence = frozen.get("User Signature Locked", ())
+    title = next((info for info in headings if info.level == 1), None)
+    date_values = frozen.get("DATE", ())
+    date_match = _ISO_DATE.search(date_values[0].value) if date_values else None
+    phase_match = _PHASE.match(packet_id)
+    packet = Packet(
+        id=packet_id,
+        file=src.path,
+        title=title.text if title else "",
+        title_loc=title.loc if title else None,
+        fields=frozen,
+        headings=tuple((info.text, info.level, info.loc) for info in headings),
+        status=status,
+        status_raw=status_raw,
+        status_loc=status_loc,
+        spec_anchors=_anchors(ctx, frozen.get("SPEC_ANCHOR", ())),
+        depends_on=_wp_refs(frozen, ("Dependencies", "Depends on")),
+        blocks=_wp_refs(frozen, ("Blocks",)),
+        signature=signature_occurrence[-1].value if signature_occurrence else "",
+        signature_loc=signature_occurrence[-1].loc if signature_occurrence else None,
+        validation_reports=_validation_reports(ctx, headings),
+        date=date_match.group(1) if date_match else "",
+        phase=phase_match.group(1) if phase_match else "",
+    )
+    ctx.issues.sort(key=lambda issue: (issue.loc.line, issue.loc.column))
+    return packet, ctx.issues

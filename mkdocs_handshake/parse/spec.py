@@ -1,0 +1,489 @@
+"""Reading the Master Spec into numbered, addressable sections.
+
+What the parser reads (documented here because rules and pages rely on it):
+
+* **Sections.** Every markdown heading whose text starts with a section
+  number (``2.3.12.1``, a chapter ``1.``/``1``, appendix style ``A9.2.1`` or
+  ``A.1``) is a ``Section(kind="heading")``. Headings inside code fences are
+  not headings at all (the tokenizer sees to that).
+* **List items.** The items of a top-level ordered list in the body of an
+  in-order numbered heading are addressable as ``<heading>.<marker>``
+  (``§7.6.3.14`` is item 14 under heading 7.6.3). Blocks indented under an
+  item that markdown nevertheless puts beside the list (``13. **X**`` followed
+  by ``   - detail`` with three spaces) belong to that item. An unnumbered
+  heading ends list addressing: a ``#### Steps`` list is not numbered spec
+  text.
+* **Odd numbering.** A heading is ``out_of_order`` when its number neither
+  descends from the enclosing in-order numbered heading nor is a plausible
+  later sibling of it or of the previous numbered heading; ``duplicate`` when
+  an earlier heading had the same number. Both are kept and reported as
+  PARSE-003. An out-of-order heading owns its own body text but never the
+  ordered-list items after it: those stay with the last in-order heading,
+  which also takes the body back once its list resumes. A list item is
+  ``duplicate`` when a heading or an earlier item has its number (headings
+  are the explicit address); list items never produce PARSE-003.
+* **Roadmap.** A heading whose title says Roadmap, Future Work or Phase N
+  (N >= 2), and everything physically under it (until a heading of the same or
+  higher level), is not main body. Unnumbered headings count too.
+* **Body and requirements.** A section's own body is everything after its
+  heading up to the next numbered heading, including unnumbered sub-headings;
+  requirements come from paragraphs, list items and table cells (never code).
+  A heading's requirements include those of its list items. ``ids`` are all
+  requirement ids in the body, headings included.
+* **Changelog.** Versions that head entries under a heading titled
+  CHANGELOG / Change Log: the first cell of a table row (``| v02.93 | ...``)
+  or a sub-heading (``#### v02.47 (2025-12-17)``), stored without the ``v``.
+
+The walk over the token stream is a single linear pass: the real spec is
+1.5 MB / 33k lines and parsing must cost little more than tokenizing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+from typing import Sequence
+
+from markdown_it.token import Token
+
+from ..model import Loc, ParseIssue, Requirement, Section, Spec
+from ..render.context import section_anchor
+from ..source import SourceText
+from .markdown import block_end_line, block_line, inline_plain, tokenize
+from .requirements import extract_requirements, find_requirement_ids, plain_sentence
+
+# A section number at the start of a heading: 2.3.12.1, 1. / 1, A9.2.1, A.1.
+_HEADING_NUMBER = re.compile(
+    r"^§?\s*((?:\d{1,3}|[A-Z]\d{1,3}|[A-Z](?=\.\d))(?:\.\d{1,4})*)\.?(?=\s|$)\s*(.*)$",
+    re.DOTALL,
+)
+_ROADMAP_TITLE = re.compile(r"\broad\s*map\b|\bfuture\s+work\b", re.IGNORECASE)
+_PHASE = re.compile(r"\bphase\s+(\d+)", re.IGNORECASE)
+_CHANGELOG_TITLE = re.compile(r"\bchange\s*-?\s*log\b", re.IGNORECASE)
+_VERSION_HEAD = re.compile(r"^[*_\s]*v(\d+(?:\.\d+)+)\b", re.IGNORECASE)
+_TITLE_VERSION = re.compile(r"\bv(\d+(?:\.\d+)+)\b", re.IGNORECASE)
+_FILE_VERSION = re.compile(r"v(\d+(?:\.\d+)+)\.md$", re.IGNORECASE)
+_BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
+_PART = re.compile(r"^([A-Z]*)(\d*)$")
+
+TITLE_LIMIT = 120
+
+
+def split_heading_number(text: str) -> tuple[str, str] | None:
+    """``("2.3.12.1", "Title")`` when the heading text starts with a section
+    number, else None."""
+    match = _HEADING_NUMBER.match(text.strip())
+    if match is None:
+        return None
+    return match.group(1), match.group(2).strip()
+
+
+def is_roadmap_title(title: str) -> bool:
+    """Roadmap, Future Work, or Phase N with N >= 2 ("Phase 2+", "Phase 3: x")."""
+    if _ROADMAP_TITLE.search(title):
+        return True
+    return any(int(match.group(1)) >= 2 for match in _PHASE.finditer(title))
+
+
+def _part_key(part: str) -> tuple[str, int]:
+    """Sort key of one number part: ``"12"`` -> ("", 12), ``"A9"`` -> ("A", 9)."""
+    match = _PART.match(part)
+    if match is None:
+        return (part, -1)
+    letters, digits = match.groups()
+    return (letters, int(digits) if digits else -1)
+
+
+def _is_later_sibling(parts: Sequence[str], other: Sequence[str]) -> bool:
+    """``parts`` is a sibling of some prefix of ``other`` that comes after it,
+    or descends from ``other`` itself (a heading one level too shallow)."""
+    if len(parts) > len(other):
+        return list(parts[: len(other)]) == list(other)
+    prefix = other[: len(parts)]
+    return list(parts[:-1]) == list(prefix[:-1]) and _part_key(parts[-1]) > _part_key(prefix[-1])
+
+
+def is_consistent(parts: Sequence[str], enclosing: Sequence[str] | None, previous: Sequence[str] | None) -> bool:
+    """Whether a heading number fits its neighbours (see module docstring)."""
+    if enclosing is not None:
+        if len(parts) > len(enclosing) and list(parts[: len(enclosing)]) == list(enclosing):
+            return True
+        if _is_later_sibling(parts, enclosing):
+            return True
+    elif len(parts) == 1 or previous is None or _part_key(parts[0]) > _part_key(previous[0]):
+        # Nothing numbered encloses it: a chapter, or a later chapter's (or an
+        # appendix's) section under an unnumbered heading.
+        return True
+    return previous is not None and _is_later_sibling(parts, previous)
+
+
+@dataclass
+class _Builder:
+    """A section while its body is being read."""
+
+    number: str
+    title: str
+    level: int
+    loc: Loc
+    kind: str
+    main_body: bool
+    parent: str | None
+    out_of_order: bool = False
+    duplicate: bool = False
+    end_line: int = 0
+    requirements: list[Requirement] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+    @property
+    def parts(self) -> list[str]:
+        return self.number.split(".")
+
+
+@dataclass
+class _Open:
+    """An open heading on the physical structure stack."""
+
+    level: int
+    builder: _Builder | None  # None for an unnumbered heading
+    roadmap: bool
+    changelog: bool
+
+
+class _SpecReader:
+    """One linear pass over the tokens, attributing every block to sections."""
+
+    def __init__(self, src: SourceText) -> None:
+        self.src = src
+        self.lines = src.lines
+        self.sections: list[_Builder] = []
+        self.issues: list[ParseIssue] = []
+        self.stack: list[_Open] = []
+        self.heading_numbers: set[str] = set()
+        self.text_owner: _Builder | None = None
+        self.list_owner: _Builder | None = None
+        self.last_in_order: _Builder | None = None
+        self.last_numbered: _Builder | None = None
+        self.item: _Builder | None = None
+        self.item_number_seen: set[str] = set()
+        self.title = ""
+        self.title_loc: Loc | None = None
+        self.changelog: list[tuple[str, Loc]] = []
+        self.roadmap_headings: list[tuple[str, Loc]] = []
+
+    # -- helpers -----------------------------------------------------------
+
+    def _column(self, line: int, needle: str) -> int:
+        if 0 < line <= len(self.lines) and needle:
+            found = self.lines[line - 1].find(needle)
+            if found >= 0:
+                return found + 1
+        return 1
+
+    def _last_text_line(self, start: int, end: int) -> int:
+        """``end`` moved back over blank lines, not before ``start``."""
+        while end > start and not self.lines[end - 1].strip():
+            end -= 1
+        return end
+
+    def _in_roadmap(self) -> bool:
+        return any(entry.roadmap for entry in self.stack)
+
+    def _in_changelog(self) -> bool:
+        return any(entry.changelog for entry in self.stack)
+
+    # -- headings ------------------------------------------------------------
+
+    def heading(self, tokens: Sequence[Token], index: int) -> None:
+        token = tokens[index]
+        level = int(token.tag[1:])
+        inline = tokens[index + 1]
+        text = inline_plain(inline)
+        line = block_line(token)
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        self.item = None
+        if level == 1 and not self.title:
+            self.title = text
+            self.title_loc = Loc(self.src.path, line, self._column(line, text[:20]))
+        if self._in_changelog():
+            version = _VERSION_HEAD.match(text)
+            if version:
+                self.changelog.append((version.group(1), Loc(self.src.path, line, self._column(line, "v" + version.group(1)))))
+        split = split_heading_number(text)
+        title = split[1] if split else text
+        inherited = self._in_roadmap()
+        opens_roadmap = is_roadmap_title(title)
+        if opens_roadmap and not inherited:
+            self.roadmap_headings.append((text, Loc(self.src.path, line, self._column(line, text[:20]))))
+        entry = _Open(level, None, inherited or opens_roadmap, bool(_CHANGELOG_TITLE.search(title)))
+        if split is None:
+            self.stack.append(entry)
+            self.list_owner = None
+            self.text_owner = self._enclosing_numbered(in_order_only=False)
+            if self.text_owner is not None:
+                self.text_owner.ids.extend(find_requirement_ids(inline.content))
+                self.text_owner.end_line = max(self.text_owner.end_line, line)
+            return
+        number = split[0]
+        enclosing = self._enclosing_numbered(in_order_only=True)
+        physical_parent = self._enclosing_numbered(in_order_only=False)
+        parts = number.split(".")
+        out_of_order = not is_consistent(
+            parts,
+            enclosing.parts if enclosing else None,
+            self.last_in_order.parts if self.last_in_order else None,
+        )
+        if out_of_order and self.last_numbered is not None and self.last_numbered.out_of_order:
+            # Children and siblings of a stray heading fit the stray heading:
+            # report the stray once, not every heading under it.
+            out_of_order = not _is_later_sibling(parts, self.last_numbered.parts)
+        builder = _Builder(
+            number=number,
+            title=title,
+            level=level,
+            loc=Loc(self.src.path, line, self._column(line, number)),
+            kind="heading",
+            main_body=not entry.roadmap,
+            parent=physical_parent.number if physical_parent else None,
+            out_of_order=out_of_order,
+            duplicate=number in self.heading_numbers,
+            end_line=line,
+        )
+        builder.ids.extend(find_requirement_ids(inline.content))
+        self.heading_numbers.add(number)
+        self.last_numbered = builder
+        self.sections.append(builder)
+        entry.builder = builder
+        self.stack.append(entry)
+        self.text_owner = builder
+        if not out_of_order:
+            self.list_owner = builder
+            self.last_in_order = builder
+        self._report(builder, text, enclosing)
+
+    def _enclosing_numbered(self, in_order_only: bool) -> _Builder | None:
+        for entry in reversed(self.stack):
+            if entry.builder is not None and not (in_order_only and entry.builder.out_of_order):
+                return entry.builder
+        return None
+
+    def _report(self, builder: _Builder, text: str, enclosing: _Builder | None) -> None:
+        if builder.duplicate:
+            self.issues.append(
+                ParseIssue(
+                    "PARSE-003",
+                    builder.loc,
+                    f"section number {builder.number} is used by an earlier heading too",
+                    excerpt=text,
+                    subject=builder.number,
+                )
+            )
+        if builder.out_of_order:
+            where = f"inside {enclosing.number}" if enclosing else "at this point"
+            self.issues.append(
+                ParseIssue(
+                    "PARSE-003",
+                    builder.loc,
+                    f"section {builder.number} is out of order {where}",
+                    excerpt=text,
+                    subject=builder.number,
+                )
+            )
+
+    # -- list items ------------------------------------------------------------
+
+    def list_item(self, token: Token, first_inline: Token | None) -> None:
+        """Open an addressable list item under the current list owner."""
+        owner = self.list_owner
+        assert owner is not None
+        marker = (token.info or "").strip()
+        line = block_line(token)
+        number = f"{owner.number}.{marker}" if marker else owner.number
+        duplicate = number in self.heading_numbers or number in self.item_number_seen
+        self.item_number_seen.add(number)
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        column = len(source) - len(source.lstrip()) + 1
+        self.item = _Builder(
+            number=number,
+            title=item_title(first_inline.content if first_inline is not None else ""),
+            level=owner.level + 1,
+            loc=Loc(self.src.path, line, column),
+            kind="list-item",
+            main_body=not self._in_roadmap(),
+            parent=owner.number,
+            duplicate=duplicate,
+            end_line=self._last_text_line(line, block_end_line(token)),
+        )
+        self.sections.append(self.item)
+
+    # -- body blocks -------------------------------------------------------------
+
+    def targets(self) -> list[_Builder]:
+        if self.item is not None:
+            return [self.item, self.list_owner] if self.list_owner is not None else [self.item]
+        return [self.text_owner] if self.text_owner is not None else []
+
+    def block_starts(self, token: Token) -> None:
+        """A top-level block begins: decide who owns it, extend their bodies."""
+        line = block_line(token)
+        if self.item is not None:
+            source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+            if not (source[:1].isspace() and token.type != "ordered_list_open"):
+                self.item = None
+        end = self._last_text_line(line, block_end_line(token)) if token.map else line
+        for target in self.targets():
+            target.end_line = max(target.end_line, end)
+
+    def claim_list(self, token: Token) -> None:
+        """A top-level ordered list under an in-order numbered heading."""
+        owner = self.list_owner
+        assert owner is not None
+        if self.text_owner is not owner and self.text_owner is not None and self.text_owner.out_of_order:
+            self.text_owner = owner
+        end = self._last_text_line(block_line(token), block_end_line(token))
+        owner.end_line = max(owner.end_line, end)
+
+    def inline(self, token: Token, min_column: int = 0) -> None:
+        targets = self.targets()
+        if not targets:
+            return
+        found = extract_requirements(token.content, self.src.path, block_line(token), self.lines, min_column=min_column)
+        ids = find_requirement_ids(token.content)
+        for target in targets:
+            target.requirements.extend(found)
+            target.ids.extend(ids)
+
+    def changelog_row(self, token: Token) -> None:
+        """First cell of a table row under a CHANGELOG heading."""
+        version = _VERSION_HEAD.match(token.content)
+        if version:
+            line = block_line(token)
+            self.changelog.append((version.group(1), Loc(self.src.path, line, self._column(line, "v" + version.group(1)))))
+
+    # -- the walk ----------------------------------------------------------------
+
+    def run(self, tokens: Sequence[Token]) -> None:
+        claimed_list = False
+        in_table_row = False
+        first_cell = False
+        row_cursor = 0
+        index = 0
+        count = len(tokens)
+        while index < count:
+            token = tokens[index]
+            kind = token.type
+            if token.level == 0 and token.nesting >= 0:
+                if kind == "heading_open":
+                    self.heading(tokens, index)
+                    index += 3
+                    continue
+                claimed_list = kind == "ordered_list_open" and self.list_owner is not None
+                if claimed_list:
+                    self.item = None
+                    self.claim_list(token)
+                else:
+                    self.block_starts(token)
+            elif kind == "ordered_list_close" and token.level == 0:
+                claimed_list = False
+            elif kind == "list_item_open" and token.level == 1 and claimed_list:
+                first = tokens[index + 2] if index + 2 < count and tokens[index + 2].type == "inline" else None
+                self.list_item(token, first)
+            elif kind == "heading_open":
+                # A heading nested in a container (blockquote, list): its ids
+                # belong to the body, it does not open a section.
+                for target in self.targets():
+                    target.ids.extend(find_requirement_ids(tokens[index + 1].content))
+                index += 3
+                continue
+            elif kind == "tr_open":
+                in_table_row = True
+                first_cell = True
+                row_cursor = 0
+            elif kind == "tr_close":
+                in_table_row = False
+            elif kind == "inline":
+                if in_table_row:
+                    if first_cell and self._in_changelog():
+                        self.changelog_row(token)
+                    first_cell = False
+                    row_cursor = self._cell_column(token, row_cursor)
+                    self.inline(token, min_column=row_cursor)
+                    row_cursor += len(token.content)
+                else:
+                    self.inline(token)
+            index += 1
+
+    def _cell_column(self, token: Token, cursor: int) -> int:
+        """0-based column of a table cell's text, searched from ``cursor`` so
+        equal cells of one row are told apart."""
+        line = block_line(token)
+        if not 0 < line <= len(self.lines) or not token.content:
+            return cursor
+        found = self.lines[line - 1].find(token.content[:20], cursor)
+        return found if found >= 0 else cursor
+
+    # -- result --------------------------------------------------------------------
+
+    def build(self) -> tuple[Section, ...]:
+        parents = {builder.parent for builder in self.sections if builder.parent is not None}
+        return tuple(
+            Section(
+                number=builder.number,
+                title=builder.title,
+                level=builder.level,
+                loc=builder.loc,
+                kind=builder.kind,
+                main_body=builder.main_body,
+                parent=builder.parent,
+                requirements=tuple(
+                    replace(requirement, index=position)
+                    for position, requirement in enumerate(builder.requirements, start=1)
+                ),
+                ids=tuple(builder.ids),
+                has_subsections=builder.number in parents,
+                out_of_order=builder.out_of_order,
+                duplicate=builder.duplicate
+                or (builder.kind == "list-item" and builder.number in self.heading_numbers),
+                end_line=builder.end_line,
+                anchor=section_anchor(builder.number),
+            )
+            for builder in self.sections
+        )
+
+
+def item_title(content: str) -> str:
+    """Title of a numbered list item: its leading bold phrase, or else its
+    first line, as plain text and at most ``TITLE_LIMIT`` characters."""
+    first_line = content.split("\n", 1)[0]
+    bold = _BOLD_LEAD.match(first_line)
+    text = plain_sentence(bold.group(2) if bold else first_line).rstrip(":").strip()
+    if len(text) <= TITLE_LIMIT:
+        return text
+    cut = text.rfind(" ", 0, TITLE_LIMIT)
+    return text[: cut if cut > TITLE_LIMIT // 2 else TITLE_LIMIT].rstrip(" ,;:") + "…"
+
+
+def spec_version_from_name(path: str) -> str:
+    """``Handshake_Master_Spec_v02.93.md`` -> ``"02.93"``; "" without one."""
+    match = _FILE_VERSION.search(PurePosixPath(path).name)
+    return match.group(1) if match else ""
+
+
+def parse_spec(src: SourceText) -> tuple[Spec, list[ParseIssue]]:
+    """Parse a Master Spec into a :class:`Spec` and the PARSE-003 issues of
+    duplicate and out-of-order headings."""
+    reader = _SpecReader(src)
+    reader.run(tokenize(src.text))
+    title_version = _TITLE_VERSION.search(reader.title)
+    spec = Spec(
+        file=src.path,
+        version=spec_version_from_name(src.path),
+        title=reader.title,
+        title_version=title_version.group(1) if title_version else "",
+        title_loc=reader.title_loc,
+        sections=reader.build(),
+        changelog_versions=tuple(reader.changelog),
+        roadmap_headings=tuple(reader.roadmap_headings),
+    )
+    return spec, reader.issues

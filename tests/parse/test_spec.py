@@ -1,0 +1,413 @@
+"""Master Spec parsing: sections, list items, odd numbering, roadmap, requirements."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from mkdocs_handshake.model import Section, Spec
+from mkdocs_handshake.parse.spec import is_roadmap_title, parse_spec, split_heading_number
+from mkdocs_handshake.source import decode, read_source
+
+SPEC_FILE = "Demo_Master_Spec_v03.14.md"
+
+
+def _parse(text: str, path: str = SPEC_FILE):
+    return parse_spec(decode(text.encode("utf-8"), path))
+
+
+def _line(text: str, startswith: str) -> int:
+    """1-based line of the first line starting with ``startswith``."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith(startswith):
+            return number
+    raise AssertionError(f"fixture has no line starting {startswith!r}")
+
+
+def _one(spec: Spec, number: str) -> Section:
+    (section,) = spec.by_number()[number]
+    return section
+
+
+BASIC = """\
+# Demo Master Spec v03.14
+
+## CHANGELOG
+
+| Version | Date | Notes |
+|---------|------|-------|
+| v03.14 | 2026-01-02 | Added pumps |
+| **v03.13** | 2026-01-01 | First |
+
+# 1. Vision
+
+Intro text. The product MUST work offline.
+
+## 1.1 Scope [DM-SCOPE-001]
+
+Users SHOULD be able to export.
+
+```bash
+# 9.9 not a heading
+echo "this MUST NOT count"
+```
+
+| Rule | Text |
+|------|------|
+| R1 | Exports MAY be encrypted. |
+
+### 1.1.1 Detail
+
+Detail MUST stay here.
+
+#### Notes
+
+Notes text SHOULD stay with 1.1.1.
+
+# Appendices
+
+## A.1 Short appendix
+
+## A9.2.1 Appendix entry
+"""
+
+
+def test_numbered_headings_become_sections_with_lines_levels_and_parents() -> None:
+    spec, issues = _parse(BASIC)
+    assert issues == []
+    numbers = [section.number for section in spec.sections]
+    assert numbers == ["1", "1.1", "1.1.1", "A.1", "A9.2.1"]
+    chapter = _one(spec, "1")
+    assert (chapter.title, chapter.level, chapter.parent) == ("Vision", 1, None)
+    assert chapter.loc.line == _line(BASIC, "# 1. Vision")
+    detail = _one(spec, "1.1.1")
+    assert (detail.title, detail.level, detail.parent, detail.kind) == ("Detail", 3, "1.1", "heading")
+    assert (detail.loc.line, detail.loc.column) == (_line(BASIC, "### 1.1.1"), 5)
+    assert detail.anchor == "sec-1-1-1"
+    assert _one(spec, "A.1").parent is None and _one(spec, "A9.2.1").level == 2
+    assert _one(spec, "1.1").has_subsections and not detail.has_subsections
+
+
+def test_title_version_and_changelog() -> None:
+    spec, _ = _parse(BASIC)
+    assert spec.version == "03.14"
+    assert spec.title == "Demo Master Spec v03.14"
+    assert spec.title_version == "03.14"
+    assert spec.title_loc is not None and spec.title_loc.line == 1
+    versions = [(version, loc.line) for version, loc in spec.changelog_versions]
+    assert versions == [("03.14", _line(BASIC, "| v03.14")), ("03.13", _line(BASIC, "| **v03.13"))]
+
+
+def test_changelog_entries_written_as_headings() -> None:
+    text = "# Spec v01.02\n\n## 9. Change Log\n\n### v01.02 (2026-01-02)\n- x\n\n### v01.01\n- y\n\n## 10. Next\n\n### v09.09 not a log\n"
+    spec, _ = _parse(text, "Spec_v01.02.md")
+    assert [(v, loc.line, loc.column) for v, loc in spec.changelog_versions] == [("01.02", 5, 5), ("01.01", 8, 5)]
+
+
+def test_requirements_own_body_only_no_code_with_table_cells() -> None:
+    spec, _ = _parse(BASIC)
+    scope = _one(spec, "1.1")
+    assert [r.text for r in scope.requirements] == ["Users SHOULD be able to export.", "Exports MAY be encrypted."]
+    assert [r.index for r in scope.requirements] == [1, 2]
+    cell = scope.requirements[1]
+    row = _line(BASIC, "| R1 |")
+    assert (cell.loc.line, cell.loc.column) == (row, BASIC.split("\n")[row - 1].index("Exports") + 1)
+    assert scope.ids == ("DM-SCOPE-001",)
+    # An unnumbered sub-heading's text belongs to the numbered section above it.
+    detail = _one(spec, "1.1.1")
+    assert [r.text for r in detail.requirements] == ["Detail MUST stay here.", "Notes text SHOULD stay with 1.1.1."]
+    assert detail.end_line == _line(BASIC, "Notes text")
+    assert scope.end_line == _line(BASIC, "| R1 |")
+    assert _one(spec, "1").requirements[0].loc.line == _line(BASIC, "Intro text.")
+
+
+def test_heading_number_patterns() -> None:
+    assert split_heading_number("2.3.12.1 Four Pillars") == ("2.3.12.1", "Four Pillars")
+    assert split_heading_number("1. Vision & Context") == ("1", "Vision & Context")
+    assert split_heading_number("A9.2.1 Appendix") == ("A9.2.1", "Appendix")
+    assert split_heading_number("A.1 Short") == ("A.1", "Short")
+    assert split_heading_number("A Brief History") is None
+    assert split_heading_number("B2B Sales") is None
+    assert split_heading_number("v2.0 Stack") is None
+    assert split_heading_number("2025-12-26 notes") is None
+
+
+LISTS = """\
+# Demo Spec v01.00
+
+## 7.6 Development Roadmap
+
+### 7.6.3 Phase 1 — Core
+
+Intro.
+
+1. **Runtime core**  
+   - The runtime MUST start in under a second.
+2. **Jobs:** durable jobs
+   - Jobs SHOULD be retried.
+
+#### 11.7.5 Stray gates
+
+- Gates MUST block releases.
+
+3. **Exports (MVP)**
+   - Exports MAY be zipped.
+2. **Restarted numbering**
+
+Closing paragraph MUST belong to 7.6.3.
+
+#### Steps
+
+1. unnumbered-heading list item
+
+### 7.6.4 Phase 2 — Later
+
+## 7.7 Shipping
+
+Shipping MUST happen.
+"""
+
+
+def test_ordered_list_items_are_addressable_sections() -> None:
+    spec, _ = _parse(LISTS)
+    runtime = _one(spec, "7.6.3.1")
+    assert (runtime.kind, runtime.title, runtime.parent, runtime.level) == ("list-item", "Runtime core", "7.6.3", 4)
+    assert (runtime.loc.line, runtime.loc.column) == (_line(LISTS, "1. **Runtime core**"), 1)
+    assert runtime.anchor == "sec-7-6-3-1"
+    # Indented detail lines that markdown puts beside the list belong to the item.
+    assert [r.text for r in runtime.requirements] == ["The runtime MUST start in under a second."]
+    assert runtime.end_line == _line(LISTS, "   - The runtime MUST")
+    # The label-style bold lead is the title.
+    assert spec.by_number()["7.6.3.2"][0].title == "Jobs"
+
+
+def test_stray_heading_is_out_of_order_and_does_not_take_the_list() -> None:
+    spec, issues = _parse(LISTS)
+    stray = _one(spec, "11.7.5")
+    assert stray.out_of_order and not stray.duplicate
+    assert stray.parent == "7.6.3"
+    assert [r.text for r in stray.requirements] == ["Gates MUST block releases."]
+    exports = _one(spec, "7.6.3.3")
+    assert exports.parent == "7.6.3"
+    assert exports.loc.line == _line(LISTS, "3. **Exports")
+    assert [r.text for r in exports.requirements] == ["Exports MAY be zipped."]
+    (issue,) = issues
+    assert (issue.rule, issue.subject, issue.loc.line) == ("PARSE-003", "11.7.5", _line(LISTS, "#### 11.7.5"))
+    assert issue.excerpt == "11.7.5 Stray gates"
+
+
+def test_restarted_list_numbers_are_kept_as_duplicates_without_issue() -> None:
+    spec, issues = _parse(LISTS)
+    first, again = spec.by_number()["7.6.3.2"]
+    assert not first.duplicate and again.duplicate
+    assert again.title == "Restarted numbering"
+    assert all(issue.subject != "7.6.3.2" for issue in issues)
+
+
+def test_heading_requirements_include_its_items_and_body_returns_after_list() -> None:
+    spec, _ = _parse(LISTS)
+    core = _one(spec, "7.6.3")
+    assert [r.text for r in core.requirements] == [
+        "The runtime MUST start in under a second.",
+        "Jobs SHOULD be retried.",
+        "Exports MAY be zipped.",
+        "Closing paragraph MUST belong to 7.6.3.",
+    ]
+    assert [r.index for r in core.requirements] == [1, 2, 3, 4]
+    assert core.end_line == _line(LISTS, "1. unnumbered-heading")
+
+
+def test_list_under_unnumbered_heading_is_not_addressable() -> None:
+    spec, _ = _parse(LISTS)
+    items = [s.number for s in spec.sections if s.kind == "list-item"]
+    assert items == ["7.6.3.1", "7.6.3.2", "7.6.3.3", "7.6.3.2"]
+
+
+def test_roadmap_parts_are_not_main_body() -> None:
+    spec, _ = _parse(LISTS)
+    assert not _one(spec, "7.6").main_body
+    assert not _one(spec, "7.6.3").main_body
+    assert not _one(spec, "7.6.3.1").main_body
+    assert not _one(spec, "11.7.5").main_body
+    assert _one(spec, "7.7").main_body
+    assert [(text, loc.line) for text, loc in spec.roadmap_headings] == [
+        ("7.6 Development Roadmap", _line(LISTS, "## 7.6")),
+    ]
+
+
+def test_unnumbered_roadmap_and_phase_headings() -> None:
+    text = """\
+# 3. Plans
+
+## 3.1 Now
+
+## Roadmap
+
+### 3.2 Later thing
+
+## 3.3 Phase 1 closure
+
+## 3.4 Phase 2+ ideas
+
+### 3.4.1 Detail
+
+## 3.5 Future Work
+
+# 4. Back
+"""
+    spec, _ = _parse(text)
+    main = {s.number: s.main_body for s in spec.sections}
+    assert main == {"3": True, "3.1": True, "3.2": False, "3.3": True, "3.4": False, "3.4.1": False, "3.5": False, "4": True}
+    assert [(t, loc.line) for t, loc in spec.roadmap_headings] == [
+        ("Roadmap", 5),
+        ("3.4 Phase 2+ ideas", 11),
+        ("3.5 Future Work", 15),
+    ]
+    assert is_roadmap_title("Phase 3: ASR") and is_roadmap_title("Phase 2 — Ingestion")
+    assert not is_roadmap_title("Phase 1 Closure Requirements") and not is_roadmap_title("Phases 1–4 overview")
+
+
+def test_duplicate_heading_is_kept_and_reported() -> None:
+    text = "# 2. Data\n\n## 2.1 Entities\n\n## 2.2 Model\n\n## 2.2 Model again\n\nIt MUST exist.\n"
+    spec, issues = _parse(text)
+    first, second = spec.by_number()["2.2"]
+    assert not first.duplicate and second.duplicate and not second.out_of_order
+    assert [r.text for r in second.requirements] == ["It MUST exist."]
+    (issue,) = issues
+    assert (issue.rule, issue.loc.line, issue.subject) == ("PARSE-003", 7, "2.2")
+
+
+def test_misleveled_sibling_and_stray_children_reported_once() -> None:
+    text = "# 2. A\n\n## 2.2 B\n\n### 2.2.2 C\n\n#### 2.2.3 Next sibling, too deep\n\n#### 9.1 Stray\n\n##### 9.1.1 Child of stray\n\n#### 2.2.4 Back\n"
+    spec, issues = _parse(text)
+    flags = {s.number: s.out_of_order for s in spec.sections}
+    assert flags == {"2": False, "2.2": False, "2.2.2": False, "2.2.3": False, "9.1": True, "9.1.1": False, "2.2.4": False}
+    assert [issue.subject for issue in issues] == ["9.1"]
+
+
+def test_list_item_colliding_with_a_heading_number_is_duplicate() -> None:
+    text = "# 1. A\n\n## 1.1 B\n\n1. first\n2. second\n\n### 1.1.1 Heading\n"
+    spec, issues = _parse(text)
+    item, heading = spec.by_number()["1.1.1"]
+    assert item.kind == "list-item" and item.duplicate
+    assert heading.kind == "heading" and not heading.duplicate
+    assert issues == []
+
+
+# --------------------------------------------------------------------------
+# The real corpus
+# --------------------------------------------------------------------------
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "handshake-2025-12-27"
+REAL_SPEC = "Handshake_Master_Spec_v02.93.md"
+
+
+@pytest.fixture(scope="module")
+def real() -> tuple[Spec, list, list[str]]:
+    if not (CORPUS / REAL_SPEC).is_file():
+        pytest.skip("real corpus not present")
+    src = read_source(CORPUS.resolve(), REAL_SPEC)
+    spec, issues = parse_spec(src)
+    return spec, issues, src.lines
+
+
+def _heading_line(lines: list[str], number: str) -> int:
+    """Line of the first ATX heading line ``#... <number> ``, found by scanning."""
+    for index, line in enumerate(lines, start=1):
+        if line.startswith("#") and line.lstrip("#").strip().split(" ", 1)[0].rstrip(".") == number:
+            return index
+    raise AssertionError(f"no heading {number}")
+
+
+def _looks_numbered(text: str) -> bool:
+    """Independent reading of "starts with a section number"."""
+    first = text.replace("*", "").strip().split(" ", 1)[0].removeprefix("§")
+    if first.endswith("."):
+        first = first[:-1]
+    parts = first.split(".")
+    if not first or not parts[0]:
+        return False
+    head = parts[0]
+    head_ok = head.isdigit() and len(head) <= 3 or (
+        head[0].isupper() and head[0].isascii() and (head[1:].isdigit() and len(head) <= 4 or (head[1:] == "" and len(parts) > 1))
+    )
+    return head_ok and all(part.isdigit() and len(part) <= 4 for part in parts[1:])
+
+
+@pytest.mark.corpus
+def test_real_spec_every_numbered_heading_is_a_section(real) -> None:
+    spec, _, lines = real
+    tokens = MarkdownIt("commonmark").enable("table").parse("\n".join(lines))
+    expected = [
+        tokens[index].map[0] + 1
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open" and _looks_numbered(tokens[index + 1].content)
+    ]
+    got = [s.loc.line for s in spec.sections if s.kind == "heading"]
+    assert len(expected) > 1000
+    assert got == expected
+
+
+@pytest.mark.corpus
+def test_real_spec_header_facts(real) -> None:
+    spec, _, lines = real
+    assert spec.version == "02.93" and spec.title_version == "02.93"
+    assert spec.title_loc is not None and lines[spec.title_loc.line - 1].startswith("# ")
+    start = next(n for n, line in enumerate(lines, start=1) if line.startswith("## CHANGELOG"))
+    end = next(n for n, line in enumerate(lines, start=1) if n > start and line.startswith("#"))
+    table_versions = [
+        (line.split("|")[1].strip().lstrip("v"), number)
+        for number, line in enumerate(lines[start:end], start=start + 1)
+        if re.match(r"\| v\d+\.\d+ \|", line)
+    ]
+    assert len(table_versions) >= 2
+    assert spec.changelog_versions[0][0] == spec.version
+    assert [(v, loc.line) for v, loc in spec.changelog_versions[: len(table_versions)]] == table_versions
+
+
+@pytest.mark.corpus
+def test_real_spec_roadmap_and_list_items(real) -> None:
+    spec, issues, lines = real
+    by = spec.by_number()
+    roadmap = [s for s in spec.sections if s.number.startswith("7.6.")]
+    assert roadmap and not any(s.main_body for s in roadmap)
+    assert by["2.3.12.1"][0].main_body
+    assert by["7.6"][0].loc.line in [loc.line for _, loc in spec.roadmap_headings]
+    for number in ("7.6.3.14", "7.6.3.12"):
+        item = by[number][0]
+        assert item.kind == "list-item" and item.parent == "7.6.3"
+        assert re.match(rf"\s{{0,3}}{number.rsplit('.', 1)[1]}\. ", lines[item.loc.line - 1])
+    stray = [s for s in by["11.7.5"] if s.parent == "7.6.3"]
+    assert len(stray) == 1 and stray[0].out_of_order
+    heading_7_6_3 = _heading_line(lines, "7.6.3")
+    assert heading_7_6_3 < stray[0].loc.line < by["7.6.3.14"][0].loc.line
+    assert any(i.rule == "PARSE-003" and i.subject == "11.7.5" and i.loc.line == stray[0].loc.line for i in issues)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "number", ["1", "1.1", "1.1.1", "2.3.12.1", "2.6.1", "2.1.11.2", "6.2.9", "7.6.3", "8.7.3", "10.10.10.2", "7.6", "2.9.4"]
+)
+def test_real_spec_spot_check_heading_lines(real, number: str) -> None:
+    spec, _, lines = real
+    first = spec.by_number()[number][0]
+    expected_line = _heading_line(lines, number)
+    assert first.loc.line == expected_line
+    heading_text = lines[expected_line - 1].lstrip("#").strip()
+    assert heading_text.endswith(first.title)
+    assert first.level == len(lines[expected_line - 1]) - len(lines[expected_line - 1].lstrip("#"))
+
+
+@pytest.mark.corpus
+def test_real_spec_requirements_point_at_their_text(real) -> None:
+    spec, _, lines = real
+    section = spec.by_number()["2.6.1"][0]
+    ids = [i for r in section.requirements for i in r.ids]
+    assert "HSK-WF-002" in ids
+    for requirement in section.requirements:
+        at = lines[requirement.loc.line - 1][requirement.loc.column - 1 :]
+        assert re.sub(r"\W", "", at)[:8] == re.sub(r"\W", "", requirement.text)[:8]
+        assert section.loc.line < requirement.loc.line <= section.end_line

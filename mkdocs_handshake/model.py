@@ -214,6 +214,10 @@ class FieldOccurrence:
     items: tuple[ListItem, ...] = ()
     code: str = ""
     section: str = ""  # heading of the packet section it sits in
+    # Where the first line of ``code`` sits (inside the fence; column of the
+    # code's indentation), so a finding about a command points at its line.
+    # None when the parser did not record it; rules then cite ``loc``.
+    code_loc: Loc | None = None
 
 
 @dataclass(frozen=True)
@@ -357,6 +361,7 @@ class GateEvent:
     turn_token: str
     loc: Loc
     signature: str = ""
+    extra: tuple[tuple[str, str], ...] = ()  # keys the parser does not know, as (key, JSON text)
 
 
 # --------------------------------------------------------------------------
@@ -389,6 +394,17 @@ class GovernanceModel:
     protocol_files: tuple[str, ...] = ()
     spec_version_mentions: tuple[tuple[str, Loc], ...] = ()  # "Master Spec vXX.YY" as current, in protocol files/packets
     done_mappings: Mapping[str, tuple[DoneMapping, ...]] = field(default_factory=dict)
+    # Statements that a phase is closed or ready to close, found by
+    # phase_gate.find_phase_claims: (phase, loc, text as written).
+    phase_claims: tuple[tuple[str, Loc, str], ...] = ()
+    # Ticked/unticked items of a board phase-gate checklist, found by
+    # phase_gate.find_phase_checklist: (phase, loc, text, checked).
+    phase_checklist: tuple[tuple[str, Loc, str, bool], ...] = ()
+    # Requirement ids found in documents other than the Master Spec, by file
+    # (relative to root): filled for every document a SPEC_ANCHOR points into
+    # ("[CX-GATE-001] in docs/VALIDATOR_PROTOCOL.md") that exists; a document
+    # that does not exist or cannot be read has no key (rule ANCHOR-007).
+    document_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def packet(self, wp: str) -> Packet | None:
         for packet in self.packets:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .model import EncodingIssue, Loc
@@ -47,9 +48,10 @@ class SourceText:
     had_bom: bool = False
     had_crlf: bool = False
 
-    @property
-    def lines(self) -> list[str]:
-        return self.text.split("\n")
+    @cached_property
+    def lines(self) -> tuple[str, ...]:
+        """Computed once: parsers index lines thousands of times per file."""
+        return tuple(self.text.split("\n"))
 
     def line(self, number: int) -> str:
         lines = self.lines

@@ -27,7 +27,11 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
+@lru_cache(maxsize=2)
 def tokenize(text: str) -> list[Token]:
+    """Tokens of ``text``. The last two results are kept because the loader
+    reads the same file twice in a row (the spec parser, then the signature
+    scan); callers must treat the list as read-only."""
     return markdown_parser().parse(text)
 
 

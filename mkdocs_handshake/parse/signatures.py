@@ -246,6 +246,8 @@ def find_signature_uses(src: SourceText, subject: str) -> list[SignatureUse]:
     ``subject`` is what a lock or approval here applies to: the packet's WP
     id, or the file path for the spec, SPEC_CURRENT and protocol files.
     Not meant for SIGNATURE_AUDIT.md itself (use ``parse_audit``)."""
+    if not SIGNATURE_TOKEN.search(src.text):
+        return []
     tokens = tokenize(src.text)
     lines = src.lines
     uses: list[SignatureUse] = []

@@ -1,0 +1,312 @@
+"""ANCHOR rules: every packet points at a specific Main Body section.
+
+Protocol Part 5.2 [CX-601]: a SPEC_ANCHOR cites a Main Body section of the
+current Master Spec by number, specific enough that DONE_MEANS can map 1:1
+to its requirements. Each anchor is judged once, by the first of these
+that fails, so one bad anchor yields one finding:
+
+    prose (001) -> unknown number (002) -> Roadmap (003) -> too broad (004)
+
+and, independently, its requirement ids (005), pinned version (006) and
+foreign document (007). A missing SPEC_ANCHOR is PKT-004's finding.
+
+Duplicate section numbers (PARSE-003) are resolved by the anchor's label:
+``§11.5 (Flight Recorder Event Shapes)`` picks the 11.5 whose title shares
+words with the label. When the label does not decide, a check fails only
+if it fails for every candidate, so an ambiguous spec never produces a
+false finding.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from ..findings import Finding
+from ..model import AnchorRef, Packet, Section
+from .base import Rule, rule
+from .context import RuleContext
+from .spec import current_version, same_version
+
+_WORD = re.compile(r"[^\W_]+")
+_STOP_WORDS = frozenset({"and", "or", "the", "of", "a", "an", "for", "in", "to", "on", "with", "per", "section", "spec"})
+
+
+def _words(text: str) -> set[str]:
+    folded = unicodedata.normalize("NFC", text).casefold()
+    # Crude stem (first six letters) so "Capability" meets "Capabilities".
+    return {word[:6] for word in _WORD.findall(folded) if word not in _STOP_WORDS and not word.isdigit()}
+
+
+def candidates(anchor: AnchorRef, sections: Mapping[str, tuple[Section, ...]]) -> tuple[Section, ...]:
+    """The sections an anchor's number may mean, narrowed by its label."""
+    found = sections.get(anchor.number, ())
+    if len(found) < 2 or not anchor.label:
+        return found
+    label = _words(anchor.label)
+    scored = [(len(label & _words(section.title)), section) for section in found]
+    best = max(score for score, _ in scored)
+    return tuple(section for score, section in scored if score == best) if best else found
+
+
+def damage_note(anchor: AnchorRef) -> str:
+    """Message suffix for an anchor whose ``§`` marker was damaged."""
+    if not anchor.damage:
+        return ""
+    return f" (the file has {anchor.damage!r} where § belongs; read as §{anchor.number}, see PARSE-002)"
+
+
+def _spec_anchors(packets: Iterable[Packet]) -> Iterator[tuple[Packet, AnchorRef]]:
+    """Anchors into the Master Spec (a document anchor is ANCHOR-007's)."""
+    for packet in packets:
+        for anchor in packet.spec_anchors:
+            if not anchor.document:
+                yield packet, anchor
+
+
+def _numbered(ctx: RuleContext) -> Iterator[tuple[Packet, AnchorRef, tuple[Section, ...]]]:
+    """Numbered Master Spec anchors whose number exists, with candidates."""
+    if ctx.model.spec is None:
+        return
+    sections = ctx.sections_by_number
+    for packet, anchor in _spec_anchors(ctx.model.packets):
+        found = candidates(anchor, sections) if anchor.number else ()
+        if found:
+            yield packet, anchor, found
+
+
+def _id_index(sections: Iterable[Section]) -> dict[str, list[str]]:
+    """Requirement id -> numbers of the sections that contain it."""
+    index: dict[str, list[str]] = {}
+    for section in sections:
+        for identifier in section.ids:
+            numbers = index.setdefault(identifier.casefold(), [])
+            if section.number not in numbers:
+                numbers.append(section.number)
+    return index
+
+
+@rule("ANCHOR-001", "error", "SPEC_ANCHOR is a section number, not prose")
+def prose_anchor(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Protocol Part 5.2: "EVERY WP MUST reference Master Spec Main Body" by
+    section number (``§2.3.12.1 (Four Portability Pillars)``). Prose such as
+    "Debug bundle section (per Master Spec Main Body)" cannot be checked or
+    mapped. An anchor made only of requirement ids (``[HSK-WF-002]``) is
+    also not a section number; when the id is found in the spec the message
+    names the section to write."""
+    index = _id_index(ctx.model.spec.sections) if ctx.model.spec else {}
+    for packet, anchor in _spec_anchors(ctx.model.packets):
+        if anchor.number:
+            continue
+        if anchor.ids:
+            homes = sorted({number for identifier in anchor.ids for number in index.get(identifier.casefold(), [])})
+            hint = f"; the id is in §{', §'.join(homes)}" if homes else ""
+            message = f"SPEC_ANCHOR cites requirement ids without a section number; write §<section> {' '.join(f'[{i}]' for i in anchor.ids)}{hint}"
+        else:
+            message = "SPEC_ANCHOR is prose, not a section number; cite the Main Body section, e.g. §2.3.12.1 (Title)"
+        yield rule_.finding(message, anchor.loc, anchor.raw, packet.id)
+
+
+@rule("ANCHOR-002", "error", "Anchored section exists in the current spec")
+def unknown_section(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Protocol Part 5.2 checklist: "Cited section exists in SPEC_CURRENT.md"
+    / "exists in latest Master Spec version". A section is a numbered heading
+    or an item of a numbered list under a numbered heading (``§7.6.3.14``).
+    The message names the nearest existing ancestor to help find the
+    intended section."""
+    spec = ctx.model.spec
+    if spec is None:
+        return
+    sections = ctx.sections_by_number
+    for packet, anchor in _spec_anchors(ctx.model.packets):
+        if not anchor.number or anchor.number in sections:
+            continue
+        hint = ""
+        parts = anchor.number.split(".")
+        while len(parts) > 1:
+            parts.pop()
+            parent = sections.get(".".join(parts))
+            if parent:
+                hint = f"; nearest existing section is §{parent[0].number} ({parent[0].title})"
+                break
+        yield rule_.finding(
+            f"§{anchor.number} does not exist in {spec.file}{hint}{damage_note(anchor)}",
+            anchor.loc,
+            anchor.raw,
+            packet.id,
+        )
+
+
+@rule("ANCHOR-003", "error", "Anchored section is in the Main Body")
+def roadmap_section(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Protocol Part 5.2: "EVERY WP MUST reference Master Spec Main Body (NOT
+    Roadmap)"; ``§Future Work (Phase 2+)`` is invalid. The Roadmap only
+    points at the Main Body, which alone defines Done. Sections under a
+    Roadmap, Future Work or Phase 2+ heading (including roadmap list items
+    such as §7.6.3.12) are reported."""
+    for packet, anchor, found in _numbered(ctx):
+        if any(section.main_body for section in found):
+            continue
+        section = found[0]
+        yield rule_.finding(
+            f"§{anchor.number} ({section.title}) is in the Roadmap / future-phase part of the spec; anchor the Main Body section it points to{damage_note(anchor)}",
+            anchor.loc,
+            anchor.raw,
+            packet.id,
+        )
+
+
+def _heading_parents(sections: Sequence[Section]) -> set[str]:
+    """Numbers of sections that have numbered *heading* subsections."""
+    return {section.parent for section in sections if section.kind == "heading" and section.parent}
+
+
+@rule("ANCHOR-004", "error", "Anchored section is specific, not a chapter")
+def broad_section(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Protocol Part 5.2: "Section number is specific (§2.3.12.1, not §2.3.12
+    alone)". Too broad: a chapter (a number without a dot) or a section with
+    numbered sub-*headings* of its own, cited alone.
+
+    Decisions: a heading whose only numbered children are the items of its
+    own numbered list is specific — the items are the clauses of that one
+    section and a packet implementing the whole list cites it correctly.
+    An anchor that names requirement ids (``§2.6.1 [HSK-WF-002]``) is not
+    "alone": the ids pin it (ANCHOR-005 checks them). Roadmap sections are
+    left to ANCHOR-003."""
+    spec = ctx.model.spec
+    if spec is None:
+        return
+    parents = _heading_parents(spec.sections)
+    for packet, anchor, found in _numbered(ctx):
+        if anchor.ids or not any(section.main_body for section in found):
+            continue
+        main = [section for section in found if section.main_body]
+        chapter = "." not in anchor.number
+        if not chapter and not all(section.has_subsections and section.number in parents for section in main):
+            continue
+        what = "a whole chapter" if chapter else "a section with numbered subsections"
+        yield rule_.finding(
+            f"§{anchor.number} ({main[0].title}) is {what}; cite the specific subsection(s) the work implements, e.g. §{anchor.number}.1{damage_note(anchor)}",
+            anchor.loc,
+            anchor.raw,
+            packet.id,
+        )
+
+
+def _ids_under(number: str, sections: Mapping[str, tuple[Section, ...]], by_parent: Mapping[str, list[Section]]) -> tuple[set[str], str]:
+    """Requirement ids of a section and everything numbered under it, and
+    their titles (an id may be written in a heading: "Retrieval (ACE-RAG-001)")."""
+    found: set[str] = set()
+    titles: list[str] = []
+    stack = list(sections.get(number, ()))
+    seen: set[int] = set()
+    while stack:
+        section = stack.pop()
+        if id(section) in seen:
+            continue
+        seen.add(id(section))
+        found.update(identifier.casefold() for identifier in section.ids)
+        titles.append(section.title.casefold())
+        stack.extend(by_parent.get(section.number, ()))
+    return found, "\n".join(titles)
+
+
+@rule("ANCHOR-005", "error", "Requirement ids cited beside an anchor exist in that section")
+def anchor_ids(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Protocol Part 5.1 (``SPEC_ANCHOR: §{section} ({requirement})``) and
+    Part 5.4: an id written beside the section number (``§2.6.1
+    [HSK-WF-002]``) names the requirement the packet implements; it must be
+    one of that section's ids (its own body or its numbered subsections).
+    One finding per missing id; the message says where the id really is."""
+    spec = ctx.model.spec
+    if spec is None:
+        return
+    index = _id_index(spec.sections)
+    by_parent: dict[str, list[Section]] = {}
+    for section in spec.sections:
+        if section.parent:
+            by_parent.setdefault(section.parent, []).append(section)
+    cache: dict[str, tuple[set[str], str]] = {}
+    for packet, anchor, _ in _numbered(ctx):
+        if not anchor.ids:
+            continue
+        if anchor.number not in cache:
+            cache[anchor.number] = _ids_under(anchor.number, ctx.sections_by_number, by_parent)
+        present, titles = cache[anchor.number]
+        for identifier in anchor.ids:
+            if identifier.casefold() in present or re.search(rf"(?<![\w-]){re.escape(identifier.casefold())}(?![\w-])", titles):
+                continue
+            homes = index.get(identifier.casefold(), [])
+            where = f"it is in §{', §'.join(homes)}" if homes else "it is not in the spec at all"
+            yield rule_.finding(
+                f"[{identifier}] is not a requirement of §{anchor.number}; {where}{damage_note(anchor)}",
+                anchor.loc,
+                anchor.raw,
+                packet.id,
+            )
+
+
+@rule("ANCHOR-006", "warning", "Anchor pinned to an older spec version")
+def pinned_version(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Protocol Part 5.2: the anchor must exist "in latest Master Spec
+    version". An anchor pinned to a version (``§7.6.3.15 (v02.36)``) other
+    than the current one points at text that may since have moved or
+    changed; re-check the section in the current spec and drop the pin. A
+    pin equal to the current version is harmless and not reported."""
+    current = current_version(ctx.model)
+    for packet, anchor in _spec_anchors(ctx.model.packets):
+        if not anchor.pinned_version or (current and same_version(anchor.pinned_version, current)):
+            continue
+        now = f"current is v{current}" if current else "the current version is unknown"
+        yield rule_.finding(
+            f"§{anchor.number or anchor.raw} is pinned to spec v{anchor.pinned_version}, {now}; re-check the section in the current spec and drop the pin{damage_note(anchor)}",
+            anchor.loc,
+            anchor.raw,
+            packet.id,
+        )
+
+
+def _document_key(document: str, known: Iterable[str]) -> str | None:
+    """The ``document_ids`` key a written document path refers to."""
+    wanted = document.strip().lstrip("./").replace("\\", "/").casefold()
+    keys = list(known)
+    for key in keys:
+        if key.casefold() == wanted:
+            return key
+    for key in keys:
+        if key.casefold().endswith("/" + wanted) or wanted.endswith("/" + key.casefold()):
+            return key
+    return None
+
+
+@rule("ANCHOR-007", "warning", "Anchor into another document resolves")
+def document_anchor(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Protocol Part 5.2 asks for Master Spec anchors; some packets anchor a
+    governance document instead (``[CX-GATE-001] in
+    docs/VALIDATOR_PROTOCOL.md``). Such an anchor must at least resolve: the
+    document exists and contains every id cited. Section numbers inside
+    other documents are not checked (only ids are indexed for them)."""
+    documents = ctx.model.document_ids
+    for packet in ctx.model.packets:
+        for anchor in packet.spec_anchors:
+            if not anchor.document:
+                continue
+            key = _document_key(anchor.document, documents)
+            if key is None:
+                yield rule_.finding(
+                    f"SPEC_ANCHOR points into {anchor.document}, which does not exist or could not be read",
+                    anchor.loc,
+                    anchor.raw,
+                    packet.id,
+                )
+                continue
+            present = {identifier.casefold() for identifier in documents[key]}
+            for identifier in anchor.ids:
+                if identifier.casefold() not in present:
+                    yield rule_.finding(
+                        f"[{identifier}] does not occur in {key}; cite an id that the document defines",
+                        anchor.loc,
+                        anchor.raw,
+                        packet.id,
+                    )

@@ -1,0 +1,104 @@
+"""PARSE rules: parse and encoding issues become findings a person can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mkdocs_handshake.findings import Finding, Severity
+from mkdocs_handshake.model import EncodingIssue, GovernanceModel, Loc, ParseIssue
+from mkdocs_handshake.rules import REGISTRY
+from mkdocs_handshake.rules.context import RuleContext
+from tests.rules.builders import make_model, make_packet, packet_file
+
+
+def run(rule_id: str, model: GovernanceModel) -> list[Finding]:
+    rule = REGISTRY[rule_id]
+    return list(rule.check(rule, RuleContext(model)))
+
+
+def test_parse_001_reports_missing_configured_file() -> None:
+    issue = ParseIssue("PARSE-001", Loc("docs/TASK_BOARD.md", 1), "the configured task board docs/TASK_BOARD.md does not exist", "docs/TASK_BOARD.md", "docs/TASK_BOARD.md")
+    [finding] = run("PARSE-001", make_model([make_packet("WP-1-A")], parse_issues=(issue,)))
+    assert (finding.rule, finding.severity) == ("PARSE-001", Severity.ERROR)
+    assert finding.loc == Loc("docs/TASK_BOARD.md", 1)
+    assert "does not exist" in finding.message
+    assert finding.subject == "docs/TASK_BOARD.md"
+
+
+def test_parse_001_leaves_a_missing_named_spec_to_spec_001() -> None:
+    model = make_model([make_packet("WP-1-A")])
+    name, loc = model.spec_pointer.spec_names[0]
+    issue = ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which does not exist under the root", name, name)
+    model = make_model([make_packet("WP-1-A")], parse_issues=(issue,))
+    assert run("PARSE-001", model) == []
+
+
+def test_parse_001_silent_without_issues_and_ignores_other_rules_issues() -> None:
+    other = ParseIssue("PARSE-004", Loc(packet_file("WP-1-A"), 3), "odd label", "X_Y:", "WP-1-A")
+    assert run("PARSE-001", make_model([make_packet("WP-1-A")], parse_issues=(other,))) == []
+
+
+def test_parse_002_one_finding_per_damaged_line_with_repairs() -> None:
+    file = packet_file("WP-1-Enc")
+    issues = (
+        EncodingIssue(Loc(file, 7, 12), "mojibake", "Â§", "§"),
+        EncodingIssue(Loc(file, 7, 30), "question-marks", "??", "§"),
+        EncodingIssue(Loc(file, 9, 1), "invalid-utf8", "0x96", "–"),
+    )
+    findings = run("PARSE-002", make_model([make_packet("WP-1-Enc")], encoding_issues=issues))
+    assert [(f.loc.line, f.loc.column) for f in findings] == [(7, 12), (9, 1)]
+    line7, line9 = findings
+    assert line7.severity is Severity.WARNING
+    assert line7.excerpt == "Â§"
+    assert "'Â§' read as '§'" in line7.message and "'??' read as '§'" in line7.message
+    assert "2 damaged spots" in line7.message
+    assert "0x96 decoded as Windows-1252 '–'" in line9.message
+    assert line9.excerpt == "0x96"
+    assert {f.subject for f in findings} == {"WP-1-Enc"}
+
+
+def test_parse_002_subject_is_file_outside_packets_and_silent_when_clean() -> None:
+    issue = EncodingIssue(Loc("docs/ORCHESTRATOR_PROTOCOL.md", 4, 2), "mojibake", "â€”", "—")
+    [finding] = run("PARSE-002", make_model([], encoding_issues=(issue,)))
+    assert finding.subject == "docs/ORCHESTRATOR_PROTOCOL.md"
+    assert finding.loc == Loc("docs/ORCHESTRATOR_PROTOCOL.md", 4, 2)
+    assert run("PARSE-002", make_model([make_packet("WP-1-A")])) == []
+
+
+def test_parse_003_reports_spec_numbering_issues_with_section_subject() -> None:
+    issue = ParseIssue("PARSE-003", Loc("Spec_v01.00.md", 40, 5), "section number 2.2 is used by an earlier heading too", "2.2 Entities", "2.2")
+    findings = run("PARSE-003", make_model([], parse_issues=(issue,)))
+    assert [(f.loc, f.excerpt, f.subject, f.severity) for f in findings] == [(Loc("Spec_v01.00.md", 40, 5), "2.2 Entities", "2.2", Severity.WARNING)]
+    assert run("PARSE-003", make_model([])) == []
+
+
+def test_parse_004_reports_unreadable_packet_text() -> None:
+    file = packet_file("WP-1-B")
+    issue = ParseIssue("PARSE-004", Loc(file, 1), "no packet metadata found (no TASK_ID, WP_ID or STATUS field)", "# Notes only", "WP-1-B")
+    [finding] = run("PARSE-004", make_model([make_packet("WP-1-B")], parse_issues=(issue,)))
+    assert (finding.loc, finding.subject, finding.severity) == (Loc(file, 1), "WP-1-B", Severity.ERROR)
+    assert "no packet metadata" in finding.message
+    assert run("PARSE-004", make_model([make_packet("WP-1-B")])) == []
+
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "handshake-2025-12-27"
+
+
+@pytest.mark.corpus
+def test_parse_002_on_real_packet_reports_damaged_section_signs() -> None:
+    if not (CORPUS / "docs" / "task_packets").is_dir():
+        pytest.skip("real corpus not found")
+    from mkdocs_handshake.parse.packets import parse_packet
+    from mkdocs_handshake.source import decode
+
+    relative = "docs/task_packets/WP-1-ACE-Auditability.md"
+    src = decode((CORPUS / relative).read_bytes(), relative)
+    packet, _ = parse_packet(src)
+    findings = run("PARSE-002", make_model([packet], encoding_issues=src.issues))
+    assert findings, "the packet has Â§ damage"
+    assert all(f.subject == "WP-1-ACE-Auditability" for f in findings)
+    assert any(f.excerpt == "Â§" and "'Â§' read as '§'" in f.message for f in findings)
+    lines = [f.loc.line for f in findings]
+    assert len(lines) == len(set(lines))

@@ -1,0 +1,405 @@
+"""The dependency DAG page: every work packet and who waits on whom.
+
+The graph is written as DOT text by hand (not through ``graphviz.Digraph``'s
+attribute quoting, which passes ``<...>`` through as an HTML label), with
+every string escaped by :func:`.escape.dot_text`, and laid out by Graphviz's
+``dot`` into SVG that is inlined into the page. Edges run dependency ->
+dependent (the direction work flows). For display the graph is transitively
+reduced: ``A -> C`` is hidden when ``A -> B -> C`` already says it; edges
+inside a cycle are all kept, so the cycle stays visible.
+
+Output is deterministic (sorted nodes and edges, no generator comment, SVG
+ids prefixed per graph) so two builds of the same repository produce the
+same page. Without the ``dot`` program the page still builds: it says how to
+install Graphviz and lists the packets layer by layer instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+import graphviz
+import networkx as nx
+
+from ..graph import dependency_graph
+from ..model import Packet, Status
+from ..phase_gate import is_validated
+from .context import RenderContext
+from .escape import dot_text, html_text, md_text
+from .site import join_blocks, md_wp_link, shorten, status_label, wp_key
+
+PAGE = "dag.md"
+TITLE_LIMIT = 40
+
+#: Fill colours by normalised status; the legend is generated from this table.
+STATUS_FILL: Mapping[Status, str] = {
+    Status.VALIDATED: "#a5d6a7",
+    Status.DONE: "#dcedc8",
+    Status.IN_PROGRESS: "#90caf9",
+    Status.READY_FOR_DEV: "#eceff1",
+    Status.BLOCKED: "#ef9a9a",
+    Status.FAILED: "#ffcdd2",
+    Status.SUPERSEDED: "#e0e0e0",
+    Status.GAP: "#ffe0b2",
+    Status.DRAFT: "#ffe0b2",
+    Status.UNKNOWN: "#fff9c4",
+}
+MISSING_FILL = "#ffffff"
+BLOCKER_COLOUR = "#c62828"
+CYCLE_COLOUR = "#6a1b9a"
+EDGE_COLOUR = "#546e7a"
+
+_VARIANT = re.compile(r"^(?P<base>.+)-v\d+$", re.IGNORECASE)
+_TITLE_PREFIX = re.compile(r"^\s*(?:task\s+packet|work\s+packet|wp)\s*[:\-–—]\s*", re.IGNORECASE)
+
+
+def dot_missing_message() -> str:
+    """One line for the build log when the ``dot`` program is absent."""
+    return (
+        "Graphviz 'dot' was not found on PATH: the dependency DAG page shows the packets as a list of layers "
+        "instead of a drawing. Install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz)."
+    )
+
+
+# --------------------------------------------------------------------------
+# Graph preparation (plain data, shared by the SVG and the fallback list)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DagData:
+    graph: nx.DiGraph  # full dependency graph
+    shown: frozenset[tuple[str, str]]  # edges kept after transitive reduction
+    cycles: tuple[tuple[str, ...], ...]  # one named cycle per strongly connected component
+    cycle_of: Mapping[tuple[str, str], int]  # edge -> 1-based cycle number
+    groups: Mapping[str, tuple[str, ...]]  # variant base -> members (>= 2), e.g. WP-1-X, WP-1-X-v2
+
+
+def short_title(packet: Packet | None) -> str:
+    """What the node says under the id: the packet's What, else its title."""
+    if packet is None:
+        return "(no packet)"
+    what = packet.field("What")
+    text = what.value if what is not None and what.value.strip() else packet.title
+    text = _TITLE_PREFIX.sub("", text).strip()
+    if text.casefold() == packet.id.casefold():
+        return ""
+    return shorten(text, TITLE_LIMIT)
+
+
+def _cycles(graph: nx.DiGraph) -> tuple[tuple[str, ...], ...]:
+    """One cycle per non-trivial strongly connected component (and self-loops),
+    starting at its smallest id so the name is stable."""
+    found: list[tuple[str, ...]] = []
+    for component in nx.strongly_connected_components(graph):
+        members = sorted(component, key=wp_key)
+        if len(members) == 1 and not graph.has_edge(members[0], members[0]):
+            continue
+        start = members[0]
+        sub = graph.subgraph(component)
+        if len(members) == 1:
+            found.append((start, start))
+            continue
+        found.append(tuple(_cycle_through(sub, start)))
+    return tuple(sorted(found, key=lambda cycle: wp_key(cycle[0])))
+
+
+def _cycle_through(sub: nx.DiGraph, start: str) -> list[str]:
+    """The shortest cycle through ``start``, visiting successors in id order."""
+    best: list[str] | None = None
+    for successor in sorted(sub.successors(start), key=wp_key):
+        if successor == start:
+            return [start, start]
+        path = nx.shortest_path(sub, successor, start)
+        if best is None or len(path) + 1 < len(best):
+            best = [start, *path]
+    return best or [start, start]
+
+
+def _shown_edges(graph: nx.DiGraph) -> frozenset[tuple[str, str]]:
+    """Transitive reduction for display; edges within a cycle are all kept."""
+    condensed = nx.condensation(graph)
+    mapping: Mapping[str, int] = condensed.graph["mapping"]
+    reduced = nx.transitive_reduction(condensed)
+    kept: set[tuple[str, str]] = set()
+    for source, target in graph.edges:
+        a, b = mapping[source], mapping[target]
+        if a == b or reduced.has_edge(a, b):
+            kept.add((source, target))
+    return frozenset(kept)
+
+
+def variant_groups(ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Packets that are variants of one another (``WP-1-X``, ``WP-1-X-v2``)."""
+    by_base: dict[str, list[str]] = {}
+    for wp in ids:
+        match = _VARIANT.match(wp)
+        by_base.setdefault(match.group("base") if match else wp, []).append(wp)
+    return {base: tuple(sorted(members, key=wp_key)) for base, members in by_base.items() if len(members) > 1}
+
+
+def prepare(ctx: RenderContext) -> DagData:
+    graph = dependency_graph(ctx.model)
+    cycles = _cycles(graph)
+    cycle_of: dict[tuple[str, str], int] = {}
+    for number, cycle in enumerate(cycles, start=1):
+        for source, target in zip(cycle, cycle[1:]):
+            cycle_of[(source, target)] = number
+    return DagData(graph, _shown_edges(graph), cycles, cycle_of, variant_groups(graph.nodes))
+
+
+def split_parts(ctx: RenderContext, data: DagData) -> list[tuple[str, list[str]]]:
+    """The sub-graphs to draw: the whole graph, or past ``dag_max_nodes`` one per
+    weakly connected component (variants count as connected), with all
+    packets that have no dependency at all drawn together last."""
+    nodes = sorted(data.graph.nodes, key=wp_key)
+    limit = int(ctx.options.get("dag_max_nodes", 60) or 60)  # type: ignore[call-overload]
+    if len(nodes) <= limit:
+        return [("All packets", nodes)]
+    linked = nx.Graph()
+    linked.add_nodes_from(nodes)
+    linked.add_edges_from(data.graph.edges)
+    for members in data.groups.values():
+        linked.add_edges_from(zip(members, members[1:]))
+    components = [sorted(c, key=wp_key) for c in nx.connected_components(linked)]
+    connected = sorted((c for c in components if len(c) > 1), key=lambda c: wp_key(c[0]))
+    lonely = sorted((c[0] for c in components if len(c) == 1), key=wp_key)
+    parts = [(f"Group {index}: {c[0]} and {len(c) - 1} more", c) for index, c in enumerate(connected, start=1)]
+    for start in range(0, len(lonely), limit):
+        chunk = lonely[start : start + limit]
+        parts.append((f"Packets without dependencies ({chunk[0]} … {chunk[-1]})", chunk))
+    return parts
+
+
+# --------------------------------------------------------------------------
+# DOT
+# --------------------------------------------------------------------------
+
+
+def _q(text: str) -> str:
+    """A quoted DOT string. ``&`` is written as an entity because Graphviz
+    decodes entities in labels; this keeps ``&lt;`` in a title literal."""
+    return '"' + dot_text(text.replace("&", "&amp;")) + '"'
+
+
+def _status(ctx: RenderContext, wp: str) -> Status | None:
+    packet = ctx.packets_by_id.get(wp)
+    return packet.status if packet is not None else None
+
+
+def _done(ctx: RenderContext, wp: str) -> bool:
+    """A dependency no longer blocks once VALIDATED: by STATUS, or by a PASS
+    verdict the phase gate accepts (see :func:`phase_gate.is_validated`)."""
+    packet = ctx.packets_by_id.get(wp)
+    return packet is not None and (packet.status is Status.VALIDATED or is_validated(packet))
+
+
+def _node_line(ctx: RenderContext, page: str, wp: str) -> str:
+    packet = ctx.packets_by_id.get(wp)
+    title = short_title(packet)
+    label = dot_text(wp.replace("&", "&amp;")) + (("\\n" + dot_text(title.replace("&", "&amp;"))) if title else "")
+    attrs = [f'label="{label}"']
+    if packet is None:
+        attrs += [f'fillcolor="{MISSING_FILL}"', 'style="dashed"', f"tooltip={_q(wp + ': referenced, but no packet exists')}"]
+    else:
+        status = status_label(packet.status)
+        style = '"filled,dashed"' if packet.status is Status.SUPERSEDED else "filled"
+        full_title = " ".join((packet.title or "").split())
+        attrs += [
+            f'fillcolor="{STATUS_FILL.get(packet.status, STATUS_FILL[Status.UNKNOWN])}"',
+            f"style={style}",
+            f"tooltip={_q(f'{wp} - {status}' + (f' - {full_title}' if full_title else ''))}",
+            f"URL={_q(ctx.href(page, ctx.packet_page(wp)))}",
+            f"target={_q('_top')}",
+        ]
+    return f"  {_q(wp)} [{', '.join(attrs)}];"
+
+
+def _edge_line(ctx: RenderContext, data: DagData, source: str, target: str) -> str:
+    attrs: list[str] = []
+    source_status = _status(ctx, source)
+    cycle = data.cycle_of.get((source, target))
+    if cycle:
+        attrs += [f'color="{CYCLE_COLOUR}"', "penwidth=2.5", f'label="cycle {cycle}"', f'fontcolor="{CYCLE_COLOUR}"']
+        tip = f"{source} -> {target}: part of cycle {cycle}"
+    elif not _done(ctx, source):
+        attrs += [f'color="{BLOCKER_COLOUR}"', "penwidth=2"]
+        state = status_label(source_status) if source_status else "no packet"
+        tip = f"{target} waits on {source}, which is not VALIDATED ({state})"
+    else:
+        attrs += [f'color="{EDGE_COLOUR}"']
+        tip = f"{target} depends on {source} (VALIDATED)"
+    attrs.append(f"tooltip={_q(tip)}")
+    return f"  {_q(source)} -> {_q(target)} [{', '.join(attrs)}];"
+
+
+def build_dot(ctx: RenderContext, data: DagData, nodes: Sequence[str], name: str = "dag") -> str:
+    """DOT text for the sub-graph on ``nodes`` (sorted, fully escaped)."""
+    page = ctx.page_path(PAGE)
+    members = set(nodes)
+    lines = [
+        f"digraph {_q(name)} {{",
+        '  graph [rankdir="LR", fontname="Helvetica", fontsize=10, nodesep=0.25, ranksep=0.5, tooltip=" "];',
+        '  node [shape="box", style="filled", fontname="Helvetica", fontsize=10, margin="0.12,0.06"];',
+        '  edge [arrowsize=0.7, fontname="Helvetica", fontsize=9];',
+    ]
+    grouped: set[str] = set()
+    for index, base in enumerate(sorted(data.groups, key=wp_key), start=1):
+        inside = [wp for wp in data.groups[base] if wp in members]
+        if len(inside) < 2:
+            continue
+        lines.append(f'  subgraph "cluster_variants_{index}" {{')
+        lines.append(f'    graph [label={_q(base + " and its variants")}, style="dashed", color="#9e9e9e", fontsize=9];')
+        lines.extend("  " + _node_line(ctx, page, wp) for wp in inside)
+        lines.append("  }")
+        grouped.update(inside)
+    lines.extend(_node_line(ctx, page, wp) for wp in nodes if wp not in grouped)
+    edges = sorted(
+        ((s, t) for s, t in data.shown if s in members and t in members),
+        key=lambda edge: (wp_key(edge[0]), wp_key(edge[1])),
+    )
+    lines.extend(_edge_line(ctx, data, source, target) for source, target in edges)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+_PROLOG = re.compile(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.DOTALL)
+_ID_ATTR = re.compile(r'\bid="([^"]*)"')
+
+
+def clean_svg(svg: str, prefix: str) -> str:
+    """Inline-ready SVG: no XML prolog, doctype or comments, no blank lines
+    (they would end the raw HTML block), ids made unique per graph."""
+    svg = _PROLOG.sub("", svg)
+    svg = _ID_ATTR.sub(lambda m: f'id="{prefix}-{m.group(1)}"', svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}-{m.group(1)}"', svg)
+    return "\n".join(line for line in svg.splitlines() if line.strip())
+
+
+def render_svg(dot_source: str) -> str:
+    """Run ``dot -Tsvg``; raises :class:`graphviz.ExecutableNotFound` without it."""
+    return graphviz.Source(dot_source).pipe(format="svg", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# Page
+# --------------------------------------------------------------------------
+
+
+def _legend() -> str:
+    rows = []
+    for status, colour in STATUS_FILL.items():
+        rows.append(
+            f'<tr><td><span class="hs-swatch" style="display:inline-block;width:1.2em;height:.9em;'
+            f'border:1px solid #607d8b;background:{colour}"></span></td><td>{html_text(status_label(status))}</td></tr>'
+        )
+    rows.append(
+        '<tr><td><span class="hs-swatch" style="display:inline-block;width:1.2em;height:.9em;'
+        'border:1px dashed #607d8b;background:#fff"></span></td><td>Referenced, but no packet exists</td></tr>'
+    )
+    rows.append(
+        f'<tr><td><span style="color:{BLOCKER_COLOUR};font-weight:700">&#10230;</span></td>'
+        "<td>Blocker that is not VALIDATED (the dependent must wait)</td></tr>"
+    )
+    rows.append(f'<tr><td><span style="color:{EDGE_COLOUR}">&#10230;</span></td><td>Dependency that is VALIDATED</td></tr>')
+    rows.append(f'<tr><td><span style="color:{CYCLE_COLOUR};font-weight:700">&#10230;</span></td><td>Edge of a dependency cycle</td></tr>')
+    rows.append("<tr><td>dashed box</td><td>A packet grouped with its variants (<code>-v2</code>, <code>-v3</code>)</td></tr>")
+    return (
+        '<table class="hs-table hs-dag-legend">\n<thead><tr><th>Mark</th><th>Meaning</th></tr></thead>\n<tbody>\n'
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>"
+    )
+
+
+def _cycle_block(ctx: RenderContext, data: DagData) -> str:
+    if not data.cycles:
+        return "No dependency cycles."
+    page = ctx.page_path(PAGE)
+    lines = [f"**Dependency cycles ({len(data.cycles)})** — no packet in a cycle can ever start (DEP-002):", ""]
+    for number, cycle in enumerate(data.cycles, start=1):
+        path = " → ".join(md_wp_link(ctx, page, wp) for wp in cycle)
+        lines.append(f"{number}. Cycle {number}: {path}")
+    return "\n".join(lines)
+
+
+def _summary(ctx: RenderContext, data: DagData) -> str:
+    graph = data.graph
+    missing = sorted((n for n, attrs in graph.nodes(data=True) if attrs.get("missing")), key=wp_key)
+    hidden = graph.number_of_edges() - len(data.shown)
+    blockers = sum(1 for s, _t in graph.edges if not _done(ctx, s))
+    text = (
+        f"{_count(len(ctx.packets_by_id), 'packet')}, {_count(graph.number_of_edges(), 'dependency', 'dependencies')} "
+        f"({blockers} on a blocker that is not VALIDATED). Arrows point from a dependency to the packet that waits on it."
+    )
+    if hidden:
+        text += f" {hidden} implied {'dependency is' if hidden == 1 else 'dependencies are'} hidden (transitive reduction)."
+    if missing:
+        page = ctx.page_path(PAGE)
+        text += " Referenced but missing: " + ", ".join(md_wp_link(ctx, page, wp) for wp in missing) + " (DEP-001)."
+    return text
+
+
+def _count(number: int, singular: str, plural: str = "") -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def _svg_blocks(ctx: RenderContext, data: DagData) -> list[str]:
+    parts = split_parts(ctx, data)
+    blocks: list[str] = []
+    for index, (title, nodes) in enumerate(parts, start=1):
+        svg = clean_svg(render_svg(build_dot(ctx, data, nodes, f"dag{index}")), f"hs-dag{index}")
+        if len(parts) > 1:
+            blocks.append(f"### {md_text(title)}")
+        blocks.append(f'<div class="hs-dag" style="overflow-x:auto">\n{svg}\n</div>')
+    return blocks
+
+
+def _fallback_blocks(ctx: RenderContext, data: DagData) -> list[str]:
+    """The graph as layers: layer 1 needs nothing, layer k waits only on earlier layers."""
+    page = ctx.page_path(PAGE)
+    warning = (
+        '!!! warning "Graphviz `dot` not found: showing the dependency graph as a list"\n'
+        "    The `dot` program from Graphviz is needed to draw the graph. Install the Debian/Ubuntu package "
+        "`graphviz` (`apt-get install graphviz`) or, on macOS, `brew install graphviz`, then rebuild."
+    )
+    graph = data.graph
+    condensed = nx.condensation(graph)
+    members: Mapping[int, set[str]] = nx.get_node_attributes(condensed, "members")
+    in_cycle = {wp: number for number, cycle in enumerate(data.cycles, start=1) for wp in cycle}
+    lines: list[str] = []
+    for depth, generation in enumerate(nx.topological_generations(condensed), start=1):
+        wps = sorted((wp for scc in generation for wp in members[scc]), key=wp_key)
+        shown = []
+        for wp in wps:
+            packet = ctx.packets_by_id.get(wp)
+            state = status_label(packet.status) if packet else "no packet"
+            note = f", in cycle {in_cycle[wp]}" if wp in in_cycle else ""
+            shown.append(f"{md_wp_link(ctx, page, wp)} ({md_text(state)}{note})")
+        lines.append(f"{depth}. Layer {depth}: " + ", ".join(shown))
+    return [warning, "**Layers** — each packet depends only on packets in earlier layers:", "\n".join(lines)]
+
+
+def render_dag_page(ctx: RenderContext) -> str:
+    """Markdown of the dependency DAG page."""
+    data = prepare(ctx)
+    blocks = ["# Dependency DAG", _summary(ctx, data)]
+    if not data.graph.number_of_nodes():
+        blocks.append("No work packets found.")
+        return join_blocks(blocks)
+    drawn: list[str] | None = None
+    if ctx.dot_available:
+        try:
+            drawn = _svg_blocks(ctx, data)
+        except graphviz.ExecutableNotFound:
+            drawn = None
+    if drawn is None:
+        blocks.extend(_fallback_blocks(ctx, data))
+    else:
+        blocks.extend(drawn)
+        blocks.append("## Legend")
+        blocks.append(_legend())
+    blocks.append("## Cycles")
+    blocks.append(_cycle_block(ctx, data))
+    return join_blocks(blocks)

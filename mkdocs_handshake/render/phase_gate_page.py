@@ -1,0 +1,225 @@
+"""The phase-gate report: can each phase close? (protocol Part 6.4, Part 6.5)
+
+Every MUST and SHOULD criterion of Part 6.5 is shown for every phase, with
+its state and the evidence behind it, so a reader sees not just the verdict
+but what to do next. States are plain text badges with CSS classes (no
+reliance on the emoji extension), and the table is raw HTML with final URLs
+(:meth:`RenderContext.href`) because MkDocs does not rewrite links inside
+raw HTML.
+
+The verdict follows :mod:`mkdocs_handshake.phase_gate`: READY TO CLOSE only
+when every MUST criterion is PASS; an UNKNOWN MUST (a check the files cannot
+show) keeps the phase NOT READY until someone records the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from ..model import Loc, Waiver
+from ..phase_gate import (
+    FAIL,
+    PASS,
+    UNKNOWN,
+    Criterion,
+    Evidence,
+    PhaseGate,
+    evaluate_phase_gate,
+    is_validated,
+    latest_verdict,
+    waiver_state,
+)
+from .context import RenderContext
+from .escape import html_text, md_code, md_text
+from .site import family_anchor, html_wp_link, join_blocks, rule_family, status_badge
+
+PAGE = "phase-gate.md"
+
+_STATE_CLASS = {PASS: "hs-status-validated", FAIL: "hs-status-failed", UNKNOWN: "hs-status-unknown"}
+_STATE_WORD = {PASS: "PASS", FAIL: "FAIL", UNKNOWN: "UNKNOWN (not evidenced)"}
+
+
+def state_badge(state: str, attested: bool = False) -> str:
+    """A PASS/FAIL/UNKNOWN badge readable without any icon font."""
+    word = _STATE_WORD.get(state, state) + (" (attested)" if attested else "")
+    css = _STATE_CLASS.get(state, "hs-status-unknown")
+    return f'<span class="hs-badge hs-gate-state hs-gate-{state.lower()} {css}">{html_text(word)}</span>'
+
+
+def verdict_badge(gate: PhaseGate) -> str:
+    css = "hs-status-validated" if gate.ready else "hs-status-failed"
+    slug = "ready" if gate.ready else "not-ready"
+    return f'<span class="hs-badge hs-gate-verdict hs-gate-{slug} {css}">{html_text(gate.verdict)}</span>'
+
+
+def _loc_text(loc: Loc | None) -> str:
+    return f" <code>{html_text(f'{loc.file}:{loc.line}')}</code>" if loc is not None else ""
+
+
+def _evidence_item(ctx: RenderContext, page: str, evidence: Evidence) -> str:
+    parts: list[str] = []
+    if evidence.wp:
+        parts.append(html_wp_link(ctx, page, evidence.wp) + ":")
+    text = evidence.text
+    if evidence.rule:
+        href = ctx.href(page, ctx.page_path("findings.md"), family_anchor(rule_family(evidence.rule)))
+        rule_link = f'<a href="{html_text(href)}">{html_text(evidence.rule)}</a>'
+        text = text[len(evidence.rule) + 1 :].strip() if text.startswith(evidence.rule + ":") else text
+        parts.append(f"{rule_link}: {html_text(text)}")
+    else:
+        parts.append(html_text(text))
+    return "<li>" + " ".join(parts) + _loc_text(evidence.loc) + "</li>"
+
+
+def _evidence_cell(ctx: RenderContext, page: str, criterion: Criterion) -> str:
+    items = [_evidence_item(ctx, page, evidence) for evidence in criterion.evidence]
+    cell = f"<ul>{''.join(items)}</ul>" if items else ""
+    if criterion.needed and criterion.state != PASS:
+        label = "To satisfy" if criterion.state == UNKNOWN else "To fix"
+        needed = re.sub(r"`([^`]+)`", r"<code>\1</code>", html_text(criterion.needed))
+        cell += f'<p class="hs-meta"><strong>{label}:</strong> {needed}</p>'
+    return cell
+
+
+def criteria_table(ctx: RenderContext, page: str, gate: PhaseGate) -> str:
+    """MUST criteria first, then SHOULD, each with state and evidence."""
+    rows = []
+    for criterion in (*gate.musts, *gate.shoulds):
+        strength = criterion.strength.lower()
+        rows.append(
+            f'<tr class="hs-gate-row hs-gate-{criterion.state.lower()}" id="phase-{html_text(gate.phase.lower())}-{html_text(criterion.id)}">'
+            f"<td>{html_text(criterion.title)}</td>"
+            f'<td><span class="hs-strength-{strength}">{html_text(criterion.strength)}</span></td>'
+            f"<td>{state_badge(criterion.state, criterion.attested)}</td>"
+            f"<td>{_evidence_cell(ctx, page, criterion)}</td></tr>"
+        )
+    return (
+        '<table class="hs-table hs-gate">\n<thead><tr><th>Criterion</th><th>Strength</th><th>State</th>'
+        "<th>Evidence</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+    )
+
+
+def critical_table(ctx: RenderContext, page: str, gate: PhaseGate) -> str:
+    rows = []
+    for wp in gate.critical:
+        packet = ctx.packets_by_id.get(wp)
+        if packet is None:
+            rows.append(f"<tr><td>{html_wp_link(ctx, page, wp)}</td><td>—</td><td>—</td><td>{state_badge(FAIL)}</td></tr>")
+            continue
+        verdict = latest_verdict(packet) or "none"
+        state = PASS if is_validated(packet) else FAIL
+        rows.append(
+            f"<tr><td>{html_wp_link(ctx, page, wp)}</td><td>{status_badge(packet.status, packet.status_raw)}</td>"
+            f"<td>{html_text(verdict)}</td><td>{state_badge(state)}</td></tr>"
+        )
+    return (
+        '<table class="hs-table hs-sortable hs-gate-wps">\n<thead><tr><th>WP</th><th>STATUS</th>'
+        "<th>Latest validator verdict</th><th>VALIDATED</th></tr></thead>\n<tbody>\n"
+        + "\n".join(rows)
+        + "\n</tbody>\n</table>"
+    )
+
+
+def _names(criteria: Iterable[Criterion]) -> str:
+    return "; ".join(c.title for c in criteria)
+
+
+def _verdict_block(gate: PhaseGate) -> str:
+    """An admonition with the verdict; the badge keeps it readable without the
+    admonition extension."""
+    kind = "success" if gate.ready else "failure"
+    lines = [f'!!! {kind} "Phase {md_text(gate.phase)}: {gate.verdict}"', f"    {verdict_badge(gate)}"]
+    if gate.failed_musts:
+        lines.append("")
+        lines.append(f"    **Failed MUST criteria:** {md_text(_names(gate.failed_musts))}.")
+    if gate.unknown_musts:
+        lines.append("")
+        lines.append(
+            f"    **MUST criteria not evidenced:** {md_text(_names(gate.unknown_musts))}. "
+            "A MUST criterion counts only once it is shown to pass."
+        )
+    if gate.ready:
+        lines.append("")
+        lines.append("    Every MUST criterion passes; SHOULD criteria are recommendations, not blockers (Part 6.5).")
+    return "\n".join(lines)
+
+
+def _share_line(ctx: RenderContext, page: str, gate: PhaseGate) -> str:
+    done, total = gate.share
+    percent = f" ({round(100 * done / total)}%)" if total else ""
+    if gate.critical_source == "board":
+        where = "listed in the task board's phase-gate section"
+        if gate.board_loc is not None:
+            where += f" ({md_code(f'{gate.board_loc.file}:{gate.board_loc.line}')})"
+    else:
+        where = f"the board has no phase-gate list for Phase {md_text(gate.phase)}, so every packet of the phase that is not superseded counts"
+    return f"**Phase-critical WPs VALIDATED: {done} of {total}{percent}** — {where}."
+
+
+def _claims_block(gate: PhaseGate) -> str:
+    if not gate.claims:
+        return ""
+    lines = [f"**Claims that Phase {md_text(gate.phase)} is closed or ready to close:**", ""]
+    for claim in gate.claims:
+        lines.append(f"- “{md_text(claim.text)}” at {md_code(f'{claim.loc.file}:{claim.loc.line}')}")
+    if gate.failed_musts:
+        lines.append("")
+        lines.append("These claims contradict the failed MUST criteria below (PHASE-001).")
+    return "\n".join(lines)
+
+
+def _phase_blocks(ctx: RenderContext, page: str, gate: PhaseGate) -> list[str]:
+    blocks = [f"## Phase {md_text(gate.phase)}", _verdict_block(gate), _share_line(ctx, page, gate), _claims_block(gate)]
+    blocks.append(criteria_table(ctx, page, gate))
+    if gate.critical:
+        blocks.append(f"### Phase-critical WPs of Phase {md_text(gate.phase)}")
+        blocks.append(critical_table(ctx, page, gate))
+    return blocks
+
+
+def _waivers(ctx: RenderContext) -> tuple[Waiver, ...]:
+    return tuple(w for w in ctx.options.get("waivers", ()) or () if isinstance(w, Waiver))  # type: ignore[union-attr]
+
+
+def waivers_block(ctx: RenderContext, gates: Sequence[PhaseGate]) -> str:
+    """Configured waivers with whether they still count (PHASE-002)."""
+    waivers = _waivers(ctx)
+    if not waivers:
+        return "No waivers are configured."
+    closed = {gate.phase for gate in gates if gate.claims}
+    css = {"active": "hs-status-validated", "expired": "hs-status-failed", "unapproved": "hs-status-failed"}
+    rows = []
+    for waiver in waivers:
+        state = waiver_state(waiver, ctx.as_of, closed)
+        rows.append(
+            f"<tr><td><code>{html_text(waiver.rule)}</code></td><td>{html_text(waiver.target)}</td>"
+            f"<td>{html_text(waiver.reason)}</td><td>{html_text(waiver.approved) or '—'}</td>"
+            f"<td>{html_text(waiver.expires) or '—'}</td>"
+            f'<td><span class="hs-badge {css[state.state]}">{html_text(state.state)}</span> {html_text(state.reason)}</td></tr>'
+        )
+    return (
+        '<table class="hs-table hs-waivers">\n<thead><tr><th>Rule</th><th>Target</th><th>Reason</th><th>Approved</th>'
+        "<th>Expires</th><th>State</th></tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
+    )
+
+
+def render_phase_gate_page(ctx: RenderContext) -> str:
+    """Markdown of the phase-gate report."""
+    page = ctx.page_path(PAGE)
+    gates = evaluate_phase_gate(ctx.model, ctx.findings, ctx.as_of)
+    intro = (
+        f"Phase closure criteria of the Orchestrator Protocol, Part 6.5, evaluated as of {ctx.as_of.isoformat()}. "
+        "A phase is READY TO CLOSE only when every MUST criterion is PASS. "
+        "UNKNOWN means the governance files cannot show the check (spec regression run, supply chain audit, "
+        "git history, coverage): record the result, for example by ticking the item in the task board's "
+        "phase-gate checklist, and it is shown as an attested PASS."
+    )
+    blocks: list[str] = ["# Phase gate", intro]
+    if not gates:
+        blocks.append("No phase found: no packet names a phase and the task board has no phase-gate section.")
+    for gate in gates:
+        blocks.extend(_phase_blocks(ctx, page, gate))
+    blocks.append("## Waivers")
+    blocks.append(waivers_block(ctx, gates))
+    return join_blocks(blocks)

@@ -1,0 +1,122 @@
+"""Every finding, grouped by rule family, one sortable table per family.
+
+The tables are plain HTML with a ``data-sort`` key on the cells whose text
+does not sort naturally (severity, ``file:line``); the shipped script sorts
+on a header click, and without it each table reads in file order. Waived
+findings stay in the table, greyed, with the reason they were excused.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..findings import Finding, Severity
+from .context import RenderContext
+from .escape import html_text, md_text
+from .site import (
+    FAMILY_TITLES,
+    count_by,
+    family_anchor,
+    family_key,
+    html_wp_link,
+    join_blocks,
+    link_section_refs,
+    rule_family,
+)
+
+_SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.OFF: 2}
+
+
+def findings_by_family(findings: tuple[Finding, ...]) -> dict[str, list[Finding]]:
+    """Family -> findings in file order, families in rule-document order."""
+    groups: dict[str, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(rule_family(finding.rule), []).append(finding)
+    return {
+        family: sorted(groups[family], key=lambda f: (f.sort_key(), f.severity.value, f.excerpt))
+        for family in sorted(groups, key=family_key)
+    }
+
+
+def render_findings_page(ctx: RenderContext) -> str:
+    page = ctx.page_path("findings.md")
+    groups = findings_by_family(ctx.findings)
+    blocks = ["# Findings"]
+    if not groups:
+        blocks.append(f'!!! success "No findings"\n\n    Every governance rule passes (as of {ctx.as_of.isoformat()}).')
+        return join_blocks(blocks)
+    blocks.append(
+        f"{len(ctx.findings)} finding(s) as of {ctx.as_of.isoformat()}. "
+        "Click a column header to sort a table; waived findings are greyed and show why they were excused."
+    )
+    blocks.append(_summary_table(groups))
+    titles = _rule_titles()
+    for family, findings in groups.items():
+        title = FAMILY_TITLES.get(family, "")
+        heading = f"{family}: {title}" if title else family
+        blocks.append(f"## {md_text(heading)} {{#{family_anchor(family)}}}")
+        blocks.append(_table(ctx, page, findings, titles))
+    return join_blocks(blocks)
+
+
+def _summary_table(groups: dict[str, list[Finding]]) -> str:
+    lines = ["| Family | Errors | Warnings | Waived |", "|---|---|---|---|"]
+    for family, findings in groups.items():
+        active = [f for f in findings if not f.waived]
+        severities = count_by(f.severity.value for f in active)
+        lines.append(
+            f"| [{md_text(family)}](#{family_anchor(family)}) | {severities.get('error', 0)} | "
+            f"{severities.get('warning', 0)} | {len(findings) - len(active)} |"
+        )
+    return "\n".join(lines)
+
+
+def _rule_titles() -> dict[str, str]:
+    """Rule id -> title from the registry, shown as a tooltip on the rule id."""
+    from ..rules import REGISTRY
+
+    return {rule_id: rule.title for rule_id, rule in REGISTRY.items()}
+
+
+def _table(ctx: RenderContext, page: str, findings: list[Finding], titles: dict[str, str]) -> str:
+    header = "".join(f"<th>{name}</th>" for name in ("Severity", "Rule", "Where", "Subject", "Message", "Excerpt"))
+    lines = [f'<table class="hs-table hs-sortable"><thead><tr>{header}</tr></thead><tbody>']
+    lines.extend(_row(ctx, page, finding, titles.get) for finding in findings)
+    lines.append("</tbody></table>")
+    return "\n".join(lines)
+
+
+def _row(ctx: RenderContext, page: str, finding: Finding, title_of: Callable[[str], str | None]) -> str:
+    severity = finding.severity.value
+    rank = _SEVERITY_RANK.get(finding.severity, 3) + (10 if finding.waived else 0)
+    if finding.waived:
+        severity_cell = f'<span class="hs-badge hs-sev-waived">waived</span> <span class="hs-meta">({html_text(severity)})</span>'
+    else:
+        severity_cell = f'<span class="hs-badge hs-sev-{html_text(severity)}">{html_text(severity)}</span>'
+    rule_title = title_of(finding.rule)
+    rule_attr = f' title="{html_text(rule_title)}"' if rule_title else ""
+    where_key = f"{finding.loc.file}:{finding.loc.line:08d}:{finding.loc.column:05d}"
+    message = link_section_refs(html_text(finding.message), page, ctx)
+    if finding.waived:
+        reason = finding.waiver_reason or "(no reason given)"
+        message += f'<br><span class="hs-meta">Waived: {html_text(reason)}</span>'
+    excerpt = f"<code>{html_text(finding.excerpt)}</code>" if finding.excerpt else ""
+    css = ' class="hs-waived"' if finding.waived else ""
+    cells = [
+        f'<td data-sort="{rank}">{severity_cell}</td>',
+        f"<td{rule_attr}>{html_text(finding.rule)}</td>",
+        f'<td data-sort="{html_text(where_key)}"><code>{html_text(str(finding.loc))}</code></td>',
+        f"<td>{_subject(ctx, page, finding.subject)}</td>",
+        f"<td>{message}</td>",
+        f"<td>{excerpt}</td>",
+    ]
+    return f"<tr{css}>{''.join(cells)}</tr>"
+
+
+def _subject(ctx: RenderContext, page: str, subject: str) -> str:
+    """A WP subject links to its packet page; a section number to the spec."""
+    if subject in ctx.packets_by_id:
+        return html_wp_link(ctx, page, subject)
+    if subject in ctx.sections_by_number:
+        return link_section_refs(html_text(f"§{subject}"), page, ctx)
+    return html_text(subject)

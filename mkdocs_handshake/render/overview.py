@@ -1,0 +1,174 @@
+"""The governance overview: the state of the repository on one screen.
+
+Which spec is current, how many packets stand in each state, how many errors
+and warnings each rule family raised, what the phase gate says, and a link
+to every generated page. The phase gate is evaluated by
+:mod:`mkdocs_handshake.phase_gate`, written separately; while it is absent
+the overview says so instead of guessing a verdict.
+"""
+
+from __future__ import annotations
+
+from ..model import Status
+from .context import RenderContext
+from .escape import md_code, md_text
+from .site import (
+    optional_attr,
+    chapters,
+    count_by,
+    family_anchor,
+    family_key,
+    join_blocks,
+    md_wp_link,
+    nav_entries,
+    rule_family,
+    sorted_packet_ids,
+    status_badge,
+)
+
+
+def render_overview(ctx: RenderContext) -> str:
+    page = ctx.page_path("index.md")
+    blocks = ["# Governance overview"]
+    blocks.append(f"Report as of **{ctx.as_of.isoformat()}**.")
+    blocks.extend(_spec(ctx))
+    blocks.extend(_phase_gate(ctx, page))
+    blocks.extend(_statuses(ctx))
+    blocks.extend(_findings(ctx, page))
+    blocks.extend(_pages(ctx, page))
+    blocks.extend(_packets(ctx, page))
+    return join_blocks(blocks)
+
+
+def _spec(ctx: RenderContext) -> list[str]:
+    blocks = ["## Current spec"]
+    spec, pointer = ctx.model.spec, ctx.model.spec_pointer
+    if spec is None:
+        named = ", ".join(md_code(name) for name, _ in pointer.spec_names) if pointer else ""
+        blocks.append("No Master Spec could be read" + (f" (SPEC_CURRENT names {named})." if named else "."))
+        return blocks
+    rows = [("File", md_code(spec.file)), ("Version", md_text(spec.version or "(none in the file name)"))]
+    if spec.title:
+        rows.append(("Title", md_text(spec.title)))
+    if pointer is not None:
+        rows.append(("Named by", md_code(pointer.file)))
+    main_body = sum(1 for section in spec.sections if section.main_body)
+    requirements = sum(len(section.requirements) for section in spec.sections)
+    rows.append(("Sections", f"{len(spec.sections)} ({main_body} Main Body)"))
+    rows.append(("Requirements", str(requirements)))
+    blocks.append("\n".join(["| | |", "|---|---|", *(f"| {label} | {value} |" for label, value in rows)]))
+    return blocks
+
+
+def gate_summary(result: object) -> tuple[str, str]:
+    """(verdict, detail) of one phase gate result.
+
+    Reads ``verdict`` (else a boolean ``ready``/``passed``/``ok``) and, as
+    detail, the titles of the failing MUST criteria; falls back to the
+    result's text, so the overview never invents a verdict.
+    """
+    verdict = getattr(result, "verdict", None)
+    if verdict is None:
+        for name in ("ready", "passed", "ok"):
+            flag = getattr(result, name, None)
+            if isinstance(flag, bool):
+                verdict = "PASS" if flag else "FAIL"
+                break
+    if verdict is None:
+        verdict = str(result)
+    failed = getattr(result, "failed_musts", ()) or ()
+    detail = "; ".join(str(getattr(criterion, "title", criterion)) for criterion in failed)
+    return str(getattr(verdict, "value", verdict)), detail
+
+
+def _phase_gate(ctx: RenderContext, page: str) -> list[str]:
+    """One row per phase the evaluator knows (it returns one gate per phase)."""
+    blocks = ["## Phase gate"]
+    evaluate = optional_attr("mkdocs_handshake.phase_gate", "evaluate_phase_gate")
+    if evaluate is None:
+        blocks.append("The phase gate evaluator is not available in this build.")
+        return blocks
+    result = evaluate(ctx.model, ctx.findings, ctx.as_of)
+    gates = list(result) if isinstance(result, (list, tuple)) else [result]
+    if not gates:
+        blocks.append("No phase found in the packets or on the board.")
+    else:
+        lines = ["| Phase | Verdict | Phase-critical WPs VALIDATED | Failing MUST criteria |", "|---|---|---|---|"]
+        for gate in gates:
+            verdict, detail = gate_summary(gate)
+            share = getattr(gate, "share", None)
+            share_text = f"{share[0]} of {share[1]}" if isinstance(share, tuple) and len(share) == 2 else "-"
+            phase = str(getattr(gate, "phase", "")) or "-"
+            lines.append(f"| {md_text(phase)} | **{md_text(verdict)}** | {share_text} | {md_text(detail) or 'none'} |")
+        blocks.append("\n".join(lines))
+    if _has_page(ctx, "phase-gate.md"):
+        blocks.append(f"Criteria and evidence: [phase gate]({ctx.md_link(page, ctx.page_path('phase-gate.md'))}).")
+    return blocks
+
+
+def _statuses(ctx: RenderContext) -> list[str]:
+    counts = count_by(packet.status.value for packet in ctx.model.packets)
+    lines = ["| Status | Packets |", "|---|---|"]
+    for status in Status:
+        if counts.get(status.value):
+            lines.append(f"| {status_badge(status)} | {counts[status.value]} |")
+    lines.append(f"| **Total** | {len(ctx.model.packets)} |")
+    return ["## Packets by status", "\n".join(lines)]
+
+
+def _findings(ctx: RenderContext, page: str) -> list[str]:
+    blocks = ["## Findings by rule family"]
+    if not ctx.findings:
+        blocks.append("No findings: every rule passes.")
+        return blocks
+    families = sorted({rule_family(f.rule) for f in ctx.findings}, key=family_key)
+    findings_page = ctx.md_link(page, ctx.page_path("findings.md"))
+    lines = ["| Family | Errors | Warnings | Waived |", "|---|---|---|---|"]
+    totals = {"error": 0, "warning": 0, "waived": 0}
+    for family in families:
+        members = [f for f in ctx.findings if rule_family(f.rule) == family]
+        counts = count_by("waived" if f.waived else f.severity.value for f in members)
+        for key in totals:
+            totals[key] += counts.get(key, 0)
+        lines.append(
+            f"| [{md_text(family)}]({findings_page}#{family_anchor(family)}) | {counts.get('error', 0)} | "
+            f"{counts.get('warning', 0)} | {counts.get('waived', 0)} |"
+        )
+    lines.append(f"| **Total** | {totals['error']} | {totals['warning']} | {totals['waived']} |")
+    blocks.append("\n".join(lines))
+    return blocks
+
+
+def _has_page(ctx: RenderContext, name: str) -> bool:
+    target = ctx.page_path(name)
+    return any(isinstance(entry, dict) and target in entry.values() for entry in nav_entries(ctx))
+
+
+def _pages(ctx: RenderContext, page: str) -> list[str]:
+    lines = []
+    for entry in nav_entries(ctx):
+        for title, target in entry.items():  # type: ignore[union-attr]
+            if isinstance(target, str) and target != page:
+                lines.append(f"- [{md_text(title)}]({ctx.md_link(page, target)})")
+    spec_links = [
+        f"[§{md_text(chapter)}]({ctx.md_link(page, ctx.page_path(f'spec/{chapter}.md'))})" for chapter in chapters(ctx)
+    ]
+    if spec_links:
+        lines.append("- Spec chapters: " + ", ".join(spec_links))
+    return ["## Pages", "\n".join(lines)]
+
+
+def _packets(ctx: RenderContext, page: str) -> list[str]:
+    if not ctx.packets_by_id:
+        return ["## Packets", "No task packets found."]
+    lines = ["| Packet | Status | Title | Findings |", "|---|---|---|---|"]
+    for wp in sorted_packet_ids(ctx):
+        packet = ctx.packets_by_id[wp]
+        findings = [f for f in ctx.findings_by_subject.get(wp, ()) if not f.waived]
+        errors = sum(1 for f in findings if f.severity.value == "error")
+        count = f"{errors} error(s), {len(findings) - errors} warning(s)" if findings else "none"
+        lines.append(
+            f"| {md_wp_link(ctx, page, wp)} | {status_badge(packet.status, packet.status_raw)} | {md_text(packet.title)} | {count} |"
+        )
+    return ["## Packets", "\n".join(lines)]
+

@@ -1,0 +1,258 @@
+"""One page per work packet: a view of the packet, not a copy of it.
+
+The page answers what a reviewer asks of a packet: what is its state, what
+does it change, which spec requirement does each DONE_MEANS item prove, what
+must finish first and what waits on it, who locked it, did validation pass,
+and what is wrong with it (each finding with ``file:line`` and the exact
+text). It ends with the packet's source path, which stays the authority.
+"""
+
+from __future__ import annotations
+
+from ..findings import Finding, Severity
+from ..graph import dependency_graph
+from ..model import DoneMapping, FieldOccurrence, ListItem, Packet
+from .context import RenderContext
+from .escape import md_code, md_text
+from .site import (
+    done_mappings_for,
+    fenced_code,
+    join_blocks,
+    link_section_refs,
+    md_section_link,
+    md_wp_link,
+    requirement_anchor,
+    status_badge,
+    wp_key,
+)
+
+
+def render_packet_page(ctx: RenderContext, packet: Packet) -> str:
+    page = ctx.packet_page(packet.id)
+    blocks: list[str] = [f"# {md_text(packet.id)}"]
+    blocks.append(_summary(ctx, page, packet))
+    blocks.extend(_duplicates(ctx, packet))
+    blocks.extend(_scope(ctx, page, packet))
+    blocks.extend(_done_means(ctx, page, packet))
+    blocks.extend(_test_plan(packet))
+    blocks.extend(_dependencies(ctx, page, packet))
+    blocks.extend(_signature(ctx, packet))
+    blocks.extend(_validation(packet))
+    blocks.extend(_findings(ctx, page, packet))
+    blocks.append(f"Source: {md_code(packet.file)}")
+    return join_blocks(blocks)
+
+
+def _text(ctx: RenderContext, page: str, text: str) -> str:
+    """Governance prose for a markdown paragraph or cell, with § links."""
+    return link_section_refs(md_text(text), page, ctx)
+
+
+def _summary(ctx: RenderContext, page: str, packet: Packet) -> str:
+    rows = [
+        ("Title", _text(ctx, page, packet.title) if packet.title else "(none)"),
+        ("Status", status_badge(packet.status, packet.status_raw) + (f" {md_code(packet.status_raw)}" if packet.status_raw else "")),
+    ]
+    risk = packet.field("RISK_TIER")
+    rows.append(("Risk tier", _text(ctx, page, risk.value) if risk and risk.value else "(not given)"))
+    if packet.spec_anchors:
+        anchors = []
+        for anchor in packet.spec_anchors:
+            if anchor.number:
+                anchors.append(md_section_link(ctx, page, anchor.number) + (f" (pinned {md_text(anchor.pinned_version)})" if anchor.pinned_version else ""))
+            else:
+                anchors.append(md_code(anchor.raw))
+        rows.append(("Spec anchor", ", ".join(anchors)))
+    if packet.phase:
+        rows.append(("Phase", md_text(packet.phase)))
+    if packet.date:
+        rows.append(("Date", md_text(packet.date)))
+    lines = ["| | |", "|---|---|"]
+    lines.extend(f"| {label} | {value} |" for label, value in rows)
+    return "\n".join(lines)
+
+
+def _duplicates(ctx: RenderContext, packet: Packet) -> list[str]:
+    others = sorted(other.file for other in ctx.model.packets if other.id == packet.id and other is not packet)
+    if not others:
+        return []
+    listed = ", ".join(md_code(file) for file in others)
+    return [f'!!! failure "Duplicate packet id"\n\n    This id is also used by {listed}; this page shows {md_code(packet.file)}.']
+
+
+def _item_lines(ctx: RenderContext, page: str, items: tuple[ListItem, ...], depth: int = 0, *, code: bool = False) -> list[str]:
+    lines: list[str] = []
+    for item in items:
+        text = md_code(item.text) if code else _text(ctx, page, item.text)
+        lines.append(f"{'    ' * depth}- {text}")
+        lines.extend(_item_lines(ctx, page, item.children, depth + 1, code=code))
+    return lines
+
+
+def _field_body(ctx: RenderContext, page: str, occurrence: FieldOccurrence | None, *, code: bool = False) -> str:
+    """The value of a field as the packet gives it: inline value, list, or both."""
+    if occurrence is None:
+        return "*(missing)*"
+    parts: list[str] = []
+    if occurrence.value:
+        parts.append(md_code(occurrence.value) if code else _text(ctx, page, occurrence.value))
+    if occurrence.items:
+        parts.append("\n".join(_item_lines(ctx, page, occurrence.items, code=code)))
+    if occurrence.code:
+        parts.append(fenced_code(occurrence.code))
+    return "\n\n".join(parts) if parts else "*(empty)*"
+
+
+def _scope(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
+    blocks = ["## Scope"]
+    for name, label, code in (
+        ("What", "What", False),
+        ("Why", "Why", False),
+        ("IN_SCOPE_PATHS", "In scope", True),
+        ("OUT_OF_SCOPE", "Out of scope", False),
+    ):
+        blocks.append(f"**{label}**")
+        blocks.append(_field_body(ctx, page, packet.field(name), code=code))
+    return blocks
+
+
+def _done_means(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
+    blocks = ["## DONE_MEANS"]
+    occurrence = packet.field("DONE_MEANS")
+    if occurrence is None or not occurrence.items:
+        blocks.append("*(no DONE_MEANS items)*")
+        return blocks
+    mappings = done_mappings_for(ctx, packet)
+    by_item = {(mapping.item.loc, mapping.item.text): mapping for mapping in mappings or ()}
+    lines = ["| # | Item | Maps to |", "|---|---|---|"]
+    for index, item in enumerate(occurrence.items, start=1):
+        mapping = by_item.get((item.loc, item.text))
+        lines.append(f"| {index} | {_text(ctx, page, item.text)} | {_mapping_cell(ctx, page, mapping, mappings is None)} |")
+    blocks.append("\n".join(lines))
+    return blocks
+
+
+def _mapping_cell(ctx: RenderContext, page: str, mapping: DoneMapping | None, not_computed: bool) -> str:
+    if not_computed:
+        return "(mapping not computed)"
+    if mapping is None or mapping.kind == "unmapped":
+        return '<span class="hs-flag hs-unmapped">UNMAPPED</span>'
+    if mapping.kind == "verification":
+        return "verification step"
+    how = "cited" if mapping.kind == "citation" else "by wording"
+    if not mapping.section:
+        return md_text(how)
+    target = md_section_link(ctx, page, mapping.section)
+    if mapping.requirement_index and mapping.section in ctx.sections_by_number:
+        link = ctx.md_link(page, ctx.spec_page(mapping.section), requirement_anchor(mapping.section, mapping.requirement_index))
+        target += f", [requirement {mapping.requirement_index}]({link})"
+    elif mapping.requirement_index:
+        target += f", requirement {mapping.requirement_index}"
+    text = f": {md_text(mapping.requirement_text)}" if mapping.requirement_text else ""
+    return f"{target} ({how}){text}"
+
+
+def _test_plan(packet: Packet) -> list[str]:
+    occurrence = packet.field("TEST_PLAN")
+    if occurrence is None:
+        return ["## TEST_PLAN", "*(missing)*"]
+    text = occurrence.code or "\n".join([occurrence.value, *(item.text for item in occurrence.items)]).strip()
+    return ["## TEST_PLAN", fenced_code(text) if text else "*(empty)*"]
+
+
+def _dependencies(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
+    """Upstream and downstream packets from the dependency graph, which joins
+    what this packet says with what the others say about it."""
+    graph = dependency_graph(ctx.model)
+    upstream = sorted(graph.predecessors(packet.id), key=wp_key) if packet.id in graph else []
+    downstream = sorted(graph.successors(packet.id), key=wp_key) if packet.id in graph else []
+    blocks = ["## Dependencies"]
+    blocks.append("**Depends on:** " + (", ".join(_wp_with_status(ctx, page, wp) for wp in upstream) or "nothing"))
+    blocks.append("**Blocks:** " + (", ".join(_wp_with_status(ctx, page, wp) for wp in downstream) or "nothing"))
+    return blocks
+
+
+def _wp_with_status(ctx: RenderContext, page: str, wp: str) -> str:
+    other = ctx.packets_by_id.get(wp)
+    link = md_wp_link(ctx, page, wp)
+    return f"{link} {status_badge(other.status, other.status_raw)}" if other else link
+
+
+def _signature(ctx: RenderContext, packet: Packet) -> list[str]:
+    blocks = ["## Signature"]
+    if not packet.signature:
+        blocks.append("Not locked: no user signature recorded.")
+        return blocks
+    where = f" ({md_code(str(packet.signature_loc))})" if packet.signature_loc else ""
+    blocks.append(f"User Signature Locked: {md_code(packet.signature)}{where}")
+    rows = [row for row in (ctx.model.audit.rows if ctx.model.audit else ()) if row.signature == packet.signature]
+    if not rows:
+        blocks.append('<span class="hs-flag hs-sev-error">No row in the signature audit log.</span>')
+        return blocks
+    lines = ["| Used by | Date/time | Purpose | Spec version | Notes | Audit row |", "|---|---|---|---|---|---|"]
+    for row in sorted(rows, key=lambda r: r.loc):
+        notes = md_text(row.notes) + (' <span class="hs-flag hs-sev-error">INVALID</span>' if row.invalid else "")
+        lines.append(
+            f"| {md_text(row.used_by)} | {md_text(row.datetime)} | {md_text(row.purpose)} | "
+            f"{md_text(row.spec_version)} | {notes} | {md_code(str(row.loc))} |"
+        )
+    blocks.append("\n".join(lines))
+    return blocks
+
+
+def _validation(packet: Packet) -> list[str]:
+    blocks = ["## Validation"]
+    if not packet.validation_reports:
+        blocks.append("No validation report.")
+        return blocks
+    lines = ["| Report | Verdict | Date | Where |", "|---|---|---|---|"]
+    for report in packet.validation_reports:
+        verdict = report.verdict or "(none written)"
+        css = {"PASS": "hs-status-validated", "FAIL": "hs-status-failed"}.get(report.verdict, "hs-status-unknown")
+        where = report.verdict_loc or report.loc
+        lines.append(
+            f'| {md_text(report.heading)} | <span class="hs-badge {css}">{md_text(verdict)}</span> | '
+            f"{md_text(report.date) or '-'} | {md_code(str(where))} |"
+        )
+    blocks.append("\n".join(lines))
+    return blocks
+
+
+def packet_findings(ctx: RenderContext, packet: Packet) -> list[Finding]:
+    """Findings about this packet: those whose subject is its id, and those
+    located in its file (a parse issue may carry no subject)."""
+    seen: dict[tuple[object, ...], Finding] = {}
+    for finding in (*ctx.findings_by_subject.get(packet.id, ()), *ctx.findings_by_file.get(packet.file, ())):
+        seen.setdefault((finding.sort_key(), finding.severity.value, finding.excerpt, finding.waived), finding)
+    return sorted(seen.values(), key=lambda f: (f.sort_key(), f.severity.value, f.excerpt))
+
+
+def _findings(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
+    findings = packet_findings(ctx, packet)
+    blocks = ["## Findings"]
+    if not findings:
+        blocks.append('!!! success "No findings"\n\n    Every rule passes for this packet.')
+        return blocks
+    link = ctx.md_link(page, ctx.page_path("findings.md"))
+    blocks.append(f"{len(findings)} finding(s); all findings are on the [findings page]({link}).")
+    blocks.extend(_admonition(ctx, page, finding) for finding in findings)
+    return blocks
+
+
+def _admonition(ctx: RenderContext, page: str, finding: Finding) -> str:
+    if finding.waived:
+        kind = "note"
+    elif finding.severity is Severity.ERROR:
+        kind = "failure"
+    else:
+        kind = "warning"
+    label = "waived " + finding.severity.value if finding.waived else finding.severity.value
+    title = md_text(f"{finding.rule} ({label}) at {finding.loc}").replace('"', "&quot;")
+    body = [_text(ctx, page, finding.message)]
+    if finding.excerpt:
+        body.append(md_code(finding.excerpt))
+    if finding.waived:
+        body.append("Waived: " + (_text(ctx, page, finding.waiver_reason) if finding.waiver_reason else "(no reason given)"))
+    indented = "\n\n".join("    " + part for part in body)
+    return f'!!! {kind} "{title}"\n\n{indented}'
+

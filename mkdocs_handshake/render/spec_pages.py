@@ -1,0 +1,142 @@
+"""One page per spec chapter: an index of sections, not a copy of the spec.
+
+The reference spec is 1.5 MB with about two thousand numbered sections, so a
+chapter page shows for each section only what governance needs: its number
+and title under a stable HTML id (``sec-2-3-12-1``, the target of every
+``§`` link on the site), whether it is Main Body or Roadmap, its normative
+requirements with their ids, and which packets anchor it. Sections one level
+below the chapter become markdown headings (so the table of contents stays
+short); deeper sections and list items are compact HTML blocks.
+"""
+
+from __future__ import annotations
+
+from ..model import Loc, Requirement, Section
+from .context import RenderContext, chapter_of, section_anchor
+from .escape import html_text, md_text
+from .site import (
+    anchors_by_section,
+    body_badge,
+    html_wp_link,
+    join_blocks,
+    link_section_refs,
+    shorten,
+)
+
+#: Requirement text longer than this is cut on the chapter page; the source
+#: line is shown beside it.
+DEFAULT_REQUIREMENT_CHARS = 500
+
+
+def chapter_sections(ctx: RenderContext, chapter: str) -> list[Section]:
+    """The chapter's sections in document order (the order the spec shows)."""
+    sections = ctx.model.spec.sections if ctx.model.spec else ()
+    return [section for section in sections if chapter_of(section.number) == chapter]
+
+
+def render_spec_chapter(ctx: RenderContext, chapter: str) -> str:
+    page = ctx.page_path(f"spec/{chapter}.md")
+    sections = chapter_sections(ctx, chapter)
+    anchored = anchors_by_section(ctx)
+    limit = int(ctx.options.get("spec_requirement_chars", DEFAULT_REQUIREMENT_CHARS))  # type: ignore[call-overload]
+    ids = _element_ids(sections)
+    head = ctx.sections_by_number.get(chapter)
+    title = f"§{chapter} {head.title}" if head else f"§{chapter}"
+    spec = ctx.model.spec
+    blocks = [f"# {md_text(title)} {{#{section_anchor(chapter)}}}"]
+    requirement_count = sum(len(section.requirements) for section in sections)
+    anchored_count = sum(1 for section in sections if section.number in anchored)
+    if spec is not None:
+        blocks.append(
+            f"Index of chapter {md_text(chapter)} of `{spec.file}`"
+            + (f" (version {md_text(spec.version)})" if spec.version else "")
+            + f": {len(sections)} sections, {requirement_count} requirements, "
+            f"{anchored_count} sections anchored by a packet. "
+            "Only numbers, titles and normative sentences are shown; read the spec file for the full text."
+        )
+    for index, section in enumerate(sections):
+        element_id = ids[index]
+        if head is not None and section is head:
+            blocks.append(_section_block(ctx, page, section, anchored, limit, element_id, with_head=False, id_on_block=False))
+        elif section.kind == "heading" and section.number.count(".") == 1:
+            blocks.append(f"## {md_text(f'§{section.number} {section.title}')} {{#{element_id}}}")
+            blocks.append(_section_block(ctx, page, section, anchored, limit, element_id, with_head=False, id_on_block=False))
+        else:
+            blocks.append(_section_block(ctx, page, section, anchored, limit, element_id, with_head=True, id_on_block=True))
+    return join_blocks(blocks)
+
+
+def _element_ids(sections: list[Section]) -> list[str]:
+    """One unique id per section: a repeated number (PARSE-003) gets a suffix,
+    so the first occurrence keeps the id every ``§`` link points to."""
+    seen: dict[str, int] = {}
+    ids: list[str] = []
+    for section in sections:
+        anchor = section_anchor(section.number)
+        seen[anchor] = seen.get(anchor, 0) + 1
+        ids.append(anchor if seen[anchor] == 1 else f"{anchor}-dup{seen[anchor]}")
+    return ids
+
+
+def _section_block(
+    ctx: RenderContext,
+    page: str,
+    section: Section,
+    anchored: dict[str, tuple[str, ...]],
+    limit: int,
+    element_id: str,
+    *,
+    with_head: bool,
+    id_on_block: bool,
+) -> str:
+    """A raw HTML block (no blank lines inside, so Markdown keeps it whole).
+
+    ``element_id`` is the section's id (on this block, or on the markdown
+    heading just above it when ``id_on_block`` is False); requirement ids
+    derive from it so they stay unique even for a repeated number."""
+    badges = [body_badge(section)]
+    if section.kind == "list-item":
+        badges.append('<span class="hs-badge">list item</span>')
+    if section.duplicate:
+        badges.append('<span class="hs-badge hs-sev-warning">duplicate number</span>')
+    if section.out_of_order:
+        badges.append('<span class="hs-badge hs-sev-warning">out of order</span>')
+    meta = [" ".join(badges), _where(ctx, section.loc)]
+    wps = anchored.get(section.number, ())
+    if wps:
+        meta.append("Anchored by " + ", ".join(html_wp_link(ctx, page, wp) for wp in wps))
+    lines: list[str] = []
+    id_attr = f' id="{element_id}"' if id_on_block else ""
+    lines.append(f'<div class="hs-sec"{id_attr} data-level="{section.level}">')
+    if with_head:
+        lines.append(
+            f'<div class="hs-sec-head"><span class="hs-sec-num">§{html_text(section.number)}</span>'
+            f"{html_text(section.title)}</div>"
+        )
+    lines.append(f'<div class="hs-sec-meta">{" · ".join(meta)}</div>')
+    if section.requirements:
+        lines.append('<ol class="hs-reqs">')
+        lines.extend(_requirement_item(ctx, page, element_id, requirement, limit) for requirement in section.requirements)
+        lines.append("</ol>")
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+def _where(ctx: RenderContext, loc: Loc) -> str:
+    """``line N`` in the spec the page header names; a full ``file:line``
+    otherwise. Repeating the 30-character spec name on each of thousands of
+    entries would only add weight."""
+    spec = ctx.model.spec
+    if spec is not None and loc.file == spec.file:
+        return f"line {loc.line}"
+    return html_text(str(loc))
+
+
+def _requirement_item(ctx: RenderContext, page: str, element_id: str, requirement: Requirement, limit: int) -> str:
+    strength = requirement.strength or "ID"
+    parts = [f'<span class="hs-badge hs-strength-{strength.lower()}">{html_text(strength)}</span>']
+    parts.extend(f"<code>{html_text(rid)}</code>" for rid in requirement.ids)
+    parts.append(link_section_refs(html_text(shorten(requirement.text, limit)), page, ctx))
+    parts.append(f'<span class="hs-meta">({_where(ctx, requirement.loc)})</span>')
+    anchor = f"{element_id}-r{requirement.index}"
+    return f'<li id="{anchor}" value="{requirement.index}">{" ".join(parts)}</li>'

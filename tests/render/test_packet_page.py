@@ -1,0 +1,124 @@
+"""The packet page: a view of one packet with its mapping, links, signature and findings."""
+
+from __future__ import annotations
+
+from mkdocs_handshake.findings import Finding, Severity
+from mkdocs_handshake.model import Loc, SignatureRow, Status
+from mkdocs_handshake.render.packet_page import packet_findings, render_packet_page
+from tests.render.test_site import EVIL_TITLE, context, parse_html, sample_model, sample_packets, to_html, visible_text
+from tests.rules.builders import audit_row, make_model, make_packet, make_spec, occurrence, packet_file
+
+
+def _page(wp: str = "WP-1-Ledger", **kwargs: object) -> str:
+    ctx = context(**kwargs)  # type: ignore[arg-type]
+    return render_packet_page(ctx, ctx.packets_by_id[wp])
+
+
+def test_packet_page_shows_title_status_badge_risk_and_source() -> None:
+    page = _page()
+    html = to_html(page)
+    text = visible_text(page)
+    assert "Title " + EVIL_TITLE in text
+    assert '<span class="hs-badge hs-status hs-status-in-progress"' in html
+    assert "Risk tier MEDIUM - one module, no migrations" in text
+    assert text.endswith("Source: docs/task_packets/WP-1-Ledger.md")
+
+
+def test_packet_page_shows_scope_fields() -> None:
+    text = visible_text(_page())
+    assert "What Add the ledger reconciliation job." in text
+    assert "Why Drift between ledgers goes unnoticed today." in text
+    assert "In scope src/ledger/file0.rs src/ledger/file1.rs" in text
+    assert "Out of scope UI changes Schema migrations Billing" in text
+
+
+def test_done_means_items_link_to_the_requirement_they_map_to() -> None:
+    html = to_html(_page())
+    assert '<a href="../spec/2.md#sec-2-1-1-r1">requirement 1</a> (cited)' in html
+    assert '<a href="../spec/2.md#sec-2-1-1-r2">requirement 2</a> (cited)' in html
+    assert "verification step" in html
+    base = to_html(_page("WP-1-Base"))
+    assert '<a href="../spec/2.md#sec-2-1-2-r1">requirement 1</a> (by wording): Alerts MUST name the ledger.' in base
+    assert '<span class="hs-flag hs-unmapped">UNMAPPED</span>' in base
+
+
+def test_test_plan_is_a_code_block_whose_fence_outlasts_backticks_inside() -> None:
+    plan = "cargo test\necho ```not the end```\njust post-work WP-1-Odd"
+    packet = make_packet("WP-1-Odd", fields={"TEST_PLAN": (occurrence("WP-1-Odd", "TEST_PLAN", "", 27, code=plan),)})
+    ctx = context(make_model([packet], spec=make_spec(sample_model().spec.sections)), findings=())  # type: ignore[union-attr]
+    page = render_packet_page(ctx, packet)
+    assert "````\ncargo test\necho ```not the end```\njust post-work WP-1-Odd\n````" in page
+    assert "<pre><code>cargo test\necho ```not the end```\njust post-work WP-1-Odd\n</code></pre>" in to_html(page)
+
+
+def test_upstream_and_downstream_packets_are_linked_with_their_status() -> None:
+    ledger = to_html(_page())
+    assert 'Depends on:</strong> <a href="WP-1-Base.md">WP-1-Base</a> <span class="hs-badge hs-status hs-status-validated"' in ledger
+    assert "Blocks:</strong> nothing" in ledger
+    base = to_html(_page("WP-1-Base"))
+    assert 'Blocks:</strong> <a href="WP-1-Ledger.md">WP-1-Ledger</a>' in base
+
+
+def test_a_dependency_without_packet_is_named_not_linked() -> None:
+    packet = make_packet("WP-1-Lonely", depends_on=("WP-9-Ghost",))
+    ctx = context(make_model([packet]), findings=())
+    text = visible_text(render_packet_page(ctx, packet))
+    assert "Depends on: WP-9-Ghost (no packet)" in text
+
+
+def test_signature_shows_its_audit_row_and_flags_invalid_rows() -> None:
+    text = visible_text(_page())
+    assert "User Signature Locked: ilja181120261000 (docs/task_packets/WP-1-Ledger.md:82)" in text
+    assert "Orchestrator 18.11.2026 10:00 Packet lock v01.00 ok docs/SIGNATURE_AUDIT.md:7" in text
+    packets = sample_packets()
+    invalid = make_model(packets, audit_rows=[audit_row("ilja181120261000", 9, invalid=True, notes="revoked")])
+    html = to_html(render_packet_page(context(invalid), invalid.packet("WP-1-Ledger")))  # type: ignore[arg-type]
+    assert 'revoked <span class="hs-flag hs-sev-error">INVALID</span>' in html
+
+
+def test_signature_without_audit_row_says_so() -> None:
+    model = make_model(sample_packets(), audit_rows=[SignatureRow("other", "x", "", "", "", "", False, Loc("docs/SIGNATURE_AUDIT.md", 4))])
+    text = visible_text(render_packet_page(context(model), model.packet("WP-1-Ledger")))  # type: ignore[arg-type]
+    assert "No row in the signature audit log." in text
+
+
+def test_validation_reports_show_verdict_and_date() -> None:
+    html = to_html(_page())
+    assert '<span class="hs-badge hs-status-validated">PASS</span>' in html
+    assert "2026-11-19" in html
+    assert "No validation report." in to_html(_page("WP-1-Base"))
+
+
+def test_findings_appear_as_admonitions_with_location_and_excerpt() -> None:
+    html = to_html(_page())
+    collector = parse_html(html)
+    admonitions = [attrs.get("class") for tag, attrs in collector.tags if tag == "div" and "admonition" in (attrs.get("class") or "")]
+    assert admonitions == ["admonition failure"]
+    assert "PKT-004 (error) at docs/task_packets/WP-1-Ledger.md:12" in html
+    assert "Field missing: &lt;script&gt;alert(1)&lt;/script&gt; see" in html
+    assert '<a class="hs-secref" href="../../spec/2/#sec-2-1-1">§2.1.1</a>' in html
+    assert "<code>- RISK_MAP:</code>" in html
+    base = to_html(_page("WP-1-Base"))
+    assert '<div class="admonition warning">' in base
+    assert '<div class="admonition note">' in base and "Waived: Approved in the weekly review" in base
+
+
+def test_packet_without_findings_says_every_rule_passes() -> None:
+    html = to_html(_page(findings=()))
+    assert '<div class="admonition success">' in html and "Every rule passes for this packet." in html
+
+
+def test_findings_located_in_the_packet_file_count_even_without_subject() -> None:
+    orphan = Finding("PARSE-004", Severity.ERROR, "Unreadable field", Loc(packet_file("WP-1-Base"), 30), "STATUS::", "")
+    ctx = context(findings=(orphan,))
+    assert packet_findings(ctx, ctx.packets_by_id["WP-1-Base"]) == [orphan]
+    assert packet_findings(ctx, ctx.packets_by_id["WP-1-Ledger"]) == []
+
+
+def test_duplicate_packet_ids_are_called_out() -> None:
+    first = make_packet("WP-1-Twin", status=Status.DONE)
+    second = make_packet("WP-1-Twin", title="Another")
+    second = type(second)(**{**second.__dict__, "file": "docs/task_packets/old/WP-1-Twin.md"})
+    ctx = context(make_model([first, second]), findings=())
+    text = visible_text(render_packet_page(ctx, first))
+    assert "Duplicate packet id This id is also used by docs/task_packets/old/WP-1-Twin.md" in text

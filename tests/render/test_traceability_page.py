@@ -1,0 +1,108 @@
+"""Traceability: anchored sections with covering items, UNCOVERED MUSTs, packet view."""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs_handshake.model import DoneMapping
+from mkdocs_handshake.render.traceability_page import (
+    anchored_coverage,
+    render_traceability_page,
+    unanchored_must_sections,
+)
+from tests.render.test_site import context, parse_html, sample_model, sample_packets, to_html, visible_text
+from tests.rules.builders import make_model, make_packet, make_section, make_spec
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r"<tr[^>]*>.*?</tr>", html)
+
+
+def test_anchored_sections_list_each_requirement_with_its_covering_items() -> None:
+    coverage = anchored_coverage(context())
+    assert [entry.section.number for entry in coverage] == ["2.1.1", "2.1.2"]
+    first = coverage[0]
+    assert first.anchored_by == ("WP-1-Ledger",)
+    assert [(c.wp, c.number) for c in first.requirements[0].covered_by] == [("WP-1-Ledger", 1)]
+    assert [(c.wp, c.number) for c in first.requirements[1].covered_by] == [("WP-1-Ledger", 2)]
+    third = first.requirements[2]
+    assert third.covered_by == () and third.missing_in == ("WP-1-Ledger",) and third.uncovered
+
+
+def test_uncovered_must_rows_stand_out_and_covered_ones_do_not() -> None:
+    html = to_html(render_traceability_page(context()))
+    rows = _rows(html)
+    drift = next(row for row in rows if "Drift MUST raise an alert" in row)
+    assert drift.startswith('<tr class="hs-uncovered">')
+    assert '<span class="hs-flag">UNCOVERED</span> by <a href="../packets/WP-1-Ledger/">WP-1-Ledger</a>' in drift
+    compare = next(row for row in rows if "The reconciler MUST compare balances" in row)
+    assert "hs-uncovered" not in compare and "UNCOVERED" not in compare
+    assert '<a href="../packets/WP-1-Ledger/">WP-1-Ledger</a> item 1: MUST: the reconciler compares balances' in compare
+    # The requirement text keeps its § reference as a link, and the number links the requirement.
+    assert '<a class="hs-secref" href="../spec/2/#sec-2-1-2">§2.1.2</a>' in compare
+    assert '<td><a href="../spec/2/#sec-2-1-1-r1">1</a></td>' in compare
+
+
+def test_a_should_without_coverage_is_not_flagged() -> None:
+    packet = make_packet("WP-1-Solo", anchors=("2.1.1",))
+    items = packet.field("DONE_MEANS").items  # type: ignore[union-attr]
+    mappings = {"WP-1-Solo": (DoneMapping(items[0], "citation", "2.1.1", 1), DoneMapping(items[1], "citation", "2.1.1", 3))}
+    page = render_traceability_page(context(sample_model([packet], done_mappings=mappings), findings=()))
+    should = next(row for row in _rows(to_html(page)) if "Mismatches SHOULD be logged." in row)
+    assert "UNCOVERED" not in should and should.endswith("<td>-</td></tr>")
+    assert "| MUST requirements left uncovered by an anchoring packet | 0 |" in page
+
+
+def test_a_must_is_uncovered_when_one_of_two_anchoring_packets_skips_it() -> None:
+    covering = make_packet("WP-1-One", anchors=("2.1.2",))
+    skipping = make_packet("WP-1-Two", anchors=("2.1.2",))
+    item = covering.field("DONE_MEANS").items[0]  # type: ignore[union-attr]
+    mappings = {"WP-1-One": (DoneMapping(item, "citation", "2.1.2", 1),), "WP-1-Two": ()}
+    ctx = context(sample_model([covering, skipping], done_mappings=mappings), findings=())
+    [entry] = anchored_coverage(ctx)
+    assert entry.requirements[0].missing_in == ("WP-1-Two",) and entry.requirements[0].uncovered
+    text = visible_text(render_traceability_page(ctx))
+    assert "UNCOVERED by WP-1-Two" in text
+
+
+def test_unanchored_main_body_must_sections_are_listed_per_chapter_but_roadmap_is_not() -> None:
+    ctx = context()
+    assert [s.number for s in unanchored_must_sections(ctx)] == ["3.4"]
+    html = to_html(render_traceability_page(ctx))
+    assert '<details class="hs-unanchored" data-chapter="3"><summary>§3 Storage: 1 section(s)</summary>' in html
+    assert '<a href="../spec/3/#sec-3-4">§3.4</a> (1 MUST)' in html
+    assert "sec-9-1" not in html
+
+
+def test_chapter_filter_is_hidden_until_the_script_runs_and_sections_carry_their_chapter() -> None:
+    html = to_html(render_traceability_page(context()))
+    collector = parse_html(html)
+    filters = [attrs for tag, attrs in collector.tags if tag == "div" and attrs.get("class") == "hs-filter"]
+    assert filters and "hidden" in filters[0]
+    options = re.findall(r'<option value="([^"]*)">([^<]*)</option>', html)
+    assert options == [("", "All chapters"), ("2", "§2 Ledger"), ("3", "§3 Storage")]
+    chapters = [attrs.get("data-chapter") for tag, attrs in collector.tags if "data-chapter" in attrs]
+    assert chapters == ["2", "2", "3"]
+
+
+def test_packet_view_lists_anchors_mapping_counts_and_uncovered_musts() -> None:
+    page = render_traceability_page(context())
+    ledger = next(line for line in page.splitlines() if line.startswith("| [WP-1-Ledger]"))
+    assert "[§2.1.1](spec/2.md#sec-2-1-1)" in ledger
+    assert "| 2 of 3 (+1 verification) |" in ledger
+    assert '<span class="hs-flag hs-uncovered">1 UNCOVERED</span>' in ledger
+    base = next(line for line in page.splitlines() if line.startswith("| [WP-1-Base]"))
+    assert base.endswith("| 1 of 3 (+1 verification) | 0 |")
+
+
+def test_anchors_that_match_no_section_are_reported() -> None:
+    packets = [*sample_packets(), make_packet("WP-1-Lost", anchors=("4.4.4",))]
+    page = render_traceability_page(context(sample_model(packets, done_mappings={}), findings=()))
+    assert "| [WP-1-Lost](packets/WP-1-Lost.md) | `§4.4.4` | no such section in the current spec | `docs/task_packets/WP-1-Lost.md:72` |" in page
+
+
+def test_no_anchored_section_says_so() -> None:
+    packet = make_packet("WP-1-None", anchors=())
+    spec = make_spec([make_section("5.1", requirements=["X MUST hold."])])
+    text = visible_text(render_traceability_page(context(make_model([packet], spec=spec), findings=())))
+    assert "No packet anchors a section of the current spec." in text

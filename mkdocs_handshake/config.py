@@ -1,0 +1,46 @@
+"""The plugin's options as MkDocs sees them (``plugins: - handshake: {...}``).
+
+Paths are relative to ``root``, which is relative to the folder of
+``mkdocs.yml``; governance files may live outside ``docs_dir`` (the reference
+corpus keeps its Master Spec at the repository top).
+"""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+DEFAULT_PATHS = {
+    "spec_current": "docs/SPEC_CURRENT.md",
+    "packets": "docs/task_packets",
+    "task_board": "docs/TASK_BOARD.md",
+    "signature_audit": "docs/SIGNATURE_AUDIT.md",
+    "gate_log": "docs/ORCHESTRATOR_GATES.json",
+}
+
+
+class WaiverConfig(base.Config):
+    """One excused finding: which rule, for which WP or file, why, approved
+    when, and until when (a date, or a phase such as ``Phase 1``)."""
+
+    rule = c.Type(str)
+    target = c.Type(str)
+    reason = c.Type(str)
+    approved = c.Type(str, default="")
+    expires = c.Type(str, default="")
+
+
+class HandshakeConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    root = c.Type(str, default=".")
+    spec_current = c.Type(str, default=DEFAULT_PATHS["spec_current"])
+    packets = c.Type(str, default=DEFAULT_PATHS["packets"])
+    task_board = c.Type(str, default=DEFAULT_PATHS["task_board"])
+    signature_audit = c.Type(str, default=DEFAULT_PATHS["signature_audit"])
+    gate_log = c.Type(str, default=DEFAULT_PATHS["gate_log"])
+    output_dir = c.Type(str, default="governance")
+    rules = c.Type(dict, default={})
+    waivers = c.ListOfItems(c.SubConfig(WaiverConfig), default=[])
+    fail_on = c.Choice(("error", "warning", "never"), default="error")
+    as_of = c.Optional(c.Type(str))
+    dag_max_nodes = c.Type(int, default=60)

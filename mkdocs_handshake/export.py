@@ -1,0 +1,86 @@
+"""Machine-readable outputs: ``model.json`` and ``findings.json``.
+
+Both are written with sorted keys and no timestamps other than ``as_of``, so
+two builds of the same repo produce byte-identical files and CI can diff them.
+A field named ``loc`` is flattened into its object (``file``, ``line``,
+``column``) because every parsed value should read as "this, at file:line".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import json
+from typing import Any, Mapping, Sequence
+
+from .engine import summarize
+from .findings import Finding
+from .model import GovernanceModel, Loc
+
+MODEL_VERSION = 1
+
+
+def to_data(value: Any) -> Any:
+    if isinstance(value, Loc):
+        return {"file": value.file, "line": value.line, "column": value.column}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data: dict[str, Any] = {}
+        for item in dataclasses.fields(value):
+            content = getattr(value, item.name)
+            if item.name == "loc" and isinstance(content, Loc):
+                data.setdefault("file", content.file)
+                data["line"] = content.line
+                data["column"] = content.column
+            else:
+                data[item.name] = to_data(content)
+        return data
+    if isinstance(value, Mapping):
+        return {str(key): to_data(content) for key, content in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_data(content) for content in value]
+    return value
+
+
+def model_document(model: GovernanceModel, root_label: str) -> dict[str, Any]:
+    spec = model.spec
+    packets = []
+    for packet in model.packets:
+        data = to_data(packet)
+        data["done_mappings"] = to_data(model.done_mappings.get(packet.id, ()))
+        packets.append(data)
+    return {
+        "version": MODEL_VERSION,
+        "root": root_label,
+        "spec_current": to_data(model.spec_pointer),
+        "spec": to_data(spec) if spec else None,
+        "sibling_specs": [{"file": file, "version": version} for file, version in model.sibling_specs],
+        "packets": packets,
+        "board": to_data(model.board.entries) if model.board else [],
+        "board_file": model.board.file if model.board else None,
+        "signatures": to_data(model.audit.rows) if model.audit else [],
+        "signature_uses": to_data(model.signature_uses),
+        "gate_events": to_data(model.gate_events),
+        "encoding_issues": to_data(model.encoding_issues),
+        "parse_issues": to_data(model.parse_issues),
+    }
+
+
+def findings_document(model: GovernanceModel, findings: Sequence[Finding], as_of: dt.date) -> dict[str, Any]:
+    pointer = model.spec_pointer
+    return {
+        "version": 1,
+        "as_of": as_of.isoformat(),
+        "spec": {
+            "file": model.spec.file if model.spec else (pointer.spec_names[0][0] if pointer and pointer.spec_names else None),
+            "version": model.spec.version if model.spec else (pointer.version if pointer else ""),
+        },
+        "summary": summarize(findings),
+        "findings": [finding.to_json() for finding in findings],
+    }
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False) + "\n"

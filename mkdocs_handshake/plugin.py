@@ -1,0 +1,209 @@
+"""MkDocs wiring. Nothing here parses, checks or renders: each event hands
+work to the plain-Python stages (load -> rules -> render) and passes their
+results back to MkDocs.
+
+* ``on_config``: resolve and check paths; add the markdown extensions the
+  generated pages use.
+* ``on_files``: load the repo (cached by content hash between ``serve``
+  rebuilds), run the rules, log findings, add the generated pages.
+* ``on_page_read_source``: hand MkDocs the repaired text of pages that are
+  not valid UTF-8, so a damaged packet does not crash the build.
+* ``on_post_build``: write ``model.json`` / ``findings.json`` and fail the
+  build when ``fail_on`` says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .config import DEFAULT_PATHS, HandshakeConfig
+from .engine import ConfigError, EngineConfig, run_rules, summarize
+from .export import dumps, findings_document, model_document
+from .findings import Finding, Severity
+from .layout import Layout
+from .load import ParseCache, load_repo
+from .model import GovernanceModel, Waiver
+from .render.context import RenderContext
+from .render.dag import dot_missing_message
+from .render.site import extra_files, generate_pages
+from .source import decode
+
+log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
+
+EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
+OPTION_PATHS = ("spec_current", "packets", "task_board", "signature_audit", "gate_log")
+
+
+class HandshakePlugin(BasePlugin[HandshakeConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.cache = ParseCache()
+        self.command = "build"
+        self.model: GovernanceModel | None = None
+        self.findings: list[Finding] = []
+        self.layout: Layout | None = None
+        self.as_of = dt.date.today()
+
+    # -- configuration -------------------------------------------------
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None):  # type: ignore[override]
+        """Unknown option names are errors here, not MkDocs' default warning:
+        a misspelt ``packet:`` would otherwise silently validate nothing."""
+        errors, warnings = super().load_config(options, config_file_path)
+        kept = []
+        for key, message in warnings:
+            if "Unrecognised configuration name" in str(message):
+                errors.append((key, f"unknown option {key!r} for the handshake plugin"))
+            else:
+                kept.append((key, message))
+        return errors, kept
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        root = (base / self.config.root).resolve()
+        if not root.is_dir():
+            raise PluginError(f"handshake: option 'root': folder {root} does not exist")
+        for option in OPTION_PATHS:
+            value = self.config[option]
+            if value != DEFAULT_PATHS[option] and not (root / value).exists():
+                raise PluginError(f"handshake: option '{option}': {root / value} does not exist")
+        self.layout = Layout(
+            root=root,
+            spec_current=self.config.spec_current,
+            packets=self.config.packets,
+            task_board=self.config.task_board,
+            signature_audit=self.config.signature_audit,
+            gate_log=self.config.gate_log,
+        )
+        if self.config.as_of:
+            try:
+                self.as_of = dt.date.fromisoformat(self.config.as_of)
+            except ValueError:
+                raise PluginError(f"handshake: option 'as_of': {self.config.as_of!r} is not a date (YYYY-MM-DD)") from None
+        self.engine_config = EngineConfig(
+            severities=dict(self.config.rules),
+            waivers=tuple(Waiver(w.rule, w.target, w.reason, w.approved or "", w.expires or "") for w in self.config.waivers),
+            as_of=self.as_of,
+            options={"dag_max_nodes": self.config.dag_max_nodes, "config_file": _relative(config.config_file_path, root)},
+        )
+        try:
+            self.engine_config.validate()
+        except ConfigError as error:
+            raise PluginError(f"handshake: {error}") from None
+        for extension in EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        # Generated pages fence TEST_PLAN commands; superfences (common with
+        # Material) already handles fences and must not be doubled.
+        if not {"fenced_code", "pymdownx.superfences"} & set(config.markdown_extensions):
+            config.markdown_extensions.append("fenced_code")
+        return config
+
+    # -- the pipeline --------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.layout is None:
+            return files
+        started = time.perf_counter()
+        self.model = load_repo(self.layout, self.cache)
+        loaded = time.perf_counter()
+        self.findings = run_rules(self.model, self.engine_config)
+        checked = time.perf_counter()
+        context = RenderContext(
+            model=self.model,
+            findings=tuple(self.findings),
+            output_dir=self.config.output_dir.strip("/"),
+            use_directory_urls=config.use_directory_urls,
+            as_of=self.as_of,
+            dot_available=self._dot_available(),
+            options={"dag_max_nodes": self.config.dag_max_nodes},
+        )
+        pages = generate_pages(context)
+        for path, content in sorted({**pages, **extra_files(context)}.items()):
+            existing = files.get_file_from_path(path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, path, content=content))
+        for path in sorted(extra_files(context)):
+            if path.endswith(".css") and path not in config.extra_css:
+                config.extra_css.append(path)
+            elif path.endswith(".js") and path not in [str(script) for script in config.extra_javascript]:
+                config.extra_javascript.append(path)
+        rendered = time.perf_counter()
+        self._log_findings()
+        log.debug(
+            "governance: load %.3fs (cache %d hits, %d misses), rules %.3fs, render %.3fs",
+            loaded - started, self.cache.hits, self.cache.misses, checked - loaded, rendered - checked,
+        )
+        return files
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Serve the repaired text of damaged pages (PARSE-002 reports them)."""
+        path = page.file.abs_src_path
+        if not self.config.enabled or not path:
+            return None
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            return None
+        source = decode(data, page.file.src_uri)
+        return source.text if source.issues else None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.model is None:
+            return
+        out = Path(config.site_dir) / self.config.output_dir.strip("/")
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "model.json").write_text(dumps(model_document(self.model, self.config.root)), encoding="utf-8")
+        (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
+        summary = summarize(self.findings)
+        failing = {"error": summary["error"], "warning": summary["error"] + summary["warning"], "never": 0}[self.config.fail_on]
+        if failing and self.command != "serve":
+            raise PluginError(
+                f"handshake: governance check failed: {summary['error']} error(s), {summary['warning']} warning(s) "
+                f"(fail_on: {self.config.fail_on}); see {self.config.output_dir}/findings/ in the built site"
+            )
+
+    def _dot_available(self) -> bool:
+        """Whether Graphviz's ``dot`` is on PATH; says so once per process."""
+        available = shutil.which("dot") is not None
+        if not available and not getattr(self, "_dot_warned", False):
+            log.warning(dot_missing_message())
+            self._dot_warned = True
+        return available
+
+    def _log_findings(self) -> None:
+        for finding in self.findings:
+            if finding.waived:
+                log.info("%s (waived: %s)", finding.log_line(), finding.waiver_reason)
+            elif finding.severity is Severity.ERROR:
+                log.error(finding.log_line())
+            else:
+                log.warning(finding.log_line())
+        summary = summarize(self.findings)
+        level = logging.ERROR if summary["error"] else logging.WARNING if summary["warning"] else logging.INFO
+        log.log(level, "governance: %d error(s), %d warning(s), %d waived", summary["error"], summary["warning"], summary["waived"])
+
+
+def _relative(path: str | None, root: Path) -> str:
+    if not path:
+        return "mkdocs.yml"
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).name

@@ -1,0 +1,340 @@
+"""BOARD rules: the task board mirrors the packets (Part 6; Part 3 Error 3).
+
+Packets are the source of truth (Part 1 PRIORITY_5): every finding here says
+what the packet says and asks for the board to follow, except BOARD-004,
+where the packet itself lacks the Validator's PASS that "Done" claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterable, Iterator
+
+from ..findings import Finding
+from ..model import BoardColumn, BoardEntry, Loc, Packet, Status, ValidationReport
+from .base import Rule, rule
+from .context import RuleContext
+
+# Which packet states each status column may show (Part 6.2, 6.3). A packet
+# whose Validator verdict was FAIL goes back to Ready for Dev (Part 6.3 step
+# 5, Part 7.2 "FAILS Validator -> don't assign, escalate"), so FAILED sits
+# there too. Done means Validator-approved (6.2 "After Validator approves").
+COLUMN_STATUSES: dict[BoardColumn, frozenset[Status]] = {
+    BoardColumn.READY_FOR_DEV: frozenset({Status.READY_FOR_DEV, Status.FAILED}),
+    BoardColumn.IN_PROGRESS: frozenset({Status.IN_PROGRESS}),
+    BoardColumn.DONE: frozenset({Status.DONE, Status.VALIDATED}),
+    BoardColumn.BLOCKED: frozenset({Status.BLOCKED}),
+    BoardColumn.SUPERSEDED: frozenset({Status.SUPERSEDED}),
+}
+STATUS_COLUMNS = frozenset(COLUMN_STATUSES)
+_COLUMN_NAMES = {
+    BoardColumn.READY_FOR_DEV: "Ready for Dev",
+    BoardColumn.IN_PROGRESS: "In Progress",
+    BoardColumn.DONE: "Done",
+    BoardColumn.BLOCKED: "Blocked",
+    BoardColumn.SUPERSEDED: "Superseded (Archive)",
+}
+_VARIANT = re.compile(r"^(?P<base>.+?)-v(?P<n>\d+)$")
+_ETA = re.compile(
+    r"\beta\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b(?:in|within)\s+\d+\s*(?:work\s*)?(?:hours?|days?|weeks?)\b|"
+    r"\bby\s+(?:mon|tue|wed|thu|fri|sat|sun|end of|eod|eow)\w*|\b(?:today|tomorrow|next week)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_GAP = re.compile(r"\bgap\b|not yet created", re.IGNORECASE)
+
+
+def latest_verdict(packet: Packet) -> ValidationReport | None:
+    """The last validation report that writes a verdict: the Validator's
+    current word on the packet (earlier FAILs are history)."""
+    for report in reversed(packet.validation_reports):
+        if report.verdict:
+            return report
+    return None
+
+
+def is_validated(packet: Packet) -> bool:
+    """Part 6.5: VALIDATED means "Validator returned verdict: PASS". A
+    packet recorded as VALIDATED, or Done with a PASS report, qualifies."""
+    if packet.status is Status.VALIDATED:
+        return True
+    report = latest_verdict(packet)
+    return packet.status is Status.DONE and report is not None and report.verdict.upper() == "PASS"
+
+
+def variant_of(wp: str) -> tuple[str, int]:
+    """``(family base, version)``: WP-1-X is version 1 of WP-1-X; WP-1-X-v3 version 3."""
+    match = _VARIANT.match(wp)
+    if match:
+        return match.group("base"), int(match.group("n"))
+    return wp, 1
+
+
+def superseding_variant(wp: str, packet_ids: Iterable[str], families: dict[str, list[str]] | None = None) -> str | None:
+    """The newest packet of ``wp``'s family when it is newer than ``wp``."""
+    base, version = variant_of(wp)
+    members = families.get(base, []) if families is not None else [p for p in packet_ids if variant_of(p)[0] == base]
+    newer = [member for member in members if _order(member) > _order(wp)]
+    return max(newer, key=_order) if newer else None
+
+
+def _order(wp: str) -> tuple[int, int]:
+    """Version order; ``-v1`` written out ranks after the unsuffixed id."""
+    base, version = variant_of(wp)
+    return version, 1 if base != wp else 0
+
+
+def packet_families(packet_ids: Iterable[str]) -> dict[str, list[str]]:
+    families: dict[str, list[str]] = defaultdict(list)
+    for wp in packet_ids:
+        families[variant_of(wp)[0]].append(wp)
+    return families
+
+
+def _status_text(packet: Packet) -> str:
+    where = f" (line {packet.status_loc.line})" if packet.status_loc else ""
+    return f"'{packet.status_raw.strip() or packet.status.value}'{where}"
+
+
+def _entries_by_wp(entries: Iterable[BoardEntry]) -> dict[str, list[BoardEntry]]:
+    found: dict[str, list[BoardEntry]] = defaultdict(list)
+    for entry in entries:
+        found[entry.wp].append(entry)
+    return found
+
+
+# --------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------
+
+
+@rule("BOARD-001", "error", "Every packet is on the board and every entry has a packet")
+def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 6.3: "Update TASK_BOARD IMMEDIATELY" when a WP is created or
+    moves; Part 3 Error 3. A phase-gate listing does not count as being on
+    the board, and a GAP listing ("not yet created as packet", Part 6.2)
+    needs no packet."""
+    board = ctx.model.board
+    if board is None:
+        return  # PARSE-001 reports the missing board
+    by_wp = _entries_by_wp(board.entries)
+    for packet in ctx.model.packets:
+        placed = [entry for entry in by_wp.get(packet.id, ()) if entry.column is not BoardColumn.PHASE_GATE]
+        if placed:
+            continue
+        gate_only = " (it appears only in the phase-gate listing)" if by_wp.get(packet.id) else ""
+        yield rule.finding(
+            f"{packet.id} is not on {board.file}{gate_only}; add it to the column of its STATUS {_status_text(packet)}",
+            packet.title_loc or Loc(packet.file, 1),
+            packet.id,
+            packet.id,
+        )
+    for entry in board.entries:
+        if entry.wp in ctx.packets_by_id:
+            continue
+        if any(_GAP.search(tag) for tag in entry.tags) or _GAP.search(entry.text):
+            continue
+        yield rule.finding(
+            f"board entry {entry.wp} in '{entry.column_raw}' has no task packet docs/task_packets/{entry.wp}.md; "
+            "create the packet or mark the entry as a GAP",
+            entry.loc,
+            entry.wp,
+            entry.wp,
+        )
+
+
+@rule("BOARD-002", "error", "The board column agrees with the packet's STATUS")
+def board_column_status(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 6.3: "If WP file shows STATUS: In-Progress but TASK_BOARD shows
+    Ready-for-Dev -> FAIL." Phase-gate listings are not status columns. The
+    Superseded archive also holds packets superseded by a newer -vN variant.
+    Packets without a readable STATUS are left to PKT-004/PKT-006."""
+    board = ctx.model.board
+    if board is None:
+        return
+    families = packet_families(ctx.packets_by_id)
+    for entry in board.entries:
+        allowed = COLUMN_STATUSES.get(entry.column)
+        packet = ctx.packet(entry.wp)
+        if allowed is None or packet is None:
+            continue
+        if packet.status is Status.UNKNOWN:
+            if packet.status_loc is None and entry.column is not BoardColumn.SUPERSEDED:
+                yield rule.finding(
+                    f"board lists {entry.wp} under '{entry.column_raw}' but its packet records no STATUS, so nothing backs "
+                    f"the board; write STATUS: {_COLUMN_NAMES[entry.column]} in the packet if that is its state",
+                    entry.loc,
+                    entry.wp,
+                    entry.wp,
+                )
+            continue  # an unreadable STATUS is PKT-006's
+        if packet.status in allowed:
+            continue
+        if entry.column is BoardColumn.SUPERSEDED and superseding_variant(entry.wp, (), families):
+            continue
+        yield rule.finding(
+            f"board lists {entry.wp} under '{entry.column_raw}' but its packet STATUS is {_status_text(packet)}; "
+            "the packet is the source of truth — move the entry (or update STATUS if the packet is stale)",
+            entry.loc,
+            entry.wp,
+            entry.wp,
+        )
+
+
+@rule("BOARD-003", "error", "A WP stands in one column only")
+def board_one_column(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 6.1: the board is the single status tracker, so a WP has one
+    status column; the Superseded archive and phase-gate listings aside."""
+    board = ctx.model.board
+    if board is None:
+        return
+    first: dict[str, BoardEntry] = {}
+    for entry in board.entries:
+        if entry.column not in STATUS_COLUMNS or entry.column is BoardColumn.SUPERSEDED:
+            continue
+        earlier = first.setdefault(entry.wp, entry)
+        if earlier is entry or earlier.column is entry.column:
+            continue
+        yield rule.finding(
+            f"{entry.wp} stands under '{entry.column_raw}' and also under '{earlier.column_raw}' (line {earlier.loc.line}); "
+            "keep the one matching its packet STATUS",
+            entry.loc,
+            entry.wp,
+            entry.wp,
+        )
+
+
+@rule("BOARD-004", "error", "A WP in Done has a validation report with verdict PASS")
+def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 6.5: VALIDATED means "Validator returned `verdict: PASS`", "not
+    just 'done'"; Part 6.3 step 4 moves a WP to Done only when the Validator
+    approves. The packet's latest verdict decides; a status word such as
+    "HARD-VALIDATED" is not a verdict."""
+    board = ctx.model.board
+    if board is None:
+        return
+    for entry in board.entries:
+        if entry.column is not BoardColumn.DONE:
+            continue
+        packet = ctx.packet(entry.wp)
+        if packet is None:
+            continue  # BOARD-001
+        report = latest_verdict(packet)
+        if report is not None and report.verdict.upper() == "PASS":
+            continue
+        if report is None:
+            detail = "its packet has no validation report with a verdict"
+        else:
+            line = (report.verdict_loc or report.loc).line
+            detail = f"its packet's latest verdict is {report.verdict} (line {line})"
+        yield rule.finding(
+            f"{entry.wp} is under Done but {detail}; Done requires the Validator's verdict PASS — move it back or validate it",
+            entry.loc,
+            entry.wp,
+            entry.wp,
+        )
+
+
+@rule("BOARD-005", "warning", "A Blocked entry documents its reason and ETA")
+def blocked_reason_eta(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 6.2 ("Document specific reason"), Part 6.3 step 3 and Part 7.2
+    ("Waiting for X to VALIDATE (ETA 3 days)")."""
+    board = ctx.model.board
+    if board is None:
+        return
+    for entry in board.entries:
+        if entry.column is not BoardColumn.BLOCKED:
+            continue
+        rest = entry.text.replace(entry.wp, " ")
+        for tag in entry.tags:
+            rest = re.sub(r"\[\s*" + re.escape(tag) + r"\s*\]", " ", rest, flags=re.IGNORECASE)
+        has_eta = bool(_ETA.search(rest))
+        reason_text = _ETA.sub(" ", rest)
+        has_reason = len(_WORD.findall(reason_text)) >= 2
+        missing = [name for name, present in (("a reason", has_reason), ("an ETA", has_eta)) if not present]
+        if not missing:
+            continue
+        yield rule.finding(
+            f"Blocked entry {entry.wp} does not give {' or '.join(missing)}; write e.g. "
+            "'Waiting for WP-X to VALIDATE (ETA 3 days)'",
+            entry.loc,
+            entry.text,
+            entry.wp,
+        )
+
+
+@rule("BOARD-006", "warning", "A superseded packet is archived and its variant names it")
+def superseded_variants(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 3 Error 2 (a locked packet is replaced by a ``-v2`` packet that
+    records what it replaces): the old packet goes to the Superseded archive
+    (or says STATUS Superseded) and the variant names its predecessor."""
+    families = packet_families(ctx.packets_by_id)
+    by_wp = _entries_by_wp(ctx.model.board.entries) if ctx.model.board else {}
+    for base, members in families.items():
+        if len(members) < 2:
+            continue
+        ordered = sorted(members, key=_order)
+        newest = ordered[-1]
+        for older in ordered[:-1]:
+            yield from _check_archived(rule, ctx, older, newest, by_wp)
+        for position in range(1, len(ordered)):
+            yield from _check_names_predecessor(rule, ctx, ordered[position], ordered[:position])
+
+
+def _check_archived(rule: Rule, ctx: RuleContext, older: str, newest: str, by_wp: dict[str, list[BoardEntry]]) -> Iterator[Finding]:
+    packet = ctx.packet(older)
+    if packet is None or packet.status is Status.SUPERSEDED:
+        return
+    entries = by_wp.get(older, [])
+    if any(entry.column is BoardColumn.SUPERSEDED for entry in entries):
+        return
+    live = [entry for entry in entries if entry.column in STATUS_COLUMNS]
+    if live:
+        loc, excerpt = live[0].loc, live[0].wp
+        where = f"the board still lists it under '{live[0].column_raw}'"
+    else:
+        loc = packet.status_loc or packet.title_loc or Loc(packet.file, 1)
+        excerpt = packet.status_raw if packet.status_loc else older
+        where = "it is neither in the Superseded archive nor marked STATUS Superseded"
+    yield rule.finding(
+        f"{older} is superseded by {newest} but {where}; move it to 'Superseded (Archive)' naming {newest}",
+        loc,
+        excerpt,
+        older,
+    )
+
+
+def _packet_texts(packet: Packet) -> Iterator[str]:
+    """Everything a packet writes that the model keeps: title, headings,
+    field values and items (a "Supersedes:" field when a parser records one)."""
+    yield packet.title
+    for text, _, _ in packet.headings:
+        yield text
+    for occurrences in packet.fields.values():
+        for occurrence in occurrences:
+            yield occurrence.value
+            stack = list(occurrence.items)
+            while stack:
+                item = stack.pop()
+                yield item.text
+                stack.extend(item.children)
+    for report in packet.validation_reports:
+        yield report.heading
+
+
+def _check_names_predecessor(rule: Rule, ctx: RuleContext, variant: str, earlier: list[str]) -> Iterator[Finding]:
+    packet = ctx.packet(variant)
+    if packet is None:
+        return
+    patterns = [re.compile(rf"(?<![\w-]){re.escape(wp)}(?![\w-]|-v\d)", re.IGNORECASE) for wp in earlier]
+    for text in _packet_texts(packet):
+        if any(pattern.search(text) for pattern in patterns):
+            return
+    predecessor = earlier[-1]
+    yield rule.finding(
+        f"{variant} replaces {predecessor} but never names it; add 'Supersedes: {predecessor}' to its metadata",
+        packet.title_loc or Loc(packet.file, 1),
+        packet.title,
+        variant,
+    )

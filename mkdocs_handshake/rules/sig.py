@@ -1,0 +1,382 @@
+"""SIG rules: user signatures (Part 2.5.3, 2.5.4, 2.5.7; Part 3 Errors 1, 5, 6).
+
+A signature *consumes* when it locks or approves an artifact
+(``SignatureUse.role`` "lock" / "approval"); mentions (protocol examples,
+code blocks) and the audit log itself do not. An artifact is the packet a
+use sits in, or the file for anything else — except that the Master Spec
+and SPEC_CURRENT.md are one artifact: a spec enrichment is recorded in the
+spec's changelog and announced in SPEC_CURRENT (Part 2.5.2), one act. A
+packet that cites the enrichment signature as its authority
+("Strategic Pause approval [sig]", the protocol's own example in Part
+2.5.5) references that act rather than consuming the signature again; a
+packet *locked* with it does consume it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from typing import Iterator
+
+from ..findings import Finding, Severity
+from ..model import GateEvent, GovernanceModel, Loc, SignatureRow, SignatureUse
+from .base import Rule, rule
+from .context import RuleContext
+
+try:
+    from ..parse.signatures import explain_signature as _explain
+except ImportError:  # pragma: no cover - only while the parser is absent
+    _explain = None
+
+CONSUMING_ROLES = ("lock", "approval")
+_VERB = {"lock": "locks", "approval": "approves"}
+_SIGNATURE_SHAPE = re.compile(r"^(?P<user>[a-z][a-z_]*)(?P<digits>\d+)$")
+_LOOKS_SIGNED = re.compile(r"[A-Za-z]\w*\d{4,}")
+_ROW_DATETIME = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d.%m.%Y %H:%M",
+)
+
+
+# --------------------------------------------------------------------------
+# Reading signatures
+# --------------------------------------------------------------------------
+
+
+def _read_shape(signature: str) -> tuple[str, dt.datetime | None, str]:
+    """The parser's reading when available, else a local one (same rules)."""
+    if _explain is not None:
+        shape = _explain(signature)
+        return shape.shape, shape.when, shape.message
+    match = _SIGNATURE_SHAPE.match(signature.strip())
+    if not match:
+        return "invalid", None, "not a signature: expected a lower-case username followed by DDMMYYYYHHMM digits"
+    digits = match.group("digits")
+    if len(digits) != 12:
+        return "invalid", None, f"{len(digits)} digits after the username; DDMMYYYYHHMM has 12"
+    when = _as_layout(digits, "DDMMYYYYHHMM")
+    if when is not None:
+        return "DDMMYYYYHHMM", when, f"{when:%Y-%m-%d %H:%M}"
+    alt = _as_layout(digits, "DDMMYYHHMMSS")
+    if alt is None:
+        return "invalid", None, "digits are not a real date and time as DDMMYYYYHHMM"
+    return "DDMMYYHHMMSS", alt, _alt_message(alt)
+
+
+def _as_layout(digits: str, layout: str) -> dt.datetime | None:
+    try:
+        if layout == "DDMMYYYYHHMM":
+            return dt.datetime(int(digits[4:8]), int(digits[2:4]), int(digits[0:2]), int(digits[8:10]), int(digits[10:12]))
+        return dt.datetime(2000 + int(digits[4:6]), int(digits[2:4]), int(digits[0:2]), int(digits[6:8]), int(digits[8:10]), int(digits[10:12]))
+    except ValueError:
+        return None
+
+
+def _alt_message(alt: dt.datetime) -> str:
+    return (
+        f"the digits read as DDMMYYHHMMSS ({alt:%Y-%m-%d %H:%M:%S}), the shape of the protocol's own example "
+        "ilja251225032800"
+    )
+
+
+def signature_time(signature: str, as_of: dt.date | None = None) -> tuple[str, dt.datetime | None, str]:
+    """``(shape, time, explanation)``: shape "DDMMYYYYHHMM" (valid),
+    "DDMMYYHHMMSS" (the protocol example's shape) or "invalid".
+
+    A DDMMYYYYHHMM reading whose year is not plausible for a clock reading
+    (before 2000 or after the year following ``as_of``) is not "a real
+    calendar date and time": ``ilja251225041500`` parses as 25-12-2504
+    15:00, but it was written as 25-12-25 04:15:00."""
+    shape, when, message = _read_shape(signature)
+    latest = (as_of or dt.date.today()).year + 1
+    if shape == "DDMMYYYYHHMM" and when is not None and not 2000 <= when.year <= latest:
+        digits = re.sub(r"^\D+", "", signature.strip())
+        alt = _as_layout(digits, "DDMMYYHHMMSS")
+        if alt is not None:
+            return "DDMMYYHHMMSS", alt, f"as DDMMYYYYHHMM it would be the year {when.year}; {_alt_message(alt)}"
+        return "invalid", None, f"as DDMMYYYYHHMM it reads as the year {when.year}, not a real clock reading"
+    return shape, when, message
+
+
+def _spec_files(model: GovernanceModel) -> set[str]:
+    files = {model.spec.file} if model.spec else set()
+    if model.spec_pointer:
+        files.add(model.spec_pointer.file)
+    return files
+
+
+SPEC_ARTIFACT = "the Master Spec"
+
+
+def artifact_of(use: SignatureUse, spec_files: set[str]) -> str:
+    """What a use locks or approves (see the module docstring)."""
+    if use.loc.file in spec_files:
+        return SPEC_ARTIFACT
+    return use.subject or use.loc.file
+
+
+def consuming_uses(model: GovernanceModel) -> list[SignatureUse]:
+    """Lock/approval uses, plus packet locks a parser recorded only on the
+    packet (``Packet.signature``), in file order; never the audit log."""
+    audit_file = model.audit.file if model.audit else None
+    uses = [use for use in model.signature_uses if use.role in CONSUMING_ROLES and use.loc.file != audit_file]
+    seen = {(use.signature, use.loc.file, use.loc.line) for use in uses}
+    for packet in model.packets:
+        sig = packet.signature.strip()
+        if packet.signature_loc is None or not _LOOKS_SIGNED.fullmatch(sig):
+            continue
+        if (sig, packet.signature_loc.file, packet.signature_loc.line) not in seen:
+            uses.append(SignatureUse(sig, packet.signature_loc, "lock", packet.id))
+            seen.add((sig, packet.signature_loc.file, packet.signature_loc.line))
+    return sorted(uses, key=lambda use: (use.loc, use.signature))
+
+
+def _rows_by_signature(model: GovernanceModel) -> dict[str, list[SignatureRow]]:
+    rows: dict[str, list[SignatureRow]] = defaultdict(list)
+    for row in model.audit.rows if model.audit else ():
+        rows[row.signature.strip()].append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------
+
+
+@rule("SIG-001", "error", "Signature format {username}{DDMMYYYYHHMM} with a real date and time")
+def signature_format(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 2.5.3: "Signature format: {username}{DDMMYYYYHHMM}" — a real
+    calendar date and time from an external clock. Reported once per
+    signature, at its audit row when it has one, else at its first use."""
+    places: dict[str, tuple[Loc, str]] = {}
+    for row in ctx.model.audit.rows if ctx.model.audit else ():
+        if row.signature.strip():
+            places.setdefault(row.signature.strip(), (row.loc, "audit row"))
+    for use in consuming_uses(ctx.model):
+        places.setdefault(use.signature, (use.loc, use.subject))
+    for signature, (loc, _) in places.items():
+        shape, _, explanation = signature_time(signature, ctx.as_of)
+        if shape == "DDMMYYYYHHMM":
+            continue
+        if shape == "DDMMYYHHMMSS":
+            message = f"signature {signature} is not {{username}}{{DDMMYYYYHHMM}}: {explanation}; request a new signature written as DDMMYYYYHHMM"
+        else:
+            message = f"signature {signature} is not {{username}}{{DDMMYYYYHHMM}}: {explanation}"
+        yield rule.finding(message, loc, signature, _subject(ctx, signature, loc))
+
+
+def _subject(ctx: RuleContext, signature: str, loc: Loc) -> str:
+    for use in ctx.model.signature_uses:
+        if use.signature == signature and use.loc == loc and use.subject:
+            return use.subject
+    return signature
+
+
+@rule("SIG-002", "error", "A signature locks or approves one artifact only")
+def signature_reused(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 2.5.3 rule 1: "Each signature can be used exactly ONCE in entire
+    repo"; Part 3 Error 1. Reported at the first use in every artifact after
+    the first, naming where it was first used."""
+    spec_files = _spec_files(ctx.model)
+    by_signature: dict[str, dict[str, list[SignatureUse]]] = defaultdict(dict)
+    for use in consuming_uses(ctx.model):
+        by_signature[use.signature].setdefault(artifact_of(use, spec_files), []).append(use)
+    for signature, artifacts in by_signature.items():
+        if SPEC_ARTIFACT in artifacts:
+            # a packet citing the spec enrichment it rests on (Part 2.5.5) references it
+            artifacts = {
+                name: uses if name == SPEC_ARTIFACT else [use for use in uses if use.role == "lock"]
+                for name, uses in artifacts.items()
+            }
+            artifacts = {name: uses for name, uses in artifacts.items() if uses}
+            first_name = SPEC_ARTIFACT
+        else:
+            first_name = next(iter(artifacts))
+        first_use = artifacts[first_name][0]
+        for name, uses in artifacts.items():
+            if name == first_name:
+                continue
+            use = uses[0]
+            yield rule.finding(
+                f"signature {signature} already {_VERB[first_use.role]} {first_name} "
+                f"({first_use.loc.file}:{first_use.loc.line}); each signature is used once — request a new one for {name}",
+                use.loc,
+                signature,
+                use.subject or use.loc.file,
+            )
+
+
+@rule("SIG-003", "error", "Every used signature has a SIGNATURE_AUDIT row")
+def signature_not_audited(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 2.5.4 / Part 3 Error 6: every consumed signature is recorded in
+    docs/SIGNATURE_AUDIT.md. Reported once per signature and artifact."""
+    if ctx.model.audit is None:
+        return  # PARSE-001 reports the missing audit log
+    rows = _rows_by_signature(ctx.model)
+    spec_files = _spec_files(ctx.model)
+    reported: set[tuple[str, str]] = set()
+    for use in consuming_uses(ctx.model):
+        key = (use.signature, artifact_of(use, spec_files))
+        if use.signature in rows or key in reported:
+            continue
+        reported.add(key)
+        yield rule.finding(
+            f"signature {use.signature} {_VERB[use.role]} {key[1]} but has no row in "
+            f"{ctx.model.audit.file}; record it (Part 2.5.4)",
+            use.loc,
+            use.signature,
+            use.subject or use.loc.file,
+        )
+
+
+@rule("SIG-004", "error", "A signature marked INVALID is not used as a lock or approval")
+def invalid_signature_used(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 3 Error 1: a signature rejected in the audit log (INVALID) cannot
+    lock or approve anything; the artifact needs a new signature."""
+    rows = _rows_by_signature(ctx.model)
+    for use in consuming_uses(ctx.model):
+        invalid = next((row for row in rows.get(use.signature, ()) if row.invalid), None)
+        if invalid is None:
+            continue
+        yield rule.finding(
+            f"signature {use.signature} is marked INVALID in the audit log ({invalid.loc.file}:{invalid.loc.line}) "
+            f"but still {_VERB[use.role]} {use.subject or use.loc.file}; request a new signature",
+            use.loc,
+            use.signature,
+            use.subject or use.loc.file,
+        )
+
+
+_ROW_FIELDS = (
+    ("signature", "Signature"),
+    ("used_by", "Used By"),
+    ("datetime", "Date/Time"),
+    ("purpose", "Purpose"),
+    ("spec_version", "Master Spec Version"),
+    ("notes", "Notes"),
+)
+_EMPTY = {"", "-", "—", "–", "n/a", "tbd"}
+
+
+@rule("SIG-005", "error", "One audit row per signature, no empty field")
+def audit_rows(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 2.5.4: the audit log is the central registry — one row per
+    consumed signature (error), each field filled (warning; Part 2.5.6
+    "Leave signature audit log blank" is a DO NOT)."""
+    first: dict[str, SignatureRow] = {}
+    for row in ctx.model.audit.rows if ctx.model.audit else ():
+        signature = row.signature.strip()
+        if signature and signature in first:
+            earlier = first[signature]
+            yield rule.finding(
+                f"signature {signature} has a second audit row (first at line {earlier.loc.line}); keep one row per signature",
+                row.loc,
+                signature,
+                signature,
+            )
+        elif signature:
+            first[signature] = row
+        empty = [label for name, label in _ROW_FIELDS if str(getattr(row, name)).strip().casefold() in _EMPTY]
+        if empty:
+            yield rule.finding(
+                f"audit row for {signature or 'an unnamed signature'} leaves {', '.join(empty)} empty; fill every field",
+                row.loc,
+                " | ".join(row.cells) if row.cells else signature,
+                signature or (ctx.model.audit.file if ctx.model.audit else ""),
+                severity=Severity.WARNING,
+            )
+
+
+def parse_row_datetime(text: str) -> tuple[dt.datetime | None, bool]:
+    """``(time, has_time)`` of an audit row's Date/Time cell; a bare date
+    compares by day only."""
+    value = text.strip().replace("Z", "")
+    head = value[:19]
+    for layout in _ROW_DATETIME:
+        for candidate in (head, value[:16]):
+            try:
+                return dt.datetime.strptime(candidate, layout), True
+            except ValueError:
+                continue
+    try:
+        return dt.datetime.strptime(value[:10], "%Y-%m-%d"), False
+    except ValueError:
+        return None, False
+
+
+@rule("SIG-006", "warning", "Audit row date/time equals the time in the signature")
+def audit_time_mismatch(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 2.5.3: the signature encodes the time it was given (external
+    clock); the audit row records when it was consumed. A mismatch means a
+    typo in one of them."""
+    for row in ctx.model.audit.rows if ctx.model.audit else ():
+        shape, when, _ = signature_time(row.signature, ctx.as_of)
+        recorded, has_time = parse_row_datetime(row.datetime)
+        if when is None or recorded is None:
+            continue  # SIG-001 / SIG-005 report unreadable values
+        same = recorded.date() == when.date() if not has_time else recorded.replace(second=0) == when.replace(second=0)
+        if same:
+            continue
+        yield rule.finding(
+            f"audit row says {row.datetime.strip()} but signature {row.signature} encodes {when:%Y-%m-%d %H:%M}"
+            f"{' (read as DDMMYYHHMMSS)' if shape == 'DDMMYYHHMMSS' else ''}; correct the row or the signature",
+            row.loc,
+            row.datetime.strip(),
+            row.signature,
+        )
+
+
+def _event_time(event: GateEvent) -> dt.datetime | None:
+    try:
+        stamp = dt.datetime.fromisoformat(event.timestamp.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
+
+
+@rule("SIG-007", "error", "Signature recorded after refinement, in a different turn")
+def gate_order(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Part 2.5.7: refinement is recorded first; only in a NEW turn may the
+    signature be recorded ("Hard Block" when both happen in one turn). The
+    log is read in time order (log order when a timestamp is unreadable)."""
+    by_wp: dict[str, list[tuple[int, GateEvent]]] = defaultdict(list)
+    for position, event in enumerate(ctx.model.gate_events):
+        by_wp[event.wp].append((position, event))
+    for wp, events in by_wp.items():
+        times = [_event_time(event) for _, event in events]
+        if all(times):
+            ordered = [event for _, _, event in sorted(zip(times, (p for p, _ in events), (e for _, e in events)))]
+        else:
+            ordered = [event for _, event in events]
+        last_refinement: GateEvent | None = None
+        for event in ordered:
+            kind = event.type.strip().upper()
+            if kind == "REFINEMENT":
+                last_refinement = event
+            elif kind == "SIGNATURE":
+                yield from _check_signature_event(rule, wp, event, last_refinement)
+
+
+def _check_signature_event(rule: Rule, wp: str, event: GateEvent, refinement: GateEvent | None) -> Iterator[Finding]:
+    excerpt = event.signature or event.turn_token
+    if refinement is None:
+        yield rule.finding(
+            f"signature for {wp} was recorded with no refinement recorded before it; run `just record-refinement {wp}` "
+            "and sign in a later turn",
+            event.loc,
+            excerpt,
+            wp,
+        )
+    elif refinement.turn_token and refinement.turn_token == event.turn_token:
+        yield rule.finding(
+            f"signature for {wp} was recorded in the same turn ({event.turn_token}) as its refinement "
+            f"({refinement.loc.file}:{refinement.loc.line}); the protocol requires a turn boundary between them",
+            event.loc,
+            excerpt,
+            wp,
+        )

@@ -1,0 +1,149 @@
+"""BOARD-001..006: the task board mirrors the packets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from mkdocs_handshake.findings import Finding, Severity
+from mkdocs_handshake.model import BoardColumn, Loc, Status
+from mkdocs_handshake.rules import REGISTRY
+from mkdocs_handshake.rules.context import RuleContext
+from tests.rules.builders import board_entry, make_model, make_packet, occurrence
+
+BOARD = "docs/TASK_BOARD.md"
+
+
+def run(rule_id: str, model) -> list[Finding]:
+    rule = REGISTRY[rule_id]
+    return list(rule.check(rule, RuleContext(model, as_of=dt.date(2026, 11, 20))))
+
+
+def compliant_model(**extra):
+    packets = [
+        make_packet("WP-1-Ready"),
+        make_packet("WP-1-Going", status=Status.IN_PROGRESS, status_raw="In-Progress"),
+        make_packet("WP-1-Shipped", status=Status.VALIDATED, status_raw="VALIDATED", reports=[("FAIL", "2026-11-01"), ("PASS", "2026-11-10")]),
+        make_packet("WP-1-Waiting", status=Status.BLOCKED, status_raw="Blocked"),
+    ]
+    board = [
+        board_entry("WP-1-Ready", BoardColumn.READY_FOR_DEV, 9),
+        board_entry("WP-1-Going", BoardColumn.IN_PROGRESS, 12),
+        board_entry("WP-1-Shipped", BoardColumn.DONE, 15, ["VALIDATED"]),
+        replace(board_entry("WP-1-Waiting", BoardColumn.BLOCKED, 18), text="[WP-1-Waiting]: Waiting for WP-1-Shipped schema review (ETA 3 days)"),
+        board_entry("WP-1-Shipped", BoardColumn.PHASE_GATE, 4),
+    ]
+    return make_model(packets, board=board, **extra)
+
+
+def test_compliant_board_is_silent():
+    model = compliant_model()
+    for rule_id in ("BOARD-001", "BOARD-002", "BOARD-003", "BOARD-004", "BOARD-005", "BOARD-006"):
+        assert run(rule_id, model) == [], rule_id
+
+
+def test_board_001_both_directions():
+    model = compliant_model()
+    model = replace(model, packets=model.packets + (make_packet("WP-1-Lost"),))
+    model = replace(model, board=replace(model.board, entries=model.board.entries + (board_entry("WP-1-Ghost", BoardColumn.READY_FOR_DEV, 10),)))
+    findings = run("BOARD-001", model)
+    assert [(f.loc, f.excerpt, f.subject) for f in findings] == [
+        (Loc("docs/task_packets/WP-1-Lost.md", 1), "WP-1-Lost", "WP-1-Lost"),
+        (Loc(BOARD, 10, 5), "WP-1-Ghost", "WP-1-Ghost"),
+    ]
+
+
+def test_board_001_gap_listing_needs_no_packet_but_phase_gate_listing_is_not_presence():
+    model = compliant_model()
+    gap = board_entry("WP-1-Future", BoardColumn.PHASE_GATE, 5, ["GAP - packet not yet created"])
+    only_gate = make_packet("WP-1-Gated")
+    entries = model.board.entries + (gap, board_entry("WP-1-Gated", BoardColumn.PHASE_GATE, 6))
+    model = replace(model, packets=model.packets + (only_gate,), board=replace(model.board, entries=entries))
+    findings = run("BOARD-001", model)
+    assert [f.subject for f in findings] == ["WP-1-Gated"]
+    assert "phase-gate" in findings[0].message
+
+
+def test_board_002_column_disagrees_with_status():
+    model = compliant_model()
+    packets = tuple(replace(p, status=Status.IN_PROGRESS, status_raw="In Progress") if p.id == "WP-1-Ready" else p for p in model.packets)
+    findings = run("BOARD-002", replace(model, packets=packets))
+    assert [(f.loc, f.excerpt, f.subject) for f in findings] == [(Loc(BOARD, 9, 5), "WP-1-Ready", "WP-1-Ready")]
+    assert "'In Progress' (line 10)" in findings[0].message
+
+
+def test_board_002_failed_packet_may_wait_in_ready_for_dev_and_superseded_variant_may_be_archived():
+    packets = [
+        make_packet("WP-1-Retry", status=Status.FAILED, status_raw="FAILED", reports=[("FAIL", "2026-11-02")]),
+        make_packet("WP-1-Engine", status=Status.READY_FOR_DEV),
+        make_packet("WP-1-Engine-v2", status=Status.READY_FOR_DEV),
+    ]
+    board = [
+        board_entry("WP-1-Retry", BoardColumn.READY_FOR_DEV, 9),
+        board_entry("WP-1-Engine", BoardColumn.SUPERSEDED, 30),
+        board_entry("WP-1-Engine-v2", BoardColumn.READY_FOR_DEV, 10),
+    ]
+    assert run("BOARD-002", make_model(packets, board=board)) == []
+
+
+def test_board_002_done_entry_whose_packet_records_no_status():
+    packet = make_packet("WP-1-Quiet")
+    packet = replace(packet, status=Status.UNKNOWN, status_raw="", status_loc=None)
+    findings = run("BOARD-002", make_model([packet], board=[board_entry("WP-1-Quiet", BoardColumn.DONE, 20, ["VALIDATED"])]))
+    assert [(f.loc.line, f.subject) for f in findings] == [(20, "WP-1-Quiet")]
+    assert "records no STATUS" in findings[0].message
+
+
+def test_board_003_two_status_columns():
+    model = compliant_model()
+    entries = model.board.entries + (board_entry("WP-1-Ready", BoardColumn.DONE, 16), board_entry("WP-1-Ready", BoardColumn.SUPERSEDED, 40))
+    findings = run("BOARD-003", replace(model, board=replace(model.board, entries=entries)))
+    assert [(f.loc, f.excerpt) for f in findings] == [(Loc(BOARD, 16, 5), "WP-1-Ready")]
+    assert "line 9" in findings[0].message
+
+
+def test_board_004_done_without_pass():
+    packets = [
+        make_packet("WP-1-Claimed", status=Status.DONE, status_raw="Done"),
+        make_packet("WP-1-Failed", status=Status.DONE, status_raw="Done", reports=[("PASS", "2026-11-01"), ("FAIL", "2026-11-09")]),
+        make_packet("WP-1-Good", status=Status.DONE, status_raw="Done", reports=[("PASS", "2026-11-09")]),
+    ]
+    board = [board_entry(p.id, BoardColumn.DONE, 50 + i) for i, p in enumerate(packets)]
+    findings = run("BOARD-004", make_model(packets, board=board))
+    assert [(f.loc.line, f.excerpt) for f in findings] == [(50, "WP-1-Claimed"), (51, "WP-1-Failed")]
+    assert "no validation report" in findings[0].message and "FAIL (line 91)" in findings[1].message
+
+
+def test_board_005_blocked_needs_reason_and_eta():
+    packets = [make_packet(wp, status=Status.BLOCKED) for wp in ("WP-1-A", "WP-1-B", "WP-1-C")]
+    board = [
+        replace(board_entry("WP-1-A", BoardColumn.BLOCKED, 60), text="[WP-1-A]"),
+        replace(board_entry("WP-1-B", BoardColumn.BLOCKED, 61), text="[WP-1-B]: Waiting for WP-1-X to validate"),
+        replace(board_entry("WP-1-C", BoardColumn.BLOCKED, 62), text="[WP-1-C]: Blocked on vendor API access, ETA 2026-12-01"),
+    ]
+    findings = run("BOARD-005", make_model(packets, board=board))
+    assert [(f.loc.line, f.excerpt, f.severity) for f in findings] == [
+        (60, "[WP-1-A]", Severity.WARNING),
+        (61, "[WP-1-B]: Waiting for WP-1-X to validate", Severity.WARNING),
+    ]
+    assert "a reason or an ETA" in findings[0].message and "an ETA" in findings[1].message and "reason" not in findings[1].message.split(";")[0]
+
+
+def test_board_006_old_variant_not_archived_and_variant_not_naming_it():
+    packets = [make_packet("WP-1-Engine"), make_packet("WP-1-Engine-v2", status=Status.READY_FOR_DEV)]
+    board = [board_entry("WP-1-Engine", BoardColumn.READY_FOR_DEV, 9), board_entry("WP-1-Engine-v2", BoardColumn.READY_FOR_DEV, 10)]
+    findings = run("BOARD-006", make_model(packets, board=board))
+    assert [(f.loc, f.subject, f.severity) for f in findings] == [
+        (Loc(BOARD, 9, 5), "WP-1-Engine", Severity.WARNING),
+        (Loc("docs/task_packets/WP-1-Engine-v2.md", 1), "WP-1-Engine-v2", Severity.WARNING),
+    ]
+    assert "Supersedes: WP-1-Engine" in findings[1].message
+
+
+def test_board_006_archived_and_named_is_silent():
+    supersedes = occurrence("WP-1-Engine-v2", "Supersedes", "WP-1-Engine (audit remediation)", 7)
+    variant = make_packet("WP-1-Engine-v2", fields={"Supersedes": (supersedes,)})
+    old = make_packet("WP-1-Engine", status=Status.SUPERSEDED, status_raw="Superseded")
+    assert run("BOARD-006", make_model([old, variant])) == []
+    # naming only itself (WP-1-Engine-v2 contains "WP-1-Engine") does not count
+    assert [f.subject for f in run("BOARD-006", make_model([old, make_packet("WP-1-Engine-v2")]))] == ["WP-1-Engine-v2"]

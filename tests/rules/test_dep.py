@@ -1,0 +1,120 @@
+"""DEP-001..005: dependencies, blockers and SLAs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mkdocs_handshake.findings import Finding, Severity
+from mkdocs_handshake.model import Loc, Status
+from mkdocs_handshake.rules import REGISTRY
+from mkdocs_handshake.rules.context import RuleContext
+from mkdocs_handshake.rules.dep import work_days_between
+from tests.rules.builders import make_model, make_packet, occurrence
+
+
+def run(rule_id: str, model, as_of: dt.date = dt.date(2026, 11, 20)) -> list[Finding]:
+    rule = REGISTRY[rule_id]
+    return list(rule.check(rule, RuleContext(model, as_of=as_of)))
+
+
+def pfile(wp: str) -> str:
+    return f"docs/task_packets/{wp}.md"
+
+
+def compliant():
+    base = make_packet("WP-1-Base", status=Status.VALIDATED, status_raw="VALIDATED", blocks=["WP-1-Next"], reports=[("PASS", "2026-11-10")])
+    done = make_packet("WP-1-Done", status=Status.DONE, status_raw="Done", blocks=["WP-1-Next"], reports=[("PASS", "2026-11-12")])
+    nxt = make_packet("WP-1-Next", depends_on=["WP-1-Base", "WP-1-Done"])
+    return [base, done, nxt]
+
+
+def test_compliant_dependencies_are_silent():
+    model = make_model(compliant())
+    for rule_id in ("DEP-001", "DEP-002", "DEP-003", "DEP-004", "DEP-005"):
+        assert run(rule_id, model) == [], rule_id
+
+
+def test_dep_001_missing_dependency_at_the_reference():
+    packets = [make_packet("WP-1-Next", depends_on=["WP-1-Nowhere"]), make_packet("WP-1-Other", blocks=["WP-1-Gone"])]
+    findings = run("DEP-001", make_model(packets))
+    assert sorted((f.loc, f.excerpt, f.subject) for f in findings) == [
+        (Loc(pfile("WP-1-Next"), 77, 17), "WP-1-Nowhere", "WP-1-Next"),
+        (Loc(pfile("WP-1-Other"), 78, 12), "WP-1-Gone", "WP-1-Other"),
+    ]
+
+
+def test_dep_002_reports_each_cycle_once():
+    packets = [
+        make_packet("WP-1-A", depends_on=["WP-1-B"], blocks=["WP-1-B"]),
+        make_packet("WP-1-B", depends_on=["WP-1-A"], blocks=["WP-1-A"]),
+        make_packet("WP-1-Self", depends_on=["WP-1-Self"]),
+        make_packet("WP-1-Free", depends_on=["WP-1-A"]),
+    ]
+    findings = run("DEP-002", make_model(packets))
+    assert len(findings) == 2
+    messages = sorted(f.message for f in findings)
+    assert "WP-1-A -> WP-1-B -> WP-1-A" in messages[0]
+    assert "WP-1-Self -> WP-1-Self" in messages[1]
+    assert all(f.severity is Severity.ERROR for f in findings)
+
+
+def test_dep_003_dependent_of_unvalidated_blocker_must_be_blocked():
+    blocker = make_packet("WP-1-Base", status=Status.IN_PROGRESS, status_raw="In-Progress", blocks=["WP-1-Next", "WP-1-Wait"])
+    claimed = make_packet("WP-1-Claimed", status=Status.DONE, status_raw="Done", blocks=["WP-1-Next2"])  # no PASS report
+    packets = [
+        blocker,
+        claimed,
+        make_packet("WP-1-Next", depends_on=["WP-1-Base"]),
+        make_packet("WP-1-Wait", status=Status.BLOCKED, status_raw="Blocked", depends_on=["WP-1-Base"]),
+        make_packet("WP-1-Next2", status=Status.IN_PROGRESS, status_raw="In-Progress", depends_on=["WP-1-Claimed"]),
+    ]
+    findings = run("DEP-003", make_model(packets))
+    assert [(f.loc, f.excerpt, f.subject) for f in findings] == [
+        (Loc(pfile("WP-1-Next"), 10, 3), "ready-for-dev", "WP-1-Next"),
+        (Loc(pfile("WP-1-Next2"), 10, 3), "In-Progress", "WP-1-Next2"),
+    ]
+    assert "WP-1-Base" in findings[0].message and "In-Progress" in findings[0].message
+    assert "no verdict" in findings[1].message
+
+
+def test_dep_004_one_sided_relation():
+    packets = [make_packet("WP-1-Base"), make_packet("WP-1-Next", depends_on=["WP-1-Base"]), make_packet("WP-1-Up", blocks=["WP-1-Base"])]
+    findings = run("DEP-004", make_model(packets))
+    assert sorted((f.loc, f.excerpt, f.subject, f.severity) for f in findings) == [
+        (Loc(pfile("WP-1-Next"), 77, 17), "WP-1-Base", "WP-1-Next", Severity.WARNING),
+        (Loc(pfile("WP-1-Up"), 78, 12), "WP-1-Base", "WP-1-Up", Severity.WARNING),
+    ]
+
+
+def test_work_days_skip_weekends():
+    friday = dt.date(2026, 11, 20)
+    assert work_days_between(friday, dt.date(2026, 11, 23)) == 1  # Sat, Sun, Mon
+    assert work_days_between(friday, dt.date(2026, 12, 4)) == 10
+    assert work_days_between(friday, friday) == 0
+
+
+def test_dep_005_sla_per_state_with_as_of_in_message():
+    packets = [
+        make_packet("WP-1-Stuck", status=Status.BLOCKED, status_raw="Blocked", date="2026-11-10"),  # 8 work days
+        make_packet("WP-1-Idle", date="2026-11-09"),  # 9 work days: within 10
+        make_packet("WP-1-Long", status=Status.IN_PROGRESS, status_raw="In-Progress", date="2026-09-01"),
+    ]
+    findings = run("DEP-005", make_model(packets))
+    assert [(f.loc, f.excerpt, f.subject) for f in findings] == [
+        (Loc(pfile("WP-1-Stuck"), 10, 3), "Blocked", "WP-1-Stuck"),
+        (Loc(pfile("WP-1-Long"), 10, 3), "In-Progress", "WP-1-Long"),
+    ]
+    assert "8 work days since 2026-11-10" in findings[0].message and "as of 2026-11-20" in findings[0].message
+
+
+def test_dep_005_uses_latest_date_and_skips_done_or_undated():
+    updated = occurrence("WP-1-Stuck", "Last Updated", "2026-11-18", 80)
+    packets = [
+        make_packet("WP-1-Stuck", status=Status.BLOCKED, status_raw="Blocked", date="2026-10-01", fields={"Last Updated": (updated,)}),
+        make_packet("WP-1-Old", status=Status.DONE, status_raw="Done", date="2025-01-01"),
+        make_packet("WP-1-Nodate", date=""),
+    ]
+    no_date_field = {**packets[2].fields}
+    no_date_field.pop("DATE")
+    packets[2] = packets[2].__class__(**{**packets[2].__dict__, "fields": no_date_field})
+    assert run("DEP-005", make_model(packets)) == []

@@ -1,0 +1,111 @@
+"""DONE-001..003: DONE_MEANS map 1:1 to the anchored requirements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from mkdocs_handshake.findings import Finding, Severity
+from mkdocs_handshake.model import DoneMapping, ListItem, Loc
+from mkdocs_handshake.rules import REGISTRY
+from mkdocs_handshake.rules.context import RuleContext
+from tests.rules.builders import make_model, make_packet, make_section, make_spec, occurrence
+
+WP = "WP-1-Ledger"
+FILE = f"docs/task_packets/{WP}.md"
+
+
+def run(rule_id: str, model) -> list[Finding]:
+    rule = REGISTRY[rule_id]
+    return list(rule.check(rule, RuleContext(model, as_of=dt.date(2026, 11, 20))))
+
+
+def done(texts: list[str], anchors=("2.1.1",), wp: str = WP):
+    field = occurrence(wp, "DONE_MEANS", "", 33, item_texts=texts)
+    return make_packet(wp, anchors=anchors, fields={"DONE_MEANS": (field,)})
+
+
+def test_compliant_default_is_silent():
+    model = make_model([make_packet(WP)])
+    for rule_id in ("DONE-001", "DONE-002", "DONE-003"):
+        assert run(rule_id, model) == [], rule_id
+
+
+def test_done_001_reports_unmapped_item_at_its_line():
+    model = make_model([done(["Reconciler compares balances (§2.1.1, requirement 1)", "Dashboard looks nice", "All tests pass"])])
+    findings = run("DONE-001", model)
+    assert [(f.loc, f.excerpt, f.subject, f.severity) for f in findings] == [
+        (Loc(FILE, 35, 3), "Dashboard looks nice", WP, Severity.ERROR)
+    ]
+    assert "§2.1.1" in findings[0].message
+
+
+def test_done_001_accepts_quotes_and_verification_items():
+    model = make_model([done(["The reconciler compares balances", "Mismatches are logged", "Validator PASS", "post-work PASS"])])
+    assert run("DONE-001", model) == []
+
+
+def test_done_001_names_out_of_range_requirement():
+    findings = run("DONE-001", make_model([done(["Balances compared (§2.1.1, requirement 7)", "All tests pass"])]))
+    assert [(f.loc.line, f.excerpt) for f in findings] == [(34, "Balances compared (§2.1.1, requirement 7)")]
+    assert "requirement 7" in findings[0].message and "has 2" in findings[0].message
+
+
+def test_done_001_uses_stored_mappings_from_the_loader():
+    packet = done(["anything at all"])
+    item = packet.field("DONE_MEANS").items[0]
+    stored = {WP: (DoneMapping(item, "verification"),)}
+    assert run("DONE-001", make_model([packet], done_mappings=stored)) == []
+    assert [f.loc.line for f in run("DONE-001", make_model([packet]))] == [34]
+
+
+def test_done_002_reports_uncovered_must_with_requirement_text():
+    model = make_model([done(["Mismatches are logged (§2.1.1, requirement 2)", "All tests pass"])])
+    findings = run("DONE-002", model)
+    assert [(f.loc, f.excerpt, f.subject) for f in findings] == [
+        (Loc(FILE, 33, 3), "The reconciler MUST compare balances.", WP)
+    ]
+    assert "requirement 1" in findings[0].message and "§2.1.1" in findings[0].message
+    assert "Spec_v01.00.md:101" in findings[0].message
+
+
+def test_done_002_ignores_should_and_section_level_citations_cover_nothing():
+    spec = make_spec([make_section("2.1.1", requirements=["Balances MUST match.", "Drift SHOULD be logged.", "Audits MUST be kept."])])
+    model = make_model([done(["Work per §2.1.1", "Balances match exactly (requirement 1)"])], spec=spec)
+    assert [(f.excerpt, f.loc.line) for f in run("DONE-002", model)] == [("Audits MUST be kept.", 33)]
+
+
+def test_done_002_skips_unresolved_anchor_and_missing_done_means():
+    unresolved = done(["Dashboard works"], anchors=("9.9.9",))
+    no_done = make_packet("WP-1-Other")
+    no_done = replace(no_done, fields={k: v for k, v in no_done.fields.items() if k != "DONE_MEANS"})
+    assert run("DONE-002", make_model([unresolved, no_done])) == []
+
+
+def test_done_003_warns_at_the_citation_column():
+    packet = done(["Tokens counted per §9.1 rules", "Balances (§2.1.1, requirement 1)", "Logged (§2.1.1, requirement 2)"])
+    findings = run("DONE-003", make_model([packet]))
+    assert [(f.loc, f.excerpt, f.subject, f.severity) for f in findings] == [
+        (Loc(FILE, 34, 3 + len("Tokens counted per ")), "§9.1", WP, Severity.WARNING)
+    ]
+
+
+def test_done_003_accepts_subsections_of_an_anchor():
+    spec = make_spec([make_section("2.1.1", requirements=["The reconciler MUST compare balances."]), make_section("2.1.1.4", line=300)])
+    packet = done(["Balances compared (§2.1.1.4)", "Balances compared (§2.1.1, requirement 1)"])
+    assert run("DONE-003", make_model([packet], spec=spec)) == []
+
+
+def test_value_only_done_means_is_one_item():
+    field = occurrence(WP, "DONE_MEANS", "The build exits 0 with no TypeScript errors", 33)
+    packet = make_packet(WP, fields={"DONE_MEANS": (field,)})
+    assert run("DONE-001", make_model([packet])) == []
+    assert [f.loc for f in run("DONE-002", make_model([packet]))] == [Loc(FILE, 33, 3)]
+
+
+def test_item_with_children_maps_through_its_sub_items():
+    child = ListItem("the reconciler compares balances", Loc(FILE, 35, 5), 1)
+    parent = ListItem("Reconciliation:", Loc(FILE, 34, 3), 0, (child,))
+    field = replace(occurrence(WP, "DONE_MEANS", "", 33), items=(parent, ListItem("All tests pass", Loc(FILE, 36, 3))))
+    packet = make_packet(WP, fields={"DONE_MEANS": (field,)})
+    assert run("DONE-001", make_model([packet])) == []

@@ -36,7 +36,7 @@ from .load import ParseCache, load_repo
 from .model import GovernanceModel, Waiver
 from .render.context import RenderContext
 from .render.dag import dot_missing_message
-from .render.site import extra_files, generate_pages
+from .render.site import extra_files, generate_pages, nav_entries
 from .source import decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
@@ -144,6 +144,10 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 config.extra_css.append(path)
             elif path.endswith(".js") and path not in [str(script) for script in config.extra_javascript]:
                 config.extra_javascript.append(path)
+        if config.nav is not None and not _mentions(config.nav, context.page_path("index.md")):
+            # An explicit nav would hide the generated pages; give them their
+            # own section at the end. (An automatic nav lists them already.)
+            config.nav.append({"Governance": nav_entries(context)})
         rendered = time.perf_counter()
         self._log_findings()
         log.debug(
@@ -198,6 +202,17 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         summary = summarize(self.findings)
         level = logging.ERROR if summary["error"] else logging.WARNING if summary["warning"] else logging.INFO
         log.log(level, "governance: %d error(s), %d warning(s), %d waived", summary["error"], summary["warning"], summary["waived"])
+
+
+def _mentions(nav: object, path: str) -> bool:
+    """Whether a nav structure already links to ``path``."""
+    if isinstance(nav, str):
+        return nav == path
+    if isinstance(nav, dict):
+        return any(_mentions(value, path) for value in nav.values())
+    if isinstance(nav, list):
+        return any(_mentions(value, path) for value in nav)
+    return False
 
 
 def _relative(path: str | None, root: Path) -> str:

@@ -7,6 +7,8 @@ corpus keeps its Master Spec at the repository top).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
@@ -19,6 +21,10 @@ DEFAULT_PATHS = {
 }
 
 
+# YAML reads an unquoted 2026-11-20 as a date; accept both spellings.
+DateOrText = (str, dt.date)
+
+
 class WaiverConfig(base.Config):
     """One excused finding: which rule, for which WP or file, why, approved
     when, and until when (a date, or a phase such as ``Phase 1``)."""
@@ -26,8 +32,8 @@ class WaiverConfig(base.Config):
     rule = c.Type(str)
     target = c.Type(str)
     reason = c.Type(str)
-    approved = c.Type(str, default="")
-    expires = c.Type(str, default="")
+    approved = c.Type(DateOrText, default="")
+    expires = c.Type(DateOrText, default="")
 
 
 class HandshakeConfig(base.Config):
@@ -42,5 +48,5 @@ class HandshakeConfig(base.Config):
     rules = c.Type(dict, default={})
     waivers = c.ListOfItems(c.SubConfig(WaiverConfig), default=[])
     fail_on = c.Choice(("error", "warning", "never"), default="error")
-    as_of = c.Optional(c.Type(str))
+    as_of = c.Optional(c.Type(DateOrText))
     dag_max_nodes = c.Type(int, default=60)

@@ -93,12 +93,12 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         )
         if self.config.as_of:
             try:
-                self.as_of = dt.date.fromisoformat(self.config.as_of)
+                self.as_of = dt.date.fromisoformat(str(self.config.as_of))
             except ValueError:
                 raise PluginError(f"handshake: option 'as_of': {self.config.as_of!r} is not a date (YYYY-MM-DD)") from None
         self.engine_config = EngineConfig(
             severities=dict(self.config.rules),
-            waivers=tuple(Waiver(w.rule, w.target, w.reason, w.approved or "", w.expires or "") for w in self.config.waivers),
+            waivers=tuple(Waiver(w.rule, w.target, w.reason, str(w.approved or ""), str(w.expires or "")) for w in self.config.waivers),
             as_of=self.as_of,
             options={"dag_max_nodes": self.config.dag_max_nodes, "config_file": _relative(config.config_file_path, root)},
         )

@@ -1,0 +1,168 @@
+"""``mkdocs serve`` rebuilds re-parse only what changed.
+
+Serve reloads the config before every rebuild, and MkDocs hands back the
+*same* plugin instance each time (plugins with ``on_startup`` are cached by
+the ``plugins`` config option), so :attr:`HandshakePlugin.cache` survives.
+These tests drive that exact sequence through MkDocs' Python API - load the
+config, build, edit a packet, load the config again, build again - without
+starting a server, and check that only the edited packet is parsed again,
+that the rebuilt page shows the edit, and that the timing is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+
+from mkdocs_handshake.load import ParseCache
+from mkdocs_handshake.plugin import HandshakePlugin
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = REPO / "site_template"
+EDITED = "WP-1-Sync-Events"
+OLD_WHAT = "Emit one structured SYNC_ event per applied batch"
+NEW_WHAT = "Emit exactly one structured SYNC_ event per applied batch, edited between rebuilds"
+
+Lookup = tuple[str, str, bool]  # (parser kind, file, cache hit?)
+
+
+@pytest.fixture(autouse=True)
+def fresh_plugin_instance() -> Iterator[None]:
+    """Start and end each test like a new ``mkdocs serve`` process.
+
+    MkDocs keeps plugin instances in the ``plugins`` config option, which is
+    shared by the whole Python process; without this, a plugin instance (and
+    its warm cache and ``serve`` command) would leak between tests."""
+    plugin_cache = dict(MkDocsConfig._schema)["plugins"].plugin_cache
+    plugin_cache.pop("handshake", None)
+    yield
+    plugin_cache.pop("handshake", None)
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """A private copy of the template with its own config (fixed as_of, never failing)."""
+    root = tmp_path / "repo"
+    shutil.copytree(TEMPLATE, root)
+    (root / "mkdocs.yml").write_text(
+        "site_name: Cache test\n"
+        "docs_dir: docs\n"
+        "theme:\n  name: mkdocs\n"
+        "plugins:\n"
+        "  - handshake:\n"
+        "      root: .\n"
+        "      fail_on: never\n"
+        '      as_of: "2026-11-20"\n',
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.fixture()
+def lookups(monkeypatch: pytest.MonkeyPatch) -> list[Lookup]:
+    """Record every ParseCache lookup, whichever cache instance makes it."""
+    seen: list[Lookup] = []
+    original = ParseCache.get
+
+    def recording_get(self: ParseCache, kind: str, src: object, digest: str, parse: Callable[[object], object]) -> object:
+        misses = self.misses
+        result = original(self, kind, src, digest, parse)  # type: ignore[arg-type]
+        seen.append((kind, src.path, self.misses == misses))  # type: ignore[attr-defined]
+        return result
+
+    monkeypatch.setattr(ParseCache, "get", recording_get)
+    return seen
+
+
+def serve_config(repo: Path, site_dir: Path) -> MkDocsConfig:
+    """What ``mkdocs serve`` does before each (re)build: load the config anew."""
+    return load_config(config_file=str(repo / "mkdocs.yml"), site_dir=str(site_dir))
+
+
+def handshake(config: MkDocsConfig) -> HandshakePlugin:
+    plugin = config.plugins["handshake"]
+    assert isinstance(plugin, HandshakePlugin)
+    return plugin
+
+
+def packet_html(site_dir: Path, packet_id: str) -> str:
+    return (site_dir / "governance" / "packets" / packet_id / "index.html").read_text(encoding="utf-8")
+
+
+def test_rebuild_after_editing_one_packet_reparses_only_that_packet(repo: Path, tmp_path: Path, lookups: list[Lookup]) -> None:
+    site_dir = tmp_path / "site"
+    first = serve_config(repo, site_dir)
+    first.plugins.on_startup(command="serve", dirty=False)
+    build(first)
+    plugin = handshake(first)
+    assert OLD_WHAT in packet_html(site_dir, EDITED)
+    packets = sorted(f"docs/task_packets/{path.name}" for path in (repo / "docs" / "task_packets").glob("WP-*.md"))
+    assert sorted(path for kind, path, _ in lookups if kind == "packet") == packets
+    cold = [(kind, path) for kind, path, hit in lookups if hit and kind in ("packet", "spec")]
+    assert cold == [], "a fresh serve session starts with a cold cache"
+
+    packet_file = repo / "docs" / "task_packets" / f"{EDITED}.md"
+    text = packet_file.read_text(encoding="utf-8")
+    assert text.count(OLD_WHAT) == 1
+    packet_file.write_text(text.replace(OLD_WHAT, NEW_WHAT), encoding="utf-8")
+    lookups.clear()
+
+    second = serve_config(repo, site_dir)
+    assert handshake(second) is plugin, "serve must reuse the plugin instance, or its cache is lost"
+    build(second)
+
+    edited = f"docs/task_packets/{EDITED}.md"
+    packet_misses = [path for kind, path, hit in lookups if kind == "packet" and not hit]
+    packet_hits = sorted(path for kind, path, hit in lookups if kind == "packet" and hit)
+    assert packet_misses == [edited]
+    assert packet_hits == [path for path in packets if path != edited]
+    spec = [(path, hit) for kind, path, hit in lookups if kind == "spec"]
+    assert spec == [("Tallyline_Master_Spec_v01.04.md", True)]
+    misses = sorted((kind, path) for kind, path, hit in lookups if not hit)
+    assert misses == [("packet", edited), ("source", edited)]
+
+    page = packet_html(site_dir, EDITED)
+    assert NEW_WHAT in page
+    assert OLD_WHAT not in page
+
+
+def test_rebuild_logs_load_rules_render_timing_and_cache_counts_at_debug(
+    repo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.handshake")
+    site_dir = tmp_path / "site"
+    config = serve_config(repo, site_dir)
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    build(serve_config(repo, site_dir))
+
+    timings = [
+        record for record in caplog.records
+        if record.name == "mkdocs.plugins.handshake" and record.levelno == logging.DEBUG and "cache" in record.getMessage()
+    ]
+    assert len(timings) == 2, [record.getMessage() for record in caplog.records if record.name.startswith("mkdocs.plugins")]
+    for record in timings:
+        message = record.getMessage()
+        for stage in ("load", "rules", "render"):
+            assert f"{stage} " in message, message
+    # Nothing changed between the two builds: the second one only adds hits
+    # (the counters are the plugin's, cumulative over the serve session).
+    (hits1, misses1), (hits2, misses2) = (cache_counts(record.getMessage()) for record in timings)
+    assert misses2 == misses1
+    assert hits2 > hits1
+    plugin = handshake(config)
+    assert (plugin.cache.hits, plugin.cache.misses) == (hits2, misses2)
+
+
+def cache_counts(message: str) -> tuple[int, int]:
+    match = re.search(r"cache (\d+) hits, (\d+) misses", message)
+    assert match, message
+    return int(match.group(1)), int(match.group(2))

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Sequence
 
@@ -187,11 +187,18 @@ def _cut_literal_newlines(ctx: _Context, text: str, line: int, column0: int) -> 
         return text
     if line not in ctx.newline_lines:
         ctx.newline_lines.add(line)
+        # The excerpt starts where the column points (the first "\n"), so
+        # the finding quotes exactly what stands there.
+        source = ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else text
+        position = column0 + match.start()
+        if not source.startswith(match.group(0), position):
+            found = source.find(match.group(0))
+            position = found if found >= 0 else position
         ctx.issue(
-            ctx.loc(line, column0 + match.start()),
+            ctx.loc(line, position),
             "literal '\\n' escape sequences inside a line; text after them "
             f"({text[match.end():].strip()!r}) was meant as new lines and is not read as structure",
-            ctx.lines[line - 1] if 0 < line <= len(ctx.lines) else text,
+            source[position:] if source.startswith(match.group(0), position) else source,
         )
     return text[: match.start()].rstrip()
 
@@ -591,6 +598,33 @@ def packet_id_from_path(path: str) -> str:
     return PurePosixPath(path).stem
 
 
+_CODE_SEARCH_LINES = 60
+
+
+def _with_code_loc(ctx: _Context, occurrence: FieldOccurrence) -> FieldOccurrence:
+    """``occurrence`` with ``code_loc`` set: where the first line of its code
+    stands in the file (line of code line 0, column of its first character).
+
+    Without it every rule that quotes a code line (a ``<commit-sha>`` in
+    ROLLBACK_HINT, a missing ``just post-work`` in TEST_PLAN) could only
+    point at the field label, with an excerpt that is not on that line. The
+    code text is de-indented by the tokenizer (list and fence indentation),
+    so its first non-blank line is searched for below the label."""
+    if not occurrence.code.strip() or occurrence.code_loc is not None:
+        return occurrence
+    code_lines = occurrence.code.split("\n")
+    first = next(index for index, text in enumerate(code_lines) if text.strip())
+    wanted = code_lines[first]
+    start = occurrence.loc.line
+    for number in range(start, min(start + _CODE_SEARCH_LINES, len(ctx.lines)) + 1):
+        column0 = ctx.lines[number - 1].find(wanted.lstrip())
+        if column0 < 0 or number - first < 1:
+            continue
+        indent = len(wanted) - len(wanted.lstrip())
+        return replace(occurrence, code_loc=ctx.loc(number - first, max(column0 - indent, 0)))
+    return occurrence
+
+
 def parse_packet(src: SourceText) -> tuple[Packet, list[ParseIssue]]:
     """Parse one task packet; never raises on malformed content."""
     packet_id = packet_id_from_path(src.path)
@@ -600,7 +634,7 @@ def parse_packet(src: SourceText) -> tuple[Packet, list[ParseIssue]]:
     _walk(ctx, headings)
 
     fields: dict[str, list[FieldOccurrence]] = {}
-    for occurrence in ctx.fields:
+    for occurrence in map(lambda found: _with_code_loc(ctx, found), ctx.fields):
         fields.setdefault(occurrence.name, []).append(occurrence)
     frozen = {name: tuple(values) for name, values in fields.items()}
 

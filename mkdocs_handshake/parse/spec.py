@@ -17,7 +17,18 @@ What the parser reads (documented here because rules and pages rely on it):
   descends from the enclosing in-order numbered heading nor is a plausible
   later sibling of it or of the previous numbered heading; ``duplicate`` when
   an earlier heading had the same number. Both are kept and reported as
-  PARSE-003. An out-of-order heading owns its own body text but never the
+  PARSE-003, once per heading (one issue naming both when a heading is
+  both). A stray heading usually opens a pasted document with its own
+  numbering (a research note numbered 1., 1.1, 2. inside §9); the headings
+  that continue that numbering are *embedded*: the stray is reported, and
+  their numbers repeating real sections is the same problem, not one more
+  issue per heading. A number belongs to the spec's own heading: an
+  embedded heading is ``duplicate`` whenever a heading of the spec's own
+  numbering has its number (earlier or later), and a heading of the spec's
+  own is ``duplicate`` only when an earlier one of its own has it, so an
+  anchor such as §10.5 resolves to the spec's §10.5, not to item 10.5 of a
+  pasted calendar note that happens to come first.
+  An out-of-order heading owns its own body text but never the
   ordered-list items after it: those stay with the last in-order heading,
   which also takes the body back once its list resumes. A list item is
   ``duplicate`` when a heading or an earlier item has its number (headings
@@ -131,6 +142,7 @@ class _Builder:
     parent: str | None
     out_of_order: bool = False
     duplicate: bool = False
+    embedded: bool = False  # continues a stray heading's own numbering
     end_line: int = 0
     requirements: list[Requirement] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
@@ -160,6 +172,8 @@ class _SpecReader:
         self.issues: list[ParseIssue] = []
         self.stack: list[_Open] = []
         self.heading_numbers: set[str] = set()
+        self.own_numbers: set[str] = set()  # numbers of headings that are not embedded
+        self.embedding_level: int | None = None  # host level of an open pasted document
         self.text_owner: _Builder | None = None
         self.list_owner: _Builder | None = None
         self.last_in_order: _Builder | None = None
@@ -197,6 +211,8 @@ class _SpecReader:
     def heading(self, tokens: Sequence[Token], index: int) -> None:
         token = tokens[index]
         level = int(token.tag[1:])
+        if self.embedding_level is not None and level <= self.embedding_level:
+            self.embedding_level = None  # back in the spec's own structure
         inline = tokens[index + 1]
         text = inline_plain(inline)
         line = block_line(token)
@@ -234,6 +250,7 @@ class _SpecReader:
             enclosing.parts if enclosing else None,
             self.last_in_order.parts if self.last_in_order else None,
         )
+        embedded = self._embedded(parts, level, out_of_order, physical_parent)
         if out_of_order and self.last_numbered is not None and self.last_numbered.out_of_order:
             # Children and siblings of a stray heading fit the stray heading:
             # report the stray once, not every heading under it.
@@ -247,11 +264,14 @@ class _SpecReader:
             main_body=not entry.roadmap,
             parent=physical_parent.number if physical_parent else None,
             out_of_order=out_of_order,
-            duplicate=number in self.heading_numbers,
+            duplicate=number in (self.heading_numbers if embedded else self.own_numbers),
+            embedded=embedded,
             end_line=line,
         )
         builder.ids.extend(find_requirement_ids(inline.content))
         self.heading_numbers.add(number)
+        if not embedded:
+            self.own_numbers.add(number)
         self.last_numbered = builder
         self.sections.append(builder)
         entry.builder = builder
@@ -262,6 +282,20 @@ class _SpecReader:
             self.last_in_order = builder
         self._report(builder, text, enclosing)
 
+    def _embedded(self, parts: Sequence[str], level: int, out_of_order: bool, host: _Builder | None) -> bool:
+        """Whether a numbered heading belongs to a pasted document.
+
+        Such a document opens with a stray chapter-style number ("1.", "0.")
+        under a numbered section of the spec (its host) and runs until a
+        heading at the host's level or above. Multi-part strays (a misplaced
+        "4.2.2.3") are the spec's own headings out of place, not documents."""
+        if self.embedding_level is not None:
+            return True
+        if out_of_order and len(parts) == 1 and host is not None:
+            self.embedding_level = host.level
+            return True
+        return False
+
     def _enclosing_numbered(self, in_order_only: bool) -> _Builder | None:
         for entry in reversed(self.stack):
             if entry.builder is not None and not (in_order_only and entry.builder.out_of_order):
@@ -269,27 +303,18 @@ class _SpecReader:
         return None
 
     def _report(self, builder: _Builder, text: str, enclosing: _Builder | None) -> None:
-        if builder.duplicate:
-            self.issues.append(
-                ParseIssue(
-                    "PARSE-003",
-                    builder.loc,
-                    f"section number {builder.number} is used by an earlier heading too",
-                    excerpt=text,
-                    subject=builder.number,
-                )
-            )
+        """One PARSE-003 issue per odd heading (see module docstring)."""
+        problems: list[str] = []
         if builder.out_of_order:
             where = f"inside {enclosing.number}" if enclosing else "at this point"
-            self.issues.append(
-                ParseIssue(
-                    "PARSE-003",
-                    builder.loc,
-                    f"section {builder.number} is out of order {where}",
-                    excerpt=text,
-                    subject=builder.number,
-                )
-            )
+            problems.append(f"section {builder.number} is out of order {where}")
+        if builder.duplicate and (builder.out_of_order or not builder.embedded):
+            if problems:
+                problems.append("its number is used by an earlier heading too")
+            else:
+                problems.append(f"section number {builder.number} is used by an earlier heading too")
+        if problems:
+            self.issues.append(ParseIssue("PARSE-003", builder.loc, "; ".join(problems), excerpt=text, subject=builder.number))
 
     # -- list items ------------------------------------------------------------
 
@@ -444,7 +469,8 @@ class _SpecReader:
                 has_subsections=builder.number in parents,
                 out_of_order=builder.out_of_order,
                 duplicate=builder.duplicate
-                or (builder.kind == "list-item" and builder.number in self.heading_numbers),
+                or (builder.kind == "list-item" and builder.number in self.heading_numbers)
+                or (builder.embedded and builder.number in self.own_numbers),
                 end_line=builder.end_line,
                 anchor=section_anchor(builder.number),
             )

@@ -109,6 +109,15 @@ def _entries_by_wp(entries: Iterable[BoardEntry]) -> dict[str, list[BoardEntry]]
 # --------------------------------------------------------------------------
 
 
+def _id_in_title(packet: Packet) -> Loc:
+    """Where the packet's id stands in its title ("# Task Packet: WP-1-X"),
+    so the finding's column points at the excerpt it quotes; the title's (or
+    the file's) start when the title does not contain the id."""
+    loc = packet.title_loc or Loc(packet.file, 1)
+    offset = packet.title.find(packet.id) if packet.title_loc else -1
+    return Loc(loc.file, loc.line, loc.column + offset) if offset >= 0 else loc
+
+
 @rule("BOARD-001", "error", "Every packet is on the board and every entry has a packet")
 def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 6.3: "Update TASK_BOARD IMMEDIATELY" when a WP is created or
@@ -126,7 +135,7 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         gate_only = " (it appears only in the phase-gate listing)" if by_wp.get(packet.id) else ""
         yield rule.finding(
             f"{packet.id} is not on {board.file}{gate_only}; add it to the column of its STATUS {_status_text(packet)}",
-            packet.title_loc or Loc(packet.file, 1),
+            _id_in_title(packet),
             packet.id,
             packet.id,
         )

@@ -85,13 +85,19 @@ def must_uncovered(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 5.4 maps DONE_MEANS 1:1 to the anchor's requirements, so each MUST
     of an anchored section needs an item that cites or states it. Anchors
     that do not resolve are left to ANCHOR-002; packets without DONE_MEANS
-    to PKT-004."""
+    to PKT-004. Anchors into the Roadmap / future-phase part are left to
+    ANCHOR-003: Part 5.2 says the Roadmap only points at the Main Body, which
+    alone defines Done, so a Roadmap MUST is no Done criterion (on the
+    reference corpus, three packets anchoring §7.6.3 drew 23 findings each
+    for one wrong anchor)."""
     for packet in ctx.model.packets:
         occurrence = packet.field("DONE_MEANS")
         if occurrence is None or not done_items(packet):
             continue
         covered = coverage(packet, ctx.sections_by_number, packet_mappings(ctx, packet))
         for number, requirements in covered.items():
+            if requirements and not requirements[0].section.main_body:
+                continue
             for entry in requirements:
                 requirement = entry.requirement
                 if requirement.strength != "MUST" or entry.covered:

@@ -222,6 +222,7 @@ def test_literal_newlines_and_unknown_caps_labels_are_reported() -> None:
     messages = {(issue.rule, issue.loc.line): issue for issue in issues}
     newline = messages[("PARSE-004", _at(PACKET, "\\n\\n").line)]
     assert newline.loc.column == _at(PACKET, "\\n\\n").column
+    assert newline.excerpt == "\\n\\n## EXTRA_SECTION"  # what stands at that column
     assert "EXTRA_SECTION" in newline.message
     magic = messages[("PARSE-004", _at(PACKET, "GIZMO_MAGIC").line)]
     assert magic.loc.column == _at(PACKET, "GIZMO_MAGIC").column
@@ -397,3 +398,15 @@ def test_parse_time_is_comparable_to_tokenizing(corpus_root: Path) -> None:
     # Parsing tokenizes once and walks the tokens a few times; a generous
     # bound catches accidental quadratic behaviour without timing flakiness.
     assert parse_seconds < 10 * tokenize_seconds + 1.0
+
+
+def test_code_under_a_field_records_where_its_first_line_stands() -> None:
+    # Rules quote code lines (a placeholder in ROLLBACK_HINT, a missing
+    # post-work in TEST_PLAN); they need the code's own line and column, not
+    # the field label's.
+    packet, _ = _parse()
+    plan, rollback, commands = (packet.field(name) for name in ("TEST_PLAN", "ROLLBACK_HINT", "RUN_COMMANDS"))
+    assert plan is not None and plan.code_loc == _at(PACKET, "cargo test gizmo")
+    assert rollback is not None and rollback.code_loc == _at(PACKET, "git revert abc123")
+    assert commands is not None and commands.code_loc == _at(PACKET, "cargo build")
+    assert packet.field("What") is not None and packet.field("What").code_loc is None

@@ -411,3 +411,65 @@ def test_real_spec_requirements_point_at_their_text(real) -> None:
         at = lines[requirement.loc.line - 1][requirement.loc.column - 1 :]
         assert re.sub(r"\W", "", at)[:8] == re.sub(r"\W", "", requirement.text)[:8]
         assert section.loc.line < requirement.loc.line <= section.end_line
+
+
+PASTED = """# 1. Intro
+
+## 1.1 Goals
+
+# 2. Design
+
+## 2.1 Storage
+
+### 2.1.1 Research note (pasted)
+
+#### 1. Background
+
+#### 1.1 Prior art
+
+#### 2. Options
+
+## 2.2 Sync
+
+## 2.3 Audit
+
+### 2.3.1 Extra
+
+#### 2.2.3 Misplaced
+
+### 2.3.1 Extra again
+"""
+
+
+def test_pasted_document_is_reported_once_and_does_not_own_spec_numbers() -> None:
+    spec, issues = _parse(PASTED)
+    found = [(issue.loc.line, issue.message) for issue in issues]
+    # The pasted note's stray "1." is one issue naming both problems; its
+    # "1.1" and "2." repeat spec numbers but are the same problem.
+    assert found[0] == (
+        _line(PASTED, "#### 1. Background"),
+        "section 1 is out of order inside 2.1.1; its number is used by an earlier heading too",
+    )
+    assert not any(line in (_line(PASTED, "#### 1.1 Prior"), _line(PASTED, "#### 2. Options")) for line, _ in found)
+    # The spec's own headings keep their numbers: 1.1 is Goals, 2 is Design.
+    numbers = spec.by_number()
+    assert [(s.title, s.duplicate) for s in numbers["1.1"]] == [("Goals", False), ("Prior art", True)]
+    assert [(s.title, s.duplicate) for s in numbers["2"]] == [("Design", False), ("Options", True)]
+    # After the note (a heading at its host's level), numbering is the spec's own again.
+    assert not numbers["2.2"][0].duplicate
+
+
+def test_misplaced_multi_part_heading_is_no_pasted_document() -> None:
+    spec, issues = _parse(PASTED)
+    found = [(issue.loc.line, issue.message) for issue in issues]
+    assert found[1:] == [
+        (_line(PASTED, "#### 2.2.3 Misplaced"), "section 2.2.3 is out of order inside 2.3.1"),
+        (_line(PASTED, "### 2.3.1 Extra again"), "section number 2.3.1 is used by an earlier heading too"),
+    ]
+
+
+def test_spec_heading_after_a_pasted_namesake_keeps_its_number() -> None:
+    text = "# 1. Intro\n\n## 1.1 Goals\n\n### 1.1.1 Note\n\n#### 0. Stance\n\n#### 2. Later in the note\n\n# 2. Design\n"
+    spec, issues = _parse(text)
+    assert [(s.title, s.duplicate) for s in spec.by_number()["2"]] == [("Later in the note", True), ("Design", False)]
+    assert [issue.loc.line for issue in issues] == [_line(text, "#### 0. Stance")]

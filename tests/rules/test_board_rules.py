@@ -48,7 +48,8 @@ def test_board_001_both_directions():
     model = replace(model, board=replace(model.board, entries=model.board.entries + (board_entry("WP-1-Ghost", BoardColumn.READY_FOR_DEV, 10),)))
     findings = run("BOARD-001", model)
     assert [(f.loc, f.excerpt, f.subject) for f in findings] == [
-        (Loc("docs/task_packets/WP-1-Lost.md", 1), "WP-1-Lost", "WP-1-Lost"),
+        # The column is the id's inside the title "Task Packet: WP-1-Lost".
+        (Loc("docs/task_packets/WP-1-Lost.md", 1, 1 + len("Task Packet: ")), "WP-1-Lost", "WP-1-Lost"),
         (Loc(BOARD, 10, 5), "WP-1-Ghost", "WP-1-Ghost"),
     ]
 

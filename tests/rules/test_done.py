@@ -109,3 +109,16 @@ def test_item_with_children_maps_through_its_sub_items():
     field = replace(occurrence(WP, "DONE_MEANS", "", 33), items=(parent, ListItem("All tests pass", Loc(FILE, 36, 3))))
     packet = make_packet(WP, fields={"DONE_MEANS": (field,)})
     assert run("DONE-001", make_model([packet])) == []
+
+
+def test_done_002_leaves_roadmap_anchors_to_anchor_003():
+    # A Roadmap MUST is no Done criterion (Part 5.2); the wrong anchor is
+    # ANCHOR-003's single finding, not one DONE-002 per roadmap MUST.
+    spec = make_spec([
+        make_section("7.6.3", main_body=False, requirements=["Phase 1 MUST ship the editor.", "Phase 1 MUST ship sync."]),
+        make_section("2.1.1", line=200, requirements=["The reconciler MUST compare balances.", "Audits MUST be kept."]),
+    ])
+    packet = done(["Balances compared (§2.1.1, requirement 1)", "All tests pass"], anchors=("7.6.3", "2.1.1"))
+    findings = run("DONE-002", make_model([packet], spec=spec))
+    assert [(f.excerpt, f.loc.line) for f in findings] == [("Audits MUST be kept.", 33)]
+    assert "§2.1.1" in findings[0].message

@@ -121,3 +121,14 @@ def test_spec_005_flags_stale_mentions_in_active_packets_and_protocols_only() ->
         (Loc("docs/ORCHESTRATOR_PROTOCOL.md", 12, 40), "docs/ORCHESTRATOR_PROTOCOL.md", "v02.90"),
     ]
     assert all(f.severity is Severity.WARNING and "v02.93" in f.message for f in findings)
+
+
+def test_spec_005_packet_without_status_but_validated_pass_is_history() -> None:
+    # No STATUS written (PKT-004's finding), but the last validation report
+    # says PASS: the SPEC_CURRENT it records is the spec it was built on.
+    spec = make_spec([make_section("2.1.1")], version="02.93")
+    validated = make_packet("WP-1-Validated", status=Status.UNKNOWN, status_raw="", reports=[("FAIL", "2026-11-01"), ("PASS", "2026-11-02")])
+    failed = make_packet("WP-1-Failed", status=Status.UNKNOWN, status_raw="", reports=[("PASS", "2026-11-01"), ("FAIL", "2026-11-02")])
+    mentions = (("02.85", Loc(packet_file("WP-1-Validated"), 70, 19)), ("02.85", Loc(packet_file("WP-1-Failed"), 70, 19)))
+    findings = run("SPEC-005", make_model([validated, failed], spec=spec, spec_version_mentions=mentions))
+    assert [(f.loc, f.subject) for f in findings] == [(Loc(packet_file("WP-1-Failed"), 70, 19), "WP-1-Failed")]

@@ -362,6 +362,10 @@ class GateEvent:
     loc: Loc
     signature: str = ""
     extra: tuple[tuple[str, str], ...] = ()  # keys the parser does not know, as (key, JSON text)
+    # Where the signature / turn token values are written, so a finding that
+    # quotes one points at it rather than at the event's opening brace.
+    signature_loc: Loc | None = None
+    turn_token_loc: Loc | None = None
 
 
 # --------------------------------------------------------------------------

@@ -116,7 +116,17 @@ def _event(src: SourceText, offset: int, obj: dict[str, Any], issues: list[Parse
         loc=loc,
         signature=values.get("signature", ""),
         extra=extra,
+        signature_loc=_value_loc(src, offset, values.get("signature", "")),
+        turn_token_loc=_value_loc(src, offset, values.get("turn_token", "")),
     )
+
+
+def _value_loc(src: SourceText, offset: int, value: str) -> Loc | None:
+    """Loc of a string value written inside the event object at ``offset``."""
+    if not value:
+        return None
+    position = src.text.find(json.dumps(value, ensure_ascii=False), offset)
+    return _loc(src, position + 1) if position >= 0 else None
 
 
 def parse_gate_log(src: SourceText) -> tuple[tuple[GateEvent, ...], list[ParseIssue]]:

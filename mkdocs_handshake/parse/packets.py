@@ -166,7 +166,14 @@ class _Context:
         return Loc(self.src.path, line, column0 + 1)
 
     def issue(self, loc: Loc, message: str, excerpt: str) -> None:
-        self.issues.append(ParseIssue("PARSE-004", loc, message, excerpt.strip(), self.packet_id))
+        """Record a PARSE-004 issue whose column is where ``excerpt`` starts,
+        so an editor jump lands on the quoted text."""
+        excerpt = excerpt.strip()
+        line = self.src.line(loc.line)
+        start = line.find(excerpt) if excerpt else -1
+        if start >= 0:
+            loc = Loc(loc.file, loc.line, start + 1)
+        self.issues.append(ParseIssue("PARSE-004", loc, message, excerpt, self.packet_id))
 
 
 def _inline_lines(ctx: _Context, inline: Token) -> list[tuple[str, int, int]]:

@@ -268,7 +268,7 @@ def blocked_reason_eta(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             f"Blocked entry {entry.wp} does not give {' or '.join(missing)}; write e.g. "
             "'Waiting for WP-X to VALIDATE (ETA 3 days)'",
             entry.loc,
-            entry.text,
+            entry.wp,  # the text at entry.loc; the entry's wording is judged in the message
             entry.wp,
         )
 

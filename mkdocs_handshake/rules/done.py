@@ -46,6 +46,8 @@ def done_item_unmapped(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     are the protocol's own additions and need no mapping (Part 3.5 Field 8).
     Blanket items ("spec requirements ... fully implemented") name no
     requirement and are reported."""
+    if ctx.model.spec is None:
+        return  # nothing to map to: SPEC-001 / PARSE-001 report the missing spec
     for packet in ctx.model.packets:
         mappings = packet_mappings(ctx, packet)
         mapped = {(m.item.loc, m.item.text) for m in mappings if m.kind != "unmapped"}
@@ -103,12 +105,16 @@ def must_uncovered(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
                 if requirement.strength != "MUST" or entry.covered:
                     continue
                 label = f" [{', '.join(requirement.ids)}]" if requirement.ids else ""
+                quoted = requirement.text if len(requirement.text) <= 160 else requirement.text[:157] + "..."
+                # The finding sits on the packet's DONE_MEANS label (what must
+                # change) and quotes that label; the uncovered sentence and its
+                # place in the spec are in the message.
                 yield rule.finding(
                     f"MUST requirement {requirement.index}{label} of anchored §{number} "
-                    f"({requirement.loc.file}:{requirement.loc.line}) is covered by no DONE_MEANS item; "
+                    f"({requirement.loc.file}:{requirement.loc.line}: \"{quoted}\") is covered by no DONE_MEANS item; "
                     f"add an item that cites it ('§{number}, requirement {requirement.index}') or narrow SPEC_ANCHOR",
                     occurrence.loc,
-                    requirement.text,
+                    occurrence.raw_name,
                     packet.id,
                 )
 

@@ -603,17 +603,21 @@ def post_work(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         all_units = [unit for occurrence in plan for unit in units(occurrence)]
         target = current(packet, "TEST_PLAN") or plan[-1]
         post_index = None
+        wrong_id = False
         for index, unit in enumerate(all_units):
             for match in _POST_WORK.finditer(unit.text):
                 written = match.group("target").strip("`'\".,;")
                 if fold(written) == fold(packet.id):
                     post_index = index if post_index is None else post_index
                     continue
+                wrong_id = True
                 yield rule_.finding(
                     f"TEST_PLAN runs `just post-work {written or '(no id)'}`; it must name this packet: `just post-work {packet.id}`",
                     unit.at(match.start()), match.group(0), packet.id,
                 )
         if post_index is None:
+            if wrong_id:
+                continue  # one problem, one finding: the wrong id is reported at the command
             yield rule_.finding(
                 f"TEST_PLAN does not run `just post-work {packet.id}`; end the plan with it",
                 target.loc, field_excerpt(target), packet.id,

@@ -326,7 +326,7 @@ def audit_time_mismatch(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             f"audit row says {row.datetime.strip()} but signature {row.signature} encodes {when:%Y-%m-%d %H:%M}"
             f"{' (read as DDMMYYHHMMSS)' if shape == 'DDMMYYHHMMSS' else ''}; correct the row or the signature",
             row.loc,
-            row.datetime.strip(),
+            row.signature,  # the text at row.loc; the date it disagrees with is in the message
             row.signature,
         )
 
@@ -364,11 +364,12 @@ def gate_order(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
 
 def _check_signature_event(rule: Rule, wp: str, event: GateEvent, refinement: GateEvent | None) -> Iterator[Finding]:
     excerpt = event.signature or event.turn_token
+    where = (event.signature_loc if event.signature else event.turn_token_loc) or event.loc
     if refinement is None:
         yield rule.finding(
             f"signature for {wp} was recorded with no refinement recorded before it; run `just record-refinement {wp}` "
             "and sign in a later turn",
-            event.loc,
+            where,
             excerpt,
             wp,
         )
@@ -376,7 +377,7 @@ def _check_signature_event(rule: Rule, wp: str, event: GateEvent, refinement: Ga
         yield rule.finding(
             f"signature for {wp} was recorded in the same turn ({event.turn_token}) as its refinement "
             f"({refinement.loc.file}:{refinement.loc.line}); the protocol requires a turn boundary between them",
-            event.loc,
+            where,
             excerpt,
             wp,
         )

@@ -225,7 +225,7 @@ def test_literal_newlines_and_unknown_caps_labels_are_reported() -> None:
     assert newline.excerpt == "\\n\\n## EXTRA_SECTION"  # what stands at that column
     assert "EXTRA_SECTION" in newline.message
     magic = messages[("PARSE-004", _at(PACKET, "GIZMO_MAGIC").line)]
-    assert magic.loc.column == _at(PACKET, "GIZMO_MAGIC").column
+    assert magic.loc.column == _at(PACKET, "- GIZMO_MAGIC").column  # where the quoted line starts
     assert magic.subject == "WP-3-Gizmo-Store-v2"
     assert len(issues) == 2
 

@@ -143,7 +143,8 @@ def test_sig_005_duplicate_rows_and_empty_cells():
 def test_sig_006_row_time_differs_from_signature():
     rows = [audit_row("anna181120261000", 20, when="2026-11-19 10:00"), audit_row("anna181120261105", 21, when="2026-11-18")]
     findings = run("SIG-006", make_model([], audit_rows=rows))
-    assert [(f.loc, f.excerpt, f.severity) for f in findings] == [(Loc(AUDIT, 20, 3), "2026-11-19 10:00", Severity.WARNING)]
+    assert [(f.loc, f.excerpt, f.severity) for f in findings] == [(Loc(AUDIT, 20, 3), "anna181120261000", Severity.WARNING)]
+    assert "2026-11-19 10:00" in findings[0].message
     assert "2026-11-18 10:00" in findings[0].message
 
 

@@ -39,7 +39,7 @@ from .phase_gate import find_phase_checklist, find_phase_claims
 from .parse.signatures import find_signature_uses
 from .parse.spec import parse_spec
 from .parse.spec_current import parse_spec_current
-from .source import SourceError, SourceText, read_source
+from .source import SourceText
 from .traceability import map_done_means
 
 T = TypeVar("T")

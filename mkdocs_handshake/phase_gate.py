@@ -36,6 +36,7 @@ from markdown_it.token import Token
 
 from .findings import Finding
 from .graph import dependency_graph
+from .verdicts import is_validated, latest_verdict
 from .model import BoardColumn, GovernanceModel, ListItem, Loc, Packet, Status
 from .parse.markdown import block_line, locate, tokenize
 from .source import SourceText
@@ -168,29 +169,6 @@ def variant_base(wp: str) -> str:
     """``WP-1-Foo-v3`` -> ``WP-1-Foo``; other ids are their own base."""
     match = _VARIANT.match(wp)
     return match.group("base") if match else wp
-
-
-def latest_verdict(packet: Packet) -> str:
-    """The verdict of the last validation report that wrote one."""
-    for report in reversed(packet.validation_reports):
-        if report.verdict:
-            return report.verdict.upper()
-    return ""
-
-
-def is_validated(packet: Packet | None) -> bool:
-    """VALIDATED means the Validator returned PASS (Part 6.5: "not just done").
-
-    The packet's latest validation verdict must be PASS, and its STATUS must
-    not say the work is open again (a PASS followed by "Ready for Dev" or
-    "In-Progress" does not count). A packet with no readable STATUS still
-    counts on its PASS verdict: the verdict is the evidence Part 6.5 names,
-    and the missing STATUS is reported by the PKT rules. A STATUS of
-    VALIDATED without any PASS report does not count: nothing shows the
-    Validator's verdict."""
-    if packet is None:
-        return False
-    return latest_verdict(packet) == "PASS" and packet.status in (Status.VALIDATED, Status.DONE, Status.UNKNOWN)
 
 
 def _first_packets(model: GovernanceModel) -> dict[str, Packet]:

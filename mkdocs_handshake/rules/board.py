@@ -12,7 +12,8 @@ from collections import defaultdict
 from typing import Iterable, Iterator
 
 from ..findings import Finding
-from ..model import BoardColumn, BoardEntry, Loc, Packet, Status, ValidationReport
+from ..verdicts import latest_report
+from ..model import BoardColumn, BoardEntry, Loc, Packet, Status
 from .base import Rule, rule
 from .context import RuleContext
 
@@ -43,24 +44,6 @@ _ETA = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _GAP = re.compile(r"\bgap\b|not yet created", re.IGNORECASE)
-
-
-def latest_verdict(packet: Packet) -> ValidationReport | None:
-    """The last validation report that writes a verdict: the Validator's
-    current word on the packet (earlier FAILs are history)."""
-    for report in reversed(packet.validation_reports):
-        if report.verdict:
-            return report
-    return None
-
-
-def is_validated(packet: Packet) -> bool:
-    """Part 6.5: VALIDATED means "Validator returned verdict: PASS". A
-    packet recorded as VALIDATED, or Done with a PASS report, qualifies."""
-    if packet.status is Status.VALIDATED:
-        return True
-    report = latest_verdict(packet)
-    return packet.status is Status.DONE and report is not None and report.verdict.upper() == "PASS"
 
 
 def variant_of(wp: str) -> tuple[str, int]:
@@ -229,7 +212,7 @@ def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         packet = ctx.packet(entry.wp)
         if packet is None:
             continue  # BOARD-001
-        report = latest_verdict(packet)
+        report = latest_report(packet)
         if report is not None and report.verdict.upper() == "PASS":
             continue
         if report is None:

@@ -16,7 +16,7 @@ import networkx as nx
 from ..findings import Finding
 from ..model import Loc, Packet, Status
 from .base import Rule, rule
-from .board import is_validated, latest_verdict
+from ..verdicts import is_validated, latest_report
 from .context import RuleContext
 
 # Part 7.3 SLA limits in work days; FAILED packets wait in Ready for Dev.
@@ -123,7 +123,7 @@ def blocker_not_validated(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _blocker_state(packet: Packet) -> str:
-    report = latest_verdict(packet)
+    report = latest_report(packet)
     verdict = f", latest verdict {report.verdict}" if report else ", no verdict"
     return f"STATUS {packet.status_raw.strip() or packet.status.value}{verdict}"
 

@@ -176,11 +176,17 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         (out / "model.json").write_text(dumps(model_document(self.model, self.config.root)), encoding="utf-8")
         (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
         summary = summarize(self.findings)
-        failing = {"error": summary["error"], "warning": summary["error"] + summary["warning"], "never": 0}[self.config.fail_on]
+        fail_on = self.config.fail_on
+        if config.strict and fail_on == "error":
+            # --strict promises that warnings fail the build. MkDocs counts
+            # logged warnings for that, but `-q` drops them before they are
+            # counted, so the plugin enforces it itself.
+            fail_on = "warning"
+        failing = {"error": summary["error"], "warning": summary["error"] + summary["warning"], "never": 0}[fail_on]
         if failing and self.command != "serve":
             raise PluginError(
                 f"handshake: governance check failed: {summary['error']} error(s), {summary['warning']} warning(s) "
-                f"(fail_on: {self.config.fail_on}); see {self.config.output_dir}/findings/ in the built site"
+                f"(fail_on: {fail_on}); see {self.config.output_dir}/findings/ in the built site"
             )
 
     def _dot_available(self) -> bool:

@@ -75,9 +75,11 @@ def _decode_bytes(data: bytes, path: str) -> tuple[str, list[EncodingIssue]]:
             repaired = bad.decode("cp1252", errors="replace")
             parts.append(repaired)
             line = data.count(b"\n", 0, start) + 1
+            line_start = data.rfind(b"\n", 0, start) + 1
+            column = len(data[line_start:start].decode("utf-8", errors="replace")) + 1
             issues.append(
                 EncodingIssue(
-                    loc=Loc(path, line),
+                    loc=Loc(path, line, column),
                     kind="invalid-utf8",
                     original=" ".join(f"0x{byte:02X}" for byte in bad),
                     repaired=repaired,

@@ -172,13 +172,6 @@ def test_warning_only_repo_passes_normally_and_fails_with_strict(tmp_path: Path)
     assert "SPEC-003" in strict.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "MkDocs -q raises the 'mkdocs' logger to ERROR, so governance warnings never reach the strict-mode "
-        "counter (mkdocs/mkdocs#4126, open); the plugin could honour config.strict itself in on_post_build"
-    ),
-)
 def test_quiet_strict_build_still_fails_on_a_warning(tmp_path: Path) -> None:
     root = repo(tmp_path / "repo", *BY_ID["SPEC-003"].edits)
     assert build(root, tmp_path / "site", "--strict").returncode != 0

@@ -58,6 +58,61 @@ tr.hs-waived td { opacity: .7; }
 .hs-filter { margin: .5em 0 1em; }
 .hs-filter[hidden] { display: none; }
 [data-chapter][hidden] { display: none; }
+/* File paths: the file name only (full path on hover), kept on one line. */
+.hs-table code.hs-path, code.hs-path { white-space: nowrap; word-break: normal; overflow-wrap: normal; }
+/* Phase gate: evidence is a summary plus a collapsed list. */
+.hs-table.hs-gate { font-size: .7rem; }
+.hs-gate th:first-child { width: 24%; }
+.hs-gate th:nth-child(4) { width: 55%; }
+.hs-gate th:nth-child(2), .hs-gate th:nth-child(3) { width: 1%; white-space: nowrap; }
+.hs-gate ul { margin: .2em 0 .2em 1.1em; }
+.hs-gate p { margin: .2em 0; }
+details.hs-evidence, details.hs-critical, details.hs-findings { margin: .3em 0; }
+details.hs-evidence > summary, details.hs-critical > summary, details.hs-findings > summary { cursor: pointer; font-weight: 600; }
+/* Packet page: compact "#" and label columns, findings grouped per rule. */
+.md-typeset .hs-done-table th:first-child, .md-typeset .hs-done-table td:first-child { min-width: 0; width: 2.2em; text-align: right; }
+.md-typeset .hs-packet-meta th:first-child, .md-typeset .hs-packet-meta td:first-child { min-width: 0; width: 8em; white-space: nowrap; }
+.md-typeset .hs-audit-table td:last-child { white-space: nowrap; }
+.md-typeset details.hs-findings table { font-size: .7rem; margin: .4em 0; }
+.md-typeset details.hs-findings th { min-width: 0; }
+/* Traceability: one collapsible block per anchored section. */
+details.hs-trace-sec { margin: .5em 0; padding: .2em 0 .2em .6em; border-left: 3px solid var(--md-default-fg-color--lightest, #ddd); }
+details.hs-trace-sec > summary { cursor: pointer; }
+details.hs-trace-sec .hs-flag { color: #c62828; }
+[data-md-color-scheme="slate"] details.hs-trace-sec .hs-flag { color: #ff8a80; }
+details.hs-trace-sec > table { margin-top: .4em; }
+details.hs-unanchored-all > summary { cursor: pointer; font-weight: 600; }
+ul.hs-unanchored-list { font-size: .75rem; }
+[data-md-color-scheme="slate"] .hs-uncovered, [data-md-color-scheme="slate"] tr.hs-uncovered td { background: rgba(255, 82, 82, .12); }
+[data-md-color-scheme="slate"] .hs-unmapped { background: rgba(255, 193, 7, .12); }
+[data-md-color-scheme="slate"] .hs-uncovered .hs-flag, [data-md-color-scheme="slate"] .hs-unmapped .hs-flag { color: #ff8a80; }
+[data-md-color-scheme="slate"] .hs-strength-must, [data-md-color-scheme="slate"] .hs-uncovered .hs-flag { color: #ff8a80; }
+[data-md-color-scheme="slate"] .hs-strength-should { color: #ffb74d; }
+[data-md-color-scheme="slate"] .hs-strength-may { color: #b0bec5; }
+/* Dependency DAG: nodes carry their own fill and dark text (set in the SVG),
+   the background is transparent; the legend wraps above the graphs. */
+.hs-dag { overflow-x: auto; margin: .5em 0 1.5em; }
+.hs-dag svg { background: transparent; }
+.hs-dag-legend { display: flex; flex-wrap: wrap; gap: .25em 1.1em; align-items: center; font-size: .7rem; margin: .5em 0 1em; }
+.hs-legend-item { white-space: nowrap; }
+.hs-swatch { display: inline-block; width: 1.3em; height: .95em; vertical-align: -.1em; border: 1px solid #37474f; }
+.hs-legend-arrow { font-weight: 700; }
+.hs-legend-cluster { display: inline-block; width: 1.3em; height: .95em; vertical-align: -.1em; border: 1px dashed #8c8c8c; }
+[data-md-color-scheme="slate"] .hs-dag g.cluster text { fill: #c0c4cc; }
+[data-md-color-scheme="slate"] .hs-dag g.cluster polygon { stroke: #9aa0aa; }
+[data-md-color-scheme="slate"] .hs-dag g.edge path[stroke="#607d8b"],
+[data-md-color-scheme="slate"] .hs-dag g.edge polygon[stroke="#607d8b"] { stroke: #b0bec5; }
+[data-md-color-scheme="slate"] .hs-dag g.edge polygon[fill="#607d8b"] { fill: #b0bec5; }
+[data-md-color-scheme="slate"] .hs-dag g.edge path[stroke="#c62828"],
+[data-md-color-scheme="slate"] .hs-dag g.edge polygon[stroke="#c62828"] { stroke: #ff6e6e; }
+[data-md-color-scheme="slate"] .hs-dag g.edge polygon[fill="#c62828"] { fill: #ff6e6e; }
+[data-md-color-scheme="slate"] .hs-dag g.edge path[stroke="#8e24aa"],
+[data-md-color-scheme="slate"] .hs-dag g.edge polygon[stroke="#8e24aa"] { stroke: #e1bee7; }
+[data-md-color-scheme="slate"] .hs-dag g.edge polygon[fill="#8e24aa"] { fill: #e1bee7; }
+[data-md-color-scheme="slate"] .hs-dag g.edge text { fill: #e1bee7; }
+[data-md-color-scheme="slate"] .hs-arrow-validated { color: #b0bec5 !important; }
+[data-md-color-scheme="slate"] .hs-arrow-blocker { color: #ff6e6e !important; }
+[data-md-color-scheme="slate"] .hs-arrow-cycle { color: #e1bee7 !important; }
 """
 
 HANDSHAKE_JS = """\

@@ -13,10 +13,11 @@ from ..findings import Finding, Severity
 from ..graph import dependency_graph
 from ..model import DoneMapping, FieldOccurrence, ListItem, Packet
 from .context import RenderContext
-from .escape import md_code, md_text
+from .escape import html_text, md_code, md_text
 from .site import (
     done_mappings_for,
     fenced_code,
+    html_loc,
     join_blocks,
     link_section_refs,
     md_section_link,
@@ -67,9 +68,16 @@ def _summary(ctx: RenderContext, page: str, packet: Packet) -> str:
         rows.append(("Phase", md_text(packet.phase)))
     if packet.date:
         rows.append(("Date", md_text(packet.date)))
-    lines = ["| | |", "|---|---|"]
+    lines = ["| Field | Value |", "|---|---|"]
     lines.extend(f"| {label} | {value} |" for label, value in rows)
-    return "\n".join(lines)
+    return _wrapped("hs-packet-meta", "\n".join(lines))
+
+
+def _wrapped(css: str, table: str) -> str:
+    """A markdown table inside a classed ``<div>`` (md_in_html) so the
+    stylesheet can size its columns: Material gives every header cell of a
+    plain table a 5rem minimum, far too wide for a "#" column."""
+    return f'<div class="{css}" markdown="1">\n\n{table}\n\n</div>'
 
 
 def _duplicates(ctx: RenderContext, packet: Packet) -> list[str]:
@@ -128,7 +136,7 @@ def _done_means(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
     for index, item in enumerate(occurrence.items, start=1):
         mapping = by_item.get((item.loc, item.text))
         lines.append(f"| {index} | {_text(ctx, page, item.text)} | {_mapping_cell(ctx, page, mapping, mappings is None)} |")
-    blocks.append("\n".join(lines))
+    blocks.append(_wrapped("hs-done-table", "\n".join(lines)))
     return blocks
 
 
@@ -194,9 +202,9 @@ def _signature(ctx: RenderContext, packet: Packet) -> list[str]:
         notes = md_text(row.notes) + (' <span class="hs-flag hs-sev-error">INVALID</span>' if row.invalid else "")
         lines.append(
             f"| {md_text(row.used_by)} | {md_text(row.datetime)} | {md_text(row.purpose)} | "
-            f"{md_text(row.spec_version)} | {notes} | {md_code(str(row.loc))} |"
+            f"{md_text(row.spec_version)} | {notes} | {html_loc(row.loc)} |"
         )
-    blocks.append("\n".join(lines))
+    blocks.append(_wrapped("hs-audit-table", "\n".join(lines)))
     return blocks
 
 
@@ -212,7 +220,7 @@ def _validation(packet: Packet) -> list[str]:
         where = report.verdict_loc or report.loc
         lines.append(
             f'| {md_text(report.heading)} | <span class="hs-badge {css}">{md_text(verdict)}</span> | '
-            f"{md_text(report.date) or '-'} | {md_code(str(where))} |"
+            f"{md_text(report.date) or '-'} | {html_loc(where)} |"
         )
     blocks.append("\n".join(lines))
     return blocks
@@ -234,25 +242,63 @@ def _findings(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
         blocks.append('!!! success "No findings"\n\n    Every rule passes for this packet.')
         return blocks
     link = ctx.md_link(page, ctx.page_path("findings.md"))
-    blocks.append(f"{len(findings)} finding(s); all findings are on the [findings page]({link}).")
-    blocks.extend(_admonition(ctx, page, finding) for finding in findings)
+    groups = group_findings(findings)
+    blocks.append(f"{len(findings)} finding(s) under {len(groups)} rule(s); all findings are on the [findings page]({link}).")
+    blocks.extend(_finding_group(ctx, page, group) for group in groups)
     return blocks
 
 
-def _admonition(ctx: RenderContext, page: str, finding: Finding) -> str:
-    if finding.waived:
+def group_findings(findings: list[Finding]) -> list[tuple[Finding, ...]]:
+    """Findings of one rule, severity and waived state together, in the
+    order of their first finding: a packet with ten PARSE-002 findings gets
+    one block with ten rows, not ten boxes repeating the message."""
+    groups: dict[tuple[str, str, bool], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.rule, finding.severity.value, finding.waived), []).append(finding)
+    return [tuple(group) for group in groups.values()]
+
+
+def _finding_group(ctx: RenderContext, page: str, group: tuple[Finding, ...]) -> str:
+    """One collapsible admonition per rule (HTML ``<details>``: the site has
+    no pymdownx.details for ``???``); errors start open. The message is
+    written once when every finding shares it, else per row."""
+    first = group[0]
+    if first.waived:
         kind = "note"
-    elif finding.severity is Severity.ERROR:
+    elif first.severity is Severity.ERROR:
         kind = "failure"
     else:
         kind = "warning"
-    label = "waived " + finding.severity.value if finding.waived else finding.severity.value
-    title = md_text(f"{finding.rule} ({label}) at {finding.loc}").replace('"', "&quot;")
-    body = [_text(ctx, page, finding.message)]
-    if finding.excerpt:
-        body.append(md_code(finding.excerpt))
-    if finding.waived:
-        body.append("Waived: " + (_text(ctx, page, finding.waiver_reason) if finding.waiver_reason else "(no reason given)"))
-    indented = "\n\n".join("    " + part for part in body)
-    return f'!!! {kind} "{title}"\n\n{indented}'
+    label = "waived " + first.severity.value if first.waived else first.severity.value
+    count = f"{len(group)} finding" + ("s" if len(group) != 1 else "")
+    opened = " open" if kind == "failure" else ""
+    summary = html_text(f"{first.rule} ({label}): {count}")
+    if len(group) == 1:
+        return _details(kind, opened, summary, _single_finding(ctx, page, first))
+    shared = len({finding.message for finding in group}) == 1
+    header = ["Where"] + ([] if shared else ["Message"]) + ["Excerpt"] + (["Waived because"] if first.waived else [])
+    rows = [f"| {' | '.join(header)} |", "|" + "---|" * len(header)]
+    for finding in group:
+        cells = [html_loc(finding.loc)]
+        if not shared:
+            cells.append(_text(ctx, page, finding.message))
+        cells.append(md_code(finding.excerpt) if finding.excerpt else "")
+        if first.waived:
+            cells.append(_text(ctx, page, finding.waiver_reason) if finding.waiver_reason else "(no reason given)")
+        rows.append(f"| {' | '.join(cells)} |")
+    body = [_text(ctx, page, first.message)] if shared else []
+    body.append("\n".join(rows))
+    return _details(kind, opened, summary, "\n\n".join(body))
 
+
+def _single_finding(ctx: RenderContext, page: str, finding: Finding) -> str:
+    """A lone finding needs no table: message, then where and the excerpt."""
+    where = html_loc(finding.loc) + (f" {md_code(finding.excerpt)}" if finding.excerpt else "")
+    parts = [_text(ctx, page, finding.message), where]
+    if finding.waived:
+        parts.append("Waived: " + (_text(ctx, page, finding.waiver_reason) if finding.waiver_reason else "(no reason given)"))
+    return "\n\n".join(parts)
+
+
+def _details(kind: str, opened: str, summary: str, inner: str) -> str:
+    return f'<details class="{kind} hs-findings"{opened} markdown="1">\n<summary>{summary}</summary>\n\n{inner}\n\n</details>'

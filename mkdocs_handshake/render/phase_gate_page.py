@@ -32,7 +32,7 @@ from ..phase_gate import (
 )
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
-from .site import family_anchor, html_wp_link, join_blocks, rule_family, status_badge
+from .site import family_anchor, html_loc, html_wp_link, join_blocks, rule_family, status_badge
 
 PAGE = "phase-gate.md"
 
@@ -53,8 +53,18 @@ def verdict_badge(gate: PhaseGate) -> str:
     return f'<span class="hs-badge hs-gate-verdict hs-gate-{slug} {css}">{html_text(gate.verdict)}</span>'
 
 
+#: A criterion shows up to this many evidence items inline; more go into a
+#: collapsed ``<details>`` under a one-line summary.
+EVIDENCE_INLINE = 3
+
+
+def loc_code(loc: Loc) -> str:
+    """``file:line`` as code: the file name, the full path on hover."""
+    return html_loc(loc)
+
+
 def _loc_text(loc: Loc | None) -> str:
-    return f" <code>{html_text(f'{loc.file}:{loc.line}')}</code>" if loc is not None else ""
+    return f" {loc_code(loc)}" if loc is not None else ""
 
 
 def _evidence_item(ctx: RenderContext, page: str, evidence: Evidence) -> str:
@@ -72,9 +82,37 @@ def _evidence_item(ctx: RenderContext, page: str, evidence: Evidence) -> str:
     return "<li>" + " ".join(parts) + _loc_text(evidence.loc) + "</li>"
 
 
-def _evidence_cell(ctx: RenderContext, page: str, criterion: Criterion) -> str:
-    items = [_evidence_item(ctx, page, evidence) for evidence in criterion.evidence]
-    cell = f"<ul>{''.join(items)}</ul>" if items else ""
+def critical_anchor(gate: PhaseGate) -> str:
+    """HTML id of the phase-critical WPs table of a phase."""
+    return f"critical-wps-{re.sub(r'[^0-9a-z]+', '-', gate.phase.lower()).strip('-')}"
+
+
+def _critical_summary(gate: PhaseGate, shown: Sequence[Evidence]) -> str:
+    """One line instead of one evidence item per phase-critical WP: the WPs
+    are listed, with state and evidence, in the table below the criteria."""
+    done, total = gate.share
+    missing = total - done
+    counted = f"{missing} of {total} phase-critical WPs not VALIDATED" if missing else f"all {total} phase-critical WPs VALIDATED"
+    link = f'<a href="#{critical_anchor(gate)}">phase-critical WPs table</a>'
+    return f"<p><strong>{html_text(counted)}</strong>; each is listed in the {link} below.</p>" if shown else ""
+
+
+def _evidence_list(items: Sequence[str], noun: str = "item") -> str:
+    if len(items) <= EVIDENCE_INLINE:
+        return f"<ul>{''.join(items)}</ul>" if items else ""
+    return (
+        f'<details class="hs-evidence"><summary>{len(items)} {noun}s</summary>'
+        f"<ul>{''.join(items)}</ul></details>"
+    )
+
+
+def _evidence_cell(ctx: RenderContext, page: str, criterion: Criterion, gate: PhaseGate | None = None) -> str:
+    summarised = gate is not None and criterion.id == "validated" and bool(gate.critical)
+    critical = set(gate.critical) if gate is not None and summarised else set()
+    per_wp = [evidence for evidence in criterion.evidence if evidence.wp in critical and not evidence.rule]
+    rest = [evidence for evidence in criterion.evidence if evidence not in per_wp]
+    cell = _critical_summary(gate, per_wp) if gate is not None and summarised else ""
+    cell += _evidence_list([_evidence_item(ctx, page, evidence) for evidence in rest])
     if criterion.needed and criterion.state != PASS:
         label = "To satisfy" if criterion.state == UNKNOWN else "To fix"
         needed = re.sub(r"`([^`]+)`", r"<code>\1</code>", html_text(criterion.needed))
@@ -92,7 +130,7 @@ def criteria_table(ctx: RenderContext, page: str, gate: PhaseGate) -> str:
             f"<td>{html_text(criterion.title)}</td>"
             f'<td><span class="hs-strength-{strength}">{html_text(criterion.strength)}</span></td>'
             f"<td>{state_badge(criterion.state, criterion.attested)}</td>"
-            f"<td>{_evidence_cell(ctx, page, criterion)}</td></tr>"
+            f"<td>{_evidence_cell(ctx, page, criterion, gate)}</td></tr>"
         )
     return (
         '<table class="hs-table hs-gate">\n<thead><tr><th>Criterion</th><th>Strength</th><th>State</th>'
@@ -100,24 +138,49 @@ def criteria_table(ctx: RenderContext, page: str, gate: PhaseGate) -> str:
     )
 
 
+#: The phase-critical WPs table is collapsed when it is longer than this.
+CRITICAL_OPEN_ROWS = 12
+
+
+def _critical_evidence(criterion: Criterion | None) -> dict[str, Evidence]:
+    """The per-WP evidence of the "all VALIDATED" criterion, by WP id."""
+    if criterion is None:
+        return {}
+    return {evidence.wp: evidence for evidence in criterion.evidence if evidence.wp and not evidence.rule}
+
+
 def critical_table(ctx: RenderContext, page: str, gate: PhaseGate) -> str:
+    """Every phase-critical WP with STATUS, verdict and where that is written;
+    collapsed (not-VALIDATED count in the summary) when it is long."""
+    evidence = _critical_evidence(gate.criterion("validated"))
     rows = []
     for wp in gate.critical:
         packet = ctx.packets_by_id.get(wp)
+        where = evidence.get(wp)
+        where_cell = loc_code(where.loc) if where is not None and where.loc is not None else "—"
         if packet is None:
-            rows.append(f"<tr><td>{html_wp_link(ctx, page, wp)}</td><td>—</td><td>—</td><td>{state_badge(FAIL)}</td></tr>")
+            rows.append(
+                f"<tr><td>{html_wp_link(ctx, page, wp)}</td><td>—</td><td>—</td><td>{state_badge(FAIL)}</td><td>{where_cell}</td></tr>"
+            )
             continue
         verdict = latest_verdict(packet) or "none"
         state = PASS if is_validated(packet) else FAIL
         rows.append(
             f"<tr><td>{html_wp_link(ctx, page, wp)}</td><td>{status_badge(packet.status, packet.status_raw)}</td>"
-            f"<td>{html_text(verdict)}</td><td>{state_badge(state)}</td></tr>"
+            f"<td>{html_text(verdict)}</td><td>{state_badge(state)}</td><td>{where_cell}</td></tr>"
         )
-    return (
+    table = (
         '<table class="hs-table hs-sortable hs-gate-wps">\n<thead><tr><th>WP</th><th>STATUS</th>'
-        "<th>Latest validator verdict</th><th>VALIDATED</th></tr></thead>\n<tbody>\n"
+        "<th>Latest validator verdict</th><th>VALIDATED</th><th>Where</th></tr></thead>\n<tbody>\n"
         + "\n".join(rows)
         + "\n</tbody>\n</table>"
+    )
+    done, total = gate.share
+    opened = " open" if len(rows) <= CRITICAL_OPEN_ROWS else ""
+    summary = f"{total - done} not VALIDATED, {done} VALIDATED: show all {total}"
+    return (
+        f'<details class="hs-critical" id="{critical_anchor(gate)}"{opened}><summary>{html_text(summary)}</summary>\n'
+        f"{table}\n</details>"
     )
 
 

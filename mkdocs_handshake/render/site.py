@@ -17,7 +17,7 @@ import importlib
 import re
 from typing import Callable, Iterable, Mapping
 
-from ..model import DoneMapping, Packet, Section, Status
+from ..model import DoneMapping, Loc, Packet, Section, Status
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_text
 
@@ -135,6 +135,15 @@ def fenced_code(code: str, language: str = "") -> str:
     fence = "`" * max(3, longest + 1)
     body = code.rstrip("\n")
     return f"{fence}{language}\n{body}\n{fence}"
+
+
+def html_loc(loc: Loc) -> str:
+    """``file:line`` as inline code showing the file name only, the full
+    path in the title (hover) attribute, styled not to wrap: a narrow table
+    cell then never breaks a path mid-word ("SIGNAT/URE_AUDIT.m/d")."""
+    full = f"{loc.file}:{loc.line}"
+    short = f"{loc.file.rsplit('/', 1)[-1]}:{loc.line}"
+    return f'<code class="hs-path" title="{html_text(full)}">{html_text(short)}</code>'
 
 
 def md_wp_link(ctx: RenderContext, from_page: str, wp: str) -> str:

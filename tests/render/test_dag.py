@@ -4,6 +4,8 @@ the fallback without Graphviz, and splitting large graphs."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 import shutil
 
 import graphviz
@@ -50,7 +52,7 @@ def test_dot_escapes_labels_and_tooltips() -> None:
     ctx = sample_ctx()
     source = dag.build_dot(ctx, dag.prepare(ctx), sorted(ctx.packets_by_id))
     line = next(line for line in source.splitlines() if line.startswith('  "WP-1-Evil" ['))
-    assert 'label="WP-1-Evil\\n<script>alert(1)</script> \\"];evil[' in line
+    assert 'label="WP-1-Evil\\n<script>alert(1)</script>\\n\\"];evil[' in line
     assert '"];evil[' not in line.replace('\\"];evil[', "")  # every quote is escaped
     assert line.endswith("];")
 
@@ -151,3 +153,93 @@ def test_large_graph_is_split_per_connected_component() -> None:
     assert 'id="hs-dag2-graph0"' in page and 'id="hs-dag3-graph0"' in page
     assert "### Group 1: WP-1-A1 and 1 more" in page
     assert dag.split_parts(ctx_for(packets), dag.prepare(ctx))[0][0] == "All packets"
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_status_has_its_own_colour_and_readable_dark_text() -> None:
+    fills = list(dag.STATUS_FILL.values())
+    assert len(set(fills)) == len(fills) == len(Status)
+    text = _luminance(dag.NODE_TEXT)
+    for status, fill in dag.STATUS_FILL.items():
+        contrast = (_luminance(fill) + 0.05) / (text + 0.05)
+        assert contrast >= 4.5, (status, fill, round(contrast, 2))
+    # Nearly-equal greys are as bad as equal ones: every pair differs visibly.
+    for i, one in enumerate(fills):
+        for other in fills[i + 1 :]:
+            distance = sum(abs(int(one[k : k + 2], 16) - int(other[k : k + 2], 16)) for k in (1, 3, 5))
+            assert distance >= 60, (one, other)
+
+
+def test_graph_background_is_transparent_and_nodes_carry_fill_and_dark_text() -> None:
+    ctx = sample_ctx()
+    source = dag.build_dot(ctx, dag.prepare(ctx), sorted(ctx.packets_by_id))
+    assert 'bgcolor="transparent"' in source
+    assert f'fontcolor="{dag.NODE_TEXT}"' in source
+    mid = next(line for line in source.splitlines() if line.startswith('  "WP-1-Mid" ['))
+    assert f'fillcolor="{dag.STATUS_FILL[Status.READY_FOR_DEV]}"' in mid
+
+
+def test_packet_without_status_is_drawn_as_its_edge_describes_it() -> None:
+    """No STATUS but a PASS verdict: the node is VALIDATED-green, and node and
+    edge tooltips both say where that comes from (the packet, not the board)."""
+    ctx = ctx_for(
+        [
+            make_packet("WP-1-Recorder", status=Status.UNKNOWN, status_raw="", reports=[("PASS", "2026-11-20")]),
+            make_packet("WP-1-Job", depends_on=["WP-1-Recorder"]),
+            make_packet("WP-1-Vague", status=Status.UNKNOWN, status_raw=""),
+        ]
+    )
+    source = dag.build_dot(ctx, dag.prepare(ctx), sorted(ctx.packets_by_id))
+    node = next(line for line in source.splitlines() if line.startswith('  "WP-1-Recorder" ['))
+    edge = next(line for line in source.splitlines() if '"WP-1-Recorder" -> "WP-1-Job"' in line)
+    assert f'fillcolor="{dag.STATUS_FILL[Status.VALIDATED]}"' in node
+    assert "WP-1-Recorder - VALIDATED (no STATUS in packet; latest validator verdict PASS)" in node
+    assert f'color="{dag.EDGE_COLOUR}"' in edge
+    assert "WP-1-Job depends on WP-1-Recorder (VALIDATED (no STATUS in packet; latest validator verdict PASS))" in edge
+    vague = next(line for line in source.splitlines() if line.startswith('  "WP-1-Vague" ['))
+    assert f'fillcolor="{dag.STATUS_FILL[Status.UNKNOWN]}"' in vague and "Unknown (no STATUS in packet)" in vague
+
+
+def _node_positions(svg: str) -> dict[str, tuple[float, float]]:
+    """Node id -> (x, y) of its label's first text line in the SVG."""
+    found = {}
+    for match in re.finditer(r'<g id="[^"]*node\d+" class="node">\s*<title>([^<]+)</title>.*?<text[^>]* x="([\d.-]+)" y="([\d.-]+)"', svg, re.S):
+        found[html.unescape(match.group(1))] = (float(match.group(2)), float(match.group(3)))
+    return found
+
+
+@needs_dot
+def test_packets_without_dependencies_form_a_grid_read_a_to_z() -> None:
+    names = [f"WP-1-Solo-{letter}" for letter in "ABCDEFGHIJK"]
+    ctx = ctx_for([validated("WP-1-Base"), make_packet("WP-1-Top", depends_on=["WP-1-Base"])] + [make_packet(n) for n in reversed(names)])
+    data = dag.prepare(ctx)
+    assert dag.isolated_nodes(data, sorted(ctx.packets_by_id)) == names
+    svg = dag.render_svg(dag.build_dot(ctx, data, sorted(ctx.packets_by_id)))
+    positions = _node_positions(svg)
+    assert set(names) <= set(positions)
+    rows = [names[i : i + dag.GRID_COLUMNS] for i in range(0, len(names), dag.GRID_COLUMNS)]
+    assert len(rows) == 4 and len(rows[-1]) == 2
+    for row in rows:
+        ys = {round(positions[n][1]) for n in row}
+        assert len(ys) == 1, row  # one row
+        xs = [positions[n][0] for n in row]
+        assert xs == sorted(xs) and len(set(xs)) == len(xs)  # A..Z left to right
+    tops = [positions[row[0]][1] for row in rows]
+    assert tops == sorted(tops)  # rows top to bottom (SVG y grows downwards)
+    # Layout edges are invisible: only the one real dependency is drawn.
+    assert svg.count('class="edge"') == 1
+    assert svg.count('class="node"') == len(ctx.packets_by_id)
+
+
+@needs_dot
+def test_legend_comes_before_the_graph() -> None:
+    page = dag.render_dag_page(sample_ctx())
+    legend = page.index('<div class="hs-dag-legend">')
+    assert legend < page.index("<svg")
+    for status in (Status.GAP, Status.DRAFT, Status.SUPERSEDED):
+        assert f"background:{dag.STATUS_FILL[status]}" in page[legend : page.index("<svg")]

@@ -69,7 +69,7 @@ def test_a_dependency_without_packet_is_named_not_linked() -> None:
 def test_signature_shows_its_audit_row_and_flags_invalid_rows() -> None:
     text = visible_text(_page())
     assert "User Signature Locked: ilja181120261000 (docs/task_packets/WP-1-Ledger.md:82)" in text
-    assert "Orchestrator 18.11.2026 10:00 Packet lock v01.00 ok docs/SIGNATURE_AUDIT.md:7" in text
+    assert "Orchestrator 18.11.2026 10:00 Packet lock v01.00 ok SIGNATURE_AUDIT.md:7" in text
     packets = sample_packets()
     invalid = make_model(packets, audit_rows=[audit_row("ilja181120261000", 9, invalid=True, notes="revoked")])
     html = to_html(render_packet_page(context(invalid), invalid.packet("WP-1-Ledger")))  # type: ignore[arg-type]
@@ -89,18 +89,47 @@ def test_validation_reports_show_verdict_and_date() -> None:
     assert "No validation report." in to_html(_page("WP-1-Base"))
 
 
-def test_findings_appear_as_admonitions_with_location_and_excerpt() -> None:
+def test_findings_appear_as_collapsible_admonitions_with_location_and_excerpt() -> None:
     html = to_html(_page())
     collector = parse_html(html)
-    admonitions = [attrs.get("class") for tag, attrs in collector.tags if tag == "div" and "admonition" in (attrs.get("class") or "")]
-    assert admonitions == ["admonition failure"]
-    assert "PKT-004 (error) at docs/task_packets/WP-1-Ledger.md:12" in html
+    boxes = [attrs.get("class") for tag, attrs in collector.tags if tag == "details"]
+    assert boxes == ["failure hs-findings"]
+    assert "<summary>PKT-004 (error): 1 finding</summary>" in html
+    assert '<code class="hs-path" title="docs/task_packets/WP-1-Ledger.md:12">WP-1-Ledger.md:12</code>' in html
     assert "Field missing: &lt;script&gt;alert(1)&lt;/script&gt; see" in html
     assert '<a class="hs-secref" href="../../spec/2/#sec-2-1-1">§2.1.1</a>' in html
     assert "<code>- RISK_MAP:</code>" in html
+    assert '<details class="failure hs-findings" open="open">' in html  # errors start open
     base = to_html(_page("WP-1-Base"))
-    assert '<div class="admonition warning">' in base
-    assert '<div class="admonition note">' in base and "Waived: Approved in the weekly review" in base
+    assert '<details class="warning hs-findings">' in base
+    assert '<details class="note hs-findings">' in base and "Waived: Approved in the weekly review" in base
+
+
+def test_findings_of_one_rule_share_one_box_with_a_row_per_location() -> None:
+    """Ten PARSE-002 findings: one box, the message once, ten rows."""
+    packet = make_packet("WP-1-Noisy")
+    findings = tuple(
+        Finding("PARSE-002", Severity.WARNING, "Damaged character repaired", Loc(packet.file, 10 + n, 3), f"bad ??? {n}", packet.id)
+        for n in range(10)
+    ) + (Finding("PKT-004", Severity.ERROR, "Field missing: RISK_TIER", Loc(packet.file, 5), "", packet.id),)
+    ctx = context(make_model([packet]), findings=findings)
+    html = to_html(render_packet_page(ctx, packet))
+    assert html.count("<details") == 2
+    assert html.count("Damaged character repaired") == 1
+    assert "<summary>PARSE-002 (warning): 10 findings</summary>" in html
+    for n in range(10):
+        assert f'title="{packet.file}:{10 + n}">WP-1-Noisy.md:{10 + n}</code></td>' in html
+        assert f"<code>bad ??? {n}</code>" in html
+    assert "11 finding(s) under 2 rule(s)" in html
+
+
+def test_packet_tables_have_headers_and_sizable_columns() -> None:
+    page = _page()
+    html = to_html(page)
+    assert '<div class="hs-packet-meta">' in html and "<th>Field</th>" in html and "<th>Value</th>" in html
+    assert '<div class="hs-done-table">' in html and "<th>#</th>" in html
+    assert "<th></th>" not in html
+    assert '<code class="hs-path" title="docs/SIGNATURE_AUDIT.md:7">SIGNATURE_AUDIT.md:7</code>' in html
 
 
 def test_packet_without_findings_says_every_rule_passes() -> None:

@@ -62,9 +62,10 @@ def test_ready_phase_shows_verdict_share_and_attested_musts() -> None:
     assert '!!! success "Phase 1: READY TO CLOSE"' in phase1
     assert "**Phase-critical WPs VALIDATED: 2 of 2 (100%)** — listed in the task board's phase-gate section" in phase1
     assert "PASS (attested)" in row(phase1, "spec-regression")
-    assert "<code>docs/TASK_BOARD.md:20</code>" in row(phase1, "spec-regression")
+    assert '<code class="hs-path" title="docs/TASK_BOARD.md:20">TASK_BOARD.md:20</code>' in row(phase1, "spec-regression")
     assert 'hs-gate-pass' in row(phase1, "validated")
-    assert '<a href="../packets/WP-1-B/">WP-1-B</a>' in row(phase1, "validated")
+    assert "all 2 phase-critical WPs VALIDATED" in row(phase1, "validated")
+    assert '<a href="../packets/WP-1-B/">WP-1-B</a>' in phase1[phase1.index('id="critical-wps-1"') :]
     # MUST rows come before SHOULD rows.
     order = re.findall(r'id="phase-1-([a-z-]+)"', phase1)
     assert order == ["validated", "spec-regression", "supply-chain", "blockers", "git-trail", "escalations", "deferred-work", "coverage", "security-audit"]
@@ -79,7 +80,7 @@ def test_not_ready_phase_lists_failed_and_unknown_musts_with_evidence() -> None:
     assert "**MUST criteria not evidenced:** Spec regression check passes; Supply chain audit clean" in phase2
     assert "1 of 2 (50%)" in phase2 and "every packet of the phase that is not superseded counts" in phase2
     blockers = row(phase2, "blockers", "2")
-    assert "stands in the board&#x27;s Blocked column <code>docs/TASK_BOARD.md:30</code>" in blockers
+    assert 'stands in the board&#x27;s Blocked column <code class="hs-path" title="docs/TASK_BOARD.md:30">TASK_BOARD.md:30</code>' in blockers
     assert "depends on WP-2-X, which does not exist" in blockers
     assert 'href="../findings/#family-dep">DEP-001</a>: WP-2-X does not exist' in blockers
     assert "<code>just validator-spec-regression</code>" in row(phase2, "spec-regression", "2")
@@ -103,3 +104,40 @@ def test_page_escapes_governance_text_and_lists_waivers() -> None:
 def test_page_without_phases_says_so() -> None:
     page = render(make_model([]))
     assert "No phase found" in page and "No waivers are configured." in page
+
+
+def test_many_failing_wps_are_counted_once_and_listed_only_in_the_collapsed_table() -> None:
+    """The evidence cell says how many WPs fail and points at the table; the
+    table (collapsed when long) is the one list, with where each state is."""
+    packets = [make_packet(f"WP-1-P{n:02d}", status=Status.READY_FOR_DEV, reports=[("FAIL", "2026-11-20")]) for n in range(1, 15)]
+    packets.append(validated("WP-1-Q01"))
+    page = render(make_model(packets))
+    phase1 = section(page, "1")
+    cell = row(phase1, "validated")
+    assert "14 of 15 phase-critical WPs not VALIDATED" in cell
+    assert 'href="#critical-wps-1"' in cell
+    assert "WP-1-P01" not in cell and "<li>" not in cell
+    table = phase1[phase1.index('<details class="hs-critical" id="critical-wps-1">') :]
+    assert "<summary>14 not VALIDATED, 1 VALIDATED: show all 15</summary>" in table
+    assert table.count('<a href="../packets/WP-1-P') == 14
+    assert page.count('<a href="../packets/WP-1-P07/">') == 1  # listed once on the whole page
+    p07 = re.search(r"<tr><td><a href=\"../packets/WP-1-P07/\">.*?</tr>", table)
+    assert p07 and 'title="docs/task_packets/WP-1-P07.md:' in p07.group(0) and ">WP-1-P07.md:" in p07.group(0)
+
+
+def test_short_critical_table_is_open_and_long_evidence_is_collapsed() -> None:
+    findings = [
+        Finding("DEP-001", Severity.ERROR, f"WP-2-X{n} does not exist", Loc("docs/task_packets/WP-2-B.md", 70 + n, 17), f"WP-2-X{n}", "WP-2-B")
+        for n in range(4)
+    ]
+    model = make_model(
+        [validated("WP-2-A"), make_packet("WP-2-B", status=Status.BLOCKED, depends_on=[f"WP-2-X{n}" for n in range(4)])],
+        board=[board_entry("WP-2-B", BoardColumn.BLOCKED, 30)],
+    )
+    phase2 = section(render(model, findings), "2")
+    assert '<details class="hs-critical" id="critical-wps-2" open>' in phase2
+    blockers = row(phase2, "blockers", "2")
+    match = re.search(r'<details class="hs-evidence"><summary>(\d+) items</summary>(.*?)</details>', blockers)
+    assert match, blockers
+    assert int(match.group(1)) == match.group(2).count("<li>") > 3
+    assert 'title="docs/task_packets/WP-2-B.md:73">WP-2-B.md:73</code>' in match.group(2)

@@ -34,7 +34,7 @@ def test_uncovered_must_rows_stand_out_and_covered_ones_do_not() -> None:
     rows = _rows(html)
     drift = next(row for row in rows if "Drift MUST raise an alert" in row)
     assert drift.startswith('<tr class="hs-uncovered">')
-    assert '<span class="hs-flag">UNCOVERED</span> by <a href="../packets/WP-1-Ledger/">WP-1-Ledger</a>' in drift
+    assert '<span class="hs-flag">Not covered</span> by the DONE_MEANS of <a href="../packets/WP-1-Ledger/">WP-1-Ledger</a>' in drift
     compare = next(row for row in rows if "The reconciler MUST compare balances" in row)
     assert "hs-uncovered" not in compare and "UNCOVERED" not in compare
     assert '<a href="../packets/WP-1-Ledger/">WP-1-Ledger</a> item 1: MUST: the reconciler compares balances' in compare
@@ -49,8 +49,8 @@ def test_a_should_without_coverage_is_not_flagged() -> None:
     mappings = {"WP-1-Solo": (DoneMapping(items[0], "citation", "2.1.1", 1), DoneMapping(items[1], "citation", "2.1.1", 3))}
     page = render_traceability_page(context(sample_model([packet], done_mappings=mappings), findings=()))
     should = next(row for row in _rows(to_html(page)) if "Mismatches SHOULD be logged." in row)
-    assert "UNCOVERED" not in should and should.endswith("<td>-</td></tr>")
-    assert "| MUST requirements left uncovered by an anchoring packet | 0 |" in page
+    assert "Not covered" not in should and should.endswith("<td>-</td></tr>")
+    assert "| MUST requirements not covered by the DONE_MEANS of an anchoring packet | 0 |" in page
 
 
 def test_a_must_is_uncovered_when_one_of_two_anchoring_packets_skips_it() -> None:
@@ -62,15 +62,19 @@ def test_a_must_is_uncovered_when_one_of_two_anchoring_packets_skips_it() -> Non
     [entry] = anchored_coverage(ctx)
     assert entry.requirements[0].missing_in == ("WP-1-Two",) and entry.requirements[0].uncovered
     text = visible_text(render_traceability_page(ctx))
-    assert "UNCOVERED by WP-1-Two" in text
+    assert "Not covered by the DONE_MEANS of WP-1-Two" in text
+    assert "UNCOVERED" not in text
 
 
 def test_unanchored_main_body_must_sections_are_listed_per_chapter_but_roadmap_is_not() -> None:
     ctx = context()
     assert [s.number for s in unanchored_must_sections(ctx)] == ["3.4"]
     html = to_html(render_traceability_page(ctx))
-    assert '<details class="hs-unanchored" data-chapter="3"><summary>§3 Storage: 1 section(s)</summary>' in html
-    assert '<a href="../spec/3/#sec-3-4">§3.4</a> (1 MUST)' in html
+    assert '<details class="hs-unanchored-all"><summary>1 section(s) in 1 chapter(s);' in html
+    assert '<li class="hs-unanchored" data-chapter="3"><strong>§3 Storage</strong> <span class="hs-meta">1 section(s)</span>: ' in html
+    assert '<a href="../spec/3/#sec-3-4">§3.4</a> (1)' in html
+    # The anchored sections come first, the unanchored list after them.
+    assert html.index('id="trace-sec-2-1-1"') < html.index("hs-unanchored-all")
     assert "sec-9-1" not in html
 
 
@@ -90,7 +94,7 @@ def test_packet_view_lists_anchors_mapping_counts_and_uncovered_musts() -> None:
     ledger = next(line for line in page.splitlines() if line.startswith("| [WP-1-Ledger]"))
     assert "[§2.1.1](spec/2.md#sec-2-1-1)" in ledger
     assert "| 2 of 3 (+1 verification) |" in ledger
-    assert '<span class="hs-flag hs-uncovered">1 UNCOVERED</span>' in ledger
+    assert '<span class="hs-flag hs-uncovered">1 not covered</span>' in ledger
     base = next(line for line in page.splitlines() if line.startswith("| [WP-1-Base]"))
     assert base.endswith("| 1 of 3 (+1 verification) | 0 |")
 
@@ -106,3 +110,37 @@ def test_no_anchored_section_says_so() -> None:
     spec = make_spec([make_section("5.1", requirements=["X MUST hold."])])
     text = visible_text(render_traceability_page(context(make_model([packet], spec=spec), findings=())))
     assert "No packet anchors a section of the current spec." in text
+
+
+def test_anchored_sections_are_collapsed_under_a_summary_that_flags_uncovered_musts() -> None:
+    html = to_html(render_traceability_page(context()))
+    first = re.search(r'<details class="hs-trace-sec" id="trace-sec-2-1-1" data-chapter="2">\s*<summary>(.*?)</summary>', html, re.S)
+    assert first, html
+    assert '<span class="hs-flag">1 MUST not covered</span>' in first.group(1)
+    assert "3 requirement(s)" in first.group(1) and '<a href="../packets/WP-1-Ledger/">WP-1-Ledger</a>' in first.group(1)
+    second = re.search(r'<details class="hs-trace-sec" id="trace-sec-2-1-2" data-chapter="2">\s*<summary>(.*?)</summary>', html, re.S)
+    assert second and "not covered" not in second.group(1)
+
+
+def test_a_repeated_section_number_resolves_by_the_anchor_label_like_the_rules() -> None:
+    """Two 11.5 headings: an anchor labelled Flight Recorder means the second,
+    as ANCHOR rules decide it, not the first one of the spec."""
+    from dataclasses import replace
+
+    first = make_section("11.5", title="Dataset slicing", requirements=["Slices MUST be stable."], line=100)
+    second = replace(
+        make_section("11.5", title="Flight Recorder Event Shapes", requirements=["Events MUST carry a trace id."], line=300),
+        duplicate=True,
+    )
+    packet = make_packet("WP-1-Recorder", anchors=("11.5",))
+    anchor = replace(packet.spec_anchors[0], raw="§11.5 (Flight Recorder Event Shapes)", label="Flight Recorder Event Shapes")
+    packet = replace(packet, spec_anchors=(anchor,))
+    ctx = context(make_model([packet], spec=make_spec([first, second])), findings=())
+    [entry] = anchored_coverage(ctx)
+    assert entry.section.title == "Flight Recorder Event Shapes" and entry.section.loc.line == 300
+    html = to_html(render_traceability_page(ctx))
+    assert 'id="trace-sec-11-5-dup2"' in html
+    assert '<a href="../spec/11/#sec-11-5-dup2">§11.5</a> Flight Recorder Event Shapes' in html
+    assert '<a href="../spec/11/#sec-11-5-dup2-r1">1</a>' in html
+    # The other 11.5 has a MUST and no anchor: it is listed as unanchored.
+    assert [(s.number, s.title) for s in unanchored_must_sections(ctx)] == [("11.5", "Dataset slicing")]

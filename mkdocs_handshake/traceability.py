@@ -75,8 +75,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping
 
+from .resolve import pick_section, resolve_anchor
 from .model import DoneMapping, ListItem, Packet, Requirement, Section
 
 try:  # shared with the anchor parser when it is available
@@ -279,15 +280,6 @@ def section_ref_text(text: str, offset: int, number: str) -> str:
     return text[offset:end + len(number)] if end >= 0 else number
 
 
-def pick_section(candidates: Sequence[Section]) -> Section | None:
-    """The section an anchor resolves to when the spec repeats a number:
-    the first one not marked as a duplicate (PARSE-003 reports the rest)."""
-    for section in candidates:
-        if not section.duplicate:
-            return section
-    return candidates[0] if candidates else None
-
-
 def anchored_sections(packet: Packet, sections_by_number: Mapping[str, tuple[Section, ...]]) -> dict[str, Section]:
     """Anchored section number -> Section, for anchors that resolve, in
     anchor order. Unresolved anchors are ANCHOR-002's business."""
@@ -295,7 +287,7 @@ def anchored_sections(packet: Packet, sections_by_number: Mapping[str, tuple[Sec
     for anchor in packet.spec_anchors:
         if not anchor.number or anchor.number in found:
             continue
-        section = pick_section(sections_by_number.get(anchor.number, ()))
+        section = resolve_anchor(anchor, sections_by_number)
         if section is not None:
             found[anchor.number] = section
     return found

@@ -18,16 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..model import AnchorRef, ListItem, Packet, Requirement, Section
-from ..rules.anchor import candidates
-from ..traceability import pick_section
+from ..model import ListItem, Packet, Requirement, Section
+from ..resolve import resolve_anchor
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_code
 from .site import (
     body_badge,
     chapter_title,
     done_mappings_for,
-    html_section_link,
     html_wp_link,
     join_blocks,
     link_section_refs,
@@ -107,16 +105,6 @@ def all_sections(ctx: RenderContext) -> dict[str, tuple[Section, ...]]:
     for section in ctx.model.spec.sections if ctx.model.spec else ():
         index.setdefault(section.number, []).append(section)
     return {number: tuple(found) for number, found in index.items()}
-
-
-def resolve_anchor(anchor: AnchorRef, sections: Mapping[str, tuple[Section, ...]]) -> Section | None:
-    """The section an anchor means, decided exactly as the ANCHOR rules do
-    (:func:`rules.anchor.candidates`: a repeated number is narrowed by the
-    anchor's label), so ``§11.5 (Flight Recorder ...)`` is the Flight
-    Recorder 11.5 here too, not the first 11.5 of the spec."""
-    if not anchor.number:
-        return None
-    return pick_section(candidates(anchor, sections))
 
 
 def _key(section: Section) -> tuple[str, str, int]:

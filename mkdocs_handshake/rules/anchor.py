@@ -20,35 +20,14 @@ false finding.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..findings import Finding
 from ..model import AnchorRef, Packet, Section
+from ..resolve import candidates
 from .base import Rule, rule
 from .context import RuleContext
 from .spec import current_version, same_version
-
-_WORD = re.compile(r"[^\W_]+")
-_STOP_WORDS = frozenset({"and", "or", "the", "of", "a", "an", "for", "in", "to", "on", "with", "per", "section", "spec"})
-
-
-def _words(text: str) -> set[str]:
-    folded = unicodedata.normalize("NFC", text).casefold()
-    # Crude stem (first six letters) so "Capability" meets "Capabilities".
-    return {word[:6] for word in _WORD.findall(folded) if word not in _STOP_WORDS and not word.isdigit()}
-
-
-def candidates(anchor: AnchorRef, sections: Mapping[str, tuple[Section, ...]]) -> tuple[Section, ...]:
-    """The sections an anchor's number may mean, narrowed by its label."""
-    found = sections.get(anchor.number, ())
-    if len(found) < 2 or not anchor.label:
-        return found
-    label = _words(anchor.label)
-    scored = [(len(label & _words(section.title)), section) for section in found]
-    best = max(score for score, _ in scored)
-    return tuple(section for score, section in scored if score == best) if best else found
-
 
 def damage_note(anchor: AnchorRef) -> str:
     """Message suffix for an anchor whose ``§`` marker was damaged."""

@@ -16,11 +16,11 @@ from ..traceability import (
     coverage,
     done_items,
     map_done_means,
-    pick_section,
     section_ref_text,
     section_refs,
     within_anchors,
 )
+from ..resolve import pick_section
 from .base import Rule, rule
 from .context import RuleContext
 

@@ -12,6 +12,7 @@ author meant.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -52,6 +53,20 @@ class SourceText:
     def lines(self) -> tuple[str, ...]:
         """Computed once: parsers index lines thousands of times per file."""
         return tuple(self.text.split("\n"))
+
+    @cached_property
+    def line_starts(self) -> tuple[int, ...]:
+        """Offset of each line's first character in ``text``."""
+        starts = [0]
+        starts.extend(match.end() for match in re.finditer("\n", self.text))
+        return tuple(starts)
+
+    def loc_of(self, offset: int) -> Loc:
+        """The Loc of a character offset in ``text``: a bisect over line
+        starts, so locating many offsets in a large file stays linear."""
+        starts = self.line_starts
+        line = bisect.bisect_right(starts, offset)
+        return Loc(self.path, line, offset - starts[line - 1] + 1)
 
     def line(self, number: int) -> str:
         lines = self.lines

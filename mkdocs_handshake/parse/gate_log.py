@@ -15,6 +15,7 @@ PARSE-004; an event missing keys is still kept with empty values.
 
 from __future__ import annotations
 
+
 import json
 from typing import Any
 
@@ -39,9 +40,7 @@ _REQUIRED = ("wp", "type", "timestamp", "turn_token")
 
 def _loc(src: SourceText, offset: int) -> Loc:
     """1-based line and column of a character offset in the file."""
-    line = src.text.count("\n", 0, offset) + 1
-    column = offset - (src.text.rfind("\n", 0, offset) + 1) + 1
-    return Loc(src.path, line, column)
+    return src.loc_of(offset)
 
 
 def _skip(text: str, index: int) -> int:

@@ -285,8 +285,19 @@ def generate_pages(ctx: RenderContext) -> dict[str, str]:
     for wp in sorted_packet_ids(ctx):
         pages[ctx.packet_page(wp)] = render_packet_page(ctx, ctx.packets_by_id[wp])
     for chapter in chapters(ctx):
-        pages[ctx.page_path(f"spec/{chapter}.md")] = render_spec_chapter(ctx, chapter)
+        pages[ctx.page_path(f"spec/{chapter}.md")] = SEARCH_EXCLUDED + render_spec_chapter(ctx, chapter)
+    for name in ("findings.md", "traceability.md", "dag.md"):
+        if ctx.page_path(name) in pages:
+            pages[ctx.page_path(name)] = SEARCH_EXCLUDED + pages[ctx.page_path(name)]
     return {path: _final_newline(pages[path]) for path in sorted(pages)}
+
+
+# Front matter that keeps a page out of the search index (Material's search
+# plugin honours it; other themes ignore it). The spec chapters, matrix,
+# findings table and DAG repeat what the packet pages and the governance files
+# themselves say, and indexing their ~2.5 MB of tables on a large repo cost
+# more build time than rendering them.
+SEARCH_EXCLUDED = "---\nsearch:\n  exclude: true\n---\n\n"
 
 
 def _final_newline(text: str) -> str:

@@ -194,7 +194,7 @@ def test_optional_renderers_add_their_pages_and_nav_entries(monkeypatch: pytest.
     monkeypatch.setattr(site, "optional_attr", fake)
     ctx = context()
     pages = generate_pages(ctx)
-    assert pages["governance/dag.md"] == "# Dependency DAG\n"
+    assert pages["governance/dag.md"].endswith("# Dependency DAG\n")
     assert "governance/phase-gate.md" not in pages
     titles = [next(iter(entry)) for entry in nav_entries(ctx)]
     assert titles == ["Overview", "Dependency DAG", "Traceability", "Findings", "Packets", "Spec"]
@@ -298,3 +298,19 @@ def test_extra_files_ship_css_and_script_under_the_output_dir() -> None:
     script = files["gov/assets/handshake.js"]
     assert "table.hs-sortable" in script and "hs-chapter-filter" not in script and ".hs-filter" in script
     assert "document$" in script
+
+
+def test_bulky_derived_pages_stay_out_of_the_search_index():
+    """Spec chapters, the matrix, findings and the DAG repeat what packets
+    and governance files say; packet pages and the overview stay searchable."""
+    from tests.rules.builders import make_model, make_packet
+
+    from mkdocs_handshake.render.context import RenderContext
+    from mkdocs_handshake.render.site import SEARCH_EXCLUDED, generate_pages
+
+    pages = generate_pages(RenderContext(make_model([make_packet("WP-1-Foo")]), ()))
+    excluded = sorted(path for path, text in pages.items() if text.startswith(SEARCH_EXCLUDED))
+    assert "governance/findings.md" in excluded and "governance/traceability.md" in excluded
+    assert any(path.startswith("governance/spec/") for path in excluded)
+    assert not pages["governance/packets/WP-1-Foo.md"].startswith("---")
+    assert not pages["governance/index.md"].startswith("---")

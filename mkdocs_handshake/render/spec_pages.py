@@ -67,14 +67,24 @@ def render_spec_chapter(ctx: RenderContext, chapter: str) -> str:
 
 
 def _element_ids(sections: list[Section]) -> list[str]:
-    """One unique id per section: a repeated number (PARSE-003) gets a suffix,
-    so the first occurrence keeps the id every ``§`` link points to."""
+    """One unique id per section. A repeated number (PARSE-003) keeps the
+    plain id on the occurrence the parser did not mark as a duplicate (the
+    one anchors resolve to, see :mod:`mkdocs_handshake.resolve`), so every
+    ``§`` and requirement link lands there; the others get a suffix."""
+    owner: dict[str, int] = {}
+    for position, section in enumerate(sections):
+        anchor = section_anchor(section.number)
+        if anchor not in owner or (sections[owner[anchor]].duplicate and not section.duplicate):
+            owner[anchor] = position
     seen: dict[str, int] = {}
     ids: list[str] = []
-    for section in sections:
+    for position, section in enumerate(sections):
         anchor = section_anchor(section.number)
-        seen[anchor] = seen.get(anchor, 0) + 1
-        ids.append(anchor if seen[anchor] == 1 else f"{anchor}-dup{seen[anchor]}")
+        if owner[anchor] == position:
+            ids.append(anchor)
+            continue
+        seen[anchor] = seen.get(anchor, 1) + 1
+        ids.append(f"{anchor}-dup{seen[anchor]}")
     return ids
 
 

@@ -89,3 +89,17 @@ def test_titles_are_escaped_in_headings_and_blocks() -> None:
 def test_summary_line_counts_sections_requirements_and_anchored_sections() -> None:
     text = visible_text(render_spec_chapter(context(sample_model()), "2"))
     assert "Index of chapter 2 of Spec_v01.00.md (version 01.00): 4 sections, 4 requirements, 2 sections anchored by a packet." in text
+
+
+def test_the_plain_id_goes_to_the_section_anchors_resolve_to() -> None:
+    """When a pasted note repeats a number before the spec's own heading, the
+    parser marks the pasted one duplicate; the plain id (and so every § and
+    requirement link) must land on the real section, not the note."""
+    from dataclasses import replace
+
+    pasted = replace(make_section("11.5", title="Dataset slicing", line=100, requirements=["Slices MUST be named."]), duplicate=True)
+    real = make_section("11.5", title="Flight Recorder", line=200, requirements=[f"Event {i} MUST be logged." for i in range(1, 6)])
+    ctx = context(make_model([make_packet("WP-1-Foo", anchors=("11.5",))], spec=make_spec([pasted, real])))
+    html = to_html(render_spec_chapter(ctx, "11"))
+    assert 'id="sec-11-5-r5"' in html
+    assert 'id="sec-11-5-dup2"' in html

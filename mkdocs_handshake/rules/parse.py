@@ -89,7 +89,7 @@ def damaged_encoding(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     packet_ids = {packet.file: packet.id for packet in ctx.model.packets}
     for (file, line), group in sorted(encoding_lines(ctx.model.encoding_issues).items()):
         first = next((issue for issue in group if issue.kind != "invalid-utf8"), group[0])
-        column = _repaired_column(first, group[: group.index(first)]) if first.kind != "invalid-utf8" else 1
+        column = _repaired_column(first, group[: group.index(first)])
         repairs = "; ".join(describe_repair(issue) for issue in group)
         count = f"{len(group)} damaged spots" if len(group) > 1 else "damaged text"
         message = f"line has {count} ({repairs}); re-save the file as UTF-8 with the repaired text"

@@ -102,3 +102,17 @@ def test_parse_002_on_real_packet_reports_damaged_section_signs() -> None:
     assert any(f.excerpt == "Â§" and "'Â§' read as '§'" in f.message for f in findings)
     lines = [f.loc.line for f in findings]
     assert len(lines) == len(set(lines))
+
+
+def test_parse_002_points_at_the_invalid_byte_itself():
+    """A stray Windows-1252 byte is reported where it sits in the line, so
+    an editor jump lands on it (not at column 1)."""
+    from mkdocs_handshake.engine import EngineConfig, run_rules
+    from mkdocs_handshake.source import decode
+
+    path = "docs/task_packets/WP-1-A.md"
+    source = decode("- **What**: sync ".encode() + b"\x96" + " offline tills\n".encode(), path)
+    model = make_model([make_packet("WP-1-A")], encoding_issues=source.issues)
+    findings = [f for f in run_rules(model, EngineConfig()) if f.rule == "PARSE-002"]
+    assert [(f.loc.line, f.loc.column, f.excerpt) for f in findings] == [(1, len("- **What**: sync ") + 1, "0x96")]
+    assert source.line(1)[len("- **What**: sync ")] == "–"

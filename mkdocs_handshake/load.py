@@ -98,6 +98,25 @@ class _Collector:
         self.sources[relative] = src
         return src, digest
 
+    def parse(
+        self,
+        relative: str,
+        kind: str,
+        parser: Callable[[SourceText], tuple[T, list[ParseIssue]]],
+        *,
+        what: str,
+        required: bool = True,
+    ) -> tuple[T, SourceText] | None:
+        """Read one file, parse it (cached by content hash) and collect its
+        parse issues: the step every governance file goes through."""
+        read = self.read(relative, required=required, what=what)
+        if read is None:
+            return None
+        src, digest = read
+        result, issues = self.cache.get(kind, src, digest, parser)
+        self.issues.extend(issues)
+        return result, src
+
 
 @dataclass(frozen=True)
 class _Raw:
@@ -194,11 +213,9 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
     pointer: SpecPointer | None = None
     spec: Spec | None = None
     sibling_specs: tuple[tuple[str, str], ...] = ()
-    read = out.read(layout.spec_current, what="SPEC_CURRENT file")
-    if read:
-        src, digest = read
-        pointer, issues = cache.get("spec_current", src, digest, parse_spec_current)
-        out.issues.extend(issues)
+    parsed_pointer = out.parse(layout.spec_current, "spec_current", parse_spec_current, what="SPEC_CURRENT file")
+    if parsed_pointer:
+        pointer, src = parsed_pointer
         out.uses.extend(find_signature_uses(src, src.path))
         if len(pointer.spec_names) == 1:
             name, loc = pointer.spec_names[0]
@@ -206,11 +223,9 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
             if spec_file is None:
                 out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which does not exist under the root", name, name))
             else:
-                spec_read = out.read(spec_file, what="Master Spec")
-                if spec_read:
-                    spec_src, spec_digest = spec_read
-                    spec, spec_issues = cache.get("spec", spec_src, spec_digest, parse_spec)
-                    out.issues.extend(spec_issues)
+                parsed_spec = out.parse(spec_file, "spec", parse_spec, what="Master Spec")
+                if parsed_spec:
+                    spec, spec_src = parsed_spec
                     out.uses.extend(find_signature_uses(spec_src, spec_src.path))
                 sibling_specs = _sibling_specs(layout, spec_file)
 
@@ -220,40 +235,27 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
         out.issues.append(ParseIssue("PARSE-001", Loc(layout.packets, 1), f"the configured packets folder {layout.packets} does not exist", layout.packets, layout.packets))
     else:
         for path in sorted(packet_dir.glob("WP-*.md")):
-            relative = path.relative_to(layout.root).as_posix()
-            read = out.read(relative, what="task packet")
-            if not read:
+            parsed_packet = out.parse(path.relative_to(layout.root).as_posix(), "packet", parse_packet, what="task packet")
+            if not parsed_packet:
                 continue
-            src, digest = read
-            packet, issues = cache.get("packet", src, digest, parse_packet)
+            packet, src = parsed_packet
             packets.append(packet)
-            out.issues.extend(issues)
             out.uses.extend(find_signature_uses(src, packet.id))
             mentions.extend(_current_spec_mentions(src, packet))
             claims.extend(find_phase_claims(src))
 
     board = None
-    read = out.read(layout.task_board, what="task board")
-    if read:
-        src, digest = read
-        board, issues = cache.get("board", src, digest, parse_board)
-        out.issues.extend(issues)
+    parsed_board = out.parse(layout.task_board, "board", parse_board, what="task board")
+    if parsed_board:
+        board, src = parsed_board
         claims.extend(find_phase_claims(src))
         checklist.extend(find_phase_checklist(src))
 
-    audit = None
-    read = out.read(layout.signature_audit, what="signature audit log")
-    if read:
-        src, digest = read
-        audit, issues = cache.get("audit", src, digest, parse_audit)
-        out.issues.extend(issues)
+    parsed_audit = out.parse(layout.signature_audit, "audit", parse_audit, what="signature audit log")
+    audit = parsed_audit[0] if parsed_audit else None
 
-    gate_events: tuple = ()
-    read = out.read(layout.gate_log, required=False, what="gate log")
-    if read:
-        src, digest = read
-        gate_events, issues = cache.get("gate_log", src, digest, parse_gate_log)
-        out.issues.extend(issues)
+    parsed_gates = out.parse(layout.gate_log, "gate_log", parse_gate_log, what="gate log", required=False)
+    gate_events = parsed_gates[0] if parsed_gates else ()
 
     governance_files = {layout.spec_current, layout.task_board, layout.signature_audit}
     protocol_files = _protocol_files(layout, governance_files)

@@ -83,6 +83,7 @@ class SizeResult:
     stages: dict[str, float]
     model: GovernanceModel
     as_of: dt.date
+    tokenise: float  # seconds to tokenise the same files with markdown-it
 
 
 def time_rules_separately(model: GovernanceModel, as_of: dt.date, repeat: int) -> dict[str, float]:
@@ -145,7 +146,11 @@ def synthetic(sizes: list[int], repeat: int, keep: bool) -> list[SizeResult]:
         # the first size; re-parsing 10,000 packets only to warm up is waste.
         parse, rules, model, findings, stages = measure_repo(root, repo.as_of, repeat, warm=position == 0)
         per_rule = time_rules_separately(model, repo.as_of, repeat)
-        results.append(SizeResult(len(model.packets), parse, rules, findings, per_rule, stages, model, repo.as_of))
+        files = files_the_loader_reads(Layout(root))
+        texts = [decode((root / relative).read_bytes(), relative).text for relative in files if relative.endswith(".md")]
+        tokens = measure(lambda: tokenise_all(texts), 1, warmup=False)
+        del texts
+        results.append(SizeResult(len(model.packets), parse, rules, findings, per_rule, stages, model, repo.as_of, tokens.median))
         print(f"   generated {size} packets in {generated:.1f} s at {root if keep else 'a temporary folder'}", flush=True)
     if not keep:
         import shutil
@@ -155,15 +160,18 @@ def synthetic(sizes: list[int], repeat: int, keep: bool) -> list[SizeResult]:
 
 
 def report_synthetic(results: list[SizeResult]) -> tuple[bool, bool]:
-    headers = ("packets", "parse", "parse/packet", "validate", "validate/packet", "rules/parse", "findings")
+    headers = ("packets", "tokenise", "parse", "parse/packet", "validate", "validate/packet", "rules/parse", "parse/tokenise", "validate/tokenise", "findings")
     rows = [
         [
             str(result.packets),
+            ms(result.tokenise),
             ms(result.parse.median),
             f"{result.parse.median / result.packets * 1e3:.3f} ms",
             ms(result.rules.median),
             f"{result.rules.median / result.packets * 1e3:.3f} ms",
             f"{result.rules.median / result.parse.median:.3f}",
+            f"{result.parse.median / result.tokenise:.2f}",
+            f"{result.rules.median / result.tokenise:.3f}",
             str(result.findings),
         ]
         for result in results

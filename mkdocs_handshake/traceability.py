@@ -77,19 +77,15 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from .parse.anchors import find_section_refs
 from .resolve import pick_section, resolve_anchor
 from .model import DoneMapping, ListItem, Packet, Requirement, Section
 
-try:  # shared with the anchor parser when it is available
-    from .parse.anchors import find_section_refs as _shared_section_refs
-except ImportError:  # pragma: no cover - only while parse.anchors is absent
-    _shared_section_refs = None
 
 QUOTE_THRESHOLD = 0.6
 CITED_SECTION_THRESHOLD = 0.34
 MIN_SHARED_WORDS = 2
 
-_SECTION_REF = re.compile(r"(?:§\s?(?P<sign>\d+(?:\.\d+)*)|\bSection\s+(?P<word>\d+(?:\.\d+)+))(?![\d])")
 _REQUIREMENT_NUMBER = re.compile(
     r"\b(?:requirements?|reqs?\.?)\s*#?\s*(?P<numbers>\d+(?:\s*(?:,|and|&|/|-|–)\s*\d+)*)",
     re.IGNORECASE,
@@ -269,9 +265,7 @@ def item_text(item: ListItem) -> str:
 
 def section_refs(text: str) -> list[tuple[str, int]]:
     """``(number, offset)`` of every §-reference in ``text``."""
-    if _shared_section_refs is not None:
-        return [(number.rstrip("."), offset) for number, offset in _shared_section_refs(text)]
-    return [((m.group("sign") or m.group("word")).rstrip("."), m.start()) for m in _SECTION_REF.finditer(text)]
+    return [(number.rstrip("."), offset) for number, offset in find_section_refs(text)]
 
 
 def section_ref_text(text: str, offset: int, number: str) -> str:

@@ -92,7 +92,7 @@ def split_signature(sig: str) -> tuple[str, str] | None:
     return match.group("user"), match.group("digits")
 
 
-def _read_time(digits: str, layout: str) -> datetime | None:
+def read_time(digits: str, layout: str) -> datetime | None:
     """Read 12 digits in ``layout``; None when not a real date/time."""
     try:
         if layout == "DDMMYYYYHHMM":
@@ -111,7 +111,7 @@ def parse_signature_time(sig: str) -> datetime | None:
     parts = split_signature(sig)
     if parts is None or len(parts[1]) != 12:
         return None
-    return _read_time(parts[1], "DDMMYYYYHHMM")
+    return read_time(parts[1], "DDMMYYYYHHMM")
 
 
 def explain_signature(sig: str) -> SignatureShape:
@@ -122,10 +122,10 @@ def explain_signature(sig: str) -> SignatureShape:
     user, digits = parts
     if len(digits) != 12:
         return SignatureShape(sig, user, digits, "invalid", None, f"{len(digits)} digits after the username; DDMMYYYYHHMM has 12")
-    when = _read_time(digits, "DDMMYYYYHHMM")
+    when = read_time(digits, "DDMMYYYYHHMM")
     if when is not None:
         return SignatureShape(sig, user, digits, "DDMMYYYYHHMM", when, f"{user} at {when:%Y-%m-%d %H:%M}")
-    alt = _read_time(digits, "DDMMYYHHMMSS")
+    alt = read_time(digits, "DDMMYYHHMMSS")
     if alt is not None:
         return SignatureShape(
             sig,

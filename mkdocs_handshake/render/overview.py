@@ -10,10 +10,10 @@ the overview says so instead of guessing a verdict.
 from __future__ import annotations
 
 from ..model import Status
+from ..phase_gate import PhaseGate, evaluate_phase_gate
 from .context import RenderContext
 from .escape import md_code, md_text
 from .site import (
-    optional_attr,
     chapters,
     count_by,
     family_anchor,
@@ -60,49 +60,26 @@ def _spec(ctx: RenderContext) -> list[str]:
     return blocks
 
 
-def gate_summary(result: object) -> tuple[str, str]:
-    """(verdict, detail) of one phase gate result.
-
-    Reads ``verdict`` (else a boolean ``ready``/``passed``/``ok``) and, as
-    detail, the titles of the failing MUST criteria; falls back to the
-    result's text, so the overview never invents a verdict.
-    """
-    verdict = getattr(result, "verdict", None)
-    if verdict is None:
-        for name in ("ready", "passed", "ok"):
-            flag = getattr(result, name, None)
-            if isinstance(flag, bool):
-                verdict = "PASS" if flag else "FAIL"
-                break
-    if verdict is None:
-        verdict = str(result)
-    failed = getattr(result, "failed_musts", ()) or ()
-    detail = "; ".join(str(getattr(criterion, "title", criterion)) for criterion in failed)
-    return str(getattr(verdict, "value", verdict)), detail
+def gate_summary(gate: PhaseGate) -> tuple[str, str]:
+    """(verdict, titles of the failing MUST criteria) of one phase gate."""
+    return gate.verdict, "; ".join(criterion.title for criterion in gate.failed_musts)
 
 
 def _phase_gate(ctx: RenderContext, page: str) -> list[str]:
     """One row per phase the evaluator knows (it returns one gate per phase)."""
     blocks = ["## Phase gate"]
-    evaluate = optional_attr("mkdocs_handshake.phase_gate", "evaluate_phase_gate")
-    if evaluate is None:
-        blocks.append("The phase gate evaluator is not available in this build.")
-        return blocks
-    result = evaluate(ctx.model, ctx.findings, ctx.as_of)
-    gates = list(result) if isinstance(result, (list, tuple)) else [result]
+    gates = evaluate_phase_gate(ctx.model, ctx.findings, ctx.as_of)
     if not gates:
         blocks.append("No phase found in the packets or on the board.")
     else:
         lines = ["| Phase | Verdict | Phase-critical WPs VALIDATED | Failing MUST criteria |", "|---|---|---|---|"]
         for gate in gates:
             verdict, detail = gate_summary(gate)
-            share = getattr(gate, "share", None)
-            share_text = f"{share[0]} of {share[1]}" if isinstance(share, tuple) and len(share) == 2 else "-"
-            phase = str(getattr(gate, "phase", "")) or "-"
+            share_text = f"{gate.share[0]} of {gate.share[1]}"
+            phase = gate.phase or "-"
             lines.append(f"| {md_text(phase)} | **{md_text(verdict)}** | {share_text} | {md_text(detail) or 'none'} |")
         blocks.append("\n".join(lines))
-    if _has_page(ctx, "phase-gate.md"):
-        blocks.append(f"Criteria and evidence: [phase gate]({ctx.md_link(page, ctx.page_path('phase-gate.md'))}).")
+    blocks.append(f"Criteria and evidence: [phase gate]({ctx.md_link(page, ctx.page_path('phase-gate.md'))}).")
     return blocks
 
 
@@ -137,11 +114,6 @@ def _findings(ctx: RenderContext, page: str) -> list[str]:
     lines.append(f"| **Total** | {totals['error']} | {totals['warning']} | {totals['waived']} |")
     blocks.append("\n".join(lines))
     return blocks
-
-
-def _has_page(ctx: RenderContext, name: str) -> bool:
-    target = ctx.page_path(name)
-    return any(isinstance(entry, dict) and target in entry.values() for entry in nav_entries(ctx))
 
 
 def _pages(ctx: RenderContext, page: str) -> list[str]:

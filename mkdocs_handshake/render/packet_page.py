@@ -131,18 +131,16 @@ def _done_means(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
         blocks.append("*(no DONE_MEANS items)*")
         return blocks
     mappings = done_mappings_for(ctx, packet)
-    by_item = {(mapping.item.loc, mapping.item.text): mapping for mapping in mappings or ()}
+    by_item = {(mapping.item.loc, mapping.item.text): mapping for mapping in mappings}
     lines = ["| # | Item | Maps to |", "|---|---|---|"]
     for index, item in enumerate(occurrence.items, start=1):
         mapping = by_item.get((item.loc, item.text))
-        lines.append(f"| {index} | {_text(ctx, page, item.text)} | {_mapping_cell(ctx, page, mapping, mappings is None)} |")
+        lines.append(f"| {index} | {_text(ctx, page, item.text)} | {_mapping_cell(ctx, page, mapping)} |")
     blocks.append(_wrapped("hs-done-table", "\n".join(lines)))
     return blocks
 
 
-def _mapping_cell(ctx: RenderContext, page: str, mapping: DoneMapping | None, not_computed: bool) -> str:
-    if not_computed:
-        return "(mapping not computed)"
+def _mapping_cell(ctx: RenderContext, page: str, mapping: DoneMapping | None) -> str:
     if mapping is None or mapping.kind == "unmapped":
         return '<span class="hs-flag hs-unmapped">UNMAPPED</span>'
     if mapping.kind == "verification":

@@ -3,9 +3,7 @@
 :func:`generate_pages` is the one entry point the plugin calls: it returns
 ``{path relative to docs_dir: markdown}`` for every governance page. Page
 modules are imported inside the functions (not at module top) because they
-import the small shared helpers defined here, and because the DAG and phase
-gate renderers are written separately and may be absent: a missing renderer
-drops its page and nav entry instead of breaking the build.
+import the small shared helpers defined here.
 
 The helpers below are shared by every page so that a status badge, a link to
 a spec section or a code fence looks and behaves the same everywhere.
@@ -13,11 +11,11 @@ a spec section or a code fence looks and behaves the same everywhere.
 
 from __future__ import annotations
 
-import importlib
 import re
-from typing import Callable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from ..model import DoneMapping, Loc, Packet, Section, Status
+from ..traceability import map_done_means
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_text
 
@@ -204,20 +202,17 @@ def anchors_by_section(ctx: RenderContext) -> dict[str, tuple[str, ...]]:
     return {number: tuple(sorted(wps, key=wp_key)) for number, wps in index.items()}
 
 
-def done_mappings_for(ctx: RenderContext, packet: Packet) -> tuple[DoneMapping, ...] | None:
+def done_mappings_for(ctx: RenderContext, packet: Packet) -> tuple[DoneMapping, ...]:
     """The DONE_MEANS mapping of a packet.
 
-    The model carries it when the traceability stage ran; otherwise it is
-    computed here so the pages do not claim items are unmapped when nobody
-    looked. ``None`` means no mapping could be computed at all.
+    The model carries it when it came through the loader (``load.link``);
+    for a model built by hand it is computed the same way here, so the pages
+    never claim items are unmapped when nobody looked.
     """
     if packet.id in ctx.model.done_mappings:
         return tuple(ctx.model.done_mappings[packet.id])
-    map_done_means = optional_attr("mkdocs_handshake.traceability", "map_done_means")
-    if map_done_means is None:
-        return None
     sections = ctx.model.spec.by_number() if ctx.model.spec else {}
-    return tuple(map_done_means(packet, sections))  # the loader's call, see load.link
+    return map_done_means(packet, sections)
 
 
 def chapters(ctx: RenderContext) -> list[str]:
@@ -235,60 +230,34 @@ def sorted_packet_ids(ctx: RenderContext) -> list[str]:
     return sorted(ctx.packets_by_id, key=wp_key)
 
 
-def optional_attr(module: str, name: str) -> Callable[..., object] | None:
-    """An attribute of a module that may not have been written yet.
-
-    Only a missing module counts as "not available"; an import error inside
-    an existing module is a bug and propagates.
-    """
-    try:
-        loaded = importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        if error.name != module:
-            raise
-        return None
-    return getattr(loaded, name, None)
-
-
 # --------------------------------------------------------------------------
 # The site
 # --------------------------------------------------------------------------
 
 
-def _optional_pages(ctx: RenderContext) -> dict[str, Callable[[RenderContext], str]]:
-    """Pages rendered by modules owned elsewhere, present only when written."""
-    found: dict[str, Callable[[RenderContext], str]] = {}
-    dag = optional_attr("mkdocs_handshake.render.dag", "render_dag_page")
-    if dag is not None:
-        found[ctx.page_path("dag.md")] = dag  # type: ignore[assignment]
-    gate = optional_attr("mkdocs_handshake.render.phase_gate_page", "render_phase_gate_page")
-    if gate is not None:
-        found[ctx.page_path("phase-gate.md")] = gate  # type: ignore[assignment]
-    return found
-
-
 def generate_pages(ctx: RenderContext) -> dict[str, str]:
     """Every governance page: ``{path relative to docs_dir: markdown}``, sorted by path."""
+    from .dag import render_dag_page
     from .findings_page import render_findings_page
     from .overview import render_overview
+    from .phase_gate_page import render_phase_gate_page
     from .packet_page import render_packet_page
     from .spec_pages import render_spec_chapter
     from .traceability_page import render_traceability_page
 
     pages: dict[str, str] = {
         ctx.page_path("index.md"): render_overview(ctx),
+        ctx.page_path("dag.md"): render_dag_page(ctx),
+        ctx.page_path("phase-gate.md"): render_phase_gate_page(ctx),
         ctx.page_path("traceability.md"): render_traceability_page(ctx),
         ctx.page_path("findings.md"): render_findings_page(ctx),
     }
-    for path, render in _optional_pages(ctx).items():
-        pages[path] = render(ctx)
     for wp in sorted_packet_ids(ctx):
         pages[ctx.packet_page(wp)] = render_packet_page(ctx, ctx.packets_by_id[wp])
     for chapter in chapters(ctx):
         pages[ctx.page_path(f"spec/{chapter}.md")] = SEARCH_EXCLUDED + render_spec_chapter(ctx, chapter)
     for name in ("findings.md", "traceability.md", "dag.md"):
-        if ctx.page_path(name) in pages:
-            pages[ctx.page_path(name)] = SEARCH_EXCLUDED + pages[ctx.page_path(name)]
+        pages[ctx.page_path(name)] = SEARCH_EXCLUDED + pages[ctx.page_path(name)]
     return {path: _final_newline(pages[path]) for path in sorted(pages)}
 
 
@@ -307,12 +276,11 @@ def _final_newline(text: str) -> str:
 def nav_entries(ctx: RenderContext) -> list[object]:
     """The entries of the Governance nav section (the plugin wraps them as
     ``{"Governance": nav_entries(ctx)}``)."""
-    optional = _optional_pages(ctx)
-    entries: list[object] = [{"Overview": ctx.page_path("index.md")}]
-    if ctx.page_path("dag.md") in optional:
-        entries.append({"Dependency DAG": ctx.page_path("dag.md")})
-    if ctx.page_path("phase-gate.md") in optional:
-        entries.append({"Phase gate": ctx.page_path("phase-gate.md")})
+    entries: list[object] = [
+        {"Overview": ctx.page_path("index.md")},
+        {"Dependency DAG": ctx.page_path("dag.md")},
+        {"Phase gate": ctx.page_path("phase-gate.md")},
+    ]
     entries.append({"Traceability": ctx.page_path("traceability.md")})
     entries.append({"Findings": ctx.page_path("findings.md")})
     packets = [{wp: ctx.packet_page(wp)} for wp in sorted_packet_ids(ctx)]

@@ -89,7 +89,7 @@ def covers_by_requirement(ctx: RenderContext) -> dict[tuple[str, int], tuple[Cov
 
 def _numbered_mappings(ctx: RenderContext, packet: Packet) -> list[tuple[int, object]]:
     """Each mapping with the position of its item among the DONE_MEANS items."""
-    mappings = done_mappings_for(ctx, packet) or ()
+    mappings = done_mappings_for(ctx, packet)
     occurrence = packet.field("DONE_MEANS")
     positions = {(item.loc, item.text): number for number, item in enumerate(occurrence.items if occurrence else (), start=1)}
     return [
@@ -346,12 +346,9 @@ def _packet_table(ctx: RenderContext, page: str, coverage: list[SectionCoverage]
             md_section_link(ctx, page, anchor.number) if anchor.number else md_code(anchor.raw) for anchor in packet.spec_anchors
         )
         mappings = done_mappings_for(ctx, packet)
-        if mappings is None:
-            mapped = "not computed"
-        else:
-            traced = sum(1 for m in mappings if m.kind in ("citation", "quote"))
-            verification = sum(1 for m in mappings if m.kind == "verification")
-            mapped = f"{traced} of {len(mappings)}" + (f" (+{verification} verification)" if verification else "")
+        traced = sum(1 for m in mappings if m.kind in ("citation", "quote"))
+        verification = sum(1 for m in mappings if m.kind == "verification")
+        mapped = f"{traced} of {len(mappings)}" + (f" (+{verification} verification)" if verification else "")
         uncovered = uncovered_by_wp.get(wp, 0)
         flag = f'<span class="hs-flag hs-uncovered">{uncovered} not covered</span>' if uncovered else "0"
         lines.append(f"| {md_wp_link(ctx, page, wp)} | {status_badge(packet.status, packet.status_raw)} | {anchors or '(none)'} | {mapped} | {flag} |")

@@ -20,18 +20,13 @@ from collections import defaultdict
 from typing import Iterator
 
 from ..findings import Finding, Severity
+from ..parse.signatures import explain_signature, read_time
 from ..model import GateEvent, GovernanceModel, Loc, SignatureRow, SignatureUse
 from .base import Rule, rule
 from .context import RuleContext
 
-try:
-    from ..parse.signatures import explain_signature as _explain
-except ImportError:  # pragma: no cover - only while the parser is absent
-    _explain = None
-
 CONSUMING_ROLES = ("lock", "approval")
 _VERB = {"lock": "locks", "approval": "approves"}
-_SIGNATURE_SHAPE = re.compile(r"^(?P<user>[a-z][a-z_]*)(?P<digits>\d+)$")
 _LOOKS_SIGNED = re.compile(r"[A-Za-z]\w*\d{4,}")
 _ROW_DATETIME = (
     "%Y-%m-%d %H:%M:%S",
@@ -46,35 +41,6 @@ _ROW_DATETIME = (
 # --------------------------------------------------------------------------
 # Reading signatures
 # --------------------------------------------------------------------------
-
-
-def _read_shape(signature: str) -> tuple[str, dt.datetime | None, str]:
-    """The parser's reading when available, else a local one (same rules)."""
-    if _explain is not None:
-        shape = _explain(signature)
-        return shape.shape, shape.when, shape.message
-    match = _SIGNATURE_SHAPE.match(signature.strip())
-    if not match:
-        return "invalid", None, "not a signature: expected a lower-case username followed by DDMMYYYYHHMM digits"
-    digits = match.group("digits")
-    if len(digits) != 12:
-        return "invalid", None, f"{len(digits)} digits after the username; DDMMYYYYHHMM has 12"
-    when = _as_layout(digits, "DDMMYYYYHHMM")
-    if when is not None:
-        return "DDMMYYYYHHMM", when, f"{when:%Y-%m-%d %H:%M}"
-    alt = _as_layout(digits, "DDMMYYHHMMSS")
-    if alt is None:
-        return "invalid", None, "digits are not a real date and time as DDMMYYYYHHMM"
-    return "DDMMYYHHMMSS", alt, _alt_message(alt)
-
-
-def _as_layout(digits: str, layout: str) -> dt.datetime | None:
-    try:
-        if layout == "DDMMYYYYHHMM":
-            return dt.datetime(int(digits[4:8]), int(digits[2:4]), int(digits[0:2]), int(digits[8:10]), int(digits[10:12]))
-        return dt.datetime(2000 + int(digits[4:6]), int(digits[2:4]), int(digits[0:2]), int(digits[6:8]), int(digits[8:10]), int(digits[10:12]))
-    except ValueError:
-        return None
 
 
 def _alt_message(alt: dt.datetime) -> str:
@@ -92,11 +58,12 @@ def signature_time(signature: str, as_of: dt.date | None = None) -> tuple[str, d
     (before 2000 or after the year following ``as_of``) is not "a real
     calendar date and time": ``ilja251225041500`` parses as 25-12-2504
     15:00, but it was written as 25-12-25 04:15:00."""
-    shape, when, message = _read_shape(signature)
+    reading = explain_signature(signature)
+    shape, when, message = reading.shape, reading.when, reading.message
     latest = (as_of or dt.date.today()).year + 1
     if shape == "DDMMYYYYHHMM" and when is not None and not 2000 <= when.year <= latest:
         digits = re.sub(r"^\D+", "", signature.strip())
-        alt = _as_layout(digits, "DDMMYYHHMMSS")
+        alt = read_time(digits, "DDMMYYHHMMSS")
         if alt is not None:
             return "DDMMYYHHMMSS", alt, f"as DDMMYYYYHHMM it would be the year {when.year}; {_alt_message(alt)}"
         return "invalid", None, f"as DDMMYYYYHHMM it reads as the year {when.year}, not a real clock reading"

@@ -8,8 +8,8 @@ import pytest
 
 from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import Loc, Status
-from mkdocs_handshake.render import overview, site
-from mkdocs_handshake.render.overview import gate_summary, render_overview
+from mkdocs_handshake.render import overview
+from mkdocs_handshake.render.overview import render_overview
 from tests.render.test_site import context, sample_model, to_html, visible_text
 from tests.rules.builders import make_packet
 
@@ -75,7 +75,7 @@ class _Gate:
     failed_musts: tuple[_Criterion, ...]
 
 
-def test_overview_shows_one_verdict_per_phase_when_the_evaluator_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_overview_shows_one_verdict_per_phase(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[object, ...]] = []
 
     def evaluate(model: object, findings: object, as_of: object) -> tuple[_Gate, ...]:
@@ -85,37 +85,19 @@ def test_overview_shows_one_verdict_per_phase_when_the_evaluator_exists(monkeypa
             _Gate("1", "NOT READY", (1, 4), (_Criterion("All phase-critical WPs VALIDATED"), _Criterion("No <Blocked> WP"))),
         )
 
-    monkeypatch.setattr(overview, "optional_attr", lambda module, name: evaluate if name == "evaluate_phase_gate" else None)
-    monkeypatch.setattr(site, "optional_attr", lambda module, name: None)
+    monkeypatch.setattr(overview, "evaluate_phase_gate", evaluate)
     ctx = context()
     page = render_overview(ctx)
     assert "| 0 | **READY** | 3 of 3 | none |" in page
     assert "| 1 | **NOT READY** | 1 of 4 | All phase-critical WPs VALIDATED; No &lt;Blocked&gt; WP |" in page
     assert calls == [(ctx.model, ctx.findings, ctx.as_of)]
-    assert "phase-gate.md" not in page
 
 
-def test_overview_links_the_phase_gate_page_when_it_exists(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake(module: str, name: str) -> object:
-        return {"evaluate_phase_gate": lambda *args: (), "render_phase_gate_page": lambda ctx: "# Gate\n"}.get(name)
-
-    monkeypatch.setattr(overview, "optional_attr", fake)
-    monkeypatch.setattr(site, "optional_attr", fake)
+def test_overview_links_the_phase_gate_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(overview, "evaluate_phase_gate", lambda *args: ())
     page = render_overview(context())
     assert "No phase found in the packets or on the board." in page
     assert "Criteria and evidence: [phase gate](phase-gate.md)." in page
     assert "- [Phase gate](phase-gate.md)" in page
 
 
-def test_overview_says_when_no_phase_gate_evaluator_is_available(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(overview, "optional_attr", lambda module, name: None)
-    assert "The phase gate evaluator is not available in this build." in render_overview(context())
-
-
-def test_gate_summary_reads_boolean_results() -> None:
-    @dataclass(frozen=True)
-    class Passed:
-        ready: bool
-
-    assert gate_summary(Passed(True)) == ("PASS", "")
-    assert gate_summary(Passed(False)) == ("FAIL", "")

@@ -17,7 +17,6 @@ import pytest
 
 from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import DoneMapping, GovernanceModel, Loc, Packet, Status
-from mkdocs_handshake.render import site
 from mkdocs_handshake.render.context import RenderContext
 from mkdocs_handshake.render.site import (
     extra_files,
@@ -183,25 +182,16 @@ def test_generate_pages_writes_every_governance_page_at_its_stable_path() -> Non
     assert all(text.endswith("\n") and not text.endswith("\n\n") for text in pages.values())
 
 
-def test_optional_renderers_add_their_pages_and_nav_entries(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake(module: str, name: str) -> object:
-        if name == "render_dag_page":
-            return lambda ctx: "# Dependency DAG\n"
-        if name == "render_phase_gate_page":
-            return None
-        return None
-
-    monkeypatch.setattr(site, "optional_attr", fake)
+def test_dag_and_phase_gate_pages_are_generated_and_in_the_nav() -> None:
     ctx = context()
     pages = generate_pages(ctx)
-    assert pages["governance/dag.md"].endswith("# Dependency DAG\n")
-    assert "governance/phase-gate.md" not in pages
+    assert pages["governance/dag.md"].endswith("\n") and "Dependency DAG" in pages["governance/dag.md"]
+    assert "governance/phase-gate.md" in pages
     titles = [next(iter(entry)) for entry in nav_entries(ctx)]
-    assert titles == ["Overview", "Dependency DAG", "Traceability", "Findings", "Packets", "Spec"]
+    assert titles == ["Overview", "Dependency DAG", "Phase gate", "Traceability", "Findings", "Packets", "Spec"]
 
 
-def test_nav_lists_packets_in_natural_order_and_chapters_with_titles(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(site, "optional_attr", lambda module, name: None)
+def test_nav_lists_packets_in_natural_order_and_chapters_with_titles() -> None:
     packets = [make_packet(wp) for wp in ("WP-1-Foo-v10", "WP-1-Foo-v9", "WP-1-Bar")]
     nav = nav_entries(context(sample_model(packets, done_mappings={}), findings=()))
     assert nav[0] == {"Overview": "governance/index.md"}

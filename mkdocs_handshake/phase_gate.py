@@ -36,6 +36,7 @@ from markdown_it.token import Token
 
 from .findings import Finding
 from .graph import dependency_graph
+from .ids import variant_base
 from .verdicts import is_validated, latest_verdict
 from .model import BoardColumn, GovernanceModel, ListItem, Loc, Packet, Status
 from .parse.markdown import block_line, locate, tokenize
@@ -144,7 +145,6 @@ class PhaseGate:
 
 _PHASE_WORD = re.compile(r"\bphase[\s_-]*(\d+[a-z]?)\b", re.IGNORECASE)
 _WP_PHASE = re.compile(r"^WP-([0-9A-Za-z]+)-")
-_VARIANT = re.compile(r"^(?P<base>.+)-v\d+$", re.IGNORECASE)
 
 
 def phase_in_text(text: str) -> str:
@@ -163,12 +163,6 @@ def phase_of_wp(wp: str, packet: Packet | None = None) -> str:
 def phase_key(phase: str) -> tuple[int, str]:
     digits = re.match(r"\d+", phase)
     return (int(digits.group(0)), phase) if digits else (1 << 30, phase)
-
-
-def variant_base(wp: str) -> str:
-    """``WP-1-Foo-v3`` -> ``WP-1-Foo``; other ids are their own base."""
-    match = _VARIANT.match(wp)
-    return match.group("base") if match else wp
 
 
 def _first_packets(model: GovernanceModel) -> dict[str, Packet]:

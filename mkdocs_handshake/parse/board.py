@@ -27,11 +27,11 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
+from ..ids import WP_ID
 from ..model import Board, BoardColumn, BoardEntry, Loc, ParseIssue
 from ..source import SourceText
 from .markdown import block_line, headings, inline_plain, locate, tokenize
 
-WP_ID = re.compile(r"WP-\d+-[A-Za-z0-9.\-]+")
 _TRAILING = ".-"
 
 # A bracketed status tag: upper-case words, then nothing, an emoji/symbol, a

@@ -40,6 +40,7 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
+from ..ids import WP_ID
 from ..model import (
     AnchorRef,
     FieldOccurrence,
@@ -87,7 +88,6 @@ _ALL_CAPS_LABEL = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
 _BACKTICK_OPEN = re.compile(r"^`{1,2}[\x00-\x1f]?[A-Za-z0-9_+-]*$")
 _BACKTICK_CLOSE = re.compile(r"^`{1,2}$")
 _LITERAL_NEWLINES = re.compile(r"(?:\\n){2,}")
-_WP_ID = re.compile(r"WP-\d+-[A-Za-z0-9.\-]+")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 _PHASE = re.compile(r"^WP-(\d+)-")
 _HEADING_NOTE = re.compile(r"\s*(?:\([^)]*\)|\[[^\]]*\])\s*$")
@@ -552,7 +552,7 @@ def _anchors(ctx: _Context, occurrences: Sequence[FieldOccurrence]) -> tuple[Anc
 
 def wp_refs(text: str, loc: Loc) -> list[WpRef]:
     """Every WP id in ``text`` with its column and the note written after it."""
-    matches = list(_WP_ID.finditer(text))
+    matches = list(WP_ID.finditer(text))
     refs: list[WpRef] = []
     for position, match in enumerate(matches):
         wp = match.group(0).rstrip(".-")

@@ -26,7 +26,8 @@ import networkx as nx
 
 from ..graph import dependency_graph
 from ..model import Packet, Status
-from ..phase_gate import is_validated
+from ..ids import variant_base
+from ..verdicts import is_validated
 from .context import RenderContext
 from .escape import dot_text, html_text, md_text
 from .site import join_blocks, md_wp_link, shorten, status_label, wp_key
@@ -67,7 +68,6 @@ EDGE_COLOUR = "#607d8b"
 #: scaled down to unreadable text.
 GRID_COLUMNS = 3
 
-_VARIANT = re.compile(r"^(?P<base>.+)-v\d+$", re.IGNORECASE)
 _TITLE_PREFIX = re.compile(r"^\s*(?:task\s+packet|work\s+packet|wp)\s*[:\-–—]\s*", re.IGNORECASE)
 
 
@@ -160,8 +160,7 @@ def variant_groups(ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Packets that are variants of one another (``WP-1-X``, ``WP-1-X-v2``)."""
     by_base: dict[str, list[str]] = {}
     for wp in ids:
-        match = _VARIANT.match(wp)
-        by_base.setdefault(match.group("base") if match else wp, []).append(wp)
+        by_base.setdefault(variant_base(wp), []).append(wp)
     return {base: tuple(sorted(members, key=wp_key)) for base, members in by_base.items() if len(members) > 1}
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Iterable, Iterator
 
 from ..findings import Finding
+from ..ids import variant_of
 from ..verdicts import latest_report
 from ..model import BoardColumn, BoardEntry, Loc, Packet, Status
 from .base import Rule, rule
@@ -36,7 +37,6 @@ _COLUMN_NAMES = {
     BoardColumn.BLOCKED: "Blocked",
     BoardColumn.SUPERSEDED: "Superseded (Archive)",
 }
-_VARIANT = re.compile(r"^(?P<base>.+?)-v(?P<n>\d+)$")
 _ETA = re.compile(
     r"\beta\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?\b|\b(?:in|within)\s+\d+\s*(?:work\s*)?(?:hours?|days?|weeks?)\b|"
     r"\bby\s+(?:mon|tue|wed|thu|fri|sat|sun|end of|eod|eow)\w*|\b(?:today|tomorrow|next week)\b",
@@ -44,14 +44,6 @@ _ETA = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _GAP = re.compile(r"\bgap\b|not yet created", re.IGNORECASE)
-
-
-def variant_of(wp: str) -> tuple[str, int]:
-    """``(family base, version)``: WP-1-X is version 1 of WP-1-X; WP-1-X-v3 version 3."""
-    match = _VARIANT.match(wp)
-    if match:
-        return match.group("base"), int(match.group("n"))
-    return wp, 1
 
 
 def superseding_variant(wp: str, packet_ids: Iterable[str], families: dict[str, list[str]] | None = None) -> str | None:

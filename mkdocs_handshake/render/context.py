@@ -25,6 +25,7 @@ from typing import Mapping
 
 from ..findings import Finding
 from ..model import GovernanceModel, Packet, Section
+from ..phase_gate import PhaseGate, evaluate_phase_gate
 
 
 def section_anchor(number: str) -> str:
@@ -102,6 +103,12 @@ class RenderContext:
         for section in self.model.spec.sections if self.model.spec else ():
             index.setdefault(section.number, section)
         return index
+
+    @cached_property
+    def phase_gates(self) -> tuple[PhaseGate, ...]:
+        """The phase gates, evaluated once for every page that shows them
+        (overview and phase-gate report)."""
+        return tuple(evaluate_phase_gate(self.model, self.findings, self.as_of))
 
     @cached_property
     def findings_by_subject(self) -> Mapping[str, tuple[Finding, ...]]:

@@ -10,7 +10,7 @@ the overview says so instead of guessing a verdict.
 from __future__ import annotations
 
 from ..model import Status
-from ..phase_gate import PhaseGate, evaluate_phase_gate
+from ..phase_gate import PhaseGate
 from .context import RenderContext
 from .escape import md_code, md_text
 from .site import (
@@ -68,7 +68,7 @@ def gate_summary(gate: PhaseGate) -> tuple[str, str]:
 def _phase_gate(ctx: RenderContext, page: str) -> list[str]:
     """One row per phase the evaluator knows (it returns one gate per phase)."""
     blocks = ["## Phase gate"]
-    gates = evaluate_phase_gate(ctx.model, ctx.findings, ctx.as_of)
+    gates = ctx.phase_gates
     if not gates:
         blocks.append("No phase found in the packets or on the board.")
     else:

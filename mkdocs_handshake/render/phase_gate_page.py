@@ -25,7 +25,6 @@ from ..phase_gate import (
     Criterion,
     Evidence,
     PhaseGate,
-    evaluate_phase_gate,
     is_validated,
     latest_verdict,
     waiver_state,
@@ -270,7 +269,7 @@ def waivers_block(ctx: RenderContext, gates: Sequence[PhaseGate]) -> str:
 def render_phase_gate_page(ctx: RenderContext) -> str:
     """Markdown of the phase-gate report."""
     page = ctx.page_path(PAGE)
-    gates = evaluate_phase_gate(ctx.model, ctx.findings, ctx.as_of)
+    gates = ctx.phase_gates
     intro = (
         f"Phase closure criteria of the Orchestrator Protocol, Part 6.5, evaluated as of {ctx.as_of.isoformat()}. "
         "A phase is READY TO CLOSE only when every MUST criterion is PASS. "

@@ -8,7 +8,8 @@ import pytest
 
 from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import Loc, Status
-from mkdocs_handshake.render import overview
+from mkdocs_handshake.render import context as render_context
+from mkdocs_handshake.render.phase_gate_page import render_phase_gate_page
 from mkdocs_handshake.render.overview import render_overview
 from tests.render.test_site import context, sample_model, to_html, visible_text
 from tests.rules.builders import make_packet
@@ -85,7 +86,7 @@ def test_overview_shows_one_verdict_per_phase(monkeypatch: pytest.MonkeyPatch) -
             _Gate("1", "NOT READY", (1, 4), (_Criterion("All phase-critical WPs VALIDATED"), _Criterion("No <Blocked> WP"))),
         )
 
-    monkeypatch.setattr(overview, "evaluate_phase_gate", evaluate)
+    monkeypatch.setattr(render_context, "evaluate_phase_gate", evaluate)
     ctx = context()
     page = render_overview(ctx)
     assert "| 0 | **READY** | 3 of 3 | none |" in page
@@ -94,10 +95,27 @@ def test_overview_shows_one_verdict_per_phase(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_overview_links_the_phase_gate_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(overview, "evaluate_phase_gate", lambda *args: ())
+    monkeypatch.setattr(render_context, "evaluate_phase_gate", lambda *args: ())
     page = render_overview(context())
     assert "No phase found in the packets or on the board." in page
     assert "Criteria and evidence: [phase gate](phase-gate.md)." in page
     assert "- [Phase gate](phase-gate.md)" in page
 
 
+
+
+def test_overview_and_phase_gate_report_share_one_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = render_context.evaluate_phase_gate
+    calls: list[object] = []
+
+    def spy(*args: object) -> object:
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(render_context, "evaluate_phase_gate", spy)
+    ctx = context()
+    overview_page = render_overview(ctx)
+    report = render_phase_gate_page(ctx)
+    assert len(calls) == 1
+    verdict = ctx.phase_gates[0].verdict
+    assert verdict in overview_page and verdict in report

@@ -134,12 +134,13 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             options={"dag_max_nodes": self.config.dag_max_nodes},
         )
         pages = generate_pages(context)
-        for path, content in sorted({**pages, **extra_files(context)}.items()):
+        assets = extra_files(context)
+        for path, content in sorted({**pages, **assets}.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, path, content=content))
-        for path in sorted(extra_files(context)):
+        for path in sorted(assets):
             if path.endswith(".css") and path not in config.extra_css:
                 config.extra_css.append(path)
             elif path.endswith(".js") and path not in [str(script) for script in config.extra_javascript]:

@@ -2,12 +2,15 @@
 work to the plain-Python stages (load -> rules -> render) and passes their
 results back to MkDocs.
 
-* ``on_config``: resolve and check paths; add the markdown extensions the
-  generated pages use.
+* ``on_config``: resolve and check paths and options.
 * ``on_files``: load the repo (cached by content hash between ``serve``
   rebuilds), run the rules, log findings, add the generated pages.
 * ``on_page_read_source``: hand MkDocs the repaired text of pages that are
   not valid UTF-8, so a damaged packet does not crash the build.
+* ``on_page_markdown`` / ``on_page_content``: the generated pages are
+  converted by :mod:`.render.html` (markdown-it-py), not by Python-Markdown;
+  MkDocs gets an empty document to convert and our HTML and table of
+  contents in its place.
 * ``on_post_build``: write ``model.json`` / ``findings.json`` and fail the
   build when ``fail_on`` says so.
 """
@@ -26,6 +29,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from .config import DEFAULT_PATHS, HandshakeConfig
 from .engine import ConfigError, EngineConfig, run_rules, summarize
@@ -36,12 +40,12 @@ from .load import ParseCache, load_repo
 from .model import GovernanceModel, Waiver
 from .render.context import RenderContext
 from .render.dag import dot_missing_message
+from .render.html import RenderedPage, to_html
 from .render.site import extra_files, generate_pages, nav_entries
 from .source import decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
 
-EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc")
 OPTION_PATHS = ("spec_current", "packets", "task_board", "signature_audit", "gate_log")
 
 
@@ -55,6 +59,15 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.findings: list[Finding] = []
         self.layout: Layout | None = None
         self.as_of = dt.date.today()
+        #: src_uri -> markdown of every page generated in this build.
+        self.generated: dict[str, str] = {}
+        #: markdown -> converted page; survives ``serve`` rebuilds, so an
+        #: unchanged page is not converted again.
+        self.converted: dict[str, RenderedPage] = {}
+        #: src_uri -> the conversion on_page_content hands MkDocs.
+        self.page_html: dict[str, RenderedPage] = {}
+        self.permalink: str | None = None
+        self.permalink_title = "Permanent link"
 
     # -- configuration -------------------------------------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):  # type: ignore[override]
@@ -106,13 +119,12 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             self.engine_config.validate()
         except ConfigError as error:
             raise PluginError(f"handshake: {error}") from None
-        for extension in EXTENSIONS:
-            if extension not in config.markdown_extensions:
-                config.markdown_extensions.append(extension)
-        # Generated pages fence TEST_PLAN commands; superfences (common with
-        # Material) already handles fences and must not be doubled.
-        if not {"fenced_code", "pymdownx.superfences"} & set(config.markdown_extensions):
-            config.markdown_extensions.append("fenced_code")
+        # Headings of generated pages get the same permalink anchors as the
+        # user's own pages when the toc extension is configured with them.
+        toc_options = (config.mdx_configs or {}).get("toc", {}) if "toc" in config.markdown_extensions else {}
+        permalink = toc_options.get("permalink")
+        self.permalink = None if not permalink else ("¶" if permalink is True else str(permalink))
+        self.permalink_title = str(toc_options.get("permalink_title", "Permanent link"))
         return config
 
     # -- the pipeline --------------------------------------------------
@@ -135,6 +147,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         )
         pages = generate_pages(context)
         assets = extra_files(context)
+        self.generated = dict(pages)
+        self.page_html = {}
+        self.converted = {markdown: page for markdown, page in self.converted.items() if markdown in pages.values()}
         for path, content in sorted({**pages, **assets}.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -168,6 +183,26 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             return None
         source = decode(data, page.file.src_uri)
         return source.text if source.issues else None
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Convert a generated page here and hand Python-Markdown nothing to do."""
+        if page.file.src_uri not in self.generated:
+            return None
+        rendered = self.converted.get(markdown)
+        if rendered is None:
+            rendered = to_html(markdown, permalink=self.permalink, permalink_title=self.permalink_title)
+            self.converted[markdown] = rendered
+        if rendered.title and "title" not in page.meta:
+            page.meta["title"] = rendered.title
+        self.page_html[page.file.src_uri] = rendered
+        return ""
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        rendered = self.page_html.get(page.file.src_uri)
+        if rendered is None:
+            return None
+        page.toc = get_toc([entry.as_token() for entry in rendered.toc])
+        return rendered.html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.model is None:

@@ -8,10 +8,11 @@ paths, so people can link to them:
 * ``packets/<WP-ID>.md``
 * ``spec/<chapter>.md`` with one HTML anchor per section number
 
-Markdown links between generated pages are written as relative ``.md`` links
-and MkDocs resolves them. Raw HTML (the DAG SVG, table cells built in HTML)
-is not rewritten by MkDocs, so :meth:`RenderContext.href` computes the final
-URL the way MkDocs would for the current ``use_directory_urls`` setting.
+Generated pages are converted to HTML by :mod:`.html`, not by MkDocs, so
+no link is rewritten after the fact: every link, in markdown or in raw HTML
+(the DAG SVG, table cells built in HTML), carries the final relative URL
+:meth:`RenderContext.href` computes the way MkDocs would for the current
+``use_directory_urls`` setting.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class RenderContext:
         return stem + ".html"
 
     def href(self, from_page: str, to_page: str, fragment: str = "") -> str:
-        """A relative URL from one generated page to another, for raw HTML."""
+        """The relative URL from one generated page to another."""
         here = self.url_of(from_page)
         there = self.url_of(to_page)
         base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
@@ -82,11 +83,6 @@ class RenderContext:
                 relative += "/"
         if relative == "./" or relative == ".":
             relative = "./"
-        return relative + (f"#{fragment}" if fragment else "")
-
-    def md_link(self, from_page: str, to_page: str, fragment: str = "") -> str:
-        """A relative ``.md`` link target for markdown links (MkDocs resolves it)."""
-        relative = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
         return relative + (f"#{fragment}" if fragment else "")
 
     # ---- indexes -----------------------------------------------------

@@ -30,7 +30,7 @@ from ..ids import variant_base
 from ..verdicts import is_validated
 from .context import RenderContext
 from .escape import dot_text, html_text, md_text
-from .site import join_blocks, md_wp_link, shorten, status_label, wp_key
+from .site import admonition, join_blocks, md_wp_link, shorten, status_label, wp_key
 
 PAGE = "dag.md"
 TITLE_LIMIT = 48
@@ -467,10 +467,11 @@ def _svg_blocks(ctx: RenderContext, data: DagData) -> list[str]:
 def _fallback_blocks(ctx: RenderContext, data: DagData) -> list[str]:
     """The graph as layers: layer 1 needs nothing, layer k waits only on earlier layers."""
     page = ctx.page_path(PAGE)
-    warning = (
-        '!!! warning "Graphviz `dot` not found: showing the dependency graph as a list"\n'
-        "    The `dot` program from Graphviz is needed to draw the graph. Install the Debian/Ubuntu package "
-        "`graphviz` (`apt-get install graphviz`) or, on macOS, `brew install graphviz`, then rebuild."
+    warning = admonition(
+        "warning",
+        "Graphviz <code>dot</code> not found: showing the dependency graph as a list",
+        "The `dot` program from Graphviz is needed to draw the graph. Install the Debian/Ubuntu package "
+        "`graphviz` (`apt-get install graphviz`) or, on macOS, `brew install graphviz`, then rebuild.",
     )
     graph = data.graph
     condensed = nx.condensation(graph)

@@ -14,6 +14,7 @@ from ..findings import Finding, Severity
 from .context import RenderContext
 from .escape import html_text, md_text
 from .site import (
+    admonition,
     FAMILY_TITLES,
     count_by,
     family_anchor,
@@ -43,7 +44,7 @@ def render_findings_page(ctx: RenderContext) -> str:
     groups = findings_by_family(ctx.findings)
     blocks = ["# Findings"]
     if not groups:
-        blocks.append(f'!!! success "No findings"\n\n    Every governance rule passes (as of {ctx.as_of.isoformat()}).')
+        blocks.append(admonition("success", "No findings", f"Every governance rule passes (as of {ctx.as_of.isoformat()})."))
         return join_blocks(blocks)
     blocks.append(
         f"{len(ctx.findings)} finding(s) as of {ctx.as_of.isoformat()}. "

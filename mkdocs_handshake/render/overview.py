@@ -79,7 +79,7 @@ def _phase_gate(ctx: RenderContext, page: str) -> list[str]:
             phase = gate.phase or "-"
             lines.append(f"| {md_text(phase)} | **{md_text(verdict)}** | {share_text} | {md_text(detail) or 'none'} |")
         blocks.append("\n".join(lines))
-    blocks.append(f"Criteria and evidence: [phase gate]({ctx.md_link(page, ctx.page_path('phase-gate.md'))}).")
+    blocks.append(f"Criteria and evidence: [phase gate]({ctx.href(page, ctx.page_path('phase-gate.md'))}).")
     return blocks
 
 
@@ -99,7 +99,7 @@ def _findings(ctx: RenderContext, page: str) -> list[str]:
         blocks.append("No findings: every rule passes.")
         return blocks
     families = sorted({rule_family(f.rule) for f in ctx.findings}, key=family_key)
-    findings_page = ctx.md_link(page, ctx.page_path("findings.md"))
+    findings_page = ctx.href(page, ctx.page_path("findings.md"))
     lines = ["| Family | Errors | Warnings | Waived |", "|---|---|---|---|"]
     totals = {"error": 0, "warning": 0, "waived": 0}
     for family in families:
@@ -121,9 +121,9 @@ def _pages(ctx: RenderContext, page: str) -> list[str]:
     for entry in nav_entries(ctx):
         for title, target in entry.items():  # type: ignore[union-attr]
             if isinstance(target, str) and target != page:
-                lines.append(f"- [{md_text(title)}]({ctx.md_link(page, target)})")
+                lines.append(f"- [{md_text(title)}]({ctx.href(page, target)})")
     spec_links = [
-        f"[§{md_text(chapter)}]({ctx.md_link(page, ctx.page_path(f'spec/{chapter}.md'))})" for chapter in chapters(ctx)
+        f"[§{md_text(chapter)}]({ctx.href(page, ctx.page_path(f'spec/{chapter}.md'))})" for chapter in chapters(ctx)
     ]
     if spec_links:
         lines.append("- Spec chapters: " + ", ".join(spec_links))

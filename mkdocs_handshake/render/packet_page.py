@@ -15,6 +15,7 @@ from ..model import DoneMapping, FieldOccurrence, ListItem, Packet
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
 from .site import (
+    admonition,
     done_mappings_for,
     fenced_code,
     html_loc,
@@ -74,10 +75,10 @@ def _summary(ctx: RenderContext, page: str, packet: Packet) -> str:
 
 
 def _wrapped(css: str, table: str) -> str:
-    """A markdown table inside a classed ``<div>`` (md_in_html) so the
+    """A markdown table inside a classed ``<div>`` so the
     stylesheet can size its columns: Material gives every header cell of a
     plain table a 5rem minimum, far too wide for a "#" column."""
-    return f'<div class="{css}" markdown="1">\n\n{table}\n\n</div>'
+    return f'<div class="{css}">\n\n{table}\n\n</div>'
 
 
 def _duplicates(ctx: RenderContext, packet: Packet) -> list[str]:
@@ -85,7 +86,7 @@ def _duplicates(ctx: RenderContext, packet: Packet) -> list[str]:
     if not others:
         return []
     listed = ", ".join(md_code(file) for file in others)
-    return [f'!!! failure "Duplicate packet id"\n\n    This id is also used by {listed}; this page shows {md_code(packet.file)}.']
+    return [admonition("failure", "Duplicate packet id", f"This id is also used by {listed}; this page shows {md_code(packet.file)}.")]
 
 
 def _item_lines(ctx: RenderContext, page: str, items: tuple[ListItem, ...], depth: int = 0, *, code: bool = False) -> list[str]:
@@ -150,7 +151,7 @@ def _mapping_cell(ctx: RenderContext, page: str, mapping: DoneMapping | None) ->
         return md_text(how)
     target = md_section_link(ctx, page, mapping.section)
     if mapping.requirement_index and mapping.section in ctx.sections_by_number:
-        link = ctx.md_link(page, ctx.spec_page(mapping.section), requirement_anchor(mapping.section, mapping.requirement_index))
+        link = ctx.href(page, ctx.spec_page(mapping.section), requirement_anchor(mapping.section, mapping.requirement_index))
         target += f", [requirement {mapping.requirement_index}]({link})"
     elif mapping.requirement_index:
         target += f", requirement {mapping.requirement_index}"
@@ -237,9 +238,9 @@ def _findings(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
     findings = packet_findings(ctx, packet)
     blocks = ["## Findings"]
     if not findings:
-        blocks.append('!!! success "No findings"\n\n    Every rule passes for this packet.')
+        blocks.append(admonition("success", "No findings", "Every rule passes for this packet."))
         return blocks
-    link = ctx.md_link(page, ctx.page_path("findings.md"))
+    link = ctx.href(page, ctx.page_path("findings.md"))
     groups = group_findings(findings)
     blocks.append(f"{len(findings)} finding(s) under {len(groups)} rule(s); all findings are on the [findings page]({link}).")
     blocks.extend(_finding_group(ctx, page, group) for group in groups)
@@ -299,4 +300,4 @@ def _single_finding(ctx: RenderContext, page: str, finding: Finding) -> str:
 
 
 def _details(kind: str, opened: str, summary: str, inner: str) -> str:
-    return f'<details class="{kind} hs-findings"{opened} markdown="1">\n<summary>{summary}</summary>\n\n{inner}\n\n</details>'
+    return f'<details class="{kind} hs-findings"{opened}>\n<summary>{summary}</summary>\n\n{inner}\n\n</details>'

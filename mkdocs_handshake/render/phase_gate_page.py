@@ -31,7 +31,7 @@ from ..phase_gate import (
 )
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
-from .site import family_anchor, html_loc, html_wp_link, join_blocks, rule_family, status_badge
+from .site import admonition, family_anchor, html_loc, html_wp_link, join_blocks, rule_family, status_badge
 
 PAGE = "phase-gate.md"
 
@@ -188,23 +188,20 @@ def _names(criteria: Iterable[Criterion]) -> str:
 
 
 def _verdict_block(gate: PhaseGate) -> str:
-    """An admonition with the verdict; the badge keeps it readable without the
-    admonition extension."""
+    """An admonition with the verdict; the badge keeps it readable when the
+    theme has no admonition styles."""
     kind = "success" if gate.ready else "failure"
-    lines = [f'!!! {kind} "Phase {md_text(gate.phase)}: {gate.verdict}"', f"    {verdict_badge(gate)}"]
+    body = [verdict_badge(gate)]
     if gate.failed_musts:
-        lines.append("")
-        lines.append(f"    **Failed MUST criteria:** {md_text(_names(gate.failed_musts))}.")
+        body.append(f"**Failed MUST criteria:** {md_text(_names(gate.failed_musts))}.")
     if gate.unknown_musts:
-        lines.append("")
-        lines.append(
-            f"    **MUST criteria not evidenced:** {md_text(_names(gate.unknown_musts))}. "
+        body.append(
+            f"**MUST criteria not evidenced:** {md_text(_names(gate.unknown_musts))}. "
             "A MUST criterion counts only once it is shown to pass."
         )
     if gate.ready:
-        lines.append("")
-        lines.append("    Every MUST criterion passes; SHOULD criteria are recommendations, not blockers (Part 6.5).")
-    return "\n".join(lines)
+        body.append("Every MUST criterion passes; SHOULD criteria are recommendations, not blockers (Part 6.5).")
+    return admonition(kind, f"Phase {html_text(gate.phase)}: {html_text(gate.verdict)}", "\n\n".join(body))
 
 
 def _share_line(ctx: RenderContext, page: str, gate: PhaseGate) -> str:

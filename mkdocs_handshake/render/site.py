@@ -126,6 +126,14 @@ def body_badge(section: Section) -> str:
     return '<span class="hs-badge hs-roadmap">Roadmap</span>'
 
 
+def admonition(kind: str, title_html: str, body_markdown: str = "") -> str:
+    """A Material admonition written as the HTML the ``admonition`` extension
+    produces, with the body left as markdown (blank lines around it make it
+    markdown again inside the HTML block). ``title_html`` must be escaped."""
+    body = f"\n\n{body_markdown.strip()}\n\n" if body_markdown.strip() else "\n"
+    return f'<div class="admonition {kind}">\n<p class="admonition-title">{title_html}</p>{body}</div>'
+
+
 def fenced_code(code: str, language: str = "") -> str:
     """A fenced code block whose fence is longer than any backtick run inside,
     so a test plan containing a fence cannot end the block early."""
@@ -147,7 +155,7 @@ def html_loc(loc: Loc) -> str:
 def md_wp_link(ctx: RenderContext, from_page: str, wp: str) -> str:
     """Markdown link to a packet page, or the escaped id when no packet exists."""
     if wp in ctx.packets_by_id:
-        return f"[{md_text(wp)}]({ctx.md_link(from_page, ctx.packet_page(wp))})"
+        return f"[{md_text(wp)}]({ctx.href(from_page, ctx.packet_page(wp))})"
     return f"{md_text(wp)} (no packet)"
 
 
@@ -161,7 +169,7 @@ def html_wp_link(ctx: RenderContext, from_page: str, wp: str) -> str:
 def md_section_link(ctx: RenderContext, from_page: str, number: str) -> str:
     """Markdown link to a section's anchor, or plain text when it does not exist."""
     if number in ctx.sections_by_number:
-        target = ctx.md_link(from_page, ctx.spec_page(number), section_anchor(number))
+        target = ctx.href(from_page, ctx.spec_page(number), section_anchor(number))
         return f"[§{md_text(number)}]({target})"
     return f"§{md_text(number)}"
 

@@ -229,3 +229,29 @@ def test_packet_with_invalid_utf8_builds_and_shows_the_repaired_dash(tmp_path: P
     page = (tmp_path / "site" / "task_packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
     assert "never lose a sale \u2013 summing deltas" in page
     assert "\ufffd" not in page
+
+
+# --------------------------------------------------------------------------
+# Generated pages inside the user's theme and markdown settings
+# --------------------------------------------------------------------------
+
+
+def test_generated_pages_have_title_toc_and_the_users_permalinks(tmp_path: Path) -> None:
+    """The plugin converts its pages itself; a reader must not notice: the
+    page title, Material's table of contents and the ``toc`` permalinks the
+    user configured are there, and the user's own pages keep exactly the
+    markdown extensions the user chose (the plugin adds none)."""
+    toc = Edit("mkdocs.yml", old="plugins:\n", new="markdown_extensions:\n  - toc:\n      permalink: \"#\"\nplugins:\n")
+    root = repo(tmp_path / "repo", toc)
+    (root / "docs" / "admonition-probe.md").write_text('# Probe\n\n!!! note "kept literal"\n    body\n', encoding="utf-8")
+    result = build(root, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "site"
+    page = (site / "governance" / "findings" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Findings - " in page
+    assert '<h1 id="findings">Findings<a class="headerlink" href="#findings" title="Permanent link">#</a></h1>' in page
+    assert 'class="md-nav md-nav--secondary"' in page  # Material's table of contents
+    packet = (site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="#done_means" class="md-nav__link">' in packet
+    probe = (site / "admonition-probe" / "index.html").read_text(encoding="utf-8")
+    assert "!!! note" in probe and 'class="admonition' not in probe

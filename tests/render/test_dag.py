@@ -95,7 +95,7 @@ def test_cycle_is_drawn_and_named() -> None:
     assert '"WP-1-Loop-A" -> "WP-1-Loop-B"' in source and '"WP-1-Loop-B" -> "WP-1-Loop-A"' in source
     assert source.count('label="cycle 1"') == 2
     page = dag.render_dag_page(ctx)
-    assert "1. Cycle 1: [WP-1-Loop-A](packets/WP-1-Loop-A.md) → [WP-1-Loop-B](packets/WP-1-Loop-B.md) → [WP-1-Loop-A]" in page
+    assert "1. Cycle 1: [WP-1-Loop-A](../packets/WP-1-Loop-A/) → [WP-1-Loop-B](../packets/WP-1-Loop-B/) → [WP-1-Loop-A]" in page
 
 
 def test_superseded_packet_is_clustered_with_its_variant() -> None:
@@ -124,12 +124,12 @@ def test_fallback_when_dot_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(dag, "render_svg", missing)
     page = dag.render_dag_page(sample_ctx())
-    assert page.count("!!! warning") == 1
+    assert page.count('<div class="admonition warning">') == 1
     assert "`graphviz`" in page and "brew install graphviz" in page
     assert "<svg" not in page
-    assert "1. Layer 1: [WP-1-Base](packets/WP-1-Base.md) (VALIDATED)" in page
+    assert "1. Layer 1: [WP-1-Base](../packets/WP-1-Base/) (VALIDATED)" in page
     layer2 = next(line for line in page.splitlines() if line.startswith("2. Layer 2:"))
-    assert "[WP-1-Mid](packets/WP-1-Mid.md) (Ready-for-Dev)" in layer2
+    assert "[WP-1-Mid](../packets/WP-1-Mid/) (Ready-for-Dev)" in layer2
     assert "WP-1-Loop-A" in page and "in cycle 1" in page
     assert "&lt;script&gt;" not in layer2 and "<script>" not in page
     assert "brew install graphviz" in dag.dot_missing_message()
@@ -137,7 +137,7 @@ def test_fallback_when_dot_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_fallback_when_context_says_dot_unavailable() -> None:
     page = dag.render_dag_page(sample_ctx(dot_available=False))
-    assert "!!! warning" in page and "<svg" not in page
+    assert '<div class="admonition warning">' in page and "<svg" not in page
 
 
 @needs_dot

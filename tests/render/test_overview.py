@@ -49,8 +49,8 @@ def test_overview_counts_errors_warnings_and_waivers_per_family_in_rule_order() 
         Finding("PARSE-002", Severity.WARNING, "x", Loc("b.md", 1)),
     )
     page = render_overview(context(findings=findings))
-    parse_row = "| [PARSE](findings.md#family-parse) | 0 | 1 | 0 |"
-    pkt_row = "| [PKT](findings.md#family-pkt) | 1 | 1 | 1 |"
+    parse_row = "| [PARSE](findings/#family-parse) | 0 | 1 | 0 |"
+    pkt_row = "| [PKT](findings/#family-pkt) | 1 | 1 | 1 |"
     assert parse_row in page and pkt_row in page
     assert page.index(parse_row) < page.index(pkt_row)
     assert "| **Total** | 1 | 2 | 1 |" in page
@@ -58,7 +58,7 @@ def test_overview_counts_errors_warnings_and_waivers_per_family_in_rule_order() 
 
 def test_overview_links_every_page_and_lists_packets() -> None:
     html = to_html(render_overview(context()))
-    for target in ("traceability.md", "findings.md", "packets/WP-1-Base.md", "packets/WP-1-Ledger.md", "spec/2.md", "spec/9.md"):
+    for target in ("traceability/", "findings/", "packets/WP-1-Base/", "packets/WP-1-Ledger/", "spec/2/", "spec/9/"):
         assert f'href="{target}' in html, target
     assert "1 error(s), 0 warning(s)" in html  # WP-1-Ledger: the waived SIG-003 of WP-1-Base does not count
 
@@ -98,8 +98,8 @@ def test_overview_links_the_phase_gate_page(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(render_context, "evaluate_phase_gate", lambda *args: ())
     page = render_overview(context())
     assert "No phase found in the packets or on the board." in page
-    assert "Criteria and evidence: [phase gate](phase-gate.md)." in page
-    assert "- [Phase gate](phase-gate.md)" in page
+    assert "Criteria and evidence: [phase gate](phase-gate/)." in page
+    assert "- [Phase gate](phase-gate/)" in page
 
 
 

@@ -34,11 +34,11 @@ def test_packet_page_shows_scope_fields() -> None:
 
 def test_done_means_items_link_to_the_requirement_they_map_to() -> None:
     html = to_html(_page())
-    assert '<a href="../spec/2.md#sec-2-1-1-r1">requirement 1</a> (cited)' in html
-    assert '<a href="../spec/2.md#sec-2-1-1-r2">requirement 2</a> (cited)' in html
+    assert '<a href="../../spec/2/#sec-2-1-1-r1">requirement 1</a> (cited)' in html
+    assert '<a href="../../spec/2/#sec-2-1-1-r2">requirement 2</a> (cited)' in html
     assert "verification step" in html
     base = to_html(_page("WP-1-Base"))
-    assert '<a href="../spec/2.md#sec-2-1-2-r1">requirement 1</a> (by wording): Alerts MUST name the ledger.' in base
+    assert '<a href="../../spec/2/#sec-2-1-2-r1">requirement 1</a> (by wording): Alerts MUST name the ledger.' in base
     assert '<span class="hs-flag hs-unmapped">UNMAPPED</span>' in base
 
 
@@ -53,10 +53,10 @@ def test_test_plan_is_a_code_block_whose_fence_outlasts_backticks_inside() -> No
 
 def test_upstream_and_downstream_packets_are_linked_with_their_status() -> None:
     ledger = to_html(_page())
-    assert 'Depends on:</strong> <a href="WP-1-Base.md">WP-1-Base</a> <span class="hs-badge hs-status hs-status-validated"' in ledger
+    assert 'Depends on:</strong> <a href="../WP-1-Base/">WP-1-Base</a> <span class="hs-badge hs-status hs-status-validated"' in ledger
     assert "Blocks:</strong> nothing" in ledger
     base = to_html(_page("WP-1-Base"))
-    assert 'Blocks:</strong> <a href="WP-1-Ledger.md">WP-1-Ledger</a>' in base
+    assert 'Blocks:</strong> <a href="../WP-1-Ledger/">WP-1-Ledger</a>' in base
 
 
 def test_a_dependency_without_packet_is_named_not_linked() -> None:
@@ -99,7 +99,7 @@ def test_findings_appear_as_collapsible_admonitions_with_location_and_excerpt() 
     assert "Field missing: &lt;script&gt;alert(1)&lt;/script&gt; see" in html
     assert '<a class="hs-secref" href="../../spec/2/#sec-2-1-1">§2.1.1</a>' in html
     assert "<code>- RISK_MAP:</code>" in html
-    assert '<details class="failure hs-findings" open="open">' in html  # errors start open
+    assert '<details class="failure hs-findings" open>' in html  # errors start open
     base = to_html(_page("WP-1-Base"))
     assert '<details class="warning hs-findings">' in base
     assert '<details class="note hs-findings">' in base and "Waived: Approved in the weekly review" in base

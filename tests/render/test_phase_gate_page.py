@@ -59,7 +59,7 @@ def ready_and_not_ready_model():  # type: ignore[no-untyped-def]
 
 def test_ready_phase_shows_verdict_share_and_attested_musts() -> None:
     phase1 = section(render(ready_and_not_ready_model()), "1")
-    assert '!!! success "Phase 1: READY TO CLOSE"' in phase1
+    assert '<div class="admonition success">\n<p class="admonition-title">Phase 1: READY TO CLOSE</p>' in phase1
     assert "**Phase-critical WPs VALIDATED: 2 of 2 (100%)** — listed in the task board's phase-gate section" in phase1
     assert "PASS (attested)" in row(phase1, "spec-regression")
     assert '<code class="hs-path" title="docs/TASK_BOARD.md:20">TASK_BOARD.md:20</code>' in row(phase1, "spec-regression")
@@ -74,7 +74,7 @@ def test_ready_phase_shows_verdict_share_and_attested_musts() -> None:
 def test_not_ready_phase_lists_failed_and_unknown_musts_with_evidence() -> None:
     finding = Finding("DEP-001", Severity.ERROR, "WP-2-X does not exist", Loc("docs/task_packets/WP-2-B.md", 77, 17), "WP-2-X", "WP-2-B")
     phase2 = section(render(ready_and_not_ready_model(), [finding]), "2")
-    assert '!!! failure "Phase 2: NOT READY"' in phase2
+    assert '<div class="admonition failure">\n<p class="admonition-title">Phase 2: NOT READY</p>' in phase2
     assert "**Failed MUST criteria:** All phase-critical WPs are VALIDATED" in phase2
     assert "No unresolved blockers" in phase2.split("**Failed MUST criteria:**")[1].split("\n")[0]
     assert "**MUST criteria not evidenced:** Spec regression check passes; Supply chain audit clean" in phase2

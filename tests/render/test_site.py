@@ -1,8 +1,8 @@
 """The generated site as a whole: pages, nav, assets, links, escaping, determinism.
 
-Pages are converted with Python-Markdown and the extensions the plugin
-enables, so the assertions are about the HTML a reader gets, not about the
-markdown source.
+Pages are converted the way the plugin converts them (``render.html``), so
+the assertions are about the HTML a reader gets, not about the markdown
+source.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import posixpath
 from html.parser import HTMLParser
 from urllib.parse import urldefrag
 
-import markdown
 import pytest
 
 from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import DoneMapping, GovernanceModel, Loc, Packet, Status
 from mkdocs_handshake.render.context import RenderContext
+from mkdocs_handshake.render.html import to_html as render_html
 from mkdocs_handshake.render.site import (
     extra_files,
     fenced_code,
@@ -29,7 +29,6 @@ from tests.rules.builders import audit_row, make_model, make_packet, make_sectio
 
 EVIL_TITLE = "<script>alert(1)</script>"
 DOT_BREAKER = '"];evil['
-EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "fenced_code"]
 AS_OF = dt.date(2026, 11, 20)
 
 
@@ -125,7 +124,8 @@ def context(model: GovernanceModel | None = None, findings: tuple[Finding, ...] 
 
 
 def to_html(text: str) -> str:
-    return markdown.markdown(text, extensions=EXTENSIONS)
+    """The HTML the plugin hands MkDocs for a generated page."""
+    return render_html(text).html
 
 
 class _Collector(HTMLParser):

@@ -92,7 +92,7 @@ def test_chapter_filter_is_hidden_until_the_script_runs_and_sections_carry_their
 def test_packet_view_lists_anchors_mapping_counts_and_uncovered_musts() -> None:
     page = render_traceability_page(context())
     ledger = next(line for line in page.splitlines() if line.startswith("| [WP-1-Ledger]"))
-    assert "[§2.1.1](spec/2.md#sec-2-1-1)" in ledger
+    assert "[§2.1.1](../spec/2/#sec-2-1-1)" in ledger
     assert "| 2 of 3 (+1 verification) |" in ledger
     assert '<span class="hs-flag hs-uncovered">1 not covered</span>' in ledger
     base = next(line for line in page.splitlines() if line.startswith("| [WP-1-Base]"))
@@ -102,7 +102,7 @@ def test_packet_view_lists_anchors_mapping_counts_and_uncovered_musts() -> None:
 def test_anchors_that_match_no_section_are_reported() -> None:
     packets = [*sample_packets(), make_packet("WP-1-Lost", anchors=("4.4.4",))]
     page = render_traceability_page(context(sample_model(packets, done_mappings={}), findings=()))
-    assert "| [WP-1-Lost](packets/WP-1-Lost.md) | `§4.4.4` | no such section in the current spec | `docs/task_packets/WP-1-Lost.md:72` |" in page
+    assert "| [WP-1-Lost](../packets/WP-1-Lost/) | `§4.4.4` | no such section in the current spec | `docs/task_packets/WP-1-Lost.md:72` |" in page
 
 
 def test_no_anchored_section_says_so() -> None:

@@ -50,3 +50,5 @@ class HandshakeConfig(base.Config):
     fail_on = c.Choice(("error", "warning", "never"), default="error")
     as_of = c.Optional(c.Type(DateOrText))
     dag_max_nodes = c.Type(int, default=60)
+    cache = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache/plugin/handshake")

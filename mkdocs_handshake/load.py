@@ -8,7 +8,8 @@ never an exception: the rules decide what that means for the build.
 
 Parsed files are cached by content hash (:class:`ParseCache`) so that
 ``mkdocs serve`` re-parses only what changed; the 1.5 MB spec of the
-reference corpus is the expensive one.
+reference corpus is the expensive one. The cache can be kept on disk between
+builds (:mod:`.disk_cache`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from . import disk_cache
 from .layout import Layout
 from .model import (
     EncodingIssue,
@@ -51,22 +53,61 @@ _CURRENT_WORDS = re.compile(r"\b(current|latest|authoritative)\b", re.IGNORECASE
 
 @dataclass
 class ParseCache:
-    """Parsed results keyed by (parser, path) and the bytes' SHA-256."""
+    """Parsed results keyed by (parser, path) and the bytes' SHA-256.
+
+    ``hits``/``misses`` count lookups since the cache was made; ``used`` holds
+    the keys looked up by the latest :func:`load_repo`, so :meth:`persist`
+    stores what the repo needs now and drops files that were deleted."""
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
     hits: int = 0
     misses: int = 0
+    used: set[tuple[str, str]] = field(default_factory=set)
+    changed: bool = False
+    #: Keys of the file on disk as last read or written.
+    stored: frozenset[tuple[str, str]] = frozenset()
 
     def get(self, kind: str, src: SourceText, digest: str, parse: Callable[[SourceText], T]) -> T:
-        key = (kind, src.path)
+        return self.lookup(kind, src.path, digest, lambda: parse(src))
+
+    def lookup(self, kind: str, name: str, digest: str, compute: Callable[[], T]) -> T:
+        """The cached result for ``(kind, name)`` if it was computed from the
+        input with this ``digest``; otherwise compute and keep it. Later
+        stages cache through this too (a generated page's HTML, keyed by
+        the hash of its markdown)."""
+        key = (kind, name)
+        self.used.add(key)
         cached = self.entries.get(key)
         if cached and cached[0] == digest:
             self.hits += 1
             return cached[1]  # type: ignore[return-value]
         self.misses += 1
-        result = parse(src)
+        self.changed = True
+        result = compute()
         self.entries[key] = (digest, result)
         return result
+
+    def restore(self, folder: Path) -> str:
+        """Add the entries stored in ``folder`` (those already in memory win).
+        Returns why nothing was restored, or an empty string."""
+        stored, reason = disk_cache.read_entries(folder)
+        for key, value in stored.items():
+            self.entries.setdefault(key, value)
+        self.stored = frozenset(stored)
+        return reason
+
+    def persist(self, folder: Path) -> str:
+        """Write the entries the latest load used, if any is new or the file
+        holds entries no longer used (a deleted packet). Returns an error
+        text, or an empty string."""
+        keep = {key: self.entries[key] for key in sorted(self.used) if key in self.entries}
+        if not self.changed and frozenset(keep) == self.stored:
+            return ""
+        error = disk_cache.write_entries(folder, keep)
+        if not error:
+            self.changed = False
+            self.stored = frozenset(keep)
+        return error
 
 
 @dataclass
@@ -79,6 +120,7 @@ class _Collector:
     issues: list[ParseIssue] = field(default_factory=list)
     uses: list[SignatureUse] = field(default_factory=list)
     sources: dict[str, SourceText] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
 
     def read(self, relative: str, *, required: bool = True, what: str = "file") -> tuple[SourceText, str] | None:
         try:
@@ -96,7 +138,13 @@ class _Collector:
         src = self.cache.get("source", _Raw(relative, data), digest, _decode_raw)
         self.encoding.extend(src.issues)
         self.sources[relative] = src
+        self.digests[relative] = digest
         return src, digest
+
+    def derived(self, kind: str, src: SourceText, compute: Callable[[SourceText], T]) -> T:
+        """A fact computed from one file's text alone (its signature uses,
+        its phase claims), cached with the file's parse."""
+        return self.cache.get(kind, src, self.digests[src.path], compute)
 
     def parse(
         self,
@@ -128,6 +176,15 @@ def _decode_raw(raw: _Raw) -> SourceText:  # type: ignore[misc]
     from .source import decode
 
     return decode(raw.data, raw.path)
+
+
+def _uses_in(src: SourceText) -> tuple[SignatureUse, ...]:
+    """Signature uses in a file that is its own subject (spec, protocols)."""
+    return tuple(find_signature_uses(src, src.path))
+
+
+def _claims_in(src: SourceText) -> tuple[tuple[str, Loc, str], ...]:
+    return tuple(find_phase_claims(src))
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -204,7 +261,8 @@ def _document_ids(out: _Collector, packets: list[Packet]) -> dict[str, tuple[str
 
 def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceModel:
     """Read and parse every governance file under ``layout.root``."""
-    cache = cache or ParseCache()
+    cache = cache if cache is not None else ParseCache()
+    cache.used = set()
     out = _Collector(layout, cache)
     mentions: list[tuple[str, Loc]] = []
     claims: list[tuple[str, Loc, str]] = []
@@ -216,7 +274,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
     parsed_pointer = out.parse(layout.spec_current, "spec_current", parse_spec_current, what="SPEC_CURRENT file")
     if parsed_pointer:
         pointer, src = parsed_pointer
-        out.uses.extend(find_signature_uses(src, src.path))
+        out.uses.extend(out.derived("signature_uses", src, _uses_in))
         if len(pointer.spec_names) == 1:
             name, loc = pointer.spec_names[0]
             spec_file = _find_spec_file(layout, name, layout.spec_current)
@@ -226,7 +284,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
                 parsed_spec = out.parse(spec_file, "spec", parse_spec, what="Master Spec")
                 if parsed_spec:
                     spec, spec_src = parsed_spec
-                    out.uses.extend(find_signature_uses(spec_src, spec_src.path))
+                    out.uses.extend(out.derived("signature_uses", spec_src, _uses_in))
                 sibling_specs = _sibling_specs(layout, spec_file)
 
     packets: list[Packet] = []
@@ -240,16 +298,16 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
                 continue
             packet, src = parsed_packet
             packets.append(packet)
-            out.uses.extend(find_signature_uses(src, packet.id))
-            mentions.extend(_current_spec_mentions(src, packet))
-            claims.extend(find_phase_claims(src))
+            out.uses.extend(out.derived("signature_uses", src, lambda text, wp=packet.id: tuple(find_signature_uses(text, wp))))
+            mentions.extend(out.derived("spec_mentions", src, lambda text, found=packet: tuple(_current_spec_mentions(text, found))))
+            claims.extend(out.derived("phase_claims", src, _claims_in))
 
     board = None
     parsed_board = out.parse(layout.task_board, "board", parse_board, what="task board")
     if parsed_board:
         board, src = parsed_board
-        claims.extend(find_phase_claims(src))
-        checklist.extend(find_phase_checklist(src))
+        claims.extend(out.derived("phase_claims", src, _claims_in))
+        checklist.extend(out.derived("phase_checklist", src, lambda text: tuple(find_phase_checklist(text))))
 
     parsed_audit = out.parse(layout.signature_audit, "audit", parse_audit, what="signature audit log")
     audit = parsed_audit[0] if parsed_audit else None
@@ -263,8 +321,8 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
         read = out.read(relative, what="protocol file")
         if read:
             src, _ = read
-            out.uses.extend(find_signature_uses(src, relative))
-            mentions.extend(_current_spec_mentions(src, None))
+            out.uses.extend(out.derived("signature_uses", src, _uses_in))
+            mentions.extend(out.derived("spec_mentions", src, lambda text: tuple(_current_spec_mentions(text, None))))
 
     model = GovernanceModel(
         root=layout.root.as_posix(),

@@ -4,7 +4,8 @@ results back to MkDocs.
 
 * ``on_config``: resolve and check paths and options.
 * ``on_files``: load the repo (cached by content hash between ``serve``
-  rebuilds), run the rules, log findings, add the generated pages.
+  rebuilds, and on disk between builds), run the rules, log findings, add
+  the generated pages.
 * ``on_page_read_source``: hand MkDocs the repaired text of pages that are
   not valid UTF-8, so a damaged packet does not crash the build.
 * ``on_page_markdown`` / ``on_page_content``: the generated pages are
@@ -18,6 +19,7 @@ results back to MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import shutil
 import time
@@ -58,12 +60,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.model: GovernanceModel | None = None
         self.findings: list[Finding] = []
         self.layout: Layout | None = None
+        self.cache_dir: Path | None = None
+        self.cache_restored = False
         self.as_of = dt.date.today()
         #: src_uri -> markdown of every page generated in this build.
         self.generated: dict[str, str] = {}
-        #: markdown -> converted page; survives ``serve`` rebuilds, so an
-        #: unchanged page is not converted again.
-        self.converted: dict[str, RenderedPage] = {}
         #: src_uri -> the conversion on_page_content hands MkDocs.
         self.page_html: dict[str, RenderedPage] = {}
         self.permalink: str | None = None
@@ -109,6 +110,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 self.as_of = dt.date.fromisoformat(str(self.config.as_of))
             except ValueError:
                 raise PluginError(f"handshake: option 'as_of': {self.config.as_of!r} is not a date (YYYY-MM-DD)") from None
+        self.cache_dir = (base / self.config.cache_dir).resolve() if self.config.cache else None
         self.engine_config = EngineConfig(
             severities=dict(self.config.rules),
             waivers=tuple(Waiver(w.rule, w.target, w.reason, str(w.approved or ""), str(w.expires or "")) for w in self.config.waivers),
@@ -132,7 +134,14 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if not self.config.enabled or self.layout is None:
             return files
         started = time.perf_counter()
+        if self.cache_dir is not None and not self.cache_restored:
+            reason = self.cache.restore(self.cache_dir)
+            self.cache_restored = True
+            if reason:
+                log.debug("governance: parsing from scratch: %s", reason)
+        hits, misses = self.cache.hits, self.cache.misses
         self.model = load_repo(self.layout, self.cache)
+        hits, misses = self.cache.hits - hits, self.cache.misses - misses
         loaded = time.perf_counter()
         self.findings = run_rules(self.model, self.engine_config)
         checked = time.perf_counter()
@@ -149,7 +158,6 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         assets = extra_files(context)
         self.generated = dict(pages)
         self.page_html = {}
-        self.converted = {markdown: page for markdown, page in self.converted.items() if markdown in pages.values()}
         for path, content in sorted({**pages, **assets}.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
@@ -168,7 +176,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self._log_findings()
         log.debug(
             "governance: load %.3fs (cache %d hits, %d misses), rules %.3fs, render %.3fs",
-            loaded - started, self.cache.hits, self.cache.misses, checked - loaded, rendered - checked,
+            loaded - started, hits, misses, checked - loaded, rendered - checked,
         )
         return files
 
@@ -188,10 +196,14 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         """Convert a generated page here and hand Python-Markdown nothing to do."""
         if page.file.src_uri not in self.generated:
             return None
-        rendered = self.converted.get(markdown)
-        if rendered is None:
-            rendered = to_html(markdown, permalink=self.permalink, permalink_title=self.permalink_title)
-            self.converted[markdown] = rendered
+        # Cached with the parses (in memory across serve rebuilds, on disk
+        # across builds) under the hash of everything the HTML depends on.
+        options = f"{self.permalink}\0{self.permalink_title}\0"
+        digest = hashlib.sha256((options + markdown).encode("utf-8")).hexdigest()
+        rendered = self.cache.lookup(
+            "page_html", page.file.src_uri, digest,
+            lambda: to_html(markdown, permalink=self.permalink, permalink_title=self.permalink_title),
+        )
         if rendered.title and "title" not in page.meta:
             page.meta["title"] = rendered.title
         self.page_html[page.file.src_uri] = rendered
@@ -209,8 +221,13 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             return
         out = Path(config.site_dir) / self.config.output_dir.strip("/")
         out.mkdir(parents=True, exist_ok=True)
-        (out / "model.json").write_text(dumps(model_document(self.model, self.config.root)), encoding="utf-8")
+        (out / "model.json").write_text(dumps(model_document(self.model, self.config.root), compact=True), encoding="utf-8")
         (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
+        if self.cache_dir is not None:
+            error = self.cache.persist(self.cache_dir)
+            if error:
+                # Not a warning: a read-only checkout must still pass --strict.
+                log.info("governance: %s", error)
         summary = summarize(self.findings)
         fail_on = self.config.fail_on
         if config.strict and fail_on == "error":

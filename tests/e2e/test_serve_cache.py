@@ -126,8 +126,9 @@ def test_rebuild_after_editing_one_packet_reparses_only_that_packet(repo: Path, 
     assert packet_hits == [path for path in packets if path != edited]
     spec = [(path, hit) for kind, path, hit in lookups if kind == "spec"]
     assert spec == [("Tallyline_Master_Spec_v01.04.md", True)]
-    misses = sorted((kind, path) for kind, path, hit in lookups if not hit)
-    assert misses == [("packet", edited), ("source", edited)]
+    missed = sorted({(kind, path) for kind, path, hit in lookups if not hit})
+    assert {path for _kind, path in missed} == {edited}, "only the edited packet is read again"
+    assert ("packet", edited) in missed and ("source", edited) in missed
 
     page = packet_html(site_dir, EDITED)
     assert NEW_WHAT in page
@@ -146,20 +147,18 @@ def test_rebuild_logs_load_rules_render_timing_and_cache_counts_at_debug(
 
     timings = [
         record for record in caplog.records
-        if record.name == "mkdocs.plugins.handshake" and record.levelno == logging.DEBUG and "cache" in record.getMessage()
+        if record.name == "mkdocs.plugins.handshake" and record.levelno == logging.DEBUG and "governance: load" in record.getMessage()
     ]
     assert len(timings) == 2, [record.getMessage() for record in caplog.records if record.name.startswith("mkdocs.plugins")]
     for record in timings:
         message = record.getMessage()
         for stage in ("load", "rules", "render"):
             assert f"{stage} " in message, message
-    # Nothing changed between the two builds: the second one only adds hits
-    # (the counters are the plugin's, cumulative over the serve session).
+    # The counts are this build's. Nothing changed between the two builds, so
+    # the second one finds everything the first one parsed in the cache.
     (hits1, misses1), (hits2, misses2) = (cache_counts(record.getMessage()) for record in timings)
-    assert misses2 == misses1
-    assert hits2 > hits1
-    plugin = handshake(config)
-    assert (plugin.cache.hits, plugin.cache.misses) == (hits2, misses2)
+    assert misses1 > 0 and hits1 == 0, "the first build of a fresh repo parses everything"
+    assert (hits2, misses2) == (misses1, 0)
 
 
 def cache_counts(message: str) -> tuple[int, int]:

@@ -1,0 +1,106 @@
+"""The parse cache kept on disk between builds (load.ParseCache + disk_cache)."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mkdocs_handshake import disk_cache
+from mkdocs_handshake.layout import Layout
+from mkdocs_handshake.load import ParseCache, load_repo
+from tests.fixtures.repo import TEMPLATE
+
+PACKET = "docs/task_packets/WP-1-Merge-Policy.md"
+
+
+@pytest.fixture()
+def root(tmp_path: Path) -> Path:
+    copy = tmp_path / "repo"
+    shutil.copytree(TEMPLATE, copy)
+    return copy
+
+
+def _build(root: Path, folder: Path) -> tuple[ParseCache, object]:
+    """One build's worth of loading in a fresh process: restore, load, persist."""
+    cache = ParseCache()
+    cache.restore(folder)
+    model = load_repo(Layout(root), cache)
+    assert cache.persist(folder) == ""
+    return cache, model
+
+
+def test_second_load_in_a_new_process_parses_nothing_and_gives_the_same_model(root: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    first, model = _build(root, folder)
+    assert first.misses > 0 and (folder / disk_cache.FILE_NAME).is_file()
+    second, again = _build(root, folder)
+    assert second.misses == 0 and second.hits == first.misses
+    assert again == model
+
+
+def test_an_edited_file_is_parsed_again_and_only_that_file(root: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    _build(root, folder)
+    path = root / PACKET
+    path.write_text(path.read_text(encoding="utf-8").replace("- STATUS: Blocked", "- STATUS: In Progress"), encoding="utf-8")
+    cache = ParseCache()
+    cache.restore(folder)
+    restored = dict(cache.entries)
+    model = load_repo(Layout(root), cache)
+    recomputed = sorted(key for key in cache.used if cache.entries[key] is not restored.get(key))
+    assert {name for _kind, name in recomputed} == {PACKET}
+    assert ("packet", PACKET) in recomputed and cache.misses == len(recomputed)
+    packet = next(packet for packet in model.packets if packet.file == PACKET)
+    assert packet.status_raw == "In Progress"
+
+
+def test_deleted_files_are_dropped_from_the_stored_cache(root: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    _build(root, folder)
+    (root / PACKET).unlink()
+    _build(root, folder)
+    stored, reason = disk_cache.read_entries(folder)
+    assert reason == ""
+    assert not [key for key in stored if key[1] == PACKET]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"not a pickle", pickle.dumps({"fingerprint": "other code", "entries": {("spec", "x"): ("d", 1)}}), pickle.dumps([1, 2])],
+    ids=["garbage", "other-code", "wrong-shape"],
+)
+def test_an_unusable_cache_file_is_ignored_and_replaced(root: Path, tmp_path: Path, content: bytes) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / disk_cache.FILE_NAME).write_bytes(content)
+    cache = ParseCache()
+    reason = cache.restore(folder)
+    assert reason and str(folder) in reason
+    load_repo(Layout(root), cache)
+    assert cache.hits == 0
+    assert cache.persist(folder) == ""
+    stored, reason = disk_cache.read_entries(folder)
+    assert reason == "" and ("spec", "Tallyline_Master_Spec_v01.04.md") in stored
+
+
+def test_an_unwritable_cache_folder_is_reported_not_raised(root: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    cache = ParseCache()
+    load_repo(Layout(root), cache)
+    error = cache.persist(blocker)
+    assert "cannot write the parse cache" in error and str(blocker) in error
+
+
+def test_nothing_is_written_when_nothing_was_parsed(root: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    _build(root, folder)
+    stamp = (folder / disk_cache.FILE_NAME).stat().st_mtime_ns
+    cache = ParseCache()
+    cache.restore(folder)
+    load_repo(Layout(root), cache)
+    assert cache.persist(folder) == ""
+    assert (folder / disk_cache.FILE_NAME).stat().st_mtime_ns == stamp

@@ -87,6 +87,17 @@ class ParseCache:
         self.entries[key] = (digest, result)
         return result
 
+    def inputs_digest(self, *extra: str) -> str:
+        """One digest of every input the latest :func:`load_repo` read (each
+        file's parser and content hash) plus ``extra``: the key under which
+        later stages cache what they compute from the model alone."""
+        digest = hashlib.sha256()
+        for kind, name in sorted(self.used):
+            digest.update(f"{kind}\0{name}\0{self.entries[(kind, name)][0]}\n".encode())
+        for text in extra:
+            digest.update(b"\1" + text.encode())
+        return digest.hexdigest()
+
     def restore(self, folder: Path) -> str:
         """Add the entries stored in ``folder`` (those already in memory win).
         Returns why nothing was restored, or an empty string."""
@@ -342,11 +353,23 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
         phase_checklist=tuple(sorted(checklist, key=lambda item: item[1])),
         document_ids=_document_ids(out, packets),
     )
-    return link(model)
+    return link(model, cache, out.digests)
 
 
-def link(model: GovernanceModel) -> GovernanceModel:
-    """Derived facts that need more than one file: DONE_MEANS mappings."""
+def link(model: GovernanceModel, cache: ParseCache | None = None, digests: dict[str, str] | None = None) -> GovernanceModel:
+    """Derived facts that need more than one file: DONE_MEANS mappings.
+
+    A packet's mapping depends on the packet and the spec only, so with a
+    cache (and the files' content hashes) it is kept under both hashes."""
     sections = model.spec.by_number() if model.spec else {}
-    mappings = {packet.id: map_done_means(packet, sections) for packet in model.packets}
+    spec_digest = (digests or {}).get(model.spec.file, "") if model.spec else ""
+    mappings = {}
+    for packet in model.packets:
+        packet_digest = (digests or {}).get(packet.file)
+        if cache is None or not packet_digest:
+            mappings[packet.id] = map_done_means(packet, sections)
+        else:
+            mappings[packet.id] = cache.lookup(
+                "done_mappings", packet.file, f"{packet_digest}:{spec_digest}", lambda found=packet: map_done_means(found, sections)
+            )
     return replace(model, done_mappings=mappings)

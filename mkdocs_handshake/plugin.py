@@ -61,6 +61,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.findings: list[Finding] = []
         self.layout: Layout | None = None
         self.cache_dir: Path | None = None
+        self.inputs_digest = ""
         self.cache_restored = False
         self.as_of = dt.date.today()
         #: src_uri -> markdown of every page generated in this build.
@@ -112,7 +113,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 raise PluginError(f"handshake: option 'as_of': {self.config.as_of!r} is not a date (YYYY-MM-DD)") from None
         self.cache_dir = (base / self.config.cache_dir).resolve() if self.config.cache else None
         self.engine_config = EngineConfig(
-            severities=dict(self.config.rules),
+            severities={rule_id: _severity(value) for rule_id, value in self.config.rules.items()},
             waivers=tuple(Waiver(w.rule, w.target, w.reason, str(w.approved or ""), str(w.expires or "")) for w in self.config.waivers),
             as_of=self.as_of,
             options={"dag_max_nodes": self.config.dag_max_nodes, "config_file": _relative(config.config_file_path, root)},
@@ -143,7 +144,14 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.model = load_repo(self.layout, self.cache)
         hits, misses = self.cache.hits - hits, self.cache.misses - misses
         loaded = time.perf_counter()
-        self.findings = run_rules(self.model, self.engine_config)
+        # Rules and pages are pure functions of the model and the options,
+        # so they are cached under the digest of exactly those: a rebuild
+        # after editing an ordinary page, or a build where no governance
+        # file changed, reuses them.
+        self.inputs_digest = self.cache.inputs_digest(self.layout.root.as_posix(), self.config.root)
+        rules_key = self.cache.inputs_digest(self.layout.root.as_posix(), repr(self.engine_config))
+        model = self.model
+        self.findings = list(self.cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, self.engine_config))))
         checked = time.perf_counter()
         context = RenderContext(
             model=self.model,
@@ -154,7 +162,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             dot_available=self._dot_available(),
             options={"dag_max_nodes": self.config.dag_max_nodes},
         )
-        pages = generate_pages(context)
+        render_key = hashlib.sha256(
+            "\0".join((rules_key, context.output_dir, str(context.use_directory_urls), context.as_of.isoformat(),
+                       _dot_identity(), repr(sorted(context.options.items())))).encode()
+        ).hexdigest()
+        pages = self.cache.lookup("stage", "pages", render_key, lambda: generate_pages(context))
         assets = extra_files(context)
         self.generated = dict(pages)
         self.page_html = {}
@@ -221,7 +233,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             return
         out = Path(config.site_dir) / self.config.output_dir.strip("/")
         out.mkdir(parents=True, exist_ok=True)
-        (out / "model.json").write_text(dumps(model_document(self.model, self.config.root), compact=True), encoding="utf-8")
+        model = self.model
+        model_json = self.cache.lookup("stage", "model.json", self.inputs_digest, lambda: dumps(model_document(model, self.config.root), compact=True))
+        (out / "model.json").write_text(model_json, encoding="utf-8")
         (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
         if self.cache_dir is not None:
             error = self.cache.persist(self.cache_dir)
@@ -261,6 +275,24 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         summary = summarize(self.findings)
         level = logging.ERROR if summary["error"] else logging.WARNING if summary["warning"] else logging.INFO
         log.log(level, "governance: %d error(s), %d warning(s), %d waived", summary["error"], summary["warning"], summary["waived"])
+
+
+def _severity(value: object) -> object:
+    """YAML reads an unquoted ``off`` as False; ``PKT-001: off`` means "off"."""
+    return "off" if value is False else value
+
+
+def _dot_identity() -> str:
+    """Which Graphviz draws the DAG (path, size, mtime): an upgraded ``dot``
+    may draw differently, so cached pages are not reused across it."""
+    path = shutil.which("dot")
+    if path is None:
+        return "no dot"
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return path
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _mentions(nav: object, path: str) -> bool:

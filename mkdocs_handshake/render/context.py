@@ -21,7 +21,7 @@ import datetime as dt
 import posixpath
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Mapping
 
 from ..findings import Finding
@@ -37,6 +37,23 @@ def section_anchor(number: str) -> str:
 def chapter_of(number: str) -> str:
     """The chapter a section number belongs to: ``2.3.12.1`` -> ``2``."""
     return number.split(".", 1)[0]
+
+
+@lru_cache(maxsize=65536)
+def _relative_url(here: str, there: str) -> str:
+    """Relative URL from page URL ``here`` to page URL ``there`` (both
+    relative to the site root). Memoised: a corpus build asks for the same
+    few thousand pairs again and again, and ``relpath`` is slow."""
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    if not base:
+        relative = there or "./"
+    else:
+        relative = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+        if there.endswith("/") and not relative.endswith("/"):
+            relative += "/"
+    if relative == "./" or relative == ".":
+        relative = "./"
+    return relative
 
 
 @dataclass(frozen=True)
@@ -72,17 +89,7 @@ class RenderContext:
 
     def href(self, from_page: str, to_page: str, fragment: str = "") -> str:
         """The relative URL from one generated page to another."""
-        here = self.url_of(from_page)
-        there = self.url_of(to_page)
-        base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-        if not base:
-            relative = there or "./"
-        else:
-            relative = posixpath.relpath(there or ".", base.rstrip("/") or ".")
-            if there.endswith("/") and not relative.endswith("/"):
-                relative += "/"
-        if relative == "./" or relative == ".":
-            relative = "./"
+        relative = _relative_url(self.url_of(from_page), self.url_of(to_page))
         return relative + (f"#{fragment}" if fragment else "")
 
     # ---- indexes -----------------------------------------------------

@@ -268,3 +268,24 @@ def test_cache_options_choose_where_the_parse_cache_lives_or_switch_it_off(tmp_p
     off = repo(tmp_path / "off", extra=["      cache: false"])
     assert build(off, tmp_path / "site-off").returncode == 0
     assert not (off / ".cache").exists()
+
+
+def test_a_warm_cache_never_hides_a_change_of_files_or_options(tmp_path: Path) -> None:
+    """Findings and pages are cached under the digest of the files and the
+    options; changing either must give the new result, not the cached one."""
+    root = repo(tmp_path / "repo", *BY_ID["PKT-001"].edits, extra=["      fail_on: never"])
+    first = build(root, tmp_path / "site")
+    assert first.returncode == 0, first.stderr
+    assert [f["rule"] for f in findings_json(tmp_path / "site")["findings"]] == ["PKT-001"]
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "      rules:\n        PKT-001: off\n", encoding="utf-8")
+    switched_off = build(root, tmp_path / "site")
+    assert switched_off.returncode == 0, switched_off.stderr
+    assert findings_json(tmp_path / "site")["findings"] == []
+    packet = root / MERGE
+    packet.write_text(packet.read_text(encoding="utf-8").replace("- STATUS: Blocked", "- STATUS: Sideways"), encoding="utf-8")
+    edited = build(root, tmp_path / "site")
+    assert edited.returncode == 0, edited.stderr
+    assert "PKT-006" in [f["rule"] for f in findings_json(tmp_path / "site")["findings"]]
+    page = (tmp_path / "site" / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
+    assert "Sideways" in page

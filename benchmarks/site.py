@@ -10,7 +10,10 @@
             before every run, as in a CI job that does not keep it; the run
             parses everything and writes the cache;
     warm  - the cache left by the previous run is there and nothing changed,
-            as in a second local build or a CI job that restores ``.cache``.
+            as in a second local build or a CI job that restores ``.cache``;
+    edit  - the cache is there and one packet changed since the run that
+            wrote it (a comment appended before each run), as in a CI job
+            for a commit that edits a packet.
 
 Each build runs in its own ``python -m mkdocs build -q`` subprocess; wall
 time is ``perf_counter`` around it and peak memory is the child's own
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import cProfile
 import importlib
+import itertools
 import logging
 import os
 import pstats
@@ -123,12 +127,19 @@ def prepare(corpus: Path, work: Path) -> tuple[Path, list[str], str | None]:
     return root, repaired, spec_page
 
 
-def build_once(root: Path, config: str, log: Path, *, cold: bool = False) -> Build:
+_EDITS = itertools.count(1)
+
+
+def build_once(root: Path, config: str, log: Path, *, cold: bool = False, edit: Path | None = None) -> Build:
     """One ``mkdocs build -q`` in a child process: wall time and the child's
     own peak RSS (``os.wait4`` reports the reaped child's rusage only).
-    ``cold`` deletes the plugin's disk cache first (not timed)."""
+    ``cold`` deletes the plugin's disk cache first, ``edit`` appends a new
+    comment to that file first (neither is timed)."""
     if cold:
         shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    if edit is not None:
+        with edit.open("a", encoding="utf-8") as out:
+            out.write(f"\n<!-- benchmark edit {next(_EDITS)} -->\n")
     with log.open("wb") as out:
         started = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], cwd=root, stdout=out, stderr=subprocess.STDOUT)
@@ -141,11 +152,27 @@ def build_once(root: Path, config: str, log: Path, *, cold: bool = False) -> Bui
     return Build(seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
 
 
-def build_repeatedly(root: Path, config: str, repeat: int, log: Path, *, cold: bool = False) -> BuildStats:
-    build_once(root, config, log, cold=cold)  # warm-up: imports, bytecode, file system cache
-    runs = [build_once(root, config, log, cold=cold) for _ in range(max(1, repeat))]
-    seconds = [run.seconds for run in runs]
-    return BuildStats(statistics.median(seconds), min(seconds), max(seconds), statistics.median(run.peak_mb for run in runs))
+SCENARIOS = ("plain", "cold", "warm", "edit")
+
+
+def build_rounds(root: Path, work: Path, repeat: int, edited: Path) -> dict[str, BuildStats]:
+    """``repeat`` rounds of plain, cold, warm, edit builds, after one
+    warm-up round (imports, bytecode, file system cache). Interleaving the
+    scenarios spreads the drift of a shared machine over all of them rather
+    than charging it to whichever ran last; within a round, cold leaves the
+    cache that warm reuses and edit invalidates one packet of."""
+    runs: dict[str, list[Build]] = {name: [] for name in SCENARIOS}
+    for round_number in range(max(1, repeat) + 1):
+        for name in SCENARIOS:
+            config = "plain.yml" if name == "plain" else "handshake.yml"
+            build = build_once(root, config, work / f"{name}.log", cold=name == "cold", edit=edited if name == "edit" else None)
+            if round_number:
+                runs[name].append(build)
+    stats = {}
+    for name, builds in runs.items():
+        seconds = [build.seconds for build in builds]
+        stats[name] = BuildStats(statistics.median(seconds), min(seconds), max(seconds), statistics.median(build.peak_mb for build in builds))
+    return stats
 
 
 # --------------------------------------------------------------------------
@@ -279,23 +306,24 @@ def main() -> int:
         root, repaired, spec_page = prepare(corpus, work)
         print(f"corpus: {corpus}")
         print(f"copy: {work if args.keep else 'a temporary folder'}; {len(repaired)} non-UTF-8 files repaired for plain MkDocs; spec page: {spec_page}")
-        print(f"each build: python -m mkdocs build -q in a subprocess, 1 warm-up, median of {args.repeat} runs")
+        print(f"each build: python -m mkdocs build -q in a subprocess; 1 warm-up round, then the median of {args.repeat} rounds of plain, cold, warm, edit")
         print()
-        plain = build_repeatedly(root, "plain.yml", args.repeat, work / "plain.log")
-        cold = build_repeatedly(root, "handshake.yml", args.repeat, work / "handshake.log", cold=True)
-        warm = build_repeatedly(root, "handshake.yml", args.repeat, work / "handshake.log")
+        edited_packet = sorted((root / "docs" / "task_packets").glob("WP-*.md"))[0]
+        stats = build_rounds(root, work, args.repeat, edited_packet)
+        plain, cold, warm, edit = (stats[name] for name in SCENARIOS)
         pages_plain = sum(1 for _ in (work / "site-plain").rglob("index.html"))
         pages_plugin = sum(1 for _ in (work / "site-handshake").rglob("index.html"))
         rows = [
             ["(a) plain mkdocs (material, search)", f"{plain.median:.2f} s", f"{plain.low:.2f} s", f"{plain.high:.2f} s", f"{plain.peak_mb:.0f} MB", str(pages_plain)],
             *(
                 [f"(b) with handshake plugin, {name} cache", f"{run.median:.2f} s", f"{run.low:.2f} s", f"{run.high:.2f} s", f"{run.peak_mb:.0f} MB", str(pages_plugin)]
-                for name, run in (("cold", cold), ("warm", warm))
+                for name, run in (("cold", cold), ("warm", warm), ("edit", edit))
             ),
         ]
         print(table(("build", "median", "min", "max", "peak RSS", "html pages"), rows))
         print()
-        for name, run in (("cold", cold), ("warm", warm)):
+        print(f"edit: {edited_packet.relative_to(root)} gets a new comment before each run")
+        for name, run in (("cold", cold), ("warm", warm), ("edit", edit)):
             ratio = run.median / plain.median
             print(f"(b {name})/(a) time   = {ratio:.2f}")
             print(f"(b {name})/(a) memory = {run.peak_mb / plain.peak_mb:.2f}")

@@ -18,7 +18,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, ClassVar, TypeVar
 
 from . import disk_cache
 from .layout import Layout
@@ -56,8 +56,13 @@ class ParseCache:
     """Parsed results keyed by (parser, path) and the bytes' SHA-256.
 
     ``hits``/``misses`` count lookups since the cache was made; ``used`` holds
-    the keys looked up by the latest :func:`load_repo`, so :meth:`persist`
-    stores what the repo needs now and drops files that were deleted."""
+    the keys looked up since the latest :func:`load_repo` began, so
+    :meth:`persist` stores what the repo needs now and drops files that were
+    deleted. Kinds in :attr:`KEEP_UNUSED` are looked up only when an
+    enclosing result missed (a DAG drawing, inside the pages of a build
+    whose pages came from the cache), so their entries are kept unused."""
+
+    KEEP_UNUSED: ClassVar[frozenset[str]] = frozenset({"dot_svg"})
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
     hits: int = 0
@@ -111,7 +116,7 @@ class ParseCache:
         """Write the entries the latest load used, if any is new or the file
         holds entries no longer used (a deleted packet). Returns an error
         text, or an empty string."""
-        keep = {key: self.entries[key] for key in sorted(self.used) if key in self.entries}
+        keep = {key: value for key, value in sorted(self.entries.items()) if key in self.used or key[0] in self.KEEP_UNUSED}
         if not self.changed and frozenset(keep) == self.stored:
             return ""
         error = disk_cache.write_entries(folder, keep)

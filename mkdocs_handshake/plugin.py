@@ -153,6 +153,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         model = self.model
         self.findings = list(self.cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, self.engine_config))))
         checked = time.perf_counter()
+        dot = _dot_identity()
         context = RenderContext(
             model=self.model,
             findings=tuple(self.findings),
@@ -161,10 +162,12 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             as_of=self.as_of,
             dot_available=self._dot_available(),
             options={"dag_max_nodes": self.config.dag_max_nodes},
+            # The drawing also depends on which Graphviz draws it.
+            memo=lambda kind, name, digest, compute: self.cache.lookup(kind, name, f"{digest}:{dot}", compute),
         )
         render_key = hashlib.sha256(
             "\0".join((rules_key, context.output_dir, str(context.use_directory_urls), context.as_of.isoformat(),
-                       _dot_identity(), repr(sorted(context.options.items())))).encode()
+                       dot, repr(sorted(context.options.items())))).encode()
         ).hexdigest()
         pages = self.cache.lookup("stage", "pages", render_key, lambda: generate_pages(context))
         assets = extra_files(context)

@@ -104,3 +104,22 @@ def test_nothing_is_written_when_nothing_was_parsed(root: Path, tmp_path: Path) 
     load_repo(Layout(root), cache)
     assert cache.persist(folder) == ""
     assert (folder / disk_cache.FILE_NAME).stat().st_mtime_ns == stamp
+
+
+def test_a_drawing_made_inside_a_cached_stage_survives_builds_that_reuse_the_stage(root: Path, tmp_path: Path) -> None:
+    """A DAG drawing is looked up only when the pages are rendered again; a
+    build that takes the pages from the cache must not drop it."""
+    folder = tmp_path / "cache"
+    first = ParseCache()
+    load_repo(Layout(root), first)
+    first.lookup("stage", "pages", "inputs-1", lambda: first.lookup("dot_svg", "dag1", "dot-1", lambda: "<svg/>"))
+    assert first.persist(folder) == ""
+    second = ParseCache()
+    second.restore(folder)
+    load_repo(Layout(root), second)
+    assert second.lookup("stage", "pages", "inputs-1", lambda: "rendered again") == "<svg/>"
+    assert second.persist(folder) == ""
+    third = ParseCache()
+    third.restore(folder)
+    load_repo(Layout(root), third)
+    assert third.lookup("dot_svg", "dag1", "dot-1", lambda: "drawn again") == "<svg/>"

@@ -18,11 +18,12 @@ no link is rewritten after the fact: every link, in markdown or in raw HTML
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..findings import Finding
 from ..model import GovernanceModel, Packet, Section
@@ -65,6 +66,15 @@ class RenderContext:
     as_of: dt.date = field(default_factory=dt.date.today)
     dot_available: bool = True
     options: Mapping[str, object] = field(default_factory=dict)
+    #: ``memo(kind, name, digest, compute)``: the plugin's cache, for work
+    #: worth keeping between builds (the ``dot`` runs); None computes always.
+    memo: Callable[[str, str, str, Callable[[], str]], str] | None = field(default=None, compare=False, repr=False)
+
+    def cached(self, kind: str, name: str, source: str, compute: Callable[[], str]) -> str:
+        """``compute()``, or its result from an earlier build for the same ``source``."""
+        if self.memo is None:
+            return compute()
+        return self.memo(kind, name, hashlib.sha256(source.encode("utf-8")).hexdigest(), compute)
 
     # ---- paths (relative to docs_dir) --------------------------------
     def page_path(self, name: str) -> str:

@@ -457,7 +457,8 @@ def _svg_blocks(ctx: RenderContext, data: DagData) -> list[str]:
     parts = split_parts(ctx, data)
     blocks: list[str] = []
     for index, (title, nodes) in enumerate(parts, start=1):
-        svg = clean_svg(render_svg(build_dot(ctx, data, nodes, f"dag{index}")), f"hs-dag{index}")
+        source = build_dot(ctx, data, nodes, f"dag{index}")
+        svg = clean_svg(ctx.cached("dot_svg", f"dag{index}", source, lambda source=source: render_svg(source)), f"hs-dag{index}")
         if len(parts) > 1:
             blocks.append(f"### {md_text(title)}")
         blocks.append(f'<div class="hs-dag" style="overflow-x:auto">\n{svg}\n</div>')

@@ -76,6 +76,9 @@ _TBD = re.compile(r"(?<![\w-])TBD(?![\w-])", re.IGNORECASE)
 _SLOT = re.compile(r"(?<!\$)\{(?P<body>[^{}\n]+)\}")
 _SLOT_BODY = re.compile(r"^\s*(?:…|\.\.\.|[^\W\d_][\w .,|/()+→>-]*)\s*$")
 _ANGLE = re.compile(r"(?<![\w<])<(?P<body>[A-Za-z][\w .-]*)>(?!>)")
+# The commit a rollback would revert: the protocol's own template writes
+# ``git revert <commit-sha>`` / ``git revert {commit}`` before the work exists.
+_COMMIT_SLOT = re.compile(r"[<{](?:commit|sha|hash)(?:[ _-]?(?:sha|hash|id))?[>}]", re.IGNORECASE)
 _WP_ID = re.compile(r"WP-[0-9]+-[A-Za-z0-9][A-Za-z0-9.\-]*", re.IGNORECASE)
 _FILE_NAME = re.compile(r"^WP-[0-9]+-[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?$")
 _ARROW = re.compile(r"->|→|=>|⇒")
@@ -402,16 +405,23 @@ def placeholder_values(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     ``<pending>`` / ``<commit-sha>`` and the named vague values, with the
     placeholder as excerpt at its own column.
 
+    A commit slot in ROLLBACK_HINT (``git revert <commit-sha>``, the
+    protocol's template, Part 5.1) is a real value due only once the work is
+    committed: it is flagged on Done and VALIDATED packets, not before.
+
     Not judged here: STATUS (PKT-006 owns Draft/TBD states), ``User
     Signature Locked`` (PKT-014 owns the lock) and fields inside appended
     validation reports."""
     skip = {"STATUS", SIGNATURE_FIELD}
     for packet in ctx.model.packets:
+        committed = packet.status in (Status.DONE, Status.VALIDATED)
         for occurrence in judged_fields(packet):
             if occurrence.name in skip:
                 continue
             for unit in units(occurrence):
                 for offset, text in placeholders(unit):
+                    if occurrence.name == "ROLLBACK_HINT" and not committed and _COMMIT_SLOT.fullmatch(text):
+                        continue
                     where = f"{occurrence.name} code" if unit.kind == "code" else occurrence.name
                     yield rule_.finding(
                         f"{where} still holds the placeholder {text!r}; write the real value before the packet is handed over",

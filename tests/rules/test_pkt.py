@@ -116,9 +116,18 @@ def test_pkt_004_wp_id_stands_in_for_task_id() -> None:
 def test_pkt_005_placeholders_with_exact_columns() -> None:
     what = occurrence("WP-1-Ledger", "What", "Add the job for {component} (TBD)", 13)
     rollback = replace(occurrence("WP-1-Ledger", "ROLLBACK_HINT", "", 38, code="# undo\ngit revert <commit-sha>\n"), code_loc=Loc(packet_file("WP-1-Ledger"), 40, 3))
-    findings = run("PKT-005", packet(What=what, ROLLBACK_HINT=rollback))
+    findings = run("PKT-005", replace(packet(What=what, ROLLBACK_HINT=rollback), status=Status.DONE, status_raw="Done"))
     assert [(f.loc.line, f.loc.column, f.excerpt) for f in findings] == [(13, 19, "{component}"), (13, 32, "TBD"), (41, 14, "<commit-sha>")]
     assert all(f.severity is Severity.ERROR and f.subject == "WP-1-Ledger" for f in findings)
+
+
+@pytest.mark.parametrize("status", [Status.READY_FOR_DEV, Status.IN_PROGRESS, Status.BLOCKED])
+def test_pkt_005_commit_slot_in_rollback_hint_is_due_only_once_the_work_is_done(status: Status) -> None:
+    """The template's ``git revert <commit-sha>`` names a commit that does not
+    exist before the work is done; other placeholders count at any status."""
+    rollback = replace(occurrence("WP-1-Ledger", "ROLLBACK_HINT", "", 38, code="git revert <commit-sha>\ngit revert {commit}\n<pending>\n"), code_loc=Loc(packet_file("WP-1-Ledger"), 40, 3))
+    findings = run("PKT-005", replace(packet(ROLLBACK_HINT=rollback), status=status))
+    assert [f.excerpt for f in findings] == ["<pending>"]
 
 
 def test_pkt_005_named_vague_value_as_whole_item() -> None:

@@ -189,10 +189,15 @@ class SpecPointer:
 
 @dataclass(frozen=True)
 class ListItem:
+    """One list item under a field. ``text`` is its readable text (markup
+    dropped, what rules judge); ``source`` is its first line as written,
+    from ``loc`` on (what a finding quotes)."""
+
     text: str
     loc: Loc
     depth: int = 0
     children: tuple["ListItem", ...] = ()
+    source: str = ""
 
 
 @dataclass(frozen=True)

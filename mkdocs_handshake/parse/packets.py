@@ -229,6 +229,7 @@ def _list_items(ctx: _Context, open_index: int, depth: int) -> tuple[ListItem, .
 def _list_item(ctx: _Context, open_index: int, close: int, depth: int) -> ListItem:
     level = ctx.tokens[open_index].level
     text = ""
+    source = ""
     loc = Loc(ctx.src.path, block_line(ctx.tokens[open_index]), 1)
     children: list[ListItem] = []
     index = open_index + 1
@@ -239,11 +240,12 @@ def _list_item(ctx: _Context, open_index: int, close: int, depth: int) -> ListIt
             _, line, column0 = _inline_lines(ctx, inline)[0]
             text = _cut_literal_newlines(ctx, inline_plain(inline), line, column0)
             loc = ctx.loc(line, column0)
+            source = ctx.src.line(line)[column0:].rstrip()
         elif token.level == level + 1 and token.type in ("bullet_list_open", "ordered_list_open"):
             children.extend(_list_items(ctx, index, depth + 1))
             index = ctx.pairs.get(index, index)
         index += 1
-    return ListItem(text, loc, depth, tuple(children))
+    return ListItem(text, loc, depth, tuple(children), source)
 
 
 def _broken_fence(lines: Sequence[str]) -> str | None:

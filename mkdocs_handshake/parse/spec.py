@@ -280,7 +280,7 @@ class _SpecReader:
         if not out_of_order:
             self.list_owner = builder
             self.last_in_order = builder
-        self._report(builder, text, enclosing)
+        self._report(builder, inline.content.strip() or text, enclosing)
 
     def _embedded(self, parts: Sequence[str], level: int, out_of_order: bool, host: _Builder | None) -> bool:
         """Whether a numbered heading belongs to a pasted document.
@@ -303,7 +303,8 @@ class _SpecReader:
         return None
 
     def _report(self, builder: _Builder, text: str, enclosing: _Builder | None) -> None:
-        """One PARSE-003 issue per odd heading (see module docstring)."""
+        """One PARSE-003 issue per odd heading (see module docstring);
+        ``text`` is the heading as written, markup kept, for the excerpt."""
         problems: list[str] = []
         if builder.out_of_order:
             where = f"inside {enclosing.number}" if enclosing else "at this point"

@@ -57,7 +57,7 @@ def done_item_unmapped(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             if mapping.kind != "unmapped" or key in mapped or key in reported:
                 continue
             reported.add(key)
-            yield rule.finding(_unmapped_message(packet, mapping, ctx), mapping.item.loc, mapping.item.text, packet.id)
+            yield rule.finding(_unmapped_message(packet, mapping, ctx), mapping.item.loc, mapping.item.source or mapping.item.text, packet.id)
 
 
 def _unmapped_message(packet: Packet, mapping: DoneMapping, ctx: RuleContext) -> str:
@@ -127,10 +127,13 @@ def cites_unanchored(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     for packet in ctx.model.packets:
         anchored = {anchor.number: anchor for anchor in packet.spec_anchors if anchor.number}
         for item in done_items(packet):
-            for number, offset in section_refs(item.text):
+            # The line as written when the parser kept it: offsets in it are
+            # true columns (the readable text has lost its backticks).
+            written = item.source or item.text
+            for number, offset in section_refs(written):
                 if within_anchors(number, anchored) is not None:
                     continue
-                excerpt = section_ref_text(item.text, offset, number)
+                excerpt = section_ref_text(written, offset, number)
                 yield rule.finding(
                     f"DONE_MEANS item cites §{number}, which is not among the packet's anchors ({_anchor_list(packet)}); "
                     "add it to SPEC_ANCHOR or cite the anchored section",

@@ -126,11 +126,29 @@ class Unit:
     loc: Loc
     kind: str  # "value" | "item" | "code"
     exact: bool = True  # False: ``loc`` is the field's, not this text's
+    #: The line as written when ``text`` dropped markup (a list item's
+    #: backticks): findings quote it and take columns from it.
+    source: str = ""
 
-    def at(self, offset: int) -> Loc:
-        """Loc of ``text[offset]`` (the unit's own Loc when not exact)."""
+    @property
+    def excerpt(self) -> str:
+        return self.source or self.text
+
+    def at(self, offset: int, needle: str = "") -> Loc:
+        """Loc of ``text[offset]`` (the unit's own Loc when not exact). With
+        markup dropped from ``text``, ``needle`` (the text found at
+        ``offset``) is looked up in ``source`` for the true column."""
         if not self.exact:
             return self.loc
+        if self.source and needle:
+            nth = self.text[:offset].count(needle)
+            position = -1
+            for _ in range(nth + 1):
+                position = self.source.find(needle, position + 1)
+                if position < 0:
+                    break
+            if position >= 0:
+                offset = position
         return Loc(self.loc.file, self.loc.line, self.loc.column + offset)
 
 
@@ -158,7 +176,7 @@ def code_units(occurrence: FieldOccurrence) -> list[Unit]:
 def units(occurrence: FieldOccurrence) -> list[Unit]:
     """Value, every list item (nested too) and every code line of a field."""
     found = [Unit(occurrence.value, occurrence.loc, "value")] if occurrence.value.strip() else []
-    found += [Unit(item.text, item.loc, "item") for item in _flatten(occurrence.items)]
+    found += [Unit(item.text, item.loc, "item", source=item.source) for item in _flatten(occurrence.items)]
     return found + code_units(occurrence)
 
 
@@ -188,7 +206,7 @@ def _is_comment(line: str) -> bool:
 def entries(name: str, occurrence: FieldOccurrence) -> list[Unit]:
     """The entries a list field holds (see module docstring)."""
     if occurrence.items:
-        return [Unit(item.text, item.loc, "item") for item in occurrence.items]
+        return [Unit(item.text, item.loc, "item", source=item.source) for item in occurrence.items]
     if occurrence.code.strip():
         return [unit for unit in code_units(occurrence) if not _is_comment(unit.text)]
     separators = ";," if name in COMMA_LISTS else ";"
@@ -425,7 +443,7 @@ def placeholder_values(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
                     where = f"{occurrence.name} code" if unit.kind == "code" else occurrence.name
                     yield rule_.finding(
                         f"{where} still holds the placeholder {text!r}; write the real value before the packet is handed over",
-                        unit.at(offset),
+                        unit.at(offset, text),
                         text, packet.id,
                     )
 
@@ -591,7 +609,7 @@ def exact_scope(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             if reason:
                 yield rule_.finding(
                     f"IN_SCOPE_PATHS entry {unit.text!r} is not an exact path ({reason}); list the files or folders the coder may change",
-                    unit.loc, unit.text, packet.id,
+                    unit.loc, unit.excerpt, packet.id,
                 )
 
 
@@ -623,7 +641,7 @@ def post_work(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
                 wrong_id = True
                 yield rule_.finding(
                     f"TEST_PLAN runs `just post-work {written or '(no id)'}`; it must name this packet: `just post-work {packet.id}`",
-                    unit.at(match.start()), match.group(0), packet.id,
+                    unit.at(match.start(), match.group(0)), match.group(0), packet.id,
                 )
         if post_index is None:
             if wrong_id:
@@ -667,7 +685,7 @@ def bootstrap_files(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         if not missing:
             continue
         offender = next((unit for unit in found[:3] if _path_key(unit.text) not in wanted), None)
-        loc, excerpt = (offender.loc, offender.text) if offender else (occurrence.loc, field_excerpt(occurrence))
+        loc, excerpt = (offender.loc, offender.excerpt) if offender else (occurrence.loc, field_excerpt(occurrence))
         yield rule_.finding(
             f"FILES_TO_OPEN does not start with {', '.join(BOOTSTRAP_FILES)} (missing from the first three: {', '.join(missing)})",
             loc, excerpt, packet.id,

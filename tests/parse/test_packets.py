@@ -410,3 +410,16 @@ def test_code_under_a_field_records_where_its_first_line_stands() -> None:
     assert rollback is not None and rollback.code_loc == _at(PACKET, "git revert abc123")
     assert commands is not None and commands.code_loc == _at(PACKET, "cargo build")
     assert packet.field("What") is not None and packet.field("What").code_loc is None
+
+
+def test_list_items_keep_their_source_line_for_quoting() -> None:
+    """Rules judge an item's readable text; findings quote it as written."""
+    text = "# Task Packet: WP-1-Quote\n\n## DONE_MEANS\n- ✅ `Guard` and `Cache` implemented.\n- Plain item\n"
+    packet, _ = _parse(text)
+    done = packet.field("DONE_MEANS")
+    assert done is not None
+    first, second = done.items
+    assert first.text == "✅ Guard and Cache implemented."
+    assert first.source == "✅ `Guard` and `Cache` implemented."
+    assert first.loc == Loc(PATH, 4, 3)
+    assert second.source == second.text == "Plain item"

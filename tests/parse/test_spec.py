@@ -473,3 +473,9 @@ def test_spec_heading_after_a_pasted_namesake_keeps_its_number() -> None:
     spec, issues = _parse(text)
     assert [(s.title, s.duplicate) for s in spec.by_number()["2"]] == [("Later in the note", True), ("Design", False)]
     assert [issue.loc.line for issue in issues] == [_line(text, "#### 0. Stance")]
+
+
+def test_heading_finding_quotes_the_heading_as_written() -> None:
+    _spec, issues = _parse("# 9. Engines\n\n## 9.9 Proxy\n\n## 9.9 `engine.proxy` (NEW)\n")
+    (issue,) = issues
+    assert (issue.rule, issue.loc.line, issue.excerpt) == ("PARSE-003", 5, "9.9 `engine.proxy` (NEW)")

@@ -121,3 +121,22 @@ def test_done_002_leaves_roadmap_anchors_to_anchor_003():
     findings = run("DONE-002", make_model([packet], spec=spec))
     assert [("Audits MUST be kept." in f.message, f.loc.line) for f in findings] == [(True, 33)]
     assert "§2.1.1" in findings[0].message
+
+
+def test_done_001_quotes_the_item_as_written():
+    packet = done(["Guard and Cache implemented."])
+    parsed_item = replace(packet.field("DONE_MEANS").items[0], source="✅ `Guard` and `Cache` implemented.")
+    stored = {WP: (DoneMapping(parsed_item, "unmapped"),)}
+    [finding] = run("DONE-001", make_model([packet], done_mappings=stored))
+    assert finding.excerpt == "✅ `Guard` and `Cache` implemented."
+
+
+def test_done_003_column_counts_the_backticks_of_the_item_as_written():
+    packet = done(["Poisoned state trap per §2.9.1."])
+    item = packet.field("DONE_MEANS").items[0]
+    written = "✅ `workflows.rs` implements the `Poisoned` state trap per §2.9.1."
+    occurrence = replace(packet.field("DONE_MEANS"), items=(replace(item, text="✅ workflows.rs implements the Poisoned state trap per §2.9.1.", source=written),))
+    packet = replace(packet, fields={**packet.fields, "DONE_MEANS": (occurrence,)})
+    [finding] = run("DONE-003", make_model([packet]))
+    assert finding.excerpt == "§2.9.1"
+    assert finding.loc.column == item.loc.column + written.index("§2.9.1")

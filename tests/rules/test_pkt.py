@@ -297,3 +297,21 @@ def test_pkt_008_real_workflow_engine_v3_counts() -> None:
     assert "SEARCH_TERMS lists 3 search terms" in messages["SEARCH_TERMS"].message
     assert messages["FILES_TO_OPEN"].severity is Severity.ERROR
     assert messages["FILES_TO_OPEN"].loc.file == relative
+
+
+def _written(body: str, wp: str = "WP-1-Ledger") -> Packet:
+    """A packet parsed from text: fields the way the parser reads them."""
+    from mkdocs_handshake.parse.packets import parse_packet
+    from mkdocs_handshake.source import decode
+
+    parsed, _ = parse_packet(decode(f"# Task Packet: {wp}\n\n- STATUS: In Progress\n{body}".encode(), packet_file(wp)))
+    return parsed
+
+
+def test_item_findings_quote_the_item_as_written_and_point_at_the_true_column() -> None:
+    packet = _written("- **IN_SCOPE_PATHS**:\n  * `src/`\n  * `src/a.rs` then <pending>\n")
+    [vague] = run("PKT-009", packet)
+    assert (vague.loc.line, vague.loc.column, vague.excerpt) == (5, 5, "`src/`")
+    [slot] = run("PKT-005", packet)
+    line = "  * `src/a.rs` then <pending>"
+    assert (slot.loc.line, slot.loc.column, slot.excerpt) == (6, line.index("<pending>") + 1, "<pending>")

@@ -210,6 +210,7 @@ def _summary(coverage: list[SectionCoverage], unanchored: list[Section], ctx: Re
         f"| Sections anchored by a packet | {len(coverage)} |",
         f"| MUST requirements in them | {len(musts)} |",
         f"| MUST requirements not covered by the DONE_MEANS of an anchoring packet | {len(uncovered)} |",
+        f"| MUST requirements covered by no anchoring packet at all | {sum(1 for row in musts if not row.covered_by)} |",
         f"| Main Body sections with MUST requirements and no packet | {len(unanchored)} |",
     ]
     return "\n".join(lines)

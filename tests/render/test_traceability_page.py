@@ -64,6 +64,10 @@ def test_a_must_is_uncovered_when_one_of_two_anchoring_packets_skips_it() -> Non
     text = visible_text(render_traceability_page(ctx))
     assert "Not covered by the DONE_MEANS of WP-1-Two" in text
     assert "UNCOVERED" not in text
+    # The summary tells "some anchoring packet skips it" from "nobody covers it".
+    page = render_traceability_page(ctx)
+    assert "| MUST requirements not covered by the DONE_MEANS of an anchoring packet | 1 |" in page
+    assert "| MUST requirements covered by no anchoring packet at all | 0 |" in page
 
 
 def test_unanchored_main_body_must_sections_are_listed_per_chapter_but_roadmap_is_not() -> None:

@@ -204,8 +204,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             data = Path(path).read_bytes()
         except OSError:
             return None
-        source = decode(data, page.file.src_uri)
-        return source.text if source.issues else None
+        digest = hashlib.sha256(data).hexdigest()
+        return self.cache.lookup("page_source", page.file.src_uri, digest, lambda: _repaired(data, page.file.src_uri))
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Convert a generated page here and hand Python-Markdown nothing to do."""
@@ -278,6 +278,12 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         summary = summarize(self.findings)
         level = logging.ERROR if summary["error"] else logging.WARNING if summary["warning"] else logging.INFO
         log.log(level, "governance: %d error(s), %d warning(s), %d waived", summary["error"], summary["warning"], summary["waived"])
+
+
+def _repaired(data: bytes, src_uri: str) -> str | None:
+    """The repaired text of a page, or None when it needs no repair."""
+    source = decode(data, src_uri)
+    return source.text if source.issues else None
 
 
 def _severity(value: object) -> object:

@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import graphviz
-import networkx as nx
 
 from ..graph import dependency_graph
 from ..model import Packet, Status
@@ -31,6 +30,10 @@ from ..verdicts import is_validated
 from .context import RenderContext
 from .escape import dot_text, html_text, md_text
 from .site import admonition, join_blocks, md_wp_link, shorten, status_label, wp_key
+
+# networkx is imported where it is used (see mkdocs_handshake/graph.py).
+if TYPE_CHECKING:
+    import networkx as nx
 
 PAGE = "dag.md"
 TITLE_LIMIT = 48
@@ -117,6 +120,8 @@ def title_lines(title: str, width: int = TITLE_WIDTH) -> list[str]:
 def _cycles(graph: nx.DiGraph) -> tuple[tuple[str, ...], ...]:
     """One cycle per non-trivial strongly connected component (and self-loops),
     starting at its smallest id so the name is stable."""
+    import networkx as nx
+
     found: list[tuple[str, ...]] = []
     for component in nx.strongly_connected_components(graph):
         members = sorted(component, key=wp_key)
@@ -133,6 +138,8 @@ def _cycles(graph: nx.DiGraph) -> tuple[tuple[str, ...], ...]:
 
 def _cycle_through(sub: nx.DiGraph, start: str) -> list[str]:
     """The shortest cycle through ``start``, visiting successors in id order."""
+    import networkx as nx
+
     best: list[str] | None = None
     for successor in sorted(sub.successors(start), key=wp_key):
         if successor == start:
@@ -145,6 +152,8 @@ def _cycle_through(sub: nx.DiGraph, start: str) -> list[str]:
 
 def _shown_edges(graph: nx.DiGraph) -> frozenset[tuple[str, str]]:
     """Transitive reduction for display; edges within a cycle are all kept."""
+    import networkx as nx
+
     condensed = nx.condensation(graph)
     mapping: Mapping[str, int] = condensed.graph["mapping"]
     reduced = nx.transitive_reduction(condensed)
@@ -178,6 +187,8 @@ def split_parts(ctx: RenderContext, data: DagData) -> list[tuple[str, list[str]]
     """The sub-graphs to draw: the whole graph, or past ``dag_max_nodes`` one per
     weakly connected component (variants count as connected), with all
     packets that have no dependency at all drawn together last."""
+    import networkx as nx
+
     nodes = sorted(data.graph.nodes, key=wp_key)
     limit = int(ctx.options.get("dag_max_nodes", 60) or 60)  # type: ignore[call-overload]
     if len(nodes) <= limit:
@@ -467,6 +478,8 @@ def _svg_blocks(ctx: RenderContext, data: DagData) -> list[str]:
 
 def _fallback_blocks(ctx: RenderContext, data: DagData) -> list[str]:
     """The graph as layers: layer 1 needs nothing, layer k waits only on earlier layers."""
+    import networkx as nx
+
     page = ctx.page_path(PAGE)
     warning = admonition(
         "warning",

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING, Mapping
 
 from ..graph import dependency_graph
 from ..model import GovernanceModel, Packet, Section
+
+# networkx is imported where it is used (see mkdocs_handshake/graph.py).
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterator
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterator
 
 from ..findings import Finding
 from ..model import Loc, Packet, Status
 from .base import Rule, rule
 from ..verdicts import is_validated, latest_report
 from .context import RuleContext
+
+# networkx is imported where it is used (see mkdocs_handshake/graph.py).
+if TYPE_CHECKING:
+    import networkx as nx
 
 # Part 7.3 SLA limits in work days; FAILED packets wait in Ready for Dev.
 SLA_LIMITS: dict[Status, tuple[int, str]] = {
@@ -67,6 +69,8 @@ def dependency_cycle(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 7.2: downstream work waits until its blocker is VALIDATED; in a
     cycle every WP waits on itself, so none can ever start. One finding per
     strongly connected group, naming one concrete cycle in it."""
+    import networkx as nx
+
     graph = ctx.graph
     for component in nx.strongly_connected_components(graph):
         nodes = sorted(component)
@@ -89,6 +93,8 @@ def dependency_cycle(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
 
 def _cycle_from(graph: nx.DiGraph, start: str) -> list[str]:
     """A cycle through ``start`` as a closed node list [start, ..., start]."""
+    import networkx as nx
+
     edges = nx.find_cycle(graph, source=start)
     nodes = [edges[0][0]] + [edge[1] for edge in edges]
     if start in nodes[:-1]:

@@ -289,3 +289,60 @@ def test_a_warm_cache_never_hides_a_change_of_files_or_options(tmp_path: Path) -
     assert "PKT-006" in [f["rule"] for f in findings_json(tmp_path / "site")["findings"]]
     page = (tmp_path / "site" / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
     assert "Sideways" in page
+
+
+def _broken_links(site: Path, folder: str) -> list[str]:
+    """Relative links in the built pages under ``folder`` whose target file
+    does not exist (fragments are checked by the render tests)."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urldefrag
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hrefs: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            href = dict(attrs).get("href")
+            if tag == "a" and href:
+                self.hrefs.append(href)
+
+    broken = []
+    for page in sorted((site / folder).rglob("*.html")):
+        parser = Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for href in parser.hrefs:
+            target, _fragment = urldefrag(href)
+            if not target or "://" in target or target.startswith(("mailto:", "/")):
+                continue
+            resolved = (page.parent / unquote(target)).resolve()
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.exists():
+                broken.append(f"{page.relative_to(site)} -> {href}")
+    return broken
+
+
+def test_explicit_nav_and_flat_urls_get_a_governance_section_with_working_links(tmp_path: Path) -> None:
+    """A site with its own nav and use_directory_urls: false, the other common
+    MkDocs setup: the plugin adds its pages as a Governance section, and
+    every link on them reaches a page that was built."""
+    setup = Edit(
+        "mkdocs.yml", old="plugins:\n",
+        new="use_directory_urls: false\nnav:\n  - Home: index.md\n  - Board: TASK_BOARD.md\nplugins:\n",
+    )
+    root = repo(tmp_path / "repo", setup)
+    site = tmp_path / "site"
+    result = build(root, site)
+    assert result.returncode == 0, result.stderr
+    home = (site / "index.html").read_text(encoding="utf-8")
+    for entry in ("governance/index.html", "governance/dag.html", "governance/findings.html", "governance/packets/WP-1-Merge-Policy.html"):
+        assert f'href="{entry}"' in home, entry
+    assert (site / "governance" / "spec" / "2.html").is_file()
+    assert _broken_links(site, "governance") == []
+
+
+def test_every_link_on_the_governance_pages_reaches_a_built_page(clean_build) -> None:
+    _root, site, result = clean_build
+    assert result.returncode == 0, result.stderr
+    assert _broken_links(site, "governance") == []

@@ -294,7 +294,8 @@ def _inline_uses(
     table cell), located on their source line."""
     lines = src.lines
     content = token.content
-    spans = code_spans(content)
+    # Code spans matter only around a signature; most inline text has none.
+    spans = code_spans(content) if SIGNATURE_TOKEN.search(content) else []
     first = block_line(token)
     offset = 0
     for index, piece in enumerate(content.split("\n")):

@@ -76,6 +76,15 @@ def _unmapped_message(packet: Packet, mapping: DoneMapping, ctx: RuleContext) ->
             f"DONE_MEANS item cites §{mapping.section}, outside SPEC_ANCHOR ({anchors}), and matches no requirement "
             "of the anchored sections; map it to an anchored requirement (e.g. '§N.N, requirement 2') or anchor that section"
         )
+    resolved = anchored_sections(packet, ctx.sections_by_number)
+    if resolved and not any(section.requirements for section in resolved.values()):
+        # Nothing to map to: the anchor, not the item, is what needs fixing.
+        return (
+            f"DONE_MEANS item maps to no requirement: the anchored "
+            f"{'sections' if len(resolved) > 1 else 'section'} ({anchors}) {'state' if len(resolved) > 1 else 'states'} "
+            "no MUST/SHOULD requirement; Part 5.4 ties each item to one, so anchor the section whose "
+            "requirement this item proves"
+        )
     return (
         f"DONE_MEANS item maps to no requirement of SPEC_ANCHOR ({anchors}); Part 5.4 wants each item tied 1:1 to a "
         "requirement, e.g. '(§N.N, requirement 2)' or '[REQ-ID]', or the requirement's own wording"

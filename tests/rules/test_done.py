@@ -140,3 +140,15 @@ def test_done_003_column_counts_the_backticks_of_the_item_as_written():
     [finding] = run("DONE-003", make_model([packet]))
     assert finding.excerpt == "§2.9.1"
     assert finding.loc.column == item.loc.column + written.index("§2.9.1")
+
+
+def test_done_001_says_when_the_anchor_has_nothing_to_map_to():
+    """Half the corpus' unmapped items sit in packets whose anchored sections
+    state no requirement at all; the fix is the anchor, and the message says so."""
+    spec = make_spec([make_section("2.6.7", title="Semantic catalog")])
+    [finding] = run("DONE-001", make_model([done(["Catalog types and loader implemented."], anchors=("2.6.7",))], spec=spec))
+    assert "the anchored section (§2.6.7) states no MUST/SHOULD requirement" in finding.message
+    assert "anchor the section whose requirement this item proves" in finding.message
+    with_requirements = make_spec([make_section("2.6.7", requirements=["The loader MUST validate types."])])
+    [other] = run("DONE-001", make_model([done(["Dashboard looks nice"], anchors=("2.6.7",))], spec=with_requirements))
+    assert "maps to no requirement of SPEC_ANCHOR (§2.6.7)" in other.message

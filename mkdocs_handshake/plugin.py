@@ -3,17 +3,17 @@ work to the plain-Python stages (load -> rules -> render) and passes their
 results back to MkDocs.
 
 * ``on_config``: resolve and check paths and options.
-* ``on_files``: load the repo (cached by content hash between ``serve``
-  rebuilds, and on disk between builds), run the rules, log findings, add
-  the generated pages.
+* ``on_files``: restore the disk cache once, run :func:`.pipeline.run_pipeline`
+  (load, rules, pages, each cached by the digest of its inputs), log the
+  findings, add the generated pages and their nav section.
 * ``on_page_read_source``: hand MkDocs the repaired text of pages that are
   not valid UTF-8, so a damaged packet does not crash the build.
 * ``on_page_markdown`` / ``on_page_content``: the generated pages are
   converted by :mod:`.render.html` (markdown-it-py), not by Python-Markdown;
   MkDocs gets an empty document to convert and our HTML and table of
   contents in its place.
-* ``on_post_build``: write ``model.json`` / ``findings.json`` and fail the
-  build when ``fail_on`` says so.
+* ``on_post_build``: write ``model.json`` / ``findings.json``, store the
+  cache, and fail the build when ``fail_on`` says so.
 """
 
 from __future__ import annotations
@@ -34,16 +34,16 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .config import DEFAULT_PATHS, HandshakeConfig
-from .engine import ConfigError, EngineConfig, run_rules, summarize
-from .export import dumps, findings_document, model_document
+from .engine import ConfigError, EngineConfig, summarize
+from .export import dumps, findings_document
 from .findings import Finding, Severity
 from .layout import Layout
-from .load import ParseCache, load_repo
+from .load import ParseCache
 from .model import GovernanceModel, Waiver
-from .render.context import RenderContext
+from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
 from .render.dag import dot_missing_message
-from .render.html import RenderedPage, to_html
-from .render.site import extra_files, generate_pages, nav_entries
+from .render.html import RenderedPage
+from .render.site import extra_files, nav_entries
 from .source import decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
@@ -61,7 +61,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.findings: list[Finding] = []
         self.layout: Layout | None = None
         self.cache_dir: Path | None = None
-        self.inputs_digest = ""
+        self.governance: Governance | None = None
         self.cache_restored = False
         self.as_of = dt.date.today()
         #: src_uri -> markdown of every page generated in this build.
@@ -140,36 +140,16 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             self.cache_restored = True
             if reason:
                 log.debug("governance: parsing from scratch: %s", reason)
-        hits, misses = self.cache.hits, self.cache.misses
-        self.model = load_repo(self.layout, self.cache)
-        hits, misses = self.cache.hits - hits, self.cache.misses - misses
-        loaded = time.perf_counter()
-        # Rules and pages are pure functions of the model and the options,
-        # so they are cached under the digest of exactly those: a rebuild
-        # after editing an ordinary page, or a build where no governance
-        # file changed, reuses them.
-        self.inputs_digest = self.cache.inputs_digest(self.layout.root.as_posix(), self.config.root)
-        rules_key = self.cache.inputs_digest(self.layout.root.as_posix(), repr(self.engine_config))
-        model = self.model
-        self.findings = list(self.cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, self.engine_config))))
-        checked = time.perf_counter()
-        dot = _dot_identity()
-        context = RenderContext(
-            model=self.model,
-            findings=tuple(self.findings),
-            output_dir=self.config.output_dir.strip("/"),
-            use_directory_urls=config.use_directory_urls,
-            as_of=self.as_of,
-            dot_available=self._dot_available(),
-            options={"dag_max_nodes": self.config.dag_max_nodes},
-            # The drawing also depends on which Graphviz draws it.
-            memo=lambda kind, name, digest, compute: self.cache.lookup(kind, name, f"{digest}:{dot}", compute),
+        governance = run_pipeline(
+            self.layout,
+            self.engine_config,
+            RenderOptions(self.config.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes),
+            self.cache,
         )
-        render_key = hashlib.sha256(
-            "\0".join((rules_key, context.output_dir, str(context.use_directory_urls), context.as_of.isoformat(),
-                       dot, repr(sorted(context.options.items())))).encode()
-        ).hexdigest()
-        pages = self.cache.lookup("stage", "pages", render_key, lambda: generate_pages(context))
+        self.governance = governance
+        self.model = governance.model
+        self.findings = list(governance.findings)
+        context, pages = governance.context, governance.pages
         assets = extra_files(context)
         self.generated = dict(pages)
         self.page_html = {}
@@ -187,11 +167,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             # An explicit nav would hide the generated pages; give them their
             # own section at the end. (An automatic nav lists them already.)
             config.nav.append({"Governance": nav_entries(context)})
-        rendered = time.perf_counter()
         self._log_findings()
         log.debug(
-            "governance: load %.3fs (cache %d hits, %d misses), rules %.3fs, render %.3fs",
-            loaded - started, hits, misses, checked - loaded, rendered - checked,
+            "governance: load %.3fs (cache %d hits, %d misses), rules %.3fs, render %.3fs, plugin total %.3fs",
+            governance.load_seconds, governance.cache_hits, governance.cache_misses, governance.rules_seconds,
+            governance.render_seconds, time.perf_counter() - started,
         )
         return files
 
@@ -211,14 +191,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         """Convert a generated page here and hand Python-Markdown nothing to do."""
         if page.file.src_uri not in self.generated:
             return None
-        # Cached with the parses (in memory across serve rebuilds, on disk
-        # across builds) under the hash of everything the HTML depends on.
-        options = f"{self.permalink}\0{self.permalink_title}\0"
-        digest = hashlib.sha256((options + markdown).encode("utf-8")).hexdigest()
-        rendered = self.cache.lookup(
-            "page_html", page.file.src_uri, digest,
-            lambda: to_html(markdown, permalink=self.permalink, permalink_title=self.permalink_title),
-        )
+        rendered = convert_page(page.file.src_uri, markdown, self.cache, permalink=self.permalink, permalink_title=self.permalink_title)
         if rendered.title and "title" not in page.meta:
             page.meta["title"] = rendered.title
         self.page_html[page.file.src_uri] = rendered
@@ -232,13 +205,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return rendered.html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.enabled or self.model is None:
+        if not self.config.enabled or self.governance is None:
             return
         out = Path(config.site_dir) / self.config.output_dir.strip("/")
         out.mkdir(parents=True, exist_ok=True)
-        model = self.model
-        model_json = self.cache.lookup("stage", "model.json", self.inputs_digest, lambda: dumps(model_document(model, self.config.root), compact=True))
-        (out / "model.json").write_text(model_json, encoding="utf-8")
+        (out / "model.json").write_text(model_json(self.governance, self.config.root, self.cache), encoding="utf-8")
         (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
         if self.cache_dir is not None:
             error = self.cache.persist(self.cache_dir)
@@ -289,19 +260,6 @@ def _repaired(data: bytes, src_uri: str) -> str | None:
 def _severity(value: object) -> object:
     """YAML reads an unquoted ``off`` as False; ``PKT-001: off`` means "off"."""
     return "off" if value is False else value
-
-
-def _dot_identity() -> str:
-    """Which Graphviz draws the DAG (path, size, mtime): an upgraded ``dot``
-    may draw differently, so cached pages are not reused across it."""
-    path = shutil.which("dot")
-    if path is None:
-        return "no dot"
-    try:
-        stat = Path(path).stat()
-    except OSError:
-        return path
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _mentions(nav: object, path: str) -> bool:

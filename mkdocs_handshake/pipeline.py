@@ -1,0 +1,124 @@
+"""One build's governance work: load -> rules -> pages, each stage cached.
+
+Every stage is a pure function of what it is given, so each result is kept
+in the :class:`~mkdocs_handshake.load.ParseCache` under a digest of exactly
+its inputs: the parsed files (their content hashes), the engine options for
+the rules, the render options and the Graphviz binary for the pages. A build
+in which no governance file and no option changed - a second local build, a
+``serve`` rebuild after editing an ordinary page, CI with the cache folder
+restored - reuses all of it; any change recomputes what depends on it.
+
+The plugin calls :func:`run_pipeline` from ``on_files``, :func:`convert_page`
+for each generated page, and :func:`model_json` when it writes the site;
+none of them needs MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .engine import EngineConfig, run_rules
+from .export import dumps, model_document
+from .findings import Finding
+from .layout import Layout
+from .load import ParseCache, load_repo
+from .model import GovernanceModel
+from .render.context import RenderContext
+from .render.html import RenderedPage, to_html
+from .render.site import generate_pages
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    output_dir: str = "governance"
+    use_directory_urls: bool = True
+    dot_available: bool = True
+    dag_max_nodes: int = 60
+
+
+@dataclass(frozen=True)
+class Governance:
+    """What one run produced, with what the debug log reports about it."""
+
+    model: GovernanceModel
+    findings: tuple[Finding, ...]
+    context: RenderContext
+    pages: Mapping[str, str]
+    #: Digest of every input file the model was built from (and the root).
+    inputs_digest: str
+    load_seconds: float
+    rules_seconds: float
+    render_seconds: float
+    cache_hits: int
+    cache_misses: int
+
+
+def dot_identity() -> str:
+    """Which Graphviz draws the DAG (path, size, mtime): an upgraded ``dot``
+    may draw differently, so drawings and pages are not reused across it."""
+    path = shutil.which("dot")
+    if path is None:
+        return "no dot"
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return path
+    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, cache: ParseCache) -> Governance:
+    started = time.perf_counter()
+    hits, misses = cache.hits, cache.misses
+    model = load_repo(layout, cache)
+    hits, misses = cache.hits - hits, cache.misses - misses
+    loaded = time.perf_counter()
+
+    root = layout.root.as_posix()
+    inputs = cache.inputs_digest(root)
+    rules_key = cache.inputs_digest(root, repr(engine))
+    findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine))))
+    checked = time.perf_counter()
+
+    dot = dot_identity()
+    context = RenderContext(
+        model=model,
+        findings=findings,
+        output_dir=render.output_dir.strip("/"),
+        use_directory_urls=render.use_directory_urls,
+        as_of=engine.as_of,
+        dot_available=render.dot_available,
+        options={"dag_max_nodes": render.dag_max_nodes},
+        # A drawing depends on its DOT source and on which Graphviz draws it.
+        memo=lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute),
+    )
+    render_key = _digest(rules_key, repr(render), engine.as_of.isoformat(), dot)
+    pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context))
+    rendered = time.perf_counter()
+    return Governance(
+        model, findings, context, pages, inputs,
+        loaded - started, checked - loaded, rendered - checked, hits, misses,
+    )
+
+
+def convert_page(src_uri: str, markdown: str, cache: ParseCache, *, permalink: str | None = None, permalink_title: str = "Permanent link") -> RenderedPage:
+    """A generated page as HTML, cached under the hash of its markdown and
+    the heading options."""
+    digest = _digest(str(permalink), permalink_title, markdown)
+    return cache.lookup("page_html", src_uri, digest, lambda: to_html(markdown, permalink=permalink, permalink_title=permalink_title))
+
+
+def model_json(governance: Governance, root_label: str, cache: ParseCache) -> str:
+    """``model.json``: a function of the input files alone, so it is cached
+    under their digest."""
+    model = governance.model
+    return cache.lookup("stage", "model.json", _digest(governance.inputs_digest, root_label), lambda: dumps(model_document(model, root_label), compact=True))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+

@@ -11,7 +11,6 @@ of a file must be reported, never silently read past.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import shutil
 from pathlib import Path

@@ -9,7 +9,7 @@ import pytest
 from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import Loc
 from mkdocs_handshake.render.findings_page import findings_by_family, render_findings_page
-from tests.render.test_site import context, parse_html, sample_findings, to_html, visible_text
+from tests.render.test_site import context, parse_html, to_html, visible_text
 
 
 def _family_sections(html: str) -> dict[str, str]:

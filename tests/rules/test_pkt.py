@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import FieldOccurrence, GovernanceModel, ListItem, Loc, Packet, Status
+from mkdocs_handshake.model import FieldOccurrence, ListItem, Loc, Packet, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from mkdocs_handshake.rules.pkt import entry_count, vague_path

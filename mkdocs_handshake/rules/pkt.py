@@ -586,7 +586,7 @@ def vague_path(text: str) -> str | None:
     if is_file:
         return None
     if "/" not in path:
-        return "it is a word, not a file or folder path" if not path.endswith("/") else "it is a top-level folder"
+        return "it is prose, not a file or folder path" if len(words) > 2 else "it is a word, not a file or folder path"
     if all(segment.casefold() in _GENERIC_DIRS for segment in segments):
         return "it names a whole area of the repository"
     return None

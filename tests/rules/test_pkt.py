@@ -216,6 +216,12 @@ def test_pkt_009_vague_scope_entries() -> None:
     assert [(f.loc.line, f.excerpt) for f in findings] == [(16, "src/"), (17, "src/backend"), (18, "Everything related to storage")]
 
 
+def test_vague_path_says_why_in_words_that_fit_the_entry() -> None:
+    assert vague_path("backend") == "it is a word, not a file or folder path"
+    assert vague_path("Logging of gate decisions to Flight Recorder.") == "it is prose, not a file or folder path"
+    assert vague_path("src/") == "it names a whole area of the repository"
+
+
 def test_vague_path_accepts_real_forms() -> None:
     for text in ("src/backend/handshake_core/migrations/", "migrations/*.sql", ".github/workflows/ci.yml", "docker-compose.test.yml", "app/src/lib/api.ts (Type definitions)"):
         assert vague_path(text) is None, text

@@ -50,5 +50,10 @@ class HandshakeConfig(base.Config):
     fail_on = c.Choice(("error", "warning", "never"), default="error")
     as_of = c.Optional(c.Type(DateOrText))
     dag_max_nodes = c.Type(int, default=60)
+    #: List every packet page and spec chapter in the navigation. A repo with
+    #: hundreds of packets may switch it off: every page of the site carries
+    #: the whole nav, and the pages stay linked from the overview, the DAG
+    #: and the traceability matrix.
+    nav_packets = c.Type(bool, default=True)
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/plugin/handshake")

@@ -29,7 +29,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -153,11 +153,15 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         assets = extra_files(context)
         self.generated = dict(pages)
         self.page_html = {}
+        per_page = (context.page_path("packets/"), context.page_path("spec/"))
         for path, content in sorted({**pages, **assets}.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, path, content=content))
+            # With nav_packets off, packet and chapter pages are built but
+            # left out of the (automatic) nav, without MkDocs' "not in nav" note.
+            hidden = not self.config.nav_packets and path.startswith(per_page)
+            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV if hidden else InclusionLevel.UNDEFINED))
         for path in sorted(assets):
             if path.endswith(".css") and path not in config.extra_css:
                 config.extra_css.append(path)
@@ -166,7 +170,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if config.nav is not None and not _mentions(config.nav, context.page_path("index.md")):
             # An explicit nav would hide the generated pages; give them their
             # own section at the end. (An automatic nav lists them already.)
-            config.nav.append({"Governance": nav_entries(context)})
+            config.nav.append({"Governance": nav_entries(context, per_page=self.config.nav_packets)})
         self._log_findings()
         log.debug(
             "governance: load %.3fs (cache %d hits, %d misses), rules %.3fs, render %.3fs, plugin total %.3fs",

@@ -281,9 +281,10 @@ def _final_newline(text: str) -> str:
     return text.rstrip("\n") + "\n"
 
 
-def nav_entries(ctx: RenderContext) -> list[object]:
+def nav_entries(ctx: RenderContext, *, per_page: bool = True) -> list[object]:
     """The entries of the Governance nav section (the plugin wraps them as
-    ``{"Governance": nav_entries(ctx)}``)."""
+    ``{"Governance": nav_entries(ctx)}``); ``per_page=False`` leaves out the
+    packet pages and spec chapters (the ``nav_packets`` option)."""
     entries: list[object] = [
         {"Overview": ctx.page_path("index.md")},
         {"Dependency DAG": ctx.page_path("dag.md")},
@@ -291,6 +292,8 @@ def nav_entries(ctx: RenderContext) -> list[object]:
     ]
     entries.append({"Traceability": ctx.page_path("traceability.md")})
     entries.append({"Findings": ctx.page_path("findings.md")})
+    if not per_page:
+        return entries
     packets = [{wp: ctx.packet_page(wp)} for wp in sorted_packet_ids(ctx)]
     if packets:
         entries.append({"Packets": packets})

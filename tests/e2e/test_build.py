@@ -346,3 +346,22 @@ def test_every_link_on_the_governance_pages_reaches_a_built_page(clean_build) ->
     _root, site, result = clean_build
     assert result.returncode == 0, result.stderr
     assert _broken_links(site, "governance") == []
+
+
+@pytest.mark.parametrize("explicit_nav", [False, True], ids=["automatic-nav", "explicit-nav"])
+def test_nav_packets_false_builds_every_page_but_keeps_them_out_of_the_nav(tmp_path: Path, explicit_nav: bool) -> None:
+    edits = [Edit("mkdocs.yml", old="plugins:\n", new="nav:\n  - Home: index.md\nplugins:\n")] if explicit_nav else []
+    root = repo(tmp_path / "repo", *edits, extra=["      nav_packets: false"])
+    site = tmp_path / "site"
+    result = build(root, site, quiet=False)
+    assert result.returncode == 0, result.stderr
+    listed = [line for line in result.stderr.splitlines() if line.strip().startswith("- ")]
+    assert not [line for line in listed if "governance/" in line], "MkDocs should not call generated pages missing from the nav"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="governance/findings/"' in home and 'href="governance/dag/"' in home
+    assert "governance/packets/" not in home and "governance/spec/" not in home
+    packet = site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html"
+    assert packet.is_file() and (site / "governance" / "spec" / "2" / "index.html").is_file()
+    overview = (site / "governance" / "index.html").read_text(encoding="utf-8")
+    assert 'href="packets/WP-1-Merge-Policy/"' in overview
+    assert _broken_links(site, "governance") == []

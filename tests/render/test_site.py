@@ -189,6 +189,8 @@ def test_dag_and_phase_gate_pages_are_generated_and_in_the_nav() -> None:
     assert "governance/phase-gate.md" in pages
     titles = [next(iter(entry)) for entry in nav_entries(ctx)]
     assert titles == ["Overview", "Dependency DAG", "Phase gate", "Traceability", "Findings", "Packets", "Spec"]
+    summary = [next(iter(entry)) for entry in nav_entries(ctx, per_page=False)]
+    assert summary == ["Overview", "Dependency DAG", "Phase gate", "Traceability", "Findings"]
 
 
 def test_nav_lists_packets_in_natural_order_and_chapters_with_titles() -> None:

@@ -143,7 +143,7 @@ def test_done_003_column_counts_the_backticks_of_the_item_as_written():
 
 
 def test_done_001_says_when_the_anchor_has_nothing_to_map_to():
-    """Half the corpus' unmapped items sit in packets whose anchored sections
+    """17 of the corpus' unmapped items sit in packets whose anchored sections
     state no requirement at all; the fix is the anchor, and the message says so."""
     spec = make_spec([make_section("2.6.7", title="Semantic catalog")])
     [finding] = run("DONE-001", make_model([done(["Catalog types and loader implemented."], anchors=("2.6.7",))], spec=spec))

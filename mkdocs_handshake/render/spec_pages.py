@@ -11,6 +11,8 @@ short); deeper sections and list items are compact HTML blocks.
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..model import Loc, Requirement, Section
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_text
@@ -39,7 +41,7 @@ def render_spec_chapter(ctx: RenderContext, chapter: str) -> str:
     sections = chapter_sections(ctx, chapter)
     anchored = anchors_by_section(ctx)
     limit = int(ctx.options.get("spec_requirement_chars", DEFAULT_REQUIREMENT_CHARS))  # type: ignore[call-overload]
-    ids = _element_ids(sections)
+    ids = element_ids(sections)
     head = ctx.sections_by_number.get(chapter)
     title = f"§{chapter} {head.title}" if head else f"§{chapter}"
     spec = ctx.model.spec
@@ -66,7 +68,7 @@ def render_spec_chapter(ctx: RenderContext, chapter: str) -> str:
     return join_blocks(blocks)
 
 
-def _element_ids(sections: list[Section]) -> list[str]:
+def element_ids(sections: Sequence[Section]) -> list[str]:
     """One unique id per section. A repeated number (PARSE-003) keeps the
     plain id on the occurrence the parser did not mark as a duplicate (the
     one anchors resolve to, see :mod:`mkdocs_handshake.resolve`), so every

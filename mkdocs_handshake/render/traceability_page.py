@@ -22,6 +22,7 @@ from ..model import ListItem, Packet, Requirement, Section
 from ..resolve import resolve_anchor
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_code
+from .spec_pages import element_ids
 from .site import (
     body_badge,
     chapter_title,
@@ -124,12 +125,11 @@ def resolved_anchors(ctx: RenderContext) -> dict[tuple[str, str, int], tuple[str
 
 
 def element_id(section: Section, sections: Mapping[str, tuple[Section, ...]]) -> str:
-    """The id the spec page gives ``section``: a repeated number gets the
-    ``-dupN`` suffix there (see ``spec_pages._element_ids``)."""
+    """The id the spec page gives ``section`` (:func:`.spec_pages.element_ids`,
+    which decides which of a repeated number keeps the plain id)."""
     same = sections.get(section.number, ())
-    position = next((i for i, other in enumerate(same) if other is section), 0)
-    base = section_anchor(section.number)
-    return base if position == 0 else f"{base}-dup{position + 1}"
+    position = next((i for i, other in enumerate(same) if other is section), None)
+    return element_ids(same)[position] if position is not None else section_anchor(section.number)
 
 
 def anchored_coverage(ctx: RenderContext) -> list[SectionCoverage]:

@@ -148,3 +148,24 @@ def test_a_repeated_section_number_resolves_by_the_anchor_label_like_the_rules()
     assert '<a href="../spec/11/#sec-11-5-dup2-r1">1</a>' in html
     # The other 11.5 has a MUST and no anchor: it is listed as unanchored.
     assert [(s.number, s.title) for s in unanchored_must_sections(ctx)] == [("11.5", "Dataset slicing")]
+
+
+def test_a_repeated_number_links_to_the_id_the_spec_page_gives_it() -> None:
+    """When the parser marks the first of two ``2.1.1`` headings as the
+    duplicate, anchors resolve to the second; the matrix must link to the id
+    the spec page gives that second one, not to the first's."""
+    from dataclasses import replace as replaced
+
+    from mkdocs_handshake.render.spec_pages import render_spec_chapter
+
+    stray = replaced(make_section("2.1.1", title="Stray copy", line=50), duplicate=True)
+    real = make_section("2.1.1", title="Ledger", line=100, requirements=["The reconciler MUST compare balances."])
+    packet = make_packet("WP-1-Solo", anchors=("2.1.1",))
+    ctx = context(make_model([packet], spec=make_spec([make_section("2", line=10), stray, real])), findings=())
+    spec_ids = parse_html(to_html(render_spec_chapter(ctx, "2"))).ids
+    matrix = render_traceability_page(ctx)
+    [entry] = anchored_coverage(ctx)
+    assert entry.section is real
+    assert "sec-2-1-1" in spec_ids
+    assert '<details class="hs-trace-sec" id="trace-sec-2-1-1"' in matrix
+    assert '<a href="../spec/2/#sec-2-1-1">§2.1.1</a> Ledger' in matrix

@@ -78,9 +78,8 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
     hits, misses = cache.hits - hits, cache.misses - misses
     loaded = time.perf_counter()
 
-    root = layout.root.as_posix()
-    inputs = cache.inputs_digest(root)
-    rules_key = cache.inputs_digest(root, repr(engine))
+    inputs = cache.inputs_digest(layout.root.as_posix())
+    rules_key = _digest(inputs, repr(engine))
     findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine))))
     checked = time.perf_counter()
 

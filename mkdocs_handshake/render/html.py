@@ -30,6 +30,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ..parse.markdown import inline_plain
+
 # The trailing ``{#id}`` of a heading written by a page module (never
 # governance text: that is escaped, so its braces arrive as ``\{``).
 _HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w.:-]*)\}\s*$")
@@ -100,16 +102,6 @@ def _unique(candidate: str, used: set[str]) -> str:
     return result
 
 
-def _plain(inline: Token) -> str:
-    parts: list[str] = []
-    for child in inline.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return " ".join("".join(parts).split())
-
-
 def _nest(flat: list[TocEntry]) -> tuple[TocEntry, ...]:
     """Nest headings by level the way a reader expects: each heading holds
     the following deeper ones."""
@@ -140,7 +132,7 @@ def to_html(markdown: str, *, permalink: str | None = None, permalink_title: str
         if token.type != "heading_open":
             continue
         inline = tokens[position + 1]
-        text = _plain(inline)
+        text = " ".join(inline_plain(inline).split())
         explicit = token.attrGet("id")
         anchor = _unique(str(explicit) if explicit else slugify(text), used)
         token.attrSet("id", anchor)

@@ -293,6 +293,18 @@ class Packet:
     date: str = ""
     phase: str = ""
 
+    @property
+    def head_loc(self) -> Loc:
+        """Where a finding about the packet as a whole points: its title, or
+        the file's first line when it has none."""
+        return self.title_loc or Loc(self.file, 1)
+
+    @property
+    def status_or_head_loc(self) -> Loc:
+        """Where a finding about the packet's state points: its STATUS line,
+        else :attr:`head_loc`."""
+        return self.status_loc or self.head_loc
+
     def field(self, name: str) -> FieldOccurrence | None:
         """The current (last written) occurrence of a field."""
         occurrences = self.fields.get(name, ())

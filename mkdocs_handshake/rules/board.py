@@ -88,7 +88,7 @@ def _id_in_title(packet: Packet) -> Loc:
     """Where the packet's id stands in its title ("# Task Packet: WP-1-X"),
     so the finding's column points at the excerpt it quotes; the title's (or
     the file's) start when the title does not contain the id."""
-    loc = packet.title_loc or Loc(packet.file, 1)
+    loc = packet.head_loc
     offset = packet.title.find(packet.id) if packet.title_loc else -1
     return Loc(loc.file, loc.line, loc.column + offset) if offset >= 0 else loc
 
@@ -278,7 +278,7 @@ def _check_archived(rule: Rule, ctx: RuleContext, older: str, newest: str, by_wp
         loc, excerpt = live[0].loc, live[0].wp
         where = f"the board still lists it under '{live[0].column_raw}'"
     else:
-        loc = packet.status_loc or packet.title_loc or Loc(packet.file, 1)
+        loc = packet.status_or_head_loc
         excerpt = packet.status_raw if packet.status_loc else older
         where = "it is neither in the Superseded archive nor marked STATUS Superseded"
     yield rule.finding(
@@ -318,7 +318,7 @@ def _check_names_predecessor(rule: Rule, ctx: RuleContext, variant: str, earlier
     predecessor = earlier[-1]
     yield rule.finding(
         f"{variant} replaces {predecessor} but never names it; add 'Supersedes: {predecessor}' to its metadata",
-        packet.title_loc or Loc(packet.file, 1),
+        packet.head_loc,
         packet.title,
         variant,
     )

@@ -122,7 +122,7 @@ def blocker_not_validated(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             yield rule.finding(
                 f"{packet.id} is {packet.status_raw.strip() or packet.status.value} but its blocker {blocker} is not VALIDATED "
                 f"({_blocker_state(blocking)}; dependency at {where}); mark {packet.id} Blocked until {blocker} validates",
-                packet.status_loc or packet.title_loc or Loc(packet.file, 1),
+                packet.status_or_head_loc,
                 packet.status_raw.strip() or packet.id,
                 packet.id,
             )
@@ -211,7 +211,7 @@ def state_sla(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         yield rule.finding(
             f"{packet.id} has been {limit[1]} for {days} work days since {since.isoformat()} ({label}{where}) as of "
             f"{ctx.as_of.isoformat()}; the SLA is {limit[0]} — {SLA_ACTIONS[packet.status]}",
-            packet.status_loc or packet.title_loc or Loc(packet.file, 1),
+            packet.status_or_head_loc,
             packet.status_raw.strip() or packet.id,
             packet.id,
         )

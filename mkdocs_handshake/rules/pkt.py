@@ -236,7 +236,7 @@ def judged_fields(packet: Packet) -> Iterator[FieldOccurrence]:
 
 
 def _packet_loc(packet: Packet) -> tuple[Loc, str]:
-    return (packet.title_loc or Loc(packet.file, 1)), packet.title
+    return packet.head_loc, packet.title
 
 
 # --------------------------------------------------------------------------

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
 from .findings import Finding, Severity
-from .model import GovernanceModel, Waiver
+from .model import GovernanceModel, Lifecycle, Waiver
+from .profiles import Profile
 from .rules import REGISTRY
-from .rules.context import RuleContext
+from .rules.context import RuleContext, profile_of
 
 
 class ConfigError(ValueError):
@@ -27,6 +28,11 @@ class EngineConfig:
     waivers: Sequence[Waiver] = ()
     as_of: dt.date = field(default_factory=dt.date.today)
     options: Mapping[str, object] = field(default_factory=dict)
+    #: Judge closed, superseded and legacy packets by every rule too (an
+    #: audit of history); by default rules whose fix is an edit of the
+    #: packet judge active packets only, as the protocol's immutability of
+    #: signed packets implies.
+    history: bool = False
 
     def validate(self) -> None:
         for rule_id, severity in self.severities.items():
@@ -67,17 +73,78 @@ def _waiver_for(finding: Finding, waivers: Iterable[Waiver], as_of: dt.date) -> 
     return None
 
 
+@dataclass(frozen=True)
+class RulePlan:
+    """Whether a rule runs on this repository, and why (or why not)."""
+
+    rule: str
+    applied: bool
+    reason: str
+    clause: str = ""
+    scope: str = "all"
+
+
+def check_profile(profile: Profile) -> None:
+    """A profile may only name rules that exist: a typo would silently
+    switch a rule off."""
+    unknown = sorted(set(profile.rules) - set(REGISTRY))
+    if unknown:
+        raise ConfigError(f"profile {profile.source}: unknown rule id(s) {', '.join(unknown)}")
+
+
+def rule_plan(model: GovernanceModel, config: EngineConfig | None = None) -> tuple[RulePlan, ...]:
+    """Every registered rule with whether it applies: a rule runs when the
+    profile in force lists it, the ``rules`` option does not switch it off,
+    and the repository's protocol text still holds the clause it rests on."""
+    config = config or EngineConfig()
+    profile = profile_of(model)
+    check_profile(profile)
+    plan = []
+    for rule_id in sorted(REGISTRY):
+        use = profile.rules.get(rule_id)
+        if use is None:
+            plan.append(RulePlan(rule_id, False, f"not part of the protocol profile {profile.id}"))
+            continue
+        scope = "all" if config.history else use.scope
+        if config.severities.get(rule_id) == "off":
+            plan.append(RulePlan(rule_id, False, "switched off by the 'rules' option", use.clause, scope))
+            continue
+        missing = [phrase for phrase in use.evidence if model.protocol and phrase in model.protocol.missing_phrases]
+        if use.evidence and len(missing) == len(use.evidence):
+            files = ", ".join(model.protocol.protocol_files) if model.protocol else ""
+            said = " or ".join(f"'{phrase}'" for phrase in missing)
+            plan.append(RulePlan(rule_id, False, f"its clause is gone: the protocol text ({files}) no longer says {said}", use.clause, scope))
+            continue
+        plan.append(RulePlan(rule_id, True, f"{use.clause} ({profile.id})", use.clause, scope))
+    return tuple(plan)
+
+
+def _history_subjects(model: GovernanceModel) -> frozenset[str]:
+    """Subjects (WP ids and packet files) that name only packets which are
+    not active: findings on them by an ``active``-scope rule are history."""
+    active: set[str] = set()
+    history: set[str] = set()
+    for packet in model.packets:
+        target = active if packet.lifecycle is Lifecycle.ACTIVE else history
+        target.update((packet.id, packet.file))
+    return frozenset(history - active)
+
+
 def run_rules(model: GovernanceModel, config: EngineConfig | None = None) -> list[Finding]:
     config = config or EngineConfig()
     config.validate()
-    context = RuleContext(model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers)})
+    context = RuleContext(model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers)}, history=config.history)
+    history = _history_subjects(model)
     findings: list[Finding] = []
-    for rule_id in sorted(REGISTRY):
+    for plan in rule_plan(model, config):
+        if not plan.applied:
+            continue
+        rule_id = plan.rule
         rule = REGISTRY[rule_id]
         configured = config.severities.get(rule_id)
-        if configured == "off":
-            continue
         for finding in rule.check(rule, context):
+            if plan.scope == "active" and finding.subject in history:
+                continue
             if configured:
                 finding = replace(finding, severity=Severity(configured))
             waiver = _waiver_for(finding, config.waivers, config.as_of)

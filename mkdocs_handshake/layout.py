@@ -19,6 +19,9 @@ class Layout:
     signature_audit: str = "docs/SIGNATURE_AUDIT.md"
     gate_log: str = "docs/ORCHESTRATOR_GATES.json"
     protocols: tuple[str, ...] = ("docs/*PROTOCOL*.md", "docs/START_HERE.md", "docs/ARCHITECTURE.md")
+    #: ``auto`` (choose from the repository's template and protocol text),
+    #: a shipped profile id, or a profile file relative to ``root``.
+    profile: str = "auto"
 
     def path(self, relative: str) -> Path:
         return self.root / relative

@@ -22,12 +22,15 @@ from typing import Callable, ClassVar, TypeVar
 
 from . import disk_cache
 from .layout import Layout
+from .lifecycle import with_lifecycles
 from .model import (
     EncodingIssue,
     GovernanceModel,
     Loc,
     Packet,
     ParseIssue,
+    ProtocolInfo,
+    Registry,
     SignatureUse,
     Spec,
     SpecPointer,
@@ -36,11 +39,14 @@ from .parse.audit import parse_audit
 from .parse.board import parse_board
 from .parse.gate_log import parse_gate_log
 from .parse.packets import parse_packet
+from .parse.registry import parse_registry
 from .parse.requirements import find_requirement_ids
 from .phase_gate import find_phase_checklist, find_phase_claims
 from .parse.signatures import find_signature_uses
 from .parse.spec import parse_spec
 from .parse.spec_current import parse_spec_current
+from .profiles import Evidence, Profile, ProfileError, choose_profile, load_profile, shipped
+from .protocol import TemplateFacts, missing_phrases, moved_target, template_facts
 from .source import SourceText
 from .traceability import map_done_means
 
@@ -139,6 +145,8 @@ class _Collector:
     digests: dict[str, str] = field(default_factory=dict)
 
     def read(self, relative: str, *, required: bool = True, what: str = "file") -> tuple[SourceText, str] | None:
+        if relative in self.sources:  # read once per load, whatever reads it again
+            return self.sources[relative], self.digests[relative]
         try:
             data = (self.layout.root / relative).read_bytes()
         except FileNotFoundError:
@@ -275,6 +283,66 @@ def _document_ids(out: _Collector, packets: list[Packet]) -> dict[str, tuple[str
     return found
 
 
+def _candidate_profiles(layout: Layout) -> list[Profile]:
+    """The profiles whose layouts say where to look for a template and
+    protocol text: the forced one, or every shipped one (newest first)."""
+    if layout.profile != "auto":
+        return [load_profile(layout.profile, layout.root.as_posix())]
+    return [load_profile(name) for name in reversed(shipped())]
+
+
+def _read_template(out: _Collector, candidates: list[Profile]) -> tuple[str, TemplateFacts | None]:
+    """The repository's packet template (a MOVED shim followed once)."""
+    paths = list(dict.fromkeys(path for profile in candidates for path in profile.template_paths))
+    for path in paths:
+        read = out.read(path, required=False, what="packet template")
+        if read is None:
+            continue
+        src = read[0]
+        target = out.derived("template_moved", src, moved_target)
+        if target:
+            moved = out.read(target, required=False, what="packet template")
+            if moved is None:
+                continue
+            path, src = target, moved[0]
+        return path, out.derived("template_facts", src, template_facts)
+    return "", None
+
+
+def _protocol_evidence(out: _Collector, layout: Layout) -> tuple[ProtocolInfo, Profile]:
+    """Choose the profile the repository is judged by, and record why."""
+    candidates = _candidate_profiles(layout)
+    template_file, facts = _read_template(out, candidates)
+    texts: list[str] = []
+    protocol_files: list[str] = []
+    for path in dict.fromkeys(path for profile in candidates for path in profile.protocol_paths):
+        read = out.read(path, required=False, what="protocol file")
+        if read:
+            protocol_files.append(path)
+            texts.append(read[0].text)
+    if template_file:
+        texts.append(out.sources[template_file].text)
+    folded = "\n".join(texts).casefold()
+    evidence = Evidence(template_file, frozenset(facts.labels) if facts else frozenset(), facts.format_version if facts else "", folded)
+    if layout.profile != "auto":
+        profile, reason, certain = candidates[0], f"the 'profile' option names {layout.profile}", True
+    else:
+        profile, reason, certain = choose_profile(evidence)
+    info = ProtocolInfo(
+        profile=profile.id,
+        profile_source=profile.source,
+        reason=reason,
+        certain=certain,
+        template_file=template_file,
+        template_labels=facts.labels if facts else (),
+        template_sections=facts.sections if facts else (),
+        packet_format_version=facts.format_version if facts else "",
+        protocol_files=tuple(protocol_files),
+        missing_phrases=missing_phrases(profile.evidence_phrases(), folded) if protocol_files else (),
+    )
+    return info, profile
+
+
 def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceModel:
     """Read and parse every governance file under ``layout.root``."""
     cache = cache if cache is not None else ParseCache()
@@ -283,6 +351,12 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
     mentions: list[tuple[str, Loc]] = []
     claims: list[tuple[str, Loc, str]] = []
     checklist: list[tuple[str, Loc, str, bool]] = []
+
+    protocol, profile = _protocol_evidence(out, layout)
+    registry: Registry | None = None
+    if profile.registry:
+        parsed_registry = out.parse(profile.registry, "registry", parse_registry, what="WP traceability registry", required=False)
+        registry = parsed_registry[0] if parsed_registry else None
 
     pointer: SpecPointer | None = None
     spec: Spec | None = None
@@ -357,8 +431,10 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
         phase_claims=tuple(sorted(claims, key=lambda claim: claim[1])),
         phase_checklist=tuple(sorted(checklist, key=lambda item: item[1])),
         document_ids=_document_ids(out, packets),
+        protocol=protocol,
+        registry=registry,
     )
-    return link(model, cache, out.digests)
+    return link(with_lifecycles(model, profile), cache, out.digests)
 
 
 def link(model: GovernanceModel, cache: ParseCache | None = None, digests: dict[str, str] | None = None) -> GovernanceModel:

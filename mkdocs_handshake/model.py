@@ -54,6 +54,21 @@ class Status(str, enum.Enum):
     UNKNOWN = "unknown"
 
 
+class Lifecycle(str, enum.Enum):
+    """Where a packet stands in its life, decided from the board, the
+    registry and the packet itself (see :mod:`mkdocs_handshake.lifecycle`).
+
+    Only ACTIVE packets may still be edited; the protocol makes signed
+    history immutable, so rules whose fix is an edit judge ACTIVE packets.
+    """
+
+    ACTIVE = "active"  # Ready for Dev, In Progress, Blocked
+    CLOSED = "closed"  # Done, VALIDATED, OUTDATED_ONLY
+    SUPERSEDED = "superseded"  # replaced by a later revision
+    STUB = "stub"  # backlog, not activated
+    LEGACY = "legacy"  # not on the board at all
+
+
 class BoardColumn(str, enum.Enum):
     """Task-board columns (protocol Part 6.1)."""
 
@@ -100,6 +115,9 @@ class ParseIssue:
     message: str
     excerpt: str = ""
     subject: str = ""
+    # For a field label the parser does not know: the label as written, so
+    # PARSE-004 can tell it from the labels the repository's template defines.
+    label: str = ""
 
 
 # --------------------------------------------------------------------------
@@ -292,6 +310,10 @@ class Packet:
     validation_reports: tuple[ValidationReport, ...] = ()
     date: str = ""
     phase: str = ""
+    # Set by load.link from the board, the registry and the packet; a
+    # packet built on its own (tests, a repo without a board) is active.
+    lifecycle: Lifecycle = Lifecycle.ACTIVE
+    lifecycle_reason: str = ""
 
     @property
     def head_loc(self) -> Loc:
@@ -383,6 +405,47 @@ class GateEvent:
     # quotes one points at it rather than at the event's opening brace.
     signature_loc: Loc | None = None
     turn_token_loc: Loc | None = None
+    head: str = ""  # the event's first line as written (what a finding quotes)
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    """One row of the WP traceability registry: a base WP and the one
+    packet that is authoritative for it now."""
+
+    base: str
+    active: str  # WP id of the active packet ("" when the row names none)
+    active_file: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Registry:
+    file: str
+    rows: tuple[RegistryRow, ...]
+
+
+@dataclass(frozen=True)
+class ProtocolInfo:
+    """Which protocol version the repository is judged by, and why.
+
+    ``template_labels`` / ``template_sections`` are label and heading keys
+    of the repository's own packet template: a label it defines is never
+    "unknown", and a field or section it lacks is not required.
+    ``missing_phrases`` are phrases the profile asks about that the
+    repository's protocol text no longer contains: a rule whose clause
+    rests on one of them is not applied."""
+
+    profile: str
+    profile_source: str
+    reason: str
+    certain: bool = True
+    template_file: str = ""
+    template_labels: tuple[str, ...] = ()
+    template_sections: tuple[str, ...] = ()
+    packet_format_version: str = ""
+    protocol_files: tuple[str, ...] = ()
+    missing_phrases: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -426,6 +489,8 @@ class GovernanceModel:
     # ("[CX-GATE-001] in docs/VALIDATOR_PROTOCOL.md") that exists; a document
     # that does not exist or cannot be read has no key (rule ANCHOR-007).
     document_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    protocol: ProtocolInfo | None = None
+    registry: Registry | None = None
 
     def packet(self, wp: str) -> Packet | None:
         for packet in self.packets:

@@ -35,7 +35,10 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "turn_token": ("turn_token", "turnToken", "turn"),
     "signature": ("signature", "sig", "user_signature"),
 }
-_REQUIRED = ("wp", "type", "timestamp", "turn_token")
+# What places an event at all. Keys that only some event types carry (the
+# turn token of a REFINEMENT) belong to the protocol profile and are checked
+# by rule PARSE-004, not here.
+_REQUIRED = ("wp", "type", "timestamp")
 
 
 def _loc(src: SourceText, offset: int) -> Loc:
@@ -117,6 +120,7 @@ def _event(src: SourceText, offset: int, obj: dict[str, Any], issues: list[Parse
         extra=extra,
         signature_loc=_value_loc(src, offset, values.get("signature", "")),
         turn_token_loc=_value_loc(src, offset, values.get("turn_token", "")),
+        head=src.line(loc.line).strip(),
     )
 
 

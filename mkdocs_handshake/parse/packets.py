@@ -165,7 +165,7 @@ class _Context:
     def loc(self, line: int, column0: int) -> Loc:
         return Loc(self.src.path, line, column0 + 1)
 
-    def issue(self, loc: Loc, message: str, excerpt: str) -> None:
+    def issue(self, loc: Loc, message: str, excerpt: str, label: str = "") -> None:
         """Record a PARSE-004 issue whose column is where ``excerpt`` starts,
         so an editor jump lands on the quoted text."""
         excerpt = excerpt.strip()
@@ -173,7 +173,7 @@ class _Context:
         start = line.find(excerpt) if excerpt else -1
         if start >= 0:
             loc = Loc(loc.file, loc.line, start + 1)
-        self.issues.append(ParseIssue("PARSE-004", loc, message, excerpt, self.packet_id))
+        self.issues.append(ParseIssue("PARSE-004", loc, message, excerpt, self.packet_id, label))
 
 
 def _inline_lines(ctx: _Context, inline: Token) -> list[tuple[str, int, int]]:
@@ -354,6 +354,7 @@ def _report_unmapped(ctx: _Context, label: _LabelLine) -> None:
             ctx.loc(label.line, label.label_col0),
             f"'{label.bare}:' looks like a packet field label but is not a known field",
             ctx.lines[label.line - 1],
+            label.bare,
         )
 
 

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 from ..findings import Finding
 from ..ids import variant_of
 from ..verdicts import latest_report
-from ..model import BoardColumn, BoardEntry, Loc, Packet, Status
+from ..model import BoardColumn, BoardEntry, Lifecycle, Loc, Packet, Status
 from .base import Rule, rule
 from .context import RuleContext
 
@@ -98,15 +98,17 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 6.3: "Update TASK_BOARD IMMEDIATELY" when a WP is created or
     moves; Part 3 Error 3. A phase-gate listing does not count as being on
     the board, and a GAP listing ("not yet created as packet", Part 6.2)
-    needs no packet."""
+    or a stub entry (planned work, not yet activated) needs no packet. A
+    superseded packet missing from the board is BOARD-006's (it belongs in
+    the archive), so it is not reported twice."""
     board = ctx.model.board
     if board is None:
         return  # PARSE-001 reports the missing board
     by_wp = _entries_by_wp(board.entries)
     for packet in ctx.model.packets:
         placed = [entry for entry in by_wp.get(packet.id, ()) if entry.column is not BoardColumn.PHASE_GATE]
-        if placed:
-            continue
+        if placed or packet.lifecycle is Lifecycle.SUPERSEDED:
+            continue  # a superseded packet belongs in the archive: BOARD-006 says so
         gate_only = " (it appears only in the phase-gate listing)" if by_wp.get(packet.id) else ""
         yield rule.finding(
             f"{packet.id} is not on {board.file}{gate_only}; add it to the column of its STATUS {_status_text(packet)}",
@@ -119,6 +121,8 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if any(_GAP.search(tag) for tag in entry.tags) or _GAP.search(entry.text):
             continue
+        if _is_stub_entry(ctx, entry):
+            continue  # a stub is planned work: it has no task packet until activated
         yield rule.finding(
             f"board entry {entry.wp} in '{entry.column_raw}' has no task packet docs/task_packets/{entry.wp}.md; "
             "create the packet or mark the entry as a GAP",
@@ -126,6 +130,17 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             entry.wp,
             entry.wp,
         )
+
+
+def _is_stub_entry(ctx: RuleContext, entry: BoardEntry) -> bool:
+    """An entry the protocol profile reads as a not-yet-activated stub (a
+    Stub Backlog section or a [STUB] tag)."""
+    profile = ctx.profile
+    if profile is None:
+        return False
+    if profile.board_lifecycle(entry.column_raw) == "stub":
+        return True
+    return any(profile.entry_tags.get(re.sub(r"[\s\-]+", "_", tag.strip()).upper()) == "stub" for tag in entry.tags)
 
 
 @rule("BOARD-002", "error", "The board column agrees with the packet's STATUS")
@@ -252,7 +267,9 @@ def blocked_reason_eta(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
 def superseded_variants(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 3 Error 2 (a locked packet is replaced by a ``-v2`` packet that
     records what it replaces): the old packet goes to the Superseded archive
-    (or says STATUS Superseded) and the variant names its predecessor."""
+    (or says STATUS Superseded) and the variant names its predecessor. The
+    archive part is a board fix and applies to every packet; naming the
+    predecessor is an edit of the variant, asked of active variants only."""
     families = packet_families(ctx.packets_by_id)
     by_wp = _entries_by_wp(ctx.model.board.entries) if ctx.model.board else {}
     for base, members in families.items():
@@ -309,8 +326,8 @@ def _packet_texts(packet: Packet) -> Iterator[str]:
 
 def _check_names_predecessor(rule: Rule, ctx: RuleContext, variant: str, earlier: list[str]) -> Iterator[Finding]:
     packet = ctx.packet(variant)
-    if packet is None:
-        return
+    if packet is None or (packet.lifecycle is not Lifecycle.ACTIVE and not ctx.history):
+        return  # naming the predecessor is an edit; closed and superseded packets are history
     patterns = [re.compile(rf"(?<![\w-]){re.escape(wp)}(?![\w-]|-v\d)", re.IGNORECASE) for wp in earlier]
     for text in _packet_texts(packet):
         if any(pattern.search(text) for pattern in patterns):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Mapping
 
 from ..graph import dependency_graph
 from ..model import GovernanceModel, Packet, Section
+from ..profiles import Profile, load_profile
 
 # networkx is imported where it is used (see mkdocs_handshake/graph.py).
 if TYPE_CHECKING:
@@ -26,6 +27,21 @@ class RuleContext:
     model: GovernanceModel
     as_of: dt.date = field(default_factory=dt.date.today)
     options: Mapping[str, object] = field(default_factory=dict)
+    #: The protocol the repository is judged by; by default the one the
+    #: loader chose for it (see :mod:`mkdocs_handshake.profiles`).
+    profile: Profile | None = None
+    #: An audit of history: judge closed and superseded packets as if active.
+    history: bool = False
+
+    def __post_init__(self) -> None:
+        if self.profile is None:
+            self.profile = profile_of(self.model)
+
+    def protocol_says(self, phrase: str) -> bool:
+        """Whether the repository's protocol text still contains ``phrase``
+        (True when there is no protocol text to ask)."""
+        info = self.model.protocol
+        return info is None or phrase not in info.missing_phrases
 
     @cached_property
     def packets_by_id(self) -> Mapping[str, tuple[Packet, ...]]:
@@ -45,3 +61,16 @@ class RuleContext:
     @cached_property
     def graph(self) -> nx.DiGraph:
         return dependency_graph(self.model)
+
+
+def profile_of(model: GovernanceModel) -> Profile:
+    """The profile the loader chose for ``model`` (the oldest shipped one
+    for a model built without the loader, as in unit tests)."""
+    info = model.protocol
+    if info is None:
+        from ..profiles import shipped
+
+        return load_profile(shipped()[0])
+    if info.profile_source.endswith((".yaml", ".yml")):
+        return load_profile(info.profile_source)
+    return load_profile(info.profile)

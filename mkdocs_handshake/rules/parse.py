@@ -13,7 +13,8 @@ from collections import defaultdict
 from typing import Iterable, Iterator, Mapping
 
 from ..findings import Finding
-from ..model import EncodingIssue, GovernanceModel, Loc, ParseIssue
+from ..model import EncodingIssue, GateEvent, GovernanceModel, Loc, ParseIssue
+from ..parse.packets import label_key
 from .base import Rule, rule
 from .context import RuleContext
 
@@ -77,22 +78,38 @@ def encoding_lines(issues: Iterable[EncodingIssue]) -> Mapping[tuple[str, int], 
     return grouped
 
 
+_FIRST_LINES = 3
+
+
 @rule("PARSE-002", "warning", "Damaged encoding (non-UTF-8 bytes, mojibake, ?? for §)")
 def damaged_encoding(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 1 (PRIORITY_7, deterministic matching) and Part 5.2: a
     ``§`` saved as ``Â§`` or ``??`` hides a SPEC_ANCHOR from every reader and
     tool, and a stray Windows-1252 byte breaks strict UTF-8 readers. The
     plugin repairs the text for matching and rendering; this rule reports
-    each damaged line once, with every repair on it, so the file can be
-    re-saved as UTF-8. The excerpt is the damaged text as it is in the file;
-    the subject is the WP id for a packet, else the file."""
+    each damaged *file* once (the fix is one re-save), at its first damaged
+    line, with the number of damaged lines and the first few repairs. The
+    excerpt is the damaged text as it is in the file; the subject is the WP
+    id for a packet, else the file. Under a profile whose packets stay
+    ASCII-only, the hint for a packet says to write ASCII, not a repaired
+    ``§``."""
     packet_ids = {packet.file: packet.id for packet in ctx.model.packets}
+    by_file: dict[str, list[tuple[int, list[EncodingIssue]]]] = defaultdict(list)
     for (file, line), group in sorted(encoding_lines(ctx.model.encoding_issues).items()):
+        by_file[file].append((line, group))
+    ascii_only = bool(ctx.profile and ctx.profile.ascii_only)
+    for file, lines in by_file.items():
+        line, group = lines[0]
         first = next((issue for issue in group if issue.kind != "invalid-utf8"), group[0])
         column = _repaired_column(first, group[: group.index(first)])
-        repairs = "; ".join(describe_repair(issue) for issue in group)
-        count = f"{len(group)} damaged spots" if len(group) > 1 else "damaged text"
-        message = f"line has {count} ({repairs}); re-save the file as UTF-8 with the repaired text"
+        shown = "; ".join(f"line {number}: " + ", ".join(describe_repair(issue) for issue in issues) for number, issues in lines[:_FIRST_LINES])
+        more = f"; and {len(lines) - _FIRST_LINES} more line(s)" if len(lines) > _FIRST_LINES else ""
+        if file in packet_ids and ascii_only:
+            fix = "re-save it as UTF-8 and write those characters in ASCII (packets stay ASCII-only)"
+        else:
+            fix = "re-save it as UTF-8 with the repaired text"
+        count = f"{len(lines)} damaged lines" if len(lines) > 1 else "1 damaged line"
+        message = f"file has {count} ({shown}{more}); {fix}"
         yield rule_.finding(message, Loc(file, line, column), first.original, packet_ids.get(file, file))
 
 
@@ -102,15 +119,84 @@ def spec_numbering(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     number names one section. The spec parser keeps duplicated and
     out-of-order numbered headings (so anchors still resolve) and records
     each as a PARSE-003 issue, reported here with the section number as
-    subject."""
-    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-003"))
+    subject. A repeated or misplaced heading carries its subsections with
+    it, so their issues are one problem with it: they are folded into the
+    finding of the nearest reported ancestor, which says how many."""
+    issues = issues_for(ctx.model, "PARSE-003")
+    reported: dict[tuple[str, str], list[ParseIssue]] = {}
+    for issue in issues:
+        number = issue.subject
+        parts = number.split(".")
+        ancestor = next(
+            (key for cut in range(1, len(parts)) if (key := (issue.loc.file, ".".join(parts[:cut]))) in reported),
+            None,
+        )
+        if ancestor is not None:
+            reported[ancestor].append(issue)
+        else:
+            reported[(issue.loc.file, number)] = [issue]
+    for group in reported.values():
+        head = group[0]
+        message = head.message
+        if len(group) > 1:
+            message += f"; {len(group) - 1} subsection heading(s) under it repeat the problem (first: {group[1].subject} at line {group[1].loc.line})"
+        yield rule_.finding(message, head.loc, head.excerpt, head.subject or head.loc.file)
+
+
+def known_labels(ctx: RuleContext) -> frozenset[str]:
+    """Label keys that are fields under the protocol in force: the
+    profile's and every label of the repository's own packet template."""
+    labels = {label_key(name) for name in (ctx.profile.fields if ctx.profile else ())}
+    if ctx.model.protocol:
+        labels.update(ctx.model.protocol.template_labels)
+    return frozenset(labels)
 
 
 @rule("PARSE-004", "error", "Packet metadata or field unreadable")
 def unreadable_packet_text(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 5.1: packets are written as ``- FIELD: value`` lines
     under fixed headings. A packet with no recognisable metadata block, a
-    field label the parser does not know, or text the parser could not place
-    (literal ``\\n`` sequences, broken fences) is reported here, so nothing
-    written in a packet is silently ignored by the other rules."""
-    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-004"))
+    field label that neither the protocol profile nor the repository's own
+    packet template defines, or text the parser could not place (literal
+    ``\\n`` sequences, broken fences) is reported here, so nothing written
+    in a packet is silently ignored by the other rules. Gate-log events are
+    checked for the keys the profile requires of their type (a REFINEMENT
+    carries its turn token)."""
+    known = known_labels(ctx)
+    for issue in issues_for(ctx.model, "PARSE-004"):
+        if issue.label and label_key(issue.label) in known:
+            continue
+        yield rule_.finding(issue.message, issue.loc, issue.excerpt, issue.subject or issue.loc.file)
+    required = ctx.profile.gate_required if ctx.profile else {}
+    for event in ctx.model.gate_events:
+        missing = [key for key in required.get(event.type, ()) if not _event_value(event, key)]
+        if missing:
+            yield rule_.finding(
+                f"{event.type} gate event for {event.wp or 'an unnamed WP'} is missing {', '.join(missing)}",
+                event.loc, event.head, event.wp or event.loc.file,
+            )
+
+
+def _event_value(event: GateEvent, key: str) -> str:
+    value = getattr(event, key, None)
+    if isinstance(value, str):
+        return value
+    return dict(event.extra).get(key, "")
+
+
+@rule("PARSE-005", "warning", "The protocol version in force cannot be told")
+def protocol_unknown(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Every rule is applied as the protocol in force defines it (see the
+    profiles). When the repository has neither a packet template nor
+    protocol text to tell the version by, the oldest shipped profile is
+    used; this says so once instead of guessing silently. Fix: add the
+    template, or name the profile with the ``profile`` option."""
+    info = ctx.model.protocol
+    if info is None or info.certain:
+        return
+    loc = Loc(ctx.model.spec_pointer.file if ctx.model.spec_pointer else ".", 1)
+    yield rule_.finding(
+        f"cannot tell which protocol version is in force ({info.reason}); judged by {info.profile}. "
+        "Name one with the 'profile' option",
+        loc, "", info.profile,
+    )

@@ -26,28 +26,14 @@ from typing import Iterable, Iterator, Sequence
 
 from ..findings import Finding, Severity
 from ..model import FieldOccurrence, ListItem, Loc, Packet, Status
+from ..parse.packets import label_key
 from .base import Rule, rule
 from .context import RuleContext
 
-REQUIRED_FIELDS: tuple[str, ...] = (
-    "TASK_ID", "STATUS", "RISK_TIER", "What", "Why", "IN_SCOPE_PATHS", "OUT_OF_SCOPE",
-    "TEST_PLAN", "DONE_MEANS", "ROLLBACK_HINT", "FILES_TO_OPEN", "SEARCH_TERMS",
-    "RUN_COMMANDS", "RISK_MAP", "SPEC_ANCHOR",
-)
 SIGNATURE_FIELD = "User Signature Locked"
 COMMAND_FIELDS = frozenset({"RUN_COMMANDS", "TEST_PLAN", "ROLLBACK_HINT"})
 COMMA_LISTS = frozenset({"FILES_TO_OPEN", "SEARCH_TERMS", "IN_SCOPE_PATHS"})
 
-# (field, low, high, severity) — protocol Part 5.5 and the Part 5.1 template.
-COUNT_LIMITS: tuple[tuple[str, int, int, Severity], ...] = (
-    ("DONE_MEANS", 3, 8, Severity.ERROR),
-    ("FILES_TO_OPEN", 5, 15, Severity.ERROR),
-    ("SEARCH_TERMS", 10, 20, Severity.ERROR),
-    ("RISK_MAP", 3, 8, Severity.ERROR),
-    ("IN_SCOPE_PATHS", 5, 20, Severity.WARNING),
-    ("OUT_OF_SCOPE", 3, 8, Severity.WARNING),
-    ("RUN_COMMANDS", 3, 6, Severity.WARNING),
-)
 COUNT_NOUNS = {
     "DONE_MEANS": ("criterion", "criteria"), "FILES_TO_OPEN": ("file", "files"),
     "SEARCH_TERMS": ("search term", "search terms"), "RISK_MAP": ("failure mode", "failure modes"),
@@ -299,14 +285,31 @@ def heading_key(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", fold(stripped)))
 
 
-REQUIRED_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Metadata", ("metadata",)),
-    ("Scope", ("scope",)),
-    ("Quality Gate", ("quality gate",)),
-    ("Bootstrap", ("bootstrap",)),
-    ("Authority", ("authority",)),
-    ("Notes", ("notes",)),
-)
+def required_sections_in_force(ctx: RuleContext) -> list[tuple[str, tuple[str, ...]]]:
+    """The profile's required sections, less any the repository's own
+    packet template does not have (the template is the format in force)."""
+    sections = list(ctx.profile.required_sections) if ctx.profile else []
+    template = ctx.model.protocol.template_sections if ctx.model.protocol else ()
+    if not template:
+        return sections
+    keys = [heading_key(text) for text in template]
+    return [(name, accepted) for name, accepted in sections if _section_present(keys, accepted)]
+
+
+def required_fields_in_force(ctx: RuleContext) -> list[str]:
+    """The profile's required fields, less any the repository's own packet
+    template does not define."""
+    fields = list(ctx.profile.required_fields) if ctx.profile else []
+    labels = set(ctx.model.protocol.template_labels) if ctx.model.protocol else set()
+    if not labels:
+        return fields
+    return [name for name in fields if any(label_key(alias) in labels for alias in _aliases(name))]
+
+
+def _aliases(name: str) -> tuple[str, ...]:
+    return ("TASK_ID", "WP_ID") if name == "TASK_ID" else (name,)
+
+
 QUALITY_GATE_FIELDS = ("RISK_TIER", "TEST_PLAN", "DONE_MEANS")
 
 
@@ -314,11 +317,12 @@ def _section_present(keys: Sequence[str], accepted: Sequence[str]) -> bool:
     return any(key == word or key.startswith(word + " ") for key in keys for word in accepted)
 
 
-@rule("PKT-003", "error", "Sections present: Metadata, Scope, Quality Gate, Bootstrap, Authority, Notes")
+@rule("PKT-003", "error", "Sections the packet template requires are present")
 def required_sections(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
-    """Protocol Part 5.1: "Every work packet MUST include these sections":
-    Metadata, Scope, Quality Gate, BOOTSTRAP (Coder Work Plan), Authority,
-    Notes. Headings match case-insensitively with notes in brackets ignored
+    """Protocol Part 5.1: "Every work packet MUST include these sections"
+    (the profile lists them: Metadata, Scope, Quality Gate, BOOTSTRAP,
+    Authority and Notes in the 2025-12 protocol); a section the repository's
+    own template no longer has is not required. Headings match case-insensitively with notes in brackets ignored
     ("Bootstrap (Coder Work Plan) [BOOTSTRAP]", "QUALITY GATE") and may carry
     extra words after the name ("Notes & Assumptions").
 
@@ -327,13 +331,14 @@ def required_sections(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     under one heading; that counts as the Quality Gate section being present
     (PKT-004 still reports any of the three that is missing). One finding per
     packet lists every missing section."""
+    sections = required_sections_in_force(ctx)
     for packet in ctx.model.packets:
         keys = [heading_key(text) for text, level, _ in packet.headings if level >= 2]
         quality_headings = any(
             occurrence.form == "heading" for name in QUALITY_GATE_FIELDS for occurrence in packet.fields.get(name, ())
         )
         missing = [
-            name for name, accepted in REQUIRED_SECTIONS
+            name for name, accepted in sections
             if not _section_present(keys, accepted) and not (name == "Quality Gate" and quality_headings)
         ]
         if not missing:
@@ -349,16 +354,18 @@ def required_sections(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
 @rule("PKT-004", "error", "Required fields present and non-empty")
 def required_fields(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 3.5 and Part 5.1: the coder works only from the packet,
-    so TASK_ID, STATUS, RISK_TIER, What, Why, IN_SCOPE_PATHS, OUT_OF_SCOPE,
-    TEST_PLAN, DONE_MEANS, ROLLBACK_HINT, FILES_TO_OPEN, SEARCH_TERMS,
-    RUN_COMMANDS, RISK_MAP and SPEC_ANCHOR must all be there with content.
-    ``WP_ID`` stands in for TASK_ID. Missing fields are listed in one finding
+    so the fields the profile requires (in the 2025-12 protocol TASK_ID,
+    STATUS, RISK_TIER, What, Why, IN_SCOPE_PATHS, OUT_OF_SCOPE, TEST_PLAN,
+    DONE_MEANS, ROLLBACK_HINT, FILES_TO_OPEN, SEARCH_TERMS, RUN_COMMANDS,
+    RISK_MAP and SPEC_ANCHOR) must all be there with content; a field the
+    repository's own template does not define is not required. ``WP_ID`` stands in for TASK_ID. Missing fields are listed in one finding
     per packet (at its title); a field written with nothing after it gets
     its own finding at the label. A placeholder value is PKT-005's."""
+    required = required_fields_in_force(ctx)
     for packet in ctx.model.packets:
         missing: list[str] = []
-        for name in REQUIRED_FIELDS:
-            names = ("TASK_ID", "WP_ID") if name == "TASK_ID" else (name,)
+        for name in required:
+            names = _aliases(name)
             occurrences = [occurrence for alias in names for occurrence in packet.fields.get(alias, ())]
             if not occurrences:
                 missing.append(name)
@@ -484,15 +491,21 @@ def _justified(occurrence: FieldOccurrence) -> bool:
     return any(item.text.strip() and not _LEVEL_ITEM.match(item.text) for item in occurrence.items)
 
 
-@rule("PKT-007", "error", "RISK_TIER valid and justified; HIGH hardened; MEDIUM/HIGH run ai-review")
+@rule("PKT-007", "error", "RISK_TIER valid and justified, with what the protocol asks of its tier")
 def risk_tier(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 5.1 (``RISK_TIER: LOW | MEDIUM | HIGH``) and Part 3.5:
     the tier decides how much verification the work gets, so it must be one
     of the three with a justification (text after the tier, or a
-    Justification / Rationale item under it, in any RISK_TIER occurrence);
-    a HIGH packet lists HARDENED_INVARIANTS; MEDIUM and HIGH packets run
-    ``just ai-review`` in their TEST_PLAN. Each broken part is its own
-    finding, since each has its own fix. A missing RISK_TIER is PKT-004's."""
+    Justification / Rationale item under it, in any RISK_TIER occurrence).
+    What a tier asks for more comes from the profile: in the 2025-12
+    protocol a HIGH packet lists HARDENED_INVARIANTS and MEDIUM and HIGH
+    packets run ``just ai-review`` in their TEST_PLAN; the review command is
+    not asked for once the repository's protocol text no longer names it.
+    Each broken part is its own finding, since each has its own fix. A
+    missing RISK_TIER is PKT-004's."""
+    profile = ctx.profile
+    high_requires = profile.high_requires if profile else ()
+    review = profile.review_command if profile and profile.review_command and ctx.protocol_says(profile.review_command) else ""
     for packet in ctx.model.packets:
         tier_field = current(packet, "RISK_TIER")
         if tier_field is None or not has_content(tier_field):
@@ -513,18 +526,18 @@ def risk_tier(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
                 tier_field.loc, field_excerpt(tier_field), packet.id,
             )
         if tier == "HIGH":
-            hardened = packet.fields.get("HARDENED_INVARIANTS", ())
-            if not any(has_content(occurrence) for occurrence in hardened):
-                yield rule_.finding(
-                    "RISK_TIER is HIGH but HARDENED_INVARIANTS is missing or empty; list the invariants the work must not break",
-                    tier_field.loc, field_excerpt(tier_field), packet.id,
-                )
-        if tier in ("MEDIUM", "HIGH"):
+            for name in high_requires:
+                if not any(has_content(occurrence) for occurrence in packet.fields.get(name, ())):
+                    yield rule_.finding(
+                        f"RISK_TIER is HIGH but {name} is missing or empty; list the invariants the work must not break",
+                        tier_field.loc, field_excerpt(tier_field), packet.id,
+                    )
+        if tier in ("MEDIUM", "HIGH") and review:
             plan = packet.fields.get("TEST_PLAN", ())
-            if plan and "just ai-review" not in fold(_text_of(plan)):
+            if plan and fold(review) not in fold(_text_of(plan)):
                 target = current(packet, "TEST_PLAN") or plan[-1]
                 yield rule_.finding(
-                    f"RISK_TIER is {tier} but TEST_PLAN does not run `just ai-review`; add it",
+                    f"RISK_TIER is {tier} but TEST_PLAN does not run `{review}`; add it",
                     target.loc, field_excerpt(target), packet.id,
                 )
 
@@ -536,23 +549,34 @@ def risk_tier(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("PKT-008", "error", "List fields hold the required number of entries")
 def entry_counts(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
-    """Protocol Part 5.5 [CX-606] and the Part 5.1 template: DONE_MEANS 3-8,
-    FILES_TO_OPEN 5-15, SEARCH_TERMS 10-20, RISK_MAP 3-8 (errors: the coder
-    cannot bootstrap without them); IN_SCOPE_PATHS 5-20, OUT_OF_SCOPE 3-8,
-    RUN_COMMANDS 3-6 (warnings: guidance). Entries are counted as the module
-    docstring describes; a missing or empty field is PKT-004's."""
+    """Protocol Part 5.5 [CX-606] and the Part 5.1 template, as the profile
+    states them (2025-12: DONE_MEANS 3-8, FILES_TO_OPEN 5-15, SEARCH_TERMS
+    10-20, RISK_MAP 3-8 are errors - the coder cannot bootstrap without
+    them; IN_SCOPE_PATHS 5-20, OUT_OF_SCOPE 3-8, RUN_COMMANDS 3-6 are
+    warnings). Entries are counted as the module docstring describes; a
+    missing or empty field is PKT-004's. One finding per packet lists every
+    count out of range (one edit of the packet fixes them), at the first
+    such field, with the severity of the gravest."""
+    limits = ctx.profile.counts if ctx.profile else ()
     for packet in ctx.model.packets:
-        for name, low, high, severity in COUNT_LIMITS:
-            occurrence = current(packet, name)
+        wrong: list[tuple[FieldOccurrence, str, Severity]] = []
+        for limit in limits:
+            occurrence = current(packet, limit.field)
             if occurrence is None or not has_content(occurrence):
                 continue
-            count = entry_count(name, occurrence)
-            if low <= count <= high:
+            count = entry_count(limit.field, occurrence)
+            if limit.low <= count <= limit.high:
                 continue
-            yield rule_.finding(
-                f"{name} lists {count} {COUNT_NOUNS[name][count != 1]}; the protocol wants {low}-{high}",
-                occurrence.loc, field_excerpt(occurrence), packet.id, severity=severity,
-            )
+            nouns = COUNT_NOUNS.get(limit.field, ("entry", "entries"))
+            wrong.append((occurrence, f"{limit.field} lists {count} {nouns[count != 1]} (wants {limit.low}-{limit.high})", Severity(limit.severity)))
+        if not wrong:
+            continue
+        first = min(wrong, key=lambda found: (found[0].loc.line, found[0].loc.column))[0]
+        severity = Severity.ERROR if any(found[2] is Severity.ERROR for found in wrong) else Severity.WARNING
+        yield rule_.finding(
+            "; ".join(text for _, text, _ in wrong) + " as the protocol asks",
+            first.loc, field_excerpt(first), packet.id, severity=severity,
+        )
 
 
 _GENERIC_DIRS = frozenset({
@@ -761,18 +785,21 @@ def packet_locked(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     whose STATUS is past Draft (any known state but Draft) must carry one;
     absent, empty and ``<pending>`` are reported. A packet with no readable
     STATUS is not judged (PKT-004 / PKT-006 report the status first). The
-    signature's format and audit trail are the SIG rules'."""
+    signature's format and audit trail are the SIG rules'. The lock field
+    is named as the profile in force names it (``USER_SIGNATURE`` in the
+    2026-02 template)."""
+    lock_field = ctx.profile.lock_fields[0] if ctx.profile and ctx.profile.lock_fields else SIGNATURE_FIELD
     for packet in ctx.model.packets:
         if packet.status in (Status.DRAFT, Status.UNKNOWN):
             continue
         if packet.signature_loc is None:
             loc, title = _packet_loc(packet)
             yield rule_.finding(
-                f"packet is {packet.status_raw or packet.status.value} but has no 'User Signature Locked:' line; lock it with the user's signature (Part 5.6)",
+                f"packet is {packet.status_raw or packet.status.value} but has no '{lock_field}:' line; lock it with the user's signature (Part 5.6)",
                 loc, title, packet.id,
             )
         elif unsigned(packet.signature):
             yield rule_.finding(
-                f"packet is {packet.status_raw or packet.status.value} but 'User Signature Locked' is {repr(packet.signature) if packet.signature else 'empty'}; lock it with the user's signature",
+                f"packet is {packet.status_raw or packet.status.value} but '{lock_field}' is {repr(packet.signature) if packet.signature else 'empty'}; lock it with the user's signature",
                 packet.signature_loc, packet.signature, packet.id,
             )

@@ -211,8 +211,14 @@ def stale_spec_mentions(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     history, not a stale pointer. A packet that records no STATUS at all
     (PKT-004 reports that) but whose latest validation report says PASS is
     finished work too: on the reference corpus these are eight validated
-    packets, three of them archived as superseded."""
+    packets, three of them archived as superseded.
+
+    Packets are judged only where the profile in force keeps Step 3's
+    "update spec references in all packets" (``spec_refs_in_packets``):
+    later protocols make signed packets immutable and removed that step, so
+    there only protocol files are judged."""
     model = ctx.model
+    judge_packets = ctx.profile.spec_refs_in_packets if ctx.profile else True
     current = current_version(model)
     if version_key(current) is None:
         return
@@ -221,7 +227,7 @@ def stale_spec_mentions(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         if same_version(version, current):
             continue
         packet = packets_by_file.get(loc.file)
-        if packet is not None and _finished(packet):
+        if packet is not None and (_finished(packet) or not judge_packets):
             continue
         where = f"active packet {packet.id}" if packet is not None else loc.file
         yield rule_.finding(

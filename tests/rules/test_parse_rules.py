@@ -40,7 +40,7 @@ def test_parse_001_silent_without_issues_and_ignores_other_rules_issues() -> Non
     assert run("PARSE-001", make_model([make_packet("WP-1-A")], parse_issues=(other,))) == []
 
 
-def test_parse_002_one_finding_per_damaged_line_with_repairs() -> None:
+def test_parse_002_one_finding_per_damaged_file_with_its_first_lines() -> None:
     file = packet_file("WP-1-Enc")
     issues = (
         EncodingIssue(Loc(file, 7, 12), "mojibake", "Â§", "§"),
@@ -48,15 +48,36 @@ def test_parse_002_one_finding_per_damaged_line_with_repairs() -> None:
         EncodingIssue(Loc(file, 9, 1), "invalid-utf8", "0x96", "–"),
     )
     findings = run("PARSE-002", make_model([make_packet("WP-1-Enc")], encoding_issues=issues))
-    assert [(f.loc.line, f.loc.column) for f in findings] == [(7, 12), (9, 1)]
-    line7, line9 = findings
-    assert line7.severity is Severity.WARNING
-    assert line7.excerpt == "Â§"
-    assert "'Â§' read as '§'" in line7.message and "'??' read as '§'" in line7.message
-    assert "2 damaged spots" in line7.message
-    assert "0x96 decoded as Windows-1252 '–'" in line9.message
-    assert line9.excerpt == "0x96"
-    assert {f.subject for f in findings} == {"WP-1-Enc"}
+    # One re-save fixes the file: one finding, at its first damaged spot.
+    assert [(f.loc.line, f.loc.column) for f in findings] == [(7, 12)]
+    [only] = findings
+    assert only.severity is Severity.WARNING
+    assert only.excerpt == "Â§"
+    assert "2 damaged lines" in only.message
+    assert "line 7: 'Â§' read as '§', '??' read as '§'" in only.message
+    assert "line 9: 0x96 decoded as Windows-1252 '–'" in only.message
+    assert only.subject == "WP-1-Enc"
+
+
+def test_parse_002_names_the_first_lines_and_counts_the_rest() -> None:
+    file = packet_file("WP-1-Enc")
+    issues = tuple(EncodingIssue(Loc(file, line, 1), "mojibake", "Â§", "§") for line in range(10, 16))
+    [only] = run("PARSE-002", make_model([make_packet("WP-1-Enc")], encoding_issues=issues))
+    assert "6 damaged lines" in only.message and "and 3 more line(s)" in only.message
+    assert "line 12:" in only.message and "line 13:" not in only.message
+
+
+def test_parse_002_ascii_only_profile_asks_for_ascii_in_packets() -> None:
+    from mkdocs_handshake.profiles import load_profile
+    from mkdocs_handshake.rules import REGISTRY
+    from mkdocs_handshake.rules.context import RuleContext
+
+    file = packet_file("WP-1-Enc")
+    model = make_model([make_packet("WP-1-Enc")], encoding_issues=(EncodingIssue(Loc(file, 7, 12), "mojibake", "Â§", "§"),))
+    rule = REGISTRY["PARSE-002"]
+    [newer] = rule.check(rule, RuleContext(model, profile=load_profile("handshake-2026-02")))
+    [older] = rule.check(rule, RuleContext(model, profile=load_profile("handshake-2025-12")))
+    assert "ASCII" in newer.message and "ASCII" not in older.message
 
 
 def test_parse_002_subject_is_file_outside_packets_and_silent_when_clean() -> None:
@@ -99,9 +120,8 @@ def test_parse_002_on_real_packet_reports_damaged_section_signs() -> None:
     findings = run("PARSE-002", make_model([packet], encoding_issues=src.issues))
     assert findings, "the packet has Â§ damage"
     assert all(f.subject == "WP-1-ACE-Auditability" for f in findings)
-    assert any(f.excerpt == "Â§" and "'Â§' read as '§'" in f.message for f in findings)
-    lines = [f.loc.line for f in findings]
-    assert len(lines) == len(set(lines))
+    assert len(findings) == 1, "one finding per damaged file"
+    assert "'Â§' read as '§'" in findings[0].message or "more line(s)" in findings[0].message
 
 
 def test_parse_002_points_at_the_invalid_byte_itself():

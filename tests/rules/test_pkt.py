@@ -193,9 +193,13 @@ def test_pkt_008_counts_with_severity_split() -> None:
     files = occurrence("WP-1-Ledger", "FILES_TO_OPEN", "", 41, item_texts=["docs/START_HERE.md", "docs/SPEC_CURRENT.md", "docs/ARCHITECTURE.md"])
     commands = occurrence("WP-1-Ledger", "RUN_COMMANDS", "", 60, code="# start\njust dev\n\ncargo test\n")
     findings = run("PKT-008", packet(FILES_TO_OPEN=files, RUN_COMMANDS=commands))
-    assert [(f.loc.line, f.severity) for f in findings] == [(41, Severity.ERROR), (60, Severity.WARNING)]
-    assert "3 files" in findings[0].message and "5-15" in findings[0].message
-    assert "2 commands" in findings[1].message
+    # One packet, one edit: one finding at the first field, as grave as the
+    # gravest count it lists.
+    assert [(f.loc.line, f.severity) for f in findings] == [(41, Severity.ERROR)]
+    assert "FILES_TO_OPEN lists 3 files (wants 5-15)" in findings[0].message
+    assert "RUN_COMMANDS lists 2 commands (wants 3-6)" in findings[0].message
+    [warning] = run("PKT-008", packet(RUN_COMMANDS=commands))
+    assert warning.severity is Severity.WARNING
 
 
 def test_pkt_008_inline_lists_and_multi_term_items_counted() -> None:
@@ -298,11 +302,11 @@ def test_pkt_008_real_workflow_engine_v3_counts() -> None:
 
     relative = "docs/task_packets/WP-1-Workflow-Engine-v3.md"
     real, _ = parse_packet(decode((CORPUS / relative).read_bytes(), relative))
-    messages = {f.message.split(" lists ")[0]: f for f in run("PKT-008", real)}
-    assert "FILES_TO_OPEN lists 3 files" in messages["FILES_TO_OPEN"].message
-    assert "SEARCH_TERMS lists 3 search terms" in messages["SEARCH_TERMS"].message
-    assert messages["FILES_TO_OPEN"].severity is Severity.ERROR
-    assert messages["FILES_TO_OPEN"].loc.file == relative
+    [finding] = run("PKT-008", real)
+    assert "FILES_TO_OPEN lists 3 files" in finding.message
+    assert "SEARCH_TERMS lists 3 search terms" in finding.message
+    assert finding.severity is Severity.ERROR
+    assert finding.loc.file == relative
 
 
 def _written(body: str, wp: str = "WP-1-Ledger") -> Packet:

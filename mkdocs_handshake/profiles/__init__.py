@@ -1,0 +1,278 @@
+"""Protocol profiles: what one version of the orchestrator protocol asks for.
+
+The governed repositories change their protocol every few weeks: fields are
+added, sections dropped, clauses removed. Rule code therefore names no
+protocol version. A profile (a YAML file, data only) says which packet
+fields and sections exist and are required, how board sections map to a
+packet's lifecycle, which rules apply and with which clause. The shipped
+profiles sit beside this module; a user names their own file with the
+``profile:`` option, usually starting from ``extends: <shipped id>``.
+
+A profile is chosen per repository by :func:`choose_profile` from what the
+repository itself says (its packet template's PACKET_FORMAT_VERSION, marker
+words in its template and protocol text), so the same plugin version judges
+an old snapshot by the old protocol and a new one by the new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from ..parse.packets import label_key
+
+PROFILE_DIR = Path(__file__).parent
+LIFECYCLES = ("active", "closed", "superseded", "stub", "legacy")
+SCOPES = ("active", "all")
+SEVERITIES = ("error", "warning")
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used; the message names the file and key."""
+
+
+@dataclass(frozen=True)
+class RuleUse:
+    """How a rule applies under a profile.
+
+    ``scope`` ``active``: the fix is an edit of the packet, so only packets
+    still in play are judged (signed history is immutable). ``all``: the fix
+    lies outside the packet, or other packets rely on the fact. ``evidence``:
+    phrases of which one must still be in the repository's protocol text."""
+
+    clause: str
+    scope: str = "active"
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CountLimit:
+    field: str
+    low: int
+    high: int
+    severity: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    title: str
+    source: str
+    packet_format_from: str
+    markers: tuple[str, ...]
+    template_paths: tuple[str, ...]
+    protocol_paths: tuple[str, ...]
+    registry: str
+    stubs: str
+    fields: tuple[str, ...]
+    required_fields: tuple[str, ...]
+    required_sections: tuple[tuple[str, tuple[str, ...]], ...]
+    counts: tuple[CountLimit, ...]
+    lock_fields: tuple[str, ...]
+    high_requires: tuple[str, ...]
+    review_command: str
+    spec_refs_in_packets: bool
+    ascii_only: bool
+    board_sections: tuple[tuple[str, str], ...]
+    entry_tags: Mapping[str, str]
+    status_lifecycle: Mapping[str, str]
+    gate_required: Mapping[str, tuple[str, ...]]
+    rules: Mapping[str, RuleUse] = field(default_factory=dict)
+
+    def evidence_phrases(self) -> tuple[str, ...]:
+        """Every phrase whose presence in the protocol text this profile
+        asks about: rule evidence and the review command."""
+        phrases = {phrase for use in self.rules.values() for phrase in use.evidence}
+        if self.review_command:
+            phrases.add(self.review_command)
+        return tuple(sorted(phrases))
+
+    def board_lifecycle(self, heading: str) -> str | None:
+        folded = heading.casefold()
+        for pattern, lifecycle in self.board_sections:
+            if re.search(pattern, folded):
+                return lifecycle
+        return None
+
+
+def shipped() -> tuple[str, ...]:
+    """Ids of the profiles shipped with the package, oldest first."""
+    return tuple(sorted(path.stem for path in PROFILE_DIR.glob("*.yaml")))
+
+
+def _read(reference: str, base: Path | None) -> tuple[dict[str, Any], str]:
+    """The raw mapping of a profile by shipped id or by path."""
+    candidate = PROFILE_DIR / f"{reference}.yaml"
+    if not candidate.is_file():
+        candidate = Path(reference) if base is None else base / reference
+    try:
+        text = candidate.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        known = ", ".join(shipped())
+        raise ProfileError(f"profile {reference!r}: not a shipped profile ({known}) and not a readable file ({error})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ProfileError(f"profile {candidate}: not valid YAML: {str(error).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise ProfileError(f"profile {candidate}: expected a mapping at the top")
+    return data, candidate.as_posix() if candidate.parent != PROFILE_DIR else candidate.stem
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key; anything else (lists included) replaces."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolved(reference: str, base: Path | None, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], str]:
+    data, source = _read(reference, base)
+    parent = data.get("extends")
+    if parent:
+        if parent in seen:
+            raise ProfileError(f"profile {source}: 'extends' loops through {parent!r}")
+        parent_data, _ = _resolved(str(parent), base, (*seen, reference))
+        data = _merge(parent_data, {key: value for key, value in data.items() if key != "extends"})
+    return data, source
+
+
+def _strings(data: Any, where: str) -> tuple[str, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+        raise ProfileError(f"{where}: expected a list of strings")
+    return tuple(data)
+
+
+def _get(data: Mapping[str, Any], path: str, default: Any = None) -> Any:
+    value: Any = data
+    for key in path.split("."):
+        if not isinstance(value, Mapping) or key not in value:
+            return default
+        value = value[key]
+    return value
+
+
+@lru_cache(maxsize=32)
+def load_profile(reference: str, base: str = "") -> Profile:
+    """A profile by shipped id (``handshake-2026-02``) or by file path
+    (relative to ``base``), with ``extends`` applied and every key checked."""
+    data, source = _resolved(reference, Path(base) if base else None)
+    where = f"profile {source}"
+    if not isinstance(data.get("id"), str):
+        raise ProfileError(f"{where}: 'id' is required")
+    rules: dict[str, RuleUse] = {}
+    for rule_id, use in (data.get("rules") or {}).items():
+        if not isinstance(use, Mapping) or not isinstance(use.get("clause"), str):
+            raise ProfileError(f"{where}: rules.{rule_id}: needs a 'clause'")
+        scope = use.get("scope", "active")
+        if scope not in SCOPES:
+            raise ProfileError(f"{where}: rules.{rule_id}.scope: {scope!r} is not one of {', '.join(SCOPES)}")
+        rules[str(rule_id)] = RuleUse(use["clause"], scope, _strings(use.get("evidence"), f"{where}: rules.{rule_id}.evidence"))
+    sections = []
+    for entry in _get(data, "packet.required_sections", []) or []:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
+            raise ProfileError(f"{where}: packet.required_sections: each entry needs a 'name'")
+        accept = _strings(entry.get("accept"), f"{where}: packet.required_sections.{entry['name']}.accept") or (entry["name"].casefold().replace("_", " "),)
+        sections.append((entry["name"], tuple(word.casefold() for word in accept)))
+    counts = []
+    for entry in _get(data, "packet.counts", []) or []:
+        try:
+            limit = CountLimit(str(entry["field"]), int(entry["min"]), int(entry["max"]), str(entry.get("severity", "error")))
+        except (KeyError, TypeError, ValueError):
+            raise ProfileError(f"{where}: packet.counts: each entry needs field, min and max") from None
+        if limit.severity not in SEVERITIES or limit.low > limit.high:
+            raise ProfileError(f"{where}: packet.counts.{limit.field}: bad severity or min > max")
+        counts.append(limit)
+    board = []
+    for entry in _get(data, "lifecycle.board_sections", []) or []:
+        lifecycle = entry.get("lifecycle") if isinstance(entry, Mapping) else None
+        if lifecycle not in LIFECYCLES:
+            raise ProfileError(f"{where}: lifecycle.board_sections: lifecycle must be one of {', '.join(LIFECYCLES)}")
+        try:
+            re.compile(str(entry.get("match", "")))
+        except re.error as error:
+            raise ProfileError(f"{where}: lifecycle.board_sections: bad pattern {entry.get('match')!r}: {error}") from None
+        board.append((str(entry["match"]), lifecycle))
+    for mapping in ("lifecycle.entry_tags", "lifecycle.status"):
+        for key, value in (_get(data, mapping, {}) or {}).items():
+            if value not in LIFECYCLES:
+                raise ProfileError(f"{where}: {mapping}.{key}: {value!r} is not one of {', '.join(LIFECYCLES)}")
+    gate = {str(kind): _strings(keys, f"{where}: gate_log.required_keys.{kind}") for kind, keys in (_get(data, "gate_log.required_keys", {}) or {}).items()}
+    return Profile(
+        id=data["id"],
+        title=str(data.get("title", data["id"])),
+        source=source,
+        packet_format_from=str(_get(data, "detect.packet_format_from", "") or ""),
+        markers=_strings(_get(data, "detect.markers"), f"{where}: detect.markers"),
+        template_paths=_strings(_get(data, "layout.template"), f"{where}: layout.template"),
+        protocol_paths=_strings(_get(data, "layout.protocol"), f"{where}: layout.protocol"),
+        registry=str(_get(data, "layout.registry", "") or ""),
+        stubs=str(_get(data, "layout.stubs", "") or ""),
+        fields=_strings(_get(data, "packet.fields"), f"{where}: packet.fields"),
+        required_fields=_strings(_get(data, "packet.required_fields"), f"{where}: packet.required_fields"),
+        required_sections=tuple(sections),
+        counts=tuple(counts),
+        lock_fields=_strings(_get(data, "packet.lock_fields"), f"{where}: packet.lock_fields"),
+        high_requires=_strings(_get(data, "packet.risk_tier.high_requires"), f"{where}: packet.risk_tier.high_requires"),
+        review_command=str(_get(data, "packet.risk_tier.review_command", "") or ""),
+        spec_refs_in_packets=bool(_get(data, "packet.spec_refs_in_packets", True)),
+        ascii_only=bool(_get(data, "packet.ascii_only", False)),
+        board_sections=tuple(board),
+        entry_tags={str(key).upper(): value for key, value in (_get(data, "lifecycle.entry_tags", {}) or {}).items()},
+        status_lifecycle={str(key).casefold(): value for key, value in (_get(data, "lifecycle.status", {}) or {}).items()},
+        gate_required=gate,
+        rules=rules,
+    )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a repository says about its own protocol version."""
+
+    template_file: str = ""
+    template_labels: frozenset[str] = frozenset()  # label keys (see parse.packets.label_key)
+    packet_format_version: str = ""
+    protocol_text: str = ""  # case-folded protocol and template text
+
+
+def _format_date(text: str) -> dt.date | None:
+    match = re.search(r"\d{4}-\d{2}-\d{2}", text)
+    if not match:
+        return None
+    try:
+        return dt.date.fromisoformat(match.group(0))
+    except ValueError:
+        return None
+
+
+def choose_profile(evidence: Evidence) -> tuple[Profile, str, bool]:
+    """``(profile, why, certain)``: the newest shipped profile the evidence
+    points to. ``certain`` is False when the repository says nothing that
+    tells a version apart; the oldest profile is used then, and the caller
+    reports it (one finding, never a silent guess)."""
+    profiles = [load_profile(name) for name in shipped()]
+    profiles.sort(key=lambda profile: profile.packet_format_from)
+    stamped = _format_date(evidence.packet_format_version)
+    for profile in reversed(profiles):
+        start = _format_date(profile.packet_format_from)
+        if stamped and start and stamped >= start:
+            return profile, f"{evidence.template_file} stamps PACKET_FORMAT_VERSION {evidence.packet_format_version}", True
+        found = [marker for marker in profile.markers if marker.casefold() in evidence.protocol_text or label_key(marker) in evidence.template_labels]
+        if found:
+            return profile, f"the repository's template or protocol names {', '.join(found)}", True
+    oldest = profiles[0]
+    if evidence.template_file or evidence.protocol_text:
+        return oldest, "the template and protocol name none of the later profiles' markers", True
+    return oldest, "no packet template or protocol text was found", False

@@ -55,5 +55,13 @@ class HandshakeConfig(base.Config):
     #: the whole nav, and the pages stay linked from the overview, the DAG
     #: and the traceability matrix.
     nav_packets = c.Type(bool, default=True)
+    #: ``auto`` chooses the protocol profile from the repository's packet
+    #: template and protocol text; a shipped id (``handshake-2026-02``) or a
+    #: YAML file relative to ``root`` forces one.
+    profile = c.Type(str, default="auto")
+    #: Judge closed, superseded and legacy packets by every rule (an audit
+    #: of history); by default they keep only the board, signature and
+    #: audit-log checks, since signed packets are immutable.
+    history = c.Type(bool, default=False)
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/plugin/handshake")

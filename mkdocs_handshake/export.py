@@ -20,7 +20,7 @@ import json
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
-from .engine import summarize
+from .engine import RulePlan, summarize
 from .findings import Finding
 from .model import GovernanceModel, Loc
 
@@ -78,12 +78,23 @@ def model_document(model: GovernanceModel, root_label: str) -> dict[str, Any]:
         "gate_events": to_data(model.gate_events),
         "encoding_issues": to_data(model.encoding_issues),
         "parse_issues": to_data(model.parse_issues),
+        "protocol": to_data(model.protocol),
+        "registry": to_data(model.registry),
     }
 
 
-def findings_document(model: GovernanceModel, findings: Sequence[Finding], as_of: dt.date) -> dict[str, Any]:
+def findings_document(model: GovernanceModel, findings: Sequence[Finding], as_of: dt.date, plan: Sequence[RulePlan] = ()) -> dict[str, Any]:
     pointer = model.spec_pointer
+    info = model.protocol
     return {
+        "protocol": {
+            "profile": info.profile,
+            "reason": info.reason,
+            "template": info.template_file,
+            "packet_format_version": info.packet_format_version,
+        } if info else None,
+        "rules_not_applied": [{"rule": entry.rule, "reason": entry.reason} for entry in plan if not entry.applied],
+        "lifecycle": {packet.id: packet.lifecycle.value for packet in model.packets},
         "version": 1,
         "as_of": as_of.isoformat(),
         "spec": {

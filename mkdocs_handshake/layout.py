@@ -25,3 +25,9 @@ class Layout:
 
     def path(self, relative: str) -> Path:
         return self.root / relative
+
+
+def governance_paths(layout: Layout) -> tuple[str, ...]:
+    """The configured governance files and folders, relative to the root
+    (what a commit must touch to change the governance state)."""
+    return (layout.spec_current, layout.packets, layout.task_board, layout.signature_audit, layout.gate_log)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from .engine import EngineConfig, run_rules
+from .engine import EngineConfig, rule_plan, run_rules
 from .export import dumps, model_document
 from .findings import Finding
 from .layout import Layout
@@ -92,6 +92,7 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
         as_of=engine.as_of,
         dot_available=render.dot_available,
         options={"dag_max_nodes": render.dag_max_nodes},
+        rule_plan=rule_plan(model, engine),
         # A drawing depends on its DOT source and on which Graphviz draws it.
         memo=lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute),
     )

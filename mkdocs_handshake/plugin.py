@@ -34,12 +34,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .config import DEFAULT_PATHS, HandshakeConfig
-from .engine import ConfigError, EngineConfig, summarize
+from .as_of import default_as_of
+from .engine import ConfigError, EngineConfig, check_profile, summarize
 from .export import dumps, findings_document
 from .findings import Finding, Severity
-from .layout import Layout
+from .layout import Layout, governance_paths
 from .load import ParseCache
 from .model import GovernanceModel, Waiver
+from .profiles import ProfileError, load_profile
 from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
 from .render.dag import dot_missing_message
 from .render.html import RenderedPage
@@ -105,17 +107,27 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             task_board=self.config.task_board,
             signature_audit=self.config.signature_audit,
             gate_log=self.config.gate_log,
+            profile=self.config.profile,
         )
+        try:
+            if self.config.profile != "auto":
+                check_profile(load_profile(self.config.profile, root.as_posix()))
+        except (ProfileError, ConfigError) as error:
+            raise PluginError(f"handshake: option 'profile': {error}") from None
         if self.config.as_of:
             try:
                 self.as_of = dt.date.fromisoformat(str(self.config.as_of))
             except ValueError:
                 raise PluginError(f"handshake: option 'as_of': {self.config.as_of!r} is not a date (YYYY-MM-DD)") from None
+        else:
+            self.as_of, why = default_as_of(root, governance_paths(self.layout))
+            log.info("governance: judging dates as of %s: %s (set 'as_of' to choose)", self.as_of.isoformat(), why)
         self.cache_dir = (base / self.config.cache_dir).resolve() if self.config.cache else None
         self.engine_config = EngineConfig(
             severities={rule_id: _severity(value) for rule_id, value in self.config.rules.items()},
             waivers=tuple(Waiver(w.rule, w.target, w.reason, str(w.approved or ""), str(w.expires or "")) for w in self.config.waivers),
             as_of=self.as_of,
+            history=self.config.history,
             options={"dag_max_nodes": self.config.dag_max_nodes, "config_file": _relative(config.config_file_path, root)},
         )
         try:
@@ -214,7 +226,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         out = Path(config.site_dir) / self.config.output_dir.strip("/")
         out.mkdir(parents=True, exist_ok=True)
         (out / "model.json").write_text(model_json(self.governance, self.config.root, self.cache), encoding="utf-8")
-        (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
+        (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of, self.governance.context.rule_plan)), encoding="utf-8")
         if self.cache_dir is not None:
             error = self.cache.persist(self.cache_dir)
             if error:

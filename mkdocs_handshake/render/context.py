@@ -26,6 +26,7 @@ from functools import cached_property, lru_cache
 from typing import Callable, Mapping
 
 from ..findings import Finding
+from ..engine import RulePlan
 from ..model import GovernanceModel, Packet, Section
 from ..phase_gate import PhaseGate, evaluate_phase_gate
 
@@ -66,6 +67,8 @@ class RenderContext:
     as_of: dt.date = field(default_factory=dt.date.today)
     dot_available: bool = True
     options: Mapping[str, object] = field(default_factory=dict)
+    #: Which rules ran and which did not, with why (engine.rule_plan).
+    rule_plan: tuple[RulePlan, ...] = ()
     #: ``memo(kind, name, digest, compute)``: the plugin's cache, for work
     #: worth keeping between builds (the ``dot`` runs); None computes always.
     memo: Callable[[str, str, str, Callable[[], str]], str] | None = field(default=None, compare=False, repr=False)

@@ -45,6 +45,7 @@ def render_findings_page(ctx: RenderContext) -> str:
     blocks = ["# Findings"]
     if not groups:
         blocks.append(admonition("success", "No findings", f"Every governance rule passes (as of {ctx.as_of.isoformat()})."))
+        blocks.extend(_protocol_blocks(ctx))
         return join_blocks(blocks)
     blocks.append(
         f"{len(ctx.findings)} finding(s) as of {ctx.as_of.isoformat()}. "
@@ -57,7 +58,36 @@ def render_findings_page(ctx: RenderContext) -> str:
         heading = f"{family}: {title}" if title else family
         blocks.append(f"## {md_text(heading)} {{#{family_anchor(family)}}}")
         blocks.append(_table(ctx, page, findings, titles))
+    blocks.extend(_protocol_blocks(ctx))
     return join_blocks(blocks)
+
+
+def _protocol_blocks(ctx: RenderContext) -> list[str]:
+    """Which protocol the repository was judged by, which packets are
+    history, and which rules did not run and why: a reader must be able to
+    tell "no finding" from "not checked"."""
+    info = ctx.model.protocol
+    if info is None:
+        return []
+    blocks = ["## Protocol in force {#protocol}"]
+    where = f" (packet template {md_text(info.template_file)})" if info.template_file else ""
+    blocks.append(f"Judged by the profile **{md_text(info.profile)}**{where}: {md_text(info.reason)}.")
+    lifecycles = count_by(packet.lifecycle.value for packet in ctx.model.packets)
+    if lifecycles:
+        rows = ["| Lifecycle | Packets |", "|---|---|"]
+        rows.extend(f"| {md_text(name)} | {lifecycles[name]} |" for name in ("active", "closed", "superseded", "stub", "legacy") if name in lifecycles)
+        blocks.append(
+            "Rules whose fix is an edit of the packet judge active packets only: signed packets are immutable, "
+            "so closed, superseded and legacy packets keep only the board, signature and audit-log checks."
+        )
+        blocks.append("\n".join(rows))
+    skipped = [entry for entry in ctx.rule_plan if not entry.applied]
+    if skipped:
+        rows = ["| Rule | Not applied because |", "|---|---|"]
+        rows.extend(f"| {md_text(entry.rule)} | {md_text(entry.reason)} |" for entry in skipped)
+        blocks.append("### Rules not applied {#rules-not-applied}")
+        blocks.append("\n".join(rows))
+    return blocks
 
 
 def _summary_table(groups: dict[str, list[Finding]]) -> str:

@@ -9,7 +9,7 @@ the overview says so instead of guessing a verdict.
 
 from __future__ import annotations
 
-from ..model import Status
+from ..model import Lifecycle, Packet, Status
 from ..phase_gate import PhaseGate
 from .context import RenderContext
 from .escape import md_code, md_text
@@ -90,7 +90,22 @@ def _statuses(ctx: RenderContext) -> list[str]:
         if counts.get(status.value):
             lines.append(f"| {status_badge(status)} | {counts[status.value]} |")
     lines.append(f"| **Total** | {len(ctx.model.packets)} |")
-    return ["## Packets by status", "\n".join(lines)]
+    lifecycles = count_by(packet.lifecycle.value for packet in ctx.model.packets)
+    history = ["| Lifecycle | Packets |", "|---|---|"]
+    history.extend(f"| {md_text(item.value)} | {lifecycles[item.value]} |" for item in Lifecycle if lifecycles.get(item.value))
+    return [
+        "## Packets by status", "\n".join(lines),
+        "## Packets by lifecycle",
+        "Only active packets are still edited; closed, superseded and legacy packets are history "
+        "and keep only the board, signature and audit-log checks.",
+        "\n".join(history),
+    ]
+
+
+def lifecycle_text(packet: Packet) -> str:
+    """A packet's lifecycle for a table cell; history in italics."""
+    value = md_text(packet.lifecycle.value)
+    return value if packet.lifecycle is Lifecycle.ACTIVE else f"*{value}*"
 
 
 def _findings(ctx: RenderContext, page: str) -> list[str]:
@@ -133,14 +148,14 @@ def _pages(ctx: RenderContext, page: str) -> list[str]:
 def _packets(ctx: RenderContext, page: str) -> list[str]:
     if not ctx.packets_by_id:
         return ["## Packets", "No task packets found."]
-    lines = ["| Packet | Status | Title | Findings |", "|---|---|---|---|"]
+    lines = ["| Packet | Lifecycle | Status | Title | Findings |", "|---|---|---|---|---|"]
     for wp in sorted_packet_ids(ctx):
         packet = ctx.packets_by_id[wp]
         findings = [f for f in ctx.findings_by_subject.get(wp, ()) if not f.waived]
         errors = sum(1 for f in findings if f.severity.value == "error")
         count = f"{errors} error(s), {len(findings) - errors} warning(s)" if findings else "none"
         lines.append(
-            f"| {md_wp_link(ctx, page, wp)} | {status_badge(packet.status, packet.status_raw)} | {md_text(packet.title)} | {count} |"
+            f"| {md_wp_link(ctx, page, wp)} | {lifecycle_text(packet)} | {status_badge(packet.status, packet.status_raw)} | {md_text(packet.title)} | {count} |"
         )
     return ["## Packets", "\n".join(lines)]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..findings import Finding, Severity
 from ..graph import dependency_graph
-from ..model import DoneMapping, FieldOccurrence, ListItem, Packet
+from ..model import DoneMapping, FieldOccurrence, Lifecycle, ListItem, Packet
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
 from .site import (
@@ -32,6 +32,12 @@ from .site import (
 def render_packet_page(ctx: RenderContext, packet: Packet) -> str:
     page = ctx.packet_page(packet.id)
     blocks: list[str] = [f"# {md_text(packet.id)}"]
+    if packet.lifecycle is not Lifecycle.ACTIVE:
+        blocks.append(admonition(
+            "note", f"History: {html_text(packet.lifecycle.value)}",
+            f"{md_text(packet.lifecycle_reason or packet.lifecycle.value)}. Signed packets are immutable, so rules that "
+            "would ask for an edit of this packet do not judge it; board, signature and audit-log checks still do.",
+        ))
     blocks.append(_summary(ctx, page, packet))
     blocks.extend(_duplicates(ctx, packet))
     blocks.extend(_scope(ctx, page, packet))
@@ -54,6 +60,7 @@ def _summary(ctx: RenderContext, page: str, packet: Packet) -> str:
     rows = [
         ("Title", _text(ctx, page, packet.title) if packet.title else "(none)"),
         ("Status", status_badge(packet.status, packet.status_raw) + (f" {md_code(packet.status_raw)}" if packet.status_raw else "")),
+        ("Lifecycle", f"{md_text(packet.lifecycle.value)}" + (f": {_text(ctx, page, packet.lifecycle_reason)}" if packet.lifecycle_reason else "")),
     ]
     risk = packet.field("RISK_TIER")
     rows.append(("Risk tier", _text(ctx, page, risk.value) if risk and risk.value else "(not given)"))

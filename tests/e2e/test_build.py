@@ -202,6 +202,7 @@ def test_fail_on_never_builds_an_erroring_repo_and_lists_the_errors(tmp_path: Pa
         pytest.param("      packet: docs/task_packets", ["unknown option", "'packet'"], id="unknown-option"),
         pytest.param("      task_board: docs/BOARD.md", ["task_board", "docs/BOARD.md", "does not exist"], id="missing-path"),
         pytest.param("      rules: {PKT-999: off}", ["unknown rule id", "PKT-999"], id="unknown-rule-id"),
+        pytest.param("      profile: handshake-1999-01", ["option 'profile'", "handshake-1999-01", "handshake-2026-02"], id="unknown-profile"),
     ],
 )
 def test_configuration_mistake_is_one_clear_line(tmp_path: Path, option: str, names: list[str]) -> None:

@@ -104,3 +104,28 @@ def test_rule_titles_from_the_registry_become_tooltips(monkeypatch: pytest.Monke
     html = to_html(render_findings_page(context(findings=(finding,))))
     assert '<td title="Titles &quot;quoted&quot; &amp; &lt;bold&gt;">ZZZ-001</td>' in html
     assert '<h2 id="family-zzz">ZZZ</h2>' in html
+
+
+def test_the_page_says_which_protocol_judged_the_repo_and_which_rules_did_not_run() -> None:
+    from dataclasses import replace
+
+    from mkdocs_handshake.engine import RulePlan
+    from mkdocs_handshake.model import Lifecycle, ProtocolInfo
+    from tests.render.test_site import sample_model
+
+    model = sample_model()
+    model = replace(
+        model,
+        packets=(replace(model.packets[0], lifecycle=Lifecycle.SUPERSEDED), *model.packets[1:]),
+        protocol=ProtocolInfo("handshake-2026-02", "handshake-2026-02", "docs/templates/T.md stamps PACKET_FORMAT_VERSION 2026-02-01", template_file="docs/templates/T.md"),
+    )
+    plan = (
+        RulePlan("PKT-001", True, "applied"),
+        RulePlan("PKT-010", False, "its clause is gone: the protocol text no longer says 'just post-work'"),
+    )
+    html = to_html(render_findings_page(context(model, rule_plan=plan)))
+    text = visible_text(html)
+    assert "Judged by the profile handshake-2026-02" in text and "stamps PACKET_FORMAT_VERSION 2026-02-01" in text
+    assert "superseded" in text
+    section = html.split('id="rules-not-applied"')[1]
+    assert "PKT-010" in section and "just post-work" in section and "PKT-001" not in section

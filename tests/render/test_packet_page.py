@@ -151,3 +151,19 @@ def test_duplicate_packet_ids_are_called_out() -> None:
     ctx = context(make_model([first, second]), findings=())
     text = visible_text(render_packet_page(ctx, first))
     assert "Duplicate packet id This id is also used by docs/task_packets/old/WP-1-Twin.md" in text
+
+
+def test_a_history_packet_says_so_and_why() -> None:
+    from dataclasses import replace
+
+    from mkdocs_handshake.model import Lifecycle
+    from mkdocs_handshake.render.packet_page import render_packet_page
+    from tests.render.test_site import context, sample_model, to_html, visible_text
+
+    model = sample_model()
+    old = replace(model.packets[0], lifecycle=Lifecycle.SUPERSEDED, lifecycle_reason="listed under 'Superseded <b>(Archive)</b>' on the board")
+    html = to_html(render_packet_page(context(replace(model, packets=(old, *model.packets[1:]))), old))
+    text = visible_text(html)
+    assert "History: superseded" in text and "Superseded <b>(Archive)</b>" in text  # escaped, shown as written
+    active = to_html(render_packet_page(context(model), model.packets[0]))
+    assert "History:" not in visible_text(active)

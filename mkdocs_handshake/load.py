@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, ClassVar, TypeVar
 
 from . import disk_cache
+from .discover import discover_layout, walk_names
 from .layout import Layout
 from .lifecycle import with_lifecycles
 from .model import (
@@ -291,9 +292,19 @@ def _candidate_profiles(layout: Layout) -> list[Profile]:
     return [load_profile(name) for name in reversed(shipped())]
 
 
+def _existing_or_found(layout: Layout, paths: list[str]) -> list[str]:
+    """``paths`` that exist; when none does, the files under the root that
+    bear one of their names (a repository that moved its governance)."""
+    present = [path for path in paths if (layout.root / path).is_file()]
+    if present:
+        return present
+    found = walk_names(layout.root, {Path(path).name for path in paths})
+    return sorted({path for matches in found.values() for path in matches})
+
+
 def _read_template(out: _Collector, candidates: list[Profile]) -> tuple[str, TemplateFacts | None]:
     """The repository's packet template (a MOVED shim followed once)."""
-    paths = list(dict.fromkeys(path for profile in candidates for path in profile.template_paths))
+    paths = _existing_or_found(out.layout, list(dict.fromkeys(path for profile in candidates for path in profile.template_paths)))
     for path in paths:
         read = out.read(path, required=False, what="packet template")
         if read is None:
@@ -315,7 +326,7 @@ def _protocol_evidence(out: _Collector, layout: Layout) -> tuple[ProtocolInfo, P
     template_file, facts = _read_template(out, candidates)
     texts: list[str] = []
     protocol_files: list[str] = []
-    for path in dict.fromkeys(path for profile in candidates for path in profile.protocol_paths):
+    for path in _existing_or_found(layout, list(dict.fromkeys(path for profile in candidates for path in profile.protocol_paths))):
         read = out.read(path, required=False, what="protocol file")
         if read:
             protocol_files.append(path)
@@ -347,7 +358,11 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
     """Read and parse every governance file under ``layout.root``."""
     cache = cache if cache is not None else ParseCache()
     cache.used = set()
+    layout, ambiguities = discover_layout(layout)
     out = _Collector(layout, cache)
+    for problem in ambiguities:
+        option = problem.split(":", 1)[0]
+        out.issues.append(ParseIssue("PARSE-001", Loc(getattr(layout, option), 1), problem, getattr(layout, option), getattr(layout, option)))
     mentions: list[tuple[str, Loc]] = []
     claims: list[tuple[str, Loc, str]] = []
     checklist: list[tuple[str, Loc, str, bool]] = []

@@ -35,6 +35,7 @@ from mkdocs.structure.toc import get_toc
 
 from .config import DEFAULT_PATHS, HandshakeConfig
 from .as_of import default_as_of
+from .discover import discover_layout
 from .engine import ConfigError, EngineConfig, check_profile, summarize
 from .export import dumps, findings_document
 from .findings import Finding, Severity
@@ -120,7 +121,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             except ValueError:
                 raise PluginError(f"handshake: option 'as_of': {self.config.as_of!r} is not a date (YYYY-MM-DD)") from None
         else:
-            self.as_of, why = default_as_of(root, governance_paths(self.layout))
+            self.as_of, why = default_as_of(root, governance_paths(discover_layout(self.layout)[0]))
             log.info("governance: judging dates as of %s: %s (set 'as_of' to choose)", self.as_of.isoformat(), why)
         self.cache_dir = (base / self.config.cache_dir).resolve() if self.config.cache else None
         self.engine_config = EngineConfig(

@@ -568,13 +568,13 @@ def entry_counts(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             if limit.low <= count <= limit.high:
                 continue
             nouns = COUNT_NOUNS.get(limit.field, ("entry", "entries"))
-            wrong.append((occurrence, f"{limit.field} lists {count} {nouns[count != 1]} (wants {limit.low}-{limit.high})", Severity(limit.severity)))
+            wrong.append((occurrence, f"{limit.field} lists {count} {nouns[count != 1]} ({limit.low}-{limit.high} wanted)", Severity(limit.severity)))
         if not wrong:
             continue
         first = min(wrong, key=lambda found: (found[0].loc.line, found[0].loc.column))[0]
         severity = Severity.ERROR if any(found[2] is Severity.ERROR for found in wrong) else Severity.WARNING
         yield rule_.finding(
-            "; ".join(text for _, text, _ in wrong) + " as the protocol asks",
+            "list fields outside the protocol's ranges: " + "; ".join(text for _, text, _ in wrong),
             first.loc, field_excerpt(first), packet.id, severity=severity,
         )
 

@@ -196,8 +196,8 @@ def test_pkt_008_counts_with_severity_split() -> None:
     # One packet, one edit: one finding at the first field, as grave as the
     # gravest count it lists.
     assert [(f.loc.line, f.severity) for f in findings] == [(41, Severity.ERROR)]
-    assert "FILES_TO_OPEN lists 3 files (wants 5-15)" in findings[0].message
-    assert "RUN_COMMANDS lists 2 commands (wants 3-6)" in findings[0].message
+    assert "FILES_TO_OPEN lists 3 files (5-15 wanted)" in findings[0].message
+    assert "RUN_COMMANDS lists 2 commands (3-6 wanted)" in findings[0].message
     [warning] = run("PKT-008", packet(RUN_COMMANDS=commands))
     assert warning.severity is Severity.WARNING
 

@@ -10,9 +10,12 @@ One-time use (SIG-002) is only checkable if a *use* (a packet locked or a spec
 enrichment approved with the signature) can be told from a *mention* (the
 protocol quoting an example, a ``grep`` command in a code block). Roles:
 
-* ``"lock"``: the token sits on a ``User Signature Locked:`` line.
-* ``"approval"``: the line speaks of approval/authority (``USER_SIGNATURE:``,
-  ``Strategic Pause approval [..]``, ``Authorizes``, ``Signature:``), the token
+* ``"lock"``: the token sits on a ``User Signature Locked:`` line, or on a
+  line that *starts* with the ``USER_SIGNATURE:`` label (the 2026-02
+  packet template's lock field, bold or not, as a list item or not).
+* ``"approval"``: the line speaks of approval/authority (``USER_SIGNATURE:``
+  further along a line, ``Strategic Pause approval [..]``, ``Authorizes``,
+  ``Signature:``), the token
   is in a table column headed like that (the spec CHANGELOG's ``Approval``
   column), or it is on SPEC_CURRENT's ``(Updated: ...)`` line.
 * ``"mention"``: everything else, and always inside fenced/indented code.
@@ -54,6 +57,9 @@ _APPROVAL_WORDS: tuple[str, ...] = (
     "signature:",
 )
 _LOCK_WORDS = "user signature locked"
+# "- USER_SIGNATURE: x", "**USER_SIGNATURE:** x", "USER_SIGNATURE: `x`" on a
+# folded line (stars and backticks removed).
+_LOCK_LABEL = re.compile(r"^\s*(?:[-+>]\s+)?user_signature\s*:")
 
 
 # --------------------------------------------------------------------------
@@ -195,7 +201,7 @@ def _context(line: str) -> str:
 def classify_role(line: str, header: str = "", path: str = "") -> str:
     """Role of a signature written on ``line`` (outside code)."""
     folded = _context(line)
-    if _LOCK_WORDS in folded:
+    if _LOCK_WORDS in folded or _LOCK_LABEL.match(folded):
         return "lock"
     if any(word in folded for word in _APPROVAL_WORDS):
         return "approval"

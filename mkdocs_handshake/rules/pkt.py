@@ -754,25 +754,36 @@ def unsigned(signature: str) -> bool:
     return text.strip("<>{}[]") in _UNSIGNED or bool(re.fullmatch(r"[<{].*[>}]", text))
 
 
+def _lock_label(packet: Packet) -> str:
+    """The lock field as the packet writes it, for the message."""
+    for occurrences in packet.fields.values():
+        for occurrence in occurrences:
+            if occurrence.loc.line == (packet.signature_loc.line if packet.signature_loc else -1):
+                return occurrence.raw_name
+    return "User Signature Locked"
+
+
 @rule("PKT-014", "error", "A packet past Draft is locked with a signature")
 def packet_locked(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 5.6 [CX-607]: "Orchestrator MUST lock packet after
-    creation" with ``**User Signature Locked:** {signature}``. Every packet
-    whose STATUS is past Draft (any known state but Draft) must carry one;
-    absent, empty and ``<pending>`` are reported. A packet with no readable
-    STATUS is not judged (PKT-004 / PKT-006 report the status first). The
-    signature's format and audit trail are the SIG rules'."""
+    creation" with ``**User Signature Locked:** {signature}``; the 2026-02
+    packet template writes the lock as ``USER_SIGNATURE: {signature}`` in
+    METADATA, and either field is the lock (``Packet.signature``). Every
+    packet whose STATUS is past Draft (any known state but Draft) must carry
+    one; absent, empty and ``<pending>`` are reported. A packet with no
+    readable STATUS is not judged (PKT-004 / PKT-006 report the status
+    first). The signature's format and audit trail are the SIG rules'."""
     for packet in ctx.model.packets:
         if packet.status in (Status.DRAFT, Status.UNKNOWN):
             continue
         if packet.signature_loc is None:
             loc, title = _packet_loc(packet)
             yield rule_.finding(
-                f"packet is {packet.status_raw or packet.status.value} but has no 'User Signature Locked:' line; lock it with the user's signature (Part 5.6)",
+                f"packet is {packet.status_raw or packet.status.value} but has no 'User Signature Locked:' (or USER_SIGNATURE:) line; lock it with the user's signature (Part 5.6)",
                 loc, title, packet.id,
             )
         elif unsigned(packet.signature):
             yield rule_.finding(
-                f"packet is {packet.status_raw or packet.status.value} but 'User Signature Locked' is {repr(packet.signature) if packet.signature else 'empty'}; lock it with the user's signature",
+                f"packet is {packet.status_raw or packet.status.value} but its lock ({_lock_label(packet)}) is {repr(packet.signature) if packet.signature else 'empty'}; lock it with the user's signature",
                 packet.signature_loc, packet.signature, packet.id,
             )

@@ -559,7 +559,7 @@ def _walk(ctx: _Context, headings: list[_HeadingInfo]) -> None:
         elif kind == "paragraph_open":
             for text, line, column0 in _inline_lines(ctx, ctx.tokens[index + 1]):
                 _cut_literal_newlines(ctx, text, line, column0)  # reports only
-                if _REPORT_LINE.match(label_key(text.replace("*", ""))):
+                if "report" in text.casefold() and _REPORT_LINE.match(label_key(text.replace("*", ""))):
                     ctx.report_lines.append((text, ctx.loc(line, column0)))
             in_ordered = bool(list_kinds) and list_kinds[-1] == "ordered_list_open" and bool(items_open)
             if not in_ordered:
@@ -604,8 +604,12 @@ def _item_text_loc(ctx: _Context, item: ListItem) -> tuple[str, Loc]:
 
 
 def _anchors(ctx: _Context, occurrences: Sequence[FieldOccurrence]) -> tuple[AnchorRef, ...]:
+    """The packet's anchors; a SPEC_ANCHOR quoted inside an appended
+    validation report is the Validator's citation, not the packet's claim."""
     anchors: list[AnchorRef] = []
     for occurrence in occurrences:
+        if _REPORT_HEADING.search(label_key(occurrence.section)):
+            continue
         texts = [(occurrence.value, occurrence.loc)] if occurrence.value else []
         texts += [_item_text_loc(ctx, item) for item in occurrence.items]
         for text, loc in texts:

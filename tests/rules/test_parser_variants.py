@@ -88,3 +88,60 @@ def test_risk_tier_written_in_a_heading_is_read() -> None:
     occurrence = risky.field("RISK_TIER")
     assert occurrence is not None and occurrence.value == "HIGH"
     assert not any("RISK_TIER" in f.message for f in run("PKT-004", make_model([risky])))
+
+
+# --------------------------------------------------------------------------
+# Anchors without §
+# --------------------------------------------------------------------------
+
+
+def _anchor_spec():
+    from tests.rules.builders import make_section, make_spec
+
+    return make_spec(
+        [
+            make_section("2.3", title="Storage", has_subsections=True, line=10),
+            make_section("2.3.15", title="Work Tracking", has_subsections=True, line=20),
+            make_section("2.3.15.3", title="Mechanical Operations", requirements=["Ops MUST be logged."], line=30),
+            make_section("2.3.15.4", title="Integration Points", requirements=["Sync MUST be two-way."], line=40),
+            make_section("2.7.5", title="Validation Gates", requirements=["Gates MUST run."], line=50),
+        ],
+        version="03.123",
+    )
+
+
+def _anchor_findings(body: str) -> list[tuple[str, str]]:
+    model = make_model([packet("WP-7-Anchored", "- **Status:** Ready for Dev\n" + body)], spec=_anchor_spec())
+    rules = [f"ANCHOR-00{n}" for n in range(1, 8)]
+    return [(f.rule, f.excerpt) for rule_id in rules for f in run(rule_id, model)]
+
+
+def test_anchor_after_the_current_spec_file_is_judged_like_a_marked_one() -> None:
+    body = "- SPEC_ANCHOR:\n  - Demo_Master_Spec_v03.123.md 2.3.15 (Work Tracking)\n  - Demo_Master_Spec_v03.123.md 2.3.15.3 (Mechanical Operations)\n"
+    # the broad parent is ANCHOR-004's; no ANCHOR-001 "prose" for either line
+    assert _anchor_findings(body) == [("ANCHOR-004", "2.3.15 (Work Tracking)")]
+
+
+def test_anchor_into_an_older_spec_one_finding_per_packet_and_version() -> None:
+    body = "- SPEC_ANCHOR: Demo_Master_Spec_v03.113.md 2.3.15.3, 2.3.15.4; 2.3.99 (Gone)\n"
+    model = make_model([packet("WP-7-Anchored", "- **Status:** Ready for Dev\n" + body)], spec=_anchor_spec())
+    [pinned] = run("ANCHOR-006", model)
+    assert pinned.excerpt == "2.3.15.3" and "§2.3.15.3, §2.3.15.4" in pinned.message and "v03.113" in pinned.message
+    [missing] = run("ANCHOR-002", model)
+    # the renumbering hint names the older spec the anchor was written against
+    assert missing.excerpt == "2.3.99 (Gone)" and "Demo_Master_Spec_v03.113.md" in missing.message
+
+
+def test_file_line_citation_is_reported_as_no_section_number() -> None:
+    body = "- SPEC_ANCHOR:\n  - Demo_Master_Spec_v03.113.md:35290 Supply-chain engines\n"
+    model = make_model([packet("WP-7-Anchored", "- **Status:** Ready for Dev\n" + body)], spec=_anchor_spec())
+    [finding] = run("ANCHOR-001", model)
+    assert finding.excerpt == "Demo_Master_Spec_v03.113.md:35290 Supply-chain engines"
+    assert "by line or description" in finding.message
+    assert run("ANCHOR-006", model) == []  # one finding for the one problem
+
+
+def test_ascii_damaged_sign_is_read_and_named() -> None:
+    model = make_model([packet("WP-7-Anchored", "- **Status:** Ready for Dev\n- SPEC_ANCHOR: A2.7.9 (Validation Gates)\n")], spec=_anchor_spec())
+    [finding] = run("ANCHOR-002", model)
+    assert finding.excerpt == "A2.7.9 (Validation Gates)" and "'A2.7.9'" in finding.message and "PARSE-002" not in finding.message

@@ -104,7 +104,10 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         return  # PARSE-001 reports the missing board
     by_wp = _entries_by_wp(board.entries)
     for packet in ctx.model.packets:
-        listed = [*by_wp.get(packet.id, ()), *(by_wp.get(packet.declared_id, ()) if packet.declared_id != packet.id else ())]
+        # an entry by the declared id counts when that id resolves to this packet
+        # (a file named by that id owns it: a copied packet is not on the board)
+        own_alias = packet.declared_id and packet.declared_id != packet.id and ctx.packet_aliases.get(packet.declared_id) == packet.id
+        listed = [*by_wp.get(packet.id, ()), *(by_wp.get(packet.declared_id, ()) if own_alias else ())]
         placed = [entry for entry in listed if entry.column is not BoardColumn.PHASE_GATE]
         if placed:
             continue

@@ -32,8 +32,10 @@ Reading rules (documented here because rules depend on them):
   ``Handshake_Master_Spec_v02.113.md:46633 11.7.4.2 ...``, ``Master Spec
   v02.99 10.1.1.1 ...``, ``v02.113 11.10.3``): every anchor of the value
   records it (``spec_file``, ``pinned_version``), and the numbers after it
-  need no ``§``. Filler words before the first number ("sections",
-  "Addendum:") are skipped.
+  need no ``§``. The word "sections" before the first number is skipped.
+  Numbers after "Addendum:" are an addendum's own numbering (the spec
+  writes ``**Addendum: 3.3 Title**`` inside some other section), not
+  Master Spec sections, so such a value stays a description of that file.
 * Without any ``§``, a value is numbered only when it *starts* (after that
   prefix, after bold/code marks) with a dotted number (``10.5.6.1-10.5.6.12``,
   ``**10.5.5.8** Debug Bundle Export``, ``7.6.3.15 (v02.36)``); prose that
@@ -78,7 +80,7 @@ _SPEC_FILE = re.compile(
     r"(?P<file>[\w.-]*Master[_ -]?Spec[\w.-]*?v(?P<version>\d+(?:\.\d+)+)\.md)(?::(?P<line>\d+))?", re.IGNORECASE
 )
 _SPEC_VERSION = re.compile(r"(?:Master[_ ]Spec\s+)?v(?P<version>\d+\.\d+)(?=\s+A?\d+\.\d)", re.IGNORECASE)
-_FILLER = re.compile(r"(?:\s+|[:\-]+|\bsections?\b|\bAddendum\b)*", re.IGNORECASE)
+_FILLER = re.compile(r"(?:\s+|[:\-]+|\bsections?\b)*", re.IGNORECASE)
 _DECORATION = re.compile(r"[*`_\s]*")
 _BARE_NUMBER = re.compile(r"(?P<damage>A)?(?P<number>\d+(?:\.\d+)+)(?![\d])")
 _RANGE_END = re.compile(r"\s*[-\u2013]\s*(?P<end>\d+(?:\.\d+)*)(?![\d.])")

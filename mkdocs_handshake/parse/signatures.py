@@ -120,9 +120,18 @@ def parse_signature_time(sig: str) -> datetime | None:
     return read_time(parts[1], "DDMMYYYYHHMM")
 
 
+_SHORT_SIGNATURE = re.compile(r"(?P<user>[a-z][a-z_]*)(?P<digits>\d{4,11})")
+
+
 def explain_signature(sig: str) -> SignatureShape:
-    """Say how ``sig`` reads, for SIG-001's message and SIG-006's comparison."""
+    """Say how ``sig`` reads, for SIG-001's message and SIG-006's comparison.
+    A lock written with too few digits (``ilja2912202519``, a 2026-02
+    USER_SIGNATURE) is named by its digit count, not as "not a signature"."""
     parts = split_signature(sig)
+    short = _SHORT_SIGNATURE.fullmatch(sig.strip()) if parts is None else None
+    if short is not None:
+        user, digits = short.group("user"), short.group("digits")
+        return SignatureShape(sig, user, digits, "invalid", None, f"{len(digits)} digits after the username; DDMMYYYYHHMM has 12")
     if parts is None:
         return SignatureShape(sig, "", "", "invalid", None, "not a signature: expected a lower-case username followed by DDMMYYYYHHMM digits")
     user, digits = parts

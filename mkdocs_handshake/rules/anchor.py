@@ -101,8 +101,8 @@ def prose_anchor(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             message = f"SPEC_ANCHOR cites requirement ids without a section number; write §<section> {' '.join(f'[{i}]' for i in anchor.ids)}{hint}"
         elif anchor.spec_file:
             message = (
-                f"SPEC_ANCHOR cites {anchor.spec_file} by line or description, not by a section number; "
-                "cite the Main Body section, e.g. §2.3.12.1 (Title)"
+                f"SPEC_ANCHOR cites {anchor.spec_file} without a Main Body section number (by line, addendum "
+                "or description), which cannot be checked; cite the Main Body section, e.g. §2.3.12.1 (Title)"
             )
         else:
             message = "SPEC_ANCHOR is prose, not a section number; cite the Main Body section, e.g. §2.3.12.1 (Title)"

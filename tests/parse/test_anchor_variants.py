@@ -40,8 +40,10 @@ def test_version_prefix_and_filler_words() -> None:
     assert [(a.number, a.pinned_version, a.label) for a in master] == [("10.1.1.1", "03.99", "TERM-SEC-002"), ("10.1.1.2", "03.99", "TERM-CAP-003")]
     words = _parse("Demo_Master_Spec_v03.106.md sections 2.3.4 (X-1), and 2.3.5")
     assert [a.number for a in words] == ["2.3.4", "2.3.5"]
-    addendum = _parse("Demo_Master_Spec_v03.123.md Addendum: 14.2.1 (Panel) + 14.3")
-    assert [a.number for a in addendum] == ["14.2.1", "14.3"]
+    # an addendum numbers its own parts: no Master Spec section to check
+    value = "Demo_Master_Spec_v03.123.md Addendum: 14.2.1 (Panel) + 14.3"
+    (addendum,) = _parse(value)
+    assert (addendum.number, addendum.raw, addendum.spec_file) == ("", value, "Demo_Master_Spec_v03.123.md")
 
 
 def test_file_line_citation_with_and_without_a_number() -> None:

@@ -251,7 +251,7 @@ def _pieces(text: str, start: int) -> Iterable[tuple[int, int, str]]:
             depth = max(depth - 1, 0)
         elif depth == 0:
             match = _SEPARATOR.match(text, position)
-            if match and (match.group(0).isalpha() is False or _word_boundary(text, match)):
+            if match and (not match.group(0).isalpha() or _word_boundary(text, match)):
                 yield piece_start, position, separator
                 piece_start, separator = match.end(), match.group(0).casefold()
                 position = match.end()
@@ -266,7 +266,7 @@ def _word_boundary(text: str, match: re.Match[str]) -> bool:
     return not before.isalnum() and not after.isalnum()
 
 
-def _number_at(text: str, start: int, first: bool) -> re.Match[str] | None:
+def _number_at(text: str, start: int) -> re.Match[str] | None:
     """A (possibly ``A``-damaged) dotted number opening ``text[start:]``
     after decoration; the ``A`` is only taken before a number."""
     lead = _DECORATION.match(text, start)
@@ -292,15 +292,15 @@ def _bare_anchors(text: str, loc: Loc, prefix_end: int) -> list[AnchorRef]:
     """Anchors of a value whose numbers carry no ``§`` (module docstring)."""
     filler = _FILLER.match(text, prefix_end)
     body = filler.end() if filler else prefix_end
-    if _number_at(text, body, True) is None:
+    if _number_at(text, body) is None:
         return [_prose(text, loc)]  # quoted whole: a file:line citation shows its file
-    # (number match, piece start, end, label text pieces)
+    # [number match (None for an id-only piece), start, end] of each anchor's text
     found: list[list] = []
     colon = False
     for start, end, separator in _pieces(text, body):
         if separator in (";", "+"):
             colon = False
-        number = _number_at(text, start, not found)
+        number = _number_at(text, start)
         if number is not None and not (colon and separator not in (";", "+")):
             found.append([number, number.start(), end])
             rest = text[number.end():end]

@@ -584,17 +584,6 @@ def _current_status(occurrences: Sequence[FieldOccurrence]) -> tuple[Status, str
     return Status.UNKNOWN, "", None
 
 
-def _texts_of(occurrence: FieldOccurrence) -> list[tuple[str, Loc]]:
-    """The value and every item (nested too) of a field, with their Locs."""
-    found = [(occurrence.value, occurrence.loc)] if occurrence.value else []
-    stack = list(reversed(occurrence.items))
-    while stack:
-        item = stack.pop()
-        found.append((item.text, item.loc))
-        stack.extend(reversed(item.children))
-    return found
-
-
 def _item_text_loc(ctx: _Context, item: ListItem) -> tuple[str, Loc]:
     """Raw source text of a list item from its Loc (markup kept), so columns
     computed inside it are exact."""
@@ -707,9 +696,6 @@ def _declared_id(fields: dict[str, tuple[FieldOccurrence, ...]]) -> str:
             if match and WP_ID_FULL.match(match.group(0).rstrip(".-")):
                 return match.group(0).rstrip(".-")
     return ""
-
-
-_LOCK_FIELDS = ("User Signature Locked", "USER_SIGNATURE")
 
 
 def _lock(fields: dict[str, tuple[FieldOccurrence, ...]]) -> FieldOccurrence | None:

@@ -4,12 +4,17 @@ Edges point from a dependency to its dependent (``A -> B`` means B depends on
 A, i.e. A blocks B), which is the direction work flows and the direction the
 DAG page draws. Both "Depends on" in B and "Blocks" in A produce the edge;
 the edge remembers which packets said so, for DEP-004.
+
+A reference names a packet by its file name or by the id it declares
+(:func:`~mkdocs_handshake.ids.packet_aliases`); nodes are always the
+packet's file id, so both spellings meet in one node.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .ids import packet_aliases
 from .model import GovernanceModel
 
 # networkx is imported inside the functions that use it: importing it takes
@@ -26,11 +31,12 @@ def dependency_graph(model: GovernanceModel) -> nx.DiGraph:
     for packet in model.packets:
         if packet.id not in graph:
             graph.add_node(packet.id, missing=False)
+    aliases = packet_aliases(model.packets)
     for packet in model.packets:
         for ref in packet.depends_on:
-            _add_edge(graph, ref.wp, packet.id, said_by=packet.id, loc=ref.loc, how="depends_on")
+            _add_edge(graph, aliases.get(ref.wp, ref.wp), packet.id, said_by=packet.id, loc=ref.loc, how="depends_on")
         for ref in packet.blocks:
-            _add_edge(graph, packet.id, ref.wp, said_by=packet.id, loc=ref.loc, how="blocks")
+            _add_edge(graph, packet.id, aliases.get(ref.wp, ref.wp), said_by=packet.id, loc=ref.loc, how="blocks")
     return graph
 
 

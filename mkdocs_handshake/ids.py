@@ -9,6 +9,10 @@ packet's family the same everywhere it is judged or drawn.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from .model import Packet
 
 # A WP id as written in prose: ``WP-<phase>-<name>``; callers trim trailing
 # punctuation the character class lets through ("WP-1-Foo." at a sentence end).
@@ -29,3 +33,27 @@ def variant_of(wp: str) -> tuple[str, int]:
 def variant_base(wp: str) -> str:
     """``WP-1-Foo-v3`` -> ``WP-1-Foo``; other ids are their own base."""
     return variant_of(wp)[0]
+
+
+# A whole WP id (a file stem or a declared TASK_ID): phase digits, a name of
+# letters, digits, "." and "-" that starts and ends with a letter or digit.
+WP_ID_FULL = re.compile(r"^WP-[0-9]+-[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?$")
+
+
+def packet_aliases(packets: Iterable[Packet]) -> dict[str, str]:
+    """Every name a packet can be referred to by -> its ``Packet.id``.
+
+    A packet is its file name (the board and most references use it), and
+    also the id it declares in TASK_ID / WP_ID (``WP-1-Storage-Foundation-v2``
+    written in ``WP-1-Storage-Foundation-20251228.md``): a reference by
+    either must resolve, or a dependency on the declared id reads as a
+    missing packet. A file name always wins over another packet's declared
+    id, and the first packet declaring an id keeps it."""
+    aliases: dict[str, str] = {}
+    packets = list(packets)
+    for packet in packets:
+        aliases.setdefault(packet.id, packet.id)
+    for packet in packets:
+        if packet.declared_id:
+            aliases.setdefault(packet.declared_id, packet.id)
+    return aliases

@@ -251,6 +251,13 @@ class AnchorRef:
     ``Â§2.6.6.7.3``); empty when the anchor is prose. ``damage`` holds the
     damaged marker when there was one. ``pinned_version`` is set for
     ``§7.6.3.15 (v02.36)``; ``document`` for ``[CX-GATE-001] in docs/X.md``.
+
+    ``spec_file`` is the Master Spec file the anchor names
+    (``Handshake_Master_Spec_v02.113.md 11.10.3``); its version is then also
+    the ``pinned_version``. It is not a ``document``: the anchor still points
+    into the Master Spec, only into the version the packet was written
+    against, so the ANCHOR rules judge it against the current spec and
+    ANCHOR-006 can say it names an older one.
     """
 
     raw: str
@@ -261,6 +268,7 @@ class AnchorRef:
     pinned_version: str = ""
     document: str = ""
     label: str = ""
+    spec_file: str = ""
 
 
 @dataclass(frozen=True)
@@ -314,6 +322,11 @@ class Packet:
     # packet built on its own (tests, a repo without a board) is active.
     lifecycle: Lifecycle = Lifecycle.ACTIVE
     lifecycle_reason: str = ""
+    # The id the packet declares (TASK_ID, else WP_ID) when that is a valid
+    # WP id; "" otherwise. Other packets and the board may refer to the
+    # packet by it (see ids.packet_aliases); PKT-001 reports a mismatch with
+    # the file name.
+    declared_id: str = ""
 
     @property
     def head_loc(self) -> Loc:

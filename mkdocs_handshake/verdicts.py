@@ -8,7 +8,28 @@ the DAG yet pass DEP-003. Part 6.5 defines it: the Validator returned
 
 from __future__ import annotations
 
+import re
+
 from .model import Packet, Status, ValidationReport
+
+# The verdicts a Validator writes (VALIDATOR_PROTOCOL "Verdict: PASS | FAIL";
+# the 2026-02 protocol adds OUTDATED_ONLY: correct for its SPEC_BASELINE,
+# historically done, not reopened).
+VERDICT_WORDS = frozenset({"PASS", "FAIL", "OUTDATED_ONLY"})
+# Verdicts that close a packet as Done (the board's Done section lists
+# "[VALIDATED|FAIL|OUTDATED_ONLY]"; FAIL there records a closed failure, so
+# only these two back "Done").
+CLOSING_VERDICTS = frozenset({"PASS", "OUTDATED_ONLY"})
+_VERDICT_WORD = re.compile(r"[A-Za-z]+(?:[ _-]ONLY\b)?", re.IGNORECASE)
+
+
+def normalise_verdict(value: str) -> str:
+    """The verdict word a value starts with, upper-cased (``**PASS**`` ->
+    ``PASS``, ``Outdated-only`` -> ``OUTDATED_ONLY``); "" when it has none."""
+    match = _VERDICT_WORD.search(value)
+    if not match:
+        return ""
+    return re.sub(r"[ -]", "_", match.group(0)).upper()
 
 
 def latest_report(packet: Packet) -> ValidationReport | None:

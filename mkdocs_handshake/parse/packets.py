@@ -17,8 +17,10 @@ Reading decisions (rules depend on them):
   heading. Mid-line mentions ("...(status: Ready for Dev)") are prose.
   Ordered-list items are numbered prose steps, never field declarations.
 * Labels compare after NFC + casefold with ``_``, ``-`` and spaces
-  equivalent. ``WP_STATUS`` is read as STATUS, ``Blocker`` as Blocks;
-  ``In Scope`` / ``Out of Scope`` headings as IN_SCOPE_PATHS / OUT_OF_SCOPE.
+  equivalent. ``WP_STATUS`` is read as STATUS; ``Blocker`` / ``Blocked by``
+  as Depends on (the WP named there blocks *this* one); ``In Scope`` /
+  ``Out of Scope`` headings as IN_SCOPE_PATHS / OUT_OF_SCOPE.
+* A heading may carry a field with its value (``### RISK_TIER: HIGH``).
 * Lines of the same paragraph after a label line, up to the next label line,
   continue its value; when they start with a line that is only a backtick run
   (optionally followed by a word, e.g. `` `ash ``) they are read as a code
@@ -28,6 +30,26 @@ Reading decisions (rules depend on them):
   CLOSED and moved to Done...") do not override an earlier real state. When
   no occurrence names a known state, the last one is used (UNKNOWN).
 * ``date`` is the ``YYYY-MM-DD`` part of the first DATE value.
+* Dependencies: ``Depends on`` / ``Dependencies`` name the packets this one
+  waits for, ``Blocks`` the packets waiting for this one. A list under a
+  Dependencies heading is read item by item: an item's own label
+  (``Blocks:``, ``Requires:``, ``Enables:``) decides its direction, and a
+  clause that says so ("is a prerequisite for WP-X", "supersedes WP-Y")
+  overrides the field (see :func:`_dependency_refs`).
+* The lock is ``User Signature Locked`` (2025-12 template) or, failing a
+  signed one, the first ``USER_SIGNATURE`` outside an appended validation
+  report (2026-02 template).
+* ``declared_id`` is the first TASK_ID / WP_ID value outside a validation
+  report that is a whole WP id.
+* Validation reports start at a heading naming a validation / validator /
+  audit report (``## VALIDATION_REPORTS``, ``### 2026-02-01 Validator
+  Report (PASS)``) or at a line that starts with such a title
+  (``VALIDATION REPORT - WP-1-X``, also as a list item, also outside the
+  reports section). A report runs to the next report start or to the end of
+  its section; its verdict is its first ``Verdict:`` label (any case, bold
+  or not), else a ``Status:`` / ``Result:`` label whose value is a verdict
+  word, else a verdict word written in its heading (see
+  :func:`_validation_reports`).
 """
 
 from __future__ import annotations
@@ -36,11 +58,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from markdown_it.token import Token
 
-from ..ids import WP_ID
+from ..ids import WP_ID, WP_ID_FULL
 from ..model import (
     AnchorRef,
     FieldOccurrence,
@@ -53,6 +75,7 @@ from ..model import (
     WpRef,
 )
 from ..source import SourceText
+from ..verdicts import VERDICT_WORDS, normalise_verdict
 from .anchors import parse_anchor_value
 from .markdown import block_line, inline_plain, table_rows, tokenize
 from .status import normalise_status
@@ -67,7 +90,13 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "Last Updated", "User Signature Locked", "Authority",
 )
 
-_ALIASES: dict[str, str] = {"WP_STATUS": "STATUS", "Blocker": "Blocks", "Blockers": "Blocks"}
+_ALIASES: dict[str, str] = {
+    "WP_STATUS": "STATUS",
+    # "Blocker: WP-X" names the packet that blocks this one.
+    "Blocker": "Depends on",
+    "Blockers": "Depends on",
+    "Blocked by": "Depends on",
+}
 _HEADING_ALIASES: dict[str, str] = {"In Scope": "IN_SCOPE_PATHS", "Out of Scope": "OUT_OF_SCOPE"}
 # Fields whose value may sit in the body of a heading of that name. Headings
 # such as "## Authority" or "## Scope" are section containers, not values.
@@ -91,6 +120,16 @@ _LITERAL_NEWLINES = re.compile(r"(?:\\n){2,}")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 _PHASE = re.compile(r"^WP-(\d+)-")
 _HEADING_NOTE = re.compile(r"\s*(?:\([^)]*\)|\[[^\]]*\])\s*$")
+# Titles of a validation report, on label_key()-folded text: anywhere in a
+# heading ("2026-02-01 Validator Report (PASS)", "RE-AUDIT VALIDATION
+# REPORT"), at the start of a line (after a date) elsewhere.
+_REPORT_TITLE = r"(?:re )?(?:audit |re audit )?(?:revalidation|validation|validator|audit) reports?(?: |$)"
+_REPORT_HEADING = re.compile(rf"(?:^| ){_REPORT_TITLE}")
+_REPORT_LINE = re.compile(rf"^(?:[\d ]+ )?{_REPORT_TITLE}")
+_VERDICT_KEYS = frozenset({"verdict", "validation verdict", "validator verdict", "final verdict", "overall verdict"})
+_VERDICT_FALLBACK_KEYS = frozenset({"status", "result", "outcome"})
+_SIGNED = re.compile(r"[A-Za-z]\w*\d{4,}")
+_HEADING_VERDICT = re.compile(r"(?<![A-Za-z_])(PASS|FAIL|OUTDATED_ONLY)(?![A-Za-z_])")
 
 
 def label_key(label: str) -> str:
@@ -161,6 +200,7 @@ class _Context:
     fields: list[FieldOccurrence] = field(default_factory=list)
     labels: list[tuple[str, str, Loc]] = field(default_factory=list)  # (key, value, value loc)
     newline_lines: set[int] = field(default_factory=set)
+    report_lines: list[tuple[str, Loc]] = field(default_factory=list)  # lines opening a validation report
 
     def loc(self, line: int, column0: int) -> Loc:
         return Loc(self.src.path, line, column0 + 1)
@@ -442,6 +482,24 @@ def _heading_field(ctx: _Context, name: str, raw: str, heading_index: int, loc: 
     ctx.fields.append(FieldOccurrence(name, raw, value, value_loc, "heading", items, code, raw))
 
 
+def _heading_label(ctx: _Context, info: "_HeadingInfo") -> None:
+    """A field written with its value in the heading text itself
+    (``### RISK_TIER: HIGH``); a heading label without a value
+    (``### REASON FOR PASS:``) is a title, not a field."""
+    source = ctx.lines[info.loc.line - 1] if 0 < info.loc.line <= len(ctx.lines) else info.text
+    column0 = source.find(info.text) if info.text else -1
+    label = _match_label(ctx, info.text, info.loc.line, max(column0, 0))
+    if label is None or not label.value.strip():
+        return
+    name = canonical_field(label.bare)
+    if name is None:
+        return
+    value_col0 = source.find(label.value, label.value_col0) if column0 >= 0 else -1
+    loc = ctx.loc(info.loc.line, value_col0 if value_col0 >= 0 else info.loc.column - 1)
+    ctx.labels.append((label_key(label.bare), label.value, loc))
+    ctx.fields.append(FieldOccurrence(name, label.name, label.value, loc, "heading", section=info.text))
+
+
 # --------------------------------------------------------------------------
 # The walk
 # --------------------------------------------------------------------------
@@ -494,12 +552,16 @@ def _walk(ctx: _Context, headings: list[_HeadingInfo]) -> None:
                 following = headings[heading_at[index] + 1:]
                 end = following[0].index if following else len(ctx.tokens)
                 _heading_field(ctx, name, info.text, index, info.loc, end)
+            else:
+                _heading_label(ctx, info)
         elif kind == "table_open":
             index = _table_fields(ctx, index, section)
             continue
         elif kind == "paragraph_open":
             for text, line, column0 in _inline_lines(ctx, ctx.tokens[index + 1]):
                 _cut_literal_newlines(ctx, text, line, column0)  # reports only
+                if "report" in text.casefold() and _REPORT_LINE.match(label_key(text.replace("*", ""))):
+                    ctx.report_lines.append((text, ctx.loc(line, column0)))
             in_ordered = bool(list_kinds) and list_kinds[-1] == "ordered_list_open" and bool(items_open)
             if not in_ordered:
                 first_in_item = index > 0 and ctx.tokens[index - 1].type == "list_item_open"
@@ -523,17 +585,6 @@ def _current_status(occurrences: Sequence[FieldOccurrence]) -> tuple[Status, str
     return Status.UNKNOWN, "", None
 
 
-def _texts_of(occurrence: FieldOccurrence) -> list[tuple[str, Loc]]:
-    """The value and every item (nested too) of a field, with their Locs."""
-    found = [(occurrence.value, occurrence.loc)] if occurrence.value else []
-    stack = list(reversed(occurrence.items))
-    while stack:
-        item = stack.pop()
-        found.append((item.text, item.loc))
-        stack.extend(reversed(item.children))
-    return found
-
-
 def _item_text_loc(ctx: _Context, item: ListItem) -> tuple[str, Loc]:
     """Raw source text of a list item from its Loc (markup kept), so columns
     computed inside it are exact."""
@@ -543,8 +594,12 @@ def _item_text_loc(ctx: _Context, item: ListItem) -> tuple[str, Loc]:
 
 
 def _anchors(ctx: _Context, occurrences: Sequence[FieldOccurrence]) -> tuple[AnchorRef, ...]:
+    """The packet's anchors; a SPEC_ANCHOR quoted inside an appended
+    validation report is the Validator's citation, not the packet's claim."""
     anchors: list[AnchorRef] = []
     for occurrence in occurrences:
+        if _REPORT_HEADING.search(label_key(occurrence.section)):
+            continue
         texts = [(occurrence.value, occurrence.loc)] if occurrence.value else []
         texts += [_item_text_loc(ctx, item) for item in occurrence.items]
         for text, loc in texts:
@@ -565,33 +620,132 @@ def wp_refs(text: str, loc: Loc) -> list[WpRef]:
     return refs
 
 
-def _wp_refs(fields: dict[str, tuple[FieldOccurrence, ...]], names: Sequence[str]) -> tuple[WpRef, ...]:
-    refs: list[WpRef] = []
-    for name in names:
+_DEPENDENCY_FIELDS = ("Dependencies", "Depends on")
+# Labels of the items under a Dependencies heading, by the direction they
+# give: "depends" (this packet waits for the WP named) or "blocks" (the WP
+# named waits for this packet). Labels that are fields of their own
+# (Depends on, Blocks, Blocker) are read as those fields and skipped here.
+_ITEM_DIRECTIONS: dict[str, str] = {
+    "requires": "depends", "required": "depends", "prerequisites": "depends", "prerequisite": "depends",
+    "upstream": "depends", "waits on": "depends", "waits for": "depends", "needs": "depends",
+    "enables": "blocks", "unblocks": "blocks", "downstream": "blocks", "blocking": "blocks",
+}
+# Phrases of a clause before a WP id that say which way it points; they
+# override the field ("Dependencies: this packet is a prerequisite for
+# WP-X"), and a supersede note is no dependency at all.
+_CLAUSE_DIRECTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bsupersed|\breplac", re.IGNORECASE), "none"),
+    (re.compile(r"\bprerequisite for\b|\bunblocks?\b|\benables?\b|\bdownstream\b|\bblocks\b", re.IGNORECASE), "blocks"),
+    (re.compile(r"\bdepends? on\b|\brequires?\b|\bblocked by\b|\bwaits? (?:on|for)\b|\bafter\b", re.IGNORECASE), "depends"),
+)
+_CLAUSE_END = re.compile(r"[.;]\s|[.;]$|\n")
+
+
+def _clause_direction(text: str, position: int) -> str | None:
+    """The direction the clause holding ``text[position]`` gives, if any."""
+    starts = [match.end() for match in _CLAUSE_END.finditer(text, 0, position)]
+    clause = text[starts[-1] if starts else 0:position]
+    for pattern, direction in _CLAUSE_DIRECTIONS:
+        if pattern.search(clause):
+            return direction
+    return None
+
+
+def _directed_refs(text: str, loc: Loc, default: str) -> Iterator[tuple[str, WpRef]]:
+    for ref in wp_refs(text, loc):
+        position = ref.loc.column - loc.column
+        yield _clause_direction(text, position) or default, ref
+
+
+def _dependency_refs(ctx: _Context, fields: dict[str, tuple[FieldOccurrence, ...]]) -> tuple[tuple[WpRef, ...], tuple[WpRef, ...]]:
+    """``(depends_on, blocks)`` of a packet in file order (module docstring).
+    Items are read from their source text, so columns are exact."""
+    found: dict[str, list[WpRef]] = {"depends": [], "blocks": []}
+    for name in (*_DEPENDENCY_FIELDS, "Blocks"):
+        default = "blocks" if name == "Blocks" else "depends"
         for occurrence in fields.get(name, ()):
-            for text, loc in _texts_of(occurrence):
-                refs.extend(wp_refs(text, loc))
-    return tuple(refs)
+            texts = [(occurrence.value, occurrence.loc, default)] if occurrence.value else []
+            stack = [(item, default) for item in reversed(occurrence.items)]
+            while stack:
+                item, direction = stack.pop()
+                text, loc = _item_text_loc(ctx, item)
+                label = _LABEL.match(text)
+                if label:
+                    if canonical_field(label.group("name")) in (*_DEPENDENCY_FIELDS, "Blocks"):
+                        continue  # read as a field of its own
+                    direction = _ITEM_DIRECTIONS.get(label_key(label.group("name")), direction)
+                texts.append((text, loc, direction))
+                stack.extend((child, direction) for child in reversed(item.children))
+            for text, loc, direction in texts:
+                for way, ref in _directed_refs(text, loc, direction):
+                    if way in found:
+                        found[way].append(ref)
+    def ordered(refs: list[WpRef]) -> tuple[WpRef, ...]:
+        return tuple(sorted(dict.fromkeys(refs), key=lambda ref: (ref.loc.line, ref.loc.column)))
+
+    return ordered(found["depends"]), ordered(found["blocks"])
+
+
+def _declared_id(fields: dict[str, tuple[FieldOccurrence, ...]]) -> str:
+    """The first TASK_ID / WP_ID outside a validation report that is a
+    whole WP id (decoration such as backticks ignored)."""
+    for name in ("TASK_ID", "WP_ID"):
+        for occurrence in fields.get(name, ()):
+            if "validation" in occurrence.section.casefold():
+                continue
+            match = WP_ID.search(occurrence.value)
+            if match and WP_ID_FULL.match(match.group(0).rstrip(".-")):
+                return match.group(0).rstrip(".-")
+    return ""
+
+
+def _lock(fields: dict[str, tuple[FieldOccurrence, ...]]) -> FieldOccurrence | None:
+    """The field that locks the packet: the last ``User Signature Locked``
+    (2025-12 template; a later lock replaces a ``<pending>`` one), else the
+    first ``USER_SIGNATURE`` outside a validation report (the 2026-02
+    template's lock field, written once at creation). A written signature
+    wins over a placeholder in the other field."""
+    candidates: list[FieldOccurrence] = []
+    locked = fields.get("User Signature Locked", ())
+    if locked:
+        candidates.append(locked[-1])
+    own = [occurrence for occurrence in fields.get("USER_SIGNATURE", ()) if "validation" not in occurrence.section.casefold()]
+    if own:
+        candidates.append(own[0])
+    for occurrence in candidates:
+        if _SIGNED.search(occurrence.value):
+            return occurrence
+    return candidates[0] if candidates else None
 
 
 def _validation_reports(ctx: _Context, headings: list[_HeadingInfo]) -> tuple[ValidationReport, ...]:
+    """Every validation report with its verdict (module docstring)."""
+    starts: list[tuple[int, str, Loc, int | None]] = []  # (line, title, loc, heading level)
+    for info in headings:
+        if _REPORT_HEADING.search(label_key(info.text)):
+            starts.append((info.loc.line, info.text, info.loc, info.level))
+    for text, loc in ctx.report_lines:
+        starts.append((loc.line, text.replace("**", "").strip(), loc, None))
+    starts.sort(key=lambda start: start[0])
     reports: list[ValidationReport] = []
-    for position, info in enumerate(headings):
-        if "validation report" not in info.text.casefold():
-            continue
-        end_line = len(ctx.lines) + 1
-        for later in headings[position + 1:]:
-            if later.level <= info.level:
-                end_line = later.loc.line
-                break
-        body = [(key, value, loc) for key, value, loc in ctx.labels if info.loc.line < loc.line < end_line]
-        verdict, verdict_loc = "", None
-        for key, value, loc in body:
-            if key == "verdict":
-                word = re.match(r"[^\W_]+", value)
-                verdict, verdict_loc = (word.group(0).upper() if word else value.strip()), loc
-                break
-        date_match = _ISO_DATE.search(info.text)
+    for position, (line, title, loc, level) in enumerate(starts):
+        if level is None:  # a line report ends with the section that holds it
+            enclosing = [info for info in headings if info.loc.line < line]
+            level = enclosing[-1].level if enclosing else 0
+        natural_end = next(
+            (info.loc.line for info in headings if info.loc.line > line and info.level <= level),
+            len(ctx.lines) + 1,
+        )
+        next_start = starts[position + 1][0] if position + 1 < len(starts) else len(ctx.lines) + 1
+        end_line = min(natural_end, next_start)
+        body = sorted(
+            ((key, value, at) for key, value, at in ctx.labels if line < at.line < end_line),
+            key=lambda label: (label[2].line, label[2].column),
+        )
+        verdict, verdict_loc = _verdict(body, title, loc)
+        if not verdict and next_start < natural_end:
+            continue  # a container ("## VALIDATION_REPORTS") of the reports that follow
+        date_match = _ISO_DATE.search(title)
         date = date_match.group(1) if date_match else ""
         if not date:
             for key, value, _ in body:
@@ -599,8 +753,25 @@ def _validation_reports(ctx: _Context, headings: list[_HeadingInfo]) -> tuple[Va
                 if found:
                     date = found.group(1)
                     break
-        reports.append(ValidationReport(info.text, info.loc, verdict, verdict_loc, date))
+        reports.append(ValidationReport(title, loc, verdict, verdict_loc, date))
     return tuple(reports)
+
+
+def _verdict(body: Sequence[tuple[str, str, Loc]], title: str, loc: Loc) -> tuple[str, Loc | None]:
+    """A report's verdict: its first Verdict label, else a Status / Result
+    label holding a verdict word, else a verdict word in its title."""
+    for key, value, at in body:
+        if key in _VERDICT_KEYS:
+            word = normalise_verdict(value)
+            return (word or value.strip()), at
+    for key, value, at in body:
+        if key in _VERDICT_FALLBACK_KEYS and normalise_verdict(value) in VERDICT_WORDS:
+            return normalise_verdict(value), at
+    match = _HEADING_VERDICT.search(title)
+    if match:
+        column = loc.column + max(title.find(match.group(1)), 0)
+        return match.group(1), Loc(loc.file, loc.line, column)
+    return "", None
 
 
 def packet_id_from_path(path: str) -> str:
@@ -635,6 +806,19 @@ def _with_code_loc(ctx: _Context, occurrence: FieldOccurrence) -> FieldOccurrenc
     return occurrence
 
 
+def _signature_value(lock: FieldOccurrence | None) -> tuple[str, Loc | None]:
+    """The lock's signature without code/bold decoration (```ilja...```),
+    located at its first character."""
+    if lock is None:
+        return "", None
+    value = lock.value.strip()
+    bare = value.strip("`*_ ")
+    if not bare:
+        return value, lock.loc
+    offset = lock.value.find(bare)
+    return bare, Loc(lock.loc.file, lock.loc.line, lock.loc.column + max(offset, 0))
+
+
 def parse_packet(src: SourceText) -> tuple[Packet, list[ParseIssue]]:
     """Parse one task packet; never raises on malformed content."""
     packet_id = packet_id_from_path(src.path)
@@ -655,7 +839,9 @@ def parse_packet(src: SourceText) -> tuple[Packet, list[ParseIssue]]:
             src.line(1),
         )
     status, status_raw, status_loc = _current_status(frozen.get("STATUS", ()))
-    signature_occurrence = frozen.get("User Signature Locked", ())
+    lock = _lock(frozen)
+    signature, signature_loc = _signature_value(lock)
+    depends_on, blocks = _dependency_refs(ctx, frozen)
     title = next((info for info in headings if info.level == 1), None)
     date_values = frozen.get("DATE", ())
     date_match = _ISO_DATE.search(date_values[0].value) if date_values else None
@@ -671,13 +857,14 @@ def parse_packet(src: SourceText) -> tuple[Packet, list[ParseIssue]]:
         status_raw=status_raw,
         status_loc=status_loc,
         spec_anchors=_anchors(ctx, frozen.get("SPEC_ANCHOR", ())),
-        depends_on=_wp_refs(frozen, ("Dependencies", "Depends on")),
-        blocks=_wp_refs(frozen, ("Blocks",)),
-        signature=signature_occurrence[-1].value if signature_occurrence else "",
-        signature_loc=signature_occurrence[-1].loc if signature_occurrence else None,
+        depends_on=depends_on,
+        blocks=blocks,
+        signature=signature,
+        signature_loc=signature_loc,
         validation_reports=_validation_reports(ctx, headings),
         date=date_match.group(1) if date_match else "",
         phase=phase_match.group(1) if phase_match else "",
+        declared_id=_declared_id(frozen),
     )
     ctx.issues.sort(key=lambda issue: (issue.loc.line, issue.loc.column))
     return packet, ctx.issues

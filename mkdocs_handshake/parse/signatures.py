@@ -10,9 +10,12 @@ One-time use (SIG-002) is only checkable if a *use* (a packet locked or a spec
 enrichment approved with the signature) can be told from a *mention* (the
 protocol quoting an example, a ``grep`` command in a code block). Roles:
 
-* ``"lock"``: the token sits on a ``User Signature Locked:`` line.
-* ``"approval"``: the line speaks of approval/authority (``USER_SIGNATURE:``,
-  ``Strategic Pause approval [..]``, ``Authorizes``, ``Signature:``), the token
+* ``"lock"``: the token sits on a ``User Signature Locked:`` line, or on a
+  line that *starts* with the ``USER_SIGNATURE:`` label (the 2026-02
+  packet template's lock field, bold or not, as a list item or not).
+* ``"approval"``: the line speaks of approval/authority (``USER_SIGNATURE:``
+  further along a line, ``Strategic Pause approval [..]``, ``Authorizes``,
+  ``Signature:``), the token
   is in a table column headed like that (the spec CHANGELOG's ``Approval``
   column), or it is on SPEC_CURRENT's ``(Updated: ...)`` line.
 * ``"mention"``: everything else, and always inside fenced/indented code.
@@ -54,6 +57,9 @@ _APPROVAL_WORDS: tuple[str, ...] = (
     "signature:",
 )
 _LOCK_WORDS = "user signature locked"
+# "- USER_SIGNATURE: x", "**USER_SIGNATURE:** x", "USER_SIGNATURE: `x`" on a
+# folded line (stars and backticks removed).
+_LOCK_LABEL = re.compile(r"^\s*(?:[-+>]\s+)?user_signature\s*:")
 
 
 # --------------------------------------------------------------------------
@@ -114,9 +120,18 @@ def parse_signature_time(sig: str) -> datetime | None:
     return read_time(parts[1], "DDMMYYYYHHMM")
 
 
+_SHORT_SIGNATURE = re.compile(r"(?P<user>[a-z][a-z_]*)(?P<digits>\d{4,11})")
+
+
 def explain_signature(sig: str) -> SignatureShape:
-    """Say how ``sig`` reads, for SIG-001's message and SIG-006's comparison."""
+    """Say how ``sig`` reads, for SIG-001's message and SIG-006's comparison.
+    A lock written with too few digits (``ilja2912202519``, a 2026-02
+    USER_SIGNATURE) is named by its digit count, not as "not a signature"."""
     parts = split_signature(sig)
+    short = _SHORT_SIGNATURE.fullmatch(sig.strip()) if parts is None else None
+    if short is not None:
+        user, digits = short.group("user"), short.group("digits")
+        return SignatureShape(sig, user, digits, "invalid", None, f"{len(digits)} digits after the username; DDMMYYYYHHMM has 12")
     if parts is None:
         return SignatureShape(sig, "", "", "invalid", None, "not a signature: expected a lower-case username followed by DDMMYYYYHHMM digits")
     user, digits = parts
@@ -195,7 +210,7 @@ def _context(line: str) -> str:
 def classify_role(line: str, header: str = "", path: str = "") -> str:
     """Role of a signature written on ``line`` (outside code)."""
     folded = _context(line)
-    if _LOCK_WORDS in folded:
+    if _LOCK_WORDS in folded or _LOCK_LABEL.match(folded):
         return "lock"
     if any(word in folded for word in _APPROVAL_WORDS):
         return "approval"

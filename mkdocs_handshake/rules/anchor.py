@@ -30,10 +30,27 @@ from .context import RuleContext
 from .spec import current_version, same_version
 
 def damage_note(anchor: AnchorRef) -> str:
-    """Message suffix for an anchor whose ``§`` marker was damaged."""
+    """Message suffix for an anchor whose ``§`` marker was damaged. An
+    ``A`` (``Â§`` after an ASCII-only rewrite) and a written-out ``\\u00a7``
+    escape are not encoding damage, so PARSE-002 does not report them."""
     if not anchor.damage:
         return ""
+    if anchor.damage == "A":
+        return f" (the file writes 'A{anchor.number}': § lost in an ASCII-only rewrite of 'Â§'; read as §{anchor.number})"
+    if anchor.damage.casefold() == "\\u00a7":
+        return f" (the file has the escape {anchor.damage!r} where § belongs; read as §{anchor.number})"
     return f" (the file has {anchor.damage!r} where § belongs; read as §{anchor.number}, see PARSE-002)"
+
+
+_LISTED = 8  # sections named in one ANCHOR-006 message
+
+
+def _pin_note(anchor: AnchorRef, current: str) -> str:
+    """Message suffix for an anchor that names an older spec version."""
+    if not anchor.pinned_version or (current and same_version(anchor.pinned_version, current)):
+        return ""
+    named = anchor.spec_file or f"v{anchor.pinned_version}"
+    return f"; the anchor cites {named}, so the section may have another number now — find it in the current spec"
 
 
 def _spec_anchors(packets: Iterable[Packet]) -> Iterator[tuple[Packet, AnchorRef]]:
@@ -82,6 +99,11 @@ def prose_anchor(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             homes = sorted({number for identifier in anchor.ids for number in index.get(identifier.casefold(), [])})
             hint = f"; the id is in §{', §'.join(homes)}" if homes else ""
             message = f"SPEC_ANCHOR cites requirement ids without a section number; write §<section> {' '.join(f'[{i}]' for i in anchor.ids)}{hint}"
+        elif anchor.spec_file:
+            message = (
+                f"SPEC_ANCHOR cites {anchor.spec_file} without a Main Body section number (by line, addendum "
+                "or description), which cannot be checked; cite the Main Body section, e.g. §2.3.12.1 (Title)"
+            )
         else:
             message = "SPEC_ANCHOR is prose, not a section number; cite the Main Body section, e.g. §2.3.12.1 (Title)"
         yield rule_.finding(message, anchor.loc, anchor.raw, packet.id)
@@ -98,6 +120,7 @@ def unknown_section(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     if spec is None:
         return
     sections = ctx.sections_by_number
+    current = current_version(ctx.model)
     for packet, anchor in _spec_anchors(ctx.model.packets):
         if not anchor.number or anchor.number in sections:
             continue
@@ -110,7 +133,7 @@ def unknown_section(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
                 hint = f"; nearest existing section is §{parent[0].number} ({parent[0].title})"
                 break
         yield rule_.finding(
-            f"§{anchor.number} does not exist in {spec.file}{hint}{damage_note(anchor)}",
+            f"§{anchor.number} does not exist in {spec.file}{hint}{_pin_note(anchor, current)}{damage_note(anchor)}",
             anchor.loc,
             anchor.raw,
             packet.id,
@@ -229,20 +252,36 @@ def anchor_ids(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
 @rule("ANCHOR-006", "warning", "Anchor pinned to an older spec version")
 def pinned_version(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 5.2: the anchor must exist "in latest Master Spec
-    version". An anchor pinned to a version (``§7.6.3.15 (v02.36)``) other
-    than the current one points at text that may since have moved or
-    changed; re-check the section in the current spec and drop the pin. A
-    pin equal to the current version is harmless and not reported."""
+    version". An anchor pinned to a version (``§7.6.3.15 (v02.36)``, or a
+    line naming ``Handshake_Master_Spec_v02.113.md``) other than the current
+    one points at text that may since have moved or changed; re-check the
+    section in the current spec. A pin equal to the current version is
+    harmless and not reported. One finding per packet and version, at its
+    first such anchor, naming the sections; anchors whose number no longer
+    exists are ANCHOR-002's and prose anchors ANCHOR-001's."""
     current = current_version(ctx.model)
+    sections = ctx.sections_by_number
+    groups: dict[tuple[str, str], list[AnchorRef]] = {}
     for packet, anchor in _spec_anchors(ctx.model.packets):
         if not anchor.pinned_version or (current and same_version(anchor.pinned_version, current)):
             continue
+        if sections and anchor.number and anchor.number not in sections:
+            continue  # ANCHOR-002 reports it, naming the pin
+        if anchor.spec_file and not anchor.number:
+            continue  # ANCHOR-001 reports it, naming the file
+        groups.setdefault((packet.id, anchor.pinned_version), []).append(anchor)
+    for (wp, version), anchors in groups.items():
+        first = anchors[0]
         now = f"current is v{current}" if current else "the current version is unknown"
+        cited = list(dict.fromkeys(f"§{anchor.number}" if anchor.number else anchor.raw for anchor in anchors))
+        named = ", ".join(cited[:_LISTED]) + (f" and {len(cited) - _LISTED} more" if len(cited) > _LISTED else "")
+        source = first.spec_file or f"v{version}"
         yield rule_.finding(
-            f"§{anchor.number or anchor.raw} is pinned to spec v{anchor.pinned_version}, {now}; re-check the section in the current spec and drop the pin{damage_note(anchor)}",
-            anchor.loc,
-            anchor.raw,
-            packet.id,
+            f"SPEC_ANCHOR cites {named} from {source}, {now}; re-check the section in the current spec and "
+            f"cite it there{damage_note(first)}",
+            first.loc,
+            first.raw,
+            wp,
         )
 
 

@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from ..findings import Finding
 from ..ids import variant_of
-from ..verdicts import latest_report
+from ..verdicts import CLOSING_VERDICTS, latest_report
 from ..model import BoardColumn, BoardEntry, Lifecycle, Loc, Packet, Status
 from .base import Rule, rule
 from .context import RuleContext
@@ -106,10 +106,14 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         return  # PARSE-001 reports the missing board
     by_wp = _entries_by_wp(board.entries)
     for packet in ctx.model.packets:
-        placed = [entry for entry in by_wp.get(packet.id, ()) if entry.column is not BoardColumn.PHASE_GATE]
+        # an entry by the declared id counts when that id resolves to this packet
+        # (a file named by that id owns it: a copied packet is not on the board)
+        own_alias = packet.declared_id and packet.declared_id != packet.id and ctx.packet_aliases.get(packet.declared_id) == packet.id
+        listed = [*by_wp.get(packet.id, ()), *(by_wp.get(packet.declared_id, ()) if own_alias else ())]
+        placed = [entry for entry in listed if entry.column is not BoardColumn.PHASE_GATE]
         if placed or packet.lifecycle is Lifecycle.SUPERSEDED:
             continue  # a superseded packet belongs in the archive: BOARD-006 says so
-        gate_only = " (it appears only in the phase-gate listing)" if by_wp.get(packet.id) else ""
+        gate_only = " (it appears only in the phase-gate listing)" if listed else ""
         yield rule.finding(
             f"{packet.id} is not on {board.file}{gate_only}; add it to the column of its STATUS {_status_text(packet)}",
             _id_in_title(packet),
@@ -117,7 +121,7 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             packet.id,
         )
     for entry in board.entries:
-        if entry.wp in ctx.packets_by_id:
+        if ctx.packet(entry.wp) is not None:  # by file name or declared TASK_ID
             continue
         if any(_GAP.search(tag) for tag in entry.tags) or _GAP.search(entry.text):
             continue
@@ -209,7 +213,9 @@ def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 6.5: VALIDATED means "Validator returned `verdict: PASS`", "not
     just 'done'"; Part 6.3 step 4 moves a WP to Done only when the Validator
     approves. The packet's latest verdict decides; a status word such as
-    "HARD-VALIDATED" is not a verdict."""
+    "HARD-VALIDATED" is not a verdict. OUTDATED_ONLY (the 2026-02
+    Validator's verdict for work correct against its SPEC_BASELINE) also
+    closes a packet as Done: the board's Done format lists it."""
     board = ctx.model.board
     if board is None:
         return
@@ -220,7 +226,7 @@ def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         if packet is None:
             continue  # BOARD-001
         report = latest_report(packet)
-        if report is not None and report.verdict.upper() == "PASS":
+        if report is not None and report.verdict.upper() in CLOSING_VERDICTS:
             continue
         if report is None:
             detail = "its packet has no validation report with a verdict"

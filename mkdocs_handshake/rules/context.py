@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Mapping
 
 from ..graph import dependency_graph
+from ..ids import packet_aliases
 from ..model import GovernanceModel, Packet, Section
 from ..profiles import Profile, load_profile
 
@@ -50,8 +51,14 @@ class RuleContext:
             index.setdefault(packet.id, []).append(packet)
         return {key: tuple(value) for key, value in index.items()}
 
+    @cached_property
+    def packet_aliases(self) -> Mapping[str, str]:
+        """Name a packet may be referred to by -> its id (file name or
+        declared TASK_ID, see :func:`~mkdocs_handshake.ids.packet_aliases`)."""
+        return packet_aliases(self.model.packets)
+
     def packet(self, wp: str) -> Packet | None:
-        found = self.packets_by_id.get(wp)
+        found = self.packets_by_id.get(self.packet_aliases.get(wp, wp))
         return found[0] if found else None
 
     @cached_property

@@ -778,16 +778,26 @@ def unsigned(signature: str) -> bool:
     return text.strip("<>{}[]") in _UNSIGNED or bool(re.fullmatch(r"[<{].*[>}]", text))
 
 
+def _lock_label(packet: Packet) -> str:
+    """The lock field as the packet writes it, for the message."""
+    for occurrences in packet.fields.values():
+        for occurrence in occurrences:
+            if occurrence.loc.line == (packet.signature_loc.line if packet.signature_loc else -1):
+                return occurrence.raw_name
+    return "User Signature Locked"
+
+
 @rule("PKT-014", "error", "A packet past Draft is locked with a signature")
 def packet_locked(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 5.6 [CX-607]: "Orchestrator MUST lock packet after
-    creation" with ``**User Signature Locked:** {signature}``. Every packet
-    whose STATUS is past Draft (any known state but Draft) must carry one;
-    absent, empty and ``<pending>`` are reported. A packet with no readable
-    STATUS is not judged (PKT-004 / PKT-006 report the status first). The
-    signature's format and audit trail are the SIG rules'. The lock field
-    is named as the profile in force names it (``USER_SIGNATURE`` in the
-    2026-02 template)."""
+    creation" with ``**User Signature Locked:** {signature}``; the 2026-02
+    packet template writes the lock as ``USER_SIGNATURE: {signature}`` in
+    METADATA, and either field is the lock (``Packet.signature``). Every
+    packet whose STATUS is past Draft (any known state but Draft) must carry
+    one; absent, empty and ``<pending>`` are reported. A packet with no
+    readable STATUS is not judged (PKT-004 / PKT-006 report the status
+    first). The signature's format and audit trail are the SIG rules'.
+    The missing lock is named as the profile in force names it."""
     lock_field = ctx.profile.lock_fields[0] if ctx.profile and ctx.profile.lock_fields else SIGNATURE_FIELD
     for packet in ctx.model.packets:
         if packet.status in (Status.DRAFT, Status.UNKNOWN):
@@ -800,6 +810,6 @@ def packet_locked(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             )
         elif unsigned(packet.signature):
             yield rule_.finding(
-                f"packet is {packet.status_raw or packet.status.value} but '{lock_field}' is {repr(packet.signature) if packet.signature else 'empty'}; lock it with the user's signature",
+                f"packet is {packet.status_raw or packet.status.value} but its lock ({_lock_label(packet)}) is {repr(packet.signature) if packet.signature else 'empty'}; lock it with the user's signature",
                 packet.signature_loc, packet.signature, packet.id,
             )

@@ -236,7 +236,8 @@ def test_label_spelling_variants_are_equivalent() -> None:
     assert packet.field("TASK_ID") is not None
     assert [a.number for a in packet.spec_anchors] == ["1.1"]
     assert packet.status is Status.DONE and packet.status_loc == Loc("docs/task_packets/WP-4-Y.md", 5, 14)
-    assert [ref.wp for ref in packet.blocks] == ["WP-4-Z"]
+    # "Blocker: WP-4-Z" names the packet that blocks this one: a dependency.
+    assert [ref.wp for ref in packet.depends_on] == ["WP-4-Z"] and packet.blocks == ()
     assert issues == []
 
 

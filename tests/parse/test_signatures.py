@@ -60,7 +60,7 @@ def _place(text: str, token: str) -> tuple[int, int]:
 
 
 EXPECTED_ROLES = {
-    "max150320260945": "approval",  # USER_SIGNATURE:
+    "max150320260945": "lock",  # a line opened by USER_SIGNATURE: (the 2026-02 template's lock field)
     "max150320260946": "mention",  # prose
     "max150320260947": "approval",  # Strategic Pause Approval
     "max150320260948": "approval",  # second line of a paragraph: Authorized

@@ -68,14 +68,6 @@ class SourceText:
         line = bisect.bisect_right(starts, offset)
         return Loc(self.path, line, offset - starts[line - 1] + 1)
 
-    def __getstate__(self) -> dict[str, object]:
-        """Pickle (the disk cache) without the derived line tables: they
-        double the size and are rebuilt on first use."""
-        return {name: value for name, value in self.__dict__.items() if name not in ("lines", "line_starts")}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-
     def line(self, number: int) -> str:
         lines = self.lines
         return lines[number - 1] if 0 < number <= len(lines) else ""

@@ -92,6 +92,12 @@ class ParseCache:
         self.entries[key] = (digest, result)
         return result
 
+    def forget(self, kind: str, name: str) -> None:
+        """Drop one result, so the next lookup computes it again."""
+        self.entries.pop((kind, name), None)
+        self.used.discard((kind, name))
+        self.changed = True
+
     def inputs_digest(self, *extra: str) -> str:
         """One digest of every input the latest :func:`load_repo` read (each
         file's parser and content hash) plus ``extra``: the key under which

@@ -8,7 +8,6 @@ import html
 import re
 import shutil
 
-import graphviz
 import pytest
 
 from mkdocs_handshake.model import Status
@@ -119,8 +118,8 @@ def test_output_is_deterministic_and_inlines_cleanly() -> None:
 
 
 def test_fallback_when_dot_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(_source: str) -> str:
-        raise graphviz.ExecutableNotFound(["dot"])
+    def missing(_source: str, _timeout: float = 0) -> str:
+        raise dag.DotFailure("was not found on PATH", missing=True)
 
     monkeypatch.setattr(dag, "render_svg", missing)
     page = dag.render_dag_page(sample_ctx())

@@ -19,6 +19,11 @@ class Layout:
     signature_audit: str = "docs/SIGNATURE_AUDIT.md"
     gate_log: str = "docs/ORCHESTRATOR_GATES.json"
     protocols: tuple[str, ...] = ("docs/*PROTOCOL*.md", "docs/START_HERE.md", "docs/ARCHITECTURE.md")
+    #: Files larger than this are reported (PARSE-001) and not read.
+    max_file_bytes: int = 10 * 1024 * 1024
+    #: Folders (relative to ``root``, or absolute) that the spec search never
+    #: enters: the built site and the plugin's cache.
+    search_excludes: tuple[str, ...] = ()
 
     def path(self, relative: str) -> Path:
         return self.root / relative

@@ -76,11 +76,14 @@ def read_entries(folder: Path) -> tuple[dict[Any, Any], str]:
         return {}, f"no cache file at {path}"
     except OSError as error:
         return {}, f"cache file {path} unreadable ({error.strerror or error})"
+    header_line, _, body = data.partition(b"\n")
     try:
-        header_line, _, body = data.partition(b"\n")
-        header = json.loads(header_line)
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            return {}, f"cache file {path} is not a handshake cache"
+        header = json.loads(header_line.decode("utf-8"))
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return {}, f"cache file {path} is not a handshake cache"
+    try:
         if header.get("version") != FORMAT_VERSION or header.get("fingerprint") != code_fingerprint():
             return {}, f"cache file {path} was written by other plugin code"
         stored = cache_codec.loads(body.decode("utf-8", errors="surrogatepass"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import shutil
 import time
 from dataclasses import replace
@@ -45,6 +46,7 @@ from .load import ParseCache
 from .model import GovernanceModel, Waiver
 from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
 from .render.dag import dot_missing_message
+from .render.escape import md_text
 from .render.html import RenderedPage
 from .render.site import extra_files, nav_entries
 from .source import decode
@@ -263,6 +265,12 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if not self.config.enabled or not path:
             return None
         try:
+            size = Path(path).stat().st_size
+            limit = int(self.config.max_file_mb * 1024 * 1024)
+            if size > limit:
+                # A pasted log: MkDocs would spend minutes and gigabytes on it.
+                log.info("%s is %.1f MB, larger than max_file_mb (%g MB): its page shows a note instead", page.file.src_uri, size / 1048576, self.config.max_file_mb)
+                return _too_large_page(page.file.src_uri, size, self.config.max_file_mb)
             data = Path(path).read_bytes()
         except OSError:
             return None
@@ -336,6 +344,14 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         log.log(level, "governance: %d error(s), %d warning(s), %d waived", summary["error"], summary["warning"], summary["waived"])
 
 
+def _too_large_page(src_uri: str, size: int, limit_mb: float) -> str:
+    return (
+        f"# {md_text(Path(src_uri).stem)}\n\n"
+        f"{md_text(Path(src_uri).name)} is {size / 1048576:.1f} MB, larger than the plugin's limit of {limit_mb:g} MB (option `max_file_mb`), "
+        "so its text is not shown here and its governance fields are not read.\n"
+    )
+
+
 def _repaired(data: bytes, src_uri: str) -> str | None:
     """The repaired text of a page, or None when it needs no repair."""
     source = decode(data, src_uri)
@@ -362,10 +378,8 @@ def _docs_relative(file: File, config: MkDocsConfig) -> str:
     """A docs file as the user knows it: ``docs/governance/index.md``."""
     if file.abs_src_path:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        try:
-            return Path(file.abs_src_path).resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            return Path(file.abs_src_path).as_posix()
+        relative = os.path.relpath(os.path.abspath(file.abs_src_path), os.path.abspath(base))
+        return Path(relative).as_posix() if not relative.startswith("..") else Path(file.abs_src_path).as_posix()
     return file.src_uri
 
 

@@ -231,6 +231,8 @@ def _refusal(layout: Layout, relative: str) -> str:
 
 
 def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
 
 

@@ -69,33 +69,39 @@ def registry() -> Mapping[str, _Shape | type[enum.Enum]]:
 _RESERVED = frozenset({"t", "d", "f"})
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _encoder() -> Callable[[Any], Any]:
     table = registry()
+    # Exact type -> (tag, field names) for dataclasses, tag for enums: one
+    # dict lookup per value instead of a chain of isinstance checks.
+    shapes = {shape.cls: (tag, shape.names) for tag, shape in table.items() if isinstance(shape, _Shape)}
+    enums = {cls: tag for tag, cls in table.items() if not isinstance(cls, _Shape)}
 
     def encode(value: Any) -> Any:
-        if value is None or isinstance(value, (str, bool, int, float)) and not isinstance(value, enum.Enum):
+        kind = type(value)
+        if kind in _PLAIN:
             return value
-        if isinstance(value, tuple) and type(value) is tuple:
+        if kind is tuple:
             return {"t": [encode(item) for item in value]}
-        if isinstance(value, list):
+        shape = shapes.get(kind)
+        if shape is not None:
+            return {shape[0]: [encode(getattr(value, field)) for field in shape[1]]}
+        if kind is list:
             return [encode(item) for item in value]
-        if isinstance(value, dict):
+        if kind is dict:
             flat: list[Any] = []
             for key, item in value.items():
                 flat.append(encode(key))
                 flat.append(encode(item))
             return {"d": flat}
-        if isinstance(value, frozenset):
+        if kind is frozenset:
             return {"f": [encode(item) for item in sorted(value, key=repr)]}
-        name = type(value).__name__
-        known = table.get(name)
-        if isinstance(value, enum.Enum):
-            if known is not type(value):
-                raise TypeError(f"cannot cache {type(value).__qualname__}: not a known enum")
-            return {name: value.value}
-        if not isinstance(known, _Shape) or known.cls is not type(value):
-            raise TypeError(f"cannot cache {type(value).__module__}.{type(value).__qualname__}")
-        return {name: [encode(getattr(value, field)) for field in known.names]}
+        tag = enums.get(kind)
+        if tag is not None:
+            return {tag: value.value}
+        raise TypeError(f"cannot cache {kind.__module__}.{kind.__qualname__}")
 
     return encode
 

@@ -76,3 +76,16 @@ def test_a_cache_file_of_other_code_or_format_is_refused_with_its_reason(tmp_pat
     path.write_bytes(b"\x80\x04garbage")
     assert disk_cache.read_entries(tmp_path) == ({}, f"cache file {path} is not a handshake cache")
     assert disk_cache.is_missing(disk_cache.read_entries(tmp_path / "none")[1])
+
+
+def test_concurrent_writers_leave_one_whole_file(tmp_path: Path) -> None:
+    """Two builds storing at once: each write replaces the file in one step,
+    so the file read afterwards is one of the two, whole."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    payloads = [{("k", str(n)): ("d", tuple(range(2000)))} for n in range(8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda entries: disk_cache.write_entries(tmp_path, entries), payloads)) == [""] * 8
+    entries, reason = disk_cache.read_entries(tmp_path)
+    assert reason == "" and entries in payloads
+    assert [path.name for path in tmp_path.iterdir()] == [disk_cache.FILE_NAME]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Iterable
 
 #: Exactly ``YYYY-MM-DD``. ``date.fromisoformat`` alone also takes
@@ -98,3 +98,13 @@ def check_output_dir(value: object, reserved: Iterable[str] = ()) -> str:
     if parts[0].casefold() in reserved_names:
         raise OptionError(f"option 'output_dir': {text!r} is a folder the theme or a plugin writes ({parts[0]}); choose another name")
     return "/".join(parts)
+
+
+def check_inside_root(option: str, value: str, root: Path) -> str:
+    """A governance path option (``packets``, ``task_board``, ...) that stays
+    inside ``root``: everything read is published, so a path that leads out
+    of the repository (``../other``, ``/etc``) is refused."""
+    resolved = (root / value).resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise OptionError(f"option '{option}': {value!r} is outside the root folder {root}; give a path inside it")
+    return value

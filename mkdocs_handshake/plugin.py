@@ -37,7 +37,7 @@ from mkdocs.structure.toc import get_toc
 
 from . import disk_cache
 from .config import DEFAULT_PATHS, HandshakeConfig
-from .option_checks import OptionError, check_date, check_int, check_number, check_output_dir
+from .option_checks import OptionError, check_date, check_inside_root, check_int, check_number, check_output_dir
 from .engine import ConfigError, EngineConfig, summarize
 from .export import dumps, findings_document
 from .findings import Finding, Severity
@@ -103,6 +103,10 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             raise PluginError(f"handshake: option 'root': folder {root} does not exist")
         for option in OPTION_PATHS:
             value = self.config[option]
+            try:
+                check_inside_root(option, value, root)
+            except OptionError as error:
+                raise PluginError(f"handshake: {error}") from None
             if value != DEFAULT_PATHS[option] and not (root / value).exists():
                 raise PluginError(f"handshake: option '{option}': {root / value} does not exist")
         self.layout = Layout(

@@ -242,6 +242,7 @@ BAD_OPTIONS = {
     "timeout-zero": ("      dot_timeout: 0", "option 'dot_timeout': 0 is out of range (more than 0 and at most 3600)"),
     "size-negative": ("      max_file_mb: -1", "option 'max_file_mb': -1 is out of range (more than 0 and at most 4096)"),
     "as-of": ('      as_of: "2026-02-30"', "option 'as_of': '2026-02-30' is not a date (write YYYY-MM-DD, a day that exists)"),
+    "packets-outside": ("      packets: ../../etc", "option 'packets': '../../etc' is outside the root folder {root}; give a path inside it"),
 }
 
 
@@ -255,7 +256,7 @@ def test_a_bad_option_stops_the_build_with_one_line_and_writes_nothing(tmp_path:
     else:
         built = run_build(tmp_path, options=(line,))
     built.check(1)
-    assert built.lines("ERROR") == [message]
+    assert built.lines("ERROR") == [message.format(root=built.root.resolve())]
     assert not (tmp_path / "x").exists() and not (tmp_path / "abs").exists()
     assert not list(built.site.rglob("*.json"))
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.option_checks import OptionError, check_date, check_int, check_number, check_output_dir, strict_date
+from mkdocs_handshake.option_checks import OptionError, check_date, check_inside_root, check_int, check_number, check_output_dir, strict_date
 
 
 @pytest.mark.parametrize("text", ["2025-13-01", "2026-02-30", "whenever", "2025-01-01 NOT APPROVED", "20250101", "2025-W01-1", "", "2025-1-1"])
@@ -66,3 +67,13 @@ def test_number_options_are_range_checked(value: object, said: str) -> None:
         check_number("dot_timeout", value, 0, 3600)
     assert said in str(caught.value)
     assert check_number("dot_timeout", 0.5, 0, 3600) == 0.5
+
+
+@pytest.mark.parametrize("value", ["../elsewhere", "/etc", "docs/../../x"])
+def test_governance_paths_outside_the_root_are_refused(tmp_path: Path, value: str) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    with pytest.raises(OptionError) as caught:
+        check_inside_root("packets", value, root)
+    assert str(caught.value) == f"option 'packets': {value!r} is outside the root folder {root}; give a path inside it"
+    assert check_inside_root("packets", "docs/task_packets", root) == "docs/task_packets"

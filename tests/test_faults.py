@@ -28,6 +28,7 @@ import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.livereload import LiveReloadServer
 
 from mkdocs_handshake import disk_cache
 from mkdocs_handshake.plugin import HandshakePlugin
@@ -533,3 +534,10 @@ def test_serve_watches_governance_files_outside_docs_dir(tmp_path: Path, fresh_p
     assert isinstance(plugin, HandshakePlugin)
     assert config.plugins.on_serve(server, config=config, builder=lambda: None) is server
     assert server.watched == [str((root / SPEC).resolve())]
+    # MkDocs' own server takes the same call (it watches files as well as folders).
+    real = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path / "site"))
+    try:
+        config.plugins.on_serve(real, config=config, builder=lambda: None)
+        assert str((root / SPEC).resolve()) in real._watched_paths
+    finally:
+        real.server_close()

@@ -64,4 +64,9 @@ class HandshakeConfig(base.Config):
     #: audit-log checks, since signed packets are immutable.
     history = c.Type(bool, default=False)
     cache = c.Type(bool, default=True)
+    #: Seconds one ``dot`` run may take before the DAG falls back to a list.
+    dot_timeout = c.Type((int, float), default=60)
+    #: Governance files larger than this many megabytes are reported and not
+    #: read: a log pasted into a packet by accident should not take minutes.
+    max_file_mb = c.Type((int, float), default=10)
     cache_dir = c.Type(str, default=".cache/plugin/handshake")

@@ -11,26 +11,42 @@ The file is also stamped with a fingerprint of the plugin's own code and the
 Python version: results parsed by other code are never reused, even when
 someone edits the parsers without changing the version number.
 
-The format is pickle, because the entries are the model's own frozen
-dataclasses. The file lives under the project (``.cache/plugin/handshake``,
-the folder mkdocs-material's plugins use too) and is written only by this
-plugin; like any build cache it must not be taken from someone you would
-not take code from. A file that cannot be read for any reason is ignored
-and rewritten: the cache can make a build faster, never fail it.
+The folder is one CI restores from a shared cache, so its content is not
+trusted: the format is data only (:mod:`.cache_codec`, JSON that can build
+nothing but plain values and the model's own classes), checked while it is
+read. A file that is missing, foreign, corrupt or truncated is ignored and
+rewritten; the cache can make a build faster, never fail it or run code.
+Writes go to a temporary file that replaces the old one in one step, so a
+concurrent build reads the old file or the new one; temporary files left by
+a build that was killed mid-write are removed by the next one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
+import re
 import sys
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-FILE_NAME = "parse-cache.pickle"
+from . import cache_codec
+
+FILE_NAME = "parse-cache.json"
+FORMAT = "mkdocs-handshake-cache"
+FORMAT_VERSION = 1
+#: Files of earlier versions of this plugin in the same folder (a pickle,
+#: never read again): removed when the new file is written.
+LEGACY_FILES = ("parse-cache.pickle",)
+_TEMP_PREFIX = ".parse-cache-"
+_TEMP = re.compile(re.escape(_TEMP_PREFIX) + r"(\d+)-.*\.tmp$")
+#: A temporary file older than this is a leftover even if its writer's
+#: process id is in use again (a cache folder restored on another machine).
+STALE_AFTER_SECONDS = 3600.0
 
 
 @lru_cache(maxsize=1)
@@ -44,35 +60,124 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def _header() -> dict[str, object]:
+    return {"format": FORMAT, "version": FORMAT_VERSION, "fingerprint": code_fingerprint()}
+
+
 def read_entries(folder: Path) -> tuple[dict[Any, Any], str]:
     """The entries stored in ``folder``, and why none were used (empty when
-    they were)."""
+    they were). A missing file says so too; callers tell that case apart
+    with :func:`is_missing`."""
+    remove_stale_temporaries(folder)
     path = folder / FILE_NAME
     try:
-        with path.open("rb") as handle:
-            stored = pickle.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
         return {}, f"no cache file at {path}"
-    except Exception as error:  # noqa: BLE001 - any unreadable cache is simply not used
-        return {}, f"cache file {path} unreadable ({type(error).__name__}: {error})"
-    if not isinstance(stored, dict) or stored.get("fingerprint") != code_fingerprint() or not isinstance(stored.get("entries"), dict):
-        return {}, f"cache file {path} was written by other plugin code"
-    return stored["entries"], ""
+    except OSError as error:
+        return {}, f"cache file {path} unreadable ({error.strerror or error})"
+    header_line, _, body = data.partition(b"\n")
+    try:
+        header = json.loads(header_line.decode("utf-8"))
+    except ValueError:
+        header = None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return {}, f"cache file {path} is not a handshake cache"
+    try:
+        if header.get("version") != FORMAT_VERSION or header.get("fingerprint") != code_fingerprint():
+            return {}, f"cache file {path} was written by other plugin code"
+        stored = cache_codec.loads(body.decode("utf-8", errors="surrogatepass"))
+        return _entries(stored), ""
+    except (ValueError, RecursionError, MemoryError) as error:
+        # JSONDecodeError, CacheFormatError and UnicodeDecodeError are ValueErrors.
+        return {}, f"cache file {path} is damaged or truncated ({shorten_error(error)})"
+
+
+def is_missing(reason: str) -> bool:
+    """Whether :func:`read_entries` found no file at all (a first build)."""
+    return reason.startswith("no cache file")
+
+
+def shorten_error(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:120]}"
+
+
+def _entries(stored: object) -> dict[tuple[str, str], tuple[str, object]]:
+    """Check the shape the in-memory cache relies on: a list of
+    ``[kind, name, digest, value]`` rows with text keys."""
+    if not isinstance(stored, list):
+        raise cache_codec.CacheFormatError("the entries are not a list")
+    entries: dict[tuple[str, str], tuple[str, object]] = {}
+    for row in stored:
+        if not (isinstance(row, list) and len(row) == 4 and all(isinstance(part, str) for part in row[:3])):
+            raise cache_codec.CacheFormatError("an entry is not [kind, name, digest, value]")
+        kind, name, digest, value = row
+        entries[(kind, name)] = (digest, value)
+    return entries
 
 
 def write_entries(folder: Path, entries: dict[Any, Any]) -> str:
     """Store ``entries`` atomically (a concurrent build sees the old file or
     the new one, never half of one). Returns an error text, empty on success."""
+    temporary: Path | None = None
     try:
+        rows = [[kind, name, digest, value] for (kind, name), (digest, value) in entries.items()]
+        text = json.dumps(_header(), separators=(",", ":")) + "\n" + cache_codec.dumps(rows)
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".parse-cache-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump({"fingerprint": code_fingerprint(), "entries": entries}, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, folder / FILE_NAME)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        remove_stale_temporaries(folder)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=".tmp")
+        temporary = Path(name)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8", errors="surrogatepass"))
+        os.replace(temporary, folder / FILE_NAME)
+        temporary = None
+        for legacy in LEGACY_FILES:
+            (folder / legacy).unlink(missing_ok=True)
     except Exception as error:  # noqa: BLE001 - a read-only checkout must still build
-        return f"cannot write the parse cache to {folder}: {type(error).__name__}: {error}"
+        return f"cannot write the parse cache to {folder}: {shorten_error(error)}"
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
     return ""
+
+
+def remove_stale_temporaries(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete temporary files of writers that are gone: their process no
+    longer runs, or the file is older than :data:`STALE_AFTER_SECONDS`.
+    A concurrent build's file in progress is left alone. Returns what was
+    removed."""
+    removed: list[Path] = []
+    try:
+        candidates = list(folder.iterdir())
+    except OSError:
+        return removed
+    now = time.time() if now is None else now
+    for path in candidates:
+        match = _TEMP.match(path.name)
+        if not match:
+            continue
+        try:
+            old = now - path.stat().st_mtime > STALE_AFTER_SECONDS
+            if old or not _process_alive(int(match.group(1))):
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    if os.name != "posix":  # os.kill(pid, 0) would end the process there
+        return True
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True

@@ -13,6 +13,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .findings import Finding, Severity
 from .model import GovernanceModel, Lifecycle, Waiver
+from .phase_gate import waiver_state
 from .profiles import Profile
 from .rules import REGISTRY
 from .rules.context import RuleContext, profile_of
@@ -46,21 +47,14 @@ class EngineConfig:
 
 
 def waiver_applies(waiver: Waiver, as_of: dt.date) -> bool:
-    """A waiver counts only with an approval date and before its expiry date.
+    """A waiver counts only when :func:`.phase_gate.waiver_state` finds it
+    active: a real approval date not after ``as_of``, and an expiry that is
+    a real date not passed, a phase, or nothing. A value that is not a date
+    excuses nothing (PHASE-002 reports it).
 
-    An expiry written as a phase ("Phase 1") is judged by the PHASE-002 rule
+    Whether an expiry phase is closed is judged by the PHASE-002 rule
     against the phase gate; here only dates can expire a waiver."""
-    if not _parse_date(waiver.approved):
-        return False
-    expires = _parse_date(waiver.expires)
-    return not (expires and expires < as_of)
-
-
-def _parse_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(text).strip()[:10])
-    except ValueError:
-        return None
+    return waiver_state(waiver, as_of, ()).state == "active"
 
 
 def _waiver_for(finding: Finding, waivers: Iterable[Waiver], as_of: dt.date) -> Waiver | None:

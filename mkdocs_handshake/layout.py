@@ -22,6 +22,11 @@ class Layout:
     #: ``auto`` (choose from the repository's template and protocol text),
     #: a shipped profile id, or a profile file relative to ``root``.
     profile: str = "auto"
+    #: Files larger than this are reported (PARSE-001) and not read.
+    max_file_bytes: int = 10 * 1024 * 1024
+    #: Folders (relative to ``root``, or absolute) that the spec search never
+    #: enters: the built site and the plugin's cache.
+    search_excludes: tuple[str, ...] = ()
 
     def path(self, relative: str) -> Path:
         return self.root / relative

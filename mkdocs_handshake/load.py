@@ -15,6 +15,8 @@ builds (:mod:`.disk_cache`).
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -52,6 +54,10 @@ from .source import SourceText
 from .traceability import map_done_means
 
 T = TypeVar("T")
+
+#: The plugin's log (MkDocs shows it as "handshake: ..."); plain Python
+#: callers see it through the standard logging module.
+_log = logging.getLogger("mkdocs.plugins.handshake")
 
 SPEC_FILE = re.compile(r"master[ _-]?spec.*?v(\d+(?:\.\d+)+)\.md$", re.IGNORECASE)
 _CURRENT_SPEC_MENTION = re.compile(r"Master[ _-]?Spec[ _-]*v(\d+\.\d+)", re.IGNORECASE)
@@ -98,6 +104,12 @@ class ParseCache:
         result = compute()
         self.entries[key] = (digest, result)
         return result
+
+    def forget(self, kind: str, name: str) -> None:
+        """Drop one result, so the next lookup computes it again."""
+        self.entries.pop((kind, name), None)
+        self.used.discard((kind, name))
+        self.changed = True
 
     def inputs_digest(self, *extra: str) -> str:
         """One digest of every input the latest :func:`load_repo` read (each
@@ -149,7 +161,15 @@ class _Collector:
         if relative in self.sources:  # read once per load, whatever reads it again
             return self.sources[relative], self.digests[relative]
         try:
+            refusal = _refusal(self.layout, relative)
+            if refusal:
+                self.issues.append(ParseIssue("PARSE-001", Loc(relative, 1), f"the {what} {relative} {refusal}; it is not read", relative, relative))
+                return None
             data = (self.layout.root / relative).read_bytes()
+            note = _not_text(data)
+            if note:
+                self.issues.append(ParseIssue("PARSE-001", Loc(relative, 1), f"the {what} {relative} {note}; it is not read", relative, relative))
+                return None
         except FileNotFoundError:
             if required:
                 self.issues.append(ParseIssue("PARSE-001", Loc(relative, 1), f"the configured {what} {relative} does not exist", relative, relative))
@@ -169,7 +189,11 @@ class _Collector:
     def derived(self, kind: str, src: SourceText, compute: Callable[[SourceText], T]) -> T:
         """A fact computed from one file's text alone (its signature uses,
         its phase claims), cached with the file's parse."""
-        return self.cache.get(kind, src, self.digests[src.path], compute)
+        try:
+            return self.cache.get(kind, src, self.digests[src.path], compute)
+        except Exception as error:  # noqa: BLE001 - as in parse(): a finding, not a failed build
+            self.issues.append(ParseIssue("PARSE-001", Loc(src.path, 1), f"{src.path} could not be read for {kind.replace('_', ' ')} ({_error_text(error)})", src.path, src.path))
+            return ()  # type: ignore[return-value]
 
     def parse(
         self,
@@ -186,9 +210,57 @@ class _Collector:
         if read is None:
             return None
         src, digest = read
-        result, issues = self.cache.get(kind, src, digest, parser)
+        try:
+            result, issues = self.cache.get(kind, src, digest, parser)
+        except Exception as error:  # noqa: BLE001 - one bad file is a finding, never a failed build
+            self.issues.append(ParseIssue("PARSE-001", Loc(relative, 1), f"the {what} {relative} could not be parsed ({_error_text(error)}); its content is left out", relative, relative))
+            return None
         self.issues.extend(issues)
         return result, src
+
+
+#: Control bytes that do not occur in text (NUL and the C0 range, except
+#: tab, line feed, vertical tab, form feed, carriage return and escape).
+_BINARY_BYTES = bytes(set(range(32)) - {9, 10, 11, 12, 13, 27})
+
+
+def _refusal(layout: Layout, relative: str) -> str:
+    """Why ``relative`` must not be read, or "". A file that resolves
+    (through a symbolic link or ``..``) outside the root could be any file
+    of the machine that builds the site, and what is read is published;
+    a file past the size limit would take minutes and gigabytes."""
+    root = layout.root.resolve()
+    path = (layout.root / relative).resolve()
+    if not path.is_relative_to(root):
+        return "resolves to a file outside the root folder (a symbolic link or '..')"
+    size = path.stat().st_size if path.is_file() else 0
+    if size > layout.max_file_bytes:
+        return f"is {_megabytes(size)}, larger than the limit of {_megabytes(layout.max_file_bytes)} (option max_file_mb)"
+    return ""
+
+
+def _megabytes(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _not_text(data: bytes) -> str:
+    """Why ``data`` is not a text file, or "". A binary file read as text
+    would be dozens of bogus "damaged encoding" findings; a few stray
+    control bytes in a text file are damage PARSE-002 reports instead.
+    UTF-16 (with its byte order mark) is text: :func:`.source.decode` reads it."""
+    sample = data[:8192]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" not in sample:
+        return ""
+    if sum(sample.count(byte) for byte in _BINARY_BYTES) * 20 > len(sample):
+        return "is a binary file, not text"
+    return ""
+
+
+def _error_text(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return f"{type(error).__name__}: {text[:160]}" if text else type(error).__name__
 
 
 @dataclass(frozen=True)
@@ -216,18 +288,69 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
+#: Folders the spec search never enters: version control, dependencies,
+#: caches and build output (the configured site and cache folders are
+#: excluded through :attr:`Layout.search_excludes` as well).
+SEARCH_SKIP = frozenset({".git", ".hg", ".svn", "node_modules", ".cache", "__pycache__", "site", ".venv", ".tox"})
+
+
 def _find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
     """Resolve a spec name from SPEC_CURRENT.md: as written relative to the
-    root, beside SPEC_CURRENT.md, or anywhere under root by file name."""
-    candidates = [name, str(Path(pointer_file).parent / name)]
-    for candidate in candidates:
-        if (layout.root / candidate).is_file():
-            return Path(candidate).as_posix()
+    root, beside SPEC_CURRENT.md, or anywhere under root by file name.
+
+    Only files inside the root are candidates: a name that leads outside it
+    (``../x/Master_Spec_v9.md``, an absolute path) raises
+    :class:`OutsideRoot`. The search by file name skips :data:`SEARCH_SKIP`
+    and says (on the ``mkdocs.plugins.handshake`` log) that it searched and,
+    when several files match, which it took."""
+    root = layout.root.resolve()
+    outside = False
+    for candidate in (name, str(Path(pointer_file).parent / name)):
+        path = (layout.root / candidate).resolve()
+        if not path.is_relative_to(root):
+            outside = outside or path.is_file()
+            continue
+        if path.is_file():
+            return path.relative_to(root).as_posix()
+    if outside:
+        raise OutsideRoot(name)
     base_name = Path(name).name
-    for found in sorted(layout.root.rglob(base_name)):
-        if found.is_file() and ".git" not in found.parts:
-            return found.relative_to(layout.root).as_posix()
-    return None
+    found = _search(layout, root, base_name)
+    if not found:
+        return None
+    if len(found) > 1:
+        _log.warning(
+            "handshake: governance: SPEC_CURRENT names %s; %d files of that name are under the root (%s), using %s; "
+            "write its path relative to the root in SPEC_CURRENT to choose",
+            name, len(found), ", ".join(found), found[0],
+        )
+    else:
+        _log.warning(
+            "handshake: governance: SPEC_CURRENT names %s, found only by searching the root, at %s; write that path in SPEC_CURRENT",
+            name, found[0],
+        )
+    return found[0]
+
+
+class OutsideRoot(ValueError):
+    """SPEC_CURRENT names a spec file that lies outside the root."""
+
+
+def _search(layout: Layout, root: Path, base_name: str) -> list[str]:
+    """Files called ``base_name`` under ``root``, sorted; symbolic links to
+    folders are not followed and skipped folders are not entered."""
+    excluded = {Path(path).resolve() for path in layout.search_excludes}
+    found: list[str] = []
+    for folder, subfolders, files in os.walk(root):
+        here = Path(folder)
+        subfolders[:] = sorted(
+            sub for sub in subfolders if sub not in SEARCH_SKIP and (here / sub).resolve() not in excluded
+        )
+        if base_name in files:
+            path = here / base_name
+            if path.is_file() and path.resolve().is_relative_to(root):
+                found.append(path.relative_to(root).as_posix())
+    return sorted(found)
 
 
 def _sibling_specs(layout: Layout, spec_file: str) -> tuple[tuple[str, str], ...]:
@@ -382,15 +505,20 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
         out.uses.extend(out.derived("signature_uses", src, _uses_in))
         if len(pointer.spec_names) == 1:
             name, loc = pointer.spec_names[0]
-            spec_file = _find_spec_file(layout, name, layout.spec_current)
-            if spec_file is None:
-                out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which does not exist under the root", name, name))
+            try:
+                spec_file = _find_spec_file(layout, name, layout.spec_current)
+            except OutsideRoot:
+                spec_file = None
+                out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which is outside the root folder; it is not read", name, name))
             else:
-                parsed_spec = out.parse(spec_file, "spec", parse_spec, what="Master Spec")
-                if parsed_spec:
-                    spec, spec_src = parsed_spec
-                    out.uses.extend(out.derived("signature_uses", spec_src, _uses_in))
-                sibling_specs = _sibling_specs(layout, spec_file)
+                if spec_file is None:
+                    out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which does not exist under the root", name, name))
+                else:
+                    parsed_spec = out.parse(spec_file, "spec", parse_spec, what="Master Spec")
+                    if parsed_spec:
+                        spec, spec_src = parsed_spec
+                        out.uses.extend(out.derived("signature_uses", spec_src, _uses_in))
+                    sibling_specs = _sibling_specs(layout, spec_file)
 
     packets: list[Packet] = []
     packet_dir = layout.root / layout.packets

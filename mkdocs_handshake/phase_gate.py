@@ -39,6 +39,7 @@ from .graph import dependency_graph
 from .ids import variant_base
 from .verdicts import is_validated, latest_verdict
 from .model import BoardColumn, GovernanceModel, ListItem, Loc, Packet, Status
+from .option_checks import strict_date
 from .parse.markdown import block_line, locate, tokenize
 from .source import SourceText
 
@@ -145,6 +146,11 @@ class PhaseGate:
 
 _PHASE_WORD = re.compile(r"\bphase[\s_-]*(\d+[a-z]?)\b", re.IGNORECASE)
 _WP_PHASE = re.compile(r"^WP-([0-9A-Za-z]+)-")
+
+
+#: Something written as a date ("2026-02-30", "2025-13-01"): in an expiry
+#: that is not a real date it is a mistake, not a phase name.
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
 def phase_in_text(text: str) -> str:
@@ -651,18 +657,20 @@ def evaluate_phase_gate(model: GovernanceModel, findings: Sequence[Finding] = ()
 
 @dataclass(frozen=True)
 class WaiverState:
-    """Why a waiver does or does not count: ``active``, ``unapproved`` or ``expired``."""
+    """Why a waiver does or does not count: ``active``, ``unapproved``,
+    ``invalid`` (a value that is not a date, an approval after ``as_of``)
+    or ``expired``. ``value`` is the value at fault, as configured."""
 
     state: str
     reason: str
     expiry_phase: str = ""
+    value: str = ""
 
 
 def parse_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(text).strip()[:10])
-    except ValueError:
-        return None
+    """A real ``YYYY-MM-DD`` date, else None (``2025-13-01`` and
+    ``2025-01-01 NOT APPROVED`` are not dates)."""
+    return strict_date(text)
 
 
 def waiver_state(waiver: object, as_of: dt.date, closed_phases: Iterable[str]) -> WaiverState:
@@ -672,21 +680,29 @@ def waiver_state(waiver: object, as_of: dt.date, closed_phases: Iterable[str]) -
     The expiry may be a date or a phase ("Phase 1", "end of phase 1"); with
     no expiry the waiver ends at the boundary of its target WP's phase. A
     phase boundary has passed once the phase is claimed closed or ready to
-    close anywhere."""
+    close anywhere. Dates are read strictly: a value that is neither a real
+    date nor (for the expiry) a phase makes the waiver invalid, never
+    permanent, and an approval dated after ``as_of`` was not given yet."""
     approved = str(getattr(waiver, "approved", "") or "")
     expires = str(getattr(waiver, "expires", "") or "")
     target = str(getattr(waiver, "target", "") or "")
     closed = set(closed_phases)
-    if parse_date(approved) is None:
-        said = f"approval '{approved}' is not a date" if approved.strip() else "no approval date"
-        return WaiverState("unapproved", said)
+    approval_date = parse_date(approved)
+    if approval_date is None:
+        if not approved.strip():
+            return WaiverState("unapproved", "no approval date")
+        return WaiverState("invalid", f"approval '{approved}' is not a date (YYYY-MM-DD, a day that exists)", value=approved)
+    if approval_date > as_of:
+        return WaiverState("invalid", f"approval date {approval_date.isoformat()} is after the build date {as_of.isoformat()} (as_of)", value=approved)
     expiry_date = parse_date(expires)
     if expiry_date is not None:
         if expiry_date < as_of:
-            return WaiverState("expired", f"expired on {expiry_date.isoformat()} (as of {as_of.isoformat()})")
+            return WaiverState("expired", f"expired on {expiry_date.isoformat()} (as of {as_of.isoformat()})", value=expires)
         return WaiverState("active", f"valid until {expiry_date.isoformat()}")
     phase = phase_in_text(expires) if expires.strip() else phase_of_wp(target.strip())
+    if expires.strip() and (not phase or _DATE_LIKE.search(expires)):
+        return WaiverState("invalid", f"expiry '{expires}' is neither a date (YYYY-MM-DD, a day that exists) nor a phase", value=expires)
     if phase and phase in closed:
         how = f"expiry '{expires}'" if expires.strip() else f"its target's phase {phase} (no expiry given)"
-        return WaiverState("expired", f"{how}: Phase {phase} is claimed closed or ready to close", phase)
+        return WaiverState("expired", f"{how}: Phase {phase} is claimed closed or ready to close", phase, expires or target)
     return WaiverState("active", f"valid until the end of Phase {phase}" if phase else "no expiry", phase)

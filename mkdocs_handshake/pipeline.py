@@ -39,6 +39,7 @@ class RenderOptions:
     use_directory_urls: bool = True
     dot_available: bool = True
     dag_max_nodes: int = 60
+    dot_timeout: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Governance:
     render_seconds: float
     cache_hits: int
     cache_misses: int
+    #: Lines for the build log about tools that failed (Graphviz).
+    warnings: tuple[str, ...] = ()
 
 
 def dot_identity() -> str:
@@ -91,17 +94,21 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
         use_directory_urls=render.use_directory_urls,
         as_of=engine.as_of,
         dot_available=render.dot_available,
-        options={"dag_max_nodes": render.dag_max_nodes},
+        options={"dag_max_nodes": render.dag_max_nodes, "dot_timeout": render.dot_timeout},
         rule_plan=rule_plan(model, engine),
         # A drawing depends on its DOT source and on which Graphviz draws it.
         memo=lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute),
     )
     render_key = _digest(rules_key, repr(render), engine.as_of.isoformat(), dot)
     pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context))
+    if context.warnings:
+        # A tool failed (a dot timeout may be passing): draw again next build
+        # rather than keep the fallback, and warn again until it works.
+        cache.forget("stage", "pages")
     rendered = time.perf_counter()
     return Governance(
         model, findings, context, pages, inputs,
-        loaded - started, checked - loaded, rendered - checked, hits, misses,
+        loaded - started, checked - loaded, rendered - checked, hits, misses, tuple(context.warnings),
     )
 
 

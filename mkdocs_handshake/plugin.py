@@ -21,8 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +35,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from . import disk_cache
 from .config import DEFAULT_PATHS, HandshakeConfig
 from .as_of import default_as_of
 from .discover import discover_layout
+from .option_checks import OptionError, check_date, check_inside_root, check_int, check_number, check_output_dir
 from .engine import ConfigError, EngineConfig, check_profile, summarize
 from .export import dumps, findings_document
 from .findings import Finding, Severity
@@ -45,6 +49,7 @@ from .model import GovernanceModel, Waiver
 from .profiles import ProfileError, load_profile
 from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
 from .render.dag import dot_missing_message
+from .render.escape import md_text
 from .render.html import RenderedPage
 from .render.site import extra_files, nav_entries
 from .source import decode
@@ -73,6 +78,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.page_html: dict[str, RenderedPage] = {}
         self.permalink: str | None = None
         self.permalink_title = "Permanent link"
+        #: ``output_dir`` as checked and normalised by on_config.
+        self.output_dir = "governance"
 
     # -- configuration -------------------------------------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):  # type: ignore[override]
@@ -99,6 +106,10 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             raise PluginError(f"handshake: option 'root': folder {root} does not exist")
         for option in OPTION_PATHS:
             value = self.config[option]
+            try:
+                check_inside_root(option, value, root)
+            except OptionError as error:
+                raise PluginError(f"handshake: {error}") from None
             if value != DEFAULT_PATHS[option] and not (root / value).exists():
                 raise PluginError(f"handshake: option '{option}': {root / value} does not exist")
         self.layout = Layout(
@@ -115,18 +126,27 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 check_profile(load_profile(self.config.profile, root.as_posix()))
         except (ProfileError, ConfigError) as error:
             raise PluginError(f"handshake: option 'profile': {error}") from None
-        if self.config.as_of:
-            try:
-                self.as_of = dt.date.fromisoformat(str(self.config.as_of))
-            except ValueError:
-                raise PluginError(f"handshake: option 'as_of': {self.config.as_of!r} is not a date (YYYY-MM-DD)") from None
-        else:
+        try:
+            if self.config.as_of:
+                self.as_of = check_date("as_of", self.config.as_of)
+            self.output_dir = check_output_dir(self.config.output_dir, _theme_folders(config))
+            check_int("dag_max_nodes", self.config.dag_max_nodes, 1)
+            check_number("dot_timeout", self.config.dot_timeout, 0, 3600)
+            check_number("max_file_mb", self.config.max_file_mb, 0, 4096)
+        except OptionError as error:
+            raise PluginError(f"handshake: {error}") from None
+        if not self.config.as_of:
             self.as_of, why = default_as_of(root, governance_paths(discover_layout(self.layout)[0]))
             log.info("governance: judging dates as of %s: %s (set 'as_of' to choose)", self.as_of.isoformat(), why)
         self.cache_dir = (base / self.config.cache_dir).resolve() if self.config.cache else None
+        self.layout = replace(
+            self.layout,
+            max_file_bytes=int(self.config.max_file_mb * 1024 * 1024),
+            search_excludes=tuple(str(path) for path in (Path(config.site_dir).resolve(), self.cache_dir) if path is not None),
+        )
         self.engine_config = EngineConfig(
             severities={rule_id: _severity(value) for rule_id, value in self.config.rules.items()},
-            waivers=tuple(Waiver(w.rule, w.target, w.reason, str(w.approved or ""), str(w.expires or "")) for w in self.config.waivers),
+            waivers=tuple(Waiver(w.rule, w.target, w.reason, _date_text(w.approved), _date_text(w.expires)) for w in self.config.waivers),
             as_of=self.as_of,
             history=self.config.history,
             options={"dag_max_nodes": self.config.dag_max_nodes, "config_file": _relative(config.config_file_path, root)},
@@ -148,17 +168,23 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if not self.config.enabled or self.layout is None:
             return files
         started = time.perf_counter()
+        self._drop_outside_links(files, config)
         if self.cache_dir is not None and not self.cache_restored:
             reason = self.cache.restore(self.cache_dir)
             self.cache_restored = True
-            if reason:
+            if reason and not disk_cache.is_missing(reason):
+                # A foreign or damaged file costs only time: one line, not a warning.
+                log.info("governance: ignoring the parse cache: %s; parsing from scratch and rewriting it", reason)
+            elif reason:
                 log.debug("governance: parsing from scratch: %s", reason)
         governance = run_pipeline(
             self.layout,
             self.engine_config,
-            RenderOptions(self.config.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes),
+            RenderOptions(self.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes, float(self.config.dot_timeout)),
             self.cache,
         )
+        for warning in governance.warnings:
+            log.warning(warning)
         self.governance = governance
         self.model = governance.model
         self.findings = list(governance.findings)
@@ -170,6 +196,12 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         for path, content in sorted({**pages, **assets}.items()):
             existing = files.get_file_from_path(path)
             if existing is not None:
+                if not existing.generated_by:
+                    # Never replace what the user wrote: one line, both names.
+                    raise PluginError(
+                        f"handshake: the generated page {path} would replace your file {_docs_relative(existing, config)}; "
+                        f"move that file or set the option 'output_dir' to another folder"
+                    )
                 files.remove(existing)
             # With nav_packets off, packet and chapter pages are built but
             # left out of the (automatic) nav, without MkDocs' "not in nav" note.
@@ -192,12 +224,70 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         )
         return files
 
+    def _drop_outside_links(self, files: Files, config: MkDocsConfig) -> None:
+        """Leave out docs files that are symbolic links to files outside the
+        repository: MkDocs would publish ``docs/task_packets/WP-x.md ->
+        /etc/passwd`` as a page and in the search index. (The loader already
+        refuses to read it as a governance file; PARSE-001 names it.)"""
+        assert self.layout is not None
+        docs = Path(config.docs_dir)
+        allowed = (self.layout.root.resolve(), docs.resolve())
+        for file in list(files):
+            if file.generated_by or not file.abs_src_path:
+                continue
+            path = Path(file.abs_src_path)
+            if not path.is_relative_to(docs):
+                continue  # theme files
+            target = path.resolve()
+            if not any(target.is_relative_to(folder) for folder in allowed):
+                files.remove(file)
+                log.warning("%s links to a file outside the repository; it is left out of the site", _docs_relative(file, config))
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        """``mkdocs serve`` watches ``docs_dir`` only; the Master Spec (and
+        any governance file) beside it would never trigger a rebuild."""
+        if not self.config.enabled or self.layout is None:
+            return server
+        for path in self._watch_paths(config):
+            server.watch(str(path))
+        return server
+
+    def _watch_paths(self, config: MkDocsConfig) -> list[Path]:
+        """Every governance file and folder the build reads that lies
+        outside ``docs_dir`` (those inside it are watched already)."""
+        assert self.layout is not None
+        root = self.layout.root
+        docs = Path(config.docs_dir).resolve()
+        names = {
+            self.layout.spec_current, self.layout.packets, self.layout.task_board,
+            self.layout.signature_audit, self.layout.gate_log,
+        }
+        model = self.model
+        if model is not None:
+            names.update(file for file, _version in model.sibling_specs)
+            names.update(model.protocol_files)
+            names.update(model.document_ids)
+            if model.spec is not None:
+                names.add(model.spec.file)
+        paths = []
+        for name in sorted(names):
+            path = (root / name).resolve()
+            if path.exists() and not path.is_relative_to(docs) and path.is_relative_to(root):
+                paths.append(path)
+        return paths
+
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """Serve the repaired text of damaged pages (PARSE-002 reports them)."""
         path = page.file.abs_src_path
         if not self.config.enabled or not path:
             return None
         try:
+            size = Path(path).stat().st_size
+            limit = int(self.config.max_file_mb * 1024 * 1024)
+            if size > limit:
+                # A pasted log: MkDocs would spend minutes and gigabytes on it.
+                log.info("%s is %.1f MB, larger than max_file_mb (%g MB): its page shows a note instead", page.file.src_uri, size / 1048576, self.config.max_file_mb)
+                return _too_large_page(page.file.src_uri, size, self.config.max_file_mb)
             data = Path(path).read_bytes()
         except OSError:
             return None
@@ -224,7 +314,10 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.governance is None:
             return
-        out = Path(config.site_dir) / self.config.output_dir.strip("/")
+        site_dir = Path(config.site_dir).resolve()
+        out = (site_dir / self.output_dir).resolve()
+        if not out.is_relative_to(site_dir):  # on_config refuses such an output_dir; a symlink could still lead out
+            raise PluginError(f"handshake: {out} is outside the site folder {site_dir}; model.json and findings.json are not written there")
         out.mkdir(parents=True, exist_ok=True)
         (out / "model.json").write_text(model_json(self.governance, self.config.root, self.cache), encoding="utf-8")
         (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of, self.governance.context.rule_plan)), encoding="utf-8")
@@ -244,7 +337,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if failing and self.command != "serve":
             raise PluginError(
                 f"handshake: governance check failed: {summary['error']} error(s), {summary['warning']} warning(s) "
-                f"(fail_on: {fail_on}); see {self.config.output_dir}/findings/ in the built site"
+                f"(fail_on: {fail_on}); see {self.output_dir}/findings/ in the built site"
             )
 
     def _dot_available(self) -> bool:
@@ -268,6 +361,14 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         log.log(level, "governance: %d error(s), %d warning(s), %d waived", summary["error"], summary["warning"], summary["waived"])
 
 
+def _too_large_page(src_uri: str, size: int, limit_mb: float) -> str:
+    return (
+        f"# {md_text(Path(src_uri).stem)}\n\n"
+        f"{md_text(Path(src_uri).name)} is {size / 1048576:.1f} MB, larger than the plugin's limit of {limit_mb:g} MB (option `max_file_mb`), "
+        "so its text is not shown here and its governance fields are not read.\n"
+    )
+
+
 def _repaired(data: bytes, src_uri: str) -> str | None:
     """The repaired text of a page, or None when it needs no repair."""
     source = decode(data, src_uri)
@@ -288,6 +389,35 @@ def _mentions(nav: object, path: str) -> bool:
     if isinstance(nav, list):
         return any(_mentions(value, path) for value in nav)
     return False
+
+
+def _docs_relative(file: File, config: MkDocsConfig) -> str:
+    """A docs file as the user knows it: ``docs/governance/index.md``."""
+    if file.abs_src_path:
+        base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        relative = os.path.relpath(os.path.abspath(file.abs_src_path), os.path.abspath(base))
+        return Path(relative).as_posix() if not relative.startswith("..") else Path(file.abs_src_path).as_posix()
+    return file.src_uri
+
+
+def _date_text(value: object) -> str:
+    """A waiver date as the rules read it: YAML dates as ``YYYY-MM-DD``,
+    anything else as written (the PHASE-002 rule judges it)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value or "")
+
+
+def _theme_folders(config: MkDocsConfig) -> list[str]:
+    """Top-level folders the theme copies into the site (``assets``, ``css``),
+    and the search plugin's ``search/``: no place for generated pages."""
+    names = {"search"}
+    for folder in getattr(config.theme, "dirs", []) or []:
+        try:
+            names.update(entry.name for entry in Path(folder).iterdir() if entry.is_dir() and not entry.name.startswith("."))
+        except OSError:
+            continue
+    return sorted(names)
 
 
 def _relative(path: str | None, root: Path) -> str:

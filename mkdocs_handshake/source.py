@@ -68,14 +68,6 @@ class SourceText:
         line = bisect.bisect_right(starts, offset)
         return Loc(self.path, line, offset - starts[line - 1] + 1)
 
-    def __getstate__(self) -> dict[str, object]:
-        """Pickle (the disk cache) without the derived line tables: they
-        double the size and are rebuilt on first use."""
-        return {name: value for name, value in self.__dict__.items() if name not in ("lines", "line_starts")}
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-
     def line(self, number: int) -> str:
         lines = self.lines
         return lines[number - 1] if 0 < number <= len(lines) else ""
@@ -147,9 +139,28 @@ def repair_line(line: str) -> tuple[str, list[tuple[str, str, str, int]]]:
     return line, repairs
 
 
+#: Byte order marks of UTF-16 files, which editors on Windows still write.
+_UTF16_BOMS = ((b"\xff\xfe", "utf-16-le", "UTF-16 LE"), (b"\xfe\xff", "utf-16-be", "UTF-16 BE"))
+
+
+def _utf16(data: bytes, path: str) -> tuple[bytes, list[EncodingIssue]]:
+    """A UTF-16 file (byte order mark first) as UTF-8 bytes, and one issue
+    saying so: read as UTF-8 it would be a NUL between every character."""
+    for bom, codec, label in _UTF16_BOMS:
+        if data.startswith(bom) and len(data) % 2 == 0:
+            try:
+                text = data[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                return data, []
+            return text.encode("utf-8", errors="surrogatepass"), [EncodingIssue(Loc(path, 1, 1), "utf-16", label, "UTF-8")]
+    return data, []
+
+
 def decode(data: bytes, path: str) -> SourceText:
     """Turn raw bytes into a :class:`SourceText`, recording every repair."""
+    data, converted = _utf16(data, path)
     text, issues = _decode_bytes(data, path)
+    issues = converted + issues
     had_bom = text.startswith(BOM)
     if had_bom:
         text = text[1:]

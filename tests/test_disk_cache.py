@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
 from pathlib import Path
@@ -67,10 +68,25 @@ def test_deleted_files_are_dropped_from_the_stored_cache(root: Path, tmp_path: P
     assert not [key for key in stored if key[1] == PACKET]
 
 
+def _header(**changes: object) -> bytes:
+    header = {"format": disk_cache.FORMAT, "version": disk_cache.FORMAT_VERSION, "fingerprint": disk_cache.code_fingerprint(), **changes}
+    return json.dumps(header).encode() + b"\n"
+
+
 @pytest.mark.parametrize(
     "content",
-    [b"not a pickle", pickle.dumps({"fingerprint": "other code", "entries": {("spec", "x"): ("d", 1)}}), pickle.dumps([1, 2])],
-    ids=["garbage", "other-code", "wrong-shape"],
+    [
+        b"not a cache",
+        pickle.dumps({"fingerprint": "other code", "entries": {("spec", "x"): ("d", 1)}}),
+        _header(fingerprint="other code") + b"[]",
+        _header() + b'{"t": [1, 2]}',
+        _header() + b'[["spec", "x", "d", {"os.system": ["echo"]}]]',
+        _header() + b'[["spec", "x", "d", {"Loc": ["a.md", 1]}]]',
+        _header() + b'[["spec", "x", "d", {"Status": "no such status"}]]',
+        _header() + b'[["spec", "x", "d", {"t": [1], "d": []}]]',
+        _header() + b'[["spec", "x", "d", {"t": [1, 2',
+    ],
+    ids=["garbage", "pickle", "other-code", "wrong-shape", "unknown-class", "wrong-fields", "bad-enum", "two-tags", "truncated"],
 )
 def test_an_unusable_cache_file_is_ignored_and_replaced(root: Path, tmp_path: Path, content: bytes) -> None:
     folder = tmp_path / "cache"

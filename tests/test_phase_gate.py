@@ -200,7 +200,8 @@ def test_waiver_state_dates_and_phase_boundaries() -> None:
         return Waiver("PKT-005", target, "legacy", approved, expires)
 
     assert waiver_state(waiver("", "2027-01-01"), AS_OF, ()).state == "unapproved"
-    assert waiver_state(waiver("soon", "2027-01-01"), AS_OF, ()).reason == "approval 'soon' is not a date"
+    soon = waiver_state(waiver("soon", "2027-01-01"), AS_OF, ())
+    assert (soon.state, soon.reason) == ("invalid", "approval 'soon' is not a date (YYYY-MM-DD, a day that exists)")
     assert waiver_state(waiver("2026-10-01", "2026-11-30"), AS_OF, ()).state == "expired"
     assert waiver_state(waiver("2026-10-01", "2026-12-01"), AS_OF, ()).state == "active"
     assert waiver_state(waiver("2026-10-01", "end of Phase 1"), AS_OF, {"1"}).state == "expired"

@@ -142,6 +142,11 @@ def parse_gate_log(src: SourceText) -> tuple[tuple[GateEvent, ...], list[ParseIs
         loc = Loc(src.path, error.lineno, error.colno)
         issues.append(ParseIssue("PARSE-004", loc, f"gate log is not valid JSON: {error.msg}", src.line(error.lineno).strip(), src.path))
         return (), issues
+    except RecursionError:
+        # Thousands of nested brackets: no gate log looks like that, and
+        # Python's JSON reader gives up before it could say where.
+        issues.append(ParseIssue("PARSE-004", Loc(src.path, 1), "gate log nests arrays or objects too deeply to be read; its events are left out", src.line(1).strip()[:80], src.path))
+        return (), issues
     start = _skip(text, 0)
     if isinstance(document, list):
         array_offset: int | None = start

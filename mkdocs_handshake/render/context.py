@@ -23,12 +23,15 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Callable, Mapping
+from typing import Callable, Mapping, TypeVar
 
 from ..findings import Finding
 from ..engine import RulePlan
 from ..model import GovernanceModel, Packet, Section
 from ..phase_gate import PhaseGate, evaluate_phase_gate
+
+
+T = TypeVar("T")
 
 
 def section_anchor(number: str) -> str:
@@ -71,13 +74,16 @@ class RenderContext:
     rule_plan: tuple[RulePlan, ...] = ()
     #: ``memo(kind, name, digest, compute)``: the plugin's cache, for work
     #: worth keeping between builds (the ``dot`` runs); None computes always.
-    memo: Callable[[str, str, str, Callable[[], str]], str] | None = field(default=None, compare=False, repr=False)
+    memo: Callable[[str, str, str, Callable[[], object]], object] | None = field(default=None, compare=False, repr=False)
+    #: Warnings for the build log from rendering (a failed ``dot`` run),
+    #: appended by the page renderers; the plugin logs them.
+    warnings: list[str] = field(default_factory=list, compare=False, repr=False)
 
-    def cached(self, kind: str, name: str, source: str, compute: Callable[[], str]) -> str:
+    def cached(self, kind: str, name: str, source: str, compute: Callable[[], T]) -> T:
         """``compute()``, or its result from an earlier build for the same ``source``."""
         if self.memo is None:
             return compute()
-        return self.memo(kind, name, hashlib.sha256(source.encode("utf-8")).hexdigest(), compute)
+        return self.memo(kind, name, hashlib.sha256(source.encode("utf-8")).hexdigest(), compute)  # type: ignore[return-value]
 
     # ---- paths (relative to docs_dir) --------------------------------
     def page_path(self, name: str) -> str:

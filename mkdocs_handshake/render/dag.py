@@ -11,17 +11,23 @@ inside a cycle are all kept, so the cycle stays visible.
 Output is deterministic (sorted nodes and edges, no generator comment, SVG
 ids prefixed per graph) so two builds of the same repository produce the
 same page. Without the ``dot`` program the page still builds: it says how to
-install Graphviz and lists the packets layer by layer instead.
+install Graphviz and lists the packets layer by layer instead. A ``dot``
+that fails (exit status, timeout, output that is not UTF-8 or not SVG) gets
+the same treatment and a warning that says why; a layout failure is first
+retried once without the variant clusters, which is what old Graphviz
+versions ("trouble in init_rank") trip over.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import signal
+import subprocess
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
-
-import graphviz
 
 from ..graph import dependency_graph
 from ..model import Packet, Status
@@ -345,8 +351,9 @@ def grid_lines(nodes: Sequence[str], columns: int = GRID_COLUMNS) -> list[str]:
     return lines
 
 
-def build_dot(ctx: RenderContext, data: DagData, nodes: Sequence[str], name: str = "dag") -> str:
-    """DOT text for the sub-graph on ``nodes`` (sorted, fully escaped)."""
+def build_dot(ctx: RenderContext, data: DagData, nodes: Sequence[str], name: str = "dag", *, clusters: bool = True) -> str:
+    """DOT text for the sub-graph on ``nodes`` (sorted, fully escaped).
+    ``clusters=False`` leaves out the dashed frames around variants."""
     page = ctx.page_path(PAGE)
     members = set(nodes)
     edges = sorted(
@@ -366,7 +373,7 @@ def build_dot(ctx: RenderContext, data: DagData, nodes: Sequence[str], name: str
     grouped: set[str] = set()
     for index, base in enumerate(sorted(data.groups, key=wp_key), start=1):
         inside = [wp for wp in data.groups[base] if wp in members]
-        if len(inside) < 2:
+        if len(inside) < 2 or not clusters:
             continue
         lines.append(f'  subgraph "cluster_variants_{index}" {{')
         lines.append(f'    graph [label={_q(base + " and its variants")}, style="dashed", color="{CLUSTER_COLOUR}", fontcolor="{CLUSTER_COLOUR}", fontsize=9];')
@@ -394,9 +401,91 @@ def clean_svg(svg: str, prefix: str) -> str:
     return "\n".join(line for line in svg.splitlines() if line.strip())
 
 
-def render_svg(dot_source: str) -> str:
-    """Run ``dot -Tsvg``; raises :class:`graphviz.ExecutableNotFound` without it."""
-    return graphviz.Source(dot_source).pipe(format="svg", encoding="utf-8")
+class DotFailure(Exception):
+    """One ``dot`` run that gave no usable SVG. ``str()`` says how, in words
+    for the build log; ``layout`` is True when ``dot`` itself reported an
+    error (worth a retry with a simpler graph), ``missing`` when there is
+    no ``dot`` to run."""
+
+    def __init__(self, reason: str, *, layout: bool = False, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.layout = layout
+        self.missing = missing
+
+
+DEFAULT_TIMEOUT = 60.0
+
+
+def _first_line(data: bytes) -> str:
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        if line.strip():
+            return shorten(" ".join(line.split()), 200)
+    return ""
+
+
+def render_svg(dot_source: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Run ``dot -Tsvg`` with a time limit; :class:`DotFailure` unless it
+    exits 0 with UTF-8 SVG. ``dot`` runs in its own process group so a
+    timeout stops whatever it started as well."""
+    executable = shutil.which("dot")
+    if executable is None:
+        raise DotFailure("was not found on PATH", missing=True)
+    try:
+        process = subprocess.Popen(
+            [executable, "-Tsvg"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=os.name == "posix",
+        )
+    except OSError as error:
+        raise DotFailure(f"could not be started ({error.strerror or error})", missing=True) from None
+    try:
+        out, err = process.communicate(dot_source.encode("utf-8"), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        raise DotFailure(f"timed out after {timeout:g} s and was stopped (option dot_timeout)") from None
+    stderr = _first_line(err)
+    said = f": {stderr}" if stderr else ""
+    if process.returncode != 0:
+        status = f"was killed by signal {-process.returncode}" if process.returncode < 0 else f"exited with status {process.returncode}"
+        raise DotFailure(status + said, layout=True)
+    try:
+        svg = out.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DotFailure(f"exited with status 0 but wrote output that is not UTF-8 (byte 0x{out[error.start]:02X} at offset {error.start}){said}") from None
+    if not svg.strip():
+        raise DotFailure(f"exited with status 0 but wrote nothing{said}")
+    if not re.search(r"<svg\b", svg) or "</svg>" not in svg:
+        raise DotFailure(f"exited with status 0 but wrote no SVG drawing (output begins {shorten(' '.join(svg.split()), 60)!r}){said}")
+    return svg
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows has no process groups here
+            process.kill()
+    except OSError:
+        pass
+    process.communicate()
+
+
+def _draw(ctx: RenderContext, data: DagData, nodes: Sequence[str], name: str) -> tuple[str, str]:
+    """``(svg, note)`` for one sub-graph; the note is non-empty when the
+    drawing needed the retry without clusters. Raises :class:`DotFailure`
+    when neither run drew it."""
+    timeout = float(ctx.options.get("dot_timeout", DEFAULT_TIMEOUT) or DEFAULT_TIMEOUT)  # type: ignore[arg-type]
+    source = build_dot(ctx, data, nodes, name)
+    try:
+        return render_svg(source, timeout), ""
+    except DotFailure as failure:
+        simpler = build_dot(ctx, data, nodes, name, clusters=False)
+        if not failure.layout or simpler == source:
+            raise
+        first = str(failure)
+    try:
+        return render_svg(simpler, timeout), first
+    except DotFailure as again:
+        raise DotFailure(f"{first}; again without variant clusters: {again}", layout=again.layout) from None
 
 
 # --------------------------------------------------------------------------
@@ -465,28 +554,52 @@ def _count(number: int, singular: str, plural: str = "") -> str:
 
 
 def _svg_blocks(ctx: RenderContext, data: DagData) -> list[str]:
+    """One drawing per part. Stops at the first part ``dot`` cannot draw
+    (:class:`DotFailure` names it): the page then shows the list instead,
+    and no more time goes into runs whose drawings would not be shown."""
     parts = split_parts(ctx, data)
     blocks: list[str] = []
     for index, (title, nodes) in enumerate(parts, start=1):
         source = build_dot(ctx, data, nodes, f"dag{index}")
-        svg = clean_svg(ctx.cached("dot_svg", f"dag{index}", source, lambda source=source: render_svg(source)), f"hs-dag{index}")
+        where = f"part {index} of {len(parts)} of the dependency DAG" if len(parts) > 1 else "the dependency DAG"
+        try:
+            drawn, note = ctx.cached("dot_svg", f"dag{index}", source, lambda nodes=nodes, index=index: _draw(ctx, data, nodes, f"dag{index}"))
+        except DotFailure as failure:
+            raise DotFailure(f"{failure} (drawing {where})", layout=failure.layout, missing=failure.missing) from None
+        if note:
+            ctx.warnings.append(
+                f"Graphviz 'dot' failed to draw {where} with variant clusters ({note}); it is drawn without the clusters"
+            )
+        svg = clean_svg(drawn, f"hs-dag{index}")
         if len(parts) > 1:
             blocks.append(f"### {md_text(title)}")
         blocks.append(f'<div class="hs-dag" style="overflow-x:auto">\n{svg}\n</div>')
     return blocks
 
 
-def _fallback_blocks(ctx: RenderContext, data: DagData) -> list[str]:
+def _failed_note(failure: DotFailure | None) -> str:
+    """Why there is no drawing, as the admonition on the page."""
+    if failure is None or failure.missing:
+        return admonition(
+            "warning",
+            "Graphviz <code>dot</code> not found: showing the dependency graph as a list",
+            "The `dot` program from Graphviz is needed to draw the graph. Install the Debian/Ubuntu package "
+            "`graphviz` (`apt-get install graphviz`) or, on macOS, `brew install graphviz`, then rebuild.",
+        )
+    return admonition(
+        "warning",
+        "Graphviz <code>dot</code> failed: showing the dependency graph as a list",
+        f"`dot` {md_text(str(failure))}. The build log has the same warning; the drawing comes back "
+        "with the next build in which `dot` succeeds.",
+    )
+
+
+def _fallback_blocks(ctx: RenderContext, data: DagData, failure: DotFailure | None = None) -> list[str]:
     """The graph as layers: layer 1 needs nothing, layer k waits only on earlier layers."""
     import networkx as nx
 
     page = ctx.page_path(PAGE)
-    warning = admonition(
-        "warning",
-        "Graphviz <code>dot</code> not found: showing the dependency graph as a list",
-        "The `dot` program from Graphviz is needed to draw the graph. Install the Debian/Ubuntu package "
-        "`graphviz` (`apt-get install graphviz`) or, on macOS, `brew install graphviz`, then rebuild.",
-    )
+    warning = _failed_note(failure)
     graph = data.graph
     condensed = nx.condensation(graph)
     members: Mapping[int, set[str]] = nx.get_node_attributes(condensed, "members")
@@ -512,13 +625,18 @@ def render_dag_page(ctx: RenderContext) -> str:
         blocks.append("No work packets found.")
         return join_blocks(blocks)
     drawn: list[str] | None = None
+    failure: DotFailure | None = None
     if ctx.dot_available:
         try:
             drawn = _svg_blocks(ctx, data)
-        except graphviz.ExecutableNotFound:
-            drawn = None
+        except DotFailure as error:
+            failure = error
+            ctx.warnings.append(
+                dot_missing_message() if error.missing
+                else f"Graphviz 'dot' {error}; the DAG page lists the packets by layer instead"
+            )
     if drawn is None:
-        blocks.extend(_fallback_blocks(ctx, data))
+        blocks.extend(_fallback_blocks(ctx, data, failure))
     else:
         blocks.append(_legend())
         blocks.extend(drawn)

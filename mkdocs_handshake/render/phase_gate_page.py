@@ -247,7 +247,7 @@ def waivers_block(ctx: RenderContext, gates: Sequence[PhaseGate]) -> str:
     if not waivers:
         return "No waivers are configured."
     closed = {gate.phase for gate in gates if gate.claims}
-    css = {"active": "hs-status-validated", "expired": "hs-status-failed", "unapproved": "hs-status-failed"}
+    css = {"active": "hs-status-validated", "expired": "hs-status-failed", "unapproved": "hs-status-failed", "invalid": "hs-status-failed"}
     rows = []
     for waiver in waivers:
         state = waiver_state(waiver, ctx.as_of, closed)

@@ -49,13 +49,24 @@ def missing_files(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     SPEC_CURRENT.md names but that does not exist is reported by SPEC-001
     instead (same problem, the rule that names the protocol step)."""
     skip = spec_name_locs(ctx.model)
-    yield from _issue_findings(rule_, (issue for issue in issues_for(ctx.model, "PARSE-001") if issue.loc not in skip))
+    yield from _issue_findings(
+        rule_, (issue for issue in issues_for(ctx.model, "PARSE-001") if issue.loc not in skip or not names_missing_spec(issue))
+    )
+
+
+def names_missing_spec(issue: ParseIssue) -> bool:
+    """The loader's "SPEC_CURRENT names X, which does not exist" (SPEC-001
+    reports that); its other issues at the same place (a name outside the
+    root) are PARSE-001's."""
+    return "does not exist" in issue.message
 
 
 def describe_repair(issue: EncodingIssue) -> str:
     """One damaged spot as "what was there -> how it is read"."""
     if issue.kind == "invalid-utf8":
         return f"{issue.original} decoded as Windows-1252 {issue.repaired!r}"
+    if issue.kind == "utf-16":
+        return f"the file is saved as {issue.original} (byte order mark) and was read as such"
     return f"{issue.original!r} read as {issue.repaired!r}"
 
 
@@ -64,7 +75,7 @@ def _repaired_column(issue: EncodingIssue, earlier: Iterable[EncodingIssue]) -> 
 
     EncodingIssue columns count characters of the line before repair; every
     earlier multi-character repair on the line shortened it."""
-    shift = sum(len(other.original) - len(other.repaired) for other in earlier if other.kind != "invalid-utf8")
+    shift = sum(len(other.original) - len(other.repaired) for other in earlier if other.kind not in ("invalid-utf8", "utf-16"))
     return max(issue.loc.column - shift, 1)
 
 
@@ -100,6 +111,13 @@ def damaged_encoding(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     ascii_only = bool(ctx.profile and ctx.profile.ascii_only)
     for file, lines in by_file.items():
         line, group = lines[0]
+        utf16 = next((issue for issue in group if issue.kind == "utf-16"), None)
+        if utf16 is not None and len(lines) == 1 and len(group) == 1:
+            yield rule_.finding(
+                f"the file is saved as {utf16.original} (byte order mark) and was read as such; re-save it as UTF-8",
+                utf16.loc, "", packet_ids.get(file, file),
+            )
+            continue
         first = next((issue for issue in group if issue.kind != "invalid-utf8"), group[0])
         column = _repaired_column(first, group[: group.index(first)])
         shown = "; ".join(f"line {number}: " + ", ".join(describe_repair(issue) for issue in issues) for number, issues in lines[:_FIRST_LINES])

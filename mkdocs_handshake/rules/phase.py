@@ -65,7 +65,10 @@ def waiver_approved_and_current(rule: Rule, ctx: RuleContext) -> Iterator[Findin
     at a phase boundary must be revalidated or removed. A configured waiver
     without an approval date, past its expiry date, or whose phase (its
     expiry, or its target WP's phase when no expiry is given) is claimed
-    closed or ready to close no longer excuses anything."""
+    closed or ready to close no longer excuses anything. Dates are read
+    strictly: an approval or expiry that is not a real ``YYYY-MM-DD`` date
+    (and, for the expiry, not a phase) or an approval dated after ``as_of``
+    makes the waiver invalid; it excuses nothing."""
     waivers = tuple(w for w in ctx.options.get("waivers", ()) or () if isinstance(w, Waiver))  # type: ignore[union-attr]
     if not waivers:
         return
@@ -80,6 +83,13 @@ def waiver_approved_and_current(rule: Rule, ctx: RuleContext) -> Iterator[Findin
                 "(set `approved: YYYY-MM-DD`), until then it does not excuse the finding",
                 loc,
                 waiver.approved or waiver.target,
+                waiver.target,
+            )
+        elif state.state == "invalid":
+            yield rule.finding(
+                f"The {label} is invalid: {state.reason}; it does not excuse the finding until the date is corrected",
+                loc,
+                state.value or waiver.target,
                 waiver.target,
             )
         elif state.state == "expired":

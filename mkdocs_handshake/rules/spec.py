@@ -56,7 +56,11 @@ def _unreadable_spec_reported(model: GovernanceModel, name: str, name_loc: Loc) 
     cannot be read (an issue located in the spec file itself)."""
     target = _base_name(name)
     return any(
-        issue.rule == "PARSE-001" and issue.loc != name_loc and _base_name(issue.loc.file) == target
+        issue.rule == "PARSE-001"
+        and (
+            (issue.loc != name_loc and _base_name(issue.loc.file) == target)
+            or (issue.loc == name_loc and "does not exist" not in issue.message)  # e.g. outside the root
+        )
         for issue in model.parse_issues
     )
 

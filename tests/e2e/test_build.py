@@ -128,7 +128,7 @@ def test_builds_are_byte_for_byte_deterministic(clean_build) -> None:
     """The second build starts from the parse cache the first one left on
     disk, so this also shows a warm build gives the cold build's pages."""
     root, site, first = clean_build
-    assert (root / ".cache" / "plugin" / "handshake" / "parse-cache.pickle").is_file()
+    assert (root / ".cache" / "plugin" / "handshake" / "parse-cache.json").is_file()
     again = root.parent / "site-again"
     second = build(root, again)
     assert first.returncode == second.returncode == 0, second.stderr
@@ -264,7 +264,7 @@ def test_generated_pages_have_title_toc_and_the_users_permalinks(tmp_path: Path)
 def test_cache_options_choose_where_the_parse_cache_lives_or_switch_it_off(tmp_path: Path) -> None:
     moved = repo(tmp_path / "moved", extra=["      cache_dir: build/handshake-cache"])
     assert build(moved, tmp_path / "site-moved").returncode == 0
-    assert (moved / "build" / "handshake-cache" / "parse-cache.pickle").is_file()
+    assert (moved / "build" / "handshake-cache" / "parse-cache.json").is_file()
     assert not (moved / ".cache").exists()
     off = repo(tmp_path / "off", extra=["      cache: false"])
     assert build(off, tmp_path / "site-off").returncode == 0

@@ -124,3 +124,14 @@ def test_real_gate_log() -> None:
     for event, obj in zip(events, document["gate_logs"]):
         assert (event.wp, event.type, event.timestamp, event.turn_token) == (obj["wpId"], obj["type"], obj["timestamp"], obj["turn_token"])
     assert events[-1].wp == "ORCH-PROTOCOL-ENFORCEMENT"
+
+
+def test_a_deeply_nested_document_is_an_issue_not_a_recursion_error() -> None:
+    from mkdocs_handshake.parse.gate_log import parse_gate_log
+    from mkdocs_handshake.source import decode
+
+    events, issues = parse_gate_log(decode(b'{"gate_logs": ' + b"[" * 100_000, "docs/ORCHESTRATOR_GATES.json"))
+    assert events == ()
+    assert [(issue.rule, issue.loc.line, issue.message) for issue in issues] == [
+        ("PARSE-004", 1, "gate log nests arrays or objects too deeply to be read; its events are left out")
+    ]

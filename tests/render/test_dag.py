@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import os
 import shutil
+import time
 
-import graphviz
 import pytest
 
 from mkdocs_handshake.model import Status
@@ -119,8 +120,8 @@ def test_output_is_deterministic_and_inlines_cleanly() -> None:
 
 
 def test_fallback_when_dot_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(_source: str) -> str:
-        raise graphviz.ExecutableNotFound(["dot"])
+    def missing(_source: str, _timeout: float = 0) -> str:
+        raise dag.DotFailure("was not found on PATH", missing=True)
 
     monkeypatch.setattr(dag, "render_svg", missing)
     page = dag.render_dag_page(sample_ctx())
@@ -243,3 +244,84 @@ def test_legend_comes_before_the_graph() -> None:
     assert legend < page.index("<svg")
     for status in (Status.GAP, Status.DRAFT, Status.SUPERSEDED):
         assert f"background:{dag.STATUS_FILL[status]}" in page[legend : page.index("<svg")]
+
+
+# --------------------------------------------------------------------------
+# A dot that fails (fake dot scripts first on PATH)
+# --------------------------------------------------------------------------
+
+MINIMAL_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><g id="graph0"></g></svg>'
+
+
+def fake_dot(monkeypatch: pytest.MonkeyPatch, tmp_path, script: str) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "bin"
+    folder.mkdir(exist_ok=True)
+    (folder / "dot").write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    (folder / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+
+
+@pytest.mark.parametrize(
+    ("script", "reason"),
+    [
+        ("cat >/dev/null; echo '' >&2; echo 'Error: lost edge' >&2; exit 2\n", "exited with status 2: Error: lost edge"),
+        ("cat >/dev/null; kill -9 $$\n", "was killed by signal 9"),
+        ("cat >/dev/null; printf 'ok\\377'\n", "exited with status 0 but wrote output that is not UTF-8 (byte 0xFF at offset 2)"),
+        ("cat >/dev/null\n", "exited with status 0 but wrote nothing"),
+        ("cat >/dev/null; echo '<svg>'\n", "exited with status 0 but wrote no SVG drawing (output begins '<svg>')"),
+    ],
+    ids=["exit-2", "signal", "not-utf8", "empty", "half-svg"],
+)
+def test_render_svg_turns_every_failure_into_one_reason(monkeypatch: pytest.MonkeyPatch, tmp_path, script: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    fake_dot(monkeypatch, tmp_path, script)
+    with pytest.raises(dag.DotFailure) as caught:
+        dag.render_svg("digraph { a }")
+    assert str(caught.value) == reason
+
+
+def test_render_svg_stops_a_hanging_dot_and_what_it_started(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fake_dot(monkeypatch, tmp_path, f"cat >/dev/null; sleep 30 & echo $! > {tmp_path}/child; wait\n")
+    with pytest.raises(dag.DotFailure) as caught:
+        dag.render_svg("digraph { a }", timeout=0.5)
+    assert str(caught.value) == "timed out after 0.5 s and was stopped (option dot_timeout)"
+    child = int((tmp_path / "child").read_text())
+    with pytest.raises(ProcessLookupError):
+        for _ in range(50):  # the kill is asynchronous; give it a moment
+            os.kill(child, 0)
+            time.sleep(0.05)
+
+
+def test_a_layout_failure_with_clusters_is_drawn_without_them(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fake_dot(monkeypatch, tmp_path, f"""input=$(cat)
+case "$input" in *cluster_*) echo "Error: trouble in init_rank" >&2; exit 1;; esac
+echo '{MINIMAL_SVG}'
+""")
+    ctx = sample_ctx()
+    page = dag.render_dag_page(ctx)
+    assert 'id="hs-dag1-graph0"' in page and "failed" not in page
+    assert ctx.warnings == [
+        "Graphviz 'dot' failed to draw the dependency DAG with variant clusters (exited with status 1: "
+        "Error: trouble in init_rank); it is drawn without the clusters"
+    ]
+
+
+def test_a_failed_dot_gives_the_layer_list_with_the_reason_escaped(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fake_dot(monkeypatch, tmp_path, "cat >/dev/null; echo 'Error: <script>x</script> in *line* 1' >&2; exit 1\n")
+    ctx = sample_ctx()
+    page = dag.render_dag_page(ctx)
+    assert "Graphviz <code>dot</code> failed: showing the dependency graph as a list" in page
+    assert "<script>x" not in page and "&lt;script&gt;x" in page and "\\*line\\*" in page
+    assert "1. Layer 1:" in page
+    assert len(ctx.warnings) == 1 and ctx.warnings[0].endswith("the DAG page lists the packets by layer instead")
+    assert "again without variant clusters" in ctx.warnings[0]
+
+
+def test_a_timeout_is_not_retried(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fake_dot(monkeypatch, tmp_path, f"cat >/dev/null; echo run >> {tmp_path}/runs; sleep 30\n")
+    ctx = sample_ctx(options={"dot_timeout": 0.3})
+    dag.render_dag_page(ctx)
+    assert (tmp_path / "runs").read_text().count("run") == 1
+    assert ctx.warnings == [
+        "Graphviz 'dot' timed out after 0.3 s and was stopped (option dot_timeout) (drawing the dependency DAG); "
+        "the DAG page lists the packets by layer instead"
+    ]

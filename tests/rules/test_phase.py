@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from mkdocs_handshake.engine import EngineConfig, run_rules
 from mkdocs_handshake.findings import Severity
 from mkdocs_handshake.model import BoardColumn, BoardEntry, Loc, Status, Waiver
@@ -118,3 +120,30 @@ def test_engine_passes_configured_waivers_to_phase_002() -> None:
     config = EngineConfig(waivers=(unapproved,), as_of=AS_OF)
     findings = [f for f in run_rules(make_model([validated("WP-1-A")]), config) if f.rule == "PHASE-002"]
     assert [f.subject for f in findings] == ["WP-1-A"]
+
+
+@pytest.mark.parametrize(
+    ("approved", "expires", "value", "said"),
+    [
+        ("2026-11-01", "2025-13-01", "2025-13-01", "expiry '2025-13-01' is neither a date"),
+        ("2026-11-01", "whenever", "whenever", "expiry 'whenever' is neither a date"),
+        ("2026-11-01", "2026-02-30", "2026-02-30", "expiry '2026-02-30' is neither a date"),
+        ("2025-01-01 NOT APPROVED", "2027-01-01", "2025-01-01 NOT APPROVED", "approval '2025-01-01 NOT APPROVED' is not a date"),
+        ("2026-12-02", "2027-01-01", "2026-12-02", "approval date 2026-12-02 is after the build date 2026-12-01"),
+    ],
+    ids=["month-13", "word", "february-30", "date-and-words", "approved-after-as-of"],
+)
+def test_phase_002_reports_a_waiver_date_that_is_not_a_date_and_the_waiver_excuses_nothing(
+    approved: str, expires: str, value: str, said: str
+) -> None:
+    model = make_model([make_packet("WP-1-A", status=Status.IN_PROGRESS)], phase_claims=(CLAIM,))
+    bad = Waiver("PHASE-001", "Phase 1", "legacy", approved, expires)
+    findings = run("PHASE-002", model, waivers=(bad,))
+    assert [(f.excerpt, f.severity) for f in findings] == [(value, Severity.ERROR)]
+    assert said in findings[0].message and "does not excuse" in findings[0].message
+    # The finding the waiver names stays an unwaived error.
+    all_findings = run_rules(model, EngineConfig(waivers=(bad,), as_of=AS_OF))
+    phase_001 = [f for f in all_findings if f.rule == "PHASE-001"]
+    assert phase_001 and not any(f.waived for f in phase_001)
+    good = Waiver("PHASE-001", "Phase 1", "legacy", "2026-11-01", "2027-01-01")
+    assert all(f.waived for f in run_rules(model, EngineConfig(waivers=(good,), as_of=AS_OF)) if f.rule == "PHASE-001")

@@ -137,28 +137,62 @@ def spec_numbering(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     number names one section. The spec parser keeps duplicated and
     out-of-order numbered headings (so anchors still resolve) and records
     each as a PARSE-003 issue, reported here with the section number as
-    subject. A repeated or misplaced heading carries its subsections with
-    it, so their issues are one problem with it: they are folded into the
-    finding of the nearest reported ancestor, which says how many."""
+    subject.
+
+    One finding per problem: a run of misnumbered headings with no
+    correctly numbered heading between them is one block to renumber (a
+    pasted addendum that keeps its own numbering, a copied chapter), so it
+    is one finding at its first heading, saying how many headings and which
+    lines the run spans. A subsection of a misnumbered heading carries the
+    same problem and joins that heading's finding wherever it stands."""
     issues = issues_for(ctx.model, "PARSE-003")
-    reported: dict[tuple[str, str], list[ParseIssue]] = {}
+    spec = ctx.model.spec
+    headings = [section for section in spec.sections if section.kind == "heading"] if spec else []
+    order = {section.loc.line: index for index, section in enumerate(headings)}
+    subtree_end = _subtree_ends(headings)
+    runs: list[list[ParseIssue]] = []
+    run_of: dict[tuple[str, str], tuple[int, ParseIssue]] = {}  # (file, number) -> (run index, its issue)
     for issue in issues:
-        number = issue.subject
-        parts = number.split(".")
-        ancestor = next(
-            (key for cut in range(1, len(parts)) if (key := (issue.loc.file, ".".join(parts[:cut]))) in reported),
-            None,
-        )
-        if ancestor is not None:
-            reported[ancestor].append(issue)
+        parts = issue.subject.split(".")
+        position = order.get(issue.loc.line)
+        owner = None
+        for cut in range(len(parts) - 1, 0, -1):
+            found = run_of.get((issue.loc.file, ".".join(parts[:cut])))
+            start = order.get(found[1].loc.line) if found else None
+            if found and position is not None and start is not None and start < position < subtree_end[start]:
+                owner = found[0]
+                break
+        previous = runs[-1][-1] if runs else None
+        before = order.get(previous.loc.line) if previous else None
+        if owner is None and previous is not None and previous.loc.file == issue.loc.file and position is not None and before is not None and position == before + 1:
+            owner = len(runs) - 1
+        if owner is None:
+            runs.append([issue])
+            owner = len(runs) - 1
         else:
-            reported[(issue.loc.file, number)] = [issue]
-    for group in reported.values():
-        head = group[0]
+            runs[owner].append(issue)
+        run_of[(issue.loc.file, issue.subject)] = (owner, issue)
+    for run in runs:
+        head = run[0]
         message = head.message
-        if len(group) > 1:
-            message += f"; {len(group) - 1} subsection heading(s) under it repeat the problem (first: {group[1].subject} at line {group[1].loc.line})"
+        if len(run) > 1:
+            message += (
+                f"; {len(run) - 1} more numbered heading(s) after it, to line {max(issue.loc.line for issue in run)}, "
+                "are misnumbered with it (renumber the block, or mark it as an embedded document)"
+            )
         yield rule_.finding(message, head.loc, head.excerpt, head.subject or head.loc.file)
+
+
+def _subtree_ends(headings: list) -> list[int]:
+    """For each heading (by position), the position where its subtree ends:
+    the next heading of the same or a higher level."""
+    ends = [len(headings)] * len(headings)
+    open_: list[int] = []
+    for index, section in enumerate(headings):
+        while open_ and headings[open_[-1]].level >= section.level:
+            ends[open_.pop()] = index
+        open_.append(index)
+    return ends
 
 
 def known_labels(ctx: RuleContext) -> frozenset[str]:

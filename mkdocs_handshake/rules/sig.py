@@ -210,23 +210,25 @@ def signature_reused(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
 @rule("SIG-003", "error", "Every used signature has a SIGNATURE_AUDIT row")
 def signature_not_audited(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 2.5.4 / Part 3 Error 6: every consumed signature is recorded in
-    docs/SIGNATURE_AUDIT.md. Reported once per signature and artifact."""
+    docs/SIGNATURE_AUDIT.md. The fix is one audit row per signature, so a
+    signature missing from the log is one finding, at its first use, naming
+    every artifact it is used in."""
     if ctx.model.audit is None:
         return  # PARSE-001 reports the missing audit log
     rows = _rows_by_signature(ctx.model)
     spec_files = _spec_files(ctx.model)
-    reported: set[tuple[str, str]] = set()
+    missing: dict[str, dict[str, SignatureUse]] = defaultdict(dict)
     for use in consuming_uses(ctx.model):
-        key = (use.signature, artifact_of(use, spec_files))
-        if use.signature in rows or key in reported:
-            continue
-        reported.add(key)
+        if use.signature not in rows:
+            missing[use.signature].setdefault(artifact_of(use, spec_files), use)
+    for signature, artifacts in missing.items():
+        first = next(iter(artifacts.values()))
+        where = "; ".join(f"{name} ({use.loc})" for name, use in artifacts.items())
         yield rule.finding(
-            f"signature {use.signature} {_VERB[use.role]} {key[1]} but has no row in "
-            f"{ctx.model.audit.file}; record it (Part 2.5.4)",
-            use.loc,
-            use.signature,
-            use.subject or use.loc.file,
+            f"signature {signature} is used in {where} but has no row in {ctx.model.audit.file}; record it (Part 2.5.4)",
+            first.loc,
+            signature,
+            first.subject or first.loc.file,
         )
 
 

@@ -136,3 +136,37 @@ def test_parse_002_points_at_the_invalid_byte_itself():
     findings = [f for f in run_rules(model, EngineConfig()) if f.rule == "PARSE-002"]
     assert [(f.loc.line, f.loc.column, f.excerpt) for f in findings] == [(1, len("- **What**: sync ") + 1, "0x96")]
     assert source.line(1)[len("- **What**: sync ")] == "–"
+
+
+def _spec_model(text: str):
+    from mkdocs_handshake.parse.spec import parse_spec
+    from mkdocs_handshake.source import decode
+
+    spec, issues = parse_spec(decode(text.encode("utf-8"), "Spec_v01.00.md"))
+    return make_model([], spec=spec, parse_issues=tuple(issues))
+
+
+def test_parse_003_one_finding_per_misnumbered_block_and_its_subsections() -> None:
+    text = (
+        "# Spec v01.00\n\n## 1 Intro\n\n### 1.1 Goals\n\n## 2 Model\n\n### 2.1 Entities\n\n#### 2.1.1 Asset\n\n"
+        "### 2.2 Events\n\n"
+        # a copied block: 2.1 again, with its subsection, then the real 2.3
+        "### 2.1 Entities (copy)\n\n#### 2.1.1 Asset (copy)\n\n### 2.3 Views\n\n"
+        # an unrelated misplaced heading later on is its own problem
+        "## 3 Storage\n\n### 1.2 Stray\n"
+    )
+    findings = run("PARSE-003", _spec_model(text))
+    assert [f.subject for f in findings] == ["2.1", "1.2"]
+    copy, stray = findings
+    assert "1 more numbered heading(s) after it" in copy.message
+    assert "more numbered" not in stray.message
+
+
+def test_parse_003_a_subsection_far_from_its_namesake_is_not_folded_into_it() -> None:
+    text = (
+        "# Spec v01.00\n\n## 1 Intro\n\n## 2 Model\n\n## 3 Jobs\n\n## 2 Model again\n\n"
+        "## 4 Storage\n\n### 4.1 Files\n\n### 2.6 Stray\n"
+    )
+    findings = run("PARSE-003", _spec_model(text))
+    # "2.6" sits under 4, not under the repeated "2": two problems.
+    assert [f.subject for f in findings] == ["2", "2.6"]

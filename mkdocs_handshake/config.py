@@ -1,5 +1,8 @@
 """The plugin's options as MkDocs sees them (``plugins: - handshake: {...}``).
 
+:mod:`.options` declares the same options without MkDocs, for the command
+line and for resolving them; a test keeps the two in step.
+
 Paths are relative to ``root``, which is relative to the folder of
 ``mkdocs.yml``; governance files may live outside ``docs_dir`` (the reference
 corpus keeps its Master Spec at the repository top).
@@ -57,3 +60,6 @@ class HandshakeConfig(base.Config):
     nav_packets = c.Type(bool, default=True)
     cache = c.Type(bool, default=True)
     cache_dir = c.Type(str, default=".cache/plugin/handshake")
+    #: Findings recorded by ``mkdocs-handshake check --write-baseline``:
+    #: known debt, listed but not failing (relative to ``root``).
+    baseline = c.Type(str, default="")

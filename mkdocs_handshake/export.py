@@ -20,6 +20,7 @@ import json
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
+from .baseline import Stale
 from .engine import summarize
 from .findings import Finding
 from .model import GovernanceModel, Loc
@@ -81,9 +82,19 @@ def model_document(model: GovernanceModel, root_label: str) -> dict[str, Any]:
     }
 
 
-def findings_document(model: GovernanceModel, findings: Sequence[Finding], as_of: dt.date) -> dict[str, Any]:
+def findings_document(
+    model: GovernanceModel,
+    findings: Sequence[Finding],
+    as_of: dt.date,
+    *,
+    baseline: str | None = None,
+    stale: Sequence[Stale] = (),
+) -> dict[str, Any]:
+    """``findings.json`` (also what ``mkdocs-handshake check --format json``
+    prints). ``baseline`` names the baseline file when one is in use; its
+    entries that nothing matched any more are listed under it."""
     pointer = model.spec_pointer
-    return {
+    document: dict[str, Any] = {
         "version": 1,
         "as_of": as_of.isoformat(),
         "spec": {
@@ -93,6 +104,9 @@ def findings_document(model: GovernanceModel, findings: Sequence[Finding], as_of
         "summary": summarize(findings),
         "findings": [finding.to_json() for finding in findings],
     }
+    if baseline is not None:
+        document["baseline"] = {"file": baseline, "stale": [entry.to_json() for entry in stale]}
+    return document
 
 
 def dumps(document: Mapping[str, Any], *, compact: bool = False) -> str:

@@ -33,13 +33,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .config import DEFAULT_PATHS, HandshakeConfig
-from .engine import ConfigError, EngineConfig, summarize
+from .config import HandshakeConfig
+from .engine import summarize
 from .export import dumps, findings_document
 from .findings import Finding, Severity
 from .layout import Layout
 from .load import ParseCache
-from .model import GovernanceModel, Waiver
+from .model import GovernanceModel
+from .options import OptionError, resolve as resolve_options
 from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
 from .render.dag import dot_missing_message
 from .render.html import RenderedPage
@@ -47,8 +48,6 @@ from .render.site import extra_files, nav_entries
 from .source import decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
-
-OPTION_PATHS = ("spec_current", "packets", "task_board", "signature_audit", "gate_log")
 
 
 class HandshakePlugin(BasePlugin[HandshakeConfig]):
@@ -91,37 +90,14 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if not self.config.enabled:
             return config
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        root = (base / self.config.root).resolve()
-        if not root.is_dir():
-            raise PluginError(f"handshake: option 'root': folder {root} does not exist")
-        for option in OPTION_PATHS:
-            value = self.config[option]
-            if value != DEFAULT_PATHS[option] and not (root / value).exists():
-                raise PluginError(f"handshake: option '{option}': {root / value} does not exist")
-        self.layout = Layout(
-            root=root,
-            spec_current=self.config.spec_current,
-            packets=self.config.packets,
-            task_board=self.config.task_board,
-            signature_audit=self.config.signature_audit,
-            gate_log=self.config.gate_log,
-        )
-        if self.config.as_of:
-            try:
-                self.as_of = dt.date.fromisoformat(str(self.config.as_of))
-            except ValueError:
-                raise PluginError(f"handshake: option 'as_of': {self.config.as_of!r} is not a date (YYYY-MM-DD)") from None
-        self.cache_dir = (base / self.config.cache_dir).resolve() if self.config.cache else None
-        self.engine_config = EngineConfig(
-            severities={rule_id: _severity(value) for rule_id, value in self.config.rules.items()},
-            waivers=tuple(Waiver(w.rule, w.target, w.reason, str(w.approved or ""), str(w.expires or "")) for w in self.config.waivers),
-            as_of=self.as_of,
-            options={"dag_max_nodes": self.config.dag_max_nodes, "config_file": _relative(config.config_file_path, root)},
-        )
         try:
-            self.engine_config.validate()
-        except ConfigError as error:
+            settings = resolve_options(dict(self.config), base=base, config_file=Path(config.config_file_path) if config.config_file_path else None)
+        except OptionError as error:
             raise PluginError(f"handshake: {error}") from None
+        self.layout = settings.layout
+        self.as_of = settings.engine.as_of
+        self.cache_dir = settings.cache_dir
+        self.engine_config = settings.engine
         # Headings of generated pages get the same permalink anchors as the
         # user's own pages when the toc extension is configured with them.
         toc_options = (config.mdx_configs or {}).get("toc", {}) if "toc" in config.markdown_extensions else {}
@@ -214,7 +190,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         out = Path(config.site_dir) / self.config.output_dir.strip("/")
         out.mkdir(parents=True, exist_ok=True)
         (out / "model.json").write_text(model_json(self.governance, self.config.root, self.cache), encoding="utf-8")
-        (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
+        document = findings_document(self.model, self.findings, self.as_of, baseline=self.config.baseline or None, stale=self.governance.stale)
+        (out / "findings.json").write_text(dumps(document), encoding="utf-8")
         if self.cache_dir is not None:
             error = self.cache.persist(self.cache_dir)
             if error:
@@ -246,24 +223,30 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         for finding in self.findings:
             if finding.waived:
                 log.info("%s (waived: %s)", finding.log_line(), finding.waiver_reason)
+            elif finding.baselined:
+                log.debug("%s (known debt: in the baseline)", finding.log_line())
             elif finding.severity is Severity.ERROR:
                 log.error(finding.log_line())
             else:
                 log.warning(finding.log_line())
         summary = summarize(self.findings)
         level = logging.ERROR if summary["error"] else logging.WARNING if summary["warning"] else logging.INFO
-        log.log(level, "governance: %d error(s), %d warning(s), %d waived", summary["error"], summary["warning"], summary["waived"])
+        debt = f", {summary['baselined']} known debt (baseline {self.config.baseline})" if self.config.baseline else ""
+        log.log(level, "governance: %d error(s), %d warning(s), %d waived%s", summary["error"], summary["warning"], summary["waived"], debt)
+        stale = self.governance.stale if self.governance else ()
+        for entry in stale:
+            log.info("governance: baseline entry no longer found: %s", entry.describe())
+        if stale:
+            log.info(
+                "governance: %d stale baseline entr%s; `mkdocs-handshake check --write-baseline %s` rewrites the file without them",
+                len(stale), "y" if len(stale) == 1 else "ies", self.config.baseline,
+            )
 
 
 def _repaired(data: bytes, src_uri: str) -> str | None:
     """The repaired text of a page, or None when it needs no repair."""
     source = decode(data, src_uri)
     return source.text if source.issues else None
-
-
-def _severity(value: object) -> object:
-    """YAML reads an unquoted ``off`` as False; ``PKT-001: off`` means "off"."""
-    return "off" if value is False else value
 
 
 def _mentions(nav: object, path: str) -> bool:
@@ -275,12 +258,3 @@ def _mentions(nav: object, path: str) -> bool:
     if isinstance(nav, list):
         return any(_mentions(value, path) for value in nav)
     return False
-
-
-def _relative(path: str | None, root: Path) -> str:
-    if not path:
-        return "mkdocs.yml"
-    try:
-        return Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).name

@@ -133,7 +133,7 @@ def check(args: argparse.Namespace) -> int:
     model = load_repo(settings.layout, cache)
     findings = run_rules(model, settings.engine)
     in_use = settings.engine.baseline
-    label = str(raw["baseline"]) if raw.get("baseline") else None
+    label = getattr(args, "option_baseline", None) or (str(raw["baseline"]) if raw.get("baseline") else None)
     grew: list[Finding] = []
 
     if args.write_baseline:

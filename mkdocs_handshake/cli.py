@@ -118,7 +118,8 @@ def settings_for(args: argparse.Namespace) -> tuple[Settings, dict[str, Any]]:
                 raise UsageError(f"--rule {item!r}: write it as ID=SEVERITY, e.g. --rule PKT-010=off")
             rules[rule_id.strip()] = severity.strip()
         raw["rules"] = rules
-    return resolve(raw, base=base, config_file=config_path.resolve() if config_path else None), raw
+    config_file = config_path.resolve() if config_path else None
+    return resolve(raw, base=base, config_file=config_file, baseline_may_be_missing=bool(args.write_baseline)), raw
 
 
 def check(args: argparse.Namespace) -> int:
@@ -127,11 +128,16 @@ def check(args: argparse.Namespace) -> int:
     settings, raw = settings_for(args)
     cache = ParseCache()
     if settings.cache_dir is not None:
-        # Reuse what a site build parsed; never write: the plugin owns the
-        # file and keeps its pages in it too.
+        # The plugin's cache: what a site build parsed is reused here, and
+        # what this run parses is reused by the next build or check.
         cache.restore(settings.cache_dir)
     model = load_repo(settings.layout, cache)
     findings = run_rules(model, settings.engine)
+    if settings.cache_dir is not None:
+        # Keep the pages and drawings a site build stored next to the files
+        # parsed now; a cache that cannot be written only costs speed.
+        cache.used.update(cache.stored)
+        cache.persist(settings.cache_dir)
     in_use = settings.engine.baseline
     label = getattr(args, "option_baseline", None) or (str(raw["baseline"]) if raw.get("baseline") else None)
     grew: list[Finding] = []

@@ -161,17 +161,21 @@ def resolve(
     base: Path,
     config_file: Path | None = None,
     today: Callable[[], dt.date] = dt.date.today,
+    baseline_may_be_missing: bool = False,
 ) -> Settings:
     """Options -> :class:`Settings`, or :class:`OptionError` with one line.
 
     ``raw`` holds the options as written (or as MkDocs validated them);
-    missing ones take their defaults."""
+    missing ones take their defaults. ``baseline_may_be_missing`` is for
+    the run that writes the baseline file for the first time."""
     values = check_types(raw)
     root = (base / values["root"]).resolve()
     if not root.is_dir():
         raise OptionError(f"option 'root': folder {root} does not exist")
     for option in OPTIONS:
         value = values[option.name]
+        if option.name == "baseline" and baseline_may_be_missing:
+            continue
         if option.path and value and value != option.default and not (root / value).exists():
             raise OptionError(f"option '{option.name}': {root / value} does not exist")
     layout_fields = {name: values[name] for name in ("spec_current", "packets", "task_board", "signature_audit", "gate_log")}
@@ -184,7 +188,7 @@ def resolve(
             raise OptionError(f"option 'as_of': {values['as_of']!r} is not a date (YYYY-MM-DD)") from None
     baseline_path = (root / values["baseline"]) if values["baseline"] else None
     baseline: Baseline | None = None
-    if baseline_path is not None:
+    if baseline_path is not None and not (baseline_may_be_missing and not baseline_path.exists()):
         try:
             baseline = load_baseline(baseline_path)
         except BaselineError as error:

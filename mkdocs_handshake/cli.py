@@ -105,6 +105,10 @@ def settings_for(args: argparse.Namespace) -> tuple[Settings, dict[str, Any]]:
     if config_path is not None:
         raw = dict(read_site_options(config_path).options or {})
         base = config_path.parent
+    else:
+        # The cache belongs to a site build; a repo without one gets no
+        # .cache folder unless asked for it.
+        raw["cache"] = False
     for name, value in vars(args).items():
         if name.startswith("option_"):
             raw[name[len("option_"):]] = value

@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -33,7 +32,8 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
 
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_check(*args, cwd=root, as_of=AS_OF.isoformat())
+    # --cache: the copy has no site config; later runs reuse the parsed files.
+    return run_check("--cache", *args, cwd=root, as_of=AS_OF.isoformat())
 
 
 def test_baseline_round_trip(corpus_root: Path, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ every rule as ``ctx.options[name]``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -106,7 +106,6 @@ class Settings:
     engine: EngineConfig
     cache_dir: Path | None
     baseline_path: Path | None = None
-    warnings: tuple[str, ...] = field(default=())
 
     @property
     def root(self) -> Path:

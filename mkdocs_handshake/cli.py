@@ -150,7 +150,12 @@ def check(args: argparse.Namespace) -> int:
         target = Path(args.write_baseline)
         previous = in_use
         if target.is_file():
-            previous = baseline_file.load_baseline(target)
+            try:
+                previous = baseline_file.load_baseline(target)
+            except baseline_file.BaselineError:
+                if args.ratchet:
+                    raise
+                previous = None  # a damaged file is simply replaced
         plain = [_unmarked(finding) for finding in findings]
         written = baseline_file.from_findings(plain)
         if args.ratchet:

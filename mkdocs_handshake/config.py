@@ -1,5 +1,8 @@
 """The plugin's options as MkDocs sees them (``plugins: - handshake: {...}``).
 
+:mod:`.options` declares the same options without MkDocs, for the command
+line and for resolving them; a test keeps the two in step.
+
 Paths are relative to ``root``, which is relative to the folder of
 ``mkdocs.yml``; governance files may live outside ``docs_dir`` (the reference
 corpus keeps its Master Spec at the repository top).
@@ -70,3 +73,6 @@ class HandshakeConfig(base.Config):
     #: read: a log pasted into a packet by accident should not take minutes.
     max_file_mb = c.Type((int, float), default=10)
     cache_dir = c.Type(str, default=".cache/plugin/handshake")
+    #: Findings recorded by ``mkdocs-handshake check --write-baseline``:
+    #: known debt, listed but not failing (relative to ``root``).
+    baseline = c.Type(str, default="")

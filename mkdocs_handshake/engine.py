@@ -3,6 +3,8 @@
 Configuration is applied here and nowhere else: per-rule severity overrides
 (``rules: {ID: error|warning|off}``) and waivers. A waived finding is kept,
 marked ``waived``, so the report still shows what was excused and why.
+A finding the baseline records is kept too, marked ``baselined`` (known
+debt); waivers are applied first, so a waived finding is never debt.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
+from .baseline import Baseline, apply as apply_baseline
 from .findings import Finding, Severity
 from .model import GovernanceModel, Lifecycle, Waiver
 from .phase_gate import waiver_state
@@ -34,6 +37,7 @@ class EngineConfig:
     #: packet judge active packets only, as the protocol's immutability of
     #: signed packets implies.
     history: bool = False
+    baseline: Baseline | None = None
 
     def validate(self) -> None:
         for rule_id, severity in self.severities.items():
@@ -146,11 +150,15 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None) -> lis
                 finding = replace(finding, waived=True, waiver_reason=waiver.reason)
             findings.append(finding)
     findings = sorted(set(findings), key=Finding.sort_key)
+    if config.baseline is not None:
+        findings = apply_baseline(findings, config.baseline)
     return findings
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, object]:
-    counted = [finding for finding in findings if not finding.waived]
+    """Counts of what fails a build (``error``, ``warning``, ``by_rule``) and
+    of what does not: ``waived`` and ``baselined`` (known debt)."""
+    counted = [finding for finding in findings if not finding.waived and not finding.baselined]
     by_rule: dict[str, int] = {}
     for finding in counted:
         by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
@@ -158,5 +166,6 @@ def summarize(findings: Sequence[Finding]) -> dict[str, object]:
         "error": sum(1 for finding in counted if finding.severity is Severity.ERROR),
         "warning": sum(1 for finding in counted if finding.severity is Severity.WARNING),
         "waived": sum(1 for finding in findings if finding.waived),
+        "baselined": sum(1 for finding in findings if finding.baselined),
         "by_rule": dict(sorted(by_rule.items())),
     }

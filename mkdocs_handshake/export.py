@@ -20,6 +20,7 @@ import json
 from functools import lru_cache
 from typing import Any, Mapping, Sequence
 
+from .baseline import Stale
 from .engine import RulePlan, summarize
 from .findings import Finding
 from .model import GovernanceModel, Loc
@@ -83,10 +84,21 @@ def model_document(model: GovernanceModel, root_label: str) -> dict[str, Any]:
     }
 
 
-def findings_document(model: GovernanceModel, findings: Sequence[Finding], as_of: dt.date, plan: Sequence[RulePlan] = ()) -> dict[str, Any]:
+def findings_document(
+    model: GovernanceModel,
+    findings: Sequence[Finding],
+    as_of: dt.date,
+    plan: Sequence[RulePlan] = (),
+    *,
+    baseline: str | None = None,
+    stale: Sequence[Stale] = (),
+) -> dict[str, Any]:
+    """``findings.json`` (also what ``mkdocs-handshake check --format json``
+    prints). ``baseline`` names the baseline file when one is in use; its
+    entries that nothing matched any more are listed under it."""
     pointer = model.spec_pointer
     info = model.protocol
-    return {
+    document: dict[str, Any] = {
         "protocol": {
             "profile": info.profile,
             "reason": info.reason,
@@ -104,6 +116,9 @@ def findings_document(model: GovernanceModel, findings: Sequence[Finding], as_of
         "summary": summarize(findings),
         "findings": [finding.to_json() for finding in findings],
     }
+    if baseline is not None:
+        document["baseline"] = {"file": baseline, "stale": [entry.to_json() for entry in stale]}
+    return document
 
 
 def dumps(document: Mapping[str, Any], *, compact: bool = False) -> str:

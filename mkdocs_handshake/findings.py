@@ -21,6 +21,8 @@ class Finding:
     ``excerpt`` is the exact substring of the file that triggered the rule
     and ``loc.column`` where it starts, so an editor jump lands on it.
     ``subject`` is the WP id or section number the finding concerns.
+    ``baselined`` marks known debt: recorded in the baseline file, so it is
+    counted and listed but does not fail the build.
     """
 
     rule: str
@@ -31,6 +33,7 @@ class Finding:
     subject: str = ""
     waived: bool = False
     waiver_reason: str = ""
+    baselined: bool = False
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (self.loc.file, self.loc.line, self.loc.column, self.rule, self.subject, self.message)
@@ -52,4 +55,6 @@ class Finding:
         if self.waived:
             data["waived"] = True
             data["waiver_reason"] = self.waiver_reason
+        if self.baselined:
+            data["baselined"] = True
         return data

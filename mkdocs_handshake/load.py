@@ -48,7 +48,7 @@ from .phase_gate import find_phase_checklist, find_phase_claims
 from .parse.signatures import find_signature_uses
 from .parse.spec import parse_spec
 from .parse.spec_current import parse_spec_current
-from .profiles import Evidence, Profile, ProfileError, choose_profile, load_profile, shipped
+from .profiles import Evidence, Profile, choose_profile, load_profile, shipped
 from .protocol import TemplateFacts, missing_phrases, moved_target, template_facts
 from .source import SourceText
 from .traceability import map_done_means

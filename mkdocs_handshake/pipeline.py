@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from .baseline import Stale, stale_entries
 from .engine import EngineConfig, rule_plan, run_rules
 from .export import dumps, model_document
 from .findings import Finding
@@ -59,6 +60,8 @@ class Governance:
     cache_misses: int
     #: Lines for the build log about tools that failed (Graphviz).
     warnings: tuple[str, ...] = ()
+    #: Baseline entries no finding matches any more (empty without a baseline).
+    stale: tuple[Stale, ...] = ()
 
 
 def dot_identity() -> str:
@@ -84,6 +87,7 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
     inputs = cache.inputs_digest(layout.root.as_posix())
     rules_key = _digest(inputs, repr(engine))
     findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine))))
+    stale = stale_entries(findings, engine.baseline) if engine.baseline is not None else ()
     checked = time.perf_counter()
 
     dot = dot_identity()
@@ -94,7 +98,7 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
         use_directory_urls=render.use_directory_urls,
         as_of=engine.as_of,
         dot_available=render.dot_available,
-        options={"dag_max_nodes": render.dag_max_nodes, "dot_timeout": render.dot_timeout},
+        options={"dag_max_nodes": render.dag_max_nodes, "dot_timeout": render.dot_timeout, "stale_baseline": stale},
         rule_plan=rule_plan(model, engine),
         # A drawing depends on its DOT source and on which Graphviz draws it.
         memo=lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute),
@@ -108,7 +112,7 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
     rendered = time.perf_counter()
     return Governance(
         model, findings, context, pages, inputs,
-        loaded - started, checked - loaded, rendered - checked, hits, misses, tuple(context.warnings),
+        loaded - started, checked - loaded, rendered - checked, hits, misses, tuple(context.warnings), stale,
     )
 
 

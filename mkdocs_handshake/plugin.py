@@ -24,7 +24,6 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +35,14 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from . import disk_cache
-from .config import DEFAULT_PATHS, HandshakeConfig
-from .as_of import default_as_of
-from .discover import discover_layout
-from .option_checks import OptionError, check_date, check_inside_root, check_int, check_number, check_output_dir
-from .engine import ConfigError, EngineConfig, check_profile, summarize
+from .config import HandshakeConfig
+from .engine import summarize
 from .export import dumps, findings_document
 from .findings import Finding, Severity
-from .layout import Layout, governance_paths
+from .layout import Layout
 from .load import ParseCache
-from .model import GovernanceModel, Waiver
-from .profiles import ProfileError, load_profile
+from .model import GovernanceModel
+from .options import OptionError, resolve as resolve_options
 from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
 from .render.dag import dot_missing_message
 from .render.escape import md_text
@@ -55,8 +51,6 @@ from .render.site import extra_files, nav_entries
 from .source import decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
-
-OPTION_PATHS = ("spec_current", "packets", "task_board", "signature_audit", "gate_log")
 
 
 class HandshakePlugin(BasePlugin[HandshakeConfig]):
@@ -101,60 +95,20 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if not self.config.enabled:
             return config
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        root = (base / self.config.root).resolve()
-        if not root.is_dir():
-            raise PluginError(f"handshake: option 'root': folder {root} does not exist")
-        for option in OPTION_PATHS:
-            value = self.config[option]
-            try:
-                check_inside_root(option, value, root)
-            except OptionError as error:
-                raise PluginError(f"handshake: {error}") from None
-            if value != DEFAULT_PATHS[option] and not (root / value).exists():
-                raise PluginError(f"handshake: option '{option}': {root / value} does not exist")
-        self.layout = Layout(
-            root=root,
-            spec_current=self.config.spec_current,
-            packets=self.config.packets,
-            task_board=self.config.task_board,
-            signature_audit=self.config.signature_audit,
-            gate_log=self.config.gate_log,
-            profile=self.config.profile,
-        )
         try:
-            if self.config.profile != "auto":
-                check_profile(load_profile(self.config.profile, root.as_posix()))
-        except (ProfileError, ConfigError) as error:
-            raise PluginError(f"handshake: option 'profile': {error}") from None
-        try:
-            if self.config.as_of:
-                self.as_of = check_date("as_of", self.config.as_of)
-            self.output_dir = check_output_dir(self.config.output_dir, _theme_folders(config))
-            check_int("dag_max_nodes", self.config.dag_max_nodes, 1)
-            check_number("dot_timeout", self.config.dot_timeout, 0, 3600)
-            check_number("max_file_mb", self.config.max_file_mb, 0, 4096)
+            settings = resolve_options(
+                dict(self.config), base=base, config_file=Path(config.config_file_path) if config.config_file_path else None,
+                reserved_folders=tuple(_theme_folders(config)), search_excludes=(str(Path(config.site_dir).resolve()),),
+            )
         except OptionError as error:
             raise PluginError(f"handshake: {error}") from None
+        self.layout = settings.layout
+        self.as_of = settings.engine.as_of
+        self.cache_dir = settings.cache_dir
+        self.engine_config = settings.engine
+        self.output_dir = self.config.output_dir.strip("/")
         if not self.config.as_of:
-            self.as_of, why = default_as_of(root, governance_paths(discover_layout(self.layout)[0]))
-            log.info("governance: judging dates as of %s: %s (set 'as_of' to choose)", self.as_of.isoformat(), why)
-        self.cache_dir = (base / self.config.cache_dir).resolve() if self.config.cache else None
-        self.layout = replace(
-            self.layout,
-            max_file_bytes=int(self.config.max_file_mb * 1024 * 1024),
-            search_excludes=tuple(str(path) for path in (Path(config.site_dir).resolve(), self.cache_dir) if path is not None),
-        )
-        self.engine_config = EngineConfig(
-            severities={rule_id: _severity(value) for rule_id, value in self.config.rules.items()},
-            waivers=tuple(Waiver(w.rule, w.target, w.reason, _date_text(w.approved), _date_text(w.expires)) for w in self.config.waivers),
-            as_of=self.as_of,
-            history=self.config.history,
-            options={"dag_max_nodes": self.config.dag_max_nodes, "config_file": _relative(config.config_file_path, root)},
-        )
-        try:
-            self.engine_config.validate()
-        except ConfigError as error:
-            raise PluginError(f"handshake: {error}") from None
+            log.info("governance: judging dates as of %s: %s (set 'as_of' to choose)", self.as_of.isoformat(), settings.as_of_reason)
         # Headings of generated pages get the same permalink anchors as the
         # user's own pages when the toc extension is configured with them.
         toc_options = (config.mdx_configs or {}).get("toc", {}) if "toc" in config.markdown_extensions else {}
@@ -320,7 +274,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             raise PluginError(f"handshake: {out} is outside the site folder {site_dir}; model.json and findings.json are not written there")
         out.mkdir(parents=True, exist_ok=True)
         (out / "model.json").write_text(model_json(self.governance, self.config.root, self.cache), encoding="utf-8")
-        (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of, self.governance.context.rule_plan)), encoding="utf-8")
+        document = findings_document(
+            self.model, self.findings, self.as_of, self.governance.context.rule_plan,
+            baseline=self.config.baseline or None, stale=self.governance.stale,
+        )
+        (out / "findings.json").write_text(dumps(document), encoding="utf-8")
         if self.cache_dir is not None:
             error = self.cache.persist(self.cache_dir)
             if error:
@@ -352,13 +310,24 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         for finding in self.findings:
             if finding.waived:
                 log.info("%s (waived: %s)", finding.log_line(), finding.waiver_reason)
+            elif finding.baselined:
+                log.debug("%s (known debt: in the baseline)", finding.log_line())
             elif finding.severity is Severity.ERROR:
                 log.error(finding.log_line())
             else:
                 log.warning(finding.log_line())
         summary = summarize(self.findings)
         level = logging.ERROR if summary["error"] else logging.WARNING if summary["warning"] else logging.INFO
-        log.log(level, "governance: %d error(s), %d warning(s), %d waived", summary["error"], summary["warning"], summary["waived"])
+        debt = f", {summary['baselined']} known debt (baseline {self.config.baseline})" if self.config.baseline else ""
+        log.log(level, "governance: %d error(s), %d warning(s), %d waived%s", summary["error"], summary["warning"], summary["waived"], debt)
+        stale = self.governance.stale if self.governance else ()
+        for entry in stale:
+            log.info("governance: baseline entry no longer found: %s", entry.describe())
+        if stale:
+            log.info(
+                "governance: %d stale baseline entr%s; `mkdocs-handshake check --write-baseline %s` rewrites the file without them",
+                len(stale), "y" if len(stale) == 1 else "ies", self.config.baseline,
+            )
 
 
 def _too_large_page(src_uri: str, size: int, limit_mb: float) -> str:
@@ -373,11 +342,6 @@ def _repaired(data: bytes, src_uri: str) -> str | None:
     """The repaired text of a page, or None when it needs no repair."""
     source = decode(data, src_uri)
     return source.text if source.issues else None
-
-
-def _severity(value: object) -> object:
-    """YAML reads an unquoted ``off`` as False; ``PKT-001: off`` means "off"."""
-    return "off" if value is False else value
 
 
 def _mentions(nav: object, path: str) -> bool:
@@ -400,12 +364,6 @@ def _docs_relative(file: File, config: MkDocsConfig) -> str:
     return file.src_uri
 
 
-def _date_text(value: object) -> str:
-    """A waiver date as the rules read it: YAML dates as ``YYYY-MM-DD``,
-    anything else as written (the PHASE-002 rule judges it)."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return str(value or "")
 
 
 def _theme_folders(config: MkDocsConfig) -> list[str]:
@@ -418,12 +376,3 @@ def _theme_folders(config: MkDocsConfig) -> list[str]:
         except OSError:
             continue
     return sorted(names)
-
-
-def _relative(path: str | None, root: Path) -> str:
-    if not path:
-        return "mkdocs.yml"
-    try:
-        return Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).name

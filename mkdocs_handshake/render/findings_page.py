@@ -3,13 +3,17 @@
 The tables are plain HTML with a ``data-sort`` key on the cells whose text
 does not sort naturally (severity, ``file:line``); the shipped script sorts
 on a header click, and without it each table reads in file order. Waived
-findings stay in the table, greyed, with the reason they were excused.
+findings stay in the table, greyed, with the reason they were excused;
+known debt (findings the baseline file records) stays too, greyed and
+counted in its own column, and baseline entries that match nothing any more
+are listed at the end so the file can shrink.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
+from ..baseline import Stale
 from ..findings import Finding, Severity
 from .context import RenderContext
 from .escape import html_text, md_text
@@ -43,22 +47,26 @@ def render_findings_page(ctx: RenderContext) -> str:
     page = ctx.page_path("findings.md")
     groups = findings_by_family(ctx.findings)
     blocks = ["# Findings"]
+    stale = tuple(ctx.options.get("stale_baseline", ()) or ())  # type: ignore[arg-type]
     if not groups:
         blocks.append(admonition("success", "No findings", f"Every governance rule passes (as of {ctx.as_of.isoformat()})."))
+        blocks.extend(_stale_section(stale))
         blocks.extend(_protocol_blocks(ctx))
         return join_blocks(blocks)
+    debt = sum(1 for finding in ctx.findings if finding.baselined)
     blocks.append(
         f"{len(ctx.findings)} finding(s) as of {ctx.as_of.isoformat()}. "
         "Click a column header to sort a table; waived findings are greyed and show why they were excused."
+        + (f" {debt} finding(s) are known debt, recorded in the baseline file: greyed, listed, not failing the build." if debt else "")
     )
-    blocks.append(_summary_table(groups))
+    blocks.append(_summary_table(groups, with_debt=bool(debt)))
     titles = _rule_titles()
     for family, findings in groups.items():
         title = FAMILY_TITLES.get(family, "")
         heading = f"{family}: {title}" if title else family
         blocks.append(f"## {md_text(heading)} {{#{family_anchor(family)}}}")
         blocks.append(_table(ctx, page, findings, titles))
-    blocks.extend(_protocol_blocks(ctx))
+    blocks.extend(_stale_section(stale))
     return join_blocks(blocks)
 
 
@@ -90,16 +98,37 @@ def _protocol_blocks(ctx: RenderContext) -> list[str]:
     return blocks
 
 
-def _summary_table(groups: dict[str, list[Finding]]) -> str:
-    lines = ["| Family | Errors | Warnings | Waived |", "|---|---|---|---|"]
+def _summary_table(groups: dict[str, list[Finding]], *, with_debt: bool = False) -> str:
+    """Errors and warnings count what fails the build; the "Known debt"
+    column appears only when a baseline is in use."""
+    debt_head, debt_rule = (" Known debt |", "---|") if with_debt else ("", "")
+    lines = [f"| Family | Errors | Warnings |{debt_head} Waived |", f"|---|---|---|{debt_rule}---|"]
     for family, findings in groups.items():
-        active = [f for f in findings if not f.waived]
+        active = [f for f in findings if not f.waived and not f.baselined]
         severities = count_by(f.severity.value for f in active)
+        debt = f" {sum(1 for f in findings if f.baselined)} |" if with_debt else ""
         lines.append(
             f"| [{md_text(family)}](#{family_anchor(family)}) | {severities.get('error', 0)} | "
-            f"{severities.get('warning', 0)} | {len(findings) - len(active)} |"
+            f"{severities.get('warning', 0)} |{debt} {sum(1 for f in findings if f.waived)} |"
         )
     return "\n".join(lines)
+
+
+def _stale_section(stale: tuple[Stale, ...]) -> list[str]:
+    if not stale:
+        return []
+    lines = ["| Rule | Subject | Excerpt | Occurrences gone | Message |", "|---|---|---|---|---|"]
+    for entry in stale:
+        lines.append(
+            f"| {md_text(entry.entry.rule)} | {md_text(entry.entry.subject or entry.entry.file)} | "
+            f"{md_text(entry.entry.excerpt)} | {entry.count} of {entry.entry.count} | {md_text(entry.messages[0] or '-')} |"
+        )
+    return [
+        "## Stale baseline entries {#stale-baseline}",
+        f"{len(stale)} baseline entr{'y' if len(stale) == 1 else 'ies'} match no finding any more: the debt was paid. "
+        "Rewrite the baseline file (`mkdocs-handshake check --write-baseline FILE`) to drop them.",
+        "\n".join(lines),
+    ]
 
 
 def _rule_titles() -> dict[str, str]:
@@ -119,9 +148,11 @@ def _table(ctx: RenderContext, page: str, findings: list[Finding], titles: dict[
 
 def _row(ctx: RenderContext, page: str, finding: Finding, title_of: Callable[[str], str | None]) -> str:
     severity = finding.severity.value
-    rank = _SEVERITY_RANK.get(finding.severity, 3) + (10 if finding.waived else 0)
+    rank = _SEVERITY_RANK.get(finding.severity, 3) + (10 if finding.waived else 5 if finding.baselined else 0)
     if finding.waived:
         severity_cell = f'<span class="hs-badge hs-sev-waived">waived</span> <span class="hs-meta">({html_text(severity)})</span>'
+    elif finding.baselined:
+        severity_cell = f'<span class="hs-badge hs-sev-waived">known debt</span> <span class="hs-meta">({html_text(severity)})</span>'
     else:
         severity_cell = f'<span class="hs-badge hs-sev-{html_text(severity)}">{html_text(severity)}</span>'
     rule_title = title_of(finding.rule)
@@ -132,7 +163,7 @@ def _row(ctx: RenderContext, page: str, finding: Finding, title_of: Callable[[st
         reason = finding.waiver_reason or "(no reason given)"
         message += f'<br><span class="hs-meta">Waived: {html_text(reason)}</span>'
     excerpt = f"<code>{html_text(finding.excerpt)}</code>" if finding.excerpt else ""
-    css = ' class="hs-waived"' if finding.waived else ""
+    css = ' class="hs-waived"' if finding.waived or finding.baselined else ""
     cells = [
         f'<td data-sort="{rank}">{severity_cell}</td>',
         f"<td{rule_attr}>{html_text(finding.rule)}</td>",

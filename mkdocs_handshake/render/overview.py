@@ -115,18 +115,22 @@ def _findings(ctx: RenderContext, page: str) -> list[str]:
         return blocks
     families = sorted({rule_family(f.rule) for f in ctx.findings}, key=family_key)
     findings_page = ctx.href(page, ctx.page_path("findings.md"))
-    lines = ["| Family | Errors | Warnings | Waived |", "|---|---|---|---|"]
-    totals = {"error": 0, "warning": 0, "waived": 0}
+    # Errors and warnings count what fails the build; known debt (in the
+    # baseline file) gets its own column when a baseline is in use.
+    with_debt = any(f.baselined for f in ctx.findings)
+    keys = ["error", "warning"] + (["baselined"] if with_debt else []) + ["waived"]
+    titles = {"error": "Errors", "warning": "Warnings", "baselined": "Known debt", "waived": "Waived"}
+    lines = ["| Family | " + " | ".join(titles[key] for key in keys) + " |", "|---|" + "---|" * len(keys)]
+    totals = {key: 0 for key in keys}
     for family in families:
         members = [f for f in ctx.findings if rule_family(f.rule) == family]
-        counts = count_by("waived" if f.waived else f.severity.value for f in members)
+        counts = count_by("waived" if f.waived else "baselined" if f.baselined else f.severity.value for f in members)
         for key in totals:
             totals[key] += counts.get(key, 0)
         lines.append(
-            f"| [{md_text(family)}]({findings_page}#{family_anchor(family)}) | {counts.get('error', 0)} | "
-            f"{counts.get('warning', 0)} | {counts.get('waived', 0)} |"
+            f"| [{md_text(family)}]({findings_page}#{family_anchor(family)}) | " + " | ".join(str(counts.get(key, 0)) for key in keys) + " |"
         )
-    lines.append(f"| **Total** | {totals['error']} | {totals['warning']} | {totals['waived']} |")
+    lines.append("| **Total** | " + " | ".join(str(totals[key]) for key in keys) + " |")
     blocks.append("\n".join(lines))
     return blocks
 

@@ -237,7 +237,7 @@ def packet_findings(ctx: RenderContext, packet: Packet) -> list[Finding]:
     located in its file (a parse issue may carry no subject)."""
     seen: dict[tuple[object, ...], Finding] = {}
     for finding in (*ctx.findings_by_subject.get(packet.id, ()), *ctx.findings_by_file.get(packet.file, ())):
-        seen.setdefault((finding.sort_key(), finding.severity.value, finding.excerpt, finding.waived), finding)
+        seen.setdefault((finding.sort_key(), finding.severity.value, finding.excerpt, finding.waived, finding.baselined), finding)
     return sorted(seen.values(), key=lambda f: (f.sort_key(), f.severity.value, f.excerpt))
 
 
@@ -258,9 +258,9 @@ def group_findings(findings: list[Finding]) -> list[tuple[Finding, ...]]:
     """Findings of one rule, severity and waived state together, in the
     order of their first finding: a packet with ten PARSE-002 findings gets
     one block with ten rows, not ten boxes repeating the message."""
-    groups: dict[tuple[str, str, bool], list[Finding]] = {}
+    groups: dict[tuple[str, str, bool, bool], list[Finding]] = {}
     for finding in findings:
-        groups.setdefault((finding.rule, finding.severity.value, finding.waived), []).append(finding)
+        groups.setdefault((finding.rule, finding.severity.value, finding.waived, finding.baselined), []).append(finding)
     return [tuple(group) for group in groups.values()]
 
 
@@ -273,13 +273,13 @@ def _finding_group(ctx: RenderContext, page: str, group: tuple[Finding, ...]) ->
     weight on a real repo, and an HTML block passes through the converter
     untouched (0.35 s less for the reference corpus' packet pages)."""
     first = group[0]
-    if first.waived:
+    if first.waived or first.baselined:
         kind = "note"
     elif first.severity is Severity.ERROR:
         kind = "failure"
     else:
         kind = "warning"
-    label = "waived " + first.severity.value if first.waived else first.severity.value
+    label = "waived " + first.severity.value if first.waived else "known debt, " + first.severity.value if first.baselined else first.severity.value
     count = f"{len(group)} finding" + ("s" if len(group) != 1 else "")
     opened = " open" if kind == "failure" else ""
     summary = html_text(f"{first.rule} ({label}): {count}")

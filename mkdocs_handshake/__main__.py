@@ -1,0 +1,5 @@
+"""``python -m mkdocs_handshake check``: the same as the ``mkdocs-handshake`` command."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,18 @@
+"""JSON Schemas of the files the tool writes, shipped so CI jobs and other
+tools can validate them: ``findings.json`` (also ``check --format json``),
+``model.json`` and the baseline file. Each is a draft 2020-12 schema named
+``<name>.schema.json`` in this folder."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Any
+
+NAMES = ("findings", "model", "baseline")
+
+
+def schema(name: str) -> dict[str, Any]:
+    if name not in NAMES:
+        raise ValueError(f"no schema named {name!r} (known: {', '.join(NAMES)})")
+    return json.loads(files(__package__).joinpath(f"{name}.schema.json").read_text(encoding="utf-8"))

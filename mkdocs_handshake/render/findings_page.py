@@ -67,6 +67,7 @@ def render_findings_page(ctx: RenderContext) -> str:
         blocks.append(f"## {md_text(heading)} {{#{family_anchor(family)}}}")
         blocks.append(_table(ctx, page, findings, titles))
     blocks.extend(_stale_section(stale))
+    blocks.extend(_protocol_blocks(ctx))
     return join_blocks(blocks)
 
 

@@ -1,5 +1,5 @@
 """Issue 12's baseline round trip on a copy of the reference corpus: record
-today's 1,300-odd findings, then fail only on a new one, survive unrelated
+today's findings (several hundred), then fail only on a new one, survive unrelated
 edits, and report the entry of a finding that was fixed."""
 
 from __future__ import annotations
@@ -43,12 +43,13 @@ def test_baseline_round_trip(corpus_root: Path, tmp_path: Path) -> None:
     # 1. Record the debt: from now on the repo checks clean.
     written = check(root, "--write-baseline", "baseline.json")
     assert written.returncode == 0, written.stderr
-    assert re.search(r"wrote 1\d{3} finding\(s\) in \d+ entries to baseline\.json", written.stderr)
+    recorded = re.search(r"wrote (\d+) finding\(s\) in \d+ entries to baseline\.json", written.stderr)
+    assert recorded and int(recorded.group(1)) > 300, written.stderr
     clean = check(root, "--baseline", "baseline.json", "--format", "json")
     assert clean.returncode == 0, clean.stdout[-2000:]
     document = json.loads(clean.stdout)
     debt = document["summary"]["baselined"]
-    assert (document["summary"]["error"], document["summary"]["warning"], debt > 1000) == (0, 0, True)
+    assert (document["summary"]["error"], document["summary"]["warning"], debt > 300) == (0, 0, True)
     lines_before = {(f["rule"], f["subject"], f["excerpt"]): f["line"] for f in document["findings"]}
 
     # 2. One new violation in one packet: exit 1, with exactly that finding.
@@ -73,15 +74,15 @@ def test_baseline_round_trip(corpus_root: Path, tmp_path: Path) -> None:
     summary = json.loads(moved.stdout)["summary"]
     assert (summary["error"], summary["warning"], summary["baselined"]) == (0, 0, debt)
     lines_after = {(f["rule"], f["subject"], f["excerpt"]): f["line"] for f in json.loads(moved.stdout)["findings"]}
-    assert sum(1 for key, line in lines_after.items() if lines_before.get(key) != line) > 20  # the lines did move
+    assert sum(1 for key, line in lines_after.items() if lines_before.get(key) != line) >= 10  # the lines did move
 
     # 4. Fix a baselined finding: the repo stays clean and the entry is stale.
-    path = root / PACKETS / "WP-1-ACE-Auditability.md"
-    edit(path, "Main Body** (Â§1-6, Â§9-11)", "Main Body** (§1-6, §9-11)")
+    #    (The audit row's date is corrected to the time the signature encodes.)
+    edit(root / "docs" / "SIGNATURE_AUDIT.md", "| ilja251220250037 | Orchestrator | 2025-12-26 00:37 |", "| ilja251220250037 | Orchestrator | 2025-12-25 00:37 |")
     fixed = check(root, "--baseline", "baseline.json")
     assert fixed.returncode == 0
     stale = [line for line in fixed.stdout.splitlines() if line.startswith("stale baseline entry:")]
-    assert stale == ["stale baseline entry: PARSE-002 WP-1-ACE-Auditability 'Â§' (1 of 5 occurrences): " + stale[0].split("occurrences): ", 1)[1]]
+    assert len(stale) == 1 and stale[0].startswith("stale baseline entry: SIG-006 ilja251220250037 'ilja251220250037'")
     assert f"{debt - 1} known debt" in fixed.stdout
 
     # --ratchet: rewriting the baseline may shrink it, never grow it.

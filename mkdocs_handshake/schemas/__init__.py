@@ -1,6 +1,7 @@
 """JSON Schemas of the files the tool writes, shipped so CI jobs and other
 tools can validate them: ``findings.json`` (also ``check --format json``),
-``model.json`` and the baseline file. Each is a draft 2020-12 schema named
+``model.json``, the baseline file, and the protocol profile format
+(``profile``: what a user's own profile YAML may say). Each is a draft 2020-12 schema named
 ``<name>.schema.json`` in this folder."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import json
 from importlib.resources import files
 from typing import Any
 
-NAMES = ("findings", "model", "baseline")
+NAMES = ("findings", "model", "baseline", "profile")
 
 
 def schema(name: str) -> dict[str, Any]:

@@ -86,3 +86,19 @@ def test_unknown_rule_id_in_a_profile_is_refused(tmp_path: Path) -> None:
 def test_missing_profile_names_the_shipped_ones() -> None:
     with pytest.raises(ProfileError, match="handshake-2025-12"):
         load_profile("no-such-profile")
+
+
+@pytest.mark.parametrize("name", shipped())
+def test_shipped_profiles_follow_the_published_profile_schema(name: str) -> None:
+    import jsonschema
+    import yaml
+
+    from mkdocs_handshake.profiles import PROFILE_DIR
+    from mkdocs_handshake.schemas import schema
+
+    validator = jsonschema.Draft202012Validator(schema("profile"))
+    validator.check_schema(schema("profile"))
+    data = yaml.safe_load((PROFILE_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert sorted(error.message for error in validator.iter_errors(data)) == []
+    broken = {**data, "rules": {"PKT-001": {"scope": "sometimes", "clause": "x"}}}
+    assert list(validator.iter_errors(broken)), "the schema must refuse an unknown scope"

@@ -123,6 +123,11 @@ class Requirement:
     strength: str
     ids: tuple[str, ...] = ()
     index: int = 0  # 1-based position among the section's requirements
+    # Identifiers that are evidence for this requirement without being
+    # requirements themselves: its own backticked terms and the names in the
+    # code blocks that follow it in its section (a code block illustrates the
+    # requirement before it). The DONE_MEANS matcher reads them.
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from .parse.signatures import find_signature_uses
 from .parse.spec import parse_spec
 from .parse.spec_current import parse_spec_current
 from .source import SourceText
-from .traceability import map_done_means
+from .mapping import RequirementIndex, map_done_means
 
 T = TypeVar("T")
 
@@ -366,7 +366,9 @@ def link(model: GovernanceModel, cache: ParseCache | None = None, digests: dict[
 
     A packet's mapping depends on the packet and the spec only, so with a
     cache (and the files' content hashes) it is kept under both hashes."""
-    sections = model.spec.by_number() if model.spec else {}
+    # The requirements are indexed once per build; each packet is then mapped
+    # against its own anchored sections only.
+    sections = RequirementIndex.build(model.spec.by_number() if model.spec else {})
     spec_digest = (digests or {}).get(model.spec.file, "") if model.spec else ""
     mappings = {}
     for packet in model.packets:

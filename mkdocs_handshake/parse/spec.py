@@ -396,10 +396,12 @@ class _SpecReader:
             target.ids.extend(ids)
         return found
 
-    def table_row(self, cells: Sequence[tuple[Token, int]]) -> None:
+    def table_row(self, cells: Sequence[tuple[Token, int]], inherited: tuple[tuple[str, ...], str] | None = None) -> None:
         """A table row is one requirement when a cell carries a keyword or a
         requirement id: "| MT-VAL-002 | `mt_id` MUST match ... | ERROR |" is
-        one obligation, and its id sits in another cell than its MUST."""
+        one obligation, and its id sits in another cell than its MUST. Under
+        a normative lead-in ("The following events MUST be emitted:") every
+        row is one, written lead + row."""
         targets = self.targets()
         if not targets or not cells:
             return
@@ -409,6 +411,8 @@ class _SpecReader:
         keywords = find_keywords(readable)
         for target in targets:
             target.ids.extend(ids)
+        if inherited and not keywords and readable:
+            keywords, readable = inherited[0], f"{inherited[1]} {readable}"
         if not keywords and not ids:
             return
         first, column = next(((token, column) for token, column in cells if token.content.strip()), cells[0])
@@ -455,7 +459,7 @@ class _SpecReader:
         while index < count:
             token = tokens[index]
             kind = token.type
-            if kind in ("bullet_list_close", "ordered_list_close") and governed and governed[-1][0] == token.level:
+            if kind in ("bullet_list_close", "ordered_list_close", "table_close") and governed and governed[-1][0] == token.level:
                 governed.pop()
             elif kind == "list_item_open" and governed and governed[-1][0] == token.level - 1:
                 pending = (token.level + 2, governed[-1][1:])
@@ -496,7 +500,8 @@ class _SpecReader:
             elif kind == "tr_close":
                 in_table_row = False
                 if not in_head and not self._in_changelog():
-                    self.table_row(row)
+                    lead = governed[-1] if governed and governed[-1][0] == token.level - 2 else None
+                    self.table_row(row, lead[1:] if lead else None)
             elif kind == "inline":
                 if in_table_row:
                     if first_cell and self._in_changelog():
@@ -522,8 +527,8 @@ class _SpecReader:
         and its keywords pass to each item of the list."""
         if not found or not is_lead_in(found[-1]) or not found[-1].keywords:
             return None
-        after = index + 2  # inline, paragraph_close, then the list
-        if after >= len(tokens) or tokens[after].type not in ("bullet_list_open", "ordered_list_open"):
+        after = index + 2  # inline, paragraph_close, then the list or table
+        if after >= len(tokens) or tokens[after].type not in ("bullet_list_open", "ordered_list_open", "table_open"):
             return None
         lead = found[-1]
         for target in self.targets():
@@ -567,6 +572,9 @@ class _SpecReader:
         )
 
 
+_ANNOUNCES = re.compile(r"\b(?:the following|as follows|below)\b|:\s*$", re.IGNORECASE)
+
+
 def _with_evidence(builder: _Builder) -> tuple[Requirement, ...]:
     """The builder's requirements numbered 1.., each with the names of the
     code blocks that illustrate it: a block belongs to the last requirement
@@ -576,9 +584,19 @@ def _with_evidence(builder: _Builder) -> tuple[Requirement, ...]:
         return ()
     extra: list[list[str]] = [[] for _ in requirements]
     lines = [requirement.loc.line for requirement in requirements]
+    previous_block = 0
     for line, names in builder.code:
         position = max((i for i, at in enumerate(lines) if at < line), default=0)
+        # A requirement that announces what follows ("MUST use the following
+        # structures:") owns the next block even when others come between.
+        for earlier in range(position, -1, -1):
+            if lines[earlier] <= previous_block:
+                break
+            if _ANNOUNCES.search(requirements[earlier].text):
+                position = earlier
+                break
         extra[position].extend(names)
+        previous_block = line
     return tuple(
         replace(
             requirement,

@@ -147,8 +147,21 @@ def test_done_001_says_when_the_anchor_has_nothing_to_map_to():
     state no requirement at all; the fix is the anchor, and the message says so."""
     spec = make_spec([make_section("2.6.7", title="Semantic catalog")])
     [finding] = run("DONE-001", make_model([done(["Catalog types and loader implemented."], anchors=("2.6.7",))], spec=spec))
-    assert "the anchored section (§2.6.7) states no MUST/SHOULD requirement" in finding.message
-    assert "anchor the section whose requirement this item proves" in finding.message
+    assert "the anchored sections state no MUST/SHOULD requirement" in finding.message
+    assert "anchor the section whose requirements these items prove" in finding.message
     with_requirements = make_spec([make_section("2.6.7", requirements=["The loader MUST validate types."])])
     [other] = run("DONE-001", make_model([done(["Dashboard looks nice"], anchors=("2.6.7",))], spec=with_requirements))
     assert "maps to no requirement of SPEC_ANCHOR (§2.6.7)" in other.message
+
+
+def test_done_001_reports_a_packets_unmapped_items_once_and_says_what_was_tried():
+    spec = make_spec([make_section("2.1.1", requirements=["The reconciler MUST compare ledger balances nightly.", "Mismatches SHOULD be logged."])])
+    packet = done(["Dashboard looks nice", "Balances compared (§2.1.1, requirement 1)", "Nightly export of invoices", "All tests pass"])
+    [finding] = run("DONE-001", make_model([packet], spec=spec))
+    assert finding.loc == Loc(FILE, 34, 3) and finding.excerpt == "Dashboard looks nice"
+    assert finding.message.startswith("2 DONE_MEANS items of WP-1-Ledger map to no requirement of SPEC_ANCHOR (§2.1.1)")
+    assert "'Dashboard looks nice'" in finding.message and "'Nightly export of invoices'" in finding.message
+    # What was tried: the nearest requirement, its score and the bar it missed.
+    assert "nearest requirement: §2.1.1 requirement 1, score 0." in finding.message and "below 0.50" in finding.message
+    assert [detail.split(": ", 1)[0] for detail in finding.details] == [f"{FILE}:34", f"{FILE}:36"]
+    assert finding.to_json()["details"] == list(finding.details)

@@ -1,0 +1,174 @@
+"""DONE_MEANS -> requirement mapping measured against the hand-labelled set.
+
+``python benchmarks/mapping.py`` maps every item of
+``tests/acceptance/done_means_labels.json`` with the matcher the build uses
+(:func:`mkdocs_handshake.mapping.map_done_means`) and prints:
+
+* recall: of the items labelled with a requirement, the share the matcher
+  maps to one of the labelled requirements (bound >= 80%);
+* precision: of the items the matcher maps to a requirement, the share whose
+  requirement is one of the labelled ones (bound >= 90%);
+* verification accuracy: over all items, agreement on "is a verification
+  step" (bound >= 95%);
+* the share of each signal among the mappings made, and the confusion table
+  (label x outcome).
+
+``--draw`` prints the seeded stratified draw the labelled set was built from
+and checks that the labelled items are exactly that draw: the set was drawn,
+not picked to suit the matcher. Both corpora are read from ``--corpora``
+(default: ``../shared/corpus`` beside the repository).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+from _common import REPO
+
+from mkdocs_handshake.layout import Layout
+from mkdocs_handshake.load import load_repo
+from mkdocs_handshake.mapping import index_for, map_done_means
+from mkdocs_handshake.model import GovernanceModel, Requirement
+from mkdocs_handshake.traceability import done_entries
+
+LABELS = REPO / "tests" / "acceptance" / "done_means_labels.json"
+CORPORA = ("handshake-2025-12-27", "handshake-2026-02-03")
+
+
+def draw(models: list[tuple[str, GovernanceModel]], seed: int, quota: int) -> list[tuple[str, str, int, str]]:
+    """``(corpus, file, line, text)`` of the drawn items: per corpus, packets
+    in a seeded order, one random item per packet per round until the quota
+    is met; an item already drawn (same packet id and text) is skipped."""
+    drawn: list[tuple[str, str, int, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for position, (name, model) in enumerate(models):
+        rng = random.Random(seed * 1000 + position)
+        pools: dict[str, list] = {}
+        for packet in sorted(model.packets, key=lambda p: p.file):
+            entries = [(packet.id, item) for item, _ in done_entries(packet) if (packet.id, item.text) not in seen]
+            if entries:
+                pools[packet.file] = entries
+        order = sorted(pools)
+        rng.shuffle(order)
+        taken = 0
+        while taken < quota and any(pools[f] for f in order):
+            for file in order:
+                if taken >= quota:
+                    break
+                if not pools[file]:
+                    continue
+                wp, item = pools[file].pop(rng.randrange(len(pools[file])))
+                drawn.append((name, item.loc.file, item.loc.line, item.text))
+                seen.add((wp, item.text))
+                taken += 1
+    return drawn
+
+
+def _matches(requirement_text: str, section: str, labelled: list[dict]) -> bool:
+    return any(entry["section"] == section and entry["text"].casefold() in requirement_text.casefold() for entry in labelled)
+
+
+def _resolves(model: GovernanceModel, entry: dict) -> bool:
+    found: list[Requirement] = [
+        requirement
+        for section in model.spec.sections
+        if section.number == entry["section"]
+        for requirement in section.requirements
+        if entry["text"].casefold() in requirement.text.casefold()
+    ] if model.spec else []
+    return bool(found)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpora", type=Path, default=REPO / ".." / "shared" / "corpus")
+    parser.add_argument("--draw", action="store_true", help="print the seeded draw and compare it with the labelled set")
+    parser.add_argument("--verbose", action="store_true", help="list every disagreement")
+    args = parser.parse_args()
+    document = json.loads(LABELS.read_text(encoding="utf-8"))
+    models = []
+    for name in CORPORA:
+        root = (args.corpora / name).resolve()
+        if not (root / "docs").is_dir():
+            sys.exit(f"corpus not found: {root}")
+        models.append((name, load_repo(Layout(root))))
+    by_name = dict(models)
+
+    labelled = [(item["corpus"], item["file"], item["line"], item["item"]) for item in document["items"]]
+    drawn = draw(models, document["seed"], document["per_corpus"])
+    if args.draw:
+        for entry in drawn:
+            print("\t".join(str(part) for part in entry))
+    print(f"labelled items: {len(labelled)}; same as the seeded draw: {'yes' if drawn == labelled else 'NO'}")
+
+    counts: Counter[tuple[str, str]] = Counter()
+    signals: Counter[str] = Counter()
+    made = correct = with_requirement = found = 0
+    verification_right = 0
+    unresolved_labels = 0
+    disagreements: list[str] = []
+    mappings_by_corpus = {}
+    for name, model in models:
+        index = index_for(model.spec.by_number() if model.spec else {})
+        mappings_by_corpus[name] = {packet.file: map_done_means(packet, index) for packet in model.packets}
+    for item in document["items"]:
+        model = by_name[item["corpus"]]
+        mappings = [m for m in mappings_by_corpus[item["corpus"]].get(item["file"], ()) if m.item.loc.line == item["line"] and m.item.text == item["item"]]
+        label = item["label"]
+        covering = [m for m in mappings if m.covers]
+        kind = "verification" if any(m.kind == "verification" for m in mappings) else ("mapped" if covering else "unmapped")
+        requirements = item.get("requirements", [])
+        unresolved_labels += sum(1 for entry in requirements if not _resolves(model, entry))
+        right_requirement = any(_matches(m.requirement_text, m.section, requirements) for m in covering)
+        if covering:
+            made += 1
+            signals[covering[0].kind] += 1
+            if label == "requirement" and right_requirement:
+                correct += 1
+        if label == "requirement":
+            with_requirement += 1
+            found += right_requirement
+        outcome = kind if kind != "mapped" else ("right requirement" if right_requirement else "wrong requirement")
+        counts[(label, outcome)] += 1
+        verification_right += (label == "verification") == (kind == "verification")
+        if outcome not in ("right requirement", "verification", "unmapped") or (label, outcome) in (("requirement", "unmapped"), ("requirement", "verification"), ("none", "verification"), ("verification", "unmapped")):
+            shown = covering[0] if covering else (mappings[0] if mappings else None)
+            detail = f"§{shown.section} r{shown.requirement_index} {shown.kind} {shown.score} {list(shown.terms)[:6]}" if shown else "-"
+            disagreements.append(f"  #{item['draw']} [{label} -> {outcome}] {item['item'][:90]!r} :: {detail}")
+
+    total = len(document["items"])
+    recall = found / with_requirement if with_requirement else 0.0
+    precision = correct / made if made else 0.0
+    accuracy = verification_right / total if total else 0.0
+    print(f"labels naming a requirement the current parse cannot find: {unresolved_labels}")
+    print()
+    print("| measure | value | bound | result |")
+    print("|---|---|---|---|")
+    print(f"| recall (items with a requirement mapped to a labelled one) | {found}/{with_requirement} = {recall:.1%} | >= 80% | {'PASS' if recall >= 0.8 else 'FAIL'} |")
+    print(f"| precision (mappings made that name a labelled requirement) | {correct}/{made} = {precision:.1%} | >= 90% | {'PASS' if precision >= 0.9 else 'FAIL'} |")
+    print(f"| verification step recognised (all items) | {verification_right}/{total} = {accuracy:.1%} | >= 95% | {'PASS' if accuracy >= 0.95 else 'FAIL'} |")
+    print()
+    print("| signal | mappings | share |")
+    print("|---|---|---|")
+    for signal in ("citation", "identifier", "lexical"):
+        print(f"| {signal} | {signals[signal]} | {signals[signal] / made:.1%} |" if made else f"| {signal} | 0 | - |")
+    print()
+    outcomes = ("right requirement", "wrong requirement", "verification", "unmapped")
+    print("| label \\ outcome | " + " | ".join(outcomes) + " | total |")
+    print("|---|" + "---|" * (len(outcomes) + 1))
+    for label in ("requirement", "verification", "none"):
+        row = [counts[(label, outcome)] for outcome in outcomes]
+        print(f"| {label} | " + " | ".join(str(value) for value in row) + f" | {sum(row)} |")
+    if args.verbose and disagreements:
+        print("\ndisagreements:")
+        print("\n".join(disagreements))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

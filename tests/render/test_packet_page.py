@@ -34,12 +34,16 @@ def test_packet_page_shows_scope_fields() -> None:
 
 def test_done_means_items_link_to_the_requirement_they_map_to() -> None:
     html = to_html(_page())
-    assert '<a href="../../spec/2/#sec-2-1-1-r1">requirement 1</a> (cited)' in html
-    assert '<a href="../../spec/2/#sec-2-1-1-r2">requirement 2</a> (cited)' in html
-    assert "verification step" in html
+    assert '<a href="../../spec/2/#sec-2-1-1-r1">requirement 1</a>: The reconciler MUST compare' in html
+    assert '<a href="../../spec/2/#sec-2-1-1-r2">requirement 2</a>: Mismatches SHOULD be logged.' in html
+    assert "<td>cited</td>" in html and "<td>verification step</td>" in html
     base = to_html(_page("WP-1-Base"))
-    assert '<a href="../../spec/2/#sec-2-1-2-r1">requirement 1</a> (by wording): Alerts MUST name the ledger.' in base
+    assert '<a href="../../spec/2/#sec-2-1-2-r1">requirement 1</a>: Alerts MUST name the ledger.' in base
+    # The signal and the evidence a reviewer checks: matched terms, score and bar.
+    assert "<td>by wording</td>" in base
+    assert "<code>alert</code>, <code>ledger</code>; score 0.75 (bar 0.50)" in base
     assert '<span class="hs-flag hs-unmapped">UNMAPPED</span>' in base
+    assert "nearest §2.1.2 requirement 1, score 0.20 &lt; 0.50; shared <code>ledger</code>" in base
 
 
 def test_test_plan_is_a_code_block_whose_fence_outlasts_backticks_inside() -> None:

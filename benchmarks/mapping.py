@@ -138,7 +138,7 @@ def main() -> int:
         verification_right += (label == "verification") == (kind == "verification")
         if outcome not in ("right requirement", "verification", "unmapped") or (label, outcome) in (("requirement", "unmapped"), ("requirement", "verification"), ("none", "verification"), ("verification", "unmapped")):
             shown = covering[0] if covering else (mappings[0] if mappings else None)
-            detail = f"§{shown.section} r{shown.requirement_index} {shown.kind} {shown.score} {list(shown.terms)[:6]}" if shown else "-"
+            detail = (f"§{shown.section} r{shown.requirement_index} {shown.kind} {shown.score} {list(shown.terms)[:6]}" + (f" nearest §{shown.nearest_section} r{shown.nearest_index} {shown.nearest_score}" if shown.nearest_section else "")) if shown else "-"
             disagreements.append(f"  #{item['draw']} [{label} -> {outcome}] {item['item'][:90]!r} :: {detail}")
 
     total = len(document["items"])

@@ -46,7 +46,9 @@ Why these thresholds (principles, not fitted values): a lexical match must
 account for at least half of what the item says (0.5) with two shared
 words, so one topical word never maps an item; an identifier match needs a
 third (0.34), because a shared code such as ``HSK-402-BUDGET-EXCEEDED`` is
-itself most of the evidence; within a section the item cites, a quarter
+itself most of the evidence, but only when that name occurs in at most two
+requirements of the scope (a name every requirement mentions singles none
+out); within a section the item cites, a quarter
 (0.25) suffices, because the citation already chose the section.
 
 Cost: :class:`RequirementIndex` reads every requirement of the spec once per
@@ -61,7 +63,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
 from .model import AnchorRef, DoneMapping, ListItem, Loc, Packet, Requirement, Section
@@ -73,6 +75,7 @@ LEXICAL_THRESHOLD = 0.5
 IDENTIFIER_THRESHOLD = 0.34
 CITED_THRESHOLD = 0.25
 MIN_SHARED_WORDS = 2
+DISTINCT_NAME_SPREAD = 2
 
 _REQUIREMENT_NUMBER = re.compile(
     r"\b(?:requirements?|reqs?\.?)\s*#?\s*(?P<numbers>\d+(?:\s*(?:,|and|&|/|-|–)\s*\d+)*)",
@@ -81,7 +84,7 @@ _REQUIREMENT_NUMBER = re.compile(
 _ID = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])")
 # A bare dotted number ("SPEC 10.5.5.1 Problems", "per 11.10.4"): a citation
 # only when it is one of the packet's anchored sections or under one.
-_BARE_NUMBER = re.compile(r"(?<![\w.§/:-])(\d{1,3}(?:\.\d{1,4})+)(?![\w.]|\.\d)")
+_BARE_NUMBER = re.compile(r"(?<![\w.§/:-])(\d{1,3}(?:\.\d{1,4})+)(?!\w|\.\w)")
 _TOKEN = re.compile(r"[^\W_](?:[\w]|(?:[.\-/]|::)(?=\w))*")
 _CODE_SPAN = re.compile(r"`([^`]+)`")
 
@@ -278,7 +281,7 @@ def anchor_sections(anchor: AnchorRef, sections: Mapping[str, tuple[Section, ...
     return found
 
 
-_RANGE = re.compile(r"(?<![\w.§/:-])(\d{1,3}(?:\.\d{1,4})+)\s*[-–]\s*(\d{1,3}(?:\.\d{1,4})+)(?![\w.])")
+_RANGE = re.compile(r"(?<![\w.§/:-])(\d{1,3}(?:\.\d{1,4})+)\s*[-–]\s*(\d{1,3}(?:\.\d{1,4})+)(?!\w|\.\w)")
 _ESCAPED_SECTION_SIGN = re.compile(r"\\u00a7", re.IGNORECASE)
 
 
@@ -386,11 +389,16 @@ def _best(scores: Sequence[_Score]) -> _Score | None:
     return best
 
 
-def _passes(entry: _Score, threshold_names: float, threshold_words: float) -> str:
-    """The signal an entry qualifies by, or ""."""
-    if entry.shared_names and entry.score >= threshold_names:
+def _passes(entry: _Score, spread: Mapping[str, int]) -> str:
+    """The signal an entry qualifies by, or "". A shared name counts as an
+    identifier only when it singles the requirement out: it occurs in at
+    most :data:`DISTINCT_NAME_SPREAD` requirements of the packet's scope
+    (``trace_id``, named by half the Flight Recorder section, identifies
+    nothing there; ``HSK-402-BUDGET-EXCEEDED`` does)."""
+    distinct = any(spread.get(name, 0) <= DISTINCT_NAME_SPREAD for name in entry.shared_names)
+    if distinct and entry.score >= IDENTIFIER_THRESHOLD:
         return "identifier"
-    if len(entry.shared_words) + len(entry.shared_names) >= MIN_SHARED_WORDS and entry.score >= threshold_words:
+    if len(entry.shared_words) + len(entry.shared_names) >= MIN_SHARED_WORDS and entry.score >= LEXICAL_THRESHOLD:
         return "lexical"
     return ""
 
@@ -491,6 +499,11 @@ def _citations(
             continue
         within = [(number, section), *((s.number, s) for s in index.descendants(number))]
         scores = [_score(query, names, n, r, index) for n, r in _candidates(within)]
+        if not scores:
+            # A section that states no requirement cannot say which one the
+            # item proves: the other signals decide (see map_item).
+            mappings.append(_mapping(item, "unmapped", header, section=number, terms=(f"§{number}",), threshold=CITED_THRESHOLD))
+            continue
         best = _best(scores)
         if best is not None and best.score >= CITED_THRESHOLD and (best.shared_words or best.shared_names):
             mappings.append(_from_score(item, "citation", header, best, CITED_THRESHOLD))
@@ -513,12 +526,17 @@ def map_item(
     cited = _citations(item, header, text, anchors, scope, index, query, names)
     if any(mapping.kind == "citation" for mapping in cited):
         return tuple(mapping for mapping in cited if mapping.kind == "citation")
-    if cited:  # only citations of requirements or sections that do not exist
-        return (cited[0],)
+    empty_sections = [m for m in cited if not m.requirement_index and m.section in index.sections_by_number]
+    if cited and len(empty_sections) < len(cited):  # a requirement or section that does not exist
+        return (next(m for m in cited if m not in empty_sections),)
     if is_verification(text):
         return (_mapping(item, "verification", header, terms=("states a check passed",)),)
     scores = [_score(query, names, number, requirement, index) for number, requirement in _candidates(scope)]
-    qualified = [(entry, _passes(entry, IDENTIFIER_THRESHOLD, LEXICAL_THRESHOLD)) for entry in scores]
+    spread: dict[str, int] = {}
+    for entry in scores:
+        for name in entry.shared_names:
+            spread[name] = spread.get(name, 0) + 1
+    qualified = [(entry, _passes(entry, spread)) for entry in scores]
     qualified = [(entry, signal) for entry, signal in qualified if signal]
     if qualified:
         best_entry = _best([entry for entry, _ in qualified])
@@ -527,6 +545,11 @@ def map_item(
         threshold = IDENTIFIER_THRESHOLD if signal == "identifier" else LEXICAL_THRESHOLD
         return (_from_score(item, signal, header, best_entry, threshold),)
     nearest = _best(scores)
+    if empty_sections:  # cited a section without requirements and nothing else fits
+        first = empty_sections[0]
+        return (replace(first, kind="citation", nearest_section=nearest.section if nearest else "",
+                        nearest_index=nearest.requirement.index if nearest else 0,
+                        nearest_score=round(nearest.score, 3) if nearest else 0.0),)
     refs = section_refs(text)
     return (
         _mapping(

@@ -572,13 +572,16 @@ class _SpecReader:
         )
 
 
+_POINTS_BACK = re.compile(r"\b(?:above|preceding)\b", re.IGNORECASE)
 _ANNOUNCES = re.compile(r"\b(?:the following|as follows|below)\b|:\s*$", re.IGNORECASE)
 
 
 def _with_evidence(builder: _Builder) -> tuple[Requirement, ...]:
     """The builder's requirements numbered 1.., each with the names of the
-    code blocks that illustrate it: a block belongs to the last requirement
-    above it in the section, or to the first one when it opens the section."""
+    code blocks that illustrate it: a block belongs to the requirement that
+    announces it ("the following", a closing colon) or else to the last
+    requirement above it; a block that opens the section belongs to the
+    first requirement only when that one points back at it ("above")."""
     requirements = builder.requirements
     if not requirements:
         return ()
@@ -586,7 +589,15 @@ def _with_evidence(builder: _Builder) -> tuple[Requirement, ...]:
     lines = [requirement.loc.line for requirement in requirements]
     previous_block = 0
     for line, names in builder.code:
-        position = max((i for i, at in enumerate(lines) if at < line), default=0)
+        position = max((i for i, at in enumerate(lines) if at < line), default=-1)
+        if position < 0:
+            # Code before the first requirement is context for the section;
+            # it is evidence only for a requirement that points back at it
+            # ("MUST reject events that do not match the schema above").
+            if _POINTS_BACK.search(requirements[0].text):
+                extra[0].extend(names)
+            previous_block = line
+            continue
         # A requirement that announces what follows ("MUST use the following
         # structures:") owns the next block even when others come between.
         for earlier in range(position, -1, -1):

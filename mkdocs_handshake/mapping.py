@@ -144,10 +144,12 @@ def identifier_key(raw: str) -> str:
 
 @dataclass(frozen=True)
 class Terms:
-    """A text's content words (stemmed) and names (exact, case-folded)."""
+    """A text's content words (stemmed) and names (exact, case-folded);
+    ``surface`` keeps the first written form of each, for display."""
 
     words: frozenset[str]
     names: frozenset[str]
+    surface: tuple[tuple[str, str], ...] = ()
 
     @property
     def all(self) -> frozenset[str]:
@@ -159,19 +161,23 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
     from elsewhere (backticked spans, code-block evidence)."""
     words: set[str] = set()
     names: set[str] = {identifier_key(name) for name in extra_names if name.strip()}
+    surface: dict[str, str] = {}
     normal = unicodedata.normalize("NFC", text)
     for span in _CODE_SPAN.findall(normal):
         if span.strip() and " " not in span.strip():
             names.add(identifier_key(span))
+            surface.setdefault(identifier_key(span), span.strip())
     for match in _TOKEN.finditer(normal):
         raw = match.group(0)
         if is_identifier(raw) and len(raw) > 2:
             names.add(identifier_key(raw))
+            surface.setdefault(identifier_key(raw), raw.strip("`'\".,;:()[]{}"))
             continue
-        for part in raw.casefold().split("-"):
+        for written, part in zip(raw.split("-"), raw.casefold().split("-")):
             if len(part) < 2 or part in _STOP_WORDS or part in _COMPLETION_VERBS or part.isdigit():
                 continue
             words.add(_stem(part))
+            surface.setdefault(_stem(part), written)
     # A name also contributes its parts as words ("llm_inference" -> "llm",
     # "inference") so "LLM inference" in prose can meet it, but only to the
     # word side: the name itself stays the stronger signal.
@@ -179,7 +185,8 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
         for part in re.split(r"[_.:/\-]+", name):
             if len(part) >= 3 and part.isalpha() and part not in _STOP_WORDS and part not in _COMPLETION_VERBS:
                 words.add(_stem(part))
-    return Terms(frozenset(words), frozenset(names))
+                surface.setdefault(_stem(part), part)
+    return Terms(frozenset(words), frozenset(names), tuple(surface.items()))
 
 
 # --------------------------------------------------------------------------
@@ -361,6 +368,13 @@ def _query(text: str, header: str) -> dict[str, float]:
     return weights
 
 
+def _written(terms: Iterable[str], text: str, header: str) -> tuple[str, ...]:
+    """Matched terms as the item (or its header) wrote them."""
+    surface = dict(terms_of(header).surface) if header else {}
+    surface.update(terms_of(text).surface)
+    return tuple(surface.get(term, term) for term in terms)
+
+
 def _score(query: Mapping[str, float], names: frozenset[str], number: str, requirement: Requirement, index: RequirementIndex) -> _Score:
     index.comparisons += 1
     target = index.terms(requirement)
@@ -421,7 +435,7 @@ def _from_score(item: ListItem, kind: str, header: str, entry: _Score, threshold
         requirement_index=entry.requirement.index,
         requirement_text=entry.requirement.text,
         score=round(entry.score, 3),
-        terms=(*entry.shared_names, *entry.shared_words),
+        terms=_written((*entry.shared_names, *entry.shared_words), item.text, header),
         threshold=threshold,
     )
 
@@ -561,7 +575,7 @@ def map_item(
             nearest_section=nearest.section if nearest else "",
             nearest_index=nearest.requirement.index if nearest else 0,
             nearest_score=round(nearest.score, 3) if nearest else 0.0,
-            terms=(*nearest.shared_names, *nearest.shared_words) if nearest else (),
+            terms=_written((*nearest.shared_names, *nearest.shared_words), text, header) if nearest else (),
         ),
     )
 

@@ -183,7 +183,7 @@ def test_an_error_code_in_the_sections_code_block_maps_the_item_by_identifier():
     packet = _packet([_item("Budget enforcement verified: returns HSK-402-BUDGET-EXCEEDED on overflow", 41)])
     [mapping] = map_done_means(packet, _llm_index())
     assert (mapping.kind, mapping.section, mapping.requirement_index) == ("identifier", "4.2.3", 2)
-    assert mapping.terms[0] == "hsk-402-budget-exceeded"
+    assert mapping.terms[0] == "HSK-402-BUDGET-EXCEEDED"  # as the item wrote it
     assert "max_tokens" in mapping.requirement_text
 
 

@@ -155,3 +155,27 @@ def test_duplicate_packet_ids_are_called_out() -> None:
     ctx = context(make_model([first, second]), findings=())
     text = visible_text(render_packet_page(ctx, first))
     assert "Duplicate packet id This id is also used by docs/task_packets/old/WP-1-Twin.md" in text
+
+
+def test_group_header_sub_items_and_a_second_done_means_block_are_rows() -> None:
+    """A header with sub-items is context, not an item; a later DONE_MEANS
+    block adds rows. The mapping is the matcher's (no stored mappings)."""
+    from dataclasses import replace
+
+    from mkdocs_handshake.model import ListItem
+
+    file = packet_file("WP-1-Group")
+    group = ListItem("Reconciler per §2.1.1:", Loc(file, 34, 3), children=(ListItem("The reconciler compares balances", Loc(file, 35, 5)),))
+    first = replace(occurrence("WP-1-Group", "DONE_MEANS", "", 33), items=(group,))
+    second = replace(occurrence("WP-1-Group", "DONE_MEANS", "", 90), items=(ListItem("All tests pass", Loc(file, 91, 3)),))
+    packet = make_packet("WP-1-Group", fields={"DONE_MEANS": (first, second)})
+    ctx = context(make_model([packet]), findings=())
+    html = to_html(render_packet_page(ctx, packet))
+    table = html[html.index("hs-done-table") : html.index('id="test_plan"')]
+    done = [row for row in table.split("<tr>") if "<td>" in row]
+    assert [row.split("\n")[1] for row in done] == ["<td>1</td>", "<td>2</td>"]
+    assert "<em>Reconciler per" in done[0] and "</em> The reconciler compares balances" in done[0]
+    assert "requirement 1</a>: The reconciler MUST compare balances." in done[0] and "<td>cited</td>" in done[0]
+    # Matched terms are shown as the item wrote them, with the score and its bar.
+    assert "<code>balances</code>, <code>compares</code>, <code>reconciler</code>; score 0.70 (bar 0.25)" in done[0]
+    assert "<td>verification step</td>" in done[1]

@@ -64,6 +64,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from .model import AnchorRef, DoneMapping, ListItem, Loc, Packet, Requirement, Section
@@ -120,6 +121,7 @@ _SUFFIXES = ("izations", "ization", "ations", "ation", "ments", "ment", "ings", 
 # --------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """Light stemming: tense and number meet ("logged"/"logs"), unrelated
     words do not collide (no Porter steps beyond suffixes)."""
@@ -137,6 +139,12 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
+def _is_name(raw: str) -> bool:
+    return is_identifier(raw)
+
+
+@lru_cache(maxsize=1 << 16)
 def identifier_key(raw: str) -> str:
     """One spelling per name: case-folded, surrounding punctuation dropped."""
     return unicodedata.normalize("NFC", raw).strip("`'\".,;:()[]{}").casefold()
@@ -169,7 +177,7 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
             surface.setdefault(identifier_key(span), span.strip())
     for match in _TOKEN.finditer(normal):
         raw = match.group(0)
-        if is_identifier(raw) and len(raw) > 2:
+        if len(raw) > 2 and _is_name(raw):
             names.add(identifier_key(raw))
             surface.setdefault(identifier_key(raw), raw.strip("`'\".,;:()[]{}"))
             continue
@@ -209,7 +217,7 @@ class RequirementIndex:
     @classmethod
     def build(cls, sections_by_number: Mapping[str, tuple[Section, ...]]) -> "RequirementIndex":
         index = cls(sections_by_number)
-        seen: set[Loc] = set()
+        seen: dict[Loc, Terms] = {}
         ordered = sorted(
             (section for found in sections_by_number.values() for section in found),
             key=lambda section: (section.loc.file, section.loc.line, section.number),
@@ -220,10 +228,12 @@ class RequirementIndex:
                 for cut in range(1, len(parts)):
                     index._subtree.setdefault(".".join(parts[:cut]), []).append(section)
             for requirement in section.requirements:
-                index._terms[id(requirement)] = terms = terms_of(requirement.text, (*requirement.evidence, *requirement.ids))
-                if requirement.loc in seen:
-                    continue  # a list item's requirement is its heading's too: count it once
-                seen.add(requirement.loc)
+                if requirement.loc in seen:  # a list item's requirement is its heading's too: count it once
+                    index._terms[id(requirement)] = seen[requirement.loc]
+                    continue
+                index._terms[id(requirement)] = seen[requirement.loc] = terms = terms_of(
+                    requirement.text, (*requirement.evidence, *requirement.ids)
+                )
                 index._count += 1
                 for term in terms.all:
                     index._df[term] = index._df.get(term, 0) + 1

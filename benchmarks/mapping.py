@@ -26,13 +26,15 @@ import json
 import random
 import sys
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import REPO
 
 from mkdocs_handshake.layout import Layout
 from mkdocs_handshake.load import load_repo
-from mkdocs_handshake.mapping import index_for, map_done_means
+from mkdocs_handshake import mapping
+from mkdocs_handshake.mapping import RequirementIndex, map_done_means
 from mkdocs_handshake.model import GovernanceModel, Requirement
 from mkdocs_handshake.traceability import done_entries
 
@@ -89,6 +91,7 @@ def main() -> int:
     parser.add_argument("--corpora", type=Path, default=REPO / ".." / "shared" / "corpus")
     parser.add_argument("--draw", action="store_true", help="print the seeded draw and compare it with the labelled set")
     parser.add_argument("--verbose", action="store_true", help="list every disagreement")
+    parser.add_argument("--sweep", action="store_true", help="recall and precision at other thresholds (sensitivity, not tuning)")
     args = parser.parse_args()
     document = json.loads(LABELS.read_text(encoding="utf-8"))
     models = []
@@ -97,8 +100,6 @@ def main() -> int:
         if not (root / "docs").is_dir():
             sys.exit(f"corpus not found: {root}")
         models.append((name, load_repo(Layout(root))))
-    by_name = dict(models)
-
     labelled = [(item["corpus"], item["file"], item["line"], item["item"]) for item in document["items"]]
     drawn = draw(models, document["seed"], document["per_corpus"])
     if args.draw:
@@ -106,15 +107,51 @@ def main() -> int:
             print("\t".join(str(part) for part in entry))
     print(f"labelled items: {len(labelled)}; same as the seeded draw: {'yes' if drawn == labelled else 'NO'}")
 
-    counts: Counter[tuple[str, str]] = Counter()
-    signals: Counter[str] = Counter()
-    made = correct = with_requirement = found = 0
-    verification_right = 0
-    unresolved_labels = 0
-    disagreements: list[str] = []
+    result = evaluate(document, models)
+    report(result, len(document["items"]), args.verbose)
+    if args.sweep:
+        print()
+        print("| lexical threshold | identifier threshold | recall | precision |")
+        print("|---|---|---|---|")
+        saved = (mapping.LEXICAL_THRESHOLD, mapping.IDENTIFIER_THRESHOLD)
+        for lexical, identifier in ((0.3, 0.2), (0.4, 0.27), (0.5, 0.34), (0.6, 0.4)):
+            mapping.LEXICAL_THRESHOLD, mapping.IDENTIFIER_THRESHOLD = lexical, identifier
+            other = evaluate(document, models)
+            print(f"| {lexical} | {identifier} | {other.found}/{other.with_requirement} = {other.recall:.1%} | {other.correct}/{other.made} = {other.precision:.1%} |")
+        mapping.LEXICAL_THRESHOLD, mapping.IDENTIFIER_THRESHOLD = saved
+    return 0
+
+
+@dataclass
+class Result:
+    counts: Counter = field(default_factory=Counter)
+    signals: Counter = field(default_factory=Counter)
+    made: int = 0
+    correct: int = 0
+    with_requirement: int = 0
+    found: int = 0
+    verification_right: int = 0
+    unresolved_labels: int = 0
+    disagreements: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.with_requirement if self.with_requirement else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.made if self.made else 0.0
+
+
+def evaluate(document: dict, models: list[tuple[str, GovernanceModel]]) -> Result:
+    """Map every labelled item with the build's matcher and compare."""
+    by_name = dict(models)
+    result = Result()
+    counts, signals, disagreements = result.counts, result.signals, result.disagreements
+    made = correct = with_requirement = found = verification_right = unresolved_labels = 0
     mappings_by_corpus = {}
     for name, model in models:
-        index = index_for(model.spec.by_number() if model.spec else {})
+        index = RequirementIndex.build(model.spec.by_number() if model.spec else {})
         mappings_by_corpus[name] = {packet.file: map_done_means(packet, index) for packet in model.packets}
     for item in document["items"]:
         model = by_name[item["corpus"]]
@@ -141,11 +178,18 @@ def main() -> int:
             detail = (f"§{shown.section} r{shown.requirement_index} {shown.kind} {shown.score} {list(shown.terms)[:6]}" + (f" nearest §{shown.nearest_section} r{shown.nearest_index} {shown.nearest_score}" if shown.nearest_section else "")) if shown else "-"
             disagreements.append(f"  #{item['draw']} [{label} -> {outcome}] {item['item'][:90]!r} :: {detail}")
 
-    total = len(document["items"])
-    recall = found / with_requirement if with_requirement else 0.0
-    precision = correct / made if made else 0.0
-    accuracy = verification_right / total if total else 0.0
-    print(f"labels naming a requirement the current parse cannot find: {unresolved_labels}")
+    result.made, result.correct, result.with_requirement, result.found = made, correct, with_requirement, found
+    result.verification_right, result.unresolved_labels = verification_right, unresolved_labels
+    return result
+
+
+def report(result: Result, total: int, verbose: bool) -> None:
+    counts, signals, made = result.counts, result.signals, result.made
+    found, with_requirement, correct = result.found, result.with_requirement, result.correct
+    recall, precision = result.recall, result.precision
+    accuracy = result.verification_right / total if total else 0.0
+    verification_right = result.verification_right
+    print(f"labels naming a requirement the current parse cannot find: {result.unresolved_labels}")
     print()
     print("| measure | value | bound | result |")
     print("|---|---|---|---|")
@@ -164,10 +208,9 @@ def main() -> int:
     for label in ("requirement", "verification", "none"):
         row = [counts[(label, outcome)] for outcome in outcomes]
         print(f"| {label} | " + " | ".join(str(value) for value in row) + f" | {sum(row)} |")
-    if args.verbose and disagreements:
+    if verbose and result.disagreements:
         print("\ndisagreements:")
-        print("\n".join(disagreements))
-    return 0
+        print("\n".join(result.disagreements))
 
 
 if __name__ == "__main__":

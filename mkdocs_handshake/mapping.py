@@ -537,6 +537,20 @@ def _citations(
     return mappings
 
 
+def _one_per_item(citations: tuple[DoneMapping, ...]) -> tuple[DoneMapping, ...]:
+    """Part 5.4 ties an item to one requirement. Citations by number or id
+    are the author's word and all stay; of the requirements found by
+    narrowing cited sections on wording, only the best-scoring one does, and
+    a section-level citation only when nothing narrower was found."""
+    explicit = tuple(m for m in citations if m.threshold >= 1.0)
+    narrowed = [m for m in citations if m.threshold < 1.0 and m.requirement_index]
+    if explicit:
+        return explicit
+    if narrowed:
+        return (max(narrowed, key=lambda m: m.score),)  # max keeps the first of equals
+    return citations
+
+
 def map_item(
     item: ListItem, header: str, anchors: Mapping[str, Section], index: RequirementIndex, scope: list[tuple[str, Section]] | None = None
 ) -> tuple[DoneMapping, ...]:
@@ -549,7 +563,7 @@ def map_item(
     names = terms_of(f"{header} {text}").names
     cited = _citations(item, header, text, anchors, scope, index, query, names)
     if any(mapping.kind == "citation" for mapping in cited):
-        return tuple(mapping for mapping in cited if mapping.kind == "citation")
+        return _one_per_item(tuple(mapping for mapping in cited if mapping.kind == "citation"))
     empty_sections = [m for m in cited if not m.requirement_index and m.section in index.sections_by_number]
     if cited and len(empty_sections) < len(cited):  # a requirement or section that does not exist
         return (next(m for m in cited if m not in empty_sections),)

@@ -11,9 +11,9 @@ from typing import Iterator
 
 from ..findings import Finding
 from ..mapping import anchored, coverage, map_done_means
-from ..model import DoneMapping, Loc, Packet
+from ..model import DoneMapping, Loc, Packet, Requirement
 from ..resolve import pick_section
-from ..traceability import done_items, section_ref_text, section_refs, within_anchors
+from ..traceability import done_items, live_packets, section_ref_text, section_refs, within_anchors
 from .base import Rule, rule
 from .context import RuleContext
 
@@ -48,10 +48,11 @@ def done_item_unmapped(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     One finding per packet: the unmapped items are one problem of one
     packet (its DONE_MEANS and its anchor disagree), listed in the message
     and, one line each, in the finding's details. Each says what was tried:
-    the nearest requirement, its score and the bar it missed."""
+    the nearest requirement, its score and the bar it missed. Packets that
+    are history (superseded, or replaced by a later variant) are not judged."""
     if ctx.model.spec is None:
         return  # nothing to map to: SPEC-001 / PARSE-001 report the missing spec
-    for packet in ctx.model.packets:
+    for packet in live_packets(ctx.model):
         mappings = packet_mappings(ctx, packet)
         mapped = {(m.item.loc, m.item.text) for m in mappings if m.kind != "unmapped"}
         unmapped: list[DoneMapping] = []
@@ -119,34 +120,55 @@ def must_uncovered(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     that do not resolve are left to ANCHOR-002; packets without DONE_MEANS
     to PKT-004. Anchors into the Roadmap / future-phase part are left to
     ANCHOR-003: Part 5.2 says the Roadmap only points at the Main Body, which
-    alone defines Done, so a Roadmap MUST is no Done criterion (on the
-    reference corpus, three packets anchoring §7.6.3 drew 23 findings each
-    for one wrong anchor)."""
+    alone defines Done, so a Roadmap MUST is no Done criterion.
+
+    One finding per packet, on its DONE_MEANS label: the uncovered MUSTs are
+    one problem (the DONE_MEANS do not cover the anchor), listed in the
+    message and one per line in the details. Packets that are history
+    (superseded, or replaced by a later variant) are not judged: their items
+    prove nothing any more (:func:`~mkdocs_handshake.traceability.live_packets`)."""
+    live = {id(packet) for packet in live_packets(ctx.model)}
     for packet in ctx.model.packets:
         occurrence = packet.field("DONE_MEANS")
-        if occurrence is None or not done_items(packet):
+        if occurrence is None or not done_items(packet) or id(packet) not in live:
             continue
         covered = coverage(packet, ctx.requirement_index, packet_mappings(ctx, packet))
+        missing: list[tuple[str, Requirement]] = []
         for number, requirements in covered.items():
             if requirements and not requirements[0].section.main_body:
                 continue
-            for entry in requirements:
-                requirement = entry.requirement
-                if requirement.strength != "MUST" or entry.covered:
-                    continue
-                label = f" [{', '.join(requirement.ids)}]" if requirement.ids else ""
-                quoted = requirement.text if len(requirement.text) <= 160 else requirement.text[:157] + "..."
-                # The finding sits on the packet's DONE_MEANS label (what must
-                # change) and quotes that label; the uncovered sentence and its
-                # place in the spec are in the message.
-                yield rule.finding(
-                    f"MUST requirement {requirement.index}{label} of anchored §{number} "
-                    f"({requirement.loc.file}:{requirement.loc.line}: \"{quoted}\") is covered by no DONE_MEANS item; "
-                    f"add an item that cites it ('§{number}, requirement {requirement.index}') or narrow SPEC_ANCHOR",
-                    occurrence.loc,
-                    occurrence.raw_name,
-                    packet.id,
-                )
+            missing.extend((number, entry.requirement) for entry in requirements if entry.requirement.strength == "MUST" and not entry.covered)
+        if not missing:
+            continue
+        described = [_must(number, requirement) for number, requirement in missing]
+        shown = "; ".join(described[:_LISTED]) + (f"; and {len(described) - _LISTED} more (see details)" if len(described) > _LISTED else "")
+        count = len(missing)
+        first_number, first = missing[0]
+        # The finding sits on the packet's DONE_MEANS label (what must change)
+        # and quotes that label; the uncovered sentences and their places in
+        # the spec are in the message and the details.
+        yield rule.finding(
+            f"{count} MUST requirement{'s' if count != 1 else ''} of the anchored sections "
+            f"{'are' if count != 1 else 'is'} covered by no DONE_MEANS item: {shown}; add items that cite them "
+            f"(e.g. '§{first_number}, requirement {first.index}') or narrow SPEC_ANCHOR",
+            occurrence.loc,
+            occurrence.raw_name,
+            packet.id,
+            details=tuple(_must(number, requirement, where=False) for number, requirement in missing),
+        )
+
+
+_LISTED = 5
+
+
+def _must(number: str, requirement: Requirement, where: bool = True) -> str:
+    """``requirement 2 [ID] of §N (file:line: "text")`` for the message, or
+    ``file:line: requirement 2 [ID] of §N: "text"`` for a detail line."""
+    label = f" [{', '.join(requirement.ids)}]" if requirement.ids else ""
+    quoted = requirement.text if len(requirement.text) <= 160 else requirement.text[:157] + "..."
+    if where:
+        return f"requirement {requirement.index}{label} of §{number} ({requirement.loc}: \"{quoted}\")"
+    return f"{requirement.loc}: requirement {requirement.index}{label} of §{number}: \"{quoted}\""
 
 
 @rule("DONE-003", "warning", "A DONE_MEANS item cites a section that is not anchored")

@@ -264,3 +264,20 @@ def test_live_packets_drop_superseded_and_older_variants():
     ]
     assert [p.id for p in live_packets(make_model(packets))] == ["WP-1-Other"]
     assert [p.id for p in live_packets(make_model(packets[:2] + packets[3:]))] == ["WP-1-Ledger-v2", "WP-1-Other"]
+
+
+def test_the_loader_indexes_the_spec_once_for_all_packets(monkeypatch: pytest.MonkeyPatch):
+    from mkdocs_handshake import load
+
+    spec, _ = parse_spec(decode(LLM_SPEC.encode("utf-8"), "Spec_v01.00.md"))
+    builds: list[int] = []
+    original = RequirementIndex.build.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, sections):
+        builds.append(1)
+        return original(cls, sections)
+
+    monkeypatch.setattr(RequirementIndex, "build", classmethod(counting))
+    model = load.link(make_model([_packet_numbered(n) for n in range(50)], spec=spec))
+    assert len(builds) == 1 and len(model.done_mappings) == 50
+    assert all(mapping.kind in ("identifier", "lexical", "verification", "unmapped") for found in model.done_mappings.values() for mapping in found)

@@ -177,7 +177,7 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
             surface.setdefault(identifier_key(span), span.strip())
     for match in _TOKEN.finditer(normal):
         raw = match.group(0)
-        if len(raw) > 2 and _is_name(raw):
+        if len(raw) > 2 and _is_name(raw) and raw.casefold() not in _STOP_WORDS:
             names.add(identifier_key(raw))
             surface.setdefault(identifier_key(raw), raw.strip("`'\".,;:()[]{}"))
             continue
@@ -190,7 +190,8 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
     # "inference") so "LLM inference" in prose can meet it, but only to the
     # word side: the name itself stays the stronger signal.
     for name in list(names):
-        for part in re.split(r"[_.:/\-]+", name):
+        parts = re.split(r"[_.:/\-]+", name)
+        for part in parts if len(parts) > 1 else ():
             if len(part) >= 3 and part.isalpha() and part not in _STOP_WORDS and part not in _COMPLETION_VERBS:
                 words.add(_stem(part))
                 surface.setdefault(_stem(part), part)

@@ -584,6 +584,8 @@ def map_item(
         threshold = IDENTIFIER_THRESHOLD if signal == "identifier" else LEXICAL_THRESHOLD
         return (_from_score(item, signal, header, best_entry, threshold),)
     nearest = _best(scores)
+    if nearest is not None and nearest.score <= 0.0:
+        nearest = None  # nothing shared with any requirement: there is no "nearest"
     if empty_sections:  # cited a section without requirements and nothing else fits
         first = empty_sections[0]
         return (replace(first, kind="citation", nearest_section=nearest.section if nearest else "",

@@ -175,9 +175,15 @@ def _must(number: str, requirement: Requirement, where: bool = True) -> str:
 def cites_unanchored(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 5.4 / Part 8: DONE_MEANS are bounded by SPEC_ANCHOR; an item
     citing a section outside the anchors (or their subsections) invents
-    scope the packet was not signed for."""
-    for packet in ctx.model.packets:
-        anchor_numbers = {anchor.number: anchor for anchor in packet.spec_anchors if anchor.number}
+    scope the packet was not signed for. The message says what the matcher
+    made of the item within the anchors, so the fix (re-anchor, or re-cite)
+    is plain. Packets that are history are not judged."""
+    for packet in live_packets(ctx.model):
+        anchor_numbers: dict[str, object] = {anchor.number: anchor for anchor in packet.spec_anchors if anchor.number}
+        anchor_numbers.update(anchored(packet, ctx.sections_by_number))
+        by_item: dict[tuple[Loc, str], list[DoneMapping]] = {}
+        for mapping in packet_mappings(ctx, packet):
+            by_item.setdefault((mapping.item.loc, mapping.item.text), []).append(mapping)
         for item in done_items(packet):
             # The line as written when the parser kept it: offsets in it are
             # true columns (the readable text has lost its backticks).
@@ -186,10 +192,26 @@ def cites_unanchored(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
                 if within_anchors(number, anchor_numbers) is not None:
                     continue
                 excerpt = section_ref_text(written, offset, number)
+                within = _within_anchors_note(by_item.get((item.loc, item.text), []))
                 yield rule.finding(
                     f"DONE_MEANS item cites §{number}, which is not among the packet's anchors ({_anchor_list(packet)}); "
-                    "add it to SPEC_ANCHOR or cite the anchored section",
+                    f"{within}; add §{number} to SPEC_ANCHOR or cite the anchored requirement",
                     Loc(item.loc.file, item.loc.line, item.loc.column + offset),
                     excerpt,
                     packet.id,
                 )
+
+
+def _within_anchors_note(mappings: list[DoneMapping]) -> str:
+    """What the matcher found for the item inside the anchors."""
+    covering = [m for m in mappings if m.covers]
+    if covering:
+        first = covering[0]
+        return f"within the anchors it maps to §{first.section} requirement {first.requirement_index} ({first.kind}, score {first.score:.2f})"
+    nearest = next((m for m in mappings if m.nearest_section), None)
+    if nearest is not None:
+        return (
+            f"within the anchors the nearest requirement is §{nearest.nearest_section} requirement {nearest.nearest_index}, "
+            f"score {nearest.nearest_score:.2f}, below {nearest.threshold:.2f}"
+        )
+    return "within the anchors it shares no term with any requirement"

@@ -99,6 +99,9 @@ def test_done_003_warns_at_the_citation_column():
     assert [(f.loc, f.excerpt, f.subject, f.severity) for f in findings] == [
         (Loc(FILE, 34, 3 + len("Tokens counted per ")), "§9.1", WP, Severity.WARNING)
     ]
+    # What the matcher made of the item inside the anchors is in the message.
+    assert "within the anchors it shares no term with any requirement" in findings[0].message
+    assert "add §9.1 to SPEC_ANCHOR" in findings[0].message
 
 
 def test_done_003_accepts_subsections_of_an_anchor():

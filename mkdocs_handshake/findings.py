@@ -34,6 +34,9 @@ class Finding:
     waived: bool = False
     waiver_reason: str = ""
     baselined: bool = False
+    # One line per part of a finding that groups several (the unmapped
+    # DONE_MEANS items of one packet), each "file:line: what".
+    details: tuple[str, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (self.loc.file, self.loc.line, self.loc.column, self.rule, self.subject, self.message)
@@ -52,6 +55,8 @@ class Finding:
             "excerpt": self.excerpt,
             "subject": self.subject,
         }
+        if self.details:
+            data["details"] = list(self.details)
         if self.waived:
             data["waived"] = True
             data["waiver_reason"] = self.waiver_reason

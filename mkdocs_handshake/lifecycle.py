@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .ids import variant_base
+from .ids import variant_base, variant_of
 from .model import GovernanceModel, Lifecycle, Packet
 from .profiles import Profile
 
@@ -66,7 +66,9 @@ def _from_registry(model: GovernanceModel) -> dict[str, tuple[str, str]]:
 
 
 def classify(packet: Packet, model: GovernanceModel, profile: Profile,
-             board: dict[str, tuple[Lifecycle, str]], registry: dict[str, tuple[str, str]]) -> tuple[Lifecycle, str]:
+             board: dict[str, tuple[Lifecycle, str]], registry: dict[str, tuple[str, str]],
+             latest: dict[str, tuple[str, int]] | None = None) -> tuple[Lifecycle, str]:
+    latest = latest or {}
     base = variant_base(packet.id)
     active = registry.get(base) or registry.get(packet.id)
     if active and active[0] != packet.id and variant_base(active[0]) == base:
@@ -77,6 +79,9 @@ def classify(packet: Packet, model: GovernanceModel, profile: Profile,
     if by_status:
         return Lifecycle(by_status), f"its STATUS is {packet.status_raw or packet.status.value}"
     if model.board is None:
+        later = latest.get(base)
+        if later and later[1] > variant_of(packet.id)[1]:
+            return Lifecycle.SUPERSEDED, f"there is no task board, and {later[0]} is a later revision of it"
         return Lifecycle.ACTIVE, "there is no task board; its STATUS is not final"
     return Lifecycle.LEGACY, f"it is not on the task board ({model.board.file})"
 
@@ -84,8 +89,13 @@ def classify(packet: Packet, model: GovernanceModel, profile: Profile,
 def with_lifecycles(model: GovernanceModel, profile: Profile) -> GovernanceModel:
     board = _from_board(model, profile)
     registry = _from_registry(model)
+    latest: dict[str, tuple[str, int]] = {}
+    for packet in model.packets:
+        base, version = variant_of(packet.id)
+        if version > latest.get(base, ("", 0))[1]:
+            latest[base] = (packet.id, version)
     packets = []
     for packet in model.packets:
-        lifecycle, reason = classify(packet, model, profile, board, registry)
+        lifecycle, reason = classify(packet, model, profile, board, registry, latest)
         packets.append(replace(packet, lifecycle=lifecycle, lifecycle_reason=reason))
     return replace(model, packets=tuple(packets))

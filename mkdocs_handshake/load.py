@@ -51,7 +51,7 @@ from .parse.spec_current import parse_spec_current
 from .profiles import Evidence, Profile, choose_profile, load_profile, shipped
 from .protocol import TemplateFacts, missing_phrases, moved_target, template_facts
 from .source import SourceText
-from .traceability import map_done_means
+from .mapping import RequirementIndex, map_done_means
 
 T = TypeVar("T")
 
@@ -585,15 +585,24 @@ def link(model: GovernanceModel, cache: ParseCache | None = None, digests: dict[
 
     A packet's mapping depends on the packet and the spec only, so with a
     cache (and the files' content hashes) it is kept under both hashes."""
-    sections = model.spec.by_number() if model.spec else {}
+    # The requirements are indexed at most once per build, and only when a
+    # packet's mapping is not in the cache; each packet is then mapped
+    # against its own anchored sections only.
+    built: list[RequirementIndex] = []
+
+    def index() -> RequirementIndex:
+        if not built:
+            built.append(RequirementIndex.build(model.spec.by_number() if model.spec else {}))
+        return built[0]
+
     spec_digest = (digests or {}).get(model.spec.file, "") if model.spec else ""
     mappings = {}
     for packet in model.packets:
         packet_digest = (digests or {}).get(packet.file)
         if cache is None or not packet_digest:
-            mappings[packet.id] = map_done_means(packet, sections)
+            mappings[packet.id] = map_done_means(packet, index())
         else:
             mappings[packet.id] = cache.lookup(
-                "done_mappings", packet.file, f"{packet_digest}:{spec_digest}", lambda found=packet: map_done_means(found, sections)
+                "done_mappings", packet.file, f"{packet_digest}:{spec_digest}", lambda found=packet: map_done_means(found, index())
             )
     return replace(model, done_mappings=mappings)

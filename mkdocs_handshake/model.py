@@ -141,6 +141,11 @@ class Requirement:
     strength: str
     ids: tuple[str, ...] = ()
     index: int = 0  # 1-based position among the section's requirements
+    # Identifiers that are evidence for this requirement without being
+    # requirements themselves: its own backticked terms and the names in the
+    # code blocks that follow it in its section (a code block illustrates the
+    # requirement before it). The DONE_MEANS matcher reads them.
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -289,14 +294,41 @@ class ValidationReport:
 
 @dataclass(frozen=True)
 class DoneMapping:
-    """How one DONE_MEANS item maps to the spec (filled in by the DONE rules)."""
+    """How one DONE_MEANS item maps to the spec, and why (see :mod:`.mapping`).
+
+    ``kind`` is the signal that decided: ``"citation"`` (a requirement id,
+    "requirement N" or a cited section), ``"identifier"`` (a shared name:
+    error code, event type, function, backticked term, also from the
+    requirement's code blocks), ``"lexical"`` (the item's words drawn from the
+    requirement), ``"verification"`` (a check passed) or ``"unmapped"``.
+    ``terms`` are the evidence (shared names first, then shared words; the
+    cited id or number for a citation), ``score`` the IDF-weighted share of the
+    item found in the requirement and ``threshold`` the bar it had to reach.
+    ``requirement_index`` 0 with a ``section`` is a citation of a section as a
+    whole. For an unmapped item, ``nearest_*`` name the best requirement that
+    was tried and its score. ``group`` is the header the item sits under.
+    """
 
     item: ListItem
-    kind: str  # "citation" | "quote" | "verification" | "unmapped"
+    kind: str  # "citation" | "identifier" | "lexical" | "verification" | "unmapped"
     section: str = ""
     requirement_index: int = 0
     requirement_text: str = ""
     score: float = 0.0
+    terms: tuple[str, ...] = ()
+    threshold: float = 0.0
+    group: str = ""
+    nearest_section: str = ""
+    nearest_index: int = 0
+    nearest_score: float = 0.0
+
+    @property
+    def covers(self) -> bool:
+        """Whether the mapping names one requirement it proves."""
+        return self.kind in MAPPED_KINDS and self.requirement_index > 0
+
+
+MAPPED_KINDS = ("citation", "identifier", "lexical")
 
 
 @dataclass(frozen=True)

@@ -100,3 +100,15 @@ def test_newer_corpus_is_judged_by_its_own_protocol() -> None:
     assert not [f for f in unknown if label_key(f.message.split("'")[1].rstrip(":")) in template_labels]
     per_file = [f.loc.file for f in findings if f.rule == "PARSE-002"]
     assert len(per_file) == len(set(per_file))
+
+
+def test_without_a_board_a_later_revision_supersedes_the_earlier(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    (root / "docs" / "TASK_BOARD.md").unlink()
+    old = root / "docs" / "task_packets" / "WP-1-Session-Handshake.md"
+    old.write_text(old.read_text(encoding="utf-8").replace("- STATUS: Superseded", "- STATUS: In Progress"), encoding="utf-8")
+    model = load_repo(Layout(root))
+    lifecycle = {packet.id: packet for packet in model.packets}
+    assert lifecycle["WP-1-Session-Handshake"].lifecycle is Lifecycle.SUPERSEDED
+    assert "WP-1-Session-Handshake-v2 is a later revision" in lifecycle["WP-1-Session-Handshake"].lifecycle_reason
+    assert lifecycle["WP-1-Session-Handshake-v2"].lifecycle is not Lifecycle.SUPERSEDED

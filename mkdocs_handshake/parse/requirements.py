@@ -49,6 +49,40 @@ _EMPHASIS = re.compile(r"\*\*|__|`")
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _SPACES = re.compile(r"\s+")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+# A name in code: words joined by ``_ - . :: /`` (``HSK-402-BUDGET-EXCEEDED``,
+# ``llm_inference``, ``FlightRecorder::record``); quoted strings are read too.
+_CODE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:(?:::|[-.])[A-Za-z0-9_]+)*")
+_CODE_TERM_LIMIT = 200  # names kept per code block: a data dump is not evidence
+
+
+def is_identifier(raw: str) -> bool:
+    """Whether a token names a thing rather than being prose: it contains a
+    digit, ``_``, ``.``, ``::`` or ``/``, an internal capital (``SqlitePool``),
+    or is an upper-case ``-``-joined code (``FR-EVT-WF-RECOVERY``)."""
+    if any(ch.isdigit() for ch in raw) or "_" in raw or "." in raw or "::" in raw or "/" in raw:
+        return any(ch.isalpha() for ch in raw)
+    if any(ch.isupper() for ch in raw[1:]) and any(ch.islower() for ch in raw):
+        return True
+    return "-" in raw and raw.upper() == raw and any(ch.isalpha() for ch in raw)
+
+
+def code_names(code: str) -> tuple[str, ...]:
+    """Identifier-like names in a code block, in order of first appearance.
+    Plain words (``let``, ``string``, ``return``) are not evidence of anything."""
+    found: dict[str, None] = {}
+    for match in _CODE_NAME.finditer(code):
+        name = match.group(0).strip(".-")
+        if len(name) > 2 and is_identifier(name) and not name.startswith(("http", "www.")):
+            found.setdefault(name, None)
+            if len(found) >= _CODE_TERM_LIMIT:
+                break
+    return tuple(found)
+
+
+def code_spans(raw: str) -> tuple[str, ...]:
+    """The backticked terms of a raw sentence (``stalled``, ``job_id``)."""
+    return tuple(dict.fromkeys(span.strip() for span in _CODE_SPAN.findall(raw) if span.strip()))
 
 
 def find_requirement_ids(text: str) -> list[str]:
@@ -183,6 +217,8 @@ def extract_requirements(
     *,
     min_column: int = 0,
     start_index: int = 1,
+    inherited: tuple[str, ...] = (),
+    lead: str = "",
 ) -> list[Requirement]:
     """Requirements in the raw inline ``text`` of one block.
 
@@ -191,7 +227,26 @@ def extract_requirements(
     ``min_column`` (0-based) is where to start looking on the first line,
     which keeps two identical table cells on one row apart. Indices are
     numbered from ``start_index``; section builders renumber them.
+
+    ``inherited`` are the keywords of a lead-in ("The Problems view MUST:")
+    that governs the list this text is an item of: such an item is one
+    requirement, written ``lead`` + item, even without a keyword of its own.
     """
+    if inherited and not find_keywords(plain_sentence(text)) and not find_requirement_ids(text) and text.strip():
+        readable = plain_sentence(text)
+        mapper = LineMapper(text, first_line, src_lines, min_column)
+        offset = len(text) - len(text.lstrip())
+        line, column = mapper.position(offset)
+        return [
+            Requirement(
+                text=f"{lead} {readable}".strip(),
+                loc=Loc(path, line, column),
+                keywords=inherited,
+                strength=strength_of(inherited),
+                index=start_index,
+                evidence=code_spans(text),
+            )
+        ]
     if not _QUICK.search(text):
         return []
     mapper: LineMapper | None = None
@@ -213,6 +268,13 @@ def extract_requirements(
                 strength=strength_of(keywords),
                 ids=ids,
                 index=start_index + len(found),
+                evidence=code_spans(raw),
             )
         )
     return found
+
+
+def is_lead_in(requirement: Requirement) -> bool:
+    """A sentence that introduces a list ("Problems MUST:"): the list's items
+    are the requirements, the lead-in is their header."""
+    return requirement.text.rstrip(" *_").endswith(":")

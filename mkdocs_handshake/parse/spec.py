@@ -62,7 +62,16 @@ from ..model import Loc, ParseIssue, Requirement, Section, Spec
 from ..render.context import section_anchor
 from ..source import SourceText
 from .markdown import block_end_line, block_line, inline_plain, tokenize
-from .requirements import extract_requirements, find_requirement_ids, plain_sentence
+from .requirements import (
+    code_names,
+    code_spans,
+    extract_requirements,
+    find_keywords,
+    find_requirement_ids,
+    is_lead_in,
+    plain_sentence,
+    strength_of,
+)
 
 # A section number at the start of a heading: 2.3.12.1, 1. / 1, A9.2.1, A.1.
 _HEADING_NUMBER = re.compile(
@@ -146,6 +155,7 @@ class _Builder:
     end_line: int = 0
     requirements: list[Requirement] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    code: list[tuple[int, tuple[str, ...]]] = field(default_factory=list)  # (line, names) per code block
 
     @property
     def parts(self) -> list[str]:
@@ -370,15 +380,60 @@ class _SpecReader:
         end = self._last_text_line(block_line(token), block_end_line(token))
         owner.end_line = max(owner.end_line, end)
 
-    def inline(self, token: Token, min_column: int = 0) -> None:
+    def inline(self, token: Token, min_column: int = 0, inherited: tuple[tuple[str, ...], str] | None = None) -> list[Requirement]:
+        """Requirements of one paragraph or list-item paragraph, given to the
+        owning sections; returned so a lead-in can be recognised."""
         targets = self.targets()
         if not targets:
-            return
-        found = extract_requirements(token.content, self.src.path, block_line(token), self.lines, min_column=min_column)
+            return []
+        keywords, lead = inherited or ((), "")
+        found = extract_requirements(
+            token.content, self.src.path, block_line(token), self.lines, min_column=min_column, inherited=keywords, lead=lead
+        )
         ids = find_requirement_ids(token.content)
         for target in targets:
             target.requirements.extend(found)
             target.ids.extend(ids)
+        return found
+
+    def table_row(self, cells: Sequence[tuple[Token, int]], inherited: tuple[tuple[str, ...], str] | None = None) -> None:
+        """A table row is one requirement when a cell carries a keyword or a
+        requirement id: "| MT-VAL-002 | `mt_id` MUST match ... | ERROR |" is
+        one obligation, and its id sits in another cell than its MUST. Under
+        a normative lead-in ("The following events MUST be emitted:") every
+        row is one, written lead + row."""
+        targets = self.targets()
+        if not targets or not cells:
+            return
+        raw = " | ".join(token.content.strip() for token, _ in cells if token.content.strip())
+        ids = tuple(find_requirement_ids(raw))
+        readable = plain_sentence(raw)
+        keywords = find_keywords(readable)
+        for target in targets:
+            target.ids.extend(ids)
+        if inherited and not keywords and readable:
+            keywords, readable = inherited[0], f"{inherited[1]} {readable}"
+        if not keywords and not ids:
+            return
+        first, column = next(((token, column) for token, column in cells if token.content.strip()), cells[0])
+        requirement = Requirement(
+            text=readable,
+            loc=Loc(self.src.path, block_line(first), column + 1),
+            keywords=keywords,
+            strength=strength_of(keywords),
+            ids=ids,
+            evidence=code_spans(raw),
+        )
+        for target in targets:
+            target.requirements.append(requirement)
+
+    def code_block(self, token: Token) -> None:
+        """Names in a code block: evidence for the requirement it illustrates."""
+        names = code_names(token.content)
+        if not names:
+            return
+        for target in self.targets():
+            target.code.append((block_line(token), names))
 
     def changelog_row(self, token: Token) -> None:
         """First cell of a table row under a CHANGELOG heading."""
@@ -392,13 +447,24 @@ class _SpecReader:
     def run(self, tokens: Sequence[Token]) -> None:
         claimed_list = False
         in_table_row = False
+        in_head = False
         first_cell = False
         row_cursor = 0
+        row: list[tuple[Token, int]] = []
+        # Lists governed by a lead-in ("Problems MUST:"): (list level, keywords, lead).
+        governed: list[tuple[int, tuple[str, ...], str]] = []
+        pending: tuple[int, tuple[tuple[str, ...], str]] | None = None  # (inline level, inheritance)
         index = 0
         count = len(tokens)
         while index < count:
             token = tokens[index]
             kind = token.type
+            if kind in ("bullet_list_close", "ordered_list_close", "table_close") and governed and governed[-1][0] == token.level:
+                governed.pop()
+            elif kind == "list_item_open" and governed and governed[-1][0] == token.level - 1:
+                pending = (token.level + 2, governed[-1][1:])
+            if kind in ("fence", "code_block"):
+                self.code_block(token)
             if token.level == 0 and token.nesting >= 0:
                 if kind == "heading_open":
                     self.heading(tokens, index)
@@ -422,23 +488,53 @@ class _SpecReader:
                     target.ids.extend(find_requirement_ids(tokens[index + 1].content))
                 index += 3
                 continue
+            elif kind == "thead_open":
+                in_head = True
+            elif kind == "thead_close":
+                in_head = False
             elif kind == "tr_open":
                 in_table_row = True
                 first_cell = True
                 row_cursor = 0
+                row = []
             elif kind == "tr_close":
                 in_table_row = False
+                if not in_head and not self._in_changelog():
+                    lead = governed[-1] if governed and governed[-1][0] == token.level - 2 else None
+                    self.table_row(row, lead[1:] if lead else None)
             elif kind == "inline":
                 if in_table_row:
                     if first_cell and self._in_changelog():
                         self.changelog_row(token)
                     first_cell = False
                     row_cursor = self._cell_column(token, row_cursor)
-                    self.inline(token, min_column=row_cursor)
+                    row.append((token, row_cursor))
                     row_cursor += len(token.content)
                 else:
-                    self.inline(token)
+                    inheritance = pending[1] if pending and pending[0] == token.level else None
+                    pending = None
+                    found = self.inline(token, inherited=inheritance)
+                    lead_in = self._lead_in(tokens, index, found)
+                    if lead_in is not None:
+                        governed.append(lead_in)
             index += 1
+
+    def _lead_in(
+        self, tokens: Sequence[Token], index: int, found: list[Requirement]
+    ) -> tuple[int, tuple[str, ...], str] | None:
+        """When the paragraph at ``index`` ends in a normative lead-in and a
+        list follows it, the lead-in stops being a requirement of its own
+        and its keywords pass to each item of the list."""
+        if not found or not is_lead_in(found[-1]) or not found[-1].keywords:
+            return None
+        after = index + 2  # inline, paragraph_close, then the list or table
+        if after >= len(tokens) or tokens[after].type not in ("bullet_list_open", "ordered_list_open", "table_open"):
+            return None
+        lead = found[-1]
+        for target in self.targets():
+            if target.requirements and target.requirements[-1] is lead:
+                target.requirements.pop()
+        return tokens[after].level, lead.keywords, lead.text
 
     def _cell_column(self, token: Token, cursor: int) -> int:
         """0-based column of a table cell's text, searched from ``cursor`` so
@@ -462,10 +558,7 @@ class _SpecReader:
                 kind=builder.kind,
                 main_body=builder.main_body,
                 parent=builder.parent,
-                requirements=tuple(
-                    replace(requirement, index=position)
-                    for position, requirement in enumerate(builder.requirements, start=1)
-                ),
+                requirements=_with_evidence(builder),
                 ids=tuple(builder.ids),
                 has_subsections=builder.number in parents,
                 out_of_order=builder.out_of_order,
@@ -477,6 +570,52 @@ class _SpecReader:
             )
             for builder in self.sections
         )
+
+
+_POINTS_BACK = re.compile(r"\b(?:above|preceding)\b", re.IGNORECASE)
+_ANNOUNCES = re.compile(r"\b(?:the following|as follows|below)\b|:\s*$", re.IGNORECASE)
+
+
+def _with_evidence(builder: _Builder) -> tuple[Requirement, ...]:
+    """The builder's requirements numbered 1.., each with the names of the
+    code blocks that illustrate it: a block belongs to the requirement that
+    announces it ("the following", a closing colon) or else to the last
+    requirement above it; a block that opens the section belongs to the
+    first requirement only when that one points back at it ("above")."""
+    requirements = builder.requirements
+    if not requirements:
+        return ()
+    extra: list[list[str]] = [[] for _ in requirements]
+    lines = [requirement.loc.line for requirement in requirements]
+    previous_block = 0
+    for line, names in builder.code:
+        position = max((i for i, at in enumerate(lines) if at < line), default=-1)
+        if position < 0:
+            # Code before the first requirement is context for the section;
+            # it is evidence only for a requirement that points back at it
+            # ("MUST reject events that do not match the schema above").
+            if _POINTS_BACK.search(requirements[0].text):
+                extra[0].extend(names)
+            previous_block = line
+            continue
+        # A requirement that announces what follows ("MUST use the following
+        # structures:") owns the next block even when others come between.
+        for earlier in range(position, -1, -1):
+            if lines[earlier] <= previous_block:
+                break
+            if _ANNOUNCES.search(requirements[earlier].text):
+                position = earlier
+                break
+        extra[position].extend(names)
+        previous_block = line
+    return tuple(
+        replace(
+            requirement,
+            index=position,
+            evidence=tuple(dict.fromkeys((*requirement.evidence, *extra[position - 1]))) if extra[position - 1] else requirement.evidence,
+        )
+        for position, requirement in enumerate(requirements, start=1)
+    )
 
 
 def item_title(content: str) -> str:

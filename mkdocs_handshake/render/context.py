@@ -23,12 +23,15 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Callable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 
 from ..findings import Finding
 from ..engine import RulePlan
 from ..model import GovernanceModel, Packet, Section
 from ..phase_gate import PhaseGate, evaluate_phase_gate
+
+if TYPE_CHECKING:
+    from ..mapping import RequirementIndex
 
 
 T = TypeVar("T")
@@ -125,6 +128,14 @@ class RenderContext:
         for section in self.model.spec.sections if self.model.spec else ():
             index.setdefault(section.number, section)
         return index
+
+    @cached_property
+    def requirement_index(self) -> "RequirementIndex":
+        """The spec's requirements indexed once for every page that maps
+        DONE_MEANS of a model built without the loader."""
+        from ..mapping import RequirementIndex
+
+        return RequirementIndex.build(self.model.spec.by_number() if self.model.spec else {})
 
     @cached_property
     def phase_gates(self) -> tuple[PhaseGate, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..findings import Finding, Severity
 from ..graph import dependency_graph
 from ..model import DoneMapping, FieldOccurrence, Lifecycle, ListItem, Packet
+from ..traceability import done_entries
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
 from .site import (
@@ -133,37 +134,70 @@ def _scope(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
 
 
 def _done_means(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
+    """One row per DONE_MEANS item (every block, sub-items of a group header
+    as items): the requirement it proves, the signal that decided and the
+    terms that matched, so a reviewer can check the mapping, not trust it."""
     blocks = ["## DONE_MEANS"]
-    occurrence = packet.field("DONE_MEANS")
-    if occurrence is None or not occurrence.items:
+    entries = done_entries(packet)
+    if not entries:
         blocks.append("*(no DONE_MEANS items)*")
         return blocks
-    mappings = done_mappings_for(ctx, packet)
-    by_item = {(mapping.item.loc, mapping.item.text): mapping for mapping in mappings}
-    lines = ["| # | Item | Maps to |", "|---|---|---|"]
-    for index, item in enumerate(occurrence.items, start=1):
-        mapping = by_item.get((item.loc, item.text))
-        lines.append(f"| {index} | {_text(ctx, page, item.text)} | {_mapping_cell(ctx, page, mapping)} |")
+    by_item: dict[tuple[object, str], list[DoneMapping]] = {}
+    for mapping in done_mappings_for(ctx, packet):
+        by_item.setdefault((mapping.item.loc, mapping.item.text), []).append(mapping)
+    lines = ["| # | Item | Requirement | Signal | Evidence |", "|---|---|---|---|---|"]
+    for index, (item, header) in enumerate(entries, start=1):
+        mappings = by_item.get((item.loc, item.text), [])
+        text = _text(ctx, page, item.text)
+        if header:
+            text = f"*{_text(ctx, page, header)}* {text}"
+        requirement = "<br>".join(_requirement_cell(ctx, page, m) for m in mappings) or "-"
+        signal = "<br>".join(dict.fromkeys(_signal_cell(m) for m in mappings)) or _signal_cell(None)
+        evidence = "<br>".join(_evidence_cell(m) for m in mappings) or "-"
+        lines.append(f"| {index} | {text} | {requirement} | {signal} | {evidence} |")
     blocks.append(_wrapped("hs-done-table", "\n".join(lines)))
     return blocks
 
 
-def _mapping_cell(ctx: RenderContext, page: str, mapping: DoneMapping | None) -> str:
+_SIGNALS = {"citation": "cited", "identifier": "shared identifier", "lexical": "by wording", "verification": "verification step"}
+
+
+def _signal_cell(mapping: DoneMapping | None) -> str:
     if mapping is None or mapping.kind == "unmapped":
         return '<span class="hs-flag hs-unmapped">UNMAPPED</span>'
-    if mapping.kind == "verification":
-        return "verification step"
-    how = "cited" if mapping.kind == "citation" else "by wording"
-    if not mapping.section:
-        return md_text(how)
+    return md_text(_SIGNALS.get(mapping.kind, mapping.kind))
+
+
+def _requirement_cell(ctx: RenderContext, page: str, mapping: DoneMapping) -> str:
+    if mapping.kind == "verification" or not mapping.section:
+        return "-"
     target = md_section_link(ctx, page, mapping.section)
+    if mapping.kind == "unmapped":
+        return target if mapping.section else "-"
     if mapping.requirement_index and mapping.section in ctx.sections_by_number:
         link = ctx.href(page, ctx.spec_page(mapping.section), requirement_anchor(mapping.section, mapping.requirement_index))
         target += f", [requirement {mapping.requirement_index}]({link})"
     elif mapping.requirement_index:
         target += f", requirement {mapping.requirement_index}"
+    else:
+        target += " (the section as a whole)"
     text = f": {md_text(mapping.requirement_text)}" if mapping.requirement_text else ""
-    return f"{target} ({how}){text}"
+    return target + text
+
+
+def _evidence_cell(mapping: DoneMapping) -> str:
+    """The matched terms and the score against its bar; for an unmapped
+    item, the nearest requirement that was tried."""
+    terms = ", ".join(md_code(term) for term in mapping.terms[:8])
+    if mapping.kind == "verification":
+        return "-"
+    if mapping.kind == "unmapped":
+        if mapping.nearest_section:
+            nearest = f"nearest §{md_text(mapping.nearest_section)} requirement {mapping.nearest_index}, score {mapping.nearest_score:.2f} < {mapping.threshold:.2f}"
+            return nearest + (f"; shared {terms}" if terms else "")
+        return terms or "-"
+    score = f"score {mapping.score:.2f}" + (f" (bar {mapping.threshold:.2f})" if mapping.threshold < 1 else "")
+    return f"{terms}; {score}" if terms else score
 
 
 def _test_plan(packet: Packet) -> list[str]:

@@ -15,7 +15,7 @@ import re
 from typing import Iterable, Mapping
 
 from ..model import DoneMapping, Loc, Packet, Section, Status
-from ..traceability import map_done_means
+from ..mapping import map_done_means
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_text
 
@@ -219,8 +219,7 @@ def done_mappings_for(ctx: RenderContext, packet: Packet) -> tuple[DoneMapping, 
     """
     if packet.id in ctx.model.done_mappings:
         return tuple(ctx.model.done_mappings[packet.id])
-    sections = ctx.model.spec.by_number() if ctx.model.spec else {}
-    return map_done_means(packet, sections)
+    return map_done_means(packet, ctx.requirement_index)
 
 
 def chapters(ctx: RenderContext) -> list[str]:

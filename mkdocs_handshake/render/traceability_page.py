@@ -18,8 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..model import ListItem, Packet, Requirement, Section
-from ..resolve import resolve_anchor
+from ..mapping import anchored
+from ..model import DoneMapping, ListItem, Packet, Requirement, Section
+from ..traceability import done_entries, live_packets
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_code
 from .spec_pages import element_ids
@@ -60,7 +61,7 @@ class RequirementCoverage:
     section: str
     requirement: Requirement
     covered_by: tuple[Cover, ...]
-    missing_in: tuple[str, ...]  # anchoring packets with no item covering it
+    missing_in: tuple[str, ...]  # live anchoring packets with no item covering it
 
     @property
     def uncovered(self) -> bool:
@@ -73,26 +74,37 @@ class SectionCoverage:
     section: Section
     anchored_by: tuple[str, ...]
     requirements: tuple[RequirementCoverage, ...]
+    live: tuple[str, ...] = ()  # the anchoring packets that are live; only they count as coverage
+
+
+def live_ids(ctx: RenderContext) -> frozenset[str]:
+    """Ids of the packets whose DONE_MEANS count as coverage (see
+    :func:`mkdocs_handshake.traceability.live_packets`)."""
+    return frozenset(packet.id for packet in live_packets(ctx.model))
 
 
 def covers_by_requirement(ctx: RenderContext) -> dict[tuple[str, int], tuple[Cover, ...]]:
-    """(section number, requirement index) -> DONE_MEANS items mapped to it."""
+    """(section number, requirement index) -> DONE_MEANS items of live
+    packets mapped to it: a superseded variant's items are history."""
     index: dict[tuple[str, int], list[Cover]] = {}
+    live = live_ids(ctx)
     for wp in sorted_packet_ids(ctx):
+        if wp not in live:
+            continue
         packet = ctx.packets_by_id[wp]
         for number, mapping in _numbered_mappings(ctx, packet):
-            if mapping.kind in ("citation", "quote") and mapping.section and mapping.requirement_index:
+            if mapping.covers and mapping.section:
                 index.setdefault((mapping.section, mapping.requirement_index), []).append(
                     Cover(wp, number, mapping.item, mapping.kind, mapping.requirement_text)
                 )
     return {key: tuple(value) for key, value in index.items()}
 
 
-def _numbered_mappings(ctx: RenderContext, packet: Packet) -> list[tuple[int, object]]:
-    """Each mapping with the position of its item among the DONE_MEANS items."""
+def _numbered_mappings(ctx: RenderContext, packet: Packet) -> list[tuple[int, DoneMapping]]:
+    """Each mapping with the position of its item among the DONE_MEANS items
+    (numbered as the packet page numbers them)."""
     mappings = done_mappings_for(ctx, packet)
-    occurrence = packet.field("DONE_MEANS")
-    positions = {(item.loc, item.text): number for number, item in enumerate(occurrence.items if occurrence else (), start=1)}
+    positions = {(item.loc, item.text): number for number, (item, _) in enumerate(done_entries(packet), start=1)}
     return [
         (positions.get((mapping.item.loc, mapping.item.text), fallback), mapping)
         for fallback, mapping in enumerate(mappings, start=1)
@@ -117,10 +129,8 @@ def resolved_anchors(ctx: RenderContext) -> dict[tuple[str, str, int], tuple[str
     sections = all_sections(ctx)
     index: dict[tuple[str, str, int], set[str]] = {}
     for packet in ctx.model.packets:
-        for anchor in packet.spec_anchors:
-            section = resolve_anchor(anchor, sections)
-            if section is not None:
-                index.setdefault(_key(section), set()).add(packet.id)
+        for section in anchored(packet, sections).values():
+            index.setdefault(_key(section), set()).add(packet.id)
     return {key: tuple(sorted(wps, key=wp_key)) for key, wps in index.items()}
 
 
@@ -138,10 +148,12 @@ def anchored_coverage(ctx: RenderContext) -> list[SectionCoverage]:
     anchored = resolved_anchors(ctx)
     by_key = {_key(section): section for found in sections.values() for section in found}
     covers = covers_by_requirement(ctx)
+    live = live_ids(ctx)
     result: list[SectionCoverage] = []
     for key in sorted(anchored, key=lambda k: (number_key(k[0]), k[1], k[2])):
         section = by_key[key]
         wps = anchored[key]
+        live_wps = tuple(wp for wp in wps if wp in live)
         rows = []
         for requirement in section.requirements:
             covered_by = tuple(
@@ -150,8 +162,8 @@ def anchored_coverage(ctx: RenderContext) -> list[SectionCoverage]:
                 if not cover.requirement_text or _same_text(cover.requirement_text, requirement.text)
             )
             covering = {cover.wp for cover in covered_by}
-            rows.append(RequirementCoverage(section.number, requirement, covered_by, tuple(wp for wp in wps if wp not in covering)))
-        result.append(SectionCoverage(section, wps, tuple(rows)))
+            rows.append(RequirementCoverage(section.number, requirement, covered_by, tuple(wp for wp in live_wps if wp not in covering)))
+        result.append(SectionCoverage(section, wps, tuple(rows), live_wps))
     return result
 
 
@@ -189,6 +201,7 @@ def render_traceability_page(ctx: RenderContext) -> str:
         blocks.extend(_section_block(ctx, page, entry, sections) for entry in coverage)
     else:
         blocks.append("No packet anchors a section of the current spec.")
+    blocks.extend(_uncovered_musts(ctx, page, coverage))
     blocks.extend(_unresolved_anchors(ctx, page))
     blocks.append("## Main Body sections with MUST requirements no packet anchors {#unanchored-sections}")
     blocks.extend(_unanchored_blocks(ctx, page, unanchored) or ["None."])
@@ -209,8 +222,8 @@ def _summary(coverage: list[SectionCoverage], unanchored: list[Section], ctx: Re
         "|---|---|",
         f"| Sections anchored by a packet | {len(coverage)} |",
         f"| MUST requirements in them | {len(musts)} |",
-        f"| MUST requirements not covered by the DONE_MEANS of an anchoring packet | {len(uncovered)} |",
-        f"| MUST requirements covered by no anchoring packet at all | {sum(1 for row in musts if not row.covered_by)} |",
+        f"| MUST requirements not covered by the DONE_MEANS of a live anchoring packet | {len(uncovered)} |",
+        f"| MUST requirements covered by no live packet at all | {sum(1 for row in musts if not row.covered_by)} |",
         f"| Main Body sections with MUST requirements and no packet | {len(unanchored)} |",
     ]
     return "\n".join(lines)
@@ -287,6 +300,30 @@ def _requirement_row(ctx: RenderContext, page: str, row: RequirementCoverage, hr
     )
 
 
+def _uncovered_musts(ctx: RenderContext, page: str, coverage: list[SectionCoverage]) -> list[str]:
+    """Every anchored MUST that no live packet's DONE_MEANS cover: the
+    list a reviewer works through. Superseded and replaced packets anchor
+    sections but prove nothing any more."""
+    sections = all_sections(ctx)
+    lines = []
+    for entry in coverage:
+        for row in entry.requirements:
+            if row.requirement.strength != "MUST" or row.covered_by:
+                continue
+            href = _section_href(ctx, page, entry.section, sections, f"-r{row.requirement.index}")
+            who = ", ".join(html_wp_link(ctx, page, wp) for wp in entry.live) or "no live packet anchors it"
+            lines.append(
+                f'<li><a href="{html_text(href)}">§{html_text(entry.section.number)} requirement {row.requirement.index}</a>: '
+                f"{html_text(shorten(row.requirement.text, ITEM_CHARS))} <span class=\"hs-meta\">(live anchoring packets: {who})</span></li>"
+            )
+    if not lines:
+        return []
+    return [
+        "## MUST requirements no live packet covers {#uncovered-musts}",
+        f'<details class="hs-uncovered-musts"><summary>{len(lines)} MUST requirement(s)</summary>\n<ul>{"".join(lines)}</ul>\n</details>',
+    ]
+
+
 def _unresolved_anchors(ctx: RenderContext, page: str) -> list[str]:
     """Anchors that point at no section of the current spec (ANCHOR-001/002)."""
     lines = []
@@ -347,7 +384,7 @@ def _packet_table(ctx: RenderContext, page: str, coverage: list[SectionCoverage]
             md_section_link(ctx, page, anchor.number) if anchor.number else md_code(anchor.raw) for anchor in packet.spec_anchors
         )
         mappings = done_mappings_for(ctx, packet)
-        traced = sum(1 for m in mappings if m.kind in ("citation", "quote"))
+        traced = sum(1 for m in mappings if m.covers)
         verification = sum(1 for m in mappings if m.kind == "verification")
         mapped = f"{traced} of {len(mappings)}" + (f" (+{verification} verification)" if verification else "")
         uncovered = uncovered_by_wp.get(wp, 0)

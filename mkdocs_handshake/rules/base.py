@@ -45,8 +45,9 @@ class Rule:
         excerpt: str = "",
         subject: str = "",
         severity: Severity | None = None,
+        details: tuple[str, ...] = (),
     ) -> Finding:
-        return Finding(self.id, severity or self.severity, message, loc, excerpt, subject)
+        return Finding(self.id, severity or self.severity, message, loc, excerpt, subject, details=details)
 
 
 REGISTRY: dict[str, Rule] = {}

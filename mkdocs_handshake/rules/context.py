@@ -22,6 +22,8 @@ from ..profiles import Profile, load_profile
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ..mapping import RequirementIndex
+
 
 @dataclass
 class RuleContext:
@@ -64,6 +66,14 @@ class RuleContext:
     @cached_property
     def sections_by_number(self) -> Mapping[str, tuple[Section, ...]]:
         return self.model.spec.by_number() if self.model.spec else {}
+
+    @cached_property
+    def requirement_index(self) -> "RequirementIndex":
+        """The spec's requirements indexed once per rule run (for models
+        built without the loader, which stores the mappings)."""
+        from ..mapping import RequirementIndex
+
+        return RequirementIndex.build(self.sections_by_number)
 
     @cached_property
     def graph(self) -> nx.DiGraph:

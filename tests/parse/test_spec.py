@@ -107,14 +107,17 @@ def test_changelog_entries_written_as_headings() -> None:
     assert [(v, loc.line, loc.column) for v, loc in spec.changelog_versions] == [("01.02", 5, 5), ("01.01", 8, 5)]
 
 
-def test_requirements_own_body_only_no_code_with_table_cells() -> None:
+def test_requirements_own_body_only_no_code_with_table_rows() -> None:
     spec, _ = _parse(BASIC)
     scope = _one(spec, "1.1")
-    assert [r.text for r in scope.requirements] == ["Users SHOULD be able to export.", "Exports MAY be encrypted."]
+    # A table row is one requirement, read across its cells.
+    assert [r.text for r in scope.requirements] == ["Users SHOULD be able to export.", "R1 | Exports MAY be encrypted."]
     assert [r.index for r in scope.requirements] == [1, 2]
     cell = scope.requirements[1]
     row = _line(BASIC, "| R1 |")
-    assert (cell.loc.line, cell.loc.column) == (row, BASIC.split("\n")[row - 1].index("Exports") + 1)
+    assert (cell.loc.line, cell.loc.column) == (row, BASIC.split("\n")[row - 1].index("R1") + 1)
+    # The code block under the first requirement is evidence for it, not a requirement.
+    assert "this MUST NOT count" not in " ".join(r.text for r in scope.requirements)
     assert scope.ids == ("DM-SCOPE-001",)
     # An unnumbered sub-heading's text belongs to the numbered section above it.
     detail = _one(spec, "1.1.1")
@@ -479,3 +482,44 @@ def test_heading_finding_quotes_the_heading_as_written() -> None:
     _spec, issues = _parse("# 9. Engines\n\n## 9.9 Proxy\n\n## 9.9 `engine.proxy` (NEW)\n")
     (issue,) = issues
     assert (issue.rule, issue.loc.line, issue.excerpt) == ("PARSE-003", 5, "9.9 `engine.proxy` (NEW)")
+
+
+LEAD_IN = """\
+# 4. Views
+
+## 4.1 Problems
+
+The Problems view MUST:
+
+- Provide filters for: `severity`, `job_id`.
+- Group by fingerprint.
+
+Rows SHOULD be sorted.
+
+```rust
+fn emit() -> Result<(), HskError> { Err(HskError::new("HSK-402-BUDGET-EXCEEDED")) }
+```
+
+| Rule | Text |
+|------|------|
+| MT-VAL-002 | `mt_id` MUST match the pattern |
+| note | plain words only |
+"""
+
+
+def test_items_of_a_normative_lead_in_are_requirements_and_code_is_evidence() -> None:
+    spec, _ = _parse(LEAD_IN)
+    problems = _one(spec, "4.1")
+    assert [(r.text, r.strength) for r in problems.requirements] == [
+        ("The Problems view MUST: Provide filters for: severity, job_id.", "MUST"),
+        ("The Problems view MUST: Group by fingerprint.", "MUST"),
+        ("Rows SHOULD be sorted.", "SHOULD"),
+        ("MT-VAL-002 | mt_id MUST match the pattern", "MUST"),
+    ]
+    filters, _, sorted_rows, row = problems.requirements
+    assert filters.loc.line == _line(LEAD_IN, "- Provide filters")
+    assert "job_id" in filters.evidence and "severity" in filters.evidence
+    # The code block follows "Rows SHOULD be sorted.": its names are that requirement's evidence.
+    assert "HSK-402-BUDGET-EXCEEDED" in sorted_rows.evidence and "HskError::new" in sorted_rows.evidence
+    assert "fn" not in sorted_rows.evidence
+    assert "mt_id" in row.evidence

@@ -34,12 +34,16 @@ def test_packet_page_shows_scope_fields() -> None:
 
 def test_done_means_items_link_to_the_requirement_they_map_to() -> None:
     html = to_html(_page())
-    assert '<a href="../../spec/2/#sec-2-1-1-r1">requirement 1</a> (cited)' in html
-    assert '<a href="../../spec/2/#sec-2-1-1-r2">requirement 2</a> (cited)' in html
-    assert "verification step" in html
+    assert '<a href="../../spec/2/#sec-2-1-1-r1">requirement 1</a>: The reconciler MUST compare' in html
+    assert '<a href="../../spec/2/#sec-2-1-1-r2">requirement 2</a>: Mismatches SHOULD be logged.' in html
+    assert "<td>cited</td>" in html and "<td>verification step</td>" in html
     base = to_html(_page("WP-1-Base"))
-    assert '<a href="../../spec/2/#sec-2-1-2-r1">requirement 1</a> (by wording): Alerts MUST name the ledger.' in base
+    assert '<a href="../../spec/2/#sec-2-1-2-r1">requirement 1</a>: Alerts MUST name the ledger.' in base
+    # The signal and the evidence a reviewer checks: matched terms, score and bar.
+    assert "<td>by wording</td>" in base
+    assert "<code>alert</code>, <code>ledger</code>; score 0.75 (bar 0.50)" in base
     assert '<span class="hs-flag hs-unmapped">UNMAPPED</span>' in base
+    assert "nearest §2.1.2 requirement 1, score 0.20 &lt; 0.50; shared <code>ledger</code>" in base
 
 
 def test_test_plan_is_a_code_block_whose_fence_outlasts_backticks_inside() -> None:
@@ -167,3 +171,27 @@ def test_a_history_packet_says_so_and_why() -> None:
     assert "History: superseded" in text and "Superseded <b>(Archive)</b>" in text  # escaped, shown as written
     active = to_html(render_packet_page(context(model), model.packets[0]))
     assert "History:" not in visible_text(active)
+
+
+def test_group_header_sub_items_and_a_second_done_means_block_are_rows() -> None:
+    """A header with sub-items is context, not an item; a later DONE_MEANS
+    block adds rows. The mapping is the matcher's (no stored mappings)."""
+    from dataclasses import replace
+
+    from mkdocs_handshake.model import ListItem
+
+    file = packet_file("WP-1-Group")
+    group = ListItem("Reconciler per §2.1.1:", Loc(file, 34, 3), children=(ListItem("The reconciler compares balances", Loc(file, 35, 5)),))
+    first = replace(occurrence("WP-1-Group", "DONE_MEANS", "", 33), items=(group,))
+    second = replace(occurrence("WP-1-Group", "DONE_MEANS", "", 90), items=(ListItem("All tests pass", Loc(file, 91, 3)),))
+    packet = make_packet("WP-1-Group", fields={"DONE_MEANS": (first, second)})
+    ctx = context(make_model([packet]), findings=())
+    html = to_html(render_packet_page(ctx, packet))
+    table = html[html.index("hs-done-table") : html.index('id="test_plan"')]
+    done = [row for row in table.split("<tr>") if "<td>" in row]
+    assert [row.split("\n")[1] for row in done] == ["<td>1</td>", "<td>2</td>"]
+    assert "<em>Reconciler per" in done[0] and "</em> The reconciler compares balances" in done[0]
+    assert "requirement 1</a>: The reconciler MUST compare balances." in done[0] and "<td>cited</td>" in done[0]
+    # Matched terms are shown as the item wrote them, with the score and its bar.
+    assert "<code>balances</code>, <code>compares</code>, <code>reconciler</code>; score 0.70 (bar 0.25)" in done[0]
+    assert "<td>verification step</td>" in done[1]

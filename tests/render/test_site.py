@@ -86,8 +86,8 @@ def sample_mappings(packets: list[Packet]) -> dict[str, tuple[DoneMapping, ...]]
             DoneMapping(items[2], "verification"),
         ),
         "WP-1-Base": (
-            DoneMapping(base_items[0], "quote", "2.1.2", 1, "Alerts MUST name the ledger."),
-            DoneMapping(base_items[1], "unmapped"),
+            DoneMapping(base_items[0], "lexical", "2.1.2", 1, "Alerts MUST name the ledger.", 0.75, ("alert", "ledger"), 0.5),
+            DoneMapping(base_items[1], "unmapped", threshold=0.5, nearest_section="2.1.2", nearest_index=1, nearest_score=0.2, terms=("ledger",)),
             DoneMapping(base_items[2], "verification"),
         ),
     }

@@ -50,7 +50,7 @@ def test_a_should_without_coverage_is_not_flagged() -> None:
     page = render_traceability_page(context(sample_model([packet], done_mappings=mappings), findings=()))
     should = next(row for row in _rows(to_html(page)) if "Mismatches SHOULD be logged." in row)
     assert "Not covered" not in should and should.endswith("<td>-</td></tr>")
-    assert "| MUST requirements not covered by the DONE_MEANS of an anchoring packet | 0 |" in page
+    assert "| MUST requirements not covered by the DONE_MEANS of a live anchoring packet | 0 |" in page
 
 
 def test_a_must_is_uncovered_when_one_of_two_anchoring_packets_skips_it() -> None:
@@ -66,8 +66,8 @@ def test_a_must_is_uncovered_when_one_of_two_anchoring_packets_skips_it() -> Non
     assert "UNCOVERED" not in text
     # The summary tells "some anchoring packet skips it" from "nobody covers it".
     page = render_traceability_page(ctx)
-    assert "| MUST requirements not covered by the DONE_MEANS of an anchoring packet | 1 |" in page
-    assert "| MUST requirements covered by no anchoring packet at all | 0 |" in page
+    assert "| MUST requirements not covered by the DONE_MEANS of a live anchoring packet | 1 |" in page
+    assert "| MUST requirements covered by no live packet at all | 0 |" in page
 
 
 def test_unanchored_main_body_must_sections_are_listed_per_chapter_but_roadmap_is_not() -> None:
@@ -169,3 +169,28 @@ def test_a_repeated_number_links_to_the_id_the_spec_page_gives_it() -> None:
     assert "sec-2-1-1" in spec_ids
     assert '<details class="hs-trace-sec" id="trace-sec-2-1-1"' in matrix
     assert '<a href="../spec/2/#sec-2-1-1">§2.1.1</a> Ledger' in matrix
+
+
+def test_a_superseded_variants_items_are_history_not_coverage() -> None:
+    """The lead packet is superseded by its -v2: its citation of requirement 1
+    no longer counts, the -v2 that skips it is what the matrix judges, and
+    the MUST is listed among those no live packet covers."""
+    from dataclasses import replace
+
+    from mkdocs_handshake.model import Lifecycle
+
+    # The loader classifies the older revision as superseded (lifecycle.py).
+    old = replace(make_packet("WP-1-One", anchors=("2.1.2",)), lifecycle=Lifecycle.SUPERSEDED)
+    new = make_packet("WP-1-One-v2", anchors=("2.1.2",))
+    item = old.field("DONE_MEANS").items[0]  # type: ignore[union-attr]
+    mappings = {"WP-1-One": (DoneMapping(item, "citation", "2.1.2", 1),), "WP-1-One-v2": ()}
+    ctx = context(sample_model([old, new], done_mappings=mappings), findings=())
+    [entry] = anchored_coverage(ctx)
+    assert entry.anchored_by == ("WP-1-One", "WP-1-One-v2") and entry.live == ("WP-1-One-v2",)
+    row = entry.requirements[0]
+    assert row.covered_by == () and row.missing_in == ("WP-1-One-v2",)
+    page = render_traceability_page(ctx)
+    assert "| MUST requirements covered by no live packet at all | 1 |" in page
+    text = visible_text(page)
+    assert "MUST requirements no live packet covers" in text
+    assert "§2.1.2 requirement 1: Alerts MUST name the ledger. (live anchoring packets: WP-1-One-v2)" in text

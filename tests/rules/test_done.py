@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import replace
 
 from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import DoneMapping, ListItem, Loc
+from mkdocs_handshake.model import DoneMapping, ListItem, Loc, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import make_model, make_packet, make_section, make_spec, occurrence
@@ -64,8 +64,20 @@ def test_done_002_reports_uncovered_must_with_requirement_text():
     findings = run("DONE-002", model)
     assert [(f.loc, f.excerpt, f.subject) for f in findings] == [(Loc(FILE, 33, 3), "DONE_MEANS", WP)]
     assert '"The reconciler MUST compare balances."' in findings[0].message
-    assert "requirement 1" in findings[0].message and "§2.1.1" in findings[0].message
+    assert "requirement 1 of §2.1.1" in findings[0].message
     assert "Spec_v01.00.md:101" in findings[0].message
+    assert findings[0].details == ('Spec_v01.00.md:101: requirement 1 of §2.1.1: "The reconciler MUST compare balances."',)
+
+
+def test_done_002_reports_a_packets_uncovered_musts_once_and_skips_history():
+    spec = make_spec([make_section("2.1.1", requirements=["Balances MUST match.", "Drift MUST be logged.", "Audits MUST be kept."])])
+    current = done(["All tests pass"], wp="WP-1-Ledger-v2")
+    older = done(["All tests pass"], wp="WP-1-Ledger")
+    superseded = replace(done(["All tests pass"], wp="WP-1-Old"), status=Status.SUPERSEDED, status_raw="Superseded")
+    [finding] = run("DONE-002", _classified(make_model([current, older, superseded], spec=spec)))
+    assert finding.subject == "WP-1-Ledger-v2"
+    assert finding.message.startswith("3 MUST requirements of the anchored sections are covered by no DONE_MEANS item: requirement 1 of §2.1.1")
+    assert [detail.split(": ")[1] for detail in finding.details] == ["requirement 1 of §2.1.1", "requirement 2 of §2.1.1", "requirement 3 of §2.1.1"]
 
 
 def test_done_002_ignores_should_and_section_level_citations_cover_nothing():
@@ -87,6 +99,9 @@ def test_done_003_warns_at_the_citation_column():
     assert [(f.loc, f.excerpt, f.subject, f.severity) for f in findings] == [
         (Loc(FILE, 34, 3 + len("Tokens counted per ")), "§9.1", WP, Severity.WARNING)
     ]
+    # What the matcher made of the item inside the anchors is in the message.
+    assert "within the anchors it shares no term with any requirement" in findings[0].message
+    assert "add §9.1 to SPEC_ANCHOR" in findings[0].message
 
 
 def test_done_003_accepts_subsections_of_an_anchor():
@@ -147,8 +162,38 @@ def test_done_001_says_when_the_anchor_has_nothing_to_map_to():
     state no requirement at all; the fix is the anchor, and the message says so."""
     spec = make_spec([make_section("2.6.7", title="Semantic catalog")])
     [finding] = run("DONE-001", make_model([done(["Catalog types and loader implemented."], anchors=("2.6.7",))], spec=spec))
-    assert "the anchored section (§2.6.7) states no MUST/SHOULD requirement" in finding.message
-    assert "anchor the section whose requirement this item proves" in finding.message
+    assert "the anchored sections state no MUST/SHOULD requirement" in finding.message
+    assert "anchor the section whose requirements these items prove" in finding.message
     with_requirements = make_spec([make_section("2.6.7", requirements=["The loader MUST validate types."])])
     [other] = run("DONE-001", make_model([done(["Dashboard looks nice"], anchors=("2.6.7",))], spec=with_requirements))
     assert "maps to no requirement of SPEC_ANCHOR (§2.6.7)" in other.message
+
+
+def test_done_001_reports_a_packets_unmapped_items_once_and_says_what_was_tried():
+    spec = make_spec([make_section("2.1.1", requirements=["The reconciler MUST compare ledger balances nightly.", "Mismatches SHOULD be logged."])])
+    packet = done(["Dashboard looks nice", "Balances compared (§2.1.1, requirement 1)", "Nightly export of invoices", "All tests pass"])
+    [finding] = run("DONE-001", make_model([packet], spec=spec))
+    assert finding.loc == Loc(FILE, 34, 3) and finding.excerpt == "Dashboard looks nice"
+    assert finding.message.startswith("2 DONE_MEANS items of WP-1-Ledger map to no requirement of SPEC_ANCHOR (§2.1.1)")
+    assert "'Dashboard looks nice'" in finding.message and "'Nightly export of invoices'" in finding.message
+    # What was tried: the nearest requirement, its score and the bar it missed.
+    assert "nearest requirement: §2.1.1 requirement 1, score 0." in finding.message and "below 0.50" in finding.message
+    assert [detail.split(": ", 1)[0] for detail in finding.details] == [f"{FILE}:34", f"{FILE}:36"]
+    assert finding.to_json()["details"] == list(finding.details)
+
+
+def test_done_001_leaves_superseded_and_replaced_packets_alone():
+    older = done(["Dashboard looks nice"], wp="WP-1-Ledger")
+    newer = done(["All tests pass"], wp="WP-1-Ledger-v2")
+    superseded = replace(done(["Dashboard looks nice"], wp="WP-1-Old"), status=Status.SUPERSEDED, status_raw="Superseded")
+    assert run("DONE-001", _classified(make_model([older, newer, superseded]))) == []
+    assert [f.subject for f in run("DONE-001", make_model([older]))] == ["WP-1-Ledger"]
+
+
+def _classified(model):
+    """The model with packet lifecycles as the loader sets them (no board
+    here: STATUS and later revisions decide)."""
+    from mkdocs_handshake.lifecycle import with_lifecycles
+    from mkdocs_handshake.profiles import load_profile
+
+    return with_lifecycles(model, load_profile("handshake-2025-12"))

@@ -107,6 +107,9 @@ class Profile:
     board_no_stubs_in: tuple[str, ...] = ()
     gate_order: tuple[str, ...] = ()
     same_turn_seconds: float = 0.0
+    claim_statuses: tuple[str, ...] = ()
+    claim_fields: tuple[str, ...] = ()
+    claim_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def evidence_phrases(self) -> tuple[str, ...]:
         """Every phrase whose presence in the protocol text this profile
@@ -294,6 +297,9 @@ def load_profile(reference: str, base: str = "") -> Profile:
         board_no_stubs_in=no_stubs_in,
         gate_order=tuple(kind.upper() for kind in _strings(_get(data, "gate_log.order"), f"{where}: gate_log.order")),
         same_turn_seconds=same_turn,
+        claim_statuses=tuple(status.casefold() for status in _strings(_get(data, "packet.claim.statuses"), f"{where}: packet.claim.statuses")),
+        claim_fields=_strings(_get(data, "packet.claim.fields"), f"{where}: packet.claim.fields"),
+        claim_values={str(name): _strings(values, f"{where}: packet.claim.values.{name}") for name, values in (_get(data, "packet.claim.values", {}) or {}).items()},
     )
 
 

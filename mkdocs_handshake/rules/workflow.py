@@ -322,6 +322,38 @@ def refinement(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             yield rule.finding(f"refinement {found.file} of {packet.id}: {'; '.join(problems)}", found.loc(profile.refinement_review_field), review, packet.id)
 
 
+@rule("PKT-021", "error", "A packet in progress names the coder's model and reasoning strength")
+def claim(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """CODER_PROTOCOL: "At start: set the task packet **Status:** In
+    Progress, fill CODER_MODEL + CODER_REASONING_STRENGTH" (the board's In
+    Progress line stays minimal; the claim lives in the packet). Fields and
+    vocabularies are the profile's ``packet.claim``."""
+    profile = ctx.profile
+    assert profile is not None
+    if not profile.claim_fields:
+        return
+    for packet in ctx.model.packets:
+        if not _judged(ctx, packet) or packet.status.value not in profile.claim_statuses:
+            continue
+        facts = _facts(ctx, packet)
+        problems = []
+        for name in profile.claim_fields:
+            value = _value(facts, name)
+            if not _filled(value):
+                problems.append(f"{name} is {value.split('(')[0].strip() or 'missing'}")
+                continue
+            allowed = profile.claim_values.get(name)
+            if allowed and label_key(value.split("(")[0]) not in {label_key(word) for word in allowed}:
+                problems.append(f"{name} {value!r} is not one of {' | '.join(allowed)}")
+        if problems:
+            yield rule.finding(
+                f"{packet.id} is {packet.status_raw or packet.status.value} but {'; '.join(problems)}; the coder fills the claim when work starts",
+                packet.status_or_head_loc,
+                packet.status_raw or packet.id,
+                packet.id,
+            )
+
+
 # --------------------------------------------------------------------------
 # Board and registry rules (scope all)
 # --------------------------------------------------------------------------

@@ -79,6 +79,7 @@ class Allow:
     reason: str
     lifecycle: tuple[str, ...] = ()
     text: re.Pattern[str] | None = None
+    text_absent: re.Pattern[str] | None = None
 
 
 @dataclass
@@ -110,6 +111,7 @@ def load_map(path: Path) -> tuple[list[Check], list[Allow]]:
             entry["reason"],
             tuple(entry.get("lifecycle") or ()),
             re.compile(entry["text"], re.MULTILINE) if entry.get("text") else None,
+            re.compile(entry["text_absent"], re.MULTILINE) if entry.get("text_absent") else None,
         )
         for entry in data.get("allow") or ()
     ]
@@ -193,6 +195,8 @@ def explain(allows: list[Allow], validator: str, check: str, lifecycle: str, tex
         if allow.lifecycle and lifecycle not in allow.lifecycle:
             continue
         if allow.text is not None and not allow.text.search(text):
+            continue
+        if allow.text_absent is not None and allow.text_absent.search(text):
             continue
         return allow
     return None

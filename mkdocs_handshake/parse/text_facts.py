@@ -50,6 +50,9 @@ def text_facts(src: SourceText, markers: tuple[str, ...]) -> TextFacts:
             continue
         if fence:
             continue
+        bare = line.strip().strip("#*_`\"' ").rstrip(".!").casefold()
+        if bare in wanted:  # a line that says only the marker (a heading too)
+            found.append((wanted[bare], Loc(src.path, number, line.find(line.strip()) + 1)))
         heading = _HEADING.match(line)
         if heading:
             section = heading.group("text")
@@ -63,7 +66,4 @@ def text_facts(src: SourceText, markers: tuple[str, ...]) -> TextFacts:
             name = (label.group("bold") or label.group("plain") or "").strip()
             if name:
                 labels.append((section, label_key(name), label.group("value").strip(), Loc(src.path, number, line.find(name) + 1)))
-        bare = line.strip().strip("*_`\"' ").rstrip(".!").casefold()
-        if bare in wanted:
-            found.append((wanted[bare], Loc(src.path, number, line.find(line.strip()) + 1)))
     return TextFacts(non_ascii, tuple(first), tuple(found), tuple(labels), tuple(checklist))

@@ -39,14 +39,22 @@ def _judged(ctx: RuleContext, packet: Packet) -> bool:
 
 
 def _heading(packet: Packet, name: str) -> tuple[str, int, Loc] | None:
-    """The first level-2 heading whose words start with ``name`` (case and
-    ``_``/space alike; "LINEAGE_AUDIT (ALL VERSIONS) [CX-580E]" is the
-    section LINEAGE_AUDIT (ALL VERSIONS))."""
-    wanted = label_key(name)
+    """The first level-2 heading that names the section: its words, then
+    nothing or a bracketed note ("LINEAGE_AUDIT (ALL VERSIONS) [CX-580E]"
+    is the section LINEAGE_AUDIT (ALL VERSIONS); "BOOTSTRAP (Coder Work
+    Plan)" is BOOTSTRAP; "VALIDATION REPORT" is not VALIDATION)."""
     for heading in packet.headings:
-        if heading[1] == 2 and label_key(heading[0]).startswith(wanted):
+        if heading[1] == 2 and names_section(heading[0], name):
             return heading
     return None
+
+
+def names_section(heading: str, name: str) -> bool:
+    wanted, written = label_key(name), label_key(heading)
+    if not written.startswith(wanted):
+        return False
+    rest = written[len(wanted):].strip()
+    return not rest or rest[0] in "([{"
 
 
 def _template_has(ctx: RuleContext, name: str) -> bool:
@@ -55,8 +63,7 @@ def _template_has(ctx: RuleContext, name: str) -> bool:
     info = ctx.model.protocol
     if info is None or not info.template_sections:
         return True
-    wanted = label_key(name)
-    return any(label_key(section).startswith(wanted) for section in info.template_sections)
+    return any(names_section(section, name) for section in info.template_sections)
 
 
 def _value(facts: TextFacts, name: str) -> str:
@@ -78,56 +85,46 @@ def _filled(value: str) -> bool:
 def phase_gate(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """CODER_PROTOCOL [CX-GATE-001] Binary Phase Gate: BOOTSTRAP, then the
     packet's SKELETON section with the proposed contracts, and only after
-    the Validator's "SKELETON APPROVED" the implementation. Judged on
-    packets whose STATUS says work has begun (a Ready for Dev packet has
-    not started); a section the template requires anyway is PKT-003's.
-    The approval itself is issued in the hand-off, so its absence from the
-    packet is not a finding; written in the packet, it must follow the
-    skeleton."""
+    the Validator's "SKELETON APPROVED" the implementation. Judged once
+    work has begun: the STATUS says so, or the packet records the
+    approval. A section the profile requires of every packet is PKT-003's.
+    The sections stand in the template's order. The approval itself is
+    issued in the hand-off, so neither its absence from the packet nor its
+    place in the file is a finding: a file position is not a time."""
     profile = ctx.profile
     assert profile is not None
     if not profile.phase_sections:
         return
-    required_by_template = {label_key(name) for name, _ in profile.required_sections}
+    required = [name for name, _ in profile.required_sections]
     for packet in ctx.model.packets:
         if not _judged(ctx, packet):
             continue
         facts = _facts(ctx, packet)
-        started = packet.status.value in profile.started_statuses
+        approval = next((loc for marker, loc in facts.markers if marker == profile.approval_marker), None)
+        started = packet.status.value in profile.started_statuses or approval is not None
         found = [(name, _heading(packet, name)) for name in profile.phase_sections if _template_has(ctx, name)]
-        missing = [name for name, heading in found if heading is None and label_key(name) not in required_by_template]
+        missing = [name for name, heading in found if heading is None and not any(names_section(name, other) for other in required)]
         if started and missing:
+            why = f"is {packet.status_raw or packet.status.value}" if approval is None else f"records '{profile.approval_marker}' (line {approval.line})"
             yield rule.finding(
-                f"{packet.id} is {packet.status_raw or packet.status.value} but has no '## {missing[0]}' section; "
-                f"record the {' and '.join(missing)} phase{'s' if len(missing) > 1 else ''} before implementing",
-                packet.status_or_head_loc,
-                packet.status_raw or packet.id,
+                f"{packet.id} {why} but has no '## {missing[0]}' section; "
+                f"record the {' and '.join(missing)} phase{'s' if len(missing) > 1 else ''} in the packet before implementing",
+                packet.status_or_head_loc if approval is None else approval,
+                (packet.status_raw or packet.id) if approval is None else profile.approval_marker,
                 packet.id,
             )
             continue
         present = [(name, heading) for name, heading in found if heading is not None]
-        for (earlier, first), (later, second) in zip(present, present[1:]):
+        for (_, first), (_, second) in zip(present, present[1:]):
             if second[2].line < first[2].line:
                 yield rule.finding(
                     f"'## {second[0]}' (line {second[2].line}) comes before '## {first[0]}' (line {first[2].line}); "
-                    f"the phase gate runs {' -> '.join(profile.phase_sections)}",
+                    f"the template orders the phases {' -> '.join(profile.phase_sections)}",
                     second[2],
                     second[0],
                     packet.id,
                 )
                 break
-        else:
-            last = present[-1][1] if present else None
-            for marker, loc in facts.markers:
-                if marker == profile.approval_marker and last is not None and loc.line < last[2].line:
-                    yield rule.finding(
-                        f"'{marker}' (line {loc.line}) stands before '## {last[0]}' (line {last[2].line}); "
-                        "the approval follows the skeleton it approves",
-                        loc,
-                        marker,
-                        packet.id,
-                    )
-                    break
 
 
 @rule("PKT-016", "error", "Packets are ASCII-only")
@@ -179,7 +176,6 @@ def manifest_template(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     assert profile is not None
     if not profile.manifest_section:
         return
-    section_key = label_key(profile.manifest_section)
     for packet in ctx.model.packets:
         if not _judged(ctx, packet):
             continue
@@ -187,9 +183,9 @@ def manifest_template(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         if heading is None:
             continue
         facts = _facts(ctx, packet)
-        in_section = {key for section, key, _, _ in facts.labels if label_key(section).startswith(section_key)}
+        in_section = {key for section, key, _, _ in facts.labels if names_section(section, profile.manifest_section)}
         missing = [name for name in profile.manifest_fields if label_key(name) not in in_section]
-        listed = {label_key(item) for section, item, _, _ in facts.checklist if label_key(section).startswith(section_key)}
+        listed = {label_key(item) for section, item, _, _ in facts.checklist if names_section(section, profile.manifest_section)}
         gates = [gate for gate in profile.manifest_gates if label_key(gate) not in listed]
         if profile.manifest_gates_field and label_key(profile.manifest_gates_field) in {label_key(name) for name in missing}:
             gates = []  # the checklist itself is missing: named once, with the fields

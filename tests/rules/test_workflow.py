@@ -88,17 +88,25 @@ def test_pkt_015_ready_for_dev_has_not_started():
     assert run("PKT-015", model_of(packet("WP-1-A", text))) == []
 
 
-def test_pkt_015_skeleton_before_bootstrap_and_early_approval():
+def test_pkt_015_sections_out_of_template_order():
     swapped = packet_text("WP-1-A", status="In Progress", body="## SKELETON\n- x\n\n## BOOTSTRAP\n- y\n")
     findings = run("PKT-015", model_of(packet("WP-1-A", swapped)))
     assert [(f.excerpt, f.loc.line) for f in findings] == [("SKELETON", 14)]
-    early = packet_text("WP-1-B", body="SKELETON APPROVED\n\n## BOOTSTRAP\n- y\n\n## SKELETON\n- x\n")
-    findings = run("PKT-015", model_of(packet("WP-1-B", early)))
+    assert "comes before '## BOOTSTRAP' (line 17)" in findings[0].message
+
+
+def test_pkt_015_a_recorded_approval_means_work_began():
+    approved = packet_text("WP-1-B", body="## SKELETON APPROVED\n\n## BOOTSTRAP (Coder Work Plan)\n- y\n")
+    findings = run("PKT-015", model_of(packet("WP-1-B", approved)))
     assert [(f.excerpt, f.loc.line) for f in findings] == [("SKELETON APPROVED", 14)]
+    assert "records 'SKELETON APPROVED' (line 14) but has no '## SKELETON' section" in findings[0].message
+    # where the approval stands in the file is no finding: a position is not a time
+    early = packet_text("WP-1-B", body="SKELETON APPROVED\n\n## BOOTSTRAP\n- y\n\n## SKELETON\n- x\n")
+    assert run("PKT-015", model_of(packet("WP-1-B", early))) == []
 
 
 def test_pkt_015_an_approval_quoted_in_code_is_no_marker():
-    quoted = packet_text("WP-1-B", body="```\nSKELETON APPROVED\n```\n\n## BOOTSTRAP\n- y\n\n## SKELETON\n- x\n")
+    quoted = packet_text("WP-1-B", body="```\nSKELETON APPROVED\n```\n\n## BOOTSTRAP\n- y\n")
     assert run("PKT-015", model_of(packet("WP-1-B", quoted))) == []
 
 
@@ -126,6 +134,9 @@ def test_pkt_017_names_missing_fields_and_gates_once():
 
 def test_pkt_017_section_missing_is_pkt_003s():
     assert run("PKT-017", model_of(packet("WP-1-A", packet_text("WP-1-A", manifest="")))) == []
+    # the Validator's report is another section, not the manifest's
+    report = "## VALIDATION REPORT - WP-1-A\nVerdict: PASS\n"
+    assert run("PKT-017", model_of(packet("WP-1-A", packet_text("WP-1-A", manifest=report)))) == []
 
 
 def test_pkt_018_revision_needs_lineage_and_its_base():

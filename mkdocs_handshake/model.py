@@ -456,7 +456,7 @@ class TextFacts:
     APPROVED", found outside code fences."""
 
     non_ascii_lines: int = 0
-    non_ascii_first: tuple[tuple[Loc, str], ...] = ()  # (first such character, its line), the first few lines
+    non_ascii_first: tuple[tuple[Loc, str], ...] = ()  # (first such character, its line as written), the first few lines
     markers: tuple[tuple[str, Loc], ...] = ()  # (marker as the profile names it, the line it stands alone on)
     # Every labelled line: (level-2 section heading as written, label key
     # (parse.packets.label_key), value after the colon, where the label is).

@@ -43,7 +43,7 @@ def text_facts(src: SourceText, markers: tuple[str, ...]) -> TextFacts:
         if match:  # code is packet text too: the ASCII rule has no exception for it
             non_ascii += 1
             if len(first) < FIRST_LINES:
-                first.append((Loc(src.path, number, match.start() + 1), line.strip()))
+                first.append((Loc(src.path, number, match.start() + 1), line))
         opening = _FENCE.match(line)
         if opening:
             fence = "" if fence and opening.group(1) == fence else (fence or opening.group(1))

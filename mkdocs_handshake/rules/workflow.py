@@ -142,26 +142,22 @@ def ascii_only(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         facts = _facts(ctx, packet)
         if not facts.non_ascii_lines:
             continue
-        loc, text = facts.non_ascii_first[0]
-        character = text_at(text, loc)
-        more = f" (and {facts.non_ascii_lines - 1} more line{'s' if facts.non_ascii_lines > 2 else ''}: "
-        more += ", ".join(str(other.line) for other, _ in facts.non_ascii_first[1:]) + ("..." if facts.non_ascii_lines > len(facts.non_ascii_first) else "") + ")" if facts.non_ascii_lines > 1 else ""
+        loc, line = facts.non_ascii_first[0]
+        character = line[loc.column - 1]
+        others = [str(other.line) for other, _ in facts.non_ascii_first[1:]]
+        if facts.non_ascii_lines > len(facts.non_ascii_first):
+            others.append("...")
+        more = ""
+        if facts.non_ascii_lines > 1:
+            count = facts.non_ascii_lines - 1
+            more = f" (and {count} more line{'s' if count > 1 else ''}: {', '.join(others)})"
         yield rule.finding(
             f"{packet.id} has non-ASCII text: {character!r} (U+{ord(character):04X}) at line {loc.line}{more}; "
             "write it in ASCII (-> for an arrow, 'Section' or the number alone for a section sign, straight quotes)",
             loc,
-            text,
+            line[loc.column - 1 :].strip(),
             packet.id,
         )
-
-
-def text_at(line: str, loc: Loc) -> str:
-    """The first non-ASCII character of a line (the one ``loc`` points at
-    in the line as written; the line quoted is stripped)."""
-    for character in line:
-        if ord(character) > 127:
-            return character
-    return "?"
 
 
 @rule("PKT-017", "error", "The Validation section keeps the deterministic manifest template")
@@ -380,7 +376,7 @@ def board_sections(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
                 yield rule.finding(
                     f"{entry.wp} under '{entry.column_raw}' records no {' / '.join(tags)}; write '- **[{entry.wp}]** - [{tags[0]}]'",
                     entry.loc,
-                    entry.text,
+                    entry.wp,
                     entry.wp,
                 )
             break
@@ -425,7 +421,7 @@ def stubs(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             yield rule.finding(
                 f"{entry.wp} is listed under '{entry.column_raw}' but is only a stub; activate it (refinement, signature, packet) first",
                 entry.loc,
-                entry.text,
+                entry.wp,
                 entry.wp,
             )
 

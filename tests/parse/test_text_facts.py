@@ -57,7 +57,7 @@ def test_non_ascii_lines_counted_with_the_first_place():
     found = facts()
     assert found.non_ascii_lines == 1
     loc, line = found.non_ascii_first[0]
-    assert (loc.line, loc.column) == (8, 29) and line.startswith("- Proposed")
+    assert (loc.line, loc.column) == (8, 29) and line.startswith("- Proposed") and line[28] == "\u2192"
 
 
 def test_refinement_fields_first_value_wins_and_code_is_skipped():

@@ -80,6 +80,10 @@ class Allow:
     lifecycle: tuple[str, ...] = ()
     text: re.Pattern[str] | None = None
     text_absent: re.Pattern[str] | None = None
+    # only for a packet whose id is part of another packet's file name that
+    # Node lists first (scripts that take "the first file whose name
+    # contains the id" read that other packet)
+    shadowed: bool = False
 
 
 @dataclass
@@ -112,6 +116,7 @@ def load_map(path: Path) -> tuple[list[Check], list[Allow]]:
             tuple(entry.get("lifecycle") or ()),
             re.compile(entry["text"], re.MULTILINE) if entry.get("text") else None,
             re.compile(entry["text_absent"], re.MULTILINE) if entry.get("text_absent") else None,
+            bool(entry.get("shadowed", False)),
         )
         for entry in data.get("allow") or ()
     ]
@@ -188,9 +193,11 @@ def subjects_for(check_about: tuple[tuple[str, re.Pattern[str] | None], ...], ou
     return subjects
 
 
-def explain(allows: list[Allow], validator: str, check: str, lifecycle: str, text: str) -> Allow | None:
+def explain(allows: list[Allow], validator: str, check: str, lifecycle: str, text: str, shadowed: bool = False) -> Allow | None:
     for allow in allows:
         if allow.validator not in ("*", validator) or allow.check not in ("*", check):
+            continue
+        if allow.shadowed and not shadowed:
             continue
         if allow.lifecycle and lifecycle not in allow.lifecycle:
             continue
@@ -225,6 +232,10 @@ def compare(
 
     ran = {outcome.validator for outcome in outcomes}
     packet_ids = sorted(lifecycles)
+    # Node lists a folder in byte order (libuv sorts it): a script taking
+    # the first name that contains the id reads WP-1-X-v2.md for WP-1-X
+    names = sorted(Path(path).name.encode("utf-8") for path in files.values())
+    shadowed = {wp for wp in packet_ids if next(name for name in names if wp.encode("utf-8") in name) != f"{wp}.md".encode("utf-8")}
     cells: dict[tuple[str, str], Cell] = {}
     per_packet = {validator.name for validator in validators if validator.mode == "packet"}
     known = [(check.validator, check.id, check.about) for check in checks if check.validator in ran]
@@ -245,7 +256,7 @@ def compare(
                 if subject in ours_history:
                     cell.covered += 1
                     continue
-                allow = explain(allows, validator, check_id, lifecycles.get(subject, "repository"), text_of(subject))
+                allow = explain(allows, validator, check_id, lifecycles.get(subject, "repository"), text_of(subject), subject in shadowed)
                 if allow is None:
                     cell.unexplained.append(subject)
                 else:

@@ -111,6 +111,18 @@ def test_both_fail_covered_and_ours_only(tmp_path: Path) -> None:
     assert (cell.ours_only, cell.both_pass) == (0, 1)  # a finding about another section is another check
 
 
+def test_a_packet_whose_id_another_file_name_contains_is_shadowed(tmp_path: Path) -> None:
+    packets = [make_packet("WP-1-A"), make_packet("WP-1-A-v2")]
+    (tmp_path / "docs" / "task_packets").mkdir(parents=True)
+    for item in packets:
+        (tmp_path / item.file).write_text(f"# {item.id}\n", encoding="utf-8")
+    validators = [parity_node.Validator("pre-work", "scripts/validation/pre-work.mjs", "packet", "test")]
+    allow = parity.Allow("pre-work", "*", "reads the first file containing the id", shadowed=True)
+    outcomes = [parity_node.Outcome("pre-work", wp, 1, FAILED) for wp in ("WP-1-A", "WP-1-A-v2")]
+    cell = parity.compare(validators, outcomes, [SCOPE], [allow], make_model(packets), {}, {}, tmp_path)[("pre-work", "required-fields")]
+    assert (cell.explained, cell.unexplained) == (1, ["WP-1-A-v2"])  # only WP-1-A can have been confused
+
+
 def test_a_failure_no_check_recognises_is_unexplained(tmp_path: Path) -> None:
     strange = parity_node.Outcome("pre-work", "WP-1-A", 1, "Errors:\n  1. Something new the script learned\n")
     cells = compared(tmp_path, [strange])

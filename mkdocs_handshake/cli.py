@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import baseline as baseline_file
-from .engine import run_rules
+from .engine import rule_plan, run_rules
 from .findings import Finding
 from .load import ParseCache, load_repo
 from .options import OPTIONS, OptionError, Settings, resolve
@@ -185,6 +185,7 @@ def check(args: argparse.Namespace) -> int:
         path_prefix=_prefix(settings.root),
         baseline=label,
         stale=stale,
+        plan=rule_plan(model, settings.engine),
     )
     output = FORMATS[args.format](report)
     if args.output:

@@ -36,18 +36,22 @@ from .model import (
     Registry,
     SignatureUse,
     Spec,
+    Refinement,
     SpecPointer,
+    TextFacts,
 )
 from .parse.audit import parse_audit
 from .parse.board import parse_board
 from .parse.gate_log import parse_gate_log
 from .parse.packets import parse_packet
+from .parse.refinement import parse_refinement
 from .parse.registry import parse_registry
 from .parse.requirements import find_requirement_ids
 from .phase_gate import find_phase_checklist, find_phase_claims
 from .parse.signatures import find_signature_uses
 from .parse.spec import parse_spec
 from .parse.spec_current import parse_spec_current
+from .parse.text_facts import text_facts
 from .profiles import Evidence, Profile, choose_profile, load_profile, shipped
 from .protocol import TemplateFacts, missing_phrases, moved_target, template_facts
 from .source import SourceText
@@ -521,6 +525,8 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
                     sibling_specs = _sibling_specs(layout, spec_file)
 
     packets: list[Packet] = []
+    facts: dict[str, TextFacts] = {}
+    markers = (profile.approval_marker,) if profile.approval_marker else ()
     packet_dir = layout.root / layout.packets
     if not packet_dir.is_dir():
         out.issues.append(ParseIssue("PARSE-001", Loc(layout.packets, 1), f"the configured packets folder {layout.packets} does not exist", layout.packets, layout.packets))
@@ -534,6 +540,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
             out.uses.extend(out.derived("signature_uses", src, lambda text, wp=packet.id: tuple(find_signature_uses(text, wp))))
             mentions.extend(out.derived("spec_mentions", src, lambda text, found=packet: tuple(_current_spec_mentions(text, found))))
             claims.extend(out.derived("phase_claims", src, _claims_in))
+            facts[packet.file] = out.derived(f"text_facts:{'|'.join(markers)}", src, lambda text: text_facts(text, markers))
 
     board = None
     parsed_board = out.parse(layout.task_board, "board", parse_board, what="task board")
@@ -576,8 +583,43 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
         document_ids=_document_ids(out, packets),
         protocol=protocol,
         registry=registry,
+        text_facts=facts,
+        refinements=_refinements(layout, out.cache, profile),
+        stub_files=_stub_files(layout, out.cache, profile),
     )
     return link(with_lifecycles(model, profile), cache, out.digests)
+
+
+def _refinements(layout: Layout, cache: ParseCache, profile: Profile) -> dict[str, Refinement]:
+    """Each WP's technical refinement file. Its encoding damage and
+    signatures are not the packet's: the refinement is judged only through
+    the packet it activates (PKT-020), so nothing here reaches the PARSE or
+    SIG rules."""
+    folder = layout.root / profile.refinements if profile.refinements else None
+    if folder is None or not folder.is_dir():
+        return {}
+    found: dict[str, Refinement] = {}
+    for path in sorted(folder.glob("WP-*.md")):
+        relative = path.relative_to(layout.root).as_posix()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # an unreadable refinement is reported as missing by the rule that needs it
+        digest = hashlib.sha256(data).hexdigest()
+        src = cache.get("source", _Raw(relative, data), digest, _decode_raw)
+        found[path.stem] = cache.get("refinement", src, digest, parse_refinement)
+    return found
+
+
+def _stub_files(layout: Layout, cache: ParseCache, profile: Profile) -> tuple[str, ...]:
+    """The stub folder's file names; kept in the cache under their digest
+    so that a stub added or removed changes the inputs digest (and the
+    cached findings with it)."""
+    folder = layout.root / profile.stubs if profile.stubs else None
+    if folder is None or not folder.is_dir():
+        return ()
+    names = tuple(path.relative_to(layout.root).as_posix() for path in sorted(folder.glob("WP-*.md")))
+    return cache.lookup("stub_files", profile.stubs, hashlib.sha256("\0".join(names).encode("utf-8")).hexdigest(), lambda: names)
 
 
 def link(model: GovernanceModel, cache: ParseCache | None = None, digests: dict[str, str] | None = None) -> GovernanceModel:

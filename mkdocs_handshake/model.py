@@ -493,6 +493,49 @@ class ProtocolInfo:
     missing_phrases: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class TextFacts:
+    """What a packet's text says as written that its parsed fields do not
+    keep: characters outside ASCII (the 2026 protocol keeps packets
+    ASCII-only) and marker lines such as the Validator's "SKELETON
+    APPROVED", found outside code fences."""
+
+    non_ascii_lines: int = 0
+    non_ascii_first: tuple[tuple[Loc, str], ...] = ()  # (first such character, its line as written), the first few lines
+    markers: tuple[tuple[str, Loc], ...] = ()  # (marker as the profile names it, the line it stands alone on)
+    # Every labelled line: (level-2 section heading as written, label key
+    # (parse.packets.label_key), value after the colon, where the label is).
+    labels: tuple[tuple[str, str, str, Loc], ...] = ()
+    # Every task-list item ``- [ ] name`` / ``- [x] name``: (level-2
+    # section heading, item text, checked, where).
+    checklist: tuple[tuple[str, str, bool, Loc], ...] = ()
+
+    def label(self, name_key: str, section_key: str = "") -> tuple[str, str, str, Loc] | None:
+        """The first line with this label key (in a section whose heading
+        starts with ``section_key``, case-folded, when given)."""
+        for entry in self.labels:
+            if entry[1] == name_key and (not section_key or entry[0].casefold().startswith(section_key)):
+                return entry
+        return None
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """A WP's technical refinement file: label (upper case, spaces as _)
+    -> (first value written, where)."""
+
+    file: str
+    fields: Mapping[str, tuple[str, Loc]]
+
+    def value(self, label: str) -> str:
+        found = self.fields.get(label.upper().replace(" ", "_"))
+        return found[0] if found else ""
+
+    def loc(self, label: str) -> Loc:
+        found = self.fields.get(label.upper().replace(" ", "_"))
+        return found[1] if found else Loc(self.file, 1)
+
+
 # --------------------------------------------------------------------------
 # The whole repository
 # --------------------------------------------------------------------------
@@ -536,6 +579,13 @@ class GovernanceModel:
     document_ids: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     protocol: ProtocolInfo | None = None
     registry: Registry | None = None
+    # Packet file -> facts about its text as written (see TextFacts).
+    text_facts: Mapping[str, TextFacts] = field(default_factory=dict)
+    # WP id -> its technical refinement file (profile layout.refinements),
+    # its labelled values with their places.
+    refinements: Mapping[str, Refinement] = field(default_factory=dict)
+    # Every WP-*.md file in the profile's stub folder (relative to root).
+    stub_files: tuple[str, ...] = ()
 
     def packet(self, wp: str) -> Packet | None:
         for packet in self.packets:

@@ -84,6 +84,32 @@ class Profile:
     status_lifecycle: Mapping[str, str]
     gate_required: Mapping[str, tuple[str, ...]]
     rules: Mapping[str, RuleUse] = field(default_factory=dict)
+    # What the repository's own validators check and the protocol asks
+    # for (issue 9): see the comments in handshake-2025-12.yaml.
+    refinements: str = ""
+    phase_sections: tuple[str, ...] = ()
+    approval_marker: str = ""
+    started_statuses: tuple[str, ...] = ()
+    spec_reference: tuple[tuple[str, ...], ...] = ()
+    manifest_section: str = ""
+    manifest_fields: tuple[str, ...] = ()
+    manifest_gates_field: str = ""
+    manifest_gates: tuple[str, ...] = ()
+    lineage_section: str = ""
+    lineage_id_field: str = ""
+    lineage_base_field: str = ""
+    refinement_id_field: str = ""
+    refinement_review_field: str = ""
+    refinement_approved: tuple[str, ...] = ()
+    refinement_signature_field: str = ""
+    board_fixed_sections: tuple[str, ...] = ()
+    board_entry_tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    board_no_stubs_in: tuple[str, ...] = ()
+    gate_order: tuple[str, ...] = ()
+    same_turn_seconds: float = 0.0
+    claim_statuses: tuple[str, ...] = ()
+    claim_fields: tuple[str, ...] = ()
+    claim_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def evidence_phrases(self) -> tuple[str, ...]:
         """Every phrase whose presence in the protocol text this profile
@@ -210,6 +236,22 @@ def load_profile(reference: str, base: str = "") -> Profile:
             if value not in LIFECYCLES:
                 raise ProfileError(f"{where}: {mapping}.{key}: {value!r} is not one of {', '.join(LIFECYCLES)}")
     gate = {str(kind): _strings(keys, f"{where}: gate_log.required_keys.{kind}") for kind, keys in (_get(data, "gate_log.required_keys", {}) or {}).items()}
+    spec_reference = []
+    for index, group in enumerate(_get(data, "packet.spec_reference", []) or []):
+        spec_reference.append(_strings(group, f"{where}: packet.spec_reference[{index}]"))
+    entry_tags = []
+    for entry in _get(data, "board.entry_tags", []) or []:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("match"), str):
+            raise ProfileError(f"{where}: board.entry_tags: each entry needs 'match' and 'tags'")
+        _pattern(entry["match"], f"{where}: board.entry_tags")
+        entry_tags.append((entry["match"], tuple(tag.upper() for tag in _strings(entry.get("tags"), f"{where}: board.entry_tags.tags"))))
+    no_stubs_in = _strings(_get(data, "board.no_stubs_in"), f"{where}: board.no_stubs_in")
+    for pattern in no_stubs_in:
+        _pattern(pattern, f"{where}: board.no_stubs_in")
+    try:
+        same_turn = float(_get(data, "gate_log.same_turn_seconds", 0) or 0)
+    except (TypeError, ValueError):
+        raise ProfileError(f"{where}: gate_log.same_turn_seconds: expected a number of seconds") from None
     return Profile(
         id=data["id"],
         title=str(data.get("title", data["id"])),
@@ -234,7 +276,38 @@ def load_profile(reference: str, base: str = "") -> Profile:
         status_lifecycle={str(key).casefold(): value for key, value in (_get(data, "lifecycle.status", {}) or {}).items()},
         gate_required=gate,
         rules=rules,
+        refinements=str(_get(data, "layout.refinements", "") or ""),
+        phase_sections=_strings(_get(data, "packet.phase_gate.sections"), f"{where}: packet.phase_gate.sections"),
+        approval_marker=str(_get(data, "packet.phase_gate.approval_marker", "") or ""),
+        started_statuses=tuple(status.casefold() for status in _strings(_get(data, "packet.phase_gate.started_statuses"), f"{where}: packet.phase_gate.started_statuses")),
+        spec_reference=tuple(spec_reference),
+        manifest_section=str(_get(data, "packet.manifest.section", "") or ""),
+        manifest_fields=_strings(_get(data, "packet.manifest.fields"), f"{where}: packet.manifest.fields"),
+        manifest_gates_field=str(_get(data, "packet.manifest.gates_field", "") or ""),
+        manifest_gates=_strings(_get(data, "packet.manifest.gates"), f"{where}: packet.manifest.gates"),
+        lineage_section=str(_get(data, "packet.lineage.section", "") or ""),
+        lineage_id_field=str(_get(data, "packet.lineage.id_field", "") or ""),
+        lineage_base_field=str(_get(data, "packet.lineage.base_field", "") or ""),
+        refinement_id_field=str(_get(data, "packet.refinement.id_field", "") or ""),
+        refinement_review_field=str(_get(data, "packet.refinement.review_field", "") or ""),
+        refinement_approved=tuple(value.upper() for value in _strings(_get(data, "packet.refinement.approved"), f"{where}: packet.refinement.approved")),
+        refinement_signature_field=str(_get(data, "packet.refinement.signature_field", "") or ""),
+        board_fixed_sections=_strings(_get(data, "board.fixed_sections"), f"{where}: board.fixed_sections"),
+        board_entry_tags=tuple(entry_tags),
+        board_no_stubs_in=no_stubs_in,
+        gate_order=tuple(kind.upper() for kind in _strings(_get(data, "gate_log.order"), f"{where}: gate_log.order")),
+        same_turn_seconds=same_turn,
+        claim_statuses=tuple(status.casefold() for status in _strings(_get(data, "packet.claim.statuses"), f"{where}: packet.claim.statuses")),
+        claim_fields=_strings(_get(data, "packet.claim.fields"), f"{where}: packet.claim.fields"),
+        claim_values={str(name): _strings(values, f"{where}: packet.claim.values.{name}") for name, values in (_get(data, "packet.claim.values", {}) or {}).items()},
     )
+
+
+def _pattern(pattern: str, where: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ProfileError(f"{where}: bad pattern {pattern!r}: {error}") from None
 
 
 @dataclass(frozen=True)

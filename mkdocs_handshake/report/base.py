@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass
 
 from ..baseline import Stale
+from ..engine import RulePlan
 from ..findings import Finding, Severity
 from ..model import GovernanceModel
 
@@ -32,6 +33,8 @@ class Report:
     #: The baseline file in use, as given; None without one.
     baseline: str | None = None
     stale: tuple[Stale, ...] = ()
+    #: Which rules ran and why the others did not (engine.rule_plan).
+    plan: tuple[RulePlan, ...] = ()
 
     def path(self, finding: Finding) -> str:
         return posixpath.join(self.path_prefix, finding.loc.file) if self.path_prefix else finding.loc.file

@@ -7,4 +7,4 @@ from .base import Report
 
 
 def render_json(report: Report) -> str:
-    return dumps(findings_document(report.model, report.findings, report.as_of, baseline=report.baseline, stale=report.stale))
+    return dumps(findings_document(report.model, report.findings, report.as_of, report.plan, baseline=report.baseline, stale=report.stale))

@@ -1,7 +1,9 @@
 """The governance rules. Importing this package registers every rule.
 
 One module per rule family (PARSE, SPEC, PKT, ANCHOR, DONE, SIG, BOARD, DEP,
-PHASE), each rule a decorated function in it; see :mod:`.base`.
+PHASE), each rule a decorated function in it; see :mod:`.base`. The
+workflow gates the repository's own validators check (issue 9) sit in
+:mod:`.workflow`, under the PKT and BOARD ids of what they judge.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import importlib
 
 from .base import REGISTRY, Rule, rule
 
-FAMILIES = ("parse", "spec", "pkt", "anchor", "done", "sig", "board", "dep", "phase")
+FAMILIES = ("parse", "spec", "pkt", "anchor", "done", "sig", "board", "dep", "phase", "workflow")
 
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")

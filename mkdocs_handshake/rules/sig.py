@@ -21,9 +21,10 @@ from typing import Iterator
 
 from ..findings import Finding, Severity
 from ..parse.signatures import explain_signature, read_time
-from ..model import GateEvent, GovernanceModel, Loc, SignatureRow, SignatureUse
+from ..model import GateEvent, GovernanceModel, Lifecycle, Loc, SignatureRow, SignatureUse
 from .base import Rule, rule
 from .context import RuleContext
+from .workflow import lock_signature
 
 CONSUMING_ROLES = ("lock", "approval")
 _VERB = {"lock": "locks", "approval": "approves"}
@@ -337,44 +338,97 @@ def _event_time(event: GateEvent) -> dt.datetime | None:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.timezone.utc)
 
 
-@rule("SIG-007", "error", "Signature recorded after refinement, in a different turn")
+@rule("SIG-007", "error", "Gate log order: refinement, then signature in a new turn, then prepare")
 def gate_order(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
-    """Part 2.5.7: refinement is recorded first; only in a NEW turn may the
-    signature be recorded ("Hard Block" when both happen in one turn). The
-    log is read in time order (log order when a timestamp is unreadable)."""
+    """Part 2.5.7: "Record Refinement", then the "Mandatory Turn Boundary",
+    and "Only in a new turn" the signature; the 2026 activation rule adds
+    PREPARE (branch, worktree, coder) after the signature and before the
+    packet. The order is the profile's ``gate_log.order``; each event needs
+    the one before it recorded earlier for the same WP. A signature is in
+    the refinement's turn when both carry the same turn token, or, when
+    the signature carries none, when it follows within the profile's
+    ``same_turn_seconds`` (the gate script's own hard block). The log is
+    read in time order (log order when a timestamp is unreadable). An
+    active, signed packet that the log has reached (its WP has events) and
+    whose chain stops short is reported once, at the packet: it was signed
+    or prepared outside the gate. (An unsigned one waits for its signature,
+    which PKT-014 reports.)"""
+    profile = ctx.profile
+    assert profile is not None
+    order = profile.gate_order or ("REFINEMENT", "SIGNATURE")
     by_wp: dict[str, list[tuple[int, GateEvent]]] = defaultdict(list)
     for position, event in enumerate(ctx.model.gate_events):
         by_wp[event.wp].append((position, event))
     for wp, events in by_wp.items():
-        times = [_event_time(event) for _, event in events]
-        if all(times):
-            ordered = [event for _, _, event in sorted(zip(times, (p for p, _ in events), (e for _, e in events)))]
-        else:
-            ordered = [event for _, event in events]
-        last_refinement: GateEvent | None = None
-        for event in ordered:
+        seen: dict[str, GateEvent] = {}
+        for event in _in_time_order(events):
             kind = event.type.strip().upper()
-            if kind == "REFINEMENT":
-                last_refinement = event
-            elif kind == "SIGNATURE":
-                yield from _check_signature_event(rule, wp, event, last_refinement)
+            if kind not in order:
+                continue
+            step = order.index(kind)
+            if step > 0:
+                before = order[step - 1]
+                previous = seen.get(before)
+                if previous is None:
+                    yield _out_of_order(rule, wp, event, kind, before)
+                elif kind == "SIGNATURE":
+                    yield from _same_turn(rule, wp, event, previous, profile.same_turn_seconds)
+            seen[kind] = event
+        packet = ctx.packet(wp)
+        locked = packet is not None and _LOOKS_SIGNED.fullmatch(lock_signature(ctx, packet))
+        if packet is not None and locked and packet.lifecycle is Lifecycle.ACTIVE and seen:
+            missing = [kind for kind in order if kind not in seen]
+            if missing:
+                last = max((seen[kind] for kind in seen), key=lambda event: event.loc)
+                yield rule.finding(
+                    f"{wp} is active but the gate log ({last.loc.file}) has no {', '.join(missing)} for it; "
+                    f"the gates run {' -> '.join(order)} before work starts",
+                    packet.status_or_head_loc,
+                    packet.status_raw or wp,
+                    wp,
+                )
 
 
-def _check_signature_event(rule: Rule, wp: str, event: GateEvent, refinement: GateEvent | None) -> Iterator[Finding]:
-    excerpt = event.signature or event.turn_token
-    where = (event.signature_loc if event.signature else event.turn_token_loc) or event.loc
-    if refinement is None:
+def _in_time_order(events: list[tuple[int, GateEvent]]) -> list[GateEvent]:
+    times = [_event_time(event) for _, event in events]
+    if all(times):
+        return [event for _, _, event in sorted(zip(times, (p for p, _ in events), (e for _, e in events)), key=lambda item: (item[0], item[1]))]
+    return [event for _, event in events]
+
+
+def _out_of_order(rule: Rule, wp: str, event: GateEvent, kind: str, before: str) -> Finding:
+    command = {"REFINEMENT": "record-refinement", "SIGNATURE": "record-signature", "PREPARE": "record-prepare"}.get(before, before.lower())
+    return rule.finding(
+        f"{kind.lower()} for {wp} was recorded ({event.timestamp}) with no {before.lower()} recorded before it; "
+        f"`just {command} {wp}` comes first, in its own turn",
+        event.signature_loc or event.loc,
+        event.signature or event.head,
+        wp,
+    )
+
+
+def _same_turn(rule: Rule, wp: str, event: GateEvent, refinement: GateEvent, seconds: float) -> Iterator[Finding]:
+    excerpt = event.signature or event.head
+    where = event.signature_loc or event.loc
+    if event.turn_token and refinement.turn_token and event.turn_token == refinement.turn_token:
         yield rule.finding(
-            f"signature for {wp} was recorded with no refinement recorded before it; run `just record-refinement {wp}` "
-            "and sign in a later turn",
+            f"signature for {wp} was recorded in the same turn ({event.turn_token}) as its refinement "
+            f"({refinement.loc.file}:{refinement.loc.line}); the protocol requires a turn boundary between them",
             where,
             excerpt,
             wp,
         )
-    elif refinement.turn_token and refinement.turn_token == event.turn_token:
+        return
+    if event.turn_token or not seconds:
+        return
+    signed, refined = _event_time(event), _event_time(refinement)
+    if signed is None or refined is None:
+        return
+    gap = (signed - refined).total_seconds()
+    if 0 <= gap < seconds:
         yield rule.finding(
-            f"signature for {wp} was recorded in the same turn ({event.turn_token}) as its refinement "
-            f"({refinement.loc.file}:{refinement.loc.line}); the protocol requires a turn boundary between them",
+            f"signature for {wp} was recorded {gap:.1f} s after its refinement ({refinement.loc.file}:{refinement.loc.line}), "
+            "within one turn; the protocol requires the user's review in a new turn before the signature",
             where,
             excerpt,
             wp,

@@ -20,9 +20,22 @@ def test_every_shipped_profile_loads_and_names_only_real_rules(name: str) -> Non
     assert all(use.clause for use in profile.rules.values())
 
 
-def test_every_rule_is_placed_by_the_base_profile() -> None:
-    # A rule the oldest profile does not list would never run anywhere.
-    assert set(REGISTRY) == set(load_profile(shipped()[0]).rules)
+def test_every_rule_is_placed_by_a_shipped_profile() -> None:
+    # A rule no shipped profile lists would never run anywhere.
+    placed = {rule_id for name in shipped() for rule_id in load_profile(name).rules}
+    assert set(REGISTRY) == placed
+
+
+def test_a_rule_only_the_later_protocol_has_is_only_in_its_profile() -> None:
+    # The 2025-12 protocol had no SKELETON section in packets, no ASCII
+    # rule, manifest, lineage audit, refinement files, claim fields, fixed
+    # board sections or registry.
+    old, new = load_profile("handshake-2025-12"), load_profile("handshake-2026-02")
+    later_only = {"PKT-015", "PKT-016", "PKT-017", "PKT-018", "PKT-019", "PKT-020", "PKT-021", "BOARD-007", "BOARD-008", "BOARD-009"}
+    assert later_only <= set(new.rules)
+    assert not later_only & set(old.rules)
+    assert "SIG-007" in old.rules
+    assert old.gate_order == ("REFINEMENT", "SIGNATURE") and new.gate_order == ("REFINEMENT", "SIGNATURE", "PREPARE")
 
 
 def test_a_later_profile_extends_and_replaces() -> None:

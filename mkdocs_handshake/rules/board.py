@@ -115,7 +115,8 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             continue  # a superseded packet belongs in the archive: BOARD-006 says so
         gate_only = " (it appears only in the phase-gate listing)" if listed else ""
         yield rule.finding(
-            f"{packet.id} is not on {board.file}{gate_only}; add it to the column of its STATUS {_status_text(packet)}",
+            f"{packet.id} is not on {board.file}{gate_only}; add it to the column of its STATUS {_status_text(packet)}, "
+            "or to the Superseded archive if it is no longer planned",
             _id_in_title(packet),
             packet.id,
             packet.id,

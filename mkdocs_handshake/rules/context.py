@@ -59,6 +59,10 @@ class RuleContext:
         declared TASK_ID, see :func:`~mkdocs_handshake.ids.packet_aliases`)."""
         return packet_aliases(self.model.packets)
 
+    @cached_property
+    def packets_by_file(self) -> Mapping[str, Packet]:
+        return {packet.file: packet for packet in self.model.packets}
+
     def packet(self, wp: str) -> Packet | None:
         found = self.packets_by_id.get(self.packet_aliases.get(wp, wp))
         return found[0] if found else None

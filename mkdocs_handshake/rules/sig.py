@@ -120,7 +120,14 @@ def _rows_by_signature(model: GovernanceModel) -> dict[str, list[SignatureRow]]:
 def signature_format(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 2.5.3: "Signature format: {username}{DDMMYYYYHHMM}" — a real
     calendar date and time from an external clock. Reported once per
-    signature, at its audit row when it has one, else at its first use."""
+    signature, at its audit row when it has one, else at its first use.
+
+    The fix is a new signature on the artifact it locks, so a signature is
+    judged only while it locks or approves something still in play: an
+    active packet, SPEC_CURRENT or a protocol file. One that only closed or
+    superseded packets, the spec's version history or the audit log carry
+    is history (``history: true`` judges it too)."""
+    live = _signatures_on_live_artifacts(ctx)
     places: dict[str, tuple[Loc, str]] = {}
     for row in ctx.model.audit.rows if ctx.model.audit else ():
         if row.signature.strip():
@@ -128,6 +135,8 @@ def signature_format(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     for use in consuming_uses(ctx.model):
         places.setdefault(use.signature, (use.loc, use.subject))
     for signature, (loc, _) in places.items():
+        if signature not in live and not ctx.history:
+            continue
         shape, _, explanation = signature_time(signature, ctx.as_of)
         if shape == "DDMMYYYYHHMM":
             continue
@@ -136,6 +145,22 @@ def signature_format(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         else:
             message = f"signature {signature} is not {{username}}{{DDMMYYYYHHMM}}: {explanation}"
         yield rule.finding(message, loc, signature, _subject(ctx, signature, loc))
+
+
+def _live_use(ctx: RuleContext, use: SignatureUse, spec_files: set[str]) -> bool:
+    """Whether a use sits on an artifact a maintainer may still change."""
+    if ctx.history:
+        return True
+    if use.loc.file in spec_files:
+        return False  # the spec's approvals are its version history
+    packet = ctx.packets_by_file.get(use.loc.file)
+    return packet is None or packet.lifecycle is Lifecycle.ACTIVE
+
+
+def _signatures_on_live_artifacts(ctx: RuleContext) -> set[str]:
+    spec_files = _spec_files(ctx.model)
+    audit_file = ctx.model.audit.file if ctx.model.audit else None
+    return {use.signature for use in consuming_uses(ctx.model) if use.loc.file != audit_file and _live_use(ctx, use, spec_files)}
 
 
 def _subject(ctx: RuleContext, signature: str, loc: Loc) -> str:
@@ -175,7 +200,9 @@ def signature_reused(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     Decision: a signature that approves a spec enrichment *together with*
     the WP that asked for it is one approval recorded in two places when
     its audit row names that WP (the corpus writes "Spec Enrichment v02.94
-    & WP-1-Storage-Foundation-v2"). Such a pair is not a reuse."""
+    & WP-1-Storage-Foundation-v2"). Such a pair is not a reuse. The fix is a
+    new signature for the later artifact, so only a later artifact still in
+    play (an active packet, not closed or superseded history) is reported."""
     spec_files = _spec_files(ctx.model)
     audit_text = _audit_text_by_signature(ctx.model)
     by_signature: dict[str, dict[str, list[SignatureUse]]] = defaultdict(dict)
@@ -199,6 +226,8 @@ def signature_reused(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             use = uses[0]
             if first_name == SPEC_ARTIFACT and _audit_names(audit_text.get(signature, ""), use.subject):
                 continue
+            if not _live_use(ctx, use, spec_files):
+                continue  # a new signature for signed history is no fix
             yield rule.finding(
                 f"signature {signature} already {_VERB[first_use.role]} {first_name} "
                 f"({first_use.loc.file}:{first_use.loc.line}); each signature is used once — request a new one for {name}",

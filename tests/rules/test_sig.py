@@ -51,7 +51,7 @@ def test_compliant_signatures_are_silent():
 
 
 def test_sig_001_bad_date_and_protocol_example_shape():
-    uses = [lock("anna321120261000", "WP-1-A")]
+    uses = [lock("anna321120261000", "WP-1-A"), lock("ilja251225032800", "WP-1-B")]
     rows = [audit_row("anna321120261000", 20, when="2026-11-32 10:00"), audit_row("ilja251225032800", 21, when="2025-12-25 03:28")]
     findings = run("SIG-001", make_model([], uses=uses, audit_rows=rows))
     assert [(f.loc, f.excerpt) for f in findings] == [(Loc(AUDIT, 20, 3), "anna321120261000"), (Loc(AUDIT, 21, 3), "ilja251225032800")]
@@ -60,7 +60,8 @@ def test_sig_001_bad_date_and_protocol_example_shape():
 
 
 def test_sig_001_far_future_year_reads_as_example_shape():
-    findings = run("SIG-001", make_model([], audit_rows=[audit_row("ilja251225041500", 22, when="2025-12-25 04:15")]))
+    model = make_model([], uses=[lock("ilja251225041500", "WP-1-A")], audit_rows=[audit_row("ilja251225041500", 22, when="2025-12-25 04:15")])
+    findings = run("SIG-001", model)
     assert [(f.loc.line, f.excerpt) for f in findings] == [(22, "ilja251225041500")]
     assert "2504" in findings[0].message and "DDMMYYHHMMSS" in findings[0].message
 
@@ -185,3 +186,18 @@ def test_corpus_invalid_signature_lock_fires_at_lock_line():
     lock_line = next(n for n, line in enumerate(src.lines, 1) if "User Signature Locked" in line and "ilja261220252337" in line)
     assert [(f.loc.line, f.excerpt, f.subject) for f in findings] == [(lock_line, "ilja261220252337", "WP-1-Workflow-Engine-v3")]
     assert isinstance(audit.rows[0], SignatureRow)
+
+
+def test_sig_001_a_signature_only_history_carries_is_not_judged():
+    """An audit-only row, or a lock on a superseded packet: no new signature
+    can be asked for signed history (``history`` audits it anyway)."""
+    from dataclasses import replace as with_
+
+    from mkdocs_handshake.engine import EngineConfig, run_rules
+    from mkdocs_handshake.model import Lifecycle
+
+    old = with_(make_packet("WP-1-Old"), lifecycle=Lifecycle.SUPERSEDED)
+    model = make_model([old], uses=[lock("ilja251225032800", "WP-1-Old")], audit_rows=[audit_row("ilja251225041500", 22, when="2025-12-25 04:15")])
+    assert run("SIG-001", model) == []
+    audit = [f for f in run_rules(model, EngineConfig(history=True)) if f.rule == "SIG-001"]
+    assert sorted(f.excerpt for f in audit) == ["ilja251225032800", "ilja251225041500"]

@@ -265,11 +265,18 @@ def signature_not_audited(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
 @rule("SIG-004", "error", "A signature marked INVALID is not used as a lock or approval")
 def invalid_signature_used(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 3 Error 1: a signature rejected in the audit log (INVALID) cannot
-    lock or approve anything; the artifact needs a new signature."""
+    lock or approve anything; the artifact needs a new signature.
+
+    A closed packet is judged too: its validation rests on that lock, so the
+    work needs a new signature or a revalidation. A packet a later revision
+    superseded is not: the revision is the remedy (``history`` judges it)."""
     rows = _rows_by_signature(ctx.model)
     for use in consuming_uses(ctx.model):
         invalid = next((row for row in rows.get(use.signature, ()) if row.invalid), None)
         if invalid is None:
+            continue
+        packet = ctx.packets_by_file.get(use.loc.file)
+        if packet is not None and packet.lifecycle in (Lifecycle.SUPERSEDED, Lifecycle.STUB) and not ctx.history:
             continue
         yield rule.finding(
             f"signature {use.signature} is marked INVALID in the audit log ({invalid.loc.file}:{invalid.loc.line}) "

@@ -127,6 +127,19 @@ def test_sig_004_invalid_signature_used_as_lock():
     assert f"{AUDIT}:21" in findings[0].message
 
 
+def test_sig_004_a_closed_packet_is_judged_a_superseded_one_is_not():
+    from dataclasses import replace as with_
+
+    from mkdocs_handshake.model import Lifecycle
+
+    packets, uses, rows = compliant()
+    rows[1] = audit_row("anna181120261105", 21, when="2026-11-18 11:05", invalid=True)
+    closed = [packets[0], with_(packets[1], lifecycle=Lifecycle.CLOSED)]
+    assert [f.subject for f in run("SIG-004", make_model(closed, uses=uses, audit_rows=rows))] == ["WP-1-B"]
+    replaced = [packets[0], with_(packets[1], lifecycle=Lifecycle.SUPERSEDED)]
+    assert run("SIG-004", make_model(replaced, uses=uses, audit_rows=rows)) == []
+
+
 def test_sig_005_duplicate_rows_and_empty_cells():
     rows = [
         audit_row("anna181120261000", 20, when="2026-11-18 10:00"),

@@ -325,7 +325,10 @@ class _SpecReader:
             else:
                 problems.append(f"section number {builder.number} is used by an earlier heading too")
         if problems:
-            self.issues.append(ParseIssue("PARSE-003", builder.loc, "; ".join(problems), excerpt=text, subject=builder.number))
+            # ``label``: the heading it stands inside, so the rule can tell a
+            # heading displaced by a misnumbered one from a problem of its own.
+            inside = enclosing.number if builder.out_of_order and enclosing else ""
+            self.issues.append(ParseIssue("PARSE-003", builder.loc, "; ".join(problems), excerpt=text, subject=builder.number, label=inside))
 
     # -- list items ------------------------------------------------------------
 

@@ -305,8 +305,9 @@ def _check_archived(rule: Rule, ctx: RuleContext, older: str, newest: str, by_wp
         loc = packet.status_or_head_loc
         excerpt = packet.status_raw if packet.status_loc else older
         where = "it is neither in the Superseded archive nor marked STATUS Superseded"
+    verb = "move" if live else "add"
     yield rule.finding(
-        f"{older} is superseded by {newest} but {where}; move it to 'Superseded (Archive)' naming {newest}",
+        f"{older} is superseded by {newest} but {where}; {verb} it to 'Superseded (Archive)' naming {newest}",
         loc,
         excerpt,
         older,

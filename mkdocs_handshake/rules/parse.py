@@ -144,7 +144,9 @@ def spec_numbering(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     pasted addendum that keeps its own numbering, a copied chapter), so it
     is one finding at its first heading, saying how many headings and which
     lines the run spans. A subsection of a misnumbered heading carries the
-    same problem and joins that heading's finding wherever it stands."""
+    same problem and joins that heading's finding wherever it stands, and so
+    does a heading that is "out of order" only because a misnumbered heading
+    before it opened the wrong context."""
     issues = issues_for(ctx.model, "PARSE-003")
     spec = ctx.model.spec
     headings = [section for section in spec.sections if section.kind == "heading"] if spec else []
@@ -162,6 +164,8 @@ def spec_numbering(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             if found and position is not None and start is not None and start < position < subtree_end[start]:
                 owner = found[0]
                 break
+        if owner is None and issue.label and (issue.loc.file, issue.label) in run_of:
+            owner = run_of[(issue.loc.file, issue.label)][0]  # out of order only because it follows a misnumbered heading
         previous = runs[-1][-1] if runs else None
         before = order.get(previous.loc.line) if previous else None
         if owner is None and previous is not None and previous.loc.file == issue.loc.file and position is not None and before is not None and position == before + 1:

@@ -170,3 +170,15 @@ def test_parse_003_a_subsection_far_from_its_namesake_is_not_folded_into_it() ->
     findings = run("PARSE-003", _spec_model(text))
     # "2.6" sits under 4, not under the repeated "2": two problems.
     assert [f.subject for f in findings] == ["2", "2.6"]
+
+
+def test_parse_003_a_heading_displaced_by_a_misnumbered_one_joins_its_finding() -> None:
+    text = (
+        "# Spec v01.00\n\n## 1 Intro\n\n## 2 Engines\n\n### 2.1 Merge\n\n### 2.2 Export\n\n"
+        "## 9 Proxy\n\n## 9 Proxy again\n\n"  # a repeated chapter number
+        "### 2.2.1 Stray\n\n## 3 Storage\n"  # out of order only because it now stands inside the repeated 9
+    )
+    issues = _spec_model(text).parse_issues
+    assert [(issue.subject, issue.label) for issue in issues] == [("9", ""), ("2.2.1", "9")]
+    [finding] = run("PARSE-003", _spec_model(text))
+    assert finding.subject == "9" and "1 more numbered heading(s)" in finding.message

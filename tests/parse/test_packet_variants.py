@@ -13,6 +13,7 @@ from __future__ import annotations
 from mkdocs_handshake.model import Loc
 from mkdocs_handshake.parse.packets import parse_packet
 from mkdocs_handshake.source import decode
+from tests.parse.test_packets import _at as locate
 
 PATH = "docs/task_packets/WP-7-Gadget-v2.md"
 
@@ -23,13 +24,7 @@ def _parse(text: str, path: str = PATH):
 
 
 def _at(text: str, needle: str, occurrence: int = 1) -> Loc:
-    seen = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if needle in line:
-            seen += 1
-            if seen == occurrence:
-                return Loc(PATH, number, line.index(needle) + 1)
-    raise AssertionError(needle)
+    return locate(text, needle, occurrence, PATH)
 
 
 # --------------------------------------------------------------------------

@@ -97,14 +97,14 @@ def _parse(text: str = PACKET) -> tuple[Packet, list[ParseIssue]]:
     return parse_packet(_src(text))
 
 
-def _at(text: str, needle: str, occurrence: int = 1) -> Loc:
+def _at(text: str, needle: str, occurrence: int = 1, path: str = PATH) -> Loc:
     """Loc of the n-th line containing ``needle``, column of the needle."""
     seen = 0
     for number, line in enumerate(text.split("\n"), start=1):
         if needle in line:
             seen += 1
             if seen == occurrence:
-                return Loc(PATH, number, line.index(needle) + 1)
+                return Loc(path, number, line.index(needle) + 1)
     raise AssertionError(f"{needle!r} not in fixture")
 
 

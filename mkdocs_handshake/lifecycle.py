@@ -17,7 +17,6 @@ The lifecycle is decided from three sources, in this order of strength:
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from .ids import variant_base, variant_of
@@ -34,9 +33,6 @@ _FINALITY = {
 }
 
 
-def _tag_key(tag: str) -> str:
-    return re.sub(r"[\s\-]+", "_", tag.strip()).upper()
-
 
 def _from_board(model: GovernanceModel, profile: Profile) -> dict[str, tuple[Lifecycle, str]]:
     found: dict[str, tuple[Lifecycle, str]] = {}
@@ -48,7 +44,7 @@ def _from_board(model: GovernanceModel, profile: Profile) -> dict[str, tuple[Lif
         if section:
             candidates.append((Lifecycle(section), f"listed under '{entry.column_raw}' on the board ({entry.loc})"))
         for tag in entry.tags:
-            mapped = profile.entry_tags.get(_tag_key(tag))
+            mapped = profile.tag_lifecycle(tag)
             if mapped:
                 candidates.append((Lifecycle(mapped), f"tagged {tag} on the board ({entry.loc})"))
         for lifecycle, reason in candidates:

@@ -119,6 +119,12 @@ class Profile:
             phrases.add(self.review_command)
         return tuple(sorted(phrases))
 
+    def tag_lifecycle(self, tag: str) -> str | None:
+        """The lifecycle a board-entry tag means (``[SUPERSEDED]``,
+        ``[OUTDATED ONLY]``), compared upper-case with spaces and dashes
+        as underscores."""
+        return self.entry_tags.get(re.sub(r"[\s\-]+", "_", tag.strip()).upper())
+
     def board_lifecycle(self, heading: str) -> str | None:
         folded = heading.casefold()
         for pattern, lifecycle in self.board_sections:

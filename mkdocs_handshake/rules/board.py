@@ -145,7 +145,7 @@ def _is_stub_entry(ctx: RuleContext, entry: BoardEntry) -> bool:
         return False
     if profile.board_lifecycle(entry.column_raw) == "stub":
         return True
-    return any(profile.entry_tags.get(re.sub(r"[\s\-]+", "_", tag.strip()).upper()) == "stub" for tag in entry.tags)
+    return any(profile.tag_lifecycle(tag) == "stub" for tag in entry.tags)
 
 
 @rule("BOARD-002", "error", "The board column agrees with the packet's STATUS")

@@ -29,19 +29,27 @@ MAX_DIRS = 20_000
 _DISCOVERABLE = ("spec_current", "packets", "task_board", "signature_audit", "gate_log")
 
 
-def walk_names(root: Path, wanted: set[str], *, folders: bool = False, skip: frozenset[str] = SKIP_DIRS) -> dict[str, list[str]]:
+def walk_names(
+    root: Path, wanted: set[str], *, folders: bool = False, skip: frozenset[str] = SKIP_DIRS, excluded: tuple[str, ...] = (),
+) -> dict[str, list[str]]:
     """Paths (relative, POSIX, sorted) of files - or folders - under ``root``
-    whose name is in ``wanted``."""
+    whose name is in ``wanted``. Symbolic links to folders are not followed,
+    folders named in ``skip`` or lying at an ``excluded`` path (the built
+    site, the cache) are not entered, and a file that resolves outside the
+    root is not a match."""
     found: dict[str, list[str]] = {name: [] for name in wanted}
+    outside = {Path(path).resolve() for path in excluded}
+    real_root = root.resolve()
     seen = 0
     for current, dirs, files in os.walk(root, followlinks=False):
         seen += 1
         if seen > MAX_DIRS:
             break
-        dirs[:] = sorted(name for name in dirs if name not in skip)
+        here = Path(current)
+        dirs[:] = sorted(name for name in dirs if name not in skip and (not outside or (here / name).resolve() not in outside))
         for name in dirs if folders else files:
-            if name in found:
-                found[name].append(PurePosixPath(Path(current, name).relative_to(root).as_posix()).as_posix())
+            if name in found and (folders or (here / name).resolve().is_relative_to(real_root)):
+                found[name].append(PurePosixPath((here / name).relative_to(root).as_posix()).as_posix())
     return {name: sorted(paths) for name, paths in found.items()}
 
 

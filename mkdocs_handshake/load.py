@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -295,7 +294,6 @@ def _version_key(version: str) -> tuple[int, ...]:
 #: Folders the spec search never enters: version control, dependencies,
 #: caches and build output (the configured site and cache folders are
 #: excluded through :attr:`Layout.search_excludes` as well).
-SEARCH_SKIP = frozenset({".git", ".hg", ".svn", "node_modules", ".cache", "__pycache__", "site", ".venv", ".tox"})
 
 
 def _find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
@@ -304,7 +302,7 @@ def _find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
 
     Only files inside the root are candidates: a name that leads outside it
     (``../x/Master_Spec_v9.md``, an absolute path) raises
-    :class:`OutsideRoot`. The search by file name skips :data:`SEARCH_SKIP`
+    :class:`OutsideRoot`. The search by file name skips :data:`.discover.SKIP_DIRS`
     and says (on the ``mkdocs.plugins.handshake`` log) that it searched and,
     when several files match, which it took."""
     root = layout.root.resolve()
@@ -341,20 +339,9 @@ class OutsideRoot(ValueError):
 
 
 def _search(layout: Layout, root: Path, base_name: str) -> list[str]:
-    """Files called ``base_name`` under ``root``, sorted; symbolic links to
-    folders are not followed and skipped folders are not entered."""
-    excluded = {Path(path).resolve() for path in layout.search_excludes}
-    found: list[str] = []
-    for folder, subfolders, files in os.walk(root):
-        here = Path(folder)
-        subfolders[:] = sorted(
-            sub for sub in subfolders if sub not in SEARCH_SKIP and (here / sub).resolve() not in excluded
-        )
-        if base_name in files:
-            path = here / base_name
-            if path.is_file() and path.resolve().is_relative_to(root):
-                found.append(path.relative_to(root).as_posix())
-    return sorted(found)
+    """Files called ``base_name`` under ``root``, sorted (see
+    :func:`.discover.walk_names` for what the walk skips)."""
+    return walk_names(root, {base_name}, excluded=layout.search_excludes)[base_name]
 
 
 def _sibling_specs(layout: Layout, spec_file: str) -> tuple[tuple[str, str], ...]:

@@ -29,7 +29,7 @@ from ..ids import variant_base
 from ..verdicts import is_validated
 from .context import RenderContext
 from .escape import dot_text, html_text, md_text
-from .site import admonition, join_blocks, md_wp_link, shorten, status_label, wp_key
+from .common import admonition, join_blocks, md_wp_link, shorten, status_label, wp_key
 
 # networkx is imported where it is used (see mkdocs_handshake/graph.py).
 if TYPE_CHECKING:

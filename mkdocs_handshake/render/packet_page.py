@@ -14,7 +14,7 @@ from ..graph import dependency_graph
 from ..model import DoneMapping, FieldOccurrence, ListItem, Packet
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
-from .site import (
+from .common import (
     admonition,
     done_mappings_for,
     fenced_code,

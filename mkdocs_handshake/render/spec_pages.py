@@ -16,7 +16,7 @@ from typing import Sequence
 from ..model import Loc, Requirement, Section
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_text
-from .site import (
+from .common import (
     anchors_by_section,
     body_badge,
     html_wp_link,

@@ -30,7 +30,7 @@ from .load import ParseCache, load_repo
 from .model import GovernanceModel
 from .render.context import RenderContext
 from .render.html import RenderedPage, to_html
-from .render.site import generate_pages
+from .render.site import generate_annotations, generate_pages
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class RenderOptions:
     use_directory_urls: bool = True
     dot_available: bool = True
     dag_max_nodes: int = 60
+    #: ``docs_dir`` relative to the governance root, or None (not under it,
+    #: or no MkDocs site): packet files under it are annotated in place.
+    docs_dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class Governance:
     findings: tuple[Finding, ...]
     context: RenderContext
     pages: Mapping[str, str]
+    #: Docs page path -> markdown of the header shown above a packet file
+    #: that is already a page (:func:`.render.site.generate_annotations`).
+    annotations: Mapping[str, str]
     #: Digest of every input file the model was built from (and the root).
     inputs_digest: str
     load_seconds: float
@@ -92,14 +98,16 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
         as_of=engine.as_of,
         dot_available=render.dot_available,
         options={"dag_max_nodes": render.dag_max_nodes},
+        docs_dir=render.docs_dir,
         # A drawing depends on its DOT source and on which Graphviz draws it.
         memo=lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute),
     )
     render_key = _digest(rules_key, repr(render), engine.as_of.isoformat(), dot)
     pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context))
+    annotations = cache.lookup("stage", "annotations", render_key, lambda: generate_annotations(context))
     rendered = time.perf_counter()
     return Governance(
-        model, findings, context, pages, inputs,
+        model, findings, context, pages, annotations, inputs,
         loaded - started, checked - loaded, rendered - checked, hits, misses,
     )
 

@@ -43,7 +43,7 @@ from .model import GovernanceModel, Waiver
 from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
 from .render.dag import dot_missing_message
 from .render.html import RenderedPage
-from .render.site import extra_files, nav_entries
+from .render.site import extra_files, nav_entries, redirect_pages
 from .source import decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
@@ -66,6 +66,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.as_of = dt.date.today()
         #: src_uri -> markdown of every page generated in this build.
         self.generated: dict[str, str] = {}
+        #: src_uri -> header markdown of every packet file that is a docs page.
+        self.annotations: dict[str, str] = {}
         #: src_uri -> the conversion on_page_content hands MkDocs.
         self.page_html: dict[str, RenderedPage] = {}
         self.permalink: str | None = None
@@ -143,7 +145,10 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         governance = run_pipeline(
             self.layout,
             self.engine_config,
-            RenderOptions(self.config.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes),
+            RenderOptions(
+                self.config.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes,
+                docs_dir=_docs_dir_in(self.layout.root, config.docs_dir),
+            ),
             self.cache,
         )
         self.governance = governance
@@ -152,6 +157,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         context, pages = governance.context, governance.pages
         assets = extra_files(context)
         self.generated = dict(pages)
+        self.annotations = dict(governance.annotations)
         self.page_html = {}
         per_page = (context.page_path("packets/"), context.page_path("spec/"))
         for path, content in sorted({**pages, **assets}.items()):
@@ -202,6 +208,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return ""
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        header = self.annotations.get(page.file.src_uri)
+        if header is not None:
+            return _annotated(html, convert_page(page.file.src_uri + "#header", header, self.cache).html)
         rendered = self.page_html.get(page.file.src_uri)
         if rendered is None:
             return None
@@ -214,6 +223,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         out = Path(config.site_dir) / self.config.output_dir.strip("/")
         out.mkdir(parents=True, exist_ok=True)
         (out / "model.json").write_text(model_json(self.governance, self.config.root, self.cache), encoding="utf-8")
+        # The promised packets/<id>/ URL of a packet that is its own docs page.
+        for path, text in redirect_pages(self.governance.context).items():
+            target = Path(config.site_dir) / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
         (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
         if self.cache_dir is not None:
             error = self.cache.persist(self.cache_dir)
@@ -253,6 +267,26 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         summary = summarize(self.findings)
         level = logging.ERROR if summary["error"] else logging.WARNING if summary["warning"] else logging.INFO
         log.log(level, "governance: %d error(s), %d warning(s), %d waived", summary["error"], summary["warning"], summary["waived"])
+
+
+def _docs_dir_in(root: Path, docs_dir: str) -> str | None:
+    """``docs_dir`` relative to the governance root, or None when it is not
+    under it (then no packet file is a docs page)."""
+    try:
+        relative = Path(docs_dir).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+    return "" if relative == "." else relative
+
+
+def _annotated(html: str, header: str) -> str:
+    """The packet page's HTML with the governance header after its title
+    (the first ``<h1>``), or on top when it has none."""
+    end = html.find("</h1>")
+    if end < 0:
+        return header + html
+    end += len("</h1>")
+    return html[:end] + "\n" + header + html[end:]
 
 
 def _repaired(data: bytes, src_uri: str) -> str | None:

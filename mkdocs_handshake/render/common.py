@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 
 from ..model import DoneMapping, Loc, Packet, Section, Status
 from ..traceability import map_done_means
-from .context import RenderContext, chapter_of, section_anchor
+from .context import RenderContext, chapter_of, section_anchor, wp_key
 from .escape import html_text, md_text
 
 # --------------------------------------------------------------------------
@@ -60,11 +60,6 @@ def number_key(number: str) -> tuple[tuple[int, int, str], ...]:
         else:
             key.append((1, 0, part))
     return tuple(key)
-
-
-def wp_key(wp: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural order for WP ids, so ``WP-1-Foo-v10`` follows ``WP-1-Foo-v9``."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", wp) if part)
 
 
 def rule_family(rule_id: str) -> str:
@@ -197,14 +192,9 @@ def shorten(text: str, limit: int) -> str:
 # --------------------------------------------------------------------------
 
 
-def anchors_by_section(ctx: RenderContext) -> dict[str, tuple[str, ...]]:
+def anchors_by_section(ctx: RenderContext) -> Mapping[str, tuple[str, ...]]:
     """Section number -> WP ids whose SPEC_ANCHOR names it (sorted)."""
-    index: dict[str, set[str]] = {}
-    for packet in ctx.model.packets:
-        for anchor in packet.spec_anchors:
-            if anchor.number:
-                index.setdefault(anchor.number, set()).add(packet.id)
-    return {number: tuple(sorted(wps, key=wp_key)) for number, wps in index.items()}
+    return ctx.anchored_sections
 
 
 def done_mappings_for(ctx: RenderContext, packet: Packet) -> tuple[DoneMapping, ...]:

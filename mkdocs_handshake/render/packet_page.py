@@ -10,7 +10,6 @@ text). It ends with the packet's source path, which stays the authority.
 from __future__ import annotations
 
 from ..findings import Finding, Severity
-from ..graph import dependency_graph
 from ..model import DoneMapping, FieldOccurrence, ListItem, Packet
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
@@ -25,7 +24,6 @@ from .common import (
     md_wp_link,
     requirement_anchor,
     status_badge,
-    wp_key,
 )
 
 
@@ -43,6 +41,63 @@ def render_packet_page(ctx: RenderContext, packet: Packet) -> str:
     blocks.extend(_findings(ctx, page, packet))
     blocks.append(f"Source: {md_code(packet.file)}")
     return join_blocks(blocks)
+
+
+def render_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:
+    """The governance view of a packet whose own file is a docs page, shown
+    above that page's text instead of on a second, generated page: state,
+    risk, neighbours, signature, findings and the DONE_MEANS mapping. It
+    has no headings of its own, so the page's table of contents stays the
+    packet's. ``page`` is the packet's path relative to docs_dir."""
+    blocks: list[str] = [_header_table(ctx, page, packet)]
+    blocks.extend(_duplicates(ctx, packet))
+    done = _done_means(ctx, page, packet)
+    blocks.append("**DONE_MEANS and the requirements they map to**")
+    blocks.extend(done[1:])
+    findings = _findings(ctx, page, packet)
+    blocks.append("**Findings**")
+    blocks.extend(findings[1:])
+    body = join_blocks(blocks)
+    return f'<div class="hs-packet-annotation">\n\n{body}\n</div>\n'
+
+
+def lifecycle_badge(packet: Packet) -> str:
+    title = f' title="{html_text(packet.lifecycle_reason)}"' if packet.lifecycle_reason else ""
+    value = packet.lifecycle.value
+    return f'<span class="hs-badge hs-lifecycle-{value}"{title}>{html_text(value)}</span>'
+
+
+def _header_table(ctx: RenderContext, page: str, packet: Packet) -> str:
+    """The packet page's summary table, its lifecycle beside the status and
+    neighbours and signature below."""
+    lines = _summary(ctx, page, packet).split("\n")
+    reason = f" {md_text(packet.lifecycle_reason)}" if packet.lifecycle_reason else ""
+    status_row = next(index for index, line in enumerate(lines) if line.startswith("| Status |"))
+    lines.insert(status_row + 1, f"| Lifecycle | {lifecycle_badge(packet)}{reason} |")
+    upstream, downstream = ctx.dependencies.get(packet.id, ((), ()))
+    rows = [
+        "| Depends on | " + (", ".join(_wp_with_status(ctx, page, wp) for wp in upstream) or "nothing") + " |",
+        "| Blocks | " + (", ".join(_wp_with_status(ctx, page, wp) for wp in downstream) or "nothing") + " |",
+        "| Signature | " + _signature_cell(ctx, packet) + " |",
+    ]
+    last_row = max(index for index, line in enumerate(lines) if line.startswith("| "))
+    lines[last_row + 1 : last_row + 1] = rows
+    return "\n".join(lines)
+
+
+def _signature_cell(ctx: RenderContext, packet: Packet) -> str:
+    """Signature and its audit row(s), on one table row."""
+    if not packet.signature:
+        return "not locked: no user signature recorded"
+    rows = ctx.audit_rows_by_signature.get(packet.signature, ())
+    if not rows:
+        return f'{md_code(packet.signature)} <span class="hs-flag hs-sev-error">No row in the signature audit log.</span>'
+    audit = "; ".join(
+        f"{md_text(row.used_by)}, {md_text(row.datetime)}, {md_text(row.purpose)} {html_loc(row.loc)}"
+        + (' <span class="hs-flag hs-sev-error">INVALID</span>' if row.invalid else "")
+        for row in rows
+    )
+    return f"{md_code(packet.signature)}: audit row {audit}"
 
 
 def _text(ctx: RenderContext, page: str, text: str) -> str:
@@ -82,7 +137,7 @@ def _wrapped(css: str, table: str) -> str:
 
 
 def _duplicates(ctx: RenderContext, packet: Packet) -> list[str]:
-    others = sorted(other.file for other in ctx.model.packets if other.id == packet.id and other is not packet)
+    others = sorted(other.file for other in ctx.packets_with_id.get(packet.id, ()) if other is not packet)
     if not others:
         return []
     listed = ", ".join(md_code(file) for file in others)
@@ -170,9 +225,7 @@ def _test_plan(packet: Packet) -> list[str]:
 def _dependencies(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
     """Upstream and downstream packets from the dependency graph, which joins
     what this packet says with what the others say about it."""
-    graph = dependency_graph(ctx.model)
-    upstream = sorted(graph.predecessors(packet.id), key=wp_key) if packet.id in graph else []
-    downstream = sorted(graph.successors(packet.id), key=wp_key) if packet.id in graph else []
+    upstream, downstream = ctx.dependencies.get(packet.id, ((), ()))
     blocks = ["## Dependencies"]
     blocks.append("**Depends on:** " + (", ".join(_wp_with_status(ctx, page, wp) for wp in upstream) or "nothing"))
     blocks.append("**Blocks:** " + (", ".join(_wp_with_status(ctx, page, wp) for wp in downstream) or "nothing"))
@@ -192,12 +245,12 @@ def _signature(ctx: RenderContext, packet: Packet) -> list[str]:
         return blocks
     where = f" ({md_code(str(packet.signature_loc))})" if packet.signature_loc else ""
     blocks.append(f"User Signature Locked: {md_code(packet.signature)}{where}")
-    rows = [row for row in (ctx.model.audit.rows if ctx.model.audit else ()) if row.signature == packet.signature]
+    rows = ctx.audit_rows_by_signature.get(packet.signature, ())
     if not rows:
         blocks.append('<span class="hs-flag hs-sev-error">No row in the signature audit log.</span>')
         return blocks
     lines = ["| Used by | Date/time | Purpose | Spec version | Notes | Audit row |", "|---|---|---|---|---|---|"]
-    for row in sorted(rows, key=lambda r: r.loc):
+    for row in rows:
         notes = md_text(row.notes) + (' <span class="hs-flag hs-sev-error">INVALID</span>' if row.invalid else "")
         lines.append(
             f"| {md_text(row.used_by)} | {md_text(row.datetime)} | {md_text(row.purpose)} | "

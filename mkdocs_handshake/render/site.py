@@ -12,9 +12,10 @@ from .assets import HANDSHAKE_CSS, HANDSHAKE_JS
 from .common import chapter_title, chapters, sorted_packet_ids, top_pages
 from .context import RenderContext
 from .dag import render_dag_page
+from .escape import html_text
 from .findings_page import render_findings_page
 from .overview import render_overview
-from .packet_page import render_packet_page
+from .packet_page import render_packet_header, render_packet_page
 from .phase_gate_page import render_phase_gate_page
 from .spec_pages import render_spec_chapter
 from .traceability_page import render_traceability_page
@@ -34,7 +35,7 @@ def generate_pages(ctx: RenderContext) -> dict[str, str]:
         ctx.page_path("traceability.md"): render_traceability_page(ctx),
         ctx.page_path("findings.md"): render_findings_page(ctx),
     }
-    for wp in sorted_packet_ids(ctx):
+    for wp in generated_packet_ids(ctx):
         pages[ctx.packet_page(wp)] = render_packet_page(ctx, ctx.packets_by_id[wp])
     for chapter in chapters(ctx):
         pages[ctx.page_path(f"spec/{chapter}.md")] = SEARCH_EXCLUDED + render_spec_chapter(ctx, chapter)
@@ -62,7 +63,8 @@ def nav_entries(ctx: RenderContext, *, per_page: bool = True) -> list[object]:
     entries: list[object] = [{title: path} for title, path in top_pages(ctx)]
     if not per_page:
         return entries
-    packets = [{wp: ctx.packet_page(wp)} for wp in sorted_packet_ids(ctx)]
+    # A packet that is a docs page is in the nav wherever the user put it.
+    packets = [{wp: ctx.packet_page(wp)} for wp in generated_packet_ids(ctx)]
     if packets:
         entries.append({"Packets": packets})
     spec = [{_chapter_nav_title(ctx, chapter): ctx.page_path(f"spec/{chapter}.md")} for chapter in chapters(ctx)]
@@ -83,3 +85,47 @@ def extra_files(ctx: RenderContext) -> dict[str, str]:
         ctx.page_path("assets/handshake.css"): HANDSHAKE_CSS,
         ctx.page_path("assets/handshake.js"): HANDSHAKE_JS,
     }
+
+
+def generated_packet_ids(ctx: RenderContext) -> list[str]:
+    """Packets that get a generated page: those that are not docs pages."""
+    return [wp for wp in sorted_packet_ids(ctx) if ctx.packets_by_id[wp].file not in ctx.docs_pages]
+
+
+def generate_annotations(ctx: RenderContext) -> dict[str, str]:
+    """``{docs page path: markdown}`` of the header shown on top of every
+    packet file that is already a docs page (sorted by path). Each packet
+    file gets its own, duplicates of an id included."""
+    annotations = {
+        page: render_packet_header(ctx, packet, page)
+        for packet in ctx.model.packets
+        if (page := ctx.docs_pages.get(packet.file)) is not None
+    }
+    return {path: annotations[path] for path in sorted(annotations)}
+
+
+def redirect_pages(ctx: RenderContext) -> dict[str, str]:
+    """``{file under site_dir: HTML}`` keeping the promised URL
+    ``<output_dir>/packets/<id>/`` of a packet whose page is its own docs
+    page. These are plain files written next to the built site, not MkDocs
+    pages: a page would be templated with the whole nav, which is most of
+    what a page costs on a large repo, only to send the reader on."""
+    redirects: dict[str, str] = {}
+    for wp in sorted_packet_ids(ctx):
+        target = ctx.packet_page(wp)
+        source = ctx.generated_packet_page(wp)
+        if target == source:
+            continue
+        url = ctx.url_of(source)
+        path = url + "index.html" if url.endswith("/") else url
+        href = html_text(ctx.href(source, target))
+        redirects[path] = (
+            "<!doctype html>\n"
+            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html_text(wp)}</title>\n"
+            f'<link rel="canonical" href="{href}">\n'
+            f'<meta http-equiv="refresh" content="0; url={href}">\n'
+            '<meta name="robots" content="noindex">\n</head>\n'
+            f'<body>\n<p>The page of {html_text(wp)} is <a href="{href}">{html_text(target)}</a>.</p>\n</body>\n</html>\n'
+        )
+    return redirects

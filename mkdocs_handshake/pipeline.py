@@ -28,6 +28,7 @@ from .findings import Finding
 from .layout import Layout
 from .load import ParseCache, load_repo
 from .model import GovernanceModel
+from .progress import SILENT, Progress
 from .render.context import RenderContext
 from .render.html import RenderedPage, to_html
 from .render.site import generate_annotations, generate_pages
@@ -77,16 +78,23 @@ def dot_identity() -> str:
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, cache: ParseCache) -> Governance:
+def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, cache: ParseCache, progress: Progress = SILENT) -> Governance:
+    """Load, check and render; ``progress`` gets one line per stage (and
+    more while a long stage runs)."""
     started = time.perf_counter()
     hits, misses = cache.hits, cache.misses
-    model = load_repo(layout, cache)
+    progress.start("parsing packets")
+    model = load_repo(layout, cache, progress)
     hits, misses = cache.hits - hits, cache.misses - misses
+    sections = len(model.spec.sections) if model.spec else 0
+    progress.done(f"loaded {len(model.packets):,} packets and {sections:,} spec sections ({hits:,} cached results reused, {misses:,} computed)")
     loaded = time.perf_counter()
 
     inputs = cache.inputs_digest(layout.root.as_posix())
     rules_key = _digest(inputs, repr(engine))
+    progress.start("checking")
     findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine))))
+    progress.done(f"checked the rules: {len(findings):,} findings")
     checked = time.perf_counter()
 
     dot = dot_identity()
@@ -103,8 +111,10 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
         memo=lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute),
     )
     render_key = _digest(rules_key, repr(render), engine.as_of.isoformat(), dot)
-    pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context))
+    progress.start("rendering pages")
+    pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context, progress))
     annotations = cache.lookup("stage", "annotations", render_key, lambda: generate_annotations(context))
+    progress.done(f"rendered {len(pages):,} pages and {len(annotations):,} packet headers")
     rendered = time.perf_counter()
     return Governance(
         model, findings, context, pages, annotations, inputs,

@@ -40,6 +40,7 @@ from .findings import Finding, Severity
 from .layout import Layout
 from .load import ParseCache
 from .model import GovernanceModel, Waiver
+from .progress import Progress
 from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
 from .render.dag import dot_missing_message
 from .render.html import RenderedPage
@@ -71,6 +72,10 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         #: src_uri -> the conversion on_page_content hands MkDocs.
         self.page_html: dict[str, RenderedPage] = {}
         self.permalink: str | None = None
+        #: Progress of MkDocs' own page building and of the final writes.
+        self.page_progress = Progress(log.info)
+        self.pages_done = 0
+        self.pages_total = 0
         self.permalink_title = "Permanent link"
 
     # -- configuration -------------------------------------------------
@@ -150,6 +155,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 docs_dir=_docs_dir_in(self.layout.root, config.docs_dir),
             ),
             self.cache,
+            Progress(log.info),
         )
         self.governance = governance
         self.model = governance.model
@@ -178,6 +184,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             # own section at the end. (An automatic nav lists them already.)
             config.nav.append({"Governance": nav_entries(context, per_page=self.config.nav_packets)})
         self._log_findings()
+        self.pages_done = 0
+        self.pages_total = len(files.documentation_pages())
+        self.page_progress.start("MkDocs building pages")
         log.debug(
             "governance: load %.3fs (cache %d hits, %d misses), rules %.3fs, render %.3fs, plugin total %.3fs",
             governance.load_seconds, governance.cache_hits, governance.cache_misses, governance.rules_seconds,
@@ -208,6 +217,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return ""
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled:
+            self.pages_done += 1
+            self.page_progress.tick(self.pages_done, self.pages_total)
         header = self.annotations.get(page.file.src_uri)
         if header is not None:
             return _annotated(html, convert_page(page.file.src_uri + "#header", header, self.cache).html)
@@ -220,15 +232,19 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.governance is None:
             return
+        self.page_progress.done(f"MkDocs built {self.pages_done:,} pages")
+        self.page_progress.start("writing")
         out = Path(config.site_dir) / self.config.output_dir.strip("/")
         out.mkdir(parents=True, exist_ok=True)
         (out / "model.json").write_text(model_json(self.governance, self.config.root, self.cache), encoding="utf-8")
         # The promised packets/<id>/ URL of a packet that is its own docs page.
-        for path, text in redirect_pages(self.governance.context).items():
+        redirects = redirect_pages(self.governance.context)
+        for path, text in redirects.items():
             target = Path(config.site_dir) / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
+        self.page_progress.done(f"wrote model.json, findings.json and {len(redirects):,} packet redirects")
         if self.cache_dir is not None:
             error = self.cache.persist(self.cache_dir)
             if error:

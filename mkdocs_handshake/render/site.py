@@ -8,6 +8,7 @@ module only orchestrates; the helpers the page modules share live in
 
 from __future__ import annotations
 
+from ..progress import SILENT, Progress
 from .assets import HANDSHAKE_CSS, HANDSHAKE_JS
 from .common import chapter_title, chapters, sorted_packet_ids, top_pages
 from .context import RenderContext
@@ -25,7 +26,7 @@ from .traceability_page import render_traceability_page
 # --------------------------------------------------------------------------
 
 
-def generate_pages(ctx: RenderContext) -> dict[str, str]:
+def generate_pages(ctx: RenderContext, progress: Progress = SILENT) -> dict[str, str]:
     """Every governance page: ``{path relative to docs_dir: markdown}``, sorted by path."""
 
     pages: dict[str, str] = {
@@ -35,10 +36,14 @@ def generate_pages(ctx: RenderContext) -> dict[str, str]:
         ctx.page_path("traceability.md"): render_traceability_page(ctx),
         ctx.page_path("findings.md"): render_findings_page(ctx),
     }
-    for wp in generated_packet_ids(ctx):
+    packets, spec_chapters = generated_packet_ids(ctx), chapters(ctx)
+    total = len(pages) + len(packets) + len(spec_chapters)
+    for wp in packets:
         pages[ctx.packet_page(wp)] = render_packet_page(ctx, ctx.packets_by_id[wp])
-    for chapter in chapters(ctx):
+        progress.tick(len(pages), total)
+    for chapter in spec_chapters:
         pages[ctx.page_path(f"spec/{chapter}.md")] = SEARCH_EXCLUDED + render_spec_chapter(ctx, chapter)
+        progress.tick(len(pages), total)
     for name in ("findings.md", "traceability.md", "dag.md"):
         pages[ctx.page_path(name)] = SEARCH_EXCLUDED + pages[ctx.page_path(name)]
     return {path: _final_newline(pages[path]) for path in sorted(pages)}

@@ -94,7 +94,10 @@ def handshake(config: MkDocsConfig) -> HandshakePlugin:
 
 
 def packet_html(site_dir: Path, packet_id: str) -> str:
-    return (site_dir / "governance" / "packets" / packet_id / "index.html").read_text(encoding="utf-8")
+    """The packet's one page: its own docs page with the governance header."""
+    page = (site_dir / "task_packets" / packet_id / "index.html").read_text(encoding="utf-8")
+    assert 'class="hs-packet-annotation"' in page
+    return page
 
 
 def test_rebuild_after_editing_one_packet_reparses_only_that_packet(repo: Path, tmp_path: Path, lookups: list[Lookup]) -> None:

@@ -8,9 +8,10 @@ in which no governance file and no option changed - a second local build, a
 ``serve`` rebuild after editing an ordinary page, CI with the cache folder
 restored - reuses all of it; any change recomputes what depends on it.
 
-The plugin calls :func:`run_pipeline` from ``on_files``, :func:`convert_page`
-for each generated page, and :func:`model_json` when it writes the site;
-none of them needs MkDocs.
+The plugin calls :func:`run_pipeline` from ``on_files`` and
+:func:`convert_page` for each generated page; neither needs MkDocs.
+``model.json`` is not kept here: :func:`.export.write_model` streams it
+into the site.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import Mapping
 
 from .engine import EngineConfig, run_rules
-from .export import dumps, model_document
 from .findings import Finding
 from .layout import Layout
 from .load import ParseCache, load_repo
@@ -127,13 +127,6 @@ def convert_page(src_uri: str, markdown: str, cache: ParseCache, *, permalink: s
     the heading options."""
     digest = _digest(str(permalink), permalink_title, markdown)
     return cache.lookup("page_html", src_uri, digest, lambda: to_html(markdown, permalink=permalink, permalink_title=permalink_title))
-
-
-def model_json(governance: Governance, root_label: str, cache: ParseCache) -> str:
-    """``model.json``: a function of the input files alone, so it is cached
-    under their digest."""
-    model = governance.model
-    return cache.lookup("stage", "model.json", _digest(governance.inputs_digest, root_label), lambda: dumps(model_document(model, root_label), compact=True))
 
 
 def _digest(*parts: str) -> str:

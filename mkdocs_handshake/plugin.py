@@ -35,13 +35,13 @@ from mkdocs.structure.toc import get_toc
 
 from .config import DEFAULT_PATHS, HandshakeConfig
 from .engine import ConfigError, EngineConfig, summarize
-from .export import dumps, findings_document
+from .export import dumps, findings_document, write_model
 from .findings import Finding, Severity
 from .layout import Layout
 from .load import ParseCache
 from .model import GovernanceModel, Waiver
 from .progress import Progress
-from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
+from .pipeline import Governance, RenderOptions, convert_page, run_pipeline
 from .render.dag import dot_missing_message
 from .render.html import RenderedPage
 from .render.site import extra_files, nav_entries, redirect_pages
@@ -236,7 +236,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.page_progress.start("writing")
         out = Path(config.site_dir) / self.config.output_dir.strip("/")
         out.mkdir(parents=True, exist_ok=True)
-        (out / "model.json").write_text(model_json(self.governance, self.config.root, self.cache), encoding="utf-8")
+        with (out / "model.json").open("w", encoding="utf-8") as stream:
+            write_model(self.model, self.config.root, stream)
         # The promised packets/<id>/ URL of a packet that is its own docs page.
         redirects = redirect_pages(self.governance.context)
         for path, text in redirects.items():

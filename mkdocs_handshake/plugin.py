@@ -223,7 +223,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         header = self.annotations.get(page.file.src_uri)
         if header is not None:
             return _annotated(html, convert_page(page.file.src_uri + "#header", header, self.cache).html)
-        rendered = self.page_html.get(page.file.src_uri)
+        # Taken, not kept: the HTML of every generated page would otherwise
+        # stay in memory until the build ends.
+        rendered = self.page_html.pop(page.file.src_uri, None)
         if rendered is None:
             return None
         page.toc = get_toc([entry.as_token() for entry in rendered.toc])

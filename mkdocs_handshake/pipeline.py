@@ -43,6 +43,9 @@ class RenderOptions:
     #: ``docs_dir`` relative to the governance root, or None (not under it,
     #: or no MkDocs site): packet files under it are annotated in place.
     docs_dir: str | None = None
+    #: Markdown files under ``docs_dir`` that MkDocs does not build
+    #: (``exclude_docs``, drafts): a packet there is not a page.
+    excluded_docs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,7 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
         dot_available=render.dot_available,
         options={"dag_max_nodes": render.dag_max_nodes},
         docs_dir=render.docs_dir,
+        excluded_docs=frozenset(render.excluded_docs),
         # A drawing depends on its DOT source and on which Graphviz draws it.
         memo=lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute),
     )

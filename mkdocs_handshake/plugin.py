@@ -153,6 +153,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             RenderOptions(
                 self.config.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes,
                 docs_dir=_docs_dir_in(self.layout.root, config.docs_dir),
+                excluded_docs=tuple(sorted(f.src_uri for f in files if f.src_uri.endswith(".md") and f.inclusion.is_excluded())),
             ),
             self.cache,
             Progress(log.info),

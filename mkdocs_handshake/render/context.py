@@ -76,6 +76,8 @@ class RenderContext:
     #: file under it is already a page of the site: that page is annotated
     #: in place and every link to the packet points at it.
     docs_dir: str | None = None
+    #: Paths (relative to docs_dir) MkDocs does not build; never a packet's page.
+    excluded_docs: frozenset[str] = frozenset()
     #: ``memo(kind, name, digest, compute)``: the plugin's cache, for work
     #: worth keeping between builds (the ``dot`` runs); None computes always.
     memo: Callable[[str, str, str, Callable[[], str]], str] | None = field(default=None, compare=False, repr=False)
@@ -110,11 +112,12 @@ class RenderContext:
         if self.docs_dir is None:
             return {}
         prefix = "" if self.docs_dir in ("", ".") else self.docs_dir.rstrip("/") + "/"
-        return {
-            packet.file: packet.file[len(prefix):]
-            for packet in self.model.packets
-            if packet.file.startswith(prefix) and packet.file.endswith(".md") and not packet.file[len(prefix):].startswith("../")
-        }
+        pages: dict[str, str] = {}
+        for packet in self.model.packets:
+            page = packet.file[len(prefix):]
+            if packet.file.startswith(prefix) and page.endswith(".md") and page not in self.excluded_docs:
+                pages[packet.file] = page
+        return pages
 
     def spec_page(self, number: str) -> str:
         return self.page_path(f"spec/{chapter_of(number)}.md")

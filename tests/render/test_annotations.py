@@ -83,3 +83,14 @@ def test_headers_are_byte_identical_across_runs_and_input_order() -> None:
     assert generate_annotations(context(docs_dir="docs")) == first
     reordered = sample_model(list(reversed(sample_packets())))
     assert generate_annotations(context(reordered, docs_dir="docs")) == first
+
+
+def test_a_packet_mkdocs_does_not_build_keeps_its_generated_page() -> None:
+    """``exclude_docs`` or a draft: the packet file is no page, so the
+    generated page is its one page and nothing links to the missing file."""
+    ctx = context(docs_dir="docs", excluded_docs=frozenset({"task_packets/WP-1-Base.md"}))
+    pages = generate_pages(ctx)
+    assert "governance/packets/WP-1-Base.md" in pages and "governance/packets/WP-1-Ledger.md" not in pages
+    assert list(generate_annotations(ctx)) == ["task_packets/WP-1-Ledger.md"]
+    assert list(redirect_pages(ctx)) == ["governance/packets/WP-1-Ledger/index.html"]
+    assert ctx.packet_page("WP-1-Base") == "governance/packets/WP-1-Base.md"

@@ -166,6 +166,11 @@ def test_builds_are_byte_for_byte_deterministic(clean_build) -> None:
     assert sorted(path.relative_to(right) for path in right.rglob("*") if path.is_file()) == files
     _match, mismatch, errors = filecmp.cmpfiles(left, right, [str(path) for path in files], shallow=False)
     assert (mismatch, errors) == ([], [])
+    # The annotated packet pages too: the header is part of the page.
+    packets = sorted(path.relative_to(site) for path in (site / "task_packets").rglob("*.html"))
+    assert len(packets) == len(TEMPLATE_PACKETS)
+    _match, mismatch, errors = filecmp.cmpfiles(site, again, [str(path) for path in packets], shallow=False)
+    assert (mismatch, errors) == ([], [])
 
 
 # --------------------------------------------------------------------------

@@ -58,7 +58,10 @@ def render_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:
     blocks.append("**Findings**")
     blocks.extend(findings[1:])
     body = join_blocks(blocks)
-    return f'<div class="hs-packet-annotation">\n\n{body}\n</div>\n'
+    # Out of the search index (Material honours the attribute): the header
+    # repeats what the governance pages say, and indexing it on every
+    # packet page cost more than rendering it.
+    return f'<div class="hs-packet-annotation" data-search-exclude>\n\n{body}\n</div>\n'
 
 
 def lifecycle_badge(packet: Packet) -> str:

@@ -18,6 +18,8 @@ from .common import (
     done_mappings_for,
     fenced_code,
     html_loc,
+    html_section_link,
+    html_wp_link,
     join_blocks,
     link_section_refs,
     md_section_link,
@@ -52,10 +54,10 @@ def render_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:
     blocks: list[str] = [_header_table(ctx, page, packet)]
     blocks.extend(_duplicates(ctx, packet))
     done = _done_means(ctx, page, packet)
-    blocks.append("**DONE_MEANS and the requirements they map to**")
+    blocks.append("<p><strong>DONE_MEANS and the requirements they map to</strong></p>")
     blocks.extend(done[1:])
     findings = _findings(ctx, page, packet)
-    blocks.append("**Findings**")
+    blocks.append("<p><strong>Findings</strong></p>")
     blocks.extend(findings[1:])
     body = join_blocks(blocks)
     # Out of the search index (Material honours the attribute): the header
@@ -71,36 +73,54 @@ def lifecycle_badge(packet: Packet) -> str:
 
 
 def _header_table(ctx: RenderContext, page: str, packet: Packet) -> str:
-    """The packet page's summary table, its lifecycle beside the status and
-    neighbours and signature below."""
-    lines = _summary(ctx, page, packet).split("\n")
-    reason = f" {md_text(packet.lifecycle_reason)}" if packet.lifecycle_reason else ""
-    status_row = next(index for index, line in enumerate(lines) if line.startswith("| Status |"))
-    lines.insert(status_row + 1, f"| Lifecycle | {lifecycle_badge(packet)}{reason} |")
+    """The packet's state, risk, anchors, neighbours and signature as one
+    HTML table. Written as HTML, not markdown: the header is converted once
+    per packet page, and a markdown table with links in every cell cost
+    several times more to convert than to write."""
+    rows = [("Status", status_badge(packet.status, packet.status_raw) + (f" <code>{html_text(packet.status_raw)}</code>" if packet.status_raw else ""))]
+    reason = f" {html_text(packet.lifecycle_reason)}" if packet.lifecycle_reason else ""
+    rows.append(("Lifecycle", lifecycle_badge(packet) + reason))
+    risk = packet.field("RISK_TIER")
+    rows.append(("Risk tier", _html(ctx, page, risk.value) if risk and risk.value else "(not given)"))
+    if packet.spec_anchors:
+        anchors = []
+        for anchor in packet.spec_anchors:
+            if anchor.number:
+                pinned = f" (pinned {html_text(anchor.pinned_version)})" if anchor.pinned_version else ""
+                anchors.append(html_section_link(ctx, page, anchor.number) + pinned)
+            else:
+                anchors.append(f"<code>{html_text(anchor.raw)}</code>")
+        rows.append(("Spec anchor", ", ".join(anchors)))
+    if packet.phase:
+        rows.append(("Phase", html_text(packet.phase)))
     upstream, downstream = ctx.dependencies.get(packet.id, ((), ()))
-    rows = [
-        "| Depends on | " + (", ".join(_wp_with_status(ctx, page, wp) for wp in upstream) or "nothing") + " |",
-        "| Blocks | " + (", ".join(_wp_with_status(ctx, page, wp) for wp in downstream) or "nothing") + " |",
-        "| Signature | " + _signature_cell(ctx, packet) + " |",
-    ]
-    last_row = max(index for index, line in enumerate(lines) if line.startswith("| "))
-    lines[last_row + 1 : last_row + 1] = rows
-    return "\n".join(lines)
+    rows.append(("Depends on", ", ".join(_html_wp_with_status(ctx, page, wp) for wp in upstream) or "nothing"))
+    rows.append(("Blocks", ", ".join(_html_wp_with_status(ctx, page, wp) for wp in downstream) or "nothing"))
+    rows.append(("Signature", _signature_cell(ctx, packet)))
+    body = "".join(f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in rows)
+    return f'<div class="hs-packet-meta"><table><thead><tr><th>Field</th><th>Value</th></tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def _html_wp_with_status(ctx: RenderContext, page: str, wp: str) -> str:
+    other = ctx.packets_by_id.get(wp)
+    link = html_wp_link(ctx, page, wp)
+    return f"{link} {status_badge(other.status, other.status_raw)}" if other else link
 
 
 def _signature_cell(ctx: RenderContext, packet: Packet) -> str:
-    """Signature and its audit row(s), on one table row."""
+    """Signature and its audit row(s), on one table row (HTML)."""
     if not packet.signature:
         return "not locked: no user signature recorded"
+    signature = f"<code>{html_text(packet.signature)}</code>"
     rows = ctx.audit_rows_by_signature.get(packet.signature, ())
     if not rows:
-        return f'{md_code(packet.signature)} <span class="hs-flag hs-sev-error">No row in the signature audit log.</span>'
+        return f'{signature} <span class="hs-flag hs-sev-error">No row in the signature audit log.</span>'
     audit = "; ".join(
-        f"{md_text(row.used_by)}, {md_text(row.datetime)}, {md_text(row.purpose)} {html_loc(row.loc)}"
+        f"{html_text(row.used_by)}, {html_text(row.datetime)}, {html_text(row.purpose)} {html_loc(row.loc)}"
         + (' <span class="hs-flag hs-sev-error">INVALID</span>' if row.invalid else "")
         for row in rows
     )
-    return f"{md_code(packet.signature)}: audit row {audit}"
+    return f"{signature}: audit row {audit}"
 
 
 def _text(ctx: RenderContext, page: str, text: str) -> str:

@@ -113,7 +113,7 @@ def test_a_packet_that_is_a_docs_page_is_annotated_in_place(clean_build) -> None
     assert title < header < page.index('id="metadata"')
     annotation = page[header : page.index('id="metadata"')]
     assert "hs-lifecycle-active" in annotation and "hs-status-blocked" in annotation
-    assert "<td>Risk tier</td>\n<td>MEDIUM</td>" in annotation
+    assert "<td>Risk tier</td><td>MEDIUM</td>" in annotation
     assert 'href="../WP-1-Conflict-Detection/">WP-1-Conflict-Detection</a>' in annotation
     assert "maria201120260930" in annotation and "SIGNATURE_AUDIT.md:32" in annotation
     assert 'href="../../governance/spec/2/#sec-2-3-2-r1">requirement 1</a>' in annotation

@@ -117,7 +117,7 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
     render_key = _digest(rules_key, repr(render), engine.as_of.isoformat(), dot)
     progress.start("rendering pages")
     pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context, progress))
-    annotations = cache.lookup("stage", "annotations", render_key, lambda: generate_annotations(context))
+    annotations = cache.lookup("stage", "annotations", render_key, lambda: generate_annotations(context, progress))
     progress.done(f"rendered {len(pages):,} pages and {len(annotations):,} packet headers")
     rendered = time.perf_counter()
     return Governance(

@@ -183,6 +183,12 @@ def prepare(ctx: RenderContext) -> DagData:
     return DagData(graph, _shown_edges(graph), cycles, cycle_of, variant_groups(graph.nodes))
 
 
+#: The largest group of connected packets drawn with Graphviz; a larger one
+#: is listed in layers instead (dot's layout time grows much faster than the
+#: graph: at 10,000 synthetic packets it did not finish in minutes).
+MAX_DRAWN_NODES = 1000
+
+
 def split_parts(ctx: RenderContext, data: DagData) -> list[tuple[str, list[str]]]:
     """The sub-graphs to draw: the whole graph, or past ``dag_max_nodes`` one per
     weakly connected component (variants count as connected), with all
@@ -476,17 +482,26 @@ def _svg_blocks(ctx: RenderContext, data: DagData) -> list[str]:
     return blocks
 
 
-def _fallback_blocks(ctx: RenderContext, data: DagData) -> list[str]:
-    """The graph as layers: layer 1 needs nothing, layer k waits only on earlier layers."""
+def _fallback_blocks(ctx: RenderContext, data: DagData, too_big: int = 0) -> list[str]:
+    """The graph as layers: layer 1 needs nothing, layer k waits only on earlier layers.
+    ``too_big``: the size of the group that was too large to draw, if that is why."""
     import networkx as nx
 
     page = ctx.page_path(PAGE)
-    warning = admonition(
-        "warning",
-        "Graphviz <code>dot</code> not found: showing the dependency graph as a list",
-        "The `dot` program from Graphviz is needed to draw the graph. Install the Debian/Ubuntu package "
-        "`graphviz` (`apt-get install graphviz`) or, on macOS, `brew install graphviz`, then rebuild.",
-    )
+    if too_big:
+        warning = admonition(
+            "info",
+            f"{too_big:,} connected packets: too many to draw, showing the dependency graph as a list",
+            f"A drawing of more than {MAX_DRAWN_NODES:,} connected packets cannot be read, and Graphviz takes "
+            "far longer than linear time to lay it out. Each packet's page lists what it depends on and blocks.",
+        )
+    else:
+        warning = admonition(
+            "warning",
+            "Graphviz <code>dot</code> not found: showing the dependency graph as a list",
+            "The `dot` program from Graphviz is needed to draw the graph. Install the Debian/Ubuntu package "
+            "`graphviz` (`apt-get install graphviz`) or, on macOS, `brew install graphviz`, then rebuild.",
+        )
     graph = data.graph
     condensed = nx.condensation(graph)
     members: Mapping[int, set[str]] = nx.get_node_attributes(condensed, "members")
@@ -512,13 +527,15 @@ def render_dag_page(ctx: RenderContext) -> str:
         blocks.append("No work packets found.")
         return join_blocks(blocks)
     drawn: list[str] | None = None
-    if ctx.dot_available:
+    largest = max(len(nodes) for _title, nodes in split_parts(ctx, data))
+    too_big = largest if largest > MAX_DRAWN_NODES else 0
+    if ctx.dot_available and not too_big:
         try:
             drawn = _svg_blocks(ctx, data)
         except graphviz.ExecutableNotFound:
             drawn = None
     if drawn is None:
-        blocks.extend(_fallback_blocks(ctx, data))
+        blocks.extend(_fallback_blocks(ctx, data, too_big))
     else:
         blocks.append(_legend())
         blocks.extend(drawn)

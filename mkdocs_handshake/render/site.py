@@ -97,15 +97,17 @@ def generated_packet_ids(ctx: RenderContext) -> list[str]:
     return [wp for wp in sorted_packet_ids(ctx) if ctx.packets_by_id[wp].file not in ctx.docs_pages]
 
 
-def generate_annotations(ctx: RenderContext) -> dict[str, str]:
+def generate_annotations(ctx: RenderContext, progress: Progress = SILENT) -> dict[str, str]:
     """``{docs page path: markdown}`` of the header shown on top of every
     packet file that is already a docs page (sorted by path). Each packet
     file gets its own, duplicates of an id included."""
-    annotations = {
-        page: render_packet_header(ctx, packet, page)
-        for packet in ctx.model.packets
-        if (page := ctx.docs_pages.get(packet.file)) is not None
-    }
+    annotations: dict[str, str] = {}
+    total = len(ctx.docs_pages)
+    for packet in ctx.model.packets:
+        page = ctx.docs_pages.get(packet.file)
+        if page is not None:
+            annotations[page] = render_packet_header(ctx, packet, page)
+            progress.tick(len(annotations), total)
     return {path: annotations[path] for path in sorted(annotations)}
 
 

@@ -12,8 +12,11 @@ results back to MkDocs.
   converted by :mod:`.render.html` (markdown-it-py), not by Python-Markdown;
   MkDocs gets an empty document to convert and our HTML and table of
   contents in its place.
-* ``on_post_build``: write ``model.json`` / ``findings.json``, store the
-  cache, and fail the build when ``fail_on`` says so.
+  A packet file that is itself a docs page gets the governance header
+  inserted under its title in ``on_page_content`` instead of a second page.
+* ``on_post_build``: write ``model.json`` / ``findings.json`` and the
+  ``packets/<id>/`` redirects, store the cache, and fail the build when
+  ``fail_on`` says so.
 """
 
 from __future__ import annotations
@@ -40,8 +43,8 @@ from .findings import Finding, Severity
 from .layout import Layout
 from .load import ParseCache
 from .model import GovernanceModel, Waiver
-from .progress import Progress
 from .pipeline import Governance, RenderOptions, convert_page, run_pipeline
+from .progress import Progress
 from .render.dag import dot_missing_message
 from .render.html import RenderedPage
 from .render.site import extra_files, nav_entries, redirect_pages
@@ -243,8 +246,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             write_model(self.model, self.config.root, stream)
         # The promised packets/<id>/ URL of a packet that is its own docs page.
         redirects = redirect_pages(self.governance.context)
+        site_dir = Path(config.site_dir).resolve()
         for path, text in redirects.items():
-            target = Path(config.site_dir) / path
+            target = (site_dir / path).resolve()
+            if not target.is_relative_to(site_dir):
+                continue  # a packet id with "../" in it: never write outside the site
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 import graphviz
@@ -90,10 +91,16 @@ def dot_missing_message() -> str:
 @dataclass(frozen=True)
 class DagData:
     graph: nx.DiGraph  # full dependency graph
-    shown: frozenset[tuple[str, str]]  # edges kept after transitive reduction
     cycles: tuple[tuple[str, ...], ...]  # one named cycle per strongly connected component
     cycle_of: Mapping[tuple[str, str], int]  # edge -> 1-based cycle number
     groups: Mapping[str, tuple[str, ...]]  # variant base -> members (>= 2), e.g. WP-1-X, WP-1-X-v2
+
+    @cached_property
+    def shown(self) -> frozenset[tuple[str, str]]:
+        """Edges kept after transitive reduction, computed only for a
+        drawing: the reduction costs nodes x edges, which for a graph too
+        large to draw was most of the page's time."""
+        return _shown_edges(self.graph)
 
 
 def short_title(packet: Packet | None) -> str:
@@ -180,7 +187,7 @@ def prepare(ctx: RenderContext) -> DagData:
     for number, cycle in enumerate(cycles, start=1):
         for source, target in zip(cycle, cycle[1:]):
             cycle_of[(source, target)] = number
-    return DagData(graph, _shown_edges(graph), cycles, cycle_of, variant_groups(graph.nodes))
+    return DagData(graph, cycles, cycle_of, variant_groups(graph.nodes))
 
 
 #: The largest group of connected packets drawn with Graphviz; a larger one
@@ -449,10 +456,10 @@ def _cycle_block(ctx: RenderContext, data: DagData) -> str:
     return "\n".join(lines)
 
 
-def _summary(ctx: RenderContext, data: DagData) -> str:
+def _summary(ctx: RenderContext, data: DagData, drawn: bool = True) -> str:
     graph = data.graph
     missing = sorted((n for n, attrs in graph.nodes(data=True) if attrs.get("missing")), key=wp_key)
-    hidden = graph.number_of_edges() - len(data.shown)
+    hidden = graph.number_of_edges() - len(data.shown) if drawn else 0
     blockers = sum(1 for s, _t in graph.edges if not _done(ctx, s))
     text = (
         f"{_count(len(ctx.packets_by_id), 'packet')}, {_count(graph.number_of_edges(), 'dependency', 'dependencies')} "
@@ -522,13 +529,12 @@ def _fallback_blocks(ctx: RenderContext, data: DagData, too_big: int = 0) -> lis
 def render_dag_page(ctx: RenderContext) -> str:
     """Markdown of the dependency DAG page."""
     data = prepare(ctx)
-    blocks = ["# Dependency DAG", _summary(ctx, data)]
     if not data.graph.number_of_nodes():
-        blocks.append("No work packets found.")
-        return join_blocks(blocks)
-    drawn: list[str] | None = None
+        return join_blocks(["# Dependency DAG", _summary(ctx, data), "No work packets found."])
     largest = max(len(nodes) for _title, nodes in split_parts(ctx, data))
     too_big = largest if largest > MAX_DRAWN_NODES else 0
+    blocks = ["# Dependency DAG", _summary(ctx, data, drawn=ctx.dot_available and not too_big)]
+    drawn: list[str] | None = None
     if ctx.dot_available and not too_big:
         try:
             drawn = _svg_blocks(ctx, data)

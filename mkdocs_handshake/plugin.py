@@ -255,11 +255,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             target.write_text(text, encoding="utf-8")
         (out / "findings.json").write_text(dumps(findings_document(self.model, self.findings, self.as_of)), encoding="utf-8")
         self.page_progress.done(f"wrote model.json, findings.json and {len(redirects):,} packet redirects")
-        if self.cache_dir is not None:
-            error = self.cache.persist(self.cache_dir)
-            if error:
-                # Not a warning: a read-only checkout must still pass --strict.
-                log.info("governance: %s", error)
+        if self.command != "serve":
+            # serve keeps the cache in memory between rebuilds and stores it
+            # once, when it stops: storing it after every rebuild was a third
+            # of the plugin's part of a rebuild.
+            self._persist_cache()
         summary = summarize(self.findings)
         fail_on = self.config.fail_on
         if config.strict and fail_on == "error":
@@ -273,6 +273,17 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 f"handshake: governance check failed: {summary['error']} error(s), {summary['warning']} warning(s) "
                 f"(fail_on: {fail_on}); see {self.config.output_dir}/findings/ in the built site"
             )
+
+    def on_shutdown(self) -> None:
+        if self.command == "serve" and self.config.enabled and self.governance is not None:
+            self._persist_cache()
+
+    def _persist_cache(self) -> None:
+        if self.cache_dir is not None:
+            error = self.cache.persist(self.cache_dir)
+            if error:
+                # Not a warning: a read-only checkout must still pass --strict.
+                log.info("governance: %s", error)
 
     def _dot_available(self) -> bool:
         """Whether Graphviz's ``dot`` is on PATH; says so once per process."""

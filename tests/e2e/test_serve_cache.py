@@ -168,3 +168,14 @@ def cache_counts(message: str) -> tuple[int, int]:
     match = re.search(r"cache (\d+) hits, (\d+) misses", message)
     assert match, message
     return int(match.group(1)), int(match.group(2))
+
+
+def test_serve_stores_the_disk_cache_when_it_stops_not_after_every_rebuild(repo: Path, tmp_path: Path) -> None:
+    site_dir = tmp_path / "site"
+    config = serve_config(repo, site_dir)
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    stored = repo / ".cache" / "plugin" / "handshake"
+    assert not stored.exists() or not any(stored.iterdir())
+    config.plugins.on_shutdown()
+    assert any(stored.iterdir())

@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from .disk_cache import code_fingerprint
 from .engine import EngineConfig, run_rules
+from .export import write_model
 from .findings import Finding
 from .layout import Layout
 from .load import ParseCache, load_repo
@@ -136,3 +138,31 @@ def convert_page(src_uri: str, markdown: str, cache: ParseCache, *, permalink: s
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
+
+def write_model_json(governance: Governance, root_label: str, target: Path, keep_in: Path | None) -> None:
+    """Write ``model.json`` to ``target``, streamed (:func:`.export.write_model`).
+
+    ``model.json`` depends on the input files and the code alone; with a
+    cache folder (``keep_in``) a copy is kept there under that digest, so a
+    build in which no governance file changed copies a file instead of
+    encoding the model again (0.6 s at 1,000 packets, every warm build and
+    every serve rebuild). A folder that cannot be written only loses that."""
+    digest = _digest(governance.inputs_digest, root_label, code_fingerprint())
+    kept = keep_in / "model.json" if keep_in is not None else None
+    stamp = keep_in / "model.json.sha256" if keep_in is not None else None
+    if kept is not None and stamp is not None:
+        try:
+            if kept.is_file() and stamp.read_text(encoding="utf-8") == digest:
+                shutil.copyfile(kept, target)
+                return
+        except OSError:
+            pass
+    with target.open("w", encoding="utf-8") as stream:
+        write_model(governance.model, root_label, stream)
+    if kept is not None and stamp is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(target, kept)
+            stamp.write_text(digest, encoding="utf-8")
+        except OSError:
+            pass

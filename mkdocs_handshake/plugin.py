@@ -38,12 +38,12 @@ from mkdocs.structure.toc import get_toc
 
 from .config import DEFAULT_PATHS, HandshakeConfig
 from .engine import ConfigError, EngineConfig, summarize
-from .export import dumps, findings_document, write_model
+from .export import dumps, findings_document
 from .findings import Finding, Severity
 from .layout import Layout
 from .load import ParseCache
 from .model import GovernanceModel, Waiver
-from .pipeline import Governance, RenderOptions, convert_page, run_pipeline
+from .pipeline import Governance, RenderOptions, convert_page, run_pipeline, write_model_json
 from .progress import Progress
 from .render.dag import dot_missing_message
 from .render.html import RenderedPage
@@ -242,8 +242,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.page_progress.start("writing")
         out = Path(config.site_dir) / self.config.output_dir.strip("/")
         out.mkdir(parents=True, exist_ok=True)
-        with (out / "model.json").open("w", encoding="utf-8") as stream:
-            write_model(self.model, self.config.root, stream)
+        write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir)
         # The promised packets/<id>/ URL of a packet that is its own docs page.
         redirects = redirect_pages(self.governance.context)
         site_dir = Path(config.site_dir).resolve()

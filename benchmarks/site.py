@@ -93,7 +93,7 @@ def current_spec(root: Path) -> str | None:
     return _find_spec_file(layout, pointer.spec_names[0][0], layout.spec_current)
 
 
-def prepare(corpus: Path, work: Path) -> tuple[Path, list[str], str | None]:
+def prepare(corpus: Path, work: Path, as_of: str = CORPUS_AS_OF) -> tuple[Path, list[str], str | None]:
     """Copy the corpus, repair the files plain MkDocs cannot decode, copy the
     spec into docs/, and write both configurations. Returns the copy's root,
     the repaired files and the spec's path inside docs/."""
@@ -121,7 +121,7 @@ def prepare(corpus: Path, work: Path) -> tuple[Path, list[str], str | None]:
     )
     (root / "handshake.yml").write_text(
         f"site_name: Handshake corpus (handshake)\n{common}site_dir: {work / 'site-handshake'}\nplugins:\n  - search\n"
-        f"  - handshake:\n      root: .\n      fail_on: never\n      as_of: \"{CORPUS_AS_OF}\"\n      output_dir: {OUTPUT_DIR}\n"
+        f"  - handshake:\n      root: .\n      fail_on: never\n      as_of: \"{as_of}\"\n      output_dir: {OUTPUT_DIR}\n"
         f"      cache_dir: {CACHE_DIR}\n",
         encoding="utf-8",
     )
@@ -203,6 +203,7 @@ PLUGIN_FUNCTIONS = {
     "render_dag_page": "render: dependency DAG",
     "render_phase_gate_page": "render: phase gate",
     "render_packet_page": "render: packet pages",
+    "generate_annotations": "render: packet headers (packets that are docs pages)",
     "render_spec_chapter": "render: spec chapters",
     "on_page_read_source": "on_page_read_source (decode every page)",
     "on_post_build": "on_post_build (model.json, findings.json)",
@@ -242,8 +243,8 @@ def profile_build(root: Path, config: str) -> tuple[float, pstats.Stats, dict[tu
 
     import mkdocs_handshake.plugin  # noqa: F401  (imported before profiling, like the page modules below)
 
-    # generate_pages imports the page modules lazily; import them here so
-    # their import time is not charged to the profiled build.
+    # Import the page modules here so their import time is not charged to
+    # the profiled build.
     for module in ("findings_page", "overview", "packet_page", "spec_pages", "traceability_page", "dag", "phase_gate_page"):
         importlib.import_module(f"mkdocs_handshake.render.{module}")
 
@@ -314,11 +315,12 @@ def main() -> int:
     parser = base_arguments(__doc__.splitlines()[0], repeat=3)
     parser.add_argument("--keep", action="store_true", help="keep the copy and both built sites (their folder is printed)")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile breakdown")
+    parser.add_argument("--as-of", default=CORPUS_AS_OF, help="the plugin's as_of date (default: %(default)s, the reference corpus' day)")
     args = parser.parse_args()
     corpus = check_corpus(args.corpus)
     work = Path(tempfile.mkdtemp(prefix="handshake-site-bench-"))
     try:
-        root, repaired, spec_page = prepare(corpus, work)
+        root, repaired, spec_page = prepare(corpus, work, args.as_of)
         print(f"corpus: {corpus}")
         print(f"copy: {work if args.keep else 'a temporary folder'}; {len(repaired)} non-UTF-8 files repaired for plain MkDocs; spec page: {spec_page}")
         print(f"each build: python -m mkdocs build -q in a subprocess; 1 warm-up round, then the median of {args.repeat} rounds of plain, cold, warm, edit")
@@ -327,7 +329,8 @@ def main() -> int:
         stats = build_rounds(root, work, args.repeat, edited_packet)
         plain, cold, warm, edit = (stats[name] for name in SCENARIOS)
         pages_plain = sum(1 for _ in (work / "site-plain").rglob("index.html"))
-        pages_plugin = sum(1 for _ in (work / "site-handshake").rglob("index.html"))
+        # Not the packets/<id>/ redirect files: they are not pages.
+        pages_plugin = sum(1 for path in (work / "site-handshake").rglob("index.html") if b'http-equiv="refresh"' not in path.read_bytes()[:400])
         rows = [
             ["(a) plain mkdocs (material, search)", f"{plain.median:.2f} s", f"{plain.low:.2f} s", f"{plain.high:.2f} s", f"{plain.peak_mb:.0f} MB", str(pages_plain)],
             *(

@@ -18,12 +18,12 @@ import datetime as dt
 import enum
 import json
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, TextIO
 
 from .baseline import Stale
 from .engine import RulePlan, summarize
 from .findings import Finding
-from .model import GovernanceModel, Loc
+from .model import GovernanceModel, Loc, Packet
 
 MODEL_VERSION = 1
 
@@ -59,28 +59,57 @@ def to_data(value: Any) -> Any:
 
 
 def model_document(model: GovernanceModel, root_label: str) -> dict[str, Any]:
+    """The whole of ``model.json`` as one value (see :func:`write_model`)."""
+    return {key: compute() for key, compute in _model_parts(model, root_label).items()}
+
+
+def write_model(model: GovernanceModel, root_label: str, out: TextIO) -> None:
+    """Write ``model.json`` to ``out`` a packet at a time: the same bytes
+    as ``dumps(model_document(...), compact=True)``, without holding the
+    whole document and its text in memory (at 10,000 packets, gigabytes)."""
+    parts = _model_parts(model, root_label)
+    out.write("{")
+    for position, key in enumerate(sorted(parts)):
+        out.write(("," if position else "") + _compact(key) + ":")
+        if key == "packets":
+            out.write("[")
+            for index, packet in enumerate(model.packets):
+                out.write(("," if index else "") + _compact(_packet_data(model, packet)))
+            out.write("]")
+        else:
+            out.write(_compact(parts[key]()))
+    out.write("}\n")
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _packet_data(model: GovernanceModel, packet: Packet) -> dict[str, Any]:
+    data = to_data(packet)
+    data["done_mappings"] = to_data(model.done_mappings.get(packet.id, ()))
+    return data
+
+
+def _model_parts(model: GovernanceModel, root_label: str) -> dict[str, Callable[[], Any]]:
+    """Each top-level entry of model.json, computed when it is written."""
     spec = model.spec
-    packets = []
-    for packet in model.packets:
-        data = to_data(packet)
-        data["done_mappings"] = to_data(model.done_mappings.get(packet.id, ()))
-        packets.append(data)
     return {
-        "version": MODEL_VERSION,
-        "root": root_label,
-        "spec_current": to_data(model.spec_pointer),
-        "spec": to_data(spec) if spec else None,
-        "sibling_specs": [{"file": file, "version": version} for file, version in model.sibling_specs],
-        "packets": packets,
-        "board": to_data(model.board.entries) if model.board else [],
-        "board_file": model.board.file if model.board else None,
-        "signatures": to_data(model.audit.rows) if model.audit else [],
-        "signature_uses": to_data(model.signature_uses),
-        "gate_events": to_data(model.gate_events),
-        "encoding_issues": to_data(model.encoding_issues),
-        "parse_issues": to_data(model.parse_issues),
-        "protocol": to_data(model.protocol),
-        "registry": to_data(model.registry),
+        "version": lambda: MODEL_VERSION,
+        "root": lambda: root_label,
+        "spec_current": lambda: to_data(model.spec_pointer),
+        "spec": lambda: to_data(spec) if spec else None,
+        "sibling_specs": lambda: [{"file": file, "version": version} for file, version in model.sibling_specs],
+        "packets": lambda: [_packet_data(model, packet) for packet in model.packets],
+        "board": lambda: to_data(model.board.entries) if model.board else [],
+        "board_file": lambda: model.board.file if model.board else None,
+        "signatures": lambda: to_data(model.audit.rows) if model.audit else [],
+        "signature_uses": lambda: to_data(model.signature_uses),
+        "gate_events": lambda: to_data(model.gate_events),
+        "encoding_issues": lambda: to_data(model.encoding_issues),
+        "parse_issues": lambda: to_data(model.parse_issues),
+        "protocol": lambda: to_data(model.protocol),
+        "registry": lambda: to_data(model.registry),
     }
 
 

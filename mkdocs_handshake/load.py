@@ -51,6 +51,7 @@ from .parse.signatures import find_signature_uses
 from .parse.spec import parse_spec
 from .parse.spec_current import parse_spec_current
 from .parse.text_facts import text_facts
+from .progress import SILENT, Progress
 from .profiles import Evidence, Profile, choose_profile, load_profile, shipped
 from .protocol import TemplateFacts, missing_phrases, moved_target, template_facts
 from .source import SourceText
@@ -468,8 +469,9 @@ def _protocol_evidence(out: _Collector, layout: Layout) -> tuple[ProtocolInfo, P
     return info, profile
 
 
-def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceModel:
-    """Read and parse every governance file under ``layout.root``."""
+def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progress = SILENT) -> GovernanceModel:
+    """Read and parse every governance file under ``layout.root``;
+    ``progress`` hears how many packets are done during a long parse."""
     cache = cache if cache is not None else ParseCache()
     cache.used = set()
     layout, ambiguities = discover_layout(layout)
@@ -518,7 +520,9 @@ def load_repo(layout: Layout, cache: ParseCache | None = None) -> GovernanceMode
     if not packet_dir.is_dir():
         out.issues.append(ParseIssue("PARSE-001", Loc(layout.packets, 1), f"the configured packets folder {layout.packets} does not exist", layout.packets, layout.packets))
     else:
-        for path in sorted(packet_dir.glob("WP-*.md")):
+        packet_paths = sorted(packet_dir.glob("WP-*.md"))
+        for done, path in enumerate(packet_paths):
+            progress.tick(done, len(packet_paths))
             parsed_packet = out.parse(path.relative_to(layout.root).as_posix(), "packet", parse_packet, what="task packet")
             if not parsed_packet:
                 continue

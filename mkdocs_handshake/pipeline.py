@@ -8,9 +8,10 @@ in which no governance file and no option changed - a second local build, a
 ``serve`` rebuild after editing an ordinary page, CI with the cache folder
 restored - reuses all of it; any change recomputes what depends on it.
 
-The plugin calls :func:`run_pipeline` from ``on_files``, :func:`convert_page`
-for each generated page, and :func:`model_json` when it writes the site;
-none of them needs MkDocs.
+The plugin calls :func:`run_pipeline` from ``on_files`` and
+:func:`convert_page` for each generated page; neither needs MkDocs.
+``model.json`` is not kept here: :func:`.export.write_model` streams it
+into the site.
 """
 
 from __future__ import annotations
@@ -23,15 +24,17 @@ from pathlib import Path
 from typing import Mapping
 
 from .baseline import Stale, stale_entries
+from .disk_cache import code_fingerprint
 from .engine import EngineConfig, rule_plan, run_rules
-from .export import dumps, model_document
+from .export import write_model
 from .findings import Finding
 from .layout import Layout
 from .load import ParseCache, load_repo
 from .model import GovernanceModel
+from .progress import SILENT, Progress
 from .render.context import RenderContext
 from .render.html import RenderedPage, to_html
-from .render.site import generate_pages
+from .render.site import generate_annotations, generate_pages
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ class RenderOptions:
     dot_available: bool = True
     dag_max_nodes: int = 60
     dot_timeout: float = 60.0
+    #: ``docs_dir`` relative to the governance root, or None (not under it,
+    #: or no MkDocs site): packet files under it are annotated in place.
+    docs_dir: str | None = None
+    #: Markdown files under ``docs_dir`` that MkDocs does not build
+    #: (``exclude_docs``, drafts): a packet there is not a page.
+    excluded_docs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,9 @@ class Governance:
     findings: tuple[Finding, ...]
     context: RenderContext
     pages: Mapping[str, str]
+    #: Docs page path -> markdown of the header shown above a packet file
+    #: that is already a page (:func:`.render.site.generate_annotations`).
+    annotations: Mapping[str, str]
     #: Digest of every input file the model was built from (and the root).
     inputs_digest: str
     load_seconds: float
@@ -77,17 +89,24 @@ def dot_identity() -> str:
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, cache: ParseCache) -> Governance:
+def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, cache: ParseCache, progress: Progress = SILENT) -> Governance:
+    """Load, check and render; ``progress`` gets one line per stage (and
+    more while a long stage runs)."""
     started = time.perf_counter()
     hits, misses = cache.hits, cache.misses
-    model = load_repo(layout, cache)
+    progress.start("parsing packets")
+    model = load_repo(layout, cache, progress)
     hits, misses = cache.hits - hits, cache.misses - misses
+    sections = len(model.spec.sections) if model.spec else 0
+    progress.done(f"loaded {len(model.packets):,} packets and {sections:,} spec sections ({hits:,} cached results reused, {misses:,} computed)")
     loaded = time.perf_counter()
 
     inputs = cache.inputs_digest(layout.root.as_posix())
     rules_key = _digest(inputs, repr(engine))
+    progress.start("checking")
     findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine))))
     stale = stale_entries(findings, engine.baseline) if engine.baseline is not None else ()
+    progress.done(f"checked the rules: {len(findings):,} findings")
     checked = time.perf_counter()
 
     dot = dot_identity()
@@ -100,18 +119,23 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
         dot_available=render.dot_available,
         options={"dag_max_nodes": render.dag_max_nodes, "dot_timeout": render.dot_timeout, "stale_baseline": stale},
         rule_plan=rule_plan(model, engine),
+        docs_dir=render.docs_dir,
+        excluded_docs=frozenset(render.excluded_docs),
         # A drawing depends on its DOT source and on which Graphviz draws it.
         memo=lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute),
     )
     render_key = _digest(rules_key, repr(render), engine.as_of.isoformat(), dot)
-    pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context))
+    progress.start("rendering pages")
+    pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context, progress))
+    annotations = cache.lookup("stage", "annotations", render_key, lambda: generate_annotations(context, progress))
     if context.warnings:
         # A tool failed (a dot timeout may be passing): draw again next build
         # rather than keep the fallback, and warn again until it works.
         cache.forget("stage", "pages")
+    progress.done(f"rendered {len(pages):,} pages and {len(annotations):,} packet headers")
     rendered = time.perf_counter()
     return Governance(
-        model, findings, context, pages, inputs,
+        model, findings, context, pages, annotations, inputs,
         loaded - started, checked - loaded, rendered - checked, hits, misses, tuple(context.warnings), stale,
     )
 
@@ -123,13 +147,35 @@ def convert_page(src_uri: str, markdown: str, cache: ParseCache, *, permalink: s
     return cache.lookup("page_html", src_uri, digest, lambda: to_html(markdown, permalink=permalink, permalink_title=permalink_title))
 
 
-def model_json(governance: Governance, root_label: str, cache: ParseCache) -> str:
-    """``model.json``: a function of the input files alone, so it is cached
-    under their digest."""
-    model = governance.model
-    return cache.lookup("stage", "model.json", _digest(governance.inputs_digest, root_label), lambda: dumps(model_document(model, root_label), compact=True))
-
-
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
+
+def write_model_json(governance: Governance, root_label: str, target: Path, keep_in: Path | None) -> None:
+    """Write ``model.json`` to ``target``, streamed (:func:`.export.write_model`).
+
+    ``model.json`` depends on the input files and the code alone; with a
+    cache folder (``keep_in``) a copy is kept there under that digest, so a
+    build in which no governance file changed copies a file instead of
+    encoding the model again (0.6 s at 1,000 packets, every warm build and
+    every serve rebuild). A folder that cannot be written only loses that."""
+    digest = _digest(governance.inputs_digest, root_label, code_fingerprint())
+    kept = keep_in / "model.json" if keep_in is not None else None
+    stamp = keep_in / "model.json.sha256" if keep_in is not None else None
+    if kept is not None and stamp is not None:
+        try:
+            if kept.is_file() and stamp.read_text(encoding="utf-8") == digest:
+                shutil.copyfile(kept, target)
+                return
+        except OSError:
+            pass
+    with target.open("w", encoding="utf-8") as stream:
+        write_model(governance.model, root_label, stream)
+    if kept is not None and stamp is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            stamp.unlink(missing_ok=True)  # a copy cut short must never match a digest
+            shutil.copyfile(target, kept)
+            stamp.write_text(digest, encoding="utf-8")
+        except OSError:
+            pass

@@ -12,8 +12,11 @@ results back to MkDocs.
   converted by :mod:`.render.html` (markdown-it-py), not by Python-Markdown;
   MkDocs gets an empty document to convert and our HTML and table of
   contents in its place.
-* ``on_post_build``: write ``model.json`` / ``findings.json``, store the
-  cache, and fail the build when ``fail_on`` says so.
+  A packet file that is itself a docs page gets the governance header
+  inserted under its title in ``on_page_content`` instead of a second page.
+* ``on_post_build``: write ``model.json`` / ``findings.json`` and the
+  ``packets/<id>/`` redirects, store the cache, and fail the build when
+  ``fail_on`` says so.
 """
 
 from __future__ import annotations
@@ -43,11 +46,12 @@ from .layout import Layout
 from .load import ParseCache
 from .model import GovernanceModel
 from .options import OptionError, resolve as resolve_options
-from .pipeline import Governance, RenderOptions, convert_page, model_json, run_pipeline
+from .pipeline import Governance, RenderOptions, convert_page, run_pipeline, write_model_json
+from .progress import Progress
 from .render.dag import dot_missing_message
 from .render.escape import md_text
 from .render.html import RenderedPage
-from .render.site import extra_files, nav_entries
+from .render.site import extra_files, nav_entries, redirect_pages
 from .source import decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
@@ -68,9 +72,15 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.as_of = dt.date.today()
         #: src_uri -> markdown of every page generated in this build.
         self.generated: dict[str, str] = {}
+        #: src_uri -> header markdown of every packet file that is a docs page.
+        self.annotations: dict[str, str] = {}
         #: src_uri -> the conversion on_page_content hands MkDocs.
         self.page_html: dict[str, RenderedPage] = {}
         self.permalink: str | None = None
+        #: Progress of MkDocs' own page building and of the final writes.
+        self.page_progress = Progress(log.info)
+        self.pages_done = 0
+        self.pages_total = 0
         self.permalink_title = "Permanent link"
         #: ``output_dir`` as checked and normalised by on_config.
         self.output_dir = "governance"
@@ -134,8 +144,14 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         governance = run_pipeline(
             self.layout,
             self.engine_config,
-            RenderOptions(self.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes, float(self.config.dot_timeout)),
+            RenderOptions(
+                self.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes,
+                dot_timeout=float(self.config.dot_timeout),
+                docs_dir=_docs_dir_in(self.layout.root, config.docs_dir),
+                excluded_docs=tuple(sorted(f.src_uri for f in files if f.src_uri.endswith(".md") and f.inclusion.is_excluded())),
+            ),
             self.cache,
+            Progress(log.info),
         )
         for warning in governance.warnings:
             log.warning(warning)
@@ -145,6 +161,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         context, pages = governance.context, governance.pages
         assets = extra_files(context)
         self.generated = dict(pages)
+        self.annotations = dict(governance.annotations)
         self.page_html = {}
         per_page = (context.page_path("packets/"), context.page_path("spec/"))
         for path, content in sorted({**pages, **assets}.items()):
@@ -171,6 +188,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             # own section at the end. (An automatic nav lists them already.)
             config.nav.append({"Governance": nav_entries(context, per_page=self.config.nav_packets)})
         self._log_findings()
+        self.pages_done = 0
+        self.pages_total = len(files.documentation_pages())
+        self.page_progress.start("MkDocs building pages")
         log.debug(
             "governance: load %.3fs (cache %d hits, %d misses), rules %.3fs, render %.3fs, plugin total %.3fs",
             governance.load_seconds, governance.cache_hits, governance.cache_misses, governance.rules_seconds,
@@ -259,7 +279,15 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return ""
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        rendered = self.page_html.get(page.file.src_uri)
+        if self.config.enabled:
+            self.pages_done += 1
+            self.page_progress.tick(self.pages_done, self.pages_total)
+        header = self.annotations.get(page.file.src_uri)
+        if header is not None:
+            return _annotated(html, convert_page(page.file.src_uri + "#header", header, self.cache).html)
+        # Taken, not kept: the HTML of every generated page would otherwise
+        # stay in memory until the build ends.
+        rendered = self.page_html.pop(page.file.src_uri, None)
         if rendered is None:
             return None
         page.toc = get_toc([entry.as_token() for entry in rendered.toc])
@@ -268,22 +296,33 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.governance is None:
             return
+        self.page_progress.done(f"MkDocs built {self.pages_done:,} pages")
+        self.page_progress.start("writing")
         site_dir = Path(config.site_dir).resolve()
         out = (site_dir / self.output_dir).resolve()
         if not out.is_relative_to(site_dir):  # on_config refuses such an output_dir; a symlink could still lead out
             raise PluginError(f"handshake: {out} is outside the site folder {site_dir}; model.json and findings.json are not written there")
         out.mkdir(parents=True, exist_ok=True)
-        (out / "model.json").write_text(model_json(self.governance, self.config.root, self.cache), encoding="utf-8")
+        write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir)
+        # The promised packets/<id>/ URL of a packet that is its own docs page.
+        redirects = redirect_pages(self.governance.context)
+        for path, text in redirects.items():
+            target = (site_dir / path).resolve()
+            if not target.is_relative_to(site_dir):
+                continue  # a packet id with "../" in it: never write outside the site
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
         document = findings_document(
             self.model, self.findings, self.as_of, self.governance.context.rule_plan,
             baseline=self.config.baseline or None, stale=self.governance.stale,
         )
         (out / "findings.json").write_text(dumps(document), encoding="utf-8")
-        if self.cache_dir is not None:
-            error = self.cache.persist(self.cache_dir)
-            if error:
-                # Not a warning: a read-only checkout must still pass --strict.
-                log.info("governance: %s", error)
+        self.page_progress.done(f"wrote model.json, findings.json and {len(redirects):,} packet redirects")
+        if self.command != "serve":
+            # serve keeps the cache in memory between rebuilds and stores it
+            # once, when it stops: storing it after every rebuild was a third
+            # of the plugin's part of a rebuild.
+            self._persist_cache()
         summary = summarize(self.findings)
         fail_on = self.config.fail_on
         if config.strict and fail_on == "error":
@@ -297,6 +336,17 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 f"handshake: governance check failed: {summary['error']} error(s), {summary['warning']} warning(s) "
                 f"(fail_on: {fail_on}); see {self.output_dir}/findings/ in the built site"
             )
+
+    def on_shutdown(self) -> None:
+        if self.command == "serve" and self.config.enabled and self.governance is not None:
+            self._persist_cache()
+
+    def _persist_cache(self) -> None:
+        if self.cache_dir is not None:
+            error = self.cache.persist(self.cache_dir)
+            if error:
+                # Not a warning: a read-only checkout must still pass --strict.
+                log.info("governance: %s", error)
 
     def _dot_available(self) -> bool:
         """Whether Graphviz's ``dot`` is on PATH; says so once per process."""
@@ -336,6 +386,26 @@ def _too_large_page(src_uri: str, size: int, limit_mb: float) -> str:
         f"{md_text(Path(src_uri).name)} is {size / 1048576:.1f} MB, larger than the plugin's limit of {limit_mb:g} MB (option `max_file_mb`), "
         "so its text is not shown here and its governance fields are not read.\n"
     )
+
+
+def _docs_dir_in(root: Path, docs_dir: str) -> str | None:
+    """``docs_dir`` relative to the governance root, or None when it is not
+    under it (then no packet file is a docs page)."""
+    try:
+        relative = Path(docs_dir).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+    return "" if relative == "." else relative
+
+
+def _annotated(html: str, header: str) -> str:
+    """The packet page's HTML with the governance header after its title
+    (the first ``<h1>``), or on top when it has none."""
+    end = html.find("</h1>")
+    if end < 0:
+        return header + html
+    end += len("</h1>")
+    return html[:end] + "\n" + header + html[end:]
 
 
 def _repaired(data: bytes, src_uri: str) -> str | None:

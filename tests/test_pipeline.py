@@ -11,7 +11,7 @@ import pytest
 from mkdocs_handshake.engine import EngineConfig
 from mkdocs_handshake.layout import Layout
 from mkdocs_handshake.load import ParseCache
-from mkdocs_handshake.pipeline import RenderOptions, convert_page, model_json, run_pipeline
+from mkdocs_handshake.pipeline import RenderOptions, convert_page, run_pipeline
 from tests.fixtures.breakages import BY_ID, MERGE
 from tests.fixtures.repo import AS_OF, TEMPLATE, materialise
 
@@ -31,7 +31,7 @@ def test_an_unchanged_repo_reuses_every_stage(broken: Path) -> None:
     assert cache.misses == misses, "nothing was parsed, checked or rendered again"
     assert second.findings == first.findings and [f.rule for f in first.findings] == ["PKT-001"]
     assert second.pages == first.pages
-    assert model_json(second, ".", cache) == model_json(first, ".", ParseCache())
+    assert second.annotations == first.annotations
 
 
 def test_a_changed_option_or_file_recomputes_what_depends_on_it(broken: Path) -> None:
@@ -62,3 +62,25 @@ def test_the_template_builds_clean(tmp_path: Path) -> None:
     governance = run_pipeline(Layout(root), EngineConfig(as_of=AS_OF), RenderOptions(dot_available=False), ParseCache())
     assert governance.findings == ()
     assert "governance/index.md" in governance.pages and governance.cache_misses > 0
+
+
+def test_model_json_is_kept_in_the_cache_folder_and_copied_while_nothing_changed(broken: Path, tmp_path: Path) -> None:
+    from mkdocs_handshake.export import dumps, model_document
+    from mkdocs_handshake.pipeline import write_model_json
+
+    keep, site = tmp_path / "cache", tmp_path / "site"
+    site.mkdir()
+    governance = run_pipeline(Layout(broken), EngineConfig(as_of=AS_OF), RenderOptions(dot_available=False), ParseCache())
+    expected = dumps(model_document(governance.model, "."), compact=True)
+    write_model_json(governance, ".", site / "model.json", keep)
+    assert (site / "model.json").read_text(encoding="utf-8") == expected == (keep / "model.json").read_text(encoding="utf-8")
+    # The kept copy is what a build with the same digest writes; another
+    # digest means the model is encoded again.
+    (keep / "model.json").write_text("stale", encoding="utf-8")
+    write_model_json(governance, ".", site / "model.json", keep)
+    assert (site / "model.json").read_text(encoding="utf-8") == "stale"
+    (keep / "model.json.sha256").write_text("another digest", encoding="utf-8")
+    write_model_json(governance, ".", site / "model.json", keep)
+    assert (site / "model.json").read_text(encoding="utf-8") == expected
+    write_model_json(governance, ".", site / "model.json", None)
+    assert (site / "model.json").read_text(encoding="utf-8") == expected

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Iterator, Sequence
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
 from ..model import Loc
@@ -23,8 +24,50 @@ from ..source import SourceText
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """CommonMark plus GFM tables, raw HTML kept as text blocks."""
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    """CommonMark plus GFM tables, raw HTML kept as text blocks.
+
+    Inline content is parsed on demand (:func:`inline_children`), not for
+    every block: the parsers read it only for headings, list-item heads,
+    fields and table cells, and on a 1.5 MB spec the inline pass of every
+    paragraph was about a quarter of the tokenisation."""
+    parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+    parser.core.ruler.at("inline", _defer_inline)
+    parser.core.ruler.disable("text_join")
+    return parser
+
+
+def _defer_inline(state: StateCore) -> None:
+    """Core rule in place of the inline pass: each inline token keeps the
+    document's env (its link reference definitions) for a later parse."""
+    for token in state.tokens:
+        if token.type == "inline":
+            token.meta["deferred_env"] = state.env
+
+
+def inline_children(token: Token) -> list[Token]:
+    """The inline tokens of an inline block token, parsed on first use (the
+    result is kept on the token, so a second reader does not parse again)."""
+    env = token.meta.pop("deferred_env", None) if token.meta else None
+    if env is not None:
+        parser = markdown_parser()
+        children: list[Token] = []
+        parser.inline.parse(token.content, parser, env, children)
+        token.children = _joined_text(children)
+    return token.children or []
+
+
+def _joined_text(tokens: list[Token]) -> list[Token]:
+    """What the ``text_join`` core rule does, for one inline parse: escapes
+    (``text_special``) become text and adjacent text tokens merge."""
+    joined: list[Token] = []
+    for token in tokens:
+        if token.type == "text_special":
+            token.type = "text"
+        if token.type == "text" and joined and joined[-1].type == "text":
+            joined[-1].content += token.content
+        else:
+            joined.append(token)
+    return joined
 
 
 @lru_cache(maxsize=2)
@@ -40,10 +83,11 @@ def inline_plain(token: Token | None) -> str:
     line breaks folded to spaces."""
     if token is None:
         return ""
+    children = inline_children(token)
     if token.children is None:
         return token.content
     parts: list[str] = []
-    for child in token.children:
+    for child in children:
         if child.type in ("text", "code_inline", "html_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):

@@ -25,7 +25,7 @@ from markdown_it.token import Token
 
 from ..model import Loc, ParseIssue, SpecPointer
 from ..source import SourceText
-from .markdown import block_line, tokenize
+from .markdown import block_line, inline_children, tokenize
 from .signatures import SIGNATURE_TOKEN
 
 _SPEC_NAME = re.compile(r"master[ _-]?spec[^/\\]*?v(\d+(?:\.\d+)+)[^/\\]*?\.md$", re.IGNORECASE)
@@ -41,7 +41,7 @@ def _spans(inline: Token) -> Iterator[str]:
     Bold text, code spans, link text and link targets are whole spans (their
     entire text may be a name, spaces included); plain text yields bare
     ``*.md`` words."""
-    children = inline.children or []
+    children = inline_children(inline)
     bold_depth = 0
     in_link = False
     bold_text: list[str] = []

@@ -30,6 +30,10 @@ HANDSHAKE_CSS = """\
 .hs-status-blocked, .hs-status-failed { color: #b71c1c; background: #ffebee; }
 .hs-status-superseded { color: #616161; background: #f5f5f5; text-decoration: line-through; }
 .hs-status-gap, .hs-status-draft, .hs-status-unknown { color: #e65100; background: #fff3e0; }
+.hs-lifecycle-active { color: #0d47a1; background: #e3f2fd; }
+.hs-lifecycle-closed { color: #1b5e20; background: #e8f5e9; }
+.hs-lifecycle-superseded, .hs-lifecycle-legacy, .hs-lifecycle-stub { color: #616161; background: #f5f5f5; }
+.md-typeset .hs-packet-annotation { border-left: 0.2rem solid #90a4ae; padding-left: 0.8rem; margin-bottom: 1.5rem; }
 .hs-mainbody { color: #1b5e20; }
 .hs-roadmap { color: #6a1b9a; }
 .hs-sev-error { color: #b71c1c; background: #ffebee; }

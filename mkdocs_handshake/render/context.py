@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 
 from ..findings import Finding
 from ..engine import RulePlan
-from ..model import GovernanceModel, Packet, Section
+from ..model import SignatureRow, GovernanceModel, Packet, Section
 from ..phase_gate import PhaseGate, evaluate_phase_gate
 
 if TYPE_CHECKING:
@@ -64,6 +64,11 @@ def _relative_url(here: str, there: str) -> str:
     return relative
 
 
+def wp_key(wp: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order for WP ids, so ``WP-1-Foo-v10`` follows ``WP-1-Foo-v9``."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", wp) if part)
+
+
 @dataclass(frozen=True)
 class RenderContext:
     model: GovernanceModel
@@ -75,6 +80,13 @@ class RenderContext:
     options: Mapping[str, object] = field(default_factory=dict)
     #: Which rules ran and which did not, with why (engine.rule_plan).
     rule_plan: tuple[RulePlan, ...] = ()
+    #: Where ``docs_dir`` is, relative to the governance root (posix), or
+    #: None when it is not under the root or not known (the CLI). A packet
+    #: file under it is already a page of the site: that page is annotated
+    #: in place and every link to the packet points at it.
+    docs_dir: str | None = None
+    #: Paths (relative to docs_dir) MkDocs does not build; never a packet's page.
+    excluded_docs: frozenset[str] = frozenset()
     #: ``memo(kind, name, digest, compute)``: the plugin's cache, for work
     #: worth keeping between builds (the ``dot`` runs); None computes always.
     memo: Callable[[str, str, str, Callable[[], object]], object] | None = field(default=None, compare=False, repr=False)
@@ -93,7 +105,31 @@ class RenderContext:
         return posixpath.join(self.output_dir, name)
 
     def packet_page(self, wp: str) -> str:
+        """The one page of a packet: its own file when that is a docs page,
+        else the generated ``packets/<id>.md``."""
+        packet = self.packets_by_id.get(wp)
+        if packet is not None and packet.file in self.docs_pages:
+            return self.docs_pages[packet.file]
+        return self.generated_packet_page(wp)
+
+    def generated_packet_page(self, wp: str) -> str:
+        """``packets/<id>.md`` under ``output_dir``: the page itself for a
+        packet outside ``docs_dir``, a redirect to its own page otherwise."""
         return self.page_path(f"packets/{wp}.md")
+
+    @cached_property
+    def docs_pages(self) -> Mapping[str, str]:
+        """Packet file (relative to the root) -> its path relative to
+        ``docs_dir``, for every packet file that is a docs page."""
+        if self.docs_dir is None:
+            return {}
+        prefix = "" if self.docs_dir in ("", ".") else self.docs_dir.rstrip("/") + "/"
+        pages: dict[str, str] = {}
+        for packet in self.model.packets:
+            page = packet.file[len(prefix):]
+            if packet.file.startswith(prefix) and page.endswith(".md") and page not in self.excluded_docs:
+                pages[packet.file] = page
+        return pages
 
     def spec_page(self, number: str) -> str:
         return self.page_path(f"spec/{chapter_of(number)}.md")
@@ -148,6 +184,54 @@ class RenderContext:
         index: dict[str, list[Finding]] = {}
         for finding in self.findings:
             index.setdefault(finding.subject, []).append(finding)
+        return {key: tuple(value) for key, value in index.items()}
+
+    @cached_property
+    def packets_with_id(self) -> Mapping[str, tuple[Packet, ...]]:
+        """Id -> every packet file that uses it (more than one is PKT's duplicate id)."""
+        index: dict[str, list[Packet]] = {}
+        for packet in self.model.packets:
+            index.setdefault(packet.id, []).append(packet)
+        return {key: tuple(value) for key, value in index.items()}
+
+    @cached_property
+    def dependencies(self) -> Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """WP id -> (upstream, downstream) ids, each in natural order.
+
+        Built from the one dependency graph of the build, so a packet page
+        looks its neighbours up instead of rebuilding the graph (which made
+        the packet pages quadratic in the number of packets)."""
+        from ..graph import dependency_graph
+
+        graph = dependency_graph(self.model)
+        return {
+            node: (tuple(sorted(graph.predecessors(node), key=wp_key)), tuple(sorted(graph.successors(node), key=wp_key)))
+            for node in graph.nodes
+        }
+
+    @cached_property
+    def audit_rows_by_signature(self) -> Mapping[str, tuple[SignatureRow, ...]]:
+        index: dict[str, list[SignatureRow]] = {}
+        for row in self.model.audit.rows if self.model.audit else ():
+            index.setdefault(row.signature, []).append(row)
+        return {key: tuple(sorted(rows, key=lambda r: r.loc)) for key, rows in index.items()}
+
+    @cached_property
+    def anchored_sections(self) -> Mapping[str, tuple[str, ...]]:
+        """Section number -> WP ids whose SPEC_ANCHOR names it (natural order)."""
+        index: dict[str, set[str]] = {}
+        for packet in self.model.packets:
+            for anchor in packet.spec_anchors:
+                if anchor.number:
+                    index.setdefault(anchor.number, set()).add(packet.id)
+        return {number: tuple(sorted(wps, key=wp_key)) for number, wps in index.items()}
+
+    @cached_property
+    def sections_by_chapter(self) -> Mapping[str, tuple[Section, ...]]:
+        """Chapter -> its sections in document order."""
+        index: dict[str, list[Section]] = {}
+        for section in self.model.spec.sections if self.model.spec else ():
+            index.setdefault(chapter_of(section.number), []).append(section)
         return {key: tuple(value) for key, value in index.items()}
 
     @cached_property

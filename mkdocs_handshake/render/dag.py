@@ -27,6 +27,7 @@ import signal
 import subprocess
 import textwrap
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from ..graph import dependency_graph
@@ -35,7 +36,7 @@ from ..ids import variant_base
 from ..verdicts import is_validated
 from .context import RenderContext
 from .escape import dot_text, html_text, md_text
-from .site import admonition, join_blocks, md_wp_link, shorten, status_label, wp_key
+from .common import admonition, join_blocks, md_wp_link, shorten, status_label, wp_key
 
 # networkx is imported where it is used (see mkdocs_handshake/graph.py).
 if TYPE_CHECKING:
@@ -96,10 +97,16 @@ def dot_missing_message() -> str:
 @dataclass(frozen=True)
 class DagData:
     graph: nx.DiGraph  # full dependency graph
-    shown: frozenset[tuple[str, str]]  # edges kept after transitive reduction
     cycles: tuple[tuple[str, ...], ...]  # one named cycle per strongly connected component
     cycle_of: Mapping[tuple[str, str], int]  # edge -> 1-based cycle number
     groups: Mapping[str, tuple[str, ...]]  # variant base -> members (>= 2), e.g. WP-1-X, WP-1-X-v2
+
+    @cached_property
+    def shown(self) -> frozenset[tuple[str, str]]:
+        """Edges kept after transitive reduction, computed only for a
+        drawing: the reduction costs nodes x edges, which for a graph too
+        large to draw was most of the page's time."""
+        return _shown_edges(self.graph)
 
 
 def short_title(packet: Packet | None) -> str:
@@ -186,7 +193,13 @@ def prepare(ctx: RenderContext) -> DagData:
     for number, cycle in enumerate(cycles, start=1):
         for source, target in zip(cycle, cycle[1:]):
             cycle_of[(source, target)] = number
-    return DagData(graph, _shown_edges(graph), cycles, cycle_of, variant_groups(graph.nodes))
+    return DagData(graph, cycles, cycle_of, variant_groups(graph.nodes))
+
+
+#: The largest group of connected packets drawn with Graphviz; a larger one
+#: is listed in layers instead (dot's layout time grows much faster than the
+#: graph: at 10,000 synthetic packets it did not finish in minutes).
+MAX_DRAWN_NODES = 1000
 
 
 def split_parts(ctx: RenderContext, data: DagData) -> list[tuple[str, list[str]]]:
@@ -532,10 +545,10 @@ def _cycle_block(ctx: RenderContext, data: DagData) -> str:
     return "\n".join(lines)
 
 
-def _summary(ctx: RenderContext, data: DagData) -> str:
+def _summary(ctx: RenderContext, data: DagData, drawn: bool = True) -> str:
     graph = data.graph
     missing = sorted((n for n, attrs in graph.nodes(data=True) if attrs.get("missing")), key=wp_key)
-    hidden = graph.number_of_edges() - len(data.shown)
+    hidden = graph.number_of_edges() - len(data.shown) if drawn else 0
     blockers = sum(1 for s, _t in graph.edges if not _done(ctx, s))
     text = (
         f"{_count(len(ctx.packets_by_id), 'packet')}, {_count(graph.number_of_edges(), 'dependency', 'dependencies')} "
@@ -594,12 +607,22 @@ def _failed_note(failure: DotFailure | None) -> str:
     )
 
 
-def _fallback_blocks(ctx: RenderContext, data: DagData, failure: DotFailure | None = None) -> list[str]:
-    """The graph as layers: layer 1 needs nothing, layer k waits only on earlier layers."""
+def _fallback_blocks(ctx: RenderContext, data: DagData, failure: DotFailure | None = None, too_big: int = 0) -> list[str]:
+    """The graph as layers: layer 1 needs nothing, layer k waits only on earlier layers.
+    ``failure``: why ``dot`` gave no drawing; ``too_big``: the size of the
+    group that was too large to draw, if that is why."""
     import networkx as nx
 
     page = ctx.page_path(PAGE)
-    warning = _failed_note(failure)
+    if too_big:
+        warning = admonition(
+            "info",
+            f"{too_big:,} connected packets: too many to draw, showing the dependency graph as a list",
+            f"A drawing of more than {MAX_DRAWN_NODES:,} connected packets cannot be read, and Graphviz takes "
+            "far longer than linear time to lay it out. Each packet's page lists what it depends on and blocks.",
+        )
+    else:
+        warning = _failed_note(failure)
     graph = data.graph
     condensed = nx.condensation(graph)
     members: Mapping[int, set[str]] = nx.get_node_attributes(condensed, "members")
@@ -620,13 +643,14 @@ def _fallback_blocks(ctx: RenderContext, data: DagData, failure: DotFailure | No
 def render_dag_page(ctx: RenderContext) -> str:
     """Markdown of the dependency DAG page."""
     data = prepare(ctx)
-    blocks = ["# Dependency DAG", _summary(ctx, data)]
     if not data.graph.number_of_nodes():
-        blocks.append("No work packets found.")
-        return join_blocks(blocks)
+        return join_blocks(["# Dependency DAG", _summary(ctx, data), "No work packets found."])
+    largest = max(len(nodes) for _title, nodes in split_parts(ctx, data))
+    too_big = largest if largest > MAX_DRAWN_NODES else 0
+    blocks = ["# Dependency DAG", _summary(ctx, data, drawn=ctx.dot_available and not too_big)]
     drawn: list[str] | None = None
     failure: DotFailure | None = None
-    if ctx.dot_available:
+    if ctx.dot_available and not too_big:
         try:
             drawn = _svg_blocks(ctx, data)
         except DotFailure as error:
@@ -636,7 +660,7 @@ def render_dag_page(ctx: RenderContext) -> str:
                 else f"Graphviz 'dot' {error}; the DAG page lists the packets by layer instead"
             )
     if drawn is None:
-        blocks.extend(_fallback_blocks(ctx, data, failure))
+        blocks.extend(_fallback_blocks(ctx, data, failure, too_big))
     else:
         blocks.append(_legend())
         blocks.extend(drawn)

@@ -17,7 +17,7 @@ from ..baseline import Stale
 from ..findings import Finding, Severity
 from .context import RenderContext
 from .escape import html_text, md_text
-from .site import (
+from .common import (
     admonition,
     FAMILY_TITLES,
     count_by,

@@ -13,17 +13,17 @@ from ..model import Lifecycle, Packet, Status
 from ..phase_gate import PhaseGate
 from .context import RenderContext
 from .escape import md_code, md_text
-from .site import (
+from .common import (
     chapters,
     count_by,
     family_anchor,
     family_key,
     join_blocks,
     md_wp_link,
-    nav_entries,
     rule_family,
     sorted_packet_ids,
     status_badge,
+    top_pages,
 )
 
 
@@ -137,10 +137,9 @@ def _findings(ctx: RenderContext, page: str) -> list[str]:
 
 def _pages(ctx: RenderContext, page: str) -> list[str]:
     lines = []
-    for entry in nav_entries(ctx):
-        for title, target in entry.items():  # type: ignore[union-attr]
-            if isinstance(target, str) and target != page:
-                lines.append(f"- [{md_text(title)}]({ctx.href(page, target)})")
+    for title, target in top_pages(ctx):
+        if target != page:
+            lines.append(f"- [{md_text(title)}]({ctx.href(page, target)})")
     spec_links = [
         f"[§{md_text(chapter)}]({ctx.href(page, ctx.page_path(f'spec/{chapter}.md'))})" for chapter in chapters(ctx)
     ]

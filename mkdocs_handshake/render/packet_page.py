@@ -10,23 +10,23 @@ text). It ends with the packet's source path, which stays the authority.
 from __future__ import annotations
 
 from ..findings import Finding, Severity
-from ..graph import dependency_graph
 from ..model import DoneMapping, FieldOccurrence, Lifecycle, ListItem, Packet
 from ..traceability import done_entries
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
-from .site import (
+from .common import (
     admonition,
     done_mappings_for,
     fenced_code,
     html_loc,
+    html_section_link,
+    html_wp_link,
     join_blocks,
     link_section_refs,
     md_section_link,
     md_wp_link,
     requirement_anchor,
     status_badge,
-    wp_key,
 )
 
 
@@ -50,6 +50,84 @@ def render_packet_page(ctx: RenderContext, packet: Packet) -> str:
     blocks.extend(_findings(ctx, page, packet))
     blocks.append(f"Source: {md_code(packet.file)}")
     return join_blocks(blocks)
+
+
+def render_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:
+    """The governance view of a packet whose own file is a docs page, shown
+    above that page's text instead of on a second, generated page: state,
+    risk, neighbours, signature, findings and the DONE_MEANS mapping. It
+    has no headings of its own, so the page's table of contents stays the
+    packet's. ``page`` is the packet's path relative to docs_dir."""
+    blocks: list[str] = [_header_table(ctx, page, packet)]
+    blocks.extend(_duplicates(ctx, packet))
+    done = _done_means(ctx, page, packet)
+    blocks.append("<p><strong>DONE_MEANS and the requirements they map to</strong></p>")
+    blocks.extend(done[1:])
+    findings = _findings(ctx, page, packet)
+    blocks.append("<p><strong>Findings</strong></p>")
+    blocks.extend(findings[1:])
+    body = join_blocks(blocks)
+    # Out of the search index (Material honours the attribute): the header
+    # repeats what the governance pages say, and indexing it on every
+    # packet page cost more than rendering it.
+    return f'<div class="hs-packet-annotation" data-search-exclude>\n\n{body}\n</div>\n'
+
+
+def lifecycle_badge(packet: Packet) -> str:
+    title = f' title="{html_text(packet.lifecycle_reason)}"' if packet.lifecycle_reason else ""
+    value = packet.lifecycle.value
+    return f'<span class="hs-badge hs-lifecycle-{value}"{title}>{html_text(value)}</span>'
+
+
+def _header_table(ctx: RenderContext, page: str, packet: Packet) -> str:
+    """The packet's state, risk, anchors, neighbours and signature as one
+    HTML table. Written as HTML, not markdown: the header is converted once
+    per packet page, and a markdown table with links in every cell cost
+    several times more to convert than to write."""
+    rows = [("Status", status_badge(packet.status, packet.status_raw) + (f" <code>{html_text(packet.status_raw)}</code>" if packet.status_raw else ""))]
+    reason = f" {html_text(packet.lifecycle_reason)}" if packet.lifecycle_reason else ""
+    rows.append(("Lifecycle", lifecycle_badge(packet) + reason))
+    risk = packet.field("RISK_TIER")
+    rows.append(("Risk tier", _html(ctx, page, risk.value) if risk and risk.value else "(not given)"))
+    if packet.spec_anchors:
+        anchors = []
+        for anchor in packet.spec_anchors:
+            if anchor.number:
+                pinned = f" (pinned {html_text(anchor.pinned_version)})" if anchor.pinned_version else ""
+                anchors.append(html_section_link(ctx, page, anchor.number) + pinned)
+            else:
+                anchors.append(f"<code>{html_text(anchor.raw)}</code>")
+        rows.append(("Spec anchor", ", ".join(anchors)))
+    if packet.phase:
+        rows.append(("Phase", html_text(packet.phase)))
+    upstream, downstream = ctx.dependencies.get(packet.id, ((), ()))
+    rows.append(("Depends on", ", ".join(_html_wp_with_status(ctx, page, wp) for wp in upstream) or "nothing"))
+    rows.append(("Blocks", ", ".join(_html_wp_with_status(ctx, page, wp) for wp in downstream) or "nothing"))
+    rows.append(("Signature", _signature_cell(ctx, packet)))
+    body = "".join(f"<tr><td>{label}</td><td>{value}</td></tr>" for label, value in rows)
+    return f'<div class="hs-packet-meta"><table><thead><tr><th>Field</th><th>Value</th></tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def _html_wp_with_status(ctx: RenderContext, page: str, wp: str) -> str:
+    other = ctx.packets_by_id.get(wp)
+    link = html_wp_link(ctx, page, wp)
+    return f"{link} {status_badge(other.status, other.status_raw)}" if other else link
+
+
+def _signature_cell(ctx: RenderContext, packet: Packet) -> str:
+    """Signature and its audit row(s), on one table row (HTML)."""
+    if not packet.signature:
+        return "not locked: no user signature recorded"
+    signature = f"<code>{html_text(packet.signature)}</code>"
+    rows = ctx.audit_rows_by_signature.get(packet.signature, ())
+    if not rows:
+        return f'{signature} <span class="hs-flag hs-sev-error">No row in the signature audit log.</span>'
+    audit = "; ".join(
+        f"{html_text(row.used_by)}, {html_text(row.datetime)}, {html_text(row.purpose)} {html_loc(row.loc)}"
+        + (' <span class="hs-flag hs-sev-error">INVALID</span>' if row.invalid else "")
+        for row in rows
+    )
+    return f"{signature}: audit row {audit}"
 
 
 def _text(ctx: RenderContext, page: str, text: str) -> str:
@@ -90,7 +168,7 @@ def _wrapped(css: str, table: str) -> str:
 
 
 def _duplicates(ctx: RenderContext, packet: Packet) -> list[str]:
-    others = sorted(other.file for other in ctx.model.packets if other.id == packet.id and other is not packet)
+    others = sorted(other.file for other in ctx.packets_with_id.get(packet.id, ()) if other is not packet)
     if not others:
         return []
     listed = ", ".join(md_code(file) for file in others)
@@ -211,9 +289,7 @@ def _test_plan(packet: Packet) -> list[str]:
 def _dependencies(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
     """Upstream and downstream packets from the dependency graph, which joins
     what this packet says with what the others say about it."""
-    graph = dependency_graph(ctx.model)
-    upstream = sorted(graph.predecessors(packet.id), key=wp_key) if packet.id in graph else []
-    downstream = sorted(graph.successors(packet.id), key=wp_key) if packet.id in graph else []
+    upstream, downstream = ctx.dependencies.get(packet.id, ((), ()))
     blocks = ["## Dependencies"]
     blocks.append("**Depends on:** " + (", ".join(_wp_with_status(ctx, page, wp) for wp in upstream) or "nothing"))
     blocks.append("**Blocks:** " + (", ".join(_wp_with_status(ctx, page, wp) for wp in downstream) or "nothing"))
@@ -233,12 +309,12 @@ def _signature(ctx: RenderContext, packet: Packet) -> list[str]:
         return blocks
     where = f" ({md_code(str(packet.signature_loc))})" if packet.signature_loc else ""
     blocks.append(f"User Signature Locked: {md_code(packet.signature)}{where}")
-    rows = [row for row in (ctx.model.audit.rows if ctx.model.audit else ()) if row.signature == packet.signature]
+    rows = ctx.audit_rows_by_signature.get(packet.signature, ())
     if not rows:
         blocks.append('<span class="hs-flag hs-sev-error">No row in the signature audit log.</span>')
         return blocks
     lines = ["| Used by | Date/time | Purpose | Spec version | Notes | Audit row |", "|---|---|---|---|---|---|"]
-    for row in sorted(rows, key=lambda r: r.loc):
+    for row in rows:
         notes = md_text(row.notes) + (' <span class="hs-flag hs-sev-error">INVALID</span>' if row.invalid else "")
         lines.append(
             f"| {md_text(row.used_by)} | {md_text(row.datetime)} | {md_text(row.purpose)} | "

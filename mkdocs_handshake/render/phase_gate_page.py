@@ -31,7 +31,7 @@ from ..phase_gate import (
 )
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
-from .site import admonition, family_anchor, html_loc, html_wp_link, join_blocks, rule_family, status_badge
+from .common import admonition, family_anchor, html_loc, html_wp_link, join_blocks, rule_family, status_badge
 
 PAGE = "phase-gate.md"
 

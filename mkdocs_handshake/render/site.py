@@ -1,256 +1,33 @@
 """The generated governance site: which pages exist, their nav, their assets.
 
 :func:`generate_pages` is the one entry point the plugin calls: it returns
-``{path relative to docs_dir: markdown}`` for every governance page. Page
-modules are imported inside the functions (not at module top) because they
-import the small shared helpers defined here.
-
-The helpers below are shared by every page so that a status badge, a link to
-a spec section or a code fence looks and behaves the same everywhere.
+``{path relative to docs_dir: markdown}`` for every governance page. This
+module only orchestrates; the helpers the page modules share live in
+:mod:`.common`, so the render package imports one way.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Iterable, Mapping
-
-from ..model import DoneMapping, Loc, Packet, Section, Status
-from ..mapping import map_done_means
-from .context import RenderContext, chapter_of, section_anchor
-from .escape import html_text, md_text
-
-# --------------------------------------------------------------------------
-# Ordering
-# --------------------------------------------------------------------------
-
-#: Rule families in the order the rules document lists them; unknown
-#: families sort after these, alphabetically.
-FAMILY_ORDER = ("PARSE", "SPEC", "PKT", "ANCHOR", "DONE", "SIG", "BOARD", "DEP", "PHASE")
-
-FAMILY_TITLES = {
-    "PARSE": "The documents can be read",
-    "SPEC": "The current spec is the latest",
-    "PKT": "Every packet is complete",
-    "ANCHOR": "Every packet points at the Main Body",
-    "DONE": "DONE_MEANS map 1:1 to the anchor",
-    "SIG": "Signatures",
-    "BOARD": "The task board mirrors the packets",
-    "DEP": "Dependencies and blockers",
-    "PHASE": "The phase gate",
-}
-
-STATUS_LABELS = {
-    Status.READY_FOR_DEV: "Ready-for-Dev",
-    Status.IN_PROGRESS: "In-Progress",
-    Status.DONE: "Done",
-    Status.VALIDATED: "VALIDATED",
-    Status.BLOCKED: "Blocked",
-    Status.FAILED: "Failed",
-    Status.SUPERSEDED: "Superseded",
-    Status.GAP: "Gap",
-    Status.DRAFT: "Draft",
-    Status.UNKNOWN: "Unknown",
-}
-
-
-def number_key(number: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural order for section numbers and chapter names: ``2.10`` after
-    ``2.9``, numeric parts before alphabetic ones (appendix ``A``)."""
-    key: list[tuple[int, int, str]] = []
-    for part in number.split("."):
-        if part.isdigit():
-            key.append((0, int(part), ""))
-        else:
-            key.append((1, 0, part))
-    return tuple(key)
-
-
-def wp_key(wp: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural order for WP ids, so ``WP-1-Foo-v10`` follows ``WP-1-Foo-v9``."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", wp) if part)
-
-
-def rule_family(rule_id: str) -> str:
-    return rule_id.split("-", 1)[0].upper()
-
-
-def family_key(family: str) -> tuple[int, str]:
-    return (FAMILY_ORDER.index(family), "") if family in FAMILY_ORDER else (len(FAMILY_ORDER), family)
-
-
-def family_anchor(family: str) -> str:
-    return "family-" + re.sub(r"[^0-9a-z]+", "-", family.lower()).strip("-")
-
-
-# --------------------------------------------------------------------------
-# Shared rendering helpers
-# --------------------------------------------------------------------------
-
-_SECTION_REF = re.compile(r"§\s?(\d+(?:\.\d+)*)")
-
-
-def link_section_refs(text: str, from_page: str, ctx: RenderContext) -> str:
-    """Turn every ``§x.y.z`` in already-escaped text into a link to the spec page.
-
-    The link is raw HTML with a final URL (:meth:`RenderContext.href`) so it
-    works both in markdown paragraphs and inside raw HTML blocks, where
-    MkDocs does not rewrite ``.md`` links. A number that is not in the
-    current spec stays plain text: a dead anchor would hide the problem the
-    ANCHOR rules report.
-    """
-
-    def replace(match: re.Match[str]) -> str:
-        number = match.group(1)
-        if number not in ctx.sections_by_number:
-            return match.group(0)
-        href = ctx.href(from_page, ctx.spec_page(number), section_anchor(number))
-        return f'<a class="hs-secref" href="{html_text(href)}">{match.group(0)}</a>'
-
-    return _SECTION_REF.sub(replace, text)
-
-
-def status_label(status: Status) -> str:
-    return STATUS_LABELS.get(status, status.value)
-
-
-def status_badge(status: Status, raw: str = "") -> str:
-    """An inline badge whose CSS class follows the normalised status; the
-    tooltip keeps what the packet actually wrote."""
-    title = f' title="{html_text(raw)}"' if raw and raw != status_label(status) else ""
-    return f'<span class="hs-badge hs-status hs-status-{status.value}"{title}>{html_text(status_label(status))}</span>'
-
-
-def body_badge(section: Section) -> str:
-    if section.main_body:
-        return '<span class="hs-badge hs-mainbody">Main Body</span>'
-    return '<span class="hs-badge hs-roadmap">Roadmap</span>'
-
-
-def admonition(kind: str, title_html: str, body_markdown: str = "") -> str:
-    """A Material admonition written as the HTML the ``admonition`` extension
-    produces, with the body left as markdown (blank lines around it make it
-    markdown again inside the HTML block). ``title_html`` must be escaped."""
-    body = f"\n\n{body_markdown.strip()}\n\n" if body_markdown.strip() else "\n"
-    return f'<div class="admonition {kind}">\n<p class="admonition-title">{title_html}</p>{body}</div>'
-
-
-def fenced_code(code: str, language: str = "") -> str:
-    """A fenced code block whose fence is longer than any backtick run inside,
-    so a test plan containing a fence cannot end the block early."""
-    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-    fence = "`" * max(3, longest + 1)
-    body = code.rstrip("\n")
-    return f"{fence}{language}\n{body}\n{fence}"
-
-
-def html_loc(loc: Loc) -> str:
-    """``file:line`` as inline code showing the file name only, the full
-    path in the title (hover) attribute, styled not to wrap: a narrow table
-    cell then never breaks a path mid-word ("SIGNAT/URE_AUDIT.m/d")."""
-    full = f"{loc.file}:{loc.line}"
-    short = f"{loc.file.rsplit('/', 1)[-1]}:{loc.line}"
-    return f'<code class="hs-path" title="{html_text(full)}">{html_text(short)}</code>'
-
-
-def md_wp_link(ctx: RenderContext, from_page: str, wp: str) -> str:
-    """Markdown link to a packet page, or the escaped id when no packet exists."""
-    if wp in ctx.packets_by_id:
-        return f"[{md_text(wp)}]({ctx.href(from_page, ctx.packet_page(wp))})"
-    return f"{md_text(wp)} (no packet)"
-
-
-def html_wp_link(ctx: RenderContext, from_page: str, wp: str) -> str:
-    """HTML link to a packet page, for raw HTML blocks."""
-    if wp in ctx.packets_by_id:
-        return f'<a href="{html_text(ctx.href(from_page, ctx.packet_page(wp)))}">{html_text(wp)}</a>'
-    return f"{html_text(wp)} (no packet)"
-
-
-def md_section_link(ctx: RenderContext, from_page: str, number: str) -> str:
-    """Markdown link to a section's anchor, or plain text when it does not exist."""
-    if number in ctx.sections_by_number:
-        target = ctx.href(from_page, ctx.spec_page(number), section_anchor(number))
-        return f"[§{md_text(number)}]({target})"
-    return f"§{md_text(number)}"
-
-
-def html_section_link(ctx: RenderContext, from_page: str, number: str, fragment: str = "") -> str:
-    if number in ctx.sections_by_number:
-        href = ctx.href(from_page, ctx.spec_page(number), fragment or section_anchor(number))
-        return f'<a href="{html_text(href)}">§{html_text(number)}</a>'
-    return f"§{html_text(number)}"
-
-
-def requirement_anchor(number: str, index: int) -> str:
-    """Stable id of one requirement on its spec page: ``sec-2-3-r1``."""
-    return f"{section_anchor(number)}-r{index}"
-
-
-def shorten(text: str, limit: int) -> str:
-    """Fold whitespace and cut long text at a word boundary, marking the cut."""
-    folded = " ".join(text.split())
-    if limit <= 0 or len(folded) <= limit:
-        return folded
-    cut = folded[:limit].rsplit(" ", 1)[0] or folded[:limit]
-    return cut + " …"
-
-
-# --------------------------------------------------------------------------
-# Shared derived data
-# --------------------------------------------------------------------------
-
-
-def anchors_by_section(ctx: RenderContext) -> dict[str, tuple[str, ...]]:
-    """Section number -> WP ids whose SPEC_ANCHOR names it (sorted)."""
-    index: dict[str, set[str]] = {}
-    for packet in ctx.model.packets:
-        for anchor in packet.spec_anchors:
-            if anchor.number:
-                index.setdefault(anchor.number, set()).add(packet.id)
-    return {number: tuple(sorted(wps, key=wp_key)) for number, wps in index.items()}
-
-
-def done_mappings_for(ctx: RenderContext, packet: Packet) -> tuple[DoneMapping, ...]:
-    """The DONE_MEANS mapping of a packet.
-
-    The model carries it when it came through the loader (``load.link``);
-    for a model built by hand it is computed the same way here, so the pages
-    never claim items are unmapped when nobody looked.
-    """
-    if packet.id in ctx.model.done_mappings:
-        return tuple(ctx.model.done_mappings[packet.id])
-    return map_done_means(packet, ctx.requirement_index)
-
-
-def chapters(ctx: RenderContext) -> list[str]:
-    """Every chapter that has at least one numbered section, in natural order."""
-    names = {chapter_of(section.number) for section in (ctx.model.spec.sections if ctx.model.spec else ())}
-    return sorted((name for name in names if name), key=number_key)
-
-
-def chapter_title(ctx: RenderContext, chapter: str) -> str:
-    section = ctx.sections_by_number.get(chapter)
-    return section.title if section else ""
-
-
-def sorted_packet_ids(ctx: RenderContext) -> list[str]:
-    return sorted(ctx.packets_by_id, key=wp_key)
-
+from ..progress import SILENT, Progress
+from .assets import HANDSHAKE_CSS, HANDSHAKE_JS
+from .common import chapter_title, chapters, sorted_packet_ids, top_pages
+from .context import RenderContext
+from .dag import render_dag_page
+from .escape import html_text
+from .findings_page import render_findings_page
+from .overview import render_overview
+from .packet_page import render_packet_header, render_packet_page
+from .phase_gate_page import render_phase_gate_page
+from .spec_pages import render_spec_chapter
+from .traceability_page import render_traceability_page
 
 # --------------------------------------------------------------------------
 # The site
 # --------------------------------------------------------------------------
 
 
-def generate_pages(ctx: RenderContext) -> dict[str, str]:
+def generate_pages(ctx: RenderContext, progress: Progress = SILENT) -> dict[str, str]:
     """Every governance page: ``{path relative to docs_dir: markdown}``, sorted by path."""
-    from .dag import render_dag_page
-    from .findings_page import render_findings_page
-    from .overview import render_overview
-    from .phase_gate_page import render_phase_gate_page
-    from .packet_page import render_packet_page
-    from .spec_pages import render_spec_chapter
-    from .traceability_page import render_traceability_page
 
     pages: dict[str, str] = {
         ctx.page_path("index.md"): render_overview(ctx),
@@ -259,10 +36,14 @@ def generate_pages(ctx: RenderContext) -> dict[str, str]:
         ctx.page_path("traceability.md"): render_traceability_page(ctx),
         ctx.page_path("findings.md"): render_findings_page(ctx),
     }
-    for wp in sorted_packet_ids(ctx):
+    packets, spec_chapters = generated_packet_ids(ctx), chapters(ctx)
+    total = len(pages) + len(packets) + len(spec_chapters)
+    for wp in packets:
         pages[ctx.packet_page(wp)] = render_packet_page(ctx, ctx.packets_by_id[wp])
-    for chapter in chapters(ctx):
+        progress.tick(len(pages), total)
+    for chapter in spec_chapters:
         pages[ctx.page_path(f"spec/{chapter}.md")] = SEARCH_EXCLUDED + render_spec_chapter(ctx, chapter)
+        progress.tick(len(pages), total)
     for name in ("findings.md", "traceability.md", "dag.md"):
         pages[ctx.page_path(name)] = SEARCH_EXCLUDED + pages[ctx.page_path(name)]
     return {path: _final_newline(pages[path]) for path in sorted(pages)}
@@ -284,16 +65,11 @@ def nav_entries(ctx: RenderContext, *, per_page: bool = True) -> list[object]:
     """The entries of the Governance nav section (the plugin wraps them as
     ``{"Governance": nav_entries(ctx)}``); ``per_page=False`` leaves out the
     packet pages and spec chapters (the ``nav_packets`` option)."""
-    entries: list[object] = [
-        {"Overview": ctx.page_path("index.md")},
-        {"Dependency DAG": ctx.page_path("dag.md")},
-        {"Phase gate": ctx.page_path("phase-gate.md")},
-    ]
-    entries.append({"Traceability": ctx.page_path("traceability.md")})
-    entries.append({"Findings": ctx.page_path("findings.md")})
+    entries: list[object] = [{title: path} for title, path in top_pages(ctx)]
     if not per_page:
         return entries
-    packets = [{wp: ctx.packet_page(wp)} for wp in sorted_packet_ids(ctx)]
+    # A packet that is a docs page is in the nav wherever the user put it.
+    packets = [{wp: ctx.packet_page(wp)} for wp in generated_packet_ids(ctx)]
     if packets:
         entries.append({"Packets": packets})
     spec = [{_chapter_nav_title(ctx, chapter): ctx.page_path(f"spec/{chapter}.md")} for chapter in chapters(ctx)]
@@ -310,21 +86,53 @@ def _chapter_nav_title(ctx: RenderContext, chapter: str) -> str:
 def extra_files(ctx: RenderContext) -> dict[str, str]:
     """Stylesheet and script shipped with the pages (the plugin adds them to
     ``extra_css`` / ``extra_javascript``)."""
-    from .assets import HANDSHAKE_CSS, HANDSHAKE_JS
-
     return {
         ctx.page_path("assets/handshake.css"): HANDSHAKE_CSS,
         ctx.page_path("assets/handshake.js"): HANDSHAKE_JS,
     }
 
 
-def join_blocks(blocks: Iterable[str]) -> str:
-    """Markdown blocks separated by one blank line (raw HTML blocks need it)."""
-    return "\n\n".join(block.strip("\n") for block in blocks if block.strip()) + "\n"
+def generated_packet_ids(ctx: RenderContext) -> list[str]:
+    """Packets that get a generated page: those that are not docs pages."""
+    return [wp for wp in sorted_packet_ids(ctx) if ctx.packets_by_id[wp].file not in ctx.docs_pages]
 
 
-def count_by(values: Iterable[str]) -> Mapping[str, int]:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return counts
+def generate_annotations(ctx: RenderContext, progress: Progress = SILENT) -> dict[str, str]:
+    """``{docs page path: markdown}`` of the header shown on top of every
+    packet file that is already a docs page (sorted by path). Each packet
+    file gets its own, duplicates of an id included."""
+    annotations: dict[str, str] = {}
+    total = len(ctx.docs_pages)
+    for packet in ctx.model.packets:
+        page = ctx.docs_pages.get(packet.file)
+        if page is not None:
+            annotations[page] = render_packet_header(ctx, packet, page)
+            progress.tick(len(annotations), total)
+    return {path: annotations[path] for path in sorted(annotations)}
+
+
+def redirect_pages(ctx: RenderContext) -> dict[str, str]:
+    """``{file under site_dir: HTML}`` keeping the promised URL
+    ``<output_dir>/packets/<id>/`` of a packet whose page is its own docs
+    page. These are plain files written next to the built site, not MkDocs
+    pages: a page would be templated with the whole nav, which is most of
+    what a page costs on a large repo, only to send the reader on."""
+    redirects: dict[str, str] = {}
+    for wp in sorted_packet_ids(ctx):
+        target = ctx.packet_page(wp)
+        source = ctx.generated_packet_page(wp)
+        if target == source:
+            continue
+        url = ctx.url_of(source)
+        path = url + "index.html" if url.endswith("/") else url
+        href = html_text(ctx.href(source, target))
+        redirects[path] = (
+            "<!doctype html>\n"
+            '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html_text(wp)}</title>\n"
+            f'<link rel="canonical" href="{href}">\n'
+            f'<meta http-equiv="refresh" content="0; url={href}">\n'
+            '<meta name="robots" content="noindex">\n</head>\n'
+            f'<body>\n<p>The page of {html_text(wp)} is <a href="{href}">{html_text(target)}</a>.</p>\n</body>\n</html>\n'
+        )
+    return redirects

@@ -11,12 +11,12 @@ short); deeper sections and list items are compact HTML blocks.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from ..model import Loc, Requirement, Section
-from .context import RenderContext, chapter_of, section_anchor
+from .context import RenderContext, section_anchor
 from .escape import html_text, md_text
-from .site import (
+from .common import (
     anchors_by_section,
     body_badge,
     html_wp_link,
@@ -32,8 +32,7 @@ DEFAULT_REQUIREMENT_CHARS = 500
 
 def chapter_sections(ctx: RenderContext, chapter: str) -> list[Section]:
     """The chapter's sections in document order (the order the spec shows)."""
-    sections = ctx.model.spec.sections if ctx.model.spec else ()
-    return [section for section in sections if chapter_of(section.number) == chapter]
+    return list(ctx.sections_by_chapter.get(chapter, ()))
 
 
 def render_spec_chapter(ctx: RenderContext, chapter: str) -> str:
@@ -94,7 +93,7 @@ def _section_block(
     ctx: RenderContext,
     page: str,
     section: Section,
-    anchored: dict[str, tuple[str, ...]],
+    anchored: Mapping[str, tuple[str, ...]],
     limit: int,
     element_id: str,
     *,

@@ -24,7 +24,7 @@ from ..traceability import done_entries, live_packets
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_code
 from .spec_pages import element_ids
-from .site import (
+from .common import (
     body_badge,
     chapter_title,
     done_mappings_for,

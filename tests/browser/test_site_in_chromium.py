@@ -104,10 +104,13 @@ def test_dag_has_one_node_per_packet_and_a_node_opens_its_packet(template_site: 
     node = svg.locator("g.node").filter(has=tab.locator("title", has_text=re.compile(rf"^{re.escape(target)}$")))
     assert node.count() == 1
     link = node.locator("a")
-    assert link.get_attribute("xlink:href") == f"../packets/{target}/"
+    # The packet is a docs page: the node links to that one page, which
+    # shows the governance header under the packet's own title.
+    assert link.get_attribute("xlink:href") == f"../../task_packets/{target}/"
     link.locator("text").first.click()
-    tab.wait_for_url(re.compile(rf"/governance/packets/{re.escape(target)}/$"))
-    assert tab.locator("article h1").first.inner_text().strip() == target
+    tab.wait_for_url(re.compile(rf"/task_packets/{re.escape(target)}/$"))
+    assert target in tab.locator("article h1").first.inner_text()
+    assert tab.locator("article .hs-packet-annotation").is_visible()
     assert_no_browser_errors(page)
 
 
@@ -147,8 +150,9 @@ def test_findings_table_lists_the_breakage_and_sorts_on_click(broken_site: Serve
 
     subject_link = table.locator("tbody tr").first.locator("a")
     subject_link.click()
-    tab.wait_for_url(re.compile(rf"/governance/packets/{BROKEN_PACKETS[-1]}/$"))
-    assert tab.locator("article h1").first.inner_text().strip() == BROKEN_PACKETS[-1]
+    tab.wait_for_url(re.compile(rf"/task_packets/{BROKEN_PACKETS[-1]}/$"))
+    assert BROKEN_PACKETS[-1] in tab.locator("article h1").first.inner_text()
+    assert "BOARD-002" in tab.locator("article .hs-packet-annotation").inner_text()
     assert_no_browser_errors(page)
 
 
@@ -157,4 +161,13 @@ def test_other_governance_pages_load_without_browser_errors(template_site: Serve
     tab = visit(page, template_site.url + path)
     heading = tab.locator("article h1").first
     assert heading.is_visible() and heading.inner_text().strip()
+    assert_no_browser_errors(page)
+
+
+def test_the_old_packet_url_lands_on_the_packet_page(template_site: Served, page: Page) -> None:
+    """governance/packets/<id>/ is a redirect to the packet's own page."""
+    tab = visit(page, template_site.url + "governance/packets/WP-1-Merge-Policy/")
+    tab.wait_for_url(re.compile(r"/task_packets/WP-1-Merge-Policy/$"))
+    assert "WP-1-Merge-Policy" in tab.locator("article h1").first.inner_text()
+    assert tab.locator("article .hs-packet-annotation").is_visible()
     assert_no_browser_errors(page)

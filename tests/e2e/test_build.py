@@ -93,8 +93,36 @@ def test_clean_template_builds_every_governance_page(clean_build) -> None:
     assert len(TEMPLATE_PACKETS) == 10
     missing = [path for path in expected if not (governance / path).is_file()]
     assert missing == []
-    page = (governance / "packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
+    # The template's packets are docs pages: governance/packets/<id>/ sends
+    # the reader to that one page, which carries the governance header.
+    redirect = (governance / "packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
+    assert 'content="0; url=../../../task_packets/WP-1-Merge-Policy/"' in redirect
+    page = (site / "task_packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
+    assert page.count('class="hs-packet-annotation"') == 1
     assert "WP-1-Merge-Policy" in page and "2.3.2" in page
+
+
+def test_a_packet_that_is_a_docs_page_is_annotated_in_place(clean_build) -> None:
+    """One page per packet: its own page shows lifecycle, status, risk,
+    neighbours, signature with its audit row, findings and the DONE_MEANS
+    mapping under its title, and no second packet page is built."""
+    _root, site, result = clean_build
+    assert result.returncode == 0, result.stderr
+    page = (site / "task_packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
+    title, header = page.index("<h1"), page.index('class="hs-packet-annotation"')
+    assert title < header < page.index('id="metadata"')
+    annotation = page[header : page.index('id="metadata"')]
+    assert "hs-lifecycle-active" in annotation and "hs-status-blocked" in annotation
+    assert "<td>Risk tier</td><td>MEDIUM</td>" in annotation
+    assert 'href="../WP-1-Conflict-Detection/">WP-1-Conflict-Detection</a>' in annotation
+    assert "maria201120260930" in annotation and "SIGNATURE_AUDIT.md:32" in annotation
+    assert 'href="../../governance/spec/2/#sec-2-3-2-r1">requirement 1</a>' in annotation
+    assert "No findings" in annotation
+    assert not list((site / "governance" / "packets").rglob("*.html")) or all(
+        "http-equiv=\"refresh\"" in path.read_text(encoding="utf-8") for path in (site / "governance" / "packets").rglob("*.html")
+    )
+    dependent = (site / "task_packets" / "WP-1-Conflict-Detection" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../WP-1-Merge-Policy/">WP-1-Merge-Policy</a>' in dependent
 
 
 def test_clean_template_findings_json_is_empty(clean_build) -> None:
@@ -137,6 +165,11 @@ def test_builds_are_byte_for_byte_deterministic(clean_build) -> None:
     assert Path("model.json") in files and Path("findings.json") in files and len(files) > 20
     assert sorted(path.relative_to(right) for path in right.rglob("*") if path.is_file()) == files
     _match, mismatch, errors = filecmp.cmpfiles(left, right, [str(path) for path in files], shallow=False)
+    assert (mismatch, errors) == ([], [])
+    # The annotated packet pages too: the header is part of the page.
+    packets = sorted(path.relative_to(site) for path in (site / "task_packets").rglob("*.html"))
+    assert len(packets) == len(TEMPLATE_PACKETS)
+    _match, mismatch, errors = filecmp.cmpfiles(site, again, [str(path) for path in packets], shallow=False)
     assert (mismatch, errors) == ([], [])
 
 
@@ -255,8 +288,8 @@ def test_generated_pages_have_title_toc_and_the_users_permalinks(tmp_path: Path)
     assert "<title>Findings - " in page
     assert '<h1 id="findings">Findings<a class="headerlink" href="#findings" title="Permanent link">#</a></h1>' in page
     assert 'class="md-nav md-nav--secondary"' in page  # Material's table of contents
-    packet = (site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
-    assert '<a href="#done_means" class="md-nav__link">' in packet
+    overview = (site / "governance" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="#packets" class="md-nav__link">' in overview
     probe = (site / "admonition-probe" / "index.html").read_text(encoding="utf-8")
     assert "!!! note" in probe and 'class="admonition' not in probe
 
@@ -288,8 +321,9 @@ def test_a_warm_cache_never_hides_a_change_of_files_or_options(tmp_path: Path) -
     edited = build(root, tmp_path / "site")
     assert edited.returncode == 0, edited.stderr
     assert "PKT-006" in [f["rule"] for f in findings_json(tmp_path / "site")["findings"]]
-    page = (tmp_path / "site" / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
-    assert "Sideways" in page
+    page = (tmp_path / "site" / "task_packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
+    annotation = page[page.index('class="hs-packet-annotation"') :]
+    assert "PKT-006" in annotation and "Sideways" in annotation
 
 
 def _broken_links(site: Path, folder: str) -> list[str]:
@@ -337,16 +371,40 @@ def test_explicit_nav_and_flat_urls_get_a_governance_section_with_working_links(
     result = build(root, site)
     assert result.returncode == 0, result.stderr
     home = (site / "index.html").read_text(encoding="utf-8")
-    for entry in ("governance/index.html", "governance/dag.html", "governance/findings.html", "governance/packets/WP-1-Merge-Policy.html"):
+    for entry in ("governance/index.html", "governance/dag.html", "governance/findings.html"):
         assert f'href="{entry}"' in home, entry
     assert (site / "governance" / "spec" / "2.html").is_file()
+    overview = (site / "governance" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../task_packets/WP-1-Merge-Policy.html"' in overview
+    redirect = (site / "governance" / "packets" / "WP-1-Merge-Policy.html").read_text(encoding="utf-8")
+    assert 'url=../../task_packets/WP-1-Merge-Policy.html"' in redirect
+    assert _broken_links(site, "governance") == []
+    assert _broken_links(site, "task_packets") == []
+
+
+def test_a_packet_outside_docs_dir_gets_a_generated_page(tmp_path: Path) -> None:
+    """Packets that are not docs pages are shown on governance/packets/<id>/,
+    the page itself, and every link points there."""
+    root = repo(tmp_path / "repo", extra=["      packets: task_packets", "      fail_on: never"])
+    (root / "docs" / "task_packets").rename(root / "task_packets")
+    site = tmp_path / "site"
+    result = build(root, site)
+    assert result.returncode == 0, result.stderr
+    assert not (site / "task_packets").exists()
+    page = (site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
+    assert "http-equiv" not in page and 'id="done_means"' in page and "hs-packet-annotation" not in page
+    overview = (site / "governance" / "index.html").read_text(encoding="utf-8")
+    assert 'href="packets/WP-1-Merge-Policy/"' in overview
     assert _broken_links(site, "governance") == []
 
 
 def test_every_link_on_the_governance_pages_reaches_a_built_page(clean_build) -> None:
+    """The generated pages, the redirects and the annotated packet pages."""
     _root, site, result = clean_build
     assert result.returncode == 0, result.stderr
     assert _broken_links(site, "governance") == []
+    assert _broken_links(site, "task_packets") == []
+    assert len(list((site / "task_packets").rglob("*.html"))) == len(TEMPLATE_PACKETS)
 
 
 @pytest.mark.parametrize("explicit_nav", [False, True], ids=["automatic-nav", "explicit-nav"])
@@ -364,5 +422,6 @@ def test_nav_packets_false_builds_every_page_but_keeps_them_out_of_the_nav(tmp_p
     packet = site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html"
     assert packet.is_file() and (site / "governance" / "spec" / "2" / "index.html").is_file()
     overview = (site / "governance" / "index.html").read_text(encoding="utf-8")
-    assert 'href="packets/WP-1-Merge-Policy/"' in overview
+    assert 'href="../task_packets/WP-1-Merge-Policy/"' in overview
     assert _broken_links(site, "governance") == []
+    assert _broken_links(site, "task_packets") == []

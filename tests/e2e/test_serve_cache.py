@@ -94,7 +94,10 @@ def handshake(config: MkDocsConfig) -> HandshakePlugin:
 
 
 def packet_html(site_dir: Path, packet_id: str) -> str:
-    return (site_dir / "governance" / "packets" / packet_id / "index.html").read_text(encoding="utf-8")
+    """The packet's one page: its own docs page with the governance header."""
+    page = (site_dir / "task_packets" / packet_id / "index.html").read_text(encoding="utf-8")
+    assert 'class="hs-packet-annotation"' in page
+    return page
 
 
 def test_rebuild_after_editing_one_packet_reparses_only_that_packet(repo: Path, tmp_path: Path, lookups: list[Lookup]) -> None:
@@ -165,3 +168,16 @@ def cache_counts(message: str) -> tuple[int, int]:
     match = re.search(r"cache (\d+) hits, (\d+) misses", message)
     assert match, message
     return int(match.group(1)), int(match.group(2))
+
+
+def test_serve_stores_the_disk_cache_when_it_stops_not_after_every_rebuild(repo: Path, tmp_path: Path) -> None:
+    site_dir = tmp_path / "site"
+    config = serve_config(repo, site_dir)
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    from mkdocs_handshake.disk_cache import FILE_NAME
+
+    stored = repo / ".cache" / "plugin" / "handshake" / FILE_NAME
+    assert not stored.exists()
+    config.plugins.on_shutdown()
+    assert stored.is_file()

@@ -325,3 +325,15 @@ def test_a_timeout_is_not_retried(monkeypatch: pytest.MonkeyPatch, tmp_path) -> 
         "Graphviz 'dot' timed out after 0.3 s and was stopped (option dot_timeout) (drawing the dependency DAG); "
         "the DAG page lists the packets by layer instead"
     ]
+
+
+def test_a_group_too_large_to_draw_is_listed_in_layers(monkeypatch) -> None:
+    """Graphviz is not run on a group past MAX_DRAWN_NODES: the page lists
+    the layers and says why, instead of a build that never ends."""
+    packets = [make_packet("WP-1-A"), make_packet("WP-1-B", depends_on=("WP-1-A",)), make_packet("WP-1-C", depends_on=("WP-1-B",))]
+    monkeypatch.setattr(dag, "MAX_DRAWN_NODES", 2)
+    monkeypatch.setattr(dag, "render_svg", lambda source, timeout=60.0: (_ for _ in ()).throw(AssertionError("dot was run")))
+    ctx = RenderContext(model=make_model(packets), findings=(), options={"dag_max_nodes": 1})
+    page = dag.render_dag_page(ctx)
+    assert "3 connected packets: too many to draw" in page
+    assert "Layer 3:" in page and "WP-1-C" in page and "<svg" not in page

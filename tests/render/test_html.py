@@ -5,7 +5,7 @@ from __future__ import annotations
 from mkdocs.structure.toc import get_toc
 
 from mkdocs_handshake.render.html import slugify, to_html
-from mkdocs_handshake.render.site import admonition
+from mkdocs_handshake.render.common import admonition
 
 
 def test_explicit_heading_id_is_kept_and_removed_from_the_text() -> None:

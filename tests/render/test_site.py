@@ -18,13 +18,8 @@ from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import DoneMapping, GovernanceModel, Loc, Packet, Status
 from mkdocs_handshake.render.context import RenderContext
 from mkdocs_handshake.render.html import to_html as render_html
-from mkdocs_handshake.render.site import (
-    extra_files,
-    fenced_code,
-    generate_pages,
-    link_section_refs,
-    nav_entries,
-)
+from mkdocs_handshake.render.common import fenced_code, link_section_refs
+from mkdocs_handshake.render.site import extra_files, generate_pages, nav_entries
 from tests.rules.builders import audit_row, make_model, make_packet, make_section, make_spec, packet_file
 
 EVIL_TITLE = "<script>alert(1)</script>"

@@ -643,11 +643,16 @@ def coverage(
 ) -> dict[str, tuple[RequirementCoverage, ...]]:
     """Per anchored section (its own requirements, not its subsections'):
     every requirement and the items that prove it. A section-level citation
-    (``requirement_index`` 0) proves nothing specific."""
-    index = index_for(sections)
-    anchors = anchored(packet, index.sections_by_number)
-    if mappings is None:
-        mappings = map_done_means(packet, index)
+    (``requirement_index`` 0) proves nothing specific. With ``mappings``
+    given and a plain section mapping, no requirement index is built: the
+    matcher has already done its work."""
+    if mappings is None or isinstance(sections, RequirementIndex):
+        index = index_for(sections)
+        anchors = anchored(packet, index.sections_by_number)
+        if mappings is None:
+            mappings = map_done_means(packet, index)
+    else:
+        anchors = anchored(packet, sections)
     covering: dict[tuple[str, int], list[ListItem]] = {}
     for mapping in mappings:
         if mapping.covers:

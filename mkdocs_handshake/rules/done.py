@@ -132,7 +132,7 @@ def must_uncovered(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         occurrence = packet.field("DONE_MEANS")
         if occurrence is None or not done_items(packet) or id(packet) not in live:
             continue
-        covered = coverage(packet, ctx.requirement_index, packet_mappings(ctx, packet))
+        covered = coverage(packet, ctx.sections_by_number, packet_mappings(ctx, packet))
         missing: list[tuple[str, Requirement]] = []
         for number, requirements in covered.items():
             if requirements and not requirements[0].section.main_body:

@@ -158,3 +158,26 @@ def test_changed_only_reports_findings_in_files_changed_since_the_ref(tmp_path: 
     files = {item[0] for item in findings_in(run_check("--changed-only", "HEAD", cwd=root).stdout)}
     assert "docs/task_packets/WP-1-New.md" in files and "docs/SIGNATURE_AUDIT.md" not in files
     assert_one_line_error(run_check("--changed-only", "no-such-ref", cwd=root), "--changed-only no-such-ref")
+
+
+def test_the_command_restores_the_collector_it_tunes() -> None:
+    """The command raises the collector's threshold while it parses (it
+    owns its process); called in-process, it leaves the setting as it was."""
+    import gc
+
+    from mkdocs_handshake import cli
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    original = cli.check
+
+    def spy(args):  # type: ignore[no-untyped-def]
+        seen.append(gc.get_threshold())
+        return 0
+
+    cli.check = spy
+    try:
+        assert cli.main(["check", "--no-config", "."]) == 0
+    finally:
+        cli.check = original
+    assert seen[0][0] == cli.GC_THRESHOLD and gc.get_threshold() == before

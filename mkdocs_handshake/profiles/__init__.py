@@ -25,6 +25,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from ..option_checks import strict_date
 from ..parse.packets import label_key
 
 PROFILE_DIR = Path(__file__).parent
@@ -333,13 +334,9 @@ class Evidence:
 
 
 def _format_date(text: str) -> dt.date | None:
+    """The first real ``YYYY-MM-DD`` date written in ``text``."""
     match = re.search(r"\d{4}-\d{2}-\d{2}", text)
-    if not match:
-        return None
-    try:
-        return dt.date.fromisoformat(match.group(0))
-    except ValueError:
-        return None
+    return strict_date(match.group(0)) if match else None
 
 
 def choose_profile(evidence: Evidence) -> tuple[Profile, str, bool]:

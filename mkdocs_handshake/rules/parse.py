@@ -104,7 +104,7 @@ def damaged_encoding(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     id for a packet, else the file. Under a profile whose packets stay
     ASCII-only, the hint for a packet says to write ASCII, not a repaired
     ``§``."""
-    packet_ids = {packet.file: packet.id for packet in ctx.model.packets}
+    packets = ctx.packets_by_file
     by_file: dict[str, list[tuple[int, list[EncodingIssue]]]] = defaultdict(list)
     for (file, line), group in sorted(encoding_lines(ctx.model.encoding_issues).items()):
         by_file[file].append((line, group))
@@ -115,20 +115,20 @@ def damaged_encoding(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         if utf16 is not None and len(lines) == 1 and len(group) == 1:
             yield rule_.finding(
                 f"the file is saved as {utf16.original} (byte order mark) and was read as such; re-save it as UTF-8",
-                utf16.loc, "", packet_ids.get(file, file),
+                utf16.loc, "", (packets[file].id if file in packets else file),
             )
             continue
         first = next((issue for issue in group if issue.kind != "invalid-utf8"), group[0])
         column = _repaired_column(first, group[: group.index(first)])
         shown = "; ".join(f"line {number}: " + ", ".join(describe_repair(issue) for issue in issues) for number, issues in lines[:_FIRST_LINES])
         more = f"; and {len(lines) - _FIRST_LINES} more line(s)" if len(lines) > _FIRST_LINES else ""
-        if file in packet_ids and ascii_only:
+        if file in packets and ascii_only:
             fix = "re-save it as UTF-8 and write those characters in ASCII (packets stay ASCII-only)"
         else:
             fix = "re-save it as UTF-8 with the repaired text"
         count = f"{len(lines)} damaged lines" if len(lines) > 1 else "1 damaged line"
         message = f"file has {count} ({shown}{more}); {fix}"
-        yield rule_.finding(message, Loc(file, line, column), first.original, packet_ids.get(file, file))
+        yield rule_.finding(message, Loc(file, line, column), first.original, (packets[file].id if file in packets else file))
 
 
 @rule("PARSE-003", "warning", "Spec section number repeated or out of order")

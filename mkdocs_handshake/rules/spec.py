@@ -226,11 +226,10 @@ def stale_spec_mentions(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     current = current_version(model)
     if version_key(current) is None:
         return
-    packets_by_file = {packet.file: packet for packet in model.packets}
     for version, loc in model.spec_version_mentions:
         if same_version(version, current):
             continue
-        packet = packets_by_file.get(loc.file)
+        packet = ctx.packets_by_file.get(loc.file)
         if packet is not None and (_finished(packet) or not judge_packets):
             continue
         where = f"active packet {packet.id}" if packet is not None else loc.file

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, ClassVar, TypeVar
 
-from . import disk_cache
+from . import disk_cache, parallel
 from .discover import discover_layout, walk_names
 from .layout import Layout
 from .lifecycle import with_lifecycles
@@ -80,6 +80,10 @@ class ParseCache:
     whose pages came from the cache), so their entries are kept unused."""
 
     KEEP_UNUSED: ClassVar[frozenset[str]] = frozenset({"dot_svg"})
+    #: Kinds kept for this process only: cheaper to compute again than to
+    #: store (the repaired text of a page), and looked up after the cache
+    #: may already have been written (:meth:`persist_later`).
+    MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source"})
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
     hits: int = 0
@@ -88,6 +92,10 @@ class ParseCache:
     changed: bool = False
     #: Keys of the file on disk as last read or written.
     stored: frozenset[tuple[str, str]] = frozenset()
+    #: Results computed ahead of the load that asks for them (in this
+    #: process or a second one, see :func:`_parse_in_two_processes`): their
+    #: first lookup counts as computed, not reused.
+    fresh: set[tuple[str, str]] = field(default_factory=set)
 
     def get(self, kind: str, src: SourceText, digest: str, parse: Callable[[SourceText], T]) -> T:
         return self.lookup(kind, src.path, digest, lambda: parse(src))
@@ -101,13 +109,26 @@ class ParseCache:
         self.used.add(key)
         cached = self.entries.get(key)
         if cached and cached[0] == digest:
-            self.hits += 1
+            if key in self.fresh:
+                self.fresh.discard(key)
+                self.misses += 1
+            else:
+                self.hits += 1
             return cached[1]  # type: ignore[return-value]
         self.misses += 1
-        self.changed = True
+        if kind not in self.MEMORY_ONLY:
+            self.changed = True
         result = compute()
         self.entries[key] = (digest, result)
         return result
+
+    def adopt(self, *computed: dict[tuple[str, str], tuple[str, object]]) -> None:
+        """Keep results computed ahead of their lookup (see :attr:`fresh`)."""
+        for entries in computed:
+            for key, value in entries.items():
+                self.entries[key] = value
+                self.fresh.add(key)
+                self.changed = True
 
     def forget(self, kind: str, name: str) -> None:
         """Drop one result, so the next lookup computes it again."""
@@ -139,7 +160,7 @@ class ParseCache:
         """Write the entries the latest load used, if any is new or the file
         holds entries no longer used (a deleted packet). Returns an error
         text, or an empty string."""
-        keep = {key: value for key, value in sorted(self.entries.items()) if key in self.used or key[0] in self.KEEP_UNUSED}
+        keep = self._to_keep()
         if not self.changed and frozenset(keep) == self.stored:
             return ""
         error = disk_cache.write_entries(folder, keep)
@@ -147,6 +168,32 @@ class ParseCache:
             self.changed = False
             self.stored = frozenset(keep)
         return error
+
+    def handover(self) -> dict[tuple[str, str], tuple[str, object]] | None:
+        """What :meth:`persist` would write now, for another process to
+        write (:meth:`.plugin.HandshakePlugin._start_writes`); None when the
+        file is up to date. Until :meth:`handed_over` says how that went,
+        the cache counts as stored: a result computed after this point
+        marks it changed again, and :meth:`persist` then writes it here."""
+        keep = self._to_keep()
+        if not self.changed and frozenset(keep) == self.stored:
+            return None
+        self.changed = False
+        return keep
+
+    def handed_over(self, keep: dict[tuple[str, str], tuple[str, object]], written: bool) -> None:
+        """The other process wrote ``keep`` (or failed: then :meth:`persist`
+        writes it again and reports why it cannot)."""
+        if written:
+            self.stored = frozenset(keep)
+        else:
+            self.changed = True
+
+    def _to_keep(self) -> dict[tuple[str, str], tuple[str, object]]:
+        return {
+            key: value for key, value in sorted(self.entries.items())
+            if (key in self.used or key[0] in self.KEEP_UNUSED) and key[0] not in self.MEMORY_ONLY
+        }
 
 
 @dataclass
@@ -474,6 +521,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     ``progress`` hears how many packets are done during a long parse."""
     cache = cache if cache is not None else ParseCache()
     cache.used = set()
+    cache.fresh = set()
     layout, ambiguities = discover_layout(layout)
     out = _Collector(layout, cache)
     for problem in ambiguities:
@@ -491,6 +539,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
 
     pointer: SpecPointer | None = None
     spec: Spec | None = None
+    spec_file: str | None = None
     sibling_specs: tuple[tuple[str, str], ...] = ()
     parsed_pointer = out.parse(layout.spec_current, "spec_current", parse_spec_current, what="SPEC_CURRENT file")
     if parsed_pointer:
@@ -498,40 +547,40 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
         out.uses.extend(out.derived("signature_uses", src, _uses_in))
         if len(pointer.spec_names) == 1:
             name, loc = pointer.spec_names[0]
+            outside = False
             try:
                 spec_file = _find_spec_file(layout, name, layout.spec_current)
             except OutsideRoot:
-                spec_file = None
+                outside = True
                 out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which is outside the root folder; it is not read", name, name))
-            else:
-                if spec_file is None:
-                    out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which does not exist under the root", name, name))
-                else:
-                    parsed_spec = out.parse(spec_file, "spec", parse_spec, what="Master Spec")
-                    if parsed_spec:
-                        spec, spec_src = parsed_spec
-                        out.uses.extend(out.derived("signature_uses", spec_src, _uses_in))
-                    sibling_specs = _sibling_specs(layout, spec_file)
+            if spec_file is None and not outside:
+                out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which does not exist under the root", name, name))
+
+    markers = (profile.approval_marker,) if profile.approval_marker else ()
+    packet_dir = layout.root / layout.packets
+    packet_files = [path.relative_to(layout.root).as_posix() for path in sorted(packet_dir.glob("WP-*.md"))] if packet_dir.is_dir() else []
+    _parse_in_two_processes(layout, cache, spec_file, packet_files, markers, progress)
+
+    if spec_file is not None:
+        spec, spec_uses = _load_spec(out, spec_file)
+        out.uses.extend(spec_uses)
+        sibling_specs = _sibling_specs(layout, spec_file)
 
     packets: list[Packet] = []
     facts: dict[str, TextFacts] = {}
-    markers = (profile.approval_marker,) if profile.approval_marker else ()
-    packet_dir = layout.root / layout.packets
     if not packet_dir.is_dir():
         out.issues.append(ParseIssue("PARSE-001", Loc(layout.packets, 1), f"the configured packets folder {layout.packets} does not exist", layout.packets, layout.packets))
-    else:
-        packet_paths = sorted(packet_dir.glob("WP-*.md"))
-        for done, path in enumerate(packet_paths):
-            progress.tick(done, len(packet_paths))
-            parsed_packet = out.parse(path.relative_to(layout.root).as_posix(), "packet", parse_packet, what="task packet")
-            if not parsed_packet:
-                continue
-            packet, src = parsed_packet
-            packets.append(packet)
-            out.uses.extend(out.derived("signature_uses", src, lambda text, wp=packet.id: tuple(find_signature_uses(text, wp))))
-            mentions.extend(out.derived("spec_mentions", src, lambda text, found=packet: tuple(_current_spec_mentions(text, found))))
-            claims.extend(out.derived("phase_claims", src, _claims_in))
-            facts[packet.file] = out.derived(f"text_facts:{'|'.join(markers)}", src, lambda text: text_facts(text, markers))
+    for done, relative in enumerate(packet_files):
+        progress.tick(done, len(packet_files))
+        loaded = _load_packet(out, relative, markers)
+        if loaded is None:
+            continue
+        packet, uses, packet_mentions, packet_claims, packet_facts = loaded
+        packets.append(packet)
+        out.uses.extend(uses)
+        mentions.extend(packet_mentions)
+        claims.extend(packet_claims)
+        facts[packet.file] = packet_facts
 
     board = None
     parsed_board = out.parse(layout.task_board, "board", parse_board, what="task board")
@@ -579,6 +628,112 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
         stub_files=_stub_files(layout, out.cache, profile),
     )
     return link(with_lifecycles(model, profile), cache, out.digests)
+
+
+PacketParts = tuple[Packet, tuple[SignatureUse, ...], tuple[tuple[str, Loc], ...], tuple[tuple[str, Loc, str], ...], TextFacts]
+
+
+def _load_spec(out: _Collector, spec_file: str) -> tuple[Spec | None, tuple[SignatureUse, ...]]:
+    """The Master Spec and the signatures it carries."""
+    parsed = out.parse(spec_file, "spec", parse_spec, what="Master Spec")
+    if not parsed:
+        return None, ()
+    spec, src = parsed
+    return spec, tuple(out.derived("signature_uses", src, _uses_in))
+
+
+def _load_packet(out: _Collector, relative: str, markers: tuple[str, ...]) -> PacketParts | None:
+    """One packet and the facts its text alone gives: signature uses, spec
+    version mentions, phase claims, text facts."""
+    parsed = out.parse(relative, "packet", parse_packet, what="task packet")
+    if not parsed:
+        return None
+    packet, src = parsed
+    return (
+        packet,
+        tuple(out.derived("signature_uses", src, lambda text: tuple(find_signature_uses(text, packet.id)))),
+        tuple(out.derived("spec_mentions", src, lambda text: tuple(_current_spec_mentions(text, packet)))),
+        tuple(out.derived("phase_claims", src, _claims_in)),
+        out.derived(f"text_facts:{'|'.join(markers)}", src, lambda text: text_facts(text, markers)),
+    )
+
+
+#: Below this many bytes still to parse a second process costs more (fork,
+#: pickling) than it saves.
+PARALLEL_MIN_BYTES = 256 * 1024
+
+
+def _parse_in_two_processes(
+    layout: Layout, cache: ParseCache, spec_file: str | None, packet_files: list[str], markers: tuple[str, ...], progress: Progress,
+) -> None:
+    """Fill the cache with the spec's and the packets' parses using two
+    processes (:mod:`.parallel`): a forked child parses one share, this
+    process the other, and the child's results are adopted into the cache.
+    The load that follows then finds every result in the cache and
+    collects issues and facts exactly as it does after a warm start, so
+    the model does not depend on where anything was parsed.
+
+    Only files whose parse is not in the cache count; the shares are
+    balanced by size, largest file first. Without a second process (one
+    CPU, threads, ``HANDSHAKE_PROCESSES=1``) this does nothing and the
+    load parses as it always did."""
+    jobs: list[tuple[int, str, Callable[[_Collector], object]]] = []
+    if spec_file is not None:
+        jobs.append((_stale_size(layout, cache, "spec", spec_file), spec_file, lambda out: _load_spec(out, spec_file)))
+    for relative in packet_files:
+        jobs.append((_stale_size(layout, cache, "packet", relative), relative, lambda out, name=relative: _load_packet(out, name, markers)))
+    jobs = [job for job in jobs if job[0] > 0]
+    if sum(size for size, _, _ in jobs) < PARALLEL_MIN_BYTES or not parallel.fork_allowed():
+        return
+    shares: tuple[list[Callable[[_Collector], object]], list[Callable[[_Collector], object]]] = ([], [])
+    weights = [0, 0]
+    for size, _name, job in sorted(jobs, key=lambda job: (-job[0], job[1])):
+        lighter = 0 if weights[0] <= weights[1] else 1
+        shares[lighter].append(job)
+        weights[lighter] += size
+    before = dict(cache.entries)
+    counts = (cache.hits, cache.misses)
+
+    def computed() -> dict[tuple[str, str], tuple[str, object]]:
+        return {key: value for key, value in cache.entries.items() if before.get(key) is not value}
+
+    def child() -> dict[tuple[str, str], tuple[str, object]]:
+        out = _Collector(layout, cache)
+        for job in shares[0]:
+            _quietly(job, out)
+        return computed()
+
+    def parent() -> None:
+        out = _Collector(layout, cache)
+        for done, job in enumerate(shares[1]):
+            progress.tick(done, len(shares[1]))
+            _quietly(job, out)
+
+    adopted = parallel.split(child, parent)
+    cache.hits, cache.misses = counts
+    cache.adopt(computed(), adopted or {})
+
+
+def _quietly(job: Callable[[_Collector], object], out: _Collector) -> None:
+    """Parse ahead of the load; a failure is left for the load itself to
+    meet again and report."""
+    try:
+        job(out)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def _stale_size(layout: Layout, cache: ParseCache, kind: str, relative: str) -> int:
+    """The size of ``relative`` when its ``kind`` parse is not in the cache
+    for its current bytes (0 when it is, or the file cannot be read)."""
+    try:
+        data = (layout.root / relative).read_bytes()
+    except OSError:
+        return 0
+    entry = cache.entries.get((kind, relative))
+    if entry is not None and entry[0] == hashlib.sha256(data).hexdigest():
+        return 0
+    return len(data)
 
 
 def _refinements(layout: Layout, cache: ParseCache, profile: Profile) -> dict[str, Refinement]:

@@ -1,0 +1,127 @@
+"""A second process for work that would otherwise leave a core idle.
+
+A build on the reference corpus spends most of the plugin's time parsing
+one 1.5-2.7 MB Master Spec and, on a large repo, parsing packets; the
+machines that build documentation commonly have two cores, and MkDocs uses
+one. :func:`split` runs one share of such work in a forked child while the
+calling process does the other share, and hands the child's results back
+pickled. The results are the same objects either way; only where they are
+computed changes.
+
+Forking is used only where it is safe and pays:
+
+* ``os.fork`` exists (POSIX) and more than one CPU is available to us;
+* the process has a single thread. ``mkdocs serve`` runs a file watcher and
+  an HTTP server in threads; forking a threaded process can copy a lock
+  another thread holds, so serve (and any embedding program with threads)
+  runs everything in-process. Serve rebuilds reuse the parse cache anyway;
+* nothing asked for one process (``HANDSHAKE_PROCESSES=1`` in the
+  environment, for profiling and for comparing the two paths).
+
+Whatever goes wrong in the child (an exception, a crash, the OOM killer)
+costs only time: :func:`split` returns what the child managed to send, or
+nothing, and the caller computes the rest itself. The child never logs and
+leaves with ``os._exit``, so it runs no ``atexit`` handler and flushes no
+buffer it inherited.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import threading
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+#: Set to 1 to keep all work in the calling process.
+PROCESSES_VARIABLE = "HANDSHAKE_PROCESSES"
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def fork_allowed() -> bool:
+    """Whether a child process may take a share of the work now."""
+    if os.environ.get(PROCESSES_VARIABLE, "").strip() == "1":
+        return False
+    return hasattr(os, "fork") and available_cpus() > 1 and threading.active_count() == 1
+
+
+def split(in_child: Callable[[], T], in_parent: Callable[[], None]) -> T | None:
+    """Run ``in_child`` in a forked child while the caller runs
+    ``in_parent``; return the child's (picklable) result, or None when the
+    child failed or no child could be made (then ``in_child`` may not have
+    run: the caller computes what is missing in-process)."""
+    pending = start(in_child)
+    try:
+        in_parent()
+    finally:
+        finished, result = pending.wait() if pending is not None else (False, None)
+    return result if finished else None  # type: ignore[return-value]
+
+class Pending:
+    """Work running in a child process; :meth:`wait` collects its result."""
+
+    def __init__(self, pid: int, read_end: int) -> None:
+        self._pid = pid
+        self._read_end = read_end
+        self._collected = False
+
+    def wait(self) -> tuple[bool, object]:
+        """``(True, result)`` once the child has finished; ``(False, None)``
+        when it crashed or sent nothing usable. Waiting twice returns
+        ``(False, None)`` the second time."""
+        if self._collected:
+            return False, None
+        self._collected = True
+        with os.fdopen(self._read_end, "rb") as stream:
+            payload = stream.read()
+        _, wait_status = os.waitpid(self._pid, 0)
+        gc.unfreeze()
+        if not payload or not os.WIFEXITED(wait_status) or os.WEXITSTATUS(wait_status) != 0:
+            return False, None
+        try:
+            return True, pickle.loads(payload)  # noqa: S301 - our own child's bytes
+        except Exception:  # noqa: BLE001
+            return False, None
+
+
+def start(work: Callable[[], T]) -> Pending | None:
+    """Begin ``work`` in a forked child and return at once; None when no
+    child may be made (see :func:`fork_allowed`): then the caller does the
+    work itself. The child sees the memory as it is now; what the caller
+    changes afterwards is not the child's concern."""
+    if not fork_allowed():
+        return None
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return None
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:
+        gc.unfreeze()
+        os.close(read_end)
+        os.close(write_end)
+        return None
+    if pid == 0:
+        status = 1
+        try:
+            os.close(read_end)
+            payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as stream:
+                stream.write(payload)
+            status = 0
+        except BaseException:  # noqa: BLE001 - the parent does the work again
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return Pending(pid, read_end)

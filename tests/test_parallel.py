@@ -1,0 +1,98 @@
+"""The second process: it computes what the caller would have computed,
+and anything that goes wrong in it costs time, never results."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from mkdocs_handshake import load, parallel
+from mkdocs_handshake.export import write_model
+from mkdocs_handshake.layout import Layout
+from mkdocs_handshake.load import ParseCache, load_repo
+from tests.fixtures.repo import TEMPLATE
+
+needs_fork = pytest.mark.skipif(not parallel.fork_allowed(), reason="no second process here (one CPU, threads or no fork)")
+
+
+@needs_fork
+def test_split_returns_what_the_child_computed_in_another_process() -> None:
+    ran_in_parent: list[int] = []
+    result = parallel.split(lambda: ("child", os.getpid()), lambda: ran_in_parent.append(os.getpid()))
+    assert result is not None
+    assert result[0] == "child" and result[1] != os.getpid()
+    assert ran_in_parent == [os.getpid()]
+
+
+@needs_fork
+def test_a_child_that_raises_returns_nothing_and_the_parent_still_runs() -> None:
+    def fails() -> None:
+        raise RuntimeError("boom")
+
+    ran: list[bool] = []
+    assert parallel.split(fails, lambda: ran.append(True)) is None
+    assert ran == [True]
+
+
+@needs_fork
+def test_a_child_killed_midway_returns_nothing() -> None:
+    assert parallel.split(lambda: os._exit(9), lambda: None) is None
+
+
+def test_one_process_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.PROCESSES_VARIABLE, "1")
+    child_ran: list[bool] = []
+    assert not parallel.fork_allowed()
+    assert parallel.split(lambda: child_ran.append(True), lambda: None) is None
+    assert child_ran == []
+    assert parallel.start(lambda: 1) is None
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.fork_allowed()
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _model_json(root: Path, cache: ParseCache) -> str:
+    stream = io.StringIO()
+    write_model(load_repo(Layout(root), cache), ".", stream)
+    return stream.getvalue()
+
+
+@needs_fork
+def test_the_model_is_the_same_whichever_process_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(TEMPLATE, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    # A damaged packet: its repair and PARSE-002 must come back from the child too.
+    damaged = root / "docs/task_packets/WP-1-Merge-Policy.md"
+    damaged.write_bytes(damaged.read_bytes().replace(b"## ", b"## \xe2\x80", 1))
+    monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
+    shares: list[int] = []
+    split = parallel.split
+
+    def counting(in_child, in_parent):  # type: ignore[no-untyped-def]
+        result = split(in_child, in_parent)
+        shares.append(len(result or {}))
+        return result
+
+    monkeypatch.setattr(parallel, "split", counting)
+    two = ParseCache()
+    parallel_json = _model_json(root, two)
+    assert shares and shares[0] > 0  # the child did parse a share
+    monkeypatch.setenv(parallel.PROCESSES_VARIABLE, "1")
+    one = ParseCache()
+    assert _model_json(root, one) == parallel_json
+    # The build log's "N computed, M reused" is the same as well.
+    assert (two.hits, two.misses) == (one.hits, one.misses)
+    assert "\"encoding_issues\":[]" not in parallel_json  # the repair came back from the child

@@ -36,8 +36,9 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.meta import get_data as get_markdown_meta
 
-from . import disk_cache
+from . import disk_cache, parallel
 from .config import HandshakeConfig
 from .engine import summarize
 from .export import dumps, findings_document
@@ -84,6 +85,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.permalink_title = "Permanent link"
         #: ``output_dir`` as checked and normalised by on_config.
         self.output_dir = "governance"
+        #: Writes started in on_files that on_post_build collects.
+        self.background: Background | None = None
 
     # -- configuration -------------------------------------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):  # type: ignore[override]
@@ -188,6 +191,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             # own section at the end. (An automatic nav lists them already.)
             config.nav.append({"Governance": nav_entries(context, per_page=self.config.nav_packets)})
         self._log_findings()
+        if self.command != "serve":
+            self.background = self._start_writes(config)
         self.pages_done = 0
         self.pages_total = len(files.documentation_pages())
         self.page_progress.start("MkDocs building pages")
@@ -299,11 +304,10 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.page_progress.done(f"MkDocs built {self.pages_done:,} pages")
         self.page_progress.start("writing")
         site_dir = Path(config.site_dir).resolve()
-        out = (site_dir / self.output_dir).resolve()
-        if not out.is_relative_to(site_dir):  # on_config refuses such an output_dir; a symlink could still lead out
-            raise PluginError(f"handshake: {out} is outside the site folder {site_dir}; model.json and findings.json are not written there")
-        out.mkdir(parents=True, exist_ok=True)
-        write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir)
+        out = self._output_folder(config)
+        background, self.background = self.background, None
+        if background is None or not background.finish(self.cache):
+            write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir)
         # The promised packets/<id>/ URL of a packet that is its own docs page.
         redirects = redirect_pages(self.governance.context)
         for path, text in redirects.items():
@@ -322,7 +326,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             # serve keeps the cache in memory between rebuilds and stores it
             # once, when it stops: storing it after every rebuild was a third
             # of the plugin's part of a rebuild.
-            self._persist_cache()
+            self._persist_cache()  # nothing to do when the child wrote it
         summary = summarize(self.findings)
         fail_on = self.config.fail_on
         if config.strict and fail_on == "error":
@@ -347,6 +351,40 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             if error:
                 # Not a warning: a read-only checkout must still pass --strict.
                 log.info("governance: %s", error)
+
+    def _output_folder(self, config: MkDocsConfig) -> Path:
+        site_dir = Path(config.site_dir).resolve()
+        out = (site_dir / self.output_dir).resolve()
+        if not out.is_relative_to(site_dir):  # on_config refuses such an output_dir; a symlink could still lead out
+            raise PluginError(f"handshake: {out} is outside the site folder {site_dir}; model.json and findings.json are not written there")
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+
+    def _start_writes(self, config: MkDocsConfig) -> Background | None:
+        """Start writing ``model.json`` and the parse cache in a second
+        process (:mod:`.parallel`), so the encoding runs while MkDocs builds
+        the pages instead of after them. The site folder was emptied before
+        on_files, so nothing MkDocs does removes the file again. The HTML of
+        the generated pages and packet headers is converted first, so the
+        cache that is written holds it."""
+        assert self.governance is not None
+        for path, content in self.generated.items():
+            markdown, _meta = get_markdown_meta(content)
+            convert_page(path, markdown, self.cache, permalink=self.permalink, permalink_title=self.permalink_title)
+        for path, header in self.annotations.items():
+            convert_page(path + "#header", header, self.cache)
+        governance, root_label, cache_dir = self.governance, self.config.root, self.cache_dir
+        target = self._output_folder(config) / "model.json"
+        keep = self.cache.handover() if cache_dir is not None else None
+
+        def write() -> str:
+            write_model_json(governance, root_label, target, cache_dir)
+            return disk_cache.write_entries(cache_dir, keep) if cache_dir is not None and keep is not None else ""
+
+        pending = parallel.start(write)
+        if pending is None and keep is not None:
+            self.cache.handed_over(keep, written=False)
+        return Background(pending, keep)
 
     def _dot_available(self) -> bool:
         """Whether Graphviz's ``dot`` is on PATH; says so once per process."""
@@ -379,6 +417,22 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 len(stale), "y" if len(stale) == 1 else "ies", self.config.baseline,
             )
 
+
+class Background:
+    """The writes :meth:`HandshakePlugin._start_writes` handed to a child
+    process: ``model.json``, then the parse cache."""
+
+    def __init__(self, pending: parallel.Pending | None, keep: dict[tuple[str, str], tuple[str, object]] | None) -> None:
+        self._pending = pending
+        self._keep = keep
+
+    def finish(self, cache: ParseCache) -> bool:
+        """Wait for the child; tell ``cache`` whether its entries were
+        written. Returns whether ``model.json`` was (False: write it now)."""
+        finished, error = self._pending.wait() if self._pending is not None else (False, None)
+        if self._keep is not None:
+            cache.handed_over(self._keep, written=finished and not error)
+        return finished
 
 def _too_large_page(src_uri: str, size: int, limit_mb: float) -> str:
     return (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -171,6 +172,30 @@ def test_builds_are_byte_for_byte_deterministic(clean_build) -> None:
     assert len(packets) == len(TEMPLATE_PACKETS)
     _match, mismatch, errors = filecmp.cmpfiles(site, again, [str(path) for path in packets], shallow=False)
     assert (mismatch, errors) == ([], [])
+
+
+def test_one_process_and_two_build_the_same_site_and_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing and the writes of model.json and the parse cache may run in a
+    second process (mkdocs_handshake.parallel); where they ran must not show
+    in the site or the cache, and a warm build must leave the cache file alone."""
+    root = repo(tmp_path / "repo")
+    cache_file = root / ".cache" / "plugin" / "handshake" / "parse-cache.json"
+    monkeypatch.setenv("HANDSHAKE_PROCESSES", "1")
+    assert build(root, tmp_path / "one").returncode == 0
+    one_cache = cache_file.read_bytes()
+    shutil.rmtree(root / ".cache")
+    monkeypatch.delenv("HANDSHAKE_PROCESSES")
+    assert build(root, tmp_path / "two").returncode == 0
+    assert cache_file.read_bytes() == one_cache
+    left, right = tmp_path / "one", tmp_path / "two"
+    files = sorted(str(path.relative_to(left)) for path in left.rglob("*") if path.is_file() and path.suffix in {".html", ".json", ".svg"})
+    assert "governance/model.json" in files
+    assert sorted(str(path.relative_to(right)) for path in right.rglob("*") if path.is_file() and path.suffix in {".html", ".json", ".svg"}) == files
+    _match, mismatch, errors = filecmp.cmpfiles(left, right, files, shallow=False)
+    assert (mismatch, errors) == ([], [])
+    written = cache_file.stat().st_mtime_ns
+    assert build(root, tmp_path / "warm").returncode == 0
+    assert cache_file.stat().st_mtime_ns == written
 
 
 # --------------------------------------------------------------------------

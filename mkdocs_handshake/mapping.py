@@ -139,6 +139,10 @@ def _stem(word: str) -> str:
     return word
 
 
+def _has_letter(text: str) -> bool:
+    return any(character.isalpha() for character in text)
+
+
 @lru_cache(maxsize=1 << 16)
 def _is_name(raw: str) -> bool:
     return is_identifier(raw)
@@ -182,8 +186,8 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
             surface.setdefault(identifier_key(raw), raw.strip("`'\".,;:()[]{}"))
             continue
         for written, part in zip(raw.split("-"), raw.casefold().split("-")):
-            if len(part) < 2 or part in _STOP_WORDS or part in _COMPLETION_VERBS or part.isdigit():
-                continue
+            if len(part) < 2 or part in _STOP_WORDS or part in _COMPLETION_VERBS or not _has_letter(part):
+                continue  # a number ("2.6.6.7.11", "60", "2.3.15.4/2.3.15.3") is a citation or a value, not a word
             words.add(_stem(part))
             surface.setdefault(_stem(part), written)
     # A name also contributes its parts as words ("llm_inference" -> "llm",

@@ -193,5 +193,5 @@ def test_group_header_sub_items_and_a_second_done_means_block_are_rows() -> None
     assert "<em>Reconciler per" in done[0] and "</em> The reconciler compares balances" in done[0]
     assert "requirement 1</a>: The reconciler MUST compare balances." in done[0] and "<td>cited</td>" in done[0]
     # Matched terms are shown as the item wrote them, with the score and its bar.
-    assert "<code>balances</code>, <code>compares</code>, <code>reconciler</code>; score 0.70 (bar 0.25)" in done[0]
+    assert "<code>balances</code>, <code>compares</code>, <code>reconciler</code>; score 1.00 (bar 0.25)" in done[0]
     assert "<td>verification step</td>" in done[1]

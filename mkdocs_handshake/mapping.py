@@ -154,6 +154,18 @@ def identifier_key(raw: str) -> str:
     return unicodedata.normalize("NFC", raw).strip("`'\".,;:()[]{}").casefold()
 
 
+@lru_cache(maxsize=1 << 16)
+def _name_words(name: str) -> tuple[tuple[str, str], ...]:
+    """``(stem, part)`` of the words a name is made of (``llm_inference``
+    -> llm, inference); none for a name of one part."""
+    parts = re.split(r"[_.:/\-]+", name)
+    return tuple(
+        (_stem(part), part)
+        for part in (parts if len(parts) > 1 else ())
+        if len(part) >= 3 and part.isalpha() and part not in _STOP_WORDS and part not in _COMPLETION_VERBS
+    )
+
+
 @dataclass(frozen=True)
 class Terms:
     """A text's content words (stemmed) and names (exact, case-folded);
@@ -172,7 +184,7 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
     """Content words and names of ``text``; ``extra_names`` are names known
     from elsewhere (backticked spans, code-block evidence)."""
     words: set[str] = set()
-    names: set[str] = {identifier_key(name) for name in extra_names if name.strip()}
+    names: set[str] = set()
     surface: dict[str, str] = {}
     normal = unicodedata.normalize("NFC", text)
     for span in _CODE_SPAN.findall(normal):
@@ -192,13 +204,15 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
             surface.setdefault(_stem(part), written)
     # A name also contributes its parts as words ("llm_inference" -> "llm",
     # "inference") so "LLM inference" in prose can meet it, but only to the
-    # word side: the name itself stays the stronger signal.
+    # word side: the name itself stays the stronger signal. Names known from
+    # elsewhere (a code block's) do not: a code block is evidence for names,
+    # not wording, and a long one would otherwise lend its requirement the
+    # vocabulary of a whole schema.
     for name in list(names):
-        parts = re.split(r"[_.:/\-]+", name)
-        for part in parts if len(parts) > 1 else ():
-            if len(part) >= 3 and part.isalpha() and part not in _STOP_WORDS and part not in _COMPLETION_VERBS:
-                words.add(_stem(part))
-                surface.setdefault(_stem(part), part)
+        for part, written in _name_words(name):
+            words.add(part)
+            surface.setdefault(part, written)
+    names.update(identifier_key(name) for name in extra_names if name.strip())
     return Terms(frozenset(words), frozenset(names), tuple(surface.items()))
 
 
@@ -397,12 +411,15 @@ def _score(query: Mapping[str, float], names: frozenset[str], number: str, requi
     hit = 0.0
     words: list[str] = []
     found_names: list[str] = []
+    # The words of a name the requirement has (in its text or its code
+    # block) are accounted for by the name.
+    explained = {part for name in names if name in target.names for part, _ in _name_words(name)}
     for term, weight in query.items():
         if term in names and not index.known(term):
             continue  # a name the spec never uses: no evidence either way
         value = weight * index.idf(term)
         total += value
-        if term in target.words or term in target.names:
+        if term in target.words or term in target.names or term in explained:
             hit += value
             (found_names if term in names else words).append(term)
     score = hit / total if total else 0.0

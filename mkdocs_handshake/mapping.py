@@ -28,6 +28,11 @@ Signals, strongest first (the first one that decides wins):
    Names are specific, so the bar is lower: :data:`IDENTIFIER_THRESHOLD`.
 4. **lexical**: the item's words are drawn from one requirement sentence
    (:data:`LEXICAL_THRESHOLD`, at least :data:`MIN_SHARED_WORDS` words).
+5. **ranked**: no requirement reaches those bars, but one of the packet's
+   scope is clearly the best: it reaches :data:`RANKED_THRESHOLD` with
+   :data:`MIN_SHARED_WORDS` shared terms, and scores at least
+   :data:`RANKED_MARGIN` times any other requirement. The mapping names that
+   runner-up, so a reviewer sees how far ahead it was.
 
 The score is the **IDF-weighted containment of the item in the
 requirement**: ``sum(idf(t) for t in item & requirement) / sum(idf(t) for t
@@ -50,6 +55,17 @@ itself most of the evidence, but only when that name occurs in at most two
 requirements of the scope (a name every requirement mentions singles none
 out); within a section the item cites, a quarter
 (0.25) suffices, because the citation already chose the section.
+The ranked signal applies the same reasoning to the anchor: the packet's
+SPEC_ANCHOR chose the sections and Part 5.4 says each item proves one of
+their requirements, so within them the citation bar (0.25) suffices *if*
+the words single one requirement out: at least twice the score of every
+other (2.0 is "clearly", not a fitted ratio). A tie or a close second means
+the words do not decide between requirements, and the item stays unmapped.
+It is the weakest signal: a sentence that shares its subject with one
+requirement but says something else about it ("Retry button added to the
+audit view" against "Every retry MUST be recorded ... in the audit_log
+table") can be clearly ahead too. The page labels these "best of the anchor"
+so a reviewer knows which mappings to check first.
 
 Cost: :class:`RequirementIndex` reads every requirement of the spec once per
 build (terms, document frequencies, the subtree of every section); mapping a
@@ -75,6 +91,8 @@ from .traceability import done_entries, is_verification, section_refs, within_an
 LEXICAL_THRESHOLD = 0.5
 IDENTIFIER_THRESHOLD = 0.34
 CITED_THRESHOLD = 0.25
+RANKED_THRESHOLD = 0.25
+RANKED_MARGIN = 2.0
 MIN_SHARED_WORDS = 2
 DISTINCT_NAME_SPREAD = 2
 
@@ -449,6 +467,21 @@ def _passes(entry: _Score, spread: Mapping[str, int]) -> str:
     return ""
 
 
+def _clearly_ahead(scores: Sequence[_Score]) -> tuple[_Score, _Score | None] | None:
+    """The best requirement of the packet's scope and its runner-up, when
+    the best is clearly ahead: it reaches :data:`RANKED_THRESHOLD` with
+    :data:`MIN_SHARED_WORDS` shared terms, and no other requirement scores
+    more than 1 / :data:`RANKED_MARGIN` of it (an equal score, as of two
+    requirements with the same words, is a tie: nothing is ahead). Else None."""
+    best = _best(scores)
+    if best is None or best.score < RANKED_THRESHOLD or len(best.shared_words) + len(best.shared_names) < MIN_SHARED_WORDS:
+        return None
+    runner_up = _best([entry for entry in scores if entry is not best])
+    if runner_up is not None and runner_up.score * RANKED_MARGIN > best.score:
+        return None
+    return best, (runner_up if runner_up is not None and runner_up.score > 0 else None)
+
+
 # --------------------------------------------------------------------------
 # Mapping
 # --------------------------------------------------------------------------
@@ -604,6 +637,13 @@ def map_item(
         signal = next(signal for entry, signal in qualified if entry is best_entry)
         threshold = IDENTIFIER_THRESHOLD if signal == "identifier" else LEXICAL_THRESHOLD
         return (_from_score(item, signal, header, best_entry, threshold),)
+    ranked = _clearly_ahead(scores)
+    if ranked is not None:
+        best_entry, runner_up = ranked
+        return (replace(_from_score(item, "ranked", header, best_entry, RANKED_THRESHOLD),
+                        nearest_section=runner_up.section if runner_up else "",
+                        nearest_index=runner_up.requirement.index if runner_up else 0,
+                        nearest_score=round(runner_up.score, 3) if runner_up else 0.0),)
     nearest = _best(scores)
     if nearest is not None and nearest.score <= 0.0:
         nearest = None  # nothing shared with any requirement: there is no "nearest"

@@ -337,6 +337,10 @@ def anchor_sections(anchor: AnchorRef, sections: Mapping[str, tuple[Section, ...
 
 _RANGE = re.compile(r"(?<![\w.§/:-])(\d{1,3}(?:\.\d{1,4})+)\s*[-–]\s*(\d{1,3}(?:\.\d{1,4})+)(?!\w|\.\w)")
 _ESCAPED_SECTION_SIGN = re.compile(r"\\u00a7", re.IGNORECASE)
+_NUMBER_LIST = re.compile(r"(?<=\d)/(?=\d)")
+# "11.10.4 item 2", "§7.6.3, Item 14": the list item the spec parser makes
+# addressable as 11.10.4.2 (as the anchor parser reads "§7.6.3 Item 14").
+_ITEM_OF = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,4})+)\s*,?\s*\(?\s*item\s+(\d{1,3})\b", re.IGNORECASE)
 
 
 def bare_numbers(text: str) -> list[str]:
@@ -344,6 +348,7 @@ def bare_numbers(text: str) -> list[str]:
     escape counts as ``§``). A range between siblings ("10.5.6.1-10.5.6.12")
     names every sibling in it."""
     text = _ESCAPED_SECTION_SIGN.sub("§", text)
+    text = _NUMBER_LIST.sub(" ", text)  # "2.3.15.4/2.3.15.3" cites both
     numbers: list[str] = []
     for match in _RANGE.finditer(text):
         first, last = match.group(1).split("."), match.group(2).split(".")
@@ -523,6 +528,13 @@ def _cited_numbers(text: str, anchors: Mapping[str, Section]) -> list[tuple[str,
     anchors: ``§`` / ``Section`` references, and bare dotted numbers that are
     an anchored number or lie under one."""
     found: dict[str, int] = {}
+    for match in _ITEM_OF.finditer(text):
+        number = f"{match.group(1)}.{match.group(2)}"
+        if within_anchors(number, anchors) is not None:
+            found.setdefault(number, match.start())
+            # The section number belongs to the item reference: blank it
+            # (same length, so offsets hold) before the plain scan.
+            text = text[: match.start(1)] + " " * len(match.group(1)) + text[match.end(1):]
     for number, offset in section_refs(text):
         if within_anchors(number, anchors) is not None:
             found.setdefault(number, offset)

@@ -281,6 +281,29 @@ def test_anchors_written_without_section_sign_ranges_and_escapes_resolve():
     assert [number for number, _ in anchor_sections(ranged, index.sections_by_number)] == ["4.2.3", "4.2.4"]
 
 
+PHASE_SPEC = """\
+# Demo Spec v01.00
+
+## 7. Roadmap
+
+### 7.6.3 Phase 1 deliverables
+
+1. **Ledger export:** Exports MUST be signed with the workspace key.
+2. **Lease recovery:** The scheduler MUST re-queue expired leases at start.
+"""
+
+
+@pytest.mark.parametrize("cited", ["(7.6.3 item 2)", "per §7.6.3, Item 2", "per 9.9/7.6.3.2"])
+def test_a_list_item_or_one_of_a_slash_list_of_numbers_is_cited(cited: str):
+    """'7.6.3 item 2' is the list item the spec makes addressable as
+    §7.6.3.2 (as the anchor parser reads it); '9.9/7.6.3.2' cites both."""
+    spec, _ = parse_spec(decode(PHASE_SPEC.encode("utf-8"), "Spec_v01.00.md"))
+    index = RequirementIndex.build(spec.by_number())
+    anchor = {"7.6.3": spec.by_number()["7.6.3"][0]}
+    [mapping] = map_item(ListItem(f"Scheduler re-queues expired leases {cited}", Loc("p.md", 7, 3)), "", anchor, index)
+    assert (mapping.kind, mapping.section, mapping.requirement_index) == ("citation", "7.6.3.2", 1)
+
+
 def test_a_single_requirement_section_is_not_mapped_without_a_shared_term():
     packet = _packet([_item("Dashboard colours follow the theme (§4.2.4)", 41)], anchors=("4.2.4",))
     [mapping] = map_done_means(packet, _llm_index())

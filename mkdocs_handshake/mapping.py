@@ -590,18 +590,48 @@ def _citations(
             continue
         within = [(number, section), *((s.number, s) for s in index.descendants(number))]
         scores = [_score(query, names, n, r, index) for n, r in _candidates(within)]
+        best = _best(scores)
+        if not _narrows(best):
+            # Nothing in the cited subsection fits: the sections it lies
+            # under, up to the anchor, are the same part of the spec (a
+            # subsection elaborates its parent's requirements).
+            above = [_score(query, names, n, r, index) for n, r in _candidates(_ancestors(number, anchors, lookup, index))]
+            if _narrows(_best(above)):
+                scores, best = above, _best(above)
         if not scores:
             # A section that states no requirement cannot say which one the
             # item proves: the other signals decide (see map_item).
             mappings.append(_mapping(item, "unmapped", header, section=number, terms=(f"§{number}",), threshold=CITED_THRESHOLD))
             continue
-        best = _best(scores)
-        if best is not None and best.score >= CITED_THRESHOLD and (best.shared_words or best.shared_names):
+        if best is not None and _narrows(best):
             mappings.append(_from_score(item, "citation", header, best, CITED_THRESHOLD))
         else:
             mappings.append(_mapping(item, "citation", header, section=number, terms=(f"§{number}",), threshold=CITED_THRESHOLD,
                                      score=round(best.score, 3) if best else 0.0))
     return mappings
+
+
+def _narrows(entry: _Score | None) -> bool:
+    """Whether a requirement of a cited section fits the item well enough
+    to be the one it proves."""
+    return entry is not None and entry.score >= CITED_THRESHOLD and bool(entry.shared_words or entry.shared_names)
+
+
+def _ancestors(number: str, anchors: Mapping[str, Section], lookup: Mapping[str, Section], index: RequirementIndex) -> list[tuple[str, Section]]:
+    """The sections between the anchored section ``number`` lies under and
+    ``number`` itself (both ends included for the anchor, excluded for
+    ``number``), nearest first: their own requirements, not their subtrees."""
+    anchor = within_anchors(number, anchors)
+    if anchor is None or anchor == number:
+        return []
+    parts = number.split(".")
+    found: list[tuple[str, Section]] = []
+    for cut in range(len(parts) - 1, len(anchor.split(".")) - 1, -1):
+        ancestor = ".".join(parts[:cut])
+        section = lookup.get(ancestor) or pick_section(index.sections_by_number.get(ancestor, ()))
+        if section is not None:
+            found.append((ancestor, section))
+    return found
 
 
 def _one_per_item(citations: tuple[DoneMapping, ...]) -> tuple[DoneMapping, ...]:

@@ -250,6 +250,16 @@ def test_a_code_blocks_names_do_not_lend_their_words_to_the_requirement():
     assert mapping.kind == "unmapped" and not mapping.covers
 
 
+def test_a_cited_subsection_without_a_fitting_requirement_narrows_to_the_section_above():
+    """The item cites §4.2.3.1 (the Problems view), but its words are those
+    of §4.2.3's own requirement: the subsection is part of §4.2.3, so the
+    citation reaches it; nothing outside the cited branch is considered."""
+    packet = _packet([_item("LlmClient trait implemented per §4.2.3.1", 41)])
+    [mapping] = map_done_means(packet, _llm_index())
+    assert (mapping.kind, mapping.section, mapping.requirement_index) == ("citation", "4.2.3", 1)
+    assert "LlmClient" in mapping.terms
+
+
 def test_filters_listed_under_a_lead_in_are_requirements_an_item_can_prove():
     packet = _packet([_item("UI supports filtering by job_id, severity and time_range", 41)])
     [mapping] = map_done_means(packet, _llm_index())

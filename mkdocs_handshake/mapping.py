@@ -16,9 +16,12 @@ Signals, strongest first (the first one that decides wins):
    or subsection (``§4.2.3``, ``Section 4.2.3``, or a bare ``4.2.3`` that is
    one of the packet's anchored numbers). A cited section without a
    requirement number is narrowed to its best-scoring requirement when the
-   item's wording clears :data:`CITED_THRESHOLD`; else it maps to the
-   section as a whole (``requirement_index`` 0, which proves no single
-   requirement).
+   item's wording clears :data:`CITED_THRESHOLD` (when nothing in its
+   subtree does, the sections between it and its anchor are tried: a
+   subsection elaborates them); else it maps to the section as a whole
+   (``requirement_index`` 0, which proves no single requirement).
+   "11.10.4 item 2" cites the list item §11.10.4.2, and "2.3.15.4/2.3.15.3"
+   both numbers.
 2. **verification**: the item states that a check passed (tests pass,
    validator PASS, ``just post-work``, forbidden-pattern audit, evidence
    mapping, TEST_PLAN executed); see :func:`.traceability.is_verification`.
@@ -43,7 +46,12 @@ item* the requirement accounts for, and the result is a fraction a threshold
 can be stated in. The idf makes a shared "event" or "data" count for little
 and a shared ``llm_inference`` for a lot. A name that occurs nowhere in the
 spec (an implementation's file or struct name) is left out of the
-denominator: it is neither evidence for nor against any requirement.
+denominator: it is neither evidence for nor against any requirement. A
+number (a cited "2.6.6.7.11", a "60") is no word: citations are signal 1's.
+A requirement's code block lends it names but not their words (a long
+schema would otherwise give its requirement the vocabulary of every field);
+when the item's name is one of those names, the words the name is made of
+count as found.
 Written here rather than taken from a library: the whole measure is twenty
 lines and its terms are what the page shows.
 

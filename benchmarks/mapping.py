@@ -119,6 +119,16 @@ def main() -> int:
             other = evaluate(document, models)
             print(f"| {lexical} | {identifier} | {other.found}/{other.with_requirement} = {other.recall:.1%} | {other.correct}/{other.made} = {other.precision:.1%} |")
         mapping.LEXICAL_THRESHOLD, mapping.IDENTIFIER_THRESHOLD = saved
+        print()
+        print("| ranked threshold | ranked margin | recall | precision |")
+        print("|---|---|---|---|")
+        saved = (mapping.RANKED_THRESHOLD, mapping.RANKED_MARGIN)
+        for bar, margin in ((0.2, 2.0), (0.25, 1.5), (0.25, 2.0), (0.25, 3.0), (0.34, 2.0), (1.01, 2.0)):
+            mapping.RANKED_THRESHOLD, mapping.RANKED_MARGIN = bar, margin
+            other = evaluate(document, models)
+            shown = "off" if bar > 1 else bar
+            print(f"| {shown} | {margin} | {other.found}/{other.with_requirement} = {other.recall:.1%} | {other.correct}/{other.made} = {other.precision:.1%} |")
+        mapping.RANKED_THRESHOLD, mapping.RANKED_MARGIN = saved
     return 0
 
 
@@ -199,7 +209,7 @@ def report(result: Result, total: int, verbose: bool) -> None:
     print()
     print("| signal | mappings | share |")
     print("|---|---|---|")
-    for signal in ("citation", "identifier", "lexical"):
+    for signal in ("citation", "identifier", "lexical", "ranked"):
         print(f"| {signal} | {signals[signal]} | {signals[signal] / made:.1%} |" if made else f"| {signal} | 0 | - |")
     print()
     outcomes = ("right requirement", "wrong requirement", "verification", "unmapped")

@@ -16,9 +16,12 @@ Signals, strongest first (the first one that decides wins):
    or subsection (``§4.2.3``, ``Section 4.2.3``, or a bare ``4.2.3`` that is
    one of the packet's anchored numbers). A cited section without a
    requirement number is narrowed to its best-scoring requirement when the
-   item's wording clears :data:`CITED_THRESHOLD`; else it maps to the
-   section as a whole (``requirement_index`` 0, which proves no single
-   requirement).
+   item's wording clears :data:`CITED_THRESHOLD` (when nothing in its
+   subtree does, the sections between it and its anchor are tried: a
+   subsection elaborates them); else it maps to the section as a whole
+   (``requirement_index`` 0, which proves no single requirement).
+   "11.10.4 item 2" cites the list item §11.10.4.2, and "2.3.15.4/2.3.15.3"
+   both numbers.
 2. **verification**: the item states that a check passed (tests pass,
    validator PASS, ``just post-work``, forbidden-pattern audit, evidence
    mapping, TEST_PLAN executed); see :func:`.traceability.is_verification`.
@@ -28,6 +31,11 @@ Signals, strongest first (the first one that decides wins):
    Names are specific, so the bar is lower: :data:`IDENTIFIER_THRESHOLD`.
 4. **lexical**: the item's words are drawn from one requirement sentence
    (:data:`LEXICAL_THRESHOLD`, at least :data:`MIN_SHARED_WORDS` words).
+5. **ranked**: no requirement reaches those bars, but one of the packet's
+   scope is clearly the best: it reaches :data:`RANKED_THRESHOLD` with
+   :data:`MIN_SHARED_WORDS` shared terms, and scores at least
+   :data:`RANKED_MARGIN` times any other requirement. The mapping names that
+   runner-up, so a reviewer sees how far ahead it was.
 
 The score is the **IDF-weighted containment of the item in the
 requirement**: ``sum(idf(t) for t in item & requirement) / sum(idf(t) for t
@@ -38,7 +46,12 @@ item* the requirement accounts for, and the result is a fraction a threshold
 can be stated in. The idf makes a shared "event" or "data" count for little
 and a shared ``llm_inference`` for a lot. A name that occurs nowhere in the
 spec (an implementation's file or struct name) is left out of the
-denominator: it is neither evidence for nor against any requirement.
+denominator: it is neither evidence for nor against any requirement. A
+number (a cited "2.6.6.7.11", a "60") is no word: citations are signal 1's.
+A requirement's code block lends it names but not their words (a long
+schema would otherwise give its requirement the vocabulary of every field);
+when the item's name is one of those names, the words the name is made of
+count as found.
 Written here rather than taken from a library: the whole measure is twenty
 lines and its terms are what the page shows.
 
@@ -50,6 +63,17 @@ itself most of the evidence, but only when that name occurs in at most two
 requirements of the scope (a name every requirement mentions singles none
 out); within a section the item cites, a quarter
 (0.25) suffices, because the citation already chose the section.
+The ranked signal applies the same reasoning to the anchor: the packet's
+SPEC_ANCHOR chose the sections and Part 5.4 says each item proves one of
+their requirements, so within them the citation bar (0.25) suffices *if*
+the words single one requirement out: at least twice the score of every
+other (2.0 is "clearly", not a fitted ratio). A tie or a close second means
+the words do not decide between requirements, and the item stays unmapped.
+It is the weakest signal: a sentence that shares its subject with one
+requirement but says something else about it ("Retry button added to the
+audit view" against "Every retry MUST be recorded ... in the audit_log
+table") can be clearly ahead too. The page labels these "best of the anchor"
+so a reviewer knows which mappings to check first.
 
 Cost: :class:`RequirementIndex` reads every requirement of the spec once per
 build (terms, document frequencies, the subtree of every section); mapping a
@@ -75,6 +99,8 @@ from .traceability import done_entries, is_verification, section_refs, within_an
 LEXICAL_THRESHOLD = 0.5
 IDENTIFIER_THRESHOLD = 0.34
 CITED_THRESHOLD = 0.25
+RANKED_THRESHOLD = 0.25
+RANKED_MARGIN = 2.0
 MIN_SHARED_WORDS = 2
 DISTINCT_NAME_SPREAD = 2
 
@@ -139,6 +165,10 @@ def _stem(word: str) -> str:
     return word
 
 
+def _has_letter(text: str) -> bool:
+    return any(character.isalpha() for character in text)
+
+
 @lru_cache(maxsize=1 << 16)
 def _is_name(raw: str) -> bool:
     return is_identifier(raw)
@@ -148,6 +178,18 @@ def _is_name(raw: str) -> bool:
 def identifier_key(raw: str) -> str:
     """One spelling per name: case-folded, surrounding punctuation dropped."""
     return unicodedata.normalize("NFC", raw).strip("`'\".,;:()[]{}").casefold()
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_words(name: str) -> tuple[tuple[str, str], ...]:
+    """``(stem, part)`` of the words a name is made of (``llm_inference``
+    -> llm, inference); none for a name of one part."""
+    parts = re.split(r"[_.:/\-]+", name)
+    return tuple(
+        (_stem(part), part)
+        for part in (parts if len(parts) > 1 else ())
+        if len(part) >= 3 and part.isalpha() and part not in _STOP_WORDS and part not in _COMPLETION_VERBS
+    )
 
 
 @dataclass(frozen=True)
@@ -168,7 +210,7 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
     """Content words and names of ``text``; ``extra_names`` are names known
     from elsewhere (backticked spans, code-block evidence)."""
     words: set[str] = set()
-    names: set[str] = {identifier_key(name) for name in extra_names if name.strip()}
+    names: set[str] = set()
     surface: dict[str, str] = {}
     normal = unicodedata.normalize("NFC", text)
     for span in _CODE_SPAN.findall(normal):
@@ -182,19 +224,21 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
             surface.setdefault(identifier_key(raw), raw.strip("`'\".,;:()[]{}"))
             continue
         for written, part in zip(raw.split("-"), raw.casefold().split("-")):
-            if len(part) < 2 or part in _STOP_WORDS or part in _COMPLETION_VERBS or part.isdigit():
-                continue
+            if len(part) < 2 or part in _STOP_WORDS or part in _COMPLETION_VERBS or not _has_letter(part):
+                continue  # a number ("2.6.6.7.11", "60", "2.3.15.4/2.3.15.3") is a citation or a value, not a word
             words.add(_stem(part))
             surface.setdefault(_stem(part), written)
     # A name also contributes its parts as words ("llm_inference" -> "llm",
     # "inference") so "LLM inference" in prose can meet it, but only to the
-    # word side: the name itself stays the stronger signal.
+    # word side: the name itself stays the stronger signal. Names known from
+    # elsewhere (a code block's) do not: a code block is evidence for names,
+    # not wording, and a long one would otherwise lend its requirement the
+    # vocabulary of a whole schema.
     for name in list(names):
-        parts = re.split(r"[_.:/\-]+", name)
-        for part in parts if len(parts) > 1 else ():
-            if len(part) >= 3 and part.isalpha() and part not in _STOP_WORDS and part not in _COMPLETION_VERBS:
-                words.add(_stem(part))
-                surface.setdefault(_stem(part), part)
+        for part, written in _name_words(name):
+            words.add(part)
+            surface.setdefault(part, written)
+    names.update(identifier_key(name) for name in extra_names if name.strip())
     return Terms(frozenset(words), frozenset(names), tuple(surface.items()))
 
 
@@ -301,6 +345,10 @@ def anchor_sections(anchor: AnchorRef, sections: Mapping[str, tuple[Section, ...
 
 _RANGE = re.compile(r"(?<![\w.§/:-])(\d{1,3}(?:\.\d{1,4})+)\s*[-–]\s*(\d{1,3}(?:\.\d{1,4})+)(?!\w|\.\w)")
 _ESCAPED_SECTION_SIGN = re.compile(r"\\u00a7", re.IGNORECASE)
+_NUMBER_LIST = re.compile(r"(?<=\d)/(?=\d)")
+# "11.10.4 item 2", "§7.6.3, Item 14": the list item the spec parser makes
+# addressable as 11.10.4.2 (as the anchor parser reads "§7.6.3 Item 14").
+_ITEM_OF = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,4})+)\s*,?\s*\(?\s*item\s+(\d{1,3})\b", re.IGNORECASE)
 
 
 def bare_numbers(text: str) -> list[str]:
@@ -308,6 +356,7 @@ def bare_numbers(text: str) -> list[str]:
     escape counts as ``§``). A range between siblings ("10.5.6.1-10.5.6.12")
     names every sibling in it."""
     text = _ESCAPED_SECTION_SIGN.sub("§", text)
+    text = _NUMBER_LIST.sub(" ", text)  # "2.3.15.4/2.3.15.3" cites both
     numbers: list[str] = []
     for match in _RANGE.finditer(text):
         first, last = match.group(1).split("."), match.group(2).split(".")
@@ -393,12 +442,15 @@ def _score(query: Mapping[str, float], names: frozenset[str], number: str, requi
     hit = 0.0
     words: list[str] = []
     found_names: list[str] = []
+    # The words of a name the requirement has (in its text or its code
+    # block) are accounted for by the name.
+    explained = {part for name in names if name in target.names for part, _ in _name_words(name)}
     for term, weight in query.items():
         if term in names and not index.known(term):
             continue  # a name the spec never uses: no evidence either way
         value = weight * index.idf(term)
         total += value
-        if term in target.words or term in target.names:
+        if term in target.words or term in target.names or term in explained:
             hit += value
             (found_names if term in names else words).append(term)
     score = hit / total if total else 0.0
@@ -426,6 +478,21 @@ def _passes(entry: _Score, spread: Mapping[str, int]) -> str:
     if len(entry.shared_words) + len(entry.shared_names) >= MIN_SHARED_WORDS and entry.score >= LEXICAL_THRESHOLD:
         return "lexical"
     return ""
+
+
+def _clearly_ahead(scores: Sequence[_Score]) -> tuple[_Score, _Score | None] | None:
+    """The best requirement of the packet's scope and its runner-up, when
+    the best is clearly ahead: it reaches :data:`RANKED_THRESHOLD` with
+    :data:`MIN_SHARED_WORDS` shared terms, and no other requirement scores
+    more than 1 / :data:`RANKED_MARGIN` of it (an equal score, as of two
+    requirements with the same words, is a tie: nothing is ahead). Else None."""
+    best = _best(scores)
+    if best is None or best.score < RANKED_THRESHOLD or len(best.shared_words) + len(best.shared_names) < MIN_SHARED_WORDS:
+        return None
+    runner_up = _best([entry for entry in scores if entry is not best])
+    if runner_up is not None and runner_up.score * RANKED_MARGIN > best.score:
+        return None
+    return best, (runner_up if runner_up is not None and runner_up.score > 0 else None)
 
 
 # --------------------------------------------------------------------------
@@ -469,6 +536,13 @@ def _cited_numbers(text: str, anchors: Mapping[str, Section]) -> list[tuple[str,
     anchors: ``§`` / ``Section`` references, and bare dotted numbers that are
     an anchored number or lie under one."""
     found: dict[str, int] = {}
+    for match in _ITEM_OF.finditer(text):
+        number = f"{match.group(1)}.{match.group(2)}"
+        if within_anchors(number, anchors) is not None:
+            found.setdefault(number, match.start())
+            # The section number belongs to the item reference: blank it
+            # (same length, so offsets hold) before the plain scan.
+            text = text[: match.start(1)] + " " * len(match.group(1)) + text[match.end(1):]
     for number, offset in section_refs(text):
         if within_anchors(number, anchors) is not None:
             found.setdefault(number, offset)
@@ -524,18 +598,48 @@ def _citations(
             continue
         within = [(number, section), *((s.number, s) for s in index.descendants(number))]
         scores = [_score(query, names, n, r, index) for n, r in _candidates(within)]
+        best = _best(scores)
+        if not _narrows(best):
+            # Nothing in the cited subsection fits: the sections it lies
+            # under, up to the anchor, are the same part of the spec (a
+            # subsection elaborates its parent's requirements).
+            above = [_score(query, names, n, r, index) for n, r in _candidates(_ancestors(number, anchors, lookup, index))]
+            if _narrows(_best(above)):
+                scores, best = above, _best(above)
         if not scores:
             # A section that states no requirement cannot say which one the
             # item proves: the other signals decide (see map_item).
             mappings.append(_mapping(item, "unmapped", header, section=number, terms=(f"§{number}",), threshold=CITED_THRESHOLD))
             continue
-        best = _best(scores)
-        if best is not None and best.score >= CITED_THRESHOLD and (best.shared_words or best.shared_names):
+        if best is not None and _narrows(best):
             mappings.append(_from_score(item, "citation", header, best, CITED_THRESHOLD))
         else:
             mappings.append(_mapping(item, "citation", header, section=number, terms=(f"§{number}",), threshold=CITED_THRESHOLD,
                                      score=round(best.score, 3) if best else 0.0))
     return mappings
+
+
+def _narrows(entry: _Score | None) -> bool:
+    """Whether a requirement of a cited section fits the item well enough
+    to be the one it proves."""
+    return entry is not None and entry.score >= CITED_THRESHOLD and bool(entry.shared_words or entry.shared_names)
+
+
+def _ancestors(number: str, anchors: Mapping[str, Section], lookup: Mapping[str, Section], index: RequirementIndex) -> list[tuple[str, Section]]:
+    """The sections between the anchored section ``number`` lies under and
+    ``number`` itself (both ends included for the anchor, excluded for
+    ``number``), nearest first: their own requirements, not their subtrees."""
+    anchor = within_anchors(number, anchors)
+    if anchor is None or anchor == number:
+        return []
+    parts = number.split(".")
+    found: list[tuple[str, Section]] = []
+    for cut in range(len(parts) - 1, len(anchor.split(".")) - 1, -1):
+        ancestor = ".".join(parts[:cut])
+        section = lookup.get(ancestor) or pick_section(index.sections_by_number.get(ancestor, ()))
+        if section is not None:
+            found.append((ancestor, section))
+    return found
 
 
 def _one_per_item(citations: tuple[DoneMapping, ...]) -> tuple[DoneMapping, ...]:
@@ -583,6 +687,13 @@ def map_item(
         signal = next(signal for entry, signal in qualified if entry is best_entry)
         threshold = IDENTIFIER_THRESHOLD if signal == "identifier" else LEXICAL_THRESHOLD
         return (_from_score(item, signal, header, best_entry, threshold),)
+    ranked = _clearly_ahead(scores)
+    if ranked is not None:
+        best_entry, runner_up = ranked
+        return (replace(_from_score(item, "ranked", header, best_entry, RANKED_THRESHOLD),
+                        nearest_section=runner_up.section if runner_up else "",
+                        nearest_index=runner_up.requirement.index if runner_up else 0,
+                        nearest_score=round(runner_up.score, 3) if runner_up else 0.0),)
     nearest = _best(scores)
     if nearest is not None and nearest.score <= 0.0:
         nearest = None  # nothing shared with any requirement: there is no "nearest"

@@ -300,17 +300,20 @@ class DoneMapping:
     "requirement N" or a cited section), ``"identifier"`` (a shared name:
     error code, event type, function, backticked term, also from the
     requirement's code blocks), ``"lexical"`` (the item's words drawn from the
-    requirement), ``"verification"`` (a check passed) or ``"unmapped"``.
+    requirement), ``"ranked"`` (the requirement of the anchored sections the
+    item's words fit clearly best), ``"verification"`` (a check passed) or
+    ``"unmapped"``.
     ``terms`` are the evidence (shared names first, then shared words; the
     cited id or number for a citation), ``score`` the IDF-weighted share of the
     item found in the requirement and ``threshold`` the bar it had to reach.
     ``requirement_index`` 0 with a ``section`` is a citation of a section as a
     whole. For an unmapped item, ``nearest_*`` name the best requirement that
-    was tried and its score. ``group`` is the header the item sits under.
+    was tried and its score; for a ``ranked`` one, the runner-up it is
+    clearly ahead of (empty when no other requirement shares a term). ``group`` is the header the item sits under.
     """
 
     item: ListItem
-    kind: str  # "citation" | "identifier" | "lexical" | "verification" | "unmapped"
+    kind: str  # "citation" | "identifier" | "lexical" | "ranked" | "verification" | "unmapped"
     section: str = ""
     requirement_index: int = 0
     requirement_text: str = ""
@@ -328,7 +331,7 @@ class DoneMapping:
         return self.kind in MAPPED_KINDS and self.requirement_index > 0
 
 
-MAPPED_KINDS = ("citation", "identifier", "lexical")
+MAPPED_KINDS = ("citation", "identifier", "lexical", "ranked")
 
 
 @dataclass(frozen=True)

@@ -90,9 +90,7 @@ def test_paraphrase_maps_by_wording_or_name(item: str, index: int):
     "item",
     [
         "Ledger balances are displayed in the dashboard with currency formatting",
-        "Scheduler exposes job queue depth as a metric",
-        "Workspace key rotation is documented for operators",
-        "Retry button added to the audit view",
+        "Ledger balance mismatches are reported to operators by email",
     ],
 )
 def test_topically_similar_sentence_does_not_map(item: str):
@@ -101,6 +99,62 @@ def test_topically_similar_sentence_does_not_map(item: str):
     # What was tried is kept: the nearest requirement and its score under the bar.
     assert mappings[0].nearest_section == "3.4.2" and mappings[0].nearest_index > 0
     assert mappings[0].nearest_score < mappings[0].threshold
+
+
+@pytest.mark.parametrize(
+    ("item", "index"),
+    [
+        ("Scheduler exposes job queue depth as a metric", 2),
+        ("Workspace key rotation is documented for operators", 4),
+        ("Retry button added to the audit view", 3),
+    ],
+)
+def test_a_near_miss_alone_on_its_topic_is_at_best_ranked_and_says_so(item: str, index: int):
+    """The known cost of the ranked signal: a sentence that shares only its
+    subject with one requirement, and nothing with the others, is clearly
+    ahead. It never passes as a wording match; it is marked as the weakest
+    signal, with a score under the wording bar, for a reviewer to check."""
+    [mapping] = map_item(ListItem(item, Loc("p.md", 7, 3)), "", {"3.4.2": RECONCILER}, RequirementIndex.build(sections()))
+    assert (mapping.kind, mapping.requirement_index) == ("ranked", index)
+    assert mapping.threshold <= mapping.score < 0.5
+
+
+def test_a_requirement_clearly_ahead_of_the_rest_of_the_anchor_maps_as_ranked():
+    """Under the wording bar, but the anchor's other requirements share
+    almost nothing with the item: the best one is the one it proves, and
+    the runner-up is recorded."""
+    item = "Scheduler picks up expired leases at service start, without touching the ledger"
+    [mapping] = map_item(ListItem(item, Loc("p.md", 7, 3)), "", {"3.4.2": RECONCILER}, RequirementIndex.build(sections()))
+    assert (mapping.kind, mapping.section, mapping.requirement_index) == ("ranked", "3.4.2", 2)
+    assert mapping.threshold <= mapping.score < 0.5
+    assert {"Scheduler", "leases", "expired"} <= set(mapping.terms)
+    assert (mapping.nearest_section, mapping.nearest_index) == ("3.4.2", 1)  # the runner-up: "ledger"
+    assert mapping.nearest_score * 2 <= mapping.score
+    assert mapping.covers
+
+
+def test_a_tie_between_requirements_stays_unmapped():
+    """Two requirements share the item's words equally: the words do not
+    decide, so nothing is guessed."""
+    keys = make_section("5.1", requirements=[
+        "Exports MUST be signed with the tenant vault token.",
+        "Imports MUST be verified against the tenant vault token.",
+    ], line=300)
+    index = RequirementIndex.build(make_spec([RECONCILER, SUB, keys]).by_number())
+    [mapping] = map_item(ListItem("Tenant vault token is rotated monthly", Loc("p.md", 7, 3)), "", {"5.1": keys}, index)
+    assert mapping.kind == "unmapped" and not mapping.covers
+    assert (mapping.nearest_section, mapping.nearest_index) == ("5.1", 1) and mapping.nearest_score >= 0.25
+
+
+def test_a_cited_section_number_does_not_count_against_the_wording():
+    """The number is the citation; it is no word the requirement lacks."""
+    index = RequirementIndex.build(sections())
+    plain, cited = (
+        map_item(ListItem(text, Loc("p.md", 7, 3)), "", {"3.4.2": RECONCILER}, index)[0]
+        for text in ("Reconciler alerts operators about ledger balances", "Reconciler alerts operators about ledger balances per 3.4.2")
+    )
+    assert (cited.kind, cited.section, cited.requirement_index) == ("citation", "3.4.2", 1)
+    assert cited.score == plain.score
 
 
 def test_blanket_boilerplate_item_maps_to_nothing():
@@ -187,6 +241,25 @@ def test_an_error_code_in_the_sections_code_block_maps_the_item_by_identifier():
     assert "max_tokens" in mapping.requirement_text
 
 
+def test_a_code_blocks_names_do_not_lend_their_words_to_the_requirement():
+    """The code block after the budget requirement names
+    HSK-402-BUDGET-EXCEEDED: the name is evidence for that requirement, but
+    its words ("budget", "exceeded") are not what the requirement says."""
+    packet = _packet([_item("Budget exceeded banner is shown in the UI", 41)])
+    [mapping] = map_done_means(packet, _llm_index())
+    assert mapping.kind == "unmapped" and not mapping.covers
+
+
+def test_a_cited_subsection_without_a_fitting_requirement_narrows_to_the_section_above():
+    """The item cites §4.2.3.1 (the Problems view), but its words are those
+    of §4.2.3's own requirement: the subsection is part of §4.2.3, so the
+    citation reaches it; nothing outside the cited branch is considered."""
+    packet = _packet([_item("LlmClient trait implemented per §4.2.3.1", 41)])
+    [mapping] = map_done_means(packet, _llm_index())
+    assert (mapping.kind, mapping.section, mapping.requirement_index) == ("citation", "4.2.3", 1)
+    assert "LlmClient" in mapping.terms
+
+
 def test_filters_listed_under_a_lead_in_are_requirements_an_item_can_prove():
     packet = _packet([_item("UI supports filtering by job_id, severity and time_range", 41)])
     [mapping] = map_done_means(packet, _llm_index())
@@ -216,6 +289,29 @@ def test_anchors_written_without_section_sign_ranges_and_escapes_resolve():
     ranged = AnchorRef("4.2.3-4.2.4 (LLM surfaces)", Loc("p.md", 2))
     assert [number for number, _ in anchor_sections(prose, index.sections_by_number)] == ["4.2.3.1", "4.2.4"]
     assert [number for number, _ in anchor_sections(ranged, index.sections_by_number)] == ["4.2.3", "4.2.4"]
+
+
+PHASE_SPEC = """\
+# Demo Spec v01.00
+
+## 7. Roadmap
+
+### 7.6.3 Phase 1 deliverables
+
+1. **Ledger export:** Exports MUST be signed with the workspace key.
+2. **Lease recovery:** The scheduler MUST re-queue expired leases at start.
+"""
+
+
+@pytest.mark.parametrize("cited", ["(7.6.3 item 2)", "per §7.6.3, Item 2", "per 9.9/7.6.3.2"])
+def test_a_list_item_or_one_of_a_slash_list_of_numbers_is_cited(cited: str):
+    """'7.6.3 item 2' is the list item the spec makes addressable as
+    §7.6.3.2 (as the anchor parser reads it); '9.9/7.6.3.2' cites both."""
+    spec, _ = parse_spec(decode(PHASE_SPEC.encode("utf-8"), "Spec_v01.00.md"))
+    index = RequirementIndex.build(spec.by_number())
+    anchor = {"7.6.3": spec.by_number()["7.6.3"][0]}
+    [mapping] = map_item(ListItem(f"Scheduler re-queues expired leases {cited}", Loc("p.md", 7, 3)), "", anchor, index)
+    assert (mapping.kind, mapping.section, mapping.requirement_index) == ("citation", "7.6.3.2", 1)
 
 
 def test_a_single_requirement_section_is_not_mapped_without_a_shared_term():

@@ -237,7 +237,13 @@ def _done_means(ctx: RenderContext, page: str, packet: Packet) -> list[str]:
     return blocks
 
 
-_SIGNALS = {"citation": "cited", "identifier": "shared identifier", "lexical": "by wording", "verification": "verification step"}
+_SIGNALS = {
+    "citation": "cited",
+    "identifier": "shared identifier",
+    "lexical": "by wording",
+    "ranked": "best of the anchor",
+    "verification": "verification step",
+}
 
 
 def _signal_cell(mapping: DoneMapping | None) -> str:
@@ -265,7 +271,8 @@ def _requirement_cell(ctx: RenderContext, page: str, mapping: DoneMapping) -> st
 
 def _evidence_cell(mapping: DoneMapping) -> str:
     """The matched terms and the score against its bar; for an unmapped
-    item, the nearest requirement that was tried."""
+    item, the nearest requirement that was tried; for a ranked one, the
+    runner-up it is ahead of."""
     terms = ", ".join(md_code(term) for term in mapping.terms[:8])
     if mapping.kind == "verification":
         return "-"
@@ -275,6 +282,12 @@ def _evidence_cell(mapping: DoneMapping) -> str:
             return nearest + (f"; shared {terms}" if terms else "")
         return terms or "-"
     score = f"score {mapping.score:.2f}" + (f" (bar {mapping.threshold:.2f})" if mapping.threshold < 1 else "")
+    if mapping.kind == "ranked":
+        score += (
+            f"; runner-up §{md_text(mapping.nearest_section)} requirement {mapping.nearest_index}, score {mapping.nearest_score:.2f}"
+            if mapping.nearest_section
+            else "; no other requirement shares a term"
+        )
     return f"{terms}; {score}" if terms else score
 
 

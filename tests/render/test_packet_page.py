@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import Loc, SignatureRow, Status
 from mkdocs_handshake.render.packet_page import packet_findings, render_packet_page
-from tests.render.test_site import EVIL_TITLE, context, parse_html, sample_model, sample_packets, to_html, visible_text
+from tests.render.test_site import EVIL_TITLE, context, parse_html, sample_mappings, sample_model, sample_packets, to_html, visible_text
 from tests.rules.builders import audit_row, make_model, make_packet, make_spec, occurrence, packet_file
 
 
@@ -44,6 +46,20 @@ def test_done_means_items_link_to_the_requirement_they_map_to() -> None:
     assert "<code>alert</code>, <code>ledger</code>; score 0.75 (bar 0.50)" in base
     assert '<span class="hs-flag hs-unmapped">UNMAPPED</span>' in base
     assert "nearest §2.1.2 requirement 1, score 0.20 &lt; 0.50; shared <code>ledger</code>" in base
+
+
+def test_a_ranked_mapping_is_labelled_as_such_and_names_its_runner_up() -> None:
+    """The weakest signal says what it is and how far ahead it was, so a
+    reviewer knows which mappings to check first."""
+    mappings = sample_mappings(sample_packets())
+    first = mappings["WP-1-Base"][0]
+    ranked = replace(first, kind="ranked", score=0.31, threshold=0.25, nearest_section="2.1.1", nearest_index=2, nearest_score=0.1)
+    mappings["WP-1-Base"] = (ranked, *mappings["WP-1-Base"][1:])
+    ctx = context(sample_model(done_mappings=mappings))
+    html = to_html(render_packet_page(ctx, ctx.packets_by_id["WP-1-Base"]))
+    assert '<a href="../../spec/2/#sec-2-1-2-r1">requirement 1</a>: Alerts MUST name the ledger.' in html
+    assert "<td>best of the anchor</td>" in html
+    assert "score 0.31 (bar 0.25); runner-up §2.1.1 requirement 2, score 0.10" in html
 
 
 def test_test_plan_is_a_code_block_whose_fence_outlasts_backticks_inside() -> None:
@@ -193,5 +209,5 @@ def test_group_header_sub_items_and_a_second_done_means_block_are_rows() -> None
     assert "<em>Reconciler per" in done[0] and "</em> The reconciler compares balances" in done[0]
     assert "requirement 1</a>: The reconciler MUST compare balances." in done[0] and "<td>cited</td>" in done[0]
     # Matched terms are shown as the item wrote them, with the score and its bar.
-    assert "<code>balances</code>, <code>compares</code>, <code>reconciler</code>; score 0.70 (bar 0.25)" in done[0]
+    assert "<code>balances</code>, <code>compares</code>, <code>reconciler</code>; score 1.00 (bar 0.25)" in done[0]
     assert "<td>verification step</td>" in done[1]

@@ -15,16 +15,15 @@ configuration error, said in one line.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import gc
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 from . import baseline as baseline_file
+from .collector import fewer_collections
 from .engine import rule_plan, run_rules
 from .findings import Finding
 from .load import ParseCache, load_repo
@@ -79,29 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Allocations between young-generation collections while the command runs.
-#: Parsing makes millions of short-lived, acyclic objects (tokens, strings);
-#: at Python's default of 700 the collector runs thousands of times for
-#: nothing, a fifth of a cold check. Cycles are still collected.
-GC_THRESHOLD = 50_000
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """The command owns its process, so it may tune the collector; the
-    plugin runs inside the site generator's process and leaves it alone."""
-    previous = gc.get_threshold()
-    gc.set_threshold(GC_THRESHOLD, *previous[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        with _fewer_collections():
+        with fewer_collections():
             return check(args)
     except (UsageError, OptionError, SiteConfigError, baseline_file.BaselineError) as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)

@@ -39,6 +39,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data as get_markdown_meta
 
 from . import disk_cache, parallel
+from .collector import fewer_collections
 from .config import HandshakeConfig
 from .engine import summarize
 from .export import dumps, findings_document
@@ -144,18 +145,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 log.info("governance: ignoring the parse cache: %s; parsing from scratch and rewriting it", reason)
             elif reason:
                 log.debug("governance: parsing from scratch: %s", reason)
-        governance = run_pipeline(
-            self.layout,
-            self.engine_config,
-            RenderOptions(
-                self.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes,
-                dot_timeout=float(self.config.dot_timeout),
-                docs_dir=_docs_dir_in(self.layout.root, config.docs_dir),
-                excluded_docs=tuple(sorted(f.src_uri for f in files if f.src_uri.endswith(".md") and f.inclusion.is_excluded())),
-            ),
-            self.cache,
-            Progress(log.info),
-        )
+        with fewer_collections():
+            governance = self._run_pipeline(files, config)
         for warning in governance.warnings:
             log.warning(warning)
         self.governance = governance
@@ -192,7 +183,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             config.nav.append({"Governance": nav_entries(context, per_page=self.config.nav_packets)})
         self._log_findings()
         if self.command != "serve":
-            self.background = self._start_writes(config)
+            with fewer_collections():
+                self.background = self._start_writes(config)
         self.pages_done = 0
         self.pages_total = len(files.documentation_pages())
         self.page_progress.start("MkDocs building pages")
@@ -202,6 +194,21 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             governance.render_seconds, time.perf_counter() - started,
         )
         return files
+
+    def _run_pipeline(self, files: Files, config: MkDocsConfig) -> Governance:
+        assert self.layout is not None
+        return run_pipeline(
+            self.layout,
+            self.engine_config,
+            RenderOptions(
+                self.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes,
+                dot_timeout=float(self.config.dot_timeout),
+                docs_dir=_docs_dir_in(self.layout.root, config.docs_dir),
+                excluded_docs=tuple(sorted(f.src_uri for f in files if f.src_uri.endswith(".md") and f.inclusion.is_excluded())),
+            ),
+            self.cache,
+            Progress(log.info),
+        )
 
     def _drop_outside_links(self, files: Files, config: MkDocsConfig) -> None:
         """Leave out docs files that are symbolic links to files outside the

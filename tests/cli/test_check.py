@@ -165,7 +165,7 @@ def test_the_command_restores_the_collector_it_tunes() -> None:
     owns its process); called in-process, it leaves the setting as it was."""
     import gc
 
-    from mkdocs_handshake import cli
+    from mkdocs_handshake import cli, collector
 
     before = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []
@@ -180,4 +180,4 @@ def test_the_command_restores_the_collector_it_tunes() -> None:
         assert cli.main(["check", "--no-config", "."]) == 0
     finally:
         cli.check = original
-    assert seen[0][0] == cli.GC_THRESHOLD and gc.get_threshold() == before
+    assert seen[0][0] == collector.GC_THRESHOLD and gc.get_threshold() == before

@@ -60,11 +60,22 @@ def is_identifier(raw: str) -> bool:
     """Whether a token names a thing rather than being prose: it contains a
     digit, ``_``, ``.``, ``::`` or ``/``, an internal capital (``SqlitePool``),
     or is an upper-case ``-``-joined code (``FR-EVT-WF-RECOVERY``)."""
-    if any(ch.isdigit() for ch in raw) or "_" in raw or "." in raw or "::" in raw or "/" in raw:
-        return any(ch.isalpha() for ch in raw)
-    if any(ch.isupper() for ch in raw[1:]) and any(ch.islower() for ch in raw):
+    if _NAME_MARK.search(raw) or (not raw.isascii() and any(ch.isdigit() for ch in raw)):  # "x²" too
+        return _has_letter(raw)
+    tail = raw[1:]
+    if tail != tail.lower() and raw != raw.upper():  # an internal capital and a small letter
         return True
-    return "-" in raw and raw.upper() == raw and any(ch.isalpha() for ch in raw)
+    return "-" in raw and raw.upper() == raw and _has_letter(raw)
+
+
+# The character tests of is_identifier, as searches (it runs on every name
+# of every code block of the spec).
+_NAME_MARK = re.compile(r"[\d_./]|::")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _has_letter(raw: str) -> bool:
+    return _ASCII_LETTER.search(raw) is not None if raw.isascii() else any(ch.isalpha() for ch in raw)
 
 
 def code_names(code: str) -> tuple[str, ...]:
@@ -73,6 +84,8 @@ def code_names(code: str) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for match in _CODE_NAME.finditer(code):
         name = match.group(0).strip(".-")
+        if name in found:
+            continue
         if len(name) > 2 and is_identifier(name) and not name.startswith(("http", "www.")):
             found.setdefault(name, None)
             if len(found) >= _CODE_TERM_LIMIT:

@@ -128,7 +128,14 @@ class ParseCache:
             for key, value in entries.items():
                 self.entries[key] = value
                 self.fresh.add(key)
+                self.used.add(key)
                 self.changed = True
+
+    def mark_stored(self, keys: tuple[tuple[str, str], ...]) -> None:
+        """Another process wrote the cache file with these entries (and
+        this cache has adopted them): nothing is left to write."""
+        self.stored = frozenset(keys)
+        self.changed = False
 
     def forget(self, kind: str, name: str) -> None:
         """Drop one result, so the next lookup computes it again."""
@@ -666,50 +673,38 @@ PARALLEL_MIN_BYTES = 256 * 1024
 def _parse_in_two_processes(
     layout: Layout, cache: ParseCache, spec_file: str | None, packet_files: list[str], markers: tuple[str, ...], progress: Progress,
 ) -> None:
-    """Fill the cache with the spec's and the packets' parses using two
-    processes (:mod:`.parallel`): a forked child parses one share, this
-    process the other, and the child's results are adopted into the cache.
-    The load that follows then finds every result in the cache and
-    collects issues and facts exactly as it does after a warm start, so
+    """Fill the cache with the parses of the spec, the packets, the board,
+    the audit log and the gate log using two processes
+    (:func:`.parallel.share`): a forked child and this process take files
+    from one queue, largest first, and the child's results are adopted into
+    the cache. The load that follows then finds every result in the cache
+    and collects issues and facts exactly as it does after a warm start, so
     the model does not depend on where anything was parsed.
 
-    Only files whose parse is not in the cache count; the shares are
-    balanced by size, largest file first. Without a second process (one
-    CPU, threads, ``HANDSHAKE_PROCESSES=1``) this does nothing and the
-    load parses as it always did."""
+    Only files whose parse is not in the cache count. Without a second
+    process (one CPU, threads, ``HANDSHAKE_PROCESSES=1``) this does nothing
+    and the load parses as it always did."""
     jobs: list[tuple[int, str, Callable[[_Collector], object]]] = []
     if spec_file is not None:
         jobs.append((_stale_size(layout, cache, "spec", spec_file), spec_file, lambda out: _load_spec(out, spec_file)))
     for relative in packet_files:
         jobs.append((_stale_size(layout, cache, "packet", relative), relative, lambda out, name=relative: _load_packet(out, name, markers)))
+    for relative, kind, parser in (
+        (layout.task_board, "board", parse_board), (layout.signature_audit, "audit", parse_audit), (layout.gate_log, "gate_log", parse_gate_log),
+    ):
+        jobs.append((_stale_size(layout, cache, kind, relative), relative, lambda out, name=relative, kind=kind, parser=parser: out.parse(name, kind, parser, what=kind, required=False)))
     jobs = [job for job in jobs if job[0] > 0]
     if sum(size for size, _, _ in jobs) < PARALLEL_MIN_BYTES or not parallel.fork_allowed():
         return
-    shares: tuple[list[Callable[[_Collector], object]], list[Callable[[_Collector], object]]] = ([], [])
-    weights = [0, 0]
-    for size, _name, job in sorted(jobs, key=lambda job: (-job[0], job[1])):
-        lighter = 0 if weights[0] <= weights[1] else 1
-        shares[lighter].append(job)
-        weights[lighter] += size
+    out = _Collector(layout, cache)  # one per process: the child has its own copy
+    ordered = [lambda job=job: _quietly(job, out) for _size, _name, job in sorted(jobs, key=lambda job: (-job[0], job[1]))]
     before = dict(cache.entries)
     counts = (cache.hits, cache.misses)
 
     def computed() -> dict[tuple[str, str], tuple[str, object]]:
         return {key: value for key, value in cache.entries.items() if before.get(key) is not value}
 
-    def child() -> dict[tuple[str, str], tuple[str, object]]:
-        out = _Collector(layout, cache)
-        for job in shares[0]:
-            _quietly(job, out)
-        return computed()
-
-    def parent() -> None:
-        out = _Collector(layout, cache)
-        for done, job in enumerate(shares[1]):
-            progress.tick(done, len(shares[1]))
-            _quietly(job, out)
-
-    adopted = parallel.split(child, parent)
+    adopted = parallel.share(ordered, computed, progress.tick)
     cache.hits, cache.misses = counts
     cache.adopt(computed(), adopted or {})
 

@@ -31,7 +31,7 @@ import gc
 import os
 import pickle
 import threading
-from typing import Callable, TypeVar
+from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -64,6 +64,39 @@ def split(in_child: Callable[[], T], in_parent: Callable[[], None]) -> T | None:
     finally:
         finished, result = pending.wait() if pending is not None else (False, None)
     return result if finished else None  # type: ignore[return-value]
+
+
+def share(jobs: Sequence[Callable[[], None]], collect: Callable[[], T], progress: Callable[[int, int], None] | None = None) -> T | None:
+    """Run ``jobs`` in this process and a forked child together, each taking
+    the next job not yet taken, so neither waits while the other still has
+    a queue (sizes do not predict cost well: a packet costs more per byte
+    than the spec). The child returns ``collect()`` once the queue is empty;
+    None when there was no child or it failed, and then the jobs it had
+    taken may not have run. Jobs run in the given order, so put the largest
+    first. ``progress`` hears, in this process only, how many jobs both
+    have taken."""
+    if not fork_allowed() or not jobs:
+        return None
+    import multiprocessing  # only here: the counter lives in shared memory
+
+    taken = multiprocessing.Value("i", 0)
+
+    def work(report: Callable[[int, int], None] | None) -> None:
+        while True:
+            with taken.get_lock():
+                index = taken.value
+                taken.value = index + 1
+            if index >= len(jobs):
+                return
+            if report is not None:
+                report(index, len(jobs))
+            jobs[index]()
+
+    def in_child() -> T:
+        work(None)  # the child never logs
+        return collect()
+
+    return split(in_child, lambda: work(progress))
 
 class Pending:
     """Work running in a child process; :meth:`wait` collects its result."""

@@ -25,7 +25,7 @@ from typing import Mapping
 
 from .baseline import Stale, stale_entries
 from .disk_cache import code_fingerprint
-from .engine import EngineConfig, rule_plan, run_rules
+from .engine import EngineConfig, RulePlan, rule_plan, run_rules
 from .export import write_model
 from .findings import Finding
 from .layout import Layout
@@ -89,9 +89,42 @@ def dot_identity() -> str:
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """The model of one build and what later stages key their caching on."""
+
+    model: GovernanceModel
+    #: Digest of every input file the model was built from (and the root).
+    inputs_digest: str
+    load_seconds: float
+    cache_hits: int
+    cache_misses: int
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the rules and the renderers made of a model: everything of a
+    :class:`Governance` except the model, small enough to send from a
+    child process to its parent (no functions, no model)."""
+
+    findings: tuple[Finding, ...]
+    stale: tuple[Stale, ...]
+    rule_plan: tuple[RulePlan, ...]
+    pages: Mapping[str, str]
+    annotations: Mapping[str, str]
+    warnings: tuple[str, ...]
+    rules_seconds: float
+    render_seconds: float
+
+
 def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, cache: ParseCache, progress: Progress = SILENT) -> Governance:
     """Load, check and render; ``progress`` gets one line per stage (and
     more while a long stage runs)."""
+    loaded = load_stage(layout, cache, progress)
+    return governance_of(loaded, check_stage(loaded, engine, render, cache, progress), engine, render, cache)
+
+
+def load_stage(layout: Layout, cache: ParseCache, progress: Progress = SILENT) -> Loaded:
     started = time.perf_counter()
     hits, misses = cache.hits, cache.misses
     progress.start("parsing packets")
@@ -99,32 +132,47 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
     hits, misses = cache.hits - hits, cache.misses - misses
     sections = len(model.spec.sections) if model.spec else 0
     progress.done(f"loaded {len(model.packets):,} packets and {sections:,} spec sections ({hits:,} cached results reused, {misses:,} computed)")
-    loaded = time.perf_counter()
+    return Loaded(model, cache.inputs_digest(layout.root.as_posix()), time.perf_counter() - started, hits, misses)
 
-    inputs = cache.inputs_digest(layout.root.as_posix())
-    rules_key = _digest(inputs, repr(engine))
-    progress.start("checking")
-    findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine))))
-    stale = stale_entries(findings, engine.baseline) if engine.baseline is not None else ()
-    progress.done(f"checked the rules: {len(findings):,} findings")
-    checked = time.perf_counter()
 
+def render_context(
+    loaded: Loaded, engine: EngineConfig, render: RenderOptions, cache: ParseCache | None,
+    findings: tuple[Finding, ...] = (), stale: tuple[Stale, ...] = (), plan: tuple[RulePlan, ...] = (),
+) -> RenderContext:
+    """The renderers' context. Without findings it still answers every
+    question about pages and URLs (which pages exist, the nav), which
+    depends on the model alone: the plugin plans the site with it before
+    the rules have run."""
     dot = dot_identity()
-    context = RenderContext(
-        model=model,
+    return RenderContext(
+        model=loaded.model,
         findings=findings,
         output_dir=render.output_dir.strip("/"),
         use_directory_urls=render.use_directory_urls,
         as_of=engine.as_of,
         dot_available=render.dot_available,
         options={"dag_max_nodes": render.dag_max_nodes, "dot_timeout": render.dot_timeout, "stale_baseline": stale},
-        rule_plan=rule_plan(model, engine),
+        rule_plan=plan,
         docs_dir=render.docs_dir,
         excluded_docs=frozenset(render.excluded_docs),
         # A drawing depends on its DOT source and on which Graphviz draws it.
-        memo=lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute),
+        memo=None if cache is None else (lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute)),
     )
-    render_key = _digest(rules_key, repr(render), engine.as_of.isoformat(), dot)
+
+
+def check_stage(loaded: Loaded, engine: EngineConfig, render: RenderOptions, cache: ParseCache, progress: Progress = SILENT) -> Checked:
+    """Rules, then pages, each cached under the digest of its inputs."""
+    started = time.perf_counter()
+    model = loaded.model
+    rules_key, render_key = _stage_keys(loaded, engine, render)
+    progress.start("checking")
+    findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine))))
+    stale = stale_entries(findings, engine.baseline) if engine.baseline is not None else ()
+    progress.done(f"checked the rules: {len(findings):,} findings")
+    checked = time.perf_counter()
+
+    plan = rule_plan(model, engine)
+    context = render_context(loaded, engine, render, cache, findings, stale, plan)
     progress.start("rendering pages")
     pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context, progress))
     annotations = cache.lookup("stage", "annotations", render_key, lambda: generate_annotations(context, progress))
@@ -133,10 +181,30 @@ def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, ca
         # rather than keep the fallback, and warn again until it works.
         cache.forget("stage", "pages")
     progress.done(f"rendered {len(pages):,} pages and {len(annotations):,} packet headers")
-    rendered = time.perf_counter()
+    return Checked(findings, tuple(stale), plan, pages, annotations, tuple(context.warnings), checked - started, time.perf_counter() - checked)
+
+
+def _stage_keys(loaded: Loaded, engine: EngineConfig, render: RenderOptions) -> tuple[str, str]:
+    """The digests the findings and the pages are cached under."""
+    rules_key = _digest(loaded.inputs_digest, repr(engine))
+    return rules_key, _digest(rules_key, repr(render), engine.as_of.isoformat(), dot_identity())
+
+
+def check_is_cached(loaded: Loaded, engine: EngineConfig, render: RenderOptions, cache: ParseCache) -> bool:
+    """Whether :func:`check_stage` would only read the cache (nothing
+    changed since the build that stored it): then it is not worth a
+    second process."""
+    rules_key, render_key = _stage_keys(loaded, engine, render)
+    wanted = {("stage", "findings"): rules_key, ("stage", "pages"): render_key, ("stage", "annotations"): render_key}
+    return all(cache.entries.get(key, ("",))[0] == digest for key, digest in wanted.items())
+
+
+def governance_of(loaded: Loaded, checked: Checked, engine: EngineConfig, render: RenderOptions, cache: ParseCache | None) -> Governance:
+    context = render_context(loaded, engine, render, cache, checked.findings, checked.stale, checked.rule_plan)
     return Governance(
-        model, findings, context, pages, annotations, inputs,
-        loaded - started, checked - loaded, rendered - checked, hits, misses, tuple(context.warnings), stale,
+        loaded.model, checked.findings, context, checked.pages, checked.annotations, loaded.inputs_digest,
+        loaded.load_seconds, checked.rules_seconds, checked.render_seconds, loaded.cache_hits, loaded.cache_misses,
+        checked.warnings, checked.stale,
     )
 
 

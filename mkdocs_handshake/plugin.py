@@ -28,7 +28,8 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Mapping
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -48,12 +49,12 @@ from .layout import Layout
 from .load import ParseCache
 from .model import GovernanceModel
 from .options import OptionError, resolve as resolve_options
-from .pipeline import Governance, RenderOptions, convert_page, run_pipeline, write_model_json
+from .pipeline import Checked, Governance, Loaded, RenderOptions, check_is_cached, check_stage, convert_page, governance_of, load_stage, render_context, write_model_json
 from .progress import Progress
 from .render.dag import dot_missing_message
 from .render.escape import md_text
 from .render.html import RenderedPage
-from .render.site import extra_files, nav_entries, redirect_pages
+from .render.site import annotated_pages, extra_files, nav_entries, page_paths, redirect_pages
 from .source import decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
@@ -88,6 +89,15 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.output_dir = "governance"
         #: Writes started in on_files that on_post_build collects.
         self.background: Background | None = None
+        #: The rules and pages running in a second process (see on_files).
+        self.checking: parallel.Pending | None = None
+        self.loaded: Loaded | None = None
+        self.render_options = RenderOptions()
+        #: Generated pages and annotated packet pages of this build, known
+        #: from the model before their content is.
+        self.planned: frozenset[str] = frozenset()
+        self.annotated: frozenset[str] = frozenset()
+        self.model_written = False
 
     # -- configuration -------------------------------------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):  # type: ignore[override]
@@ -145,20 +155,28 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 log.info("governance: ignoring the parse cache: %s; parsing from scratch and rewriting it", reason)
             elif reason:
                 log.debug("governance: parsing from scratch: %s", reason)
+        options = self._render_options(files, config)
         with fewer_collections():
-            governance = self._run_pipeline(files, config)
-        for warning in governance.warnings:
-            log.warning(warning)
-        self.governance = governance
-        self.model = governance.model
-        self.findings = list(governance.findings)
-        context, pages = governance.context, governance.pages
-        assets = extra_files(context)
-        self.generated = dict(pages)
-        self.annotations = dict(governance.annotations)
-        self.page_html = {}
-        per_page = (context.page_path("packets/"), context.page_path("spec/"))
-        for path, content in sorted({**pages, **assets}.items()):
+            loaded = load_stage(self.layout, self.cache, Progress(log.info))
+        self.loaded, self.render_options = loaded, options
+        self.model, self.governance, self.model_written = loaded.model, None, False
+        self.generated, self.annotations, self.page_html = {}, {}, {}
+        # Which pages exist depends on the model alone: plan them now, and
+        # let the rules and pages run in a second process while MkDocs
+        # converts the user's pages (a build, not serve: see .parallel).
+        plan = render_context(loaded, self.engine_config, options, None)
+        parallel_check = self.command != "serve" and not check_is_cached(loaded, self.engine_config, options, self.cache)
+        self.checking = self._check_in_child(config) if parallel_check else None
+        if self.checking is None:
+            self._check_here()
+            if self.command != "serve":
+                with fewer_collections():
+                    self.background = self._start_writes(config)
+        self.planned = frozenset(page_paths(plan))
+        self.annotated = annotated_pages(plan)
+        assets = extra_files(plan)
+        per_page = (plan.page_path("packets/"), plan.page_path("spec/"))
+        for path in sorted(self.planned | set(assets)):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 if not existing.generated_by:
@@ -171,44 +189,109 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             # With nav_packets off, packet and chapter pages are built but
             # left out of the (automatic) nav, without MkDocs' "not in nav" note.
             hidden = not self.config.nav_packets and path.startswith(per_page)
+            # A page's markdown is handed over in on_page_read_source when it
+            # is still being made.
+            content = assets.get(path, self.generated.get(path, ""))
             files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV if hidden else InclusionLevel.UNDEFINED))
         for path in sorted(assets):
             if path.endswith(".css") and path not in config.extra_css:
                 config.extra_css.append(path)
             elif path.endswith(".js") and path not in [str(script) for script in config.extra_javascript]:
                 config.extra_javascript.append(path)
-        if config.nav is not None and not _mentions(config.nav, context.page_path("index.md")):
+        if config.nav is not None and not _mentions(config.nav, plan.page_path("index.md")):
             # An explicit nav would hide the generated pages; give them their
             # own section at the end. (An automatic nav lists them already.)
-            config.nav.append({"Governance": nav_entries(context, per_page=self.config.nav_packets)})
-        self._log_findings()
-        if self.command != "serve":
-            with fewer_collections():
-                self.background = self._start_writes(config)
+            config.nav.append({"Governance": nav_entries(plan, per_page=self.config.nav_packets)})
         self.pages_done = 0
         self.pages_total = len(files.documentation_pages())
         self.page_progress.start("MkDocs building pages")
-        log.debug(
-            "governance: load %.3fs (cache %d hits, %d misses), rules %.3fs, render %.3fs, plugin total %.3fs",
-            governance.load_seconds, governance.cache_hits, governance.cache_misses, governance.rules_seconds,
-            governance.render_seconds, time.perf_counter() - started,
-        )
+        if self.governance is not None:
+            log.debug(
+                "governance: load %.3fs (cache %d hits, %d misses), rules %.3fs, render %.3fs, plugin total %.3fs",
+                loaded.load_seconds, loaded.cache_hits, loaded.cache_misses, self.governance.rules_seconds,
+                self.governance.render_seconds, time.perf_counter() - started,
+            )
+        else:
+            log.debug(
+                "governance: load %.3fs (cache %d hits, %d misses), rules and render in a second process, on_files %.3fs",
+                loaded.load_seconds, loaded.cache_hits, loaded.cache_misses, time.perf_counter() - started,
+            )
         return files
 
-    def _run_pipeline(self, files: Files, config: MkDocsConfig) -> Governance:
+    def _render_options(self, files: Files, config: MkDocsConfig) -> RenderOptions:
         assert self.layout is not None
-        return run_pipeline(
-            self.layout,
-            self.engine_config,
-            RenderOptions(
-                self.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes,
-                dot_timeout=float(self.config.dot_timeout),
-                docs_dir=_docs_dir_in(self.layout.root, config.docs_dir),
-                excluded_docs=tuple(sorted(f.src_uri for f in files if f.src_uri.endswith(".md") and f.inclusion.is_excluded())),
-            ),
-            self.cache,
-            Progress(log.info),
+        return RenderOptions(
+            self.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes,
+            dot_timeout=float(self.config.dot_timeout),
+            docs_dir=_docs_dir_in(self.layout.root, config.docs_dir),
+            excluded_docs=tuple(sorted(f.src_uri for f in files if f.src_uri.endswith(".md") and f.inclusion.is_excluded())),
         )
+
+    def _check_here(self) -> None:
+        """Rules and pages in this process (serve, one CPU, or a failed child)."""
+        assert self.loaded is not None
+        with fewer_collections():
+            checked = check_stage(self.loaded, self.engine_config, self.render_options, self.cache, Progress(log.info))
+        self._take(checked)
+
+    def _check_in_child(self, config: MkDocsConfig) -> parallel.Pending | None:
+        """Start the rules, the pages, their HTML and the writes of
+        ``model.json`` and the cache in a child (:func:`.parallel.start`).
+        It sends back what it made and the cache entries it computed;
+        :meth:`_collect` takes them when a page first needs them."""
+        loaded, engine, options, cache = self.loaded, self.engine_config, self.render_options, self.cache
+        root_label, cache_dir, target = self.config.root, self.cache_dir, self._output_folder(config) / "model.json"
+        permalink, permalink_title = self.permalink, self.permalink_title
+
+        def work() -> ChildResult:
+            before = dict(cache.entries)
+            with fewer_collections():
+                checked = check_stage(loaded, engine, options, cache)
+                convert_generated(checked.pages, checked.annotations, cache, permalink, permalink_title)
+            try:
+                write_model_json(governance_of(loaded, checked, engine, options, cache), root_label, target, cache_dir)
+                model_written = True
+            except OSError:
+                model_written = False  # the parent writes it and reports why it cannot
+            stored: tuple[tuple[str, str], ...] | None = None
+            if cache_dir is not None:
+                keep = cache.handover()
+                if keep is not None and not disk_cache.write_entries(cache_dir, keep):
+                    stored = tuple(keep)
+            computed = {key: value for key, value in cache.entries.items() if before.get(key) is not value}
+            return ChildResult(checked, computed, frozenset(cache.used), stored, model_written)
+
+        return parallel.start(work)
+
+    def _collect(self) -> None:
+        """Wait for the child's rules and pages (once); compute them here
+        when it failed."""
+        checking, self.checking = self.checking, None
+        if checking is None:
+            return
+        finished, result = checking.wait()
+        if not finished or not isinstance(result, ChildResult):
+            log.debug("governance: the second process sent no result; checking in this process")
+            self._check_here()
+            return
+        log.debug("governance: rules %.3fs, render %.3fs in the second process", result.checked.rules_seconds, result.checked.render_seconds)
+        self.cache.adopt(result.computed)
+        self.cache.used |= result.used  # what the child reused belongs to this build too
+        if result.stored is not None:
+            self.cache.mark_stored(result.stored)
+        self.model_written = result.model_written
+        self._take(result.checked)
+
+    def _take(self, checked: Checked) -> None:
+        assert self.loaded is not None
+        governance = governance_of(self.loaded, checked, self.engine_config, self.render_options, self.cache)
+        for warning in governance.warnings:
+            log.warning(warning)
+        self.governance = governance
+        self.findings = list(governance.findings)
+        self.generated = dict(governance.pages)
+        self.annotations = dict(governance.annotations)
+        self._log_findings()
 
     def _drop_outside_links(self, files: Files, config: MkDocsConfig) -> None:
         """Leave out docs files that are symbolic links to files outside the
@@ -263,7 +346,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return paths
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Serve the repaired text of damaged pages (PARSE-002 reports them)."""
+        """Serve the repaired text of damaged pages (PARSE-002 reports them),
+        and the markdown of generated pages made after on_files."""
+        if self.config.enabled and page.file.src_uri in self.planned:
+            self._collect()
+            return self.generated.get(page.file.src_uri)
         path = page.file.abs_src_path
         if not self.config.enabled or not path:
             return None
@@ -294,6 +381,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if self.config.enabled:
             self.pages_done += 1
             self.page_progress.tick(self.pages_done, self.pages_total)
+        if page.file.src_uri in self.annotated:
+            self._collect()
         header = self.annotations.get(page.file.src_uri)
         if header is not None:
             return _annotated(html, convert_page(page.file.src_uri + "#header", header, self.cache).html)
@@ -306,6 +395,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return rendered.html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled:
+            self._collect()  # a site whose pages never asked for the results
         if not self.config.enabled or self.governance is None:
             return
         self.page_progress.done(f"MkDocs built {self.pages_done:,} pages")
@@ -313,7 +404,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         site_dir = Path(config.site_dir).resolve()
         out = self._output_folder(config)
         background, self.background = self.background, None
-        if background is None or not background.finish(self.cache):
+        written = self.model_written or (background is not None and background.finish(self.cache))
+        if not written:
             write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir)
         # The promised packets/<id>/ URL of a packet that is its own docs page.
         redirects = redirect_pages(self.governance.context)
@@ -375,14 +467,12 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         the generated pages and packet headers is converted first, so the
         cache that is written holds it."""
         assert self.governance is not None
-        for path, content in self.generated.items():
-            markdown, _meta = get_markdown_meta(content)
-            convert_page(path, markdown, self.cache, permalink=self.permalink, permalink_title=self.permalink_title)
-        for path, header in self.annotations.items():
-            convert_page(path + "#header", header, self.cache)
+        convert_generated(self.generated, self.annotations, self.cache, self.permalink, self.permalink_title)
         governance, root_label, cache_dir = self.governance, self.config.root, self.cache_dir
         target = self._output_folder(config) / "model.json"
         keep = self.cache.handover() if cache_dir is not None else None
+        if keep is None:
+            return None  # nothing new: on_post_build copies model.json from the cache folder
 
         def write() -> str:
             write_model_json(governance, root_label, target, cache_dir)
@@ -423,6 +513,33 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 "governance: %d stale baseline entr%s; `mkdocs-handshake check --write-baseline %s` rewrites the file without them",
                 len(stale), "y" if len(stale) == 1 else "ies", self.config.baseline,
             )
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    """What :meth:`HandshakePlugin._check_in_child` sends back."""
+
+    checked: Checked
+    #: Cache entries the child computed (findings, pages, their HTML, drawings).
+    computed: dict[tuple[str, str], tuple[str, object]]
+    #: Every key the child looked up, reused ones included.
+    used: frozenset[tuple[str, str]]
+    #: The keys of the cache file the child wrote; None when it wrote none.
+    stored: tuple[tuple[str, str], ...] | None
+    model_written: bool
+
+
+def convert_generated(
+    pages: Mapping[str, str], annotations: Mapping[str, str], cache: ParseCache, permalink: str | None, permalink_title: str,
+) -> None:
+    """Convert the generated pages and packet headers into the cache,
+    exactly as on_page_markdown and on_page_content will ask for them, so
+    that a cache written before those events holds their HTML."""
+    for path, content in pages.items():
+        markdown, _meta = get_markdown_meta(content)
+        convert_page(path, markdown, cache, permalink=permalink, permalink_title=permalink_title)
+    for path, header in annotations.items():
+        convert_page(path + "#header", header, cache)
 
 
 class Background:

@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,19 @@ def test_a_child_that_raises_returns_nothing_and_the_parent_still_runs() -> None
 @needs_fork
 def test_a_child_killed_midway_returns_nothing() -> None:
     assert parallel.split(lambda: os._exit(9), lambda: None) is None
+
+
+@needs_fork
+def test_share_runs_every_job_once_across_both_processes() -> None:
+    done: list[int] = []
+    jobs = [lambda index=index: (done.append(index), time.sleep(0.002)) for index in range(200)]
+    heard: list[tuple[int, int]] = []
+    in_child = parallel.share(jobs, lambda: list(done), lambda taken, total: heard.append((taken, total)))
+    assert in_child is not None
+    in_parent = done
+    assert sorted(in_child + in_parent) == list(range(200))
+    assert in_child and in_parent  # both took a share
+    assert all(total == 200 for _, total in heard) and len(heard) == len(in_parent)
 
 
 def test_one_process_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,6 +49,22 @@ def generate_pages(ctx: RenderContext, progress: Progress = SILENT) -> dict[str,
     return {path: _final_newline(pages[path]) for path in sorted(pages)}
 
 
+def page_paths(ctx: RenderContext) -> list[str]:
+    """The paths :func:`generate_pages` returns, sorted, without rendering
+    anything: they depend on the model alone, so a context without
+    findings answers (the plugin registers the pages with MkDocs before
+    the rules have run)."""
+    paths = [path for _title, path in top_pages(ctx)]
+    paths += [ctx.packet_page(wp) for wp in generated_packet_ids(ctx)]
+    paths += [ctx.page_path(f"spec/{chapter}.md") for chapter in chapters(ctx)]
+    return sorted(paths)
+
+
+def annotated_pages(ctx: RenderContext) -> frozenset[str]:
+    """The docs pages :func:`generate_annotations` gives a header."""
+    return frozenset(page for page in (ctx.docs_pages.get(packet.file) for packet in ctx.model.packets) if page is not None)
+
+
 # Front matter that keeps a page out of the search index (Material's search
 # plugin honours it; other themes ignore it). The spec chapters, matrix,
 # findings table and DAG repeat what the packet pages and the governance files

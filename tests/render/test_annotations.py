@@ -12,7 +12,7 @@ import dataclasses
 import pytest
 
 from mkdocs_handshake.model import Lifecycle
-from mkdocs_handshake.render.site import generate_annotations, generate_pages, nav_entries, redirect_pages
+from mkdocs_handshake.render.site import annotated_pages, generate_annotations, generate_pages, nav_entries, page_paths, redirect_pages
 from tests.render.test_site import EVIL_TITLE, _resolve, context, parse_html, sample_model, sample_packets, to_html
 
 
@@ -94,3 +94,15 @@ def test_a_packet_mkdocs_does_not_build_keeps_its_generated_page() -> None:
     assert list(generate_annotations(ctx)) == ["task_packets/WP-1-Ledger.md"]
     assert list(redirect_pages(ctx)) == ["governance/packets/WP-1-Ledger/index.html"]
     assert ctx.packet_page("WP-1-Base") == "governance/packets/WP-1-Base.md"
+
+
+@pytest.mark.parametrize("docs_dir", [None, "docs"])
+def test_the_page_plan_without_findings_matches_what_is_rendered(docs_dir: str | None) -> None:
+    """The plugin registers pages with MkDocs from a context without
+    findings, before the rules ran; the pages rendered later must be
+    exactly those, and the headers exactly those pages."""
+    ctx = context(docs_dir=docs_dir)
+    plan = dataclasses.replace(ctx, findings=(), rule_plan=())
+    assert page_paths(plan) == list(generate_pages(ctx))
+    assert annotated_pages(plan) == set(generate_annotations(ctx))
+    assert nav_entries(plan) == nav_entries(ctx)

@@ -523,9 +523,11 @@ def _protocol_evidence(out: _Collector, layout: Layout) -> tuple[ProtocolInfo, P
     return info, profile
 
 
-def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progress = SILENT) -> GovernanceModel:
+def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progress = SILENT, *, mappings: bool = True) -> GovernanceModel:
     """Read and parse every governance file under ``layout.root``;
-    ``progress`` hears how many packets are done during a long parse."""
+    ``progress`` hears how many packets are done during a long parse.
+    ``mappings=False`` leaves the DONE_MEANS mappings for :func:`link_cached`
+    to add later (the plugin maps in its second process, see on_files)."""
     cache = cache if cache is not None else ParseCache()
     cache.used = set()
     cache.fresh = set()
@@ -634,7 +636,8 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
         refinements=_refinements(layout, out.cache, profile),
         stub_files=_stub_files(layout, out.cache, profile),
     )
-    return link(with_lifecycles(model, profile), cache, out.digests)
+    model = with_lifecycles(model, profile)
+    return link(model, cache, out.digests) if mappings else model
 
 
 PacketParts = tuple[Packet, tuple[SignatureUse, ...], tuple[tuple[str, Loc], ...], tuple[tuple[str, Loc, str], ...], TextFacts]
@@ -704,7 +707,12 @@ def _parse_in_two_processes(
     def computed() -> dict[tuple[str, str], tuple[str, object]]:
         return {key: value for key, value in cache.entries.items() if before.get(key) is not value}
 
-    adopted = parallel.share(ordered, computed, progress.tick)
+    def for_parent() -> dict[tuple[str, str], tuple[str, object]]:
+        # Not the decoded texts: decoding a file again here costs a tenth
+        # of unpickling it (12 MB for 1,000 packets).
+        return {key: value for key, value in computed().items() if key[0] != "source"}
+
+    adopted = parallel.share(ordered, for_parent, progress.tick)
     cache.hits, cache.misses = counts
     cache.adopt(computed(), adopted or {})
 
@@ -761,6 +769,14 @@ def _stub_files(layout: Layout, cache: ParseCache, profile: Profile) -> tuple[st
         return ()
     names = tuple(path.relative_to(layout.root).as_posix() for path in sorted(folder.glob("WP-*.md")))
     return cache.lookup("stub_files", profile.stubs, hashlib.sha256("\0".join(names).encode("utf-8")).hexdigest(), lambda: names)
+
+
+def link_cached(model: GovernanceModel, cache: ParseCache) -> GovernanceModel:
+    """:func:`link` for a model :func:`load_repo` made with ``mappings=False``
+    into ``cache``: the files' content hashes are those of their parses."""
+    files = ([("spec", model.spec.file)] if model.spec else []) + [("packet", packet.file) for packet in model.packets]
+    digests = {name: cache.entries[(kind, name)][0] for kind, name in files if (kind, name) in cache.entries}
+    return link(model, cache, digests)
 
 
 def link(model: GovernanceModel, cache: ParseCache | None = None, digests: dict[str, str] | None = None) -> GovernanceModel:

@@ -31,7 +31,7 @@ import gc
 import os
 import pickle
 import threading
-from typing import Callable, Sequence, TypeVar
+from typing import BinaryIO, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -98,31 +98,83 @@ def share(jobs: Sequence[Callable[[], None]], collect: Callable[[], T], progress
 
     return split(in_child, lambda: work(progress))
 
+#: In a child made by :func:`start`: the pipe to the parent.
+_channel: BinaryIO | None = None
+
+
+def send(message: object) -> None:
+    """From inside work run by :func:`start`: hand ``message`` to the parent
+    now, while the child goes on (the parent reads it with
+    :meth:`Pending.first`). Useful when the parent needs a result before
+    the child has finished writing files."""
+    if _channel is None:
+        raise RuntimeError("parallel.send() is for work running in a child made by parallel.start()")
+    _write(_channel, message)
+
+
+def _write(stream: BinaryIO, message: object) -> None:
+    payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(payload).to_bytes(8, "big"))
+    stream.write(payload)
+    stream.flush()
+
+
 class Pending:
-    """Work running in a child process; :meth:`wait` collects its result."""
+    """Work running in a child process. The child sends messages (those of
+    :func:`send`, then the work's return value); :meth:`first` takes the
+    first one, :meth:`finish` waits for the child to end and takes the last."""
 
     def __init__(self, pid: int, read_end: int) -> None:
         self._pid = pid
-        self._read_end = read_end
-        self._collected = False
+        self._stream: BinaryIO = os.fdopen(read_end, "rb")
+        self._messages: list[object] = []
+        self._broken = False
+        self._status: int | None = None
 
-    def wait(self) -> tuple[bool, object]:
-        """``(True, result)`` once the child has finished; ``(False, None)``
-        when it crashed or sent nothing usable. Waiting twice returns
-        ``(False, None)`` the second time."""
-        if self._collected:
-            return False, None
-        self._collected = True
-        with os.fdopen(self._read_end, "rb") as stream:
-            payload = stream.read()
-        _, wait_status = os.waitpid(self._pid, 0)
-        gc.unfreeze()
-        if not payload or not os.WIFEXITED(wait_status) or os.WEXITSTATUS(wait_status) != 0:
-            return False, None
+    def _read(self) -> bool:
+        """Read one more message; False at the end of the stream."""
+        if self._broken or self._status is not None:
+            return False
+        header = self._stream.read(8)
+        if len(header) < 8:
+            return False
+        size = int.from_bytes(header, "big")
+        payload = self._stream.read(size)
+        if len(payload) < size:
+            self._broken = True
+            return False
         try:
-            return True, pickle.loads(payload)  # noqa: S301 - our own child's bytes
-        except Exception:  # noqa: BLE001
+            self._messages.append(pickle.loads(payload))  # noqa: S301 - our own child's bytes
+        except Exception:  # noqa: BLE001 - a damaged message: as if none came
+            self._broken = True
+            return False
+        return True
+
+    def first(self) -> tuple[bool, object]:
+        """``(True, message)`` for the first message, waiting for it; ``(False,
+        None)`` when the child ended or broke without sending one."""
+        if not self._messages:
+            self._read()
+        return (True, self._messages[0]) if self._messages and not self._broken else (False, None)
+
+    def finish(self) -> tuple[bool, object]:
+        """Wait for the child to end. ``(True, result)`` when it ended well
+        with its return value sent; ``(False, None)`` when it crashed or sent
+        nothing usable. Safe to call more than once."""
+        if self._status is None:
+            while self._read():
+                pass
+            self._stream.close()
+            _, status = os.waitpid(self._pid, 0)
+            self._status = status
+            gc.unfreeze()
+        ended_well = os.WIFEXITED(self._status) and os.WEXITSTATUS(self._status) == 0
+        if not ended_well or self._broken or not self._messages:
             return False, None
+        return True, self._messages[-1]
+
+    # The one-message case, as split() uses it.
+    wait = finish
 
 
 def start(work: Callable[[], T]) -> Pending | None:
@@ -130,6 +182,7 @@ def start(work: Callable[[], T]) -> Pending | None:
     child may be made (see :func:`fork_allowed`): then the caller does the
     work itself. The child sees the memory as it is now; what the caller
     changes afterwards is not the child's concern."""
+    global _channel
     if not fork_allowed():
         return None
     try:
@@ -148,9 +201,9 @@ def start(work: Callable[[], T]) -> Pending | None:
         status = 1
         try:
             os.close(read_end)
-            payload = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as stream:
-                stream.write(payload)
+            _channel = os.fdopen(write_end, "wb")
+            _write(_channel, work())
+            _channel.close()
             status = 0
         except BaseException:  # noqa: BLE001 - the parent does the work again
             status = 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -29,7 +29,7 @@ from .engine import EngineConfig, RulePlan, rule_plan, run_rules
 from .export import write_model
 from .findings import Finding
 from .layout import Layout
-from .load import ParseCache, load_repo
+from .load import ParseCache, link_cached, load_repo
 from .model import GovernanceModel
 from .progress import SILENT, Progress
 from .render.context import RenderContext
@@ -115,6 +115,8 @@ class Checked:
     warnings: tuple[str, ...]
     rules_seconds: float
     render_seconds: float
+    #: The DONE_MEANS mappings, made with the rules (:func:`.load.link_cached`).
+    mappings: Mapping[str, object]
 
 
 def run_pipeline(layout: Layout, engine: EngineConfig, render: RenderOptions, cache: ParseCache, progress: Progress = SILENT) -> Governance:
@@ -128,7 +130,7 @@ def load_stage(layout: Layout, cache: ParseCache, progress: Progress = SILENT) -
     started = time.perf_counter()
     hits, misses = cache.hits, cache.misses
     progress.start("parsing packets")
-    model = load_repo(layout, cache, progress)
+    model = load_repo(layout, cache, progress, mappings=False)  # check_stage maps
     hits, misses = cache.hits - hits, cache.misses - misses
     sections = len(model.spec.sections) if model.spec else 0
     progress.done(f"loaded {len(model.packets):,} packets and {sections:,} spec sections ({hits:,} cached results reused, {misses:,} computed)")
@@ -163,7 +165,8 @@ def render_context(
 def check_stage(loaded: Loaded, engine: EngineConfig, render: RenderOptions, cache: ParseCache, progress: Progress = SILENT) -> Checked:
     """Rules, then pages, each cached under the digest of its inputs."""
     started = time.perf_counter()
-    model = loaded.model
+    model = link_cached(loaded.model, cache)
+    loaded = replace(loaded, model=model)
     rules_key, render_key = _stage_keys(loaded, engine, render)
     progress.start("checking")
     findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine))))
@@ -181,7 +184,10 @@ def check_stage(loaded: Loaded, engine: EngineConfig, render: RenderOptions, cac
         # rather than keep the fallback, and warn again until it works.
         cache.forget("stage", "pages")
     progress.done(f"rendered {len(pages):,} pages and {len(annotations):,} packet headers")
-    return Checked(findings, tuple(stale), plan, pages, annotations, tuple(context.warnings), checked - started, time.perf_counter() - checked)
+    return Checked(
+        findings, tuple(stale), plan, pages, annotations, tuple(context.warnings), checked - started, time.perf_counter() - checked,
+        model.done_mappings,
+    )
 
 
 def _stage_keys(loaded: Loaded, engine: EngineConfig, render: RenderOptions) -> tuple[str, str]:
@@ -200,6 +206,7 @@ def check_is_cached(loaded: Loaded, engine: EngineConfig, render: RenderOptions,
 
 
 def governance_of(loaded: Loaded, checked: Checked, engine: EngineConfig, render: RenderOptions, cache: ParseCache | None) -> Governance:
+    loaded = replace(loaded, model=replace(loaded.model, done_mappings=checked.mappings))
     context = render_context(loaded, engine, render, cache, checked.findings, checked.stale, checked.rule_plan)
     return Governance(
         loaded.model, checked.findings, context, checked.pages, checked.annotations, loaded.inputs_digest,

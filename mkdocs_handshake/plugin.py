@@ -55,7 +55,7 @@ from .render.dag import dot_missing_message
 from .render.escape import md_text
 from .render.html import RenderedPage
 from .render.site import annotated_pages, extra_files, nav_entries, page_paths, redirect_pages
-from .source import decode
+from .source import SourceText, decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
 
@@ -377,7 +377,22 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         except OSError:
             return None
         digest = hashlib.sha256(data).hexdigest()
+        loaded = self._loaded_source(Path(path), digest)
+        if loaded is not None:
+            # A governance file the loader decoded from these very bytes.
+            return loaded.text if loaded.issues else None
         return self.cache.lookup("page_source", page.file.src_uri, digest, lambda: _repaired(data, page.file.src_uri))
+
+    def _loaded_source(self, path: Path, digest: str) -> SourceText | None:
+        if self.layout is None:
+            return None
+        relative = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.layout.root))).as_posix()
+        if relative.startswith("../"):
+            return None
+        entry = self.cache.entries.get(("source", relative))
+        if entry is None or entry[0] != digest or not isinstance(entry[1], SourceText):
+            return None
+        return entry[1]
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Convert a generated page here and hand Python-Markdown nothing to do."""

@@ -3,20 +3,26 @@ work to the plain-Python stages (load -> rules -> render) and passes their
 results back to MkDocs.
 
 * ``on_config``: resolve and check paths and options.
-* ``on_files``: restore the disk cache once, run :func:`.pipeline.run_pipeline`
-  (load, rules, pages, each cached by the digest of its inputs), log the
-  findings, add the generated pages and their nav section.
-* ``on_page_read_source``: hand MkDocs the repaired text of pages that are
-  not valid UTF-8, so a damaged packet does not crash the build.
+* ``on_files``: restore the disk cache once, load the model
+  (:func:`.pipeline.load_stage`, parsing in two processes where that is safe)
+  and add the generated pages and their nav section, which depend on the
+  model alone (:func:`.render.site.page_paths`). In a build the rules, pages,
+  their HTML and the writes of ``model.json`` and the cache then run in a
+  forked child (:meth:`HandshakePlugin._check_in_child`) while MkDocs
+  converts the user's pages; ``serve``, one-CPU machines and builds in which
+  nothing changed run :func:`.pipeline.check_stage` here instead.
+* ``on_page_read_source``: hand MkDocs the markdown of the generated pages
+  (waiting for the child's results the first time) and the repaired text of
+  pages that are not valid UTF-8, so a damaged packet does not crash the build.
 * ``on_page_markdown`` / ``on_page_content``: the generated pages are
   converted by :mod:`.render.html` (markdown-it-py), not by Python-Markdown;
   MkDocs gets an empty document to convert and our HTML and table of
-  contents in its place.
-  A packet file that is itself a docs page gets the governance header
-  inserted under its title in ``on_page_content`` instead of a second page.
-* ``on_post_build``: write ``model.json`` / ``findings.json`` and the
-  ``packets/<id>/`` redirects, store the cache, and fail the build when
-  ``fail_on`` says so.
+  contents in its place. A packet file that is itself a docs page gets a
+  slot under its title for the governance header, instead of a second page.
+* ``on_post_page``: fill that slot with the packet's header.
+* ``on_post_build``: collect the child, write what it did not
+  (``model.json``, the cache), ``findings.json`` and the ``packets/<id>/``
+  redirects, and fail the build when ``fail_on`` says so.
 """
 
 from __future__ import annotations

@@ -124,6 +124,11 @@ def test_a_packet_that_is_a_docs_page_is_annotated_in_place(clean_build) -> None
     )
     dependent = (site / "task_packets" / "WP-1-Conflict-Detection" / "index.html").read_text(encoding="utf-8")
     assert 'href="../WP-1-Merge-Policy/">WP-1-Merge-Policy</a>' in dependent
+    # The header is filled into its slot after templating: no page keeps an
+    # empty slot, and the search index does not repeat the header.
+    assert not [path for path in site.rglob("*.html") if "hs-annotation-slot" in path.read_text(encoding="utf-8")]
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "Risk tier" not in index and "Merge-Policy" in index  # a label only the header has
 
 
 def test_clean_template_findings_json_is_empty(clean_build) -> None:

@@ -30,7 +30,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs_handshake.plugin import HandshakePlugin
 
-EVENTS = ("on_config", "on_files", "on_page_read_source", "on_page_markdown", "on_page_content", "on_post_build")
+EVENTS = ("on_config", "on_files", "on_page_read_source", "on_page_markdown", "on_page_content", "on_post_page", "on_post_build")
 BOUND = 1.0
 
 

@@ -10,7 +10,10 @@ computed changes.
 
 Forking is used only where it is safe and pays:
 
-* ``os.fork`` exists (POSIX) and more than one CPU is available to us;
+* the system is Linux (macOS has ``fork``, but system libraries a process
+  may have loaded are not safe to use in a forked child, which is why
+  Python itself stopped forking there by default) and more than one CPU is
+  available to us;
 * the process has a single thread. ``mkdocs serve`` runs a file watcher and
   an HTTP server in threads; forking a threaded process can copy a lock
   another thread holds, so serve (and any embedding program with threads)
@@ -30,6 +33,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import sys
 import threading
 from typing import BinaryIO, Callable, Sequence, TypeVar
 
@@ -50,7 +54,7 @@ def fork_allowed() -> bool:
     """Whether a child process may take a share of the work now."""
     if os.environ.get(PROCESSES_VARIABLE, "").strip() == "1":
         return False
-    return hasattr(os, "fork") and available_cpus() > 1 and threading.active_count() == 1
+    return sys.platform.startswith("linux") and available_cpus() > 1 and threading.active_count() == 1
 
 
 def split(in_child: Callable[[], T], in_parent: Callable[[], None]) -> T | None:

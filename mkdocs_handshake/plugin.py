@@ -485,6 +485,12 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 f"(fail_on: {fail_on}); see {self.output_dir}/findings/ in the built site"
             )
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build leaves no child behind."""
+        checking, self.checking = self.checking, None
+        if checking is not None:
+            checking.finish()
+
     def on_shutdown(self) -> None:
         if self.command == "serve" and self.config.enabled and self.governance is not None:
             self._persist_cache()

@@ -10,6 +10,7 @@ heading).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Sequence
@@ -83,6 +84,10 @@ def inline_plain(token: Token | None) -> str:
     line breaks folded to spaces."""
     if token is None:
         return ""
+    if token.meta and "deferred_env" in token.meta:  # not parsed yet
+        plain = _plain_without_markup(token.content)
+        if plain is not None:
+            return plain
     children = inline_children(token)
     if token.children is None:
         return token.content
@@ -95,6 +100,30 @@ def inline_plain(token: Token | None) -> str:
         elif child.type == "image":
             parts.append(child.content)
     return "".join(parts).strip()
+
+
+#: Characters at which an inline rule of our parser can start (emphasis,
+#: code, links and images, autolinks and HTML, entities, escapes).
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!~]")
+
+
+def _plain_without_markup(content: str) -> str | None:
+    """What :func:`inline_plain` returns for inline content without any
+    markup character, computed without the inline parser (which list items
+    of every packet would otherwise go through); None when there is markup.
+    Line breaks become one space, with the spaces around them dropped as
+    the parser's newline rule drops them."""
+    if _MARKUP.search(content):
+        return None
+    if "\n" not in content:
+        return content.strip()
+    lines = content.split("\n")
+    last = len(lines) - 1
+    parts = [
+        (line.lstrip(" \t") if index else line).rstrip(" ") if index < last else line.lstrip(" \t")
+        for index, line in enumerate(lines)
+    ]
+    return " ".join(parts).strip()
 
 
 def block_line(token: Token) -> int:

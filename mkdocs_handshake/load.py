@@ -96,6 +96,9 @@ class ParseCache:
     #: process or a second one, see :func:`_parse_in_two_processes`): their
     #: first lookup counts as computed, not reused.
     fresh: set[tuple[str, str]] = field(default_factory=set)
+    #: While a list: the keys computed since it was emptied, in order (the
+    #: parsing child sends what it computed as it goes).
+    journal: list[tuple[str, str]] | None = None
 
     def get(self, kind: str, src: SourceText, digest: str, parse: Callable[[SourceText], T]) -> T:
         return self.lookup(kind, src.path, digest, lambda: parse(src))
@@ -120,6 +123,8 @@ class ParseCache:
             self.changed = True
         result = compute()
         self.entries[key] = (digest, result)
+        if self.journal is not None:
+            self.journal.append(key)
         return result
 
     def adopt(self, *computed: dict[tuple[str, str], tuple[str, object]]) -> None:
@@ -708,13 +713,20 @@ def _parse_in_two_processes(
         return {key: value for key, value in cache.entries.items() if before.get(key) is not value}
 
     def for_parent() -> dict[tuple[str, str], tuple[str, object]]:
-        # Not the decoded texts: decoding a file again here costs a tenth
-        # of unpickling it (12 MB for 1,000 packets).
-        return {key: value for key, value in computed().items() if key[0] != "source"}
+        """What the child computed since it last sent (the cache's journal).
+        Not the decoded texts: decoding a file again here costs a tenth of
+        unpickling it (12 MB for 1,000 packets)."""
+        keys, cache.journal = cache.journal or [], []
+        return {key: cache.entries[key] for key in keys if key[0] != "source"}
 
-    adopted = parallel.share(ordered, for_parent, progress.tick)
+    cache.journal = []
+
+    try:
+        adopted = parallel.share(ordered, for_parent, progress.tick)
+    finally:
+        cache.journal = None
     cache.hits, cache.misses = counts
-    cache.adopt(computed(), adopted or {})
+    cache.adopt(computed(), *adopted)
 
 
 def _quietly(job: Callable[[_Collector], object], out: _Collector) -> None:

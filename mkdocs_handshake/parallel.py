@@ -33,6 +33,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import select
 import sys
 import threading
 from typing import BinaryIO, Callable, Sequence, TypeVar
@@ -70,37 +71,53 @@ def split(in_child: Callable[[], T], in_parent: Callable[[], None]) -> T | None:
     return result if finished else None  # type: ignore[return-value]
 
 
-def share(jobs: Sequence[Callable[[], None]], collect: Callable[[], T], progress: Callable[[int, int], None] | None = None) -> T | None:
+def share(
+    jobs: Sequence[Callable[[], None]], collect: Callable[[], T], progress: Callable[[int, int], None] | None = None,
+) -> list[T]:
     """Run ``jobs`` in this process and a forked child together, each taking
     the next job not yet taken, so neither waits while the other still has
     a queue (sizes do not predict cost well: a packet costs more per byte
-    than the spec). The child returns ``collect()`` once the queue is empty;
-    None when there was no child or it failed, and then the jobs it had
-    taken may not have run. Jobs run in the given order, so put the largest
-    first. ``progress`` hears, in this process only, how many jobs both
-    have taken."""
+    than the spec). Jobs run in the given order, so put the largest first.
+
+    After each job the child sends ``collect()`` (what it computed since
+    the last call), and this process takes those messages between its own
+    jobs: the unpickling is spread over the run instead of piling up at its
+    end, and the child never waits on a full pipe. Returns the child's
+    messages; each is whole, so even a child that failed midway leaves
+    usable ones (the jobs whose results are missing are the caller's to
+    redo). Empty when there was no child. ``progress`` hears, in this
+    process only, how many jobs both have taken."""
     if not fork_allowed() or not jobs:
-        return None
+        return []
     import multiprocessing  # only here: the counter lives in shared memory
 
     taken = multiprocessing.Value("i", 0)
 
-    def work(report: Callable[[int, int], None] | None) -> None:
-        while True:
-            with taken.get_lock():
-                index = taken.value
-                taken.value = index + 1
-            if index >= len(jobs):
-                return
-            if report is not None:
-                report(index, len(jobs))
-            jobs[index]()
+    def next_job() -> int:
+        with taken.get_lock():
+            index = taken.value
+            taken.value = index + 1
+        return index
 
     def in_child() -> T:
-        work(None)  # the child never logs
+        while (index := next_job()) < len(jobs):
+            jobs[index]()
+            send(collect())
         return collect()
 
-    return split(in_child, lambda: work(progress))
+    pending = start(in_child)
+    if pending is None:
+        return []
+    try:
+        while (index := next_job()) < len(jobs):
+            if progress is not None:
+                progress(index, len(jobs))
+            jobs[index]()
+            pending.poll()
+    finally:
+        pending.finish()
+    return pending.messages()  # type: ignore[return-value]
+
 
 #: In a child made by :func:`start`: the pipe to the parent.
 _channel: BinaryIO | None = None
@@ -125,55 +142,76 @@ def _write(stream: BinaryIO, message: object) -> None:
 
 class Pending:
     """Work running in a child process. The child sends messages (those of
-    :func:`send`, then the work's return value); :meth:`first` takes the
-    first one, :meth:`finish` waits for the child to end and takes the last."""
+    :func:`send`, then the work's return value); :meth:`first` waits for the
+    first one, :meth:`poll` takes those already sent, :meth:`finish` waits for
+    the child to end and returns the last."""
 
     def __init__(self, pid: int, read_end: int) -> None:
         self._pid = pid
-        self._stream: BinaryIO = os.fdopen(read_end, "rb")
+        self._fd = read_end
+        self._buffer = bytearray()
         self._messages: list[object] = []
         self._broken = False
+        self._eof = False
         self._status: int | None = None
 
-    def _read(self) -> bool:
-        """Read one more message; False at the end of the stream."""
-        if self._broken or self._status is not None:
+    def _fill(self, block: bool) -> bool:
+        """Read what the pipe holds (waiting for something when ``block``);
+        False when nothing was read."""
+        if self._eof:
             return False
-        header = self._stream.read(8)
-        if len(header) < 8:
+        if not block and not select.select([self._fd], [], [], 0)[0]:
             return False
-        size = int.from_bytes(header, "big")
-        payload = self._stream.read(size)
-        if len(payload) < size:
-            self._broken = True
+        chunk = os.read(self._fd, 1 << 20)
+        if not chunk:
+            self._eof = True
             return False
-        try:
-            self._messages.append(pickle.loads(payload))  # noqa: S301 - our own child's bytes
-        except Exception:  # noqa: BLE001 - a damaged message: as if none came
-            self._broken = True
-            return False
+        self._buffer += chunk
         return True
+
+    def _parse(self) -> None:
+        while not self._broken and len(self._buffer) >= 8:
+            size = int.from_bytes(self._buffer[:8], "big")
+            if len(self._buffer) < 8 + size:
+                return
+            payload = bytes(self._buffer[8 : 8 + size])
+            del self._buffer[: 8 + size]
+            try:
+                self._messages.append(pickle.loads(payload))  # noqa: S301 - our own child's bytes
+            except Exception:  # noqa: BLE001 - a damaged message: nothing after it counts
+                self._broken = True
+
+    def poll(self) -> None:
+        """Take the messages already sent, without waiting."""
+        while self._fill(block=False):
+            pass
+        self._parse()
 
     def first(self) -> tuple[bool, object]:
         """``(True, message)`` for the first message, waiting for it; ``(False,
         None)`` when the child ended or broke without sending one."""
-        if not self._messages:
-            self._read()
-        return (True, self._messages[0]) if self._messages and not self._broken else (False, None)
+        while not self._messages and not self._broken and self._fill(block=True):
+            self._parse()
+        return (True, self._messages[0]) if self._messages else (False, None)
+
+    def messages(self) -> list[object]:
+        """Every whole message received so far."""
+        return list(self._messages)
 
     def finish(self) -> tuple[bool, object]:
         """Wait for the child to end. ``(True, result)`` when it ended well
         with its return value sent; ``(False, None)`` when it crashed or sent
         nothing usable. Safe to call more than once."""
         if self._status is None:
-            while self._read():
+            while self._fill(block=True):
                 pass
-            self._stream.close()
+            self._parse()
+            os.close(self._fd)
             _, status = os.waitpid(self._pid, 0)
             self._status = status
             gc.unfreeze()
         ended_well = os.WIFEXITED(self._status) and os.WEXITSTATUS(self._status) == 0
-        if not ended_well or self._broken or not self._messages:
+        if not ended_well or self._broken or self._buffer or not self._messages:
             return False, None
         return True, self._messages[-1]
 

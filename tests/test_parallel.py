@@ -48,14 +48,37 @@ def test_a_child_killed_midway_returns_nothing() -> None:
 @needs_fork
 def test_share_runs_every_job_once_across_both_processes() -> None:
     done: list[int] = []
+    reported: list[int] = []
+
+    def since_last() -> list[int]:
+        new = done[len(reported):]
+        reported.extend(new)
+        return new
+
     jobs = [lambda index=index: (done.append(index), time.sleep(0.002)) for index in range(200)]
     heard: list[tuple[int, int]] = []
-    in_child = parallel.share(jobs, lambda: list(done), lambda taken, total: heard.append((taken, total)))
-    assert in_child is not None
+    messages = parallel.share(jobs, since_last, lambda taken, total: heard.append((taken, total)))
+    in_child = [index for message in messages for index in message]
     in_parent = done
+    assert len(messages) > 2  # sent as it went, not once at the end
     assert sorted(in_child + in_parent) == list(range(200))
     assert in_child and in_parent  # both took a share
     assert all(total == 200 for _, total in heard) and len(heard) == len(in_parent)
+
+
+@needs_fork
+def test_what_a_child_sent_before_it_died_is_kept() -> None:
+    done: list[int] = []
+
+    def job(index: int) -> None:
+        done.append(index)
+        if os.getpid() != parent and len(done) == 3:
+            os._exit(3)
+        time.sleep(0.002)
+
+    parent = os.getpid()
+    messages = parallel.share([lambda index=index: job(index) for index in range(50)], lambda: list(done))
+    assert messages and all(isinstance(message, list) for message in messages)
 
 
 def test_one_process_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,14 +116,14 @@ def test_the_model_is_the_same_whichever_process_parsed(tmp_path: Path, monkeypa
     damaged.write_bytes(damaged.read_bytes().replace(b"## ", b"## \xe2\x80", 1))
     monkeypatch.setattr(load, "PARALLEL_MIN_BYTES", 0)
     shares: list[int] = []
-    split = parallel.split
+    share = parallel.share
 
-    def counting(in_child, in_parent):  # type: ignore[no-untyped-def]
-        result = split(in_child, in_parent)
-        shares.append(len(result or {}))
-        return result
+    def counting(jobs, collect, progress=None):  # type: ignore[no-untyped-def]
+        messages = share(jobs, collect, progress)
+        shares.append(sum(len(message) for message in messages))
+        return messages
 
-    monkeypatch.setattr(parallel, "split", counting)
+    monkeypatch.setattr(parallel, "share", counting)
     two = ParseCache()
     parallel_json = _model_json(root, two)
     assert shares and shares[0] > 0  # the child did parse a share

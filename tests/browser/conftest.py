@@ -104,10 +104,12 @@ def _missing_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """One headless Chromium for the whole session (Playwright gives each
-    launch a fresh temporary profile, deleted on close)."""
+    """One headless Chromium per test module (Playwright gives each launch
+    a fresh temporary profile, deleted on close). Not per session: Playwright
+    runs threads while it is open, and later tests fork (mkdocs_handshake.parallel
+    refuses to fork a threaded process)."""
     reason = _missing_browser()
     if reason:
         pytest.skip(reason)

@@ -63,10 +63,14 @@ def model_document(model: GovernanceModel, root_label: str) -> dict[str, Any]:
     return {key: compute() for key, compute in _model_parts(model, root_label).items()}
 
 
-def write_model(model: GovernanceModel, root_label: str, out: TextIO) -> None:
+def write_model(model: GovernanceModel, root_label: str, out: TextIO, packet_text: Callable[[Packet], str] | None = None) -> None:
     """Write ``model.json`` to ``out`` a packet at a time: the same bytes
     as ``dumps(model_document(...), compact=True)``, without holding the
-    whole document and its text in memory (at 10,000 packets, gigabytes)."""
+    whole document and its text in memory (at 10,000 packets, gigabytes).
+    ``packet_text`` may supply a packet's encoding (:func:`packet_json`)
+    from a cache: in ``mkdocs serve`` one edited packet then costs one
+    packet's encoding, not all of them."""
+    encode = packet_text or (lambda packet: packet_json(model, packet))
     parts = _model_parts(model, root_label)
     out.write("{")
     for position, key in enumerate(sorted(parts)):
@@ -74,7 +78,7 @@ def write_model(model: GovernanceModel, root_label: str, out: TextIO) -> None:
         if key == "packets":
             out.write("[")
             for index, packet in enumerate(model.packets):
-                out.write(("," if index else "") + _compact(_packet_data(model, packet)))
+                out.write(("," if index else "") + encode(packet))
             out.write("]")
         else:
             out.write(_compact(parts[key]()))
@@ -83,6 +87,11 @@ def write_model(model: GovernanceModel, root_label: str, out: TextIO) -> None:
 
 def _compact(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def packet_json(model: GovernanceModel, packet: Packet) -> str:
+    """One packet's entry of ``model.json`` (with its DONE_MEANS mappings)."""
+    return _compact(_packet_data(model, packet))
 
 
 def _packet_data(model: GovernanceModel, packet: Packet) -> dict[str, Any]:

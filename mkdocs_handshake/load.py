@@ -83,7 +83,7 @@ class ParseCache:
     #: Kinds kept for this process only: cheaper to compute again than to
     #: store (the repaired text of a page), and looked up after the cache
     #: may already have been written (:meth:`persist_later`).
-    MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source"})
+    MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source", "packet_json"})
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
     hits: int = 0

@@ -21,16 +21,16 @@ import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .baseline import Stale, stale_entries
 from .disk_cache import code_fingerprint
 from .engine import EngineConfig, RulePlan, rule_plan, run_rules
-from .export import write_model
+from .export import packet_json, write_model
 from .findings import Finding
 from .layout import Layout
 from .load import ParseCache, link_cached, load_repo
-from .model import GovernanceModel
+from .model import GovernanceModel, Packet
 from .progress import SILENT, Progress
 from .render.context import RenderContext
 from .render.html import RenderedPage, to_html
@@ -226,7 +226,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def write_model_json(governance: Governance, root_label: str, target: Path, keep_in: Path | None) -> None:
+def write_model_json(governance: Governance, root_label: str, target: Path, keep_in: Path | None, cache: ParseCache | None = None) -> None:
     """Write ``model.json`` to ``target``, streamed (:func:`.export.write_model`).
 
     ``model.json`` depends on the input files and the code alone; with a
@@ -245,7 +245,7 @@ def write_model_json(governance: Governance, root_label: str, target: Path, keep
         except OSError:
             pass
     with target.open("w", encoding="utf-8") as stream:
-        write_model(governance.model, root_label, stream)
+        write_model(governance.model, root_label, stream, _packet_text(governance.model, cache) if cache is not None else None)
     if kept is not None and stamp is not None:
         try:
             kept.parent.mkdir(parents=True, exist_ok=True)
@@ -254,3 +254,21 @@ def write_model_json(governance: Governance, root_label: str, target: Path, keep
             stamp.write_text(digest, encoding="utf-8")
         except OSError:
             pass
+
+
+def _packet_text(model: GovernanceModel, cache: ParseCache) -> Callable[[Packet], str]:
+    """A packet's ``model.json`` entry, kept in ``cache`` (in memory only)
+    under what it is made from: the packet file's bytes, the lifecycle the
+    board gave it, and the mapping of its id (made from the bytes of the
+    spec and of the last file with that id, see :func:`.load.link`)."""
+    mapped_from = {packet.id: packet.file for packet in model.packets}
+
+    def text(packet: Packet) -> str:
+        parsed = cache.entries.get(("packet", packet.file))
+        mapping = cache.entries.get(("done_mappings", mapped_from[packet.id]))
+        if parsed is None or mapping is None:
+            return packet_json(model, packet)
+        key = _digest(parsed[0], mapping[0], packet.lifecycle.value, packet.lifecycle_reason)
+        return cache.lookup("packet_json", packet.file, key, lambda: packet_json(model, packet))
+
+    return text

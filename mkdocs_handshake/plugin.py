@@ -449,7 +449,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         background, self.background = self.background, None
         written = self.model_written or (background is not None and background.finish(self.cache))
         if not written:
-            write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir)
+            write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir, self.cache if self.command == "serve" else None)
         # The promised packets/<id>/ URL of a packet that is its own docs page.
         redirects = redirect_pages(self.governance.context)
         for path, text in redirects.items():

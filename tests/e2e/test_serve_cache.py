@@ -181,3 +181,24 @@ def test_serve_stores_the_disk_cache_when_it_stops_not_after_every_rebuild(repo:
     assert not stored.exists()
     config.plugins.on_shutdown()
     assert stored.is_file()
+
+
+def test_model_json_after_a_rebuild_is_what_a_fresh_build_writes(repo: Path, tmp_path: Path) -> None:
+    """A serve rebuild encodes only the edited packet again for model.json
+    (the others come from memory); the file must still be exactly what a
+    fresh build of the edited repo writes."""
+    site_dir = tmp_path / "site"
+    first = serve_config(repo, site_dir)
+    first.plugins.on_startup(command="serve", dirty=False)
+    build(first)
+    packet_file = repo / "docs" / "task_packets" / f"{EDITED}.md"
+    packet_file.write_text(packet_file.read_text(encoding="utf-8").replace(OLD_WHAT, NEW_WHAT), encoding="utf-8")
+    build(serve_config(repo, site_dir))
+    rebuilt = (site_dir / "governance" / "model.json").read_text(encoding="utf-8")
+    assert NEW_WHAT in rebuilt and OLD_WHAT not in rebuilt
+
+    dict(MkDocsConfig._schema)["plugins"].plugin_cache.pop("handshake", None)
+    fresh_site = tmp_path / "fresh"
+    shutil.rmtree(repo / ".cache", ignore_errors=True)
+    build(serve_config(repo, fresh_site))
+    assert (fresh_site / "governance" / "model.json").read_text(encoding="utf-8") == rebuilt

@@ -542,3 +542,34 @@ def test_serve_watches_governance_files_outside_docs_dir(tmp_path: Path, fresh_p
         assert str((root / SPEC).resolve()) in real._watched_paths
     finally:
         real.server_close()
+
+
+@pytest.mark.skipif(not (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1), reason="no second process on this machine")
+def test_a_second_process_that_dies_costs_time_not_results(tmp_path: Path, fresh_plugin: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules and pages run in a forked child during a build; if the
+    child dies (OOM killer, a crash), the build checks in-process and
+    writes the same site files."""
+    from mkdocs_handshake import plugin as plugin_module
+
+    root = materialise(tmp_path / "repo", [option_lines("      fail_on: never", "      cache: false")])
+    expected_site = tmp_path / "expected"
+    monkeypatch.setenv("HANDSHAKE_PROCESSES", "1")
+    mkdocs_build(load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(expected_site)))
+    monkeypatch.delenv("HANDSHAKE_PROCESSES")
+    dict(MkDocsConfig._schema)["plugins"].plugin_cache.pop("handshake", None)
+
+    parent = os.getpid()
+    original = plugin_module.check_stage
+
+    def dies_in_the_child(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            (tmp_path / "child-died").touch()
+            os._exit(9)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(plugin_module, "check_stage", dies_in_the_child)
+    site = tmp_path / "site"
+    mkdocs_build(load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site)))
+    assert (tmp_path / "child-died").exists(), "the build did not use a second process"
+    for name in ("governance/model.json", "governance/findings.json", "governance/index.html", "task_packets/WP-1-Merge-Policy/index.html"):
+        assert (site / name).read_bytes() == (expected_site / name).read_bytes(), name

@@ -20,9 +20,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from . import baseline as baseline_file
+from . import disk_cache, parallel
 from .collector import fewer_collections
 from .engine import rule_plan, run_rules
 from .findings import Finding
@@ -76,6 +77,27 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             options.add_argument(flag, metavar="VALUE", **common)
     return parser
+
+
+def _store_cache(cache: ParseCache, folder: Path | None) -> Callable[[], None]:
+    """Start storing the cache (in a second process where one may be
+    forked, so the rules run meanwhile); returns what finishes it. A cache
+    that cannot be written only costs speed."""
+    if folder is None:
+        return lambda: None
+    # Keep the pages and drawings a site build stored next to the files parsed now.
+    cache.used.update(cache.stored)
+    keep = cache.handover()
+    pending = parallel.start(lambda: disk_cache.write_entries(folder, keep)) if keep is not None else None
+
+    def finish() -> None:
+        if keep is None:
+            return
+        written, error = pending.finish() if pending is not None else (False, None)
+        cache.handed_over(keep, written=written and not error)
+        cache.persist(folder)  # does nothing once the child wrote it
+
+    return finish
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -138,12 +160,11 @@ def check(args: argparse.Namespace) -> int:
         # what this run parses is reused by the next build or check.
         cache.restore(settings.cache_dir)
     model = load_repo(settings.layout, cache)
-    findings = run_rules(model, settings.engine)
-    if settings.cache_dir is not None:
-        # Keep the pages and drawings a site build stored next to the files
-        # parsed now; a cache that cannot be written only costs speed.
-        cache.used.update(cache.stored)
-        cache.persist(settings.cache_dir)
+    writing = _store_cache(cache, settings.cache_dir)
+    try:
+        findings = run_rules(model, settings.engine)
+    finally:
+        writing()
     in_use = settings.engine.baseline
     label = getattr(args, "option_baseline", None) or (str(raw["baseline"]) if raw.get("baseline") else None)
     grew: list[Finding] = []

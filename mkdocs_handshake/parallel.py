@@ -31,6 +31,7 @@ buffer it inherited.
 from __future__ import annotations
 
 import gc
+import mmap
 import os
 import pickle
 import select
@@ -74,49 +75,74 @@ def split(in_child: Callable[[], T], in_parent: Callable[[], None]) -> T | None:
 def share(
     jobs: Sequence[Callable[[], None]], collect: Callable[[], T], progress: Callable[[int, int], None] | None = None,
 ) -> list[T]:
-    """Run ``jobs`` in this process and a forked child together, each taking
-    the next job not yet taken, so neither waits while the other still has
-    a queue (sizes do not predict cost well: a packet costs more per byte
-    than the spec). Jobs run in the given order, so put the largest first.
+    """Run ``jobs`` in this process and a forked child together: this
+    process takes jobs from the front of the list, the child from the back,
+    until they meet, so neither waits while the other still has work (sizes
+    do not predict cost well: a packet costs more per byte than the spec).
+    Put the largest job first.
 
     After each job the child sends ``collect()`` (what it computed since
     the last call), and this process takes those messages between its own
     jobs: the unpickling is spread over the run instead of piling up at its
     end, and the child never waits on a full pipe. Returns the child's
-    messages; each is whole, so even a child that failed midway leaves
-    usable ones (the jobs whose results are missing are the caller's to
-    redo). Empty when there was no child. ``progress`` hears, in this
-    process only, how many jobs both have taken."""
-    if not fork_allowed() or not jobs:
+    messages. Every job runs exactly once: what the child left undone (it
+    died, or both stopped at the same job) runs here after it has ended.
+    Empty, with every job run here, when there was no child. ``progress``
+    hears, in this process only, how far the front has got.
+
+    The two positions live in a few bytes of anonymous shared memory: no
+    lock that a killed process could leave held, and no file anywhere."""
+    if not jobs:
         return []
-    import multiprocessing  # only here: the counter lives in shared memory
-
-    taken = multiprocessing.Value("i", 0)
-
-    def next_job() -> int:
-        with taken.get_lock():
-            index = taken.value
-            taken.value = index + 1
-        return index
+    claims = mmap.mmap(-1, 16)  # [0:8] this process's claim, [8:16] the child's
+    _put(claims, 0, -1)
+    _put(claims, 8, len(jobs))
 
     def in_child() -> T:
-        while (index := next_job()) < len(jobs):
+        index = len(jobs)
+        while True:
+            index -= 1
+            _put(claims, 8, index)
+            if index <= _get(claims, 0):
+                break
             jobs[index]()
             send(collect())
         return collect()
 
     pending = start(in_child)
     if pending is None:
-        return []
-    try:
-        while (index := next_job()) < len(jobs):
+        front = len(jobs)
+        for index, job in enumerate(jobs):
             if progress is not None:
                 progress(index, len(jobs))
-            jobs[index]()
+            job()
+        return []
+    front = 0
+    try:
+        while True:
+            _put(claims, 0, front)
+            if front >= _get(claims, 8):
+                break
+            if progress is not None:
+                progress(front, len(jobs))
+            jobs[front]()
+            front += 1
             pending.poll()
     finally:
         pending.finish()
+    # The child's last claim is the job it was on when it stopped or died:
+    # not done (or its result not sent). Everything from our stop to it is ours.
+    for index in range(front, min(_get(claims, 8), len(jobs) - 1) + 1):
+        jobs[index]()
     return pending.messages()  # type: ignore[return-value]
+
+
+def _put(claims: mmap.mmap, offset: int, value: int) -> None:
+    claims[offset : offset + 8] = value.to_bytes(8, "little", signed=True)
+
+
+def _get(claims: mmap.mmap, offset: int) -> int:
+    return int.from_bytes(claims[offset : offset + 8], "little", signed=True)
 
 
 #: In a child made by :func:`start`: the pipe to the parent.

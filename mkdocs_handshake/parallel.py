@@ -207,14 +207,11 @@ class Pending:
             except Exception:  # noqa: BLE001 - a damaged message: nothing after it counts
                 self._broken = True
 
-    def poll(self, parse: bool = True) -> None:
-        """Take the messages already sent, without waiting. ``parse=False``
-        only moves the bytes out of the pipe, so a child writing a large
-        message is not held up until the parent wants it."""
+    def poll(self) -> None:
+        """Take the messages already sent, without waiting."""
         while self._fill(block=False):
             pass
-        if parse:
-            self._parse()
+        self._parse()
 
     def first(self) -> tuple[bool, object]:
         """``(True, message)`` for the first message, waiting for it; ``(False,

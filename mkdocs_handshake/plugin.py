@@ -366,8 +366,6 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """Serve the repaired text of damaged pages (PARSE-002 reports them),
         and the markdown of generated pages made after on_files."""
-        if self.checking is not None and self.governance is None:
-            self.checking.poll(parse=False)  # keep the child's pipe empty
         if self.config.enabled and page.file.src_uri in self.planned:
             self._collect()
             return self.generated.get(page.file.src_uri)

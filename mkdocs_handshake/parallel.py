@@ -75,11 +75,12 @@ def split(in_child: Callable[[], T], in_parent: Callable[[], None]) -> T | None:
 def share(
     jobs: Sequence[Callable[[], None]], collect: Callable[[], T], progress: Callable[[int, int], None] | None = None,
 ) -> list[T]:
-    """Run ``jobs`` in this process and a forked child together: this
-    process takes jobs from the front of the list, the child from the back,
+    """Run ``jobs`` in a forked child and this process together: the child
+    takes jobs from the front of the list, this process from the back,
     until they meet, so neither waits while the other still has work (sizes
     do not predict cost well: a packet costs more per byte than the spec).
-    Put the largest job first.
+    Put the largest job first: it is then the child's, and what it leaves
+    in memory (a big spec's tokens) goes with the child.
 
     After each job the child sends ``collect()`` (what it computed since
     the last call), and this process takes those messages between its own
@@ -88,22 +89,22 @@ def share(
     messages. Every job runs exactly once: what the child left undone (it
     died, or both stopped at the same job) runs here after it has ended.
     Empty, with every job run here, when there was no child. ``progress``
-    hears, in this process only, how far the front has got.
+    hears, in this process only, how many jobs both have taken at most.
 
     The two positions live in a few bytes of anonymous shared memory: no
     lock that a killed process could leave held, and no file anywhere."""
     if not jobs:
         return []
-    claims = mmap.mmap(-1, 16)  # [0:8] this process's claim, [8:16] the child's
+    claims = mmap.mmap(-1, 16)  # [0:8] the child's claim, [8:16] this process's
     _put(claims, 0, -1)
     _put(claims, 8, len(jobs))
 
     def in_child() -> T:
-        index = len(jobs)
+        index = -1
         while True:
-            index -= 1
-            _put(claims, 8, index)
-            if index <= _get(claims, 0):
+            index += 1
+            _put(claims, 0, index)
+            if index >= _get(claims, 8):
                 break
             jobs[index]()
             send(collect())
@@ -111,28 +112,27 @@ def share(
 
     pending = start(in_child)
     if pending is None:
-        front = len(jobs)
         for index, job in enumerate(jobs):
             if progress is not None:
                 progress(index, len(jobs))
             job()
         return []
-    front = 0
+    back = len(jobs)
     try:
         while True:
-            _put(claims, 0, front)
-            if front >= _get(claims, 8):
+            back -= 1
+            _put(claims, 8, back)
+            if back <= _get(claims, 0):
                 break
             if progress is not None:
-                progress(front, len(jobs))
-            jobs[front]()
-            front += 1
+                progress(len(jobs) - back + max(_get(claims, 0), 0), len(jobs))
+            jobs[back]()
             pending.poll()
     finally:
         pending.finish()
     # The child's last claim is the job it was on when it stopped or died:
-    # not done (or its result not sent). Everything from our stop to it is ours.
-    for index in range(front, min(_get(claims, 8), len(jobs) - 1) + 1):
+    # not done (or its result not sent). Everything from it to our stop is ours.
+    for index in range(max(_get(claims, 0), 0), back + 1):
         jobs[index]()
     return pending.messages()  # type: ignore[return-value]
 

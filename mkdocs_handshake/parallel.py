@@ -1,12 +1,16 @@
 """A second process for work that would otherwise leave a core idle.
 
 A build on the reference corpus spends most of the plugin's time parsing
-one 1.5-2.7 MB Master Spec and, on a large repo, parsing packets; the
-machines that build documentation commonly have two cores, and MkDocs uses
-one. :func:`split` runs one share of such work in a forked child while the
-calling process does the other share, and hands the child's results back
-pickled. The results are the same objects either way; only where they are
-computed changes.
+one 1.5-2.7 MB Master Spec and, on a large repo, parsing packets, checking
+and rendering; the machines that build documentation commonly have two
+cores, and MkDocs uses one. Two tools, each returning the same results
+wherever the work ran:
+
+* :func:`start` forks a child for some work and returns a :class:`Pending`;
+  inside, :func:`send` hands the parent a message early (the plugin's rules
+  and pages, before the child writes ``model.json`` and the cache);
+* :func:`share` runs a list of jobs in the child and this process at once
+  (the loader's parse), the child sending its results as it goes.
 
 Forking is used only where it is safe and pays:
 
@@ -22,10 +26,10 @@ Forking is used only where it is safe and pays:
   environment, for profiling and for comparing the two paths).
 
 Whatever goes wrong in the child (an exception, a crash, the OOM killer)
-costs only time: :func:`split` returns what the child managed to send, or
-nothing, and the caller computes the rest itself. The child never logs and
-leaves with ``os._exit``, so it runs no ``atexit`` handler and flushes no
-buffer it inherited.
+costs only time: the caller gets what the child managed to send, or
+nothing, and computes the rest itself. The child never logs and leaves
+with ``os._exit``, so it runs no ``atexit`` handler and flushes no buffer it
+inherited.
 """
 
 from __future__ import annotations
@@ -57,19 +61,6 @@ def fork_allowed() -> bool:
     if os.environ.get(PROCESSES_VARIABLE, "").strip() == "1":
         return False
     return sys.platform.startswith("linux") and available_cpus() > 1 and threading.active_count() == 1
-
-
-def split(in_child: Callable[[], T], in_parent: Callable[[], None]) -> T | None:
-    """Run ``in_child`` in a forked child while the caller runs
-    ``in_parent``; return the child's (picklable) result, or None when the
-    child failed or no child could be made (then ``in_child`` may not have
-    run: the caller computes what is missing in-process)."""
-    pending = start(in_child)
-    try:
-        in_parent()
-    finally:
-        finished, result = pending.wait() if pending is not None else (False, None)
-    return result if finished else None  # type: ignore[return-value]
 
 
 def share(
@@ -240,9 +231,6 @@ class Pending:
         if not ended_well or self._broken or self._buffer or not self._messages:
             return False, None
         return True, self._messages[-1]
-
-    # The one-message case, as split() uses it.
-    wait = finish
 
 
 def start(work: Callable[[], T]) -> Pending | None:

@@ -621,7 +621,7 @@ class Background:
     def finish(self, cache: ParseCache) -> bool:
         """Wait for the child; tell ``cache`` whether its entries were
         written. Returns whether ``model.json`` was (False: write it now)."""
-        finished, error = self._pending.wait() if self._pending is not None else (False, None)
+        finished, error = self._pending.finish() if self._pending is not None else (False, None)
         if self._keep is not None:
             cache.handed_over(self._keep, written=finished and not error)
         return finished

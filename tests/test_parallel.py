@@ -27,27 +27,37 @@ needs_fork = pytest.mark.skipif(
 
 
 @needs_fork
-def test_split_returns_what_the_child_computed_in_another_process() -> None:
-    ran_in_parent: list[int] = []
-    result = parallel.split(lambda: ("child", os.getpid()), lambda: ran_in_parent.append(os.getpid()))
-    assert result is not None
-    assert result[0] == "child" and result[1] != os.getpid()
-    assert ran_in_parent == [os.getpid()]
+def test_start_runs_the_work_in_another_process_and_hands_back_its_messages() -> None:
+    def work() -> tuple[str, int]:
+        parallel.send("early")
+        return ("done", os.getpid())
+
+    pending = parallel.start(work)
+    assert pending is not None
+    assert pending.first() == (True, "early")  # before the work has finished
+    finished, result = pending.finish()
+    assert finished and result[0] == "done" and result[1] != os.getpid()  # type: ignore[index]
+    assert pending.finish() == (finished, result)  # safe to ask again
 
 
 @needs_fork
-def test_a_child_that_raises_returns_nothing_and_the_parent_still_runs() -> None:
+def test_a_child_that_raises_sends_nothing_usable() -> None:
     def fails() -> None:
         raise RuntimeError("boom")
 
-    ran: list[bool] = []
-    assert parallel.split(fails, lambda: ran.append(True)) is None
-    assert ran == [True]
+    pending = parallel.start(fails)
+    assert pending is not None and pending.finish() == (False, None)
 
 
 @needs_fork
-def test_a_child_killed_midway_returns_nothing() -> None:
-    assert parallel.split(lambda: os._exit(9), lambda: None) is None
+def test_a_child_killed_midway_sends_nothing_usable() -> None:
+    pending = parallel.start(lambda: os._exit(9))
+    assert pending is not None and pending.first() == (False, None) and pending.finish() == (False, None)
+
+
+def test_send_outside_a_child_is_an_error() -> None:
+    with pytest.raises(RuntimeError):
+        parallel.send("nobody listens")
 
 
 @needs_fork
@@ -98,11 +108,11 @@ def test_what_a_child_sent_before_it_died_is_kept() -> None:
 
 def test_one_process_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.PROCESSES_VARIABLE, "1")
-    child_ran: list[bool] = []
     assert not parallel.fork_allowed()
-    assert parallel.split(lambda: child_ran.append(True), lambda: None) is None
-    assert child_ran == []
     assert parallel.start(lambda: 1) is None
+    ran: list[int] = []
+    assert parallel.share([lambda index=index: ran.append(index) for index in range(5)], lambda: None) == []
+    assert ran == [0, 1, 2, 3, 4]  # all of it here, in order
 
 
 def test_no_fork_while_another_thread_runs() -> None:

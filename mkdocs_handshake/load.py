@@ -688,9 +688,9 @@ def _parse_in_two_processes(
 ) -> None:
     """Fill the cache with the parses of the spec, the packets, the board,
     the audit log and the gate log using two processes
-    (:func:`.parallel.share`): a forked child and this process take files
-    from one queue, largest first, and the child's results are adopted into
-    the cache. The load that follows then finds every result in the cache
+    (:func:`.parallel.share`): a forked child works down the files from the
+    largest (so the spec's tokens leave with it), this process up from the
+    smallest, and the child's results are adopted into the cache. The load that follows then finds every result in the cache
     and collects issues and facts exactly as it does after a warm start, so
     the model does not depend on where anything was parsed.
 

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import baseline as baseline_file
-from . import disk_cache, parallel
 from .collector import fewer_collections
 from .engine import rule_plan, run_rules
 from .findings import Finding
@@ -79,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _store_cache(cache: ParseCache, folder: Path | None) -> Callable[[], None]:
+def _store_cache(cache: ParseCache, folder: Path | None) -> Callable[[], object]:
     """Start storing the cache (in a second process where one may be
     forked, so the rules run meanwhile); returns what finishes it. A cache
     that cannot be written only costs speed."""
@@ -87,17 +86,7 @@ def _store_cache(cache: ParseCache, folder: Path | None) -> Callable[[], None]:
         return lambda: None
     # Keep the pages and drawings a site build stored next to the files parsed now.
     cache.used.update(cache.stored)
-    keep = cache.handover()
-    pending = parallel.start(lambda: disk_cache.write_entries(folder, keep)) if keep is not None else None
-
-    def finish() -> None:
-        if keep is None:
-            return
-        written, error = pending.finish() if pending is not None else (False, None)
-        cache.handed_over(keep, written=written and not error)
-        cache.persist(folder)  # does nothing once the child wrote it
-
-    return finish
+    return cache.persist_in_child(folder)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

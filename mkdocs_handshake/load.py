@@ -82,8 +82,8 @@ class ParseCache:
 
     KEEP_UNUSED: ClassVar[frozenset[str]] = frozenset({"dot_svg"})
     #: Kinds kept for this process only: cheaper to compute again than to
-    #: store (the repaired text of a page), and looked up after the cache
-    #: may already have been written (:meth:`persist_later`).
+    #: store (the repaired text of a page, a packet's ``model.json`` entry),
+    #: and looked up after a second process may have written the cache.
     MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source", "packet_json"})
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
@@ -97,8 +97,8 @@ class ParseCache:
     #: process or a second one, see :func:`_parse_in_two_processes`): their
     #: first lookup counts as computed, not reused.
     fresh: set[tuple[str, str]] = field(default_factory=set)
-    #: While a list: the keys computed since it was emptied, in order (the
-    #: parsing child sends what it computed as it goes).
+    #: While a list: the keys computed since it was last taken
+    #: (:meth:`take_journal`), so a second process can send what it computed.
     journal: list[tuple[str, str]] | None = None
 
     def get(self, kind: str, src: SourceText, digest: str, parse: Callable[[SourceText], T]) -> T:
@@ -137,6 +137,12 @@ class ParseCache:
                 self.used.add(key)
                 self.changed = True
 
+    def take_journal(self, skip: frozenset[str] = frozenset()) -> dict[tuple[str, str], tuple[str, object]]:
+        """The entries computed since the journal was started or last taken
+        (kinds in ``skip`` left out); the journal starts again empty."""
+        keys, self.journal = self.journal or [], []
+        return {key: self.entries[key] for key in keys if key in self.entries and key[0] not in skip}
+
     def mark_stored(self, keys: tuple[tuple[str, str], ...]) -> None:
         """Another process wrote the cache file with these entries (and
         this cache has adopted them): nothing is left to write."""
@@ -173,30 +179,41 @@ class ParseCache:
         """Write the entries the latest load used, if any is new or the file
         holds entries no longer used (a deleted packet). Returns an error
         text, or an empty string."""
-        keep = self._to_keep()
-        if not self.changed and frozenset(keep) == self.stored:
+        keep = self._handover()
+        if keep is None:
             return ""
         error = disk_cache.write_entries(folder, keep)
-        if not error:
-            self.changed = False
-            self.stored = frozenset(keep)
+        self._handed_over(keep, written=not error)
         return error
 
-    def handover(self) -> dict[tuple[str, str], tuple[str, object]] | None:
-        """What :meth:`persist` would write now, for another process to
-        write (:meth:`.plugin.HandshakePlugin._start_writes`); None when the
-        file is up to date. Until :meth:`handed_over` says how that went,
-        the cache counts as stored: a result computed after this point
-        marks it changed again, and :meth:`persist` then writes it here."""
+    def persist_in_child(self, folder: Path) -> Callable[[], str]:
+        """:meth:`persist` in a second process (:func:`.parallel.start`), so
+        the caller's next work runs meanwhile. Returns the function that
+        waits for it and returns the error text; when no child could write
+        the file, that function writes it here."""
+        keep = self._handover()
+        if keep is None:
+            return lambda: ""
+        pending = parallel.start(lambda: disk_cache.write_entries(folder, keep))
+
+        def finish() -> str:
+            finished, error = pending.finish() if pending is not None else (False, None)
+            self._handed_over(keep, written=finished and not error)
+            return self.persist(folder)  # nothing left to write once the child did
+
+        return finish
+
+    def _handover(self) -> dict[tuple[str, str], tuple[str, object]] | None:
+        """What :meth:`persist` would write now; None when the file is up to
+        date. Until :meth:`_handed_over` says how the write went, the cache
+        counts as stored: a result computed meanwhile marks it changed again."""
         keep = self._to_keep()
         if not self.changed and frozenset(keep) == self.stored:
             return None
         self.changed = False
         return keep
 
-    def handed_over(self, keep: dict[tuple[str, str], tuple[str, object]], written: bool) -> None:
-        """The other process wrote ``keep`` (or failed: then :meth:`persist`
-        writes it again and reports why it cannot)."""
+    def _handed_over(self, keep: dict[tuple[str, str], tuple[str, object]], written: bool) -> None:
         if written:
             self.stored = frozenset(keep)
         else:
@@ -711,27 +728,18 @@ def _parse_in_two_processes(
         return
     out = _Collector(layout, cache)  # one per process: the child has its own copy
     ordered = [lambda job=job: _quietly(job, out) for _size, _name, job in sorted(jobs, key=lambda job: (-job[0], job[1]))]
-    before = dict(cache.entries)
     counts = (cache.hits, cache.misses)
-
-    def computed() -> dict[tuple[str, str], tuple[str, object]]:
-        return {key: value for key, value in cache.entries.items() if before.get(key) is not value}
-
-    def for_parent() -> dict[tuple[str, str], tuple[str, object]]:
-        """What the child computed since it last sent (the cache's journal).
-        Not the decoded texts: decoding a file again here costs a tenth of
-        unpickling it (12 MB for 1,000 packets)."""
-        keys, cache.journal = cache.journal or [], []
-        return {key: cache.entries[key] for key in keys if key[0] != "source"}
-
     cache.journal = []
-
     try:
-        adopted = parallel.share(ordered, for_parent, progress.tick)
+        # What the child computed since it last sent, without the decoded
+        # texts: decoding a file again here costs a tenth of unpickling it
+        # (12 MB for 1,000 packets).
+        adopted = parallel.share(ordered, lambda: cache.take_journal(skip=frozenset({"source"})), progress.tick)
+        parsed_here = cache.take_journal()
     finally:
         cache.journal = None
     cache.hits, cache.misses = counts
-    cache.adopt(computed(), *adopted)
+    cache.adopt(parsed_here, *adopted)
 
 
 def _quietly(job: Callable[[_Collector], object], out: _Collector) -> None:

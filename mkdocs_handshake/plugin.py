@@ -93,8 +93,6 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.permalink_title = "Permanent link"
         #: ``output_dir`` as checked and normalised by on_config.
         self.output_dir = "governance"
-        #: Writes started in on_files that on_post_build collects.
-        self.background: Background | None = None
         #: The rules and pages running in a second process (see on_files).
         self.checking: parallel.Pending | None = None
         self.loaded: Loaded | None = None
@@ -175,9 +173,6 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.checking = self._check_in_child(config) if parallel_check else None
         if self.checking is None:
             self._check_here()
-            if self.command != "serve":
-                with fewer_collections():
-                    self.background = self._start_writes(config)
         self.planned = frozenset(page_paths(plan))
         self.annotated = annotated_pages(plan)
         assets = extra_files(plan)
@@ -250,23 +245,21 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         permalink, permalink_title = self.permalink, self.permalink_title
 
         def work() -> ChildWrites:
-            before = dict(cache.entries)
+            cache.journal = []
             with fewer_collections():
                 checked = check_stage(loaded, engine, options, cache)
+                # Their HTML now, so that the cache written below holds it.
                 convert_generated(checked.pages, checked.annotations, cache, permalink, permalink_title)
-            computed = {key: value for key, value in cache.entries.items() if before.get(key) is not value}
             # The parent may be waiting for a page: send before writing files.
-            parallel.send(ChildResult(checked, computed, frozenset(cache.used)))
+            parallel.send(ChildResult(checked, cache.take_journal(), frozenset(cache.used)))
             try:
                 write_model_json(governance_of(loaded, checked, engine, options, cache), root_label, target, cache_dir)
                 model_written = True
             except OSError:
                 model_written = False  # the parent writes it and reports why it cannot
-            stored: tuple[tuple[str, str], ...] | None = None
-            if cache_dir is not None:
-                keep = cache.handover()
-                if keep is not None and not disk_cache.write_entries(cache_dir, keep):
-                    stored = tuple(keep)
+            stored = None
+            if cache_dir is not None and not cache.persist(cache_dir):
+                stored = tuple(cache.stored)  # the file holds exactly these now
             return ChildWrites(stored, model_written)
 
         return parallel.start(work)
@@ -446,9 +439,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.page_progress.start("writing")
         site_dir = Path(config.site_dir).resolve()
         out = self._output_folder(config)
-        background, self.background = self.background, None
-        written = self.model_written or (background is not None and background.finish(self.cache))
-        if not written:
+        if not self.model_written:
             write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir, self.cache if self.command == "serve" else None)
         # The promised packets/<id>/ URL of a packet that is its own docs page.
         redirects = redirect_pages(self.governance.context)
@@ -520,30 +511,6 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         out.mkdir(parents=True, exist_ok=True)
         return out
 
-    def _start_writes(self, config: MkDocsConfig) -> Background | None:
-        """Start writing ``model.json`` and the parse cache in a second
-        process (:mod:`.parallel`), so the encoding runs while MkDocs builds
-        the pages instead of after them. The site folder was emptied before
-        on_files, so nothing MkDocs does removes the file again. The HTML of
-        the generated pages and packet headers is converted first, so the
-        cache that is written holds it."""
-        assert self.governance is not None
-        convert_generated(self.generated, self.annotations, self.cache, self.permalink, self.permalink_title)
-        governance, root_label, cache_dir = self.governance, self.config.root, self.cache_dir
-        target = self._output_folder(config) / "model.json"
-        keep = self.cache.handover() if cache_dir is not None else None
-        if keep is None:
-            return None  # nothing new: on_post_build copies model.json from the cache folder
-
-        def write() -> str:
-            write_model_json(governance, root_label, target, cache_dir)
-            return disk_cache.write_entries(cache_dir, keep) if cache_dir is not None and keep is not None else ""
-
-        pending = parallel.start(write)
-        if pending is None and keep is not None:
-            self.cache.handed_over(keep, written=False)
-        return Background(pending, keep)
-
     def _dot_available(self) -> bool:
         """Whether Graphviz's ``dot`` is on PATH; says so once per process."""
         available = shutil.which("dot") is not None
@@ -601,7 +568,7 @@ def convert_generated(
     pages: Mapping[str, str], annotations: Mapping[str, str], cache: ParseCache, permalink: str | None, permalink_title: str,
 ) -> None:
     """Convert the generated pages and packet headers into the cache,
-    exactly as on_page_markdown and on_page_content will ask for them, so
+    exactly as on_page_markdown and on_post_page will ask for them, so
     that a cache written before those events holds their HTML."""
     for path, content in pages.items():
         markdown, _meta = get_markdown_meta(content)
@@ -609,22 +576,6 @@ def convert_generated(
     for path, header in annotations.items():
         convert_page(path + "#header", header, cache)
 
-
-class Background:
-    """The writes :meth:`HandshakePlugin._start_writes` handed to a child
-    process: ``model.json``, then the parse cache."""
-
-    def __init__(self, pending: parallel.Pending | None, keep: dict[tuple[str, str], tuple[str, object]] | None) -> None:
-        self._pending = pending
-        self._keep = keep
-
-    def finish(self, cache: ParseCache) -> bool:
-        """Wait for the child; tell ``cache`` whether its entries were
-        written. Returns whether ``model.json`` was (False: write it now)."""
-        finished, error = self._pending.finish() if self._pending is not None else (False, None)
-        if self._keep is not None:
-            cache.handed_over(self._keep, written=finished and not error)
-        return finished
 
 def _too_large_page(src_uri: str, size: int, limit_mb: float) -> str:
     return (

@@ -232,7 +232,7 @@ def profile_rules(result: SizeResult) -> None:
     run_rules(result.model, config)
     profiler.disable()
     stats = pstats.Stats(profiler)
-    checks = {rule.check.__code__: rule_id for rule_id, rule in REGISTRY.items()}
+    checks = {rule.function.__code__: rule_id for rule_id, rule in REGISTRY.items()}
     per_rule = []
     for (filename, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
         for code, rule_id in checks.items():

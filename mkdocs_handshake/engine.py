@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Protocol, Sequence
 
 from .baseline import Baseline, apply as apply_baseline
 from .findings import Finding, Severity
-from .model import GovernanceModel, Lifecycle, Waiver
+from .model import GovernanceModel, Lifecycle, Packet, Waiver
 from .phase_gate import waiver_state
 from .profiles import Profile
-from .rules import REGISTRY
+from .rules import REGISTRY, Rule
 from .rules.context import RuleContext, profile_of
 
 
@@ -128,7 +128,31 @@ def _history_subjects(model: GovernanceModel) -> frozenset[str]:
     return frozenset(history - active)
 
 
-def run_rules(model: GovernanceModel, config: EngineConfig | None = None) -> list[Finding]:
+class PacketMemo(Protocol):
+    """Keeps a per-packet rule's findings on a packet between runs (a
+    ``mkdocs serve`` session): returns the findings kept for this rule,
+    packet and scope key, or ``compute()``'s, kept for the next run. It
+    must tell packets apart by everything they hold (their file's bytes
+    and the lifecycle the board gives them)."""
+
+    def __call__(self, rule_id: str, packet: Packet, scope_key: str, compute: Callable[[], tuple[Finding, ...]]) -> tuple[Finding, ...]: ...
+
+
+def _rule_findings(rule: Rule, context: RuleContext, memo: PacketMemo | None) -> Iterable[Finding]:
+    per_packet = rule.per_packet
+    if memo is None or per_packet is None:
+        return rule.check(rule, context)
+    scope = context.packet_scope
+    found: list[Finding] = []
+    for packet in context.model.packets:
+        found.extend(memo(rule.id, packet, scope.key, lambda packet=packet: tuple(per_packet(rule, scope, packet))))
+    return found
+
+
+def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: PacketMemo | None = None) -> list[Finding]:
+    """Every applicable rule's findings, configured, waived and baselined,
+    sorted. With a ``memo``, per-packet rules judge again only the packets
+    it has no findings for (see :class:`PacketMemo`)."""
     config = config or EngineConfig()
     config.validate()
     context = RuleContext(model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers)}, history=config.history)
@@ -140,7 +164,7 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None) -> lis
         rule_id = plan.rule
         rule = REGISTRY[rule_id]
         configured = config.severities.get(rule_id)
-        for finding in rule.check(rule, context):
+        for finding in _rule_findings(rule, context, memo):
             if plan.scope == "active" and finding.subject in history:
                 continue
             if configured:

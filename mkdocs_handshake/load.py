@@ -82,9 +82,10 @@ class ParseCache:
 
     KEEP_UNUSED: ClassVar[frozenset[str]] = frozenset({"dot_svg"})
     #: Kinds kept for this process only: cheaper to compute again than to
-    #: store (the repaired text of a page, a packet's ``model.json`` entry),
-    #: and looked up after a second process may have written the cache.
-    MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source", "packet_json"})
+    #: store (the repaired text of a page, a packet's ``model.json`` entry
+    #: and findings), and looked up after a second process may have
+    #: written the cache.
+    MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source", "packet_json", "packet_findings"})
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
     hits: int = 0

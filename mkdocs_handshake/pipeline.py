@@ -25,7 +25,7 @@ from typing import Callable, Mapping
 
 from .baseline import Stale, stale_entries
 from .disk_cache import code_fingerprint
-from .engine import EngineConfig, RulePlan, rule_plan, run_rules
+from .engine import EngineConfig, PacketMemo, RulePlan, rule_plan, run_rules
 from .export import packet_json, write_model
 from .findings import Finding
 from .layout import Layout
@@ -162,14 +162,21 @@ def render_context(
     )
 
 
-def check_stage(loaded: Loaded, engine: EngineConfig, render: RenderOptions, cache: ParseCache, progress: Progress = SILENT) -> Checked:
-    """Rules, then pages, each cached under the digest of its inputs."""
+def check_stage(
+    loaded: Loaded, engine: EngineConfig, render: RenderOptions, cache: ParseCache, progress: Progress = SILENT,
+    *, incremental: bool = False,
+) -> Checked:
+    """Rules, then pages, each cached under the digest of its inputs.
+    ``incremental`` (a process that checks the same repository again and
+    again: ``mkdocs serve``) also keeps the per-packet rules' findings on
+    each packet, so the next run judges only the packets that changed."""
     started = time.perf_counter()
     model = link_cached(loaded.model, cache)
     loaded = replace(loaded, model=model)
     rules_key, render_key = _stage_keys(loaded, engine, render)
     progress.start("checking")
-    findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine))))
+    memo = _packet_findings_memo(cache) if incremental else None
+    findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine, memo))))
     stale = stale_entries(findings, engine.baseline) if engine.baseline is not None else ()
     progress.done(f"checked the rules: {len(findings):,} findings")
     checked = time.perf_counter()
@@ -188,6 +195,22 @@ def check_stage(loaded: Loaded, engine: EngineConfig, render: RenderOptions, cac
         findings, tuple(stale), plan, pages, annotations, tuple(context.warnings), checked - started, time.perf_counter() - checked,
         model.done_mappings,
     )
+
+
+def _packet_findings_memo(cache: ParseCache) -> PacketMemo:
+    """Per-packet findings kept in ``cache`` (in memory only) under what the
+    packet is made from: its file's bytes, as the parse of the file is
+    cached, and the lifecycle the board and registry gave it
+    (:func:`.load.load_repo` builds a packet from nothing else)."""
+
+    def memo(rule_id: str, packet: Packet, scope_key: str, compute: Callable[[], tuple[Finding, ...]]) -> tuple[Finding, ...]:
+        parsed = cache.entries.get(("packet", packet.file))
+        if parsed is None:
+            return compute()
+        key = _digest(parsed[0], packet.lifecycle.value, packet.lifecycle_reason, scope_key)
+        return cache.lookup("packet_findings", f"{rule_id} {packet.file}", key, compute)
+
+    return memo
 
 
 def _stage_keys(loaded: Loaded, engine: EngineConfig, render: RenderOptions) -> tuple[str, str]:

@@ -232,7 +232,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         """Rules and pages in this process (serve, one CPU, or a failed child)."""
         assert self.loaded is not None
         with fewer_collections():
-            checked = check_stage(self.loaded, self.engine_config, self.render_options, self.cache, Progress(log.info))
+            checked = check_stage(
+                self.loaded, self.engine_config, self.render_options, self.cache, Progress(log.info), incremental=self.command == "serve",
+            )
         self._take(checked)
 
     def _check_in_child(self, config: MkDocsConfig) -> parallel.Pending | None:

@@ -11,8 +11,9 @@ import pytest
 from mkdocs_handshake.engine import EngineConfig
 from mkdocs_handshake.layout import Layout
 from mkdocs_handshake.load import ParseCache
-from mkdocs_handshake.pipeline import RenderOptions, convert_page, run_pipeline
-from tests.fixtures.breakages import BY_ID, MERGE
+from mkdocs_handshake.findings import Finding
+from mkdocs_handshake.pipeline import RenderOptions, check_stage, convert_page, load_stage, run_pipeline
+from tests.fixtures.breakages import BOARD, BY_ID, CONFLICT, MERGE
 from tests.fixtures.repo import AS_OF, TEMPLATE, materialise
 
 
@@ -84,3 +85,50 @@ def test_model_json_is_kept_in_the_cache_folder_and_copied_while_nothing_changed
     assert (site / "model.json").read_text(encoding="utf-8") == expected
     write_model_json(governance, ".", site / "model.json", None)
     assert (site / "model.json").read_text(encoding="utf-8") == expected
+
+
+def _incremental(root: Path, cache: ParseCache) -> tuple[Finding, ...]:
+    engine, render = EngineConfig(as_of=AS_OF), RenderOptions(dot_available=False)
+    return check_stage(load_stage(Layout(root), cache), engine, render, cache, incremental=True).findings
+
+
+def _fresh(root: Path) -> tuple[Finding, ...]:
+    return run_pipeline(Layout(root), EngineConfig(as_of=AS_OF), RenderOptions(dot_available=False), ParseCache()).findings
+
+
+def _kept(cache: ParseCache) -> dict[tuple[str, str], tuple[str, object]]:
+    return {key: value for key, value in cache.entries.items() if key[0] == "packet_findings"}
+
+
+def test_serve_judges_again_only_the_packet_that_changed(tmp_path: Path) -> None:
+    """``mkdocs serve`` rebuilds after every save: the per-packet rules'
+    findings on the packets that did not change are taken from memory, and
+    the findings are those a fresh check gives."""
+    root = materialise(tmp_path / "repo", [])
+    cache = ParseCache()
+    assert _incremental(root, cache) == ()
+    before = _kept(cache)
+    assert {name.split(" ", 1)[1] for _, name in before} == {f"docs/task_packets/{path.name}" for path in (root / "docs/task_packets").glob("WP-*.md")}
+    conflict = root / CONFLICT
+    conflict.write_text(conflict.read_text(encoding="utf-8").replace("\n## ", "\n- OUT_OF_SCOPE: TBD\n\n## ", 1), encoding="utf-8")
+    after_edit = _incremental(root, cache)
+    assert [(finding.rule, finding.excerpt) for finding in after_edit] == [("PKT-005", "TBD")]
+    assert after_edit == _fresh(root)
+    recomputed = {key for key, value in _kept(cache).items() if before.get(key) is not value}
+    assert recomputed and {name.split(" ", 1)[1] for _, name in recomputed} == {CONFLICT}
+
+
+def test_a_packet_whose_lifecycle_changes_is_judged_again(tmp_path: Path) -> None:
+    """The board decides whether a packet is history: moving a packet with a
+    placeholder to Done ends the finding, as a fresh check says."""
+    root = materialise(tmp_path / "repo", [])
+    conflict = root / CONFLICT
+    conflict.write_text(conflict.read_text(encoding="utf-8").replace("\n## ", "\n- OUT_OF_SCOPE: TBD\n\n## ", 1), encoding="utf-8")
+    cache = ParseCache()
+    assert [finding.rule for finding in _incremental(root, cache)] == ["PKT-005"]
+    board = root / BOARD
+    text = board.read_text(encoding="utf-8")
+    line = "- **[WP-1-Conflict-Detection]** - Detect concurrent edits and record them [READY FOR DEV]\n"
+    board.write_text(text.replace(line, "", 1).replace("## Done\n\n", "## Done\n\n" + line.replace("READY FOR DEV", "VALIDATED"), 1), encoding="utf-8")
+    assert _incremental(root, cache) == _fresh(root)
+    assert "PKT-005" not in [finding.rule for finding in _fresh(root)]

@@ -9,13 +9,14 @@ once and handed to every rule.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 
 from ..graph import dependency_graph
 from ..ids import packet_aliases
-from ..model import GovernanceModel, Packet, Section
+from ..model import GovernanceModel, Packet, ProtocolInfo, Section
 from ..profiles import Profile, load_profile
 
 # networkx is imported where it is used (see mkdocs_handshake/graph.py).
@@ -23,6 +24,37 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from ..mapping import RequirementIndex
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PacketScope:
+    """All a per-packet rule (:func:`.base.packet_rule`) reads besides its
+    packet: the profile in force and what the loader learnt from the
+    protocol text and the packet template. Keeping the other packets out
+    of reach is what makes the rule's findings on a packet a function of
+    that packet and :attr:`key` alone."""
+
+    profile: Profile
+    protocol: ProtocolInfo | None
+    _derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def protocol_says(self, phrase: str) -> bool:
+        """As :meth:`RuleContext.protocol_says`."""
+        return self.protocol is None or phrase not in self.protocol.missing_phrases
+
+    def once(self, name: str, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``name`` is asked for in this scope:
+        what a rule derives from the scope alone, not again per packet."""
+        if name not in self._derived:
+            self._derived[name] = compute()
+        return self._derived[name]  # type: ignore[return-value]
+
+    @cached_property
+    def key(self) -> str:
+        """A digest of everything in the scope."""
+        return hashlib.sha256(repr((self.profile, self.protocol)).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -45,6 +77,11 @@ class RuleContext:
         (True when there is no protocol text to ask)."""
         info = self.model.protocol
         return info is None or phrase not in info.missing_phrases
+
+    @cached_property
+    def packet_scope(self) -> PacketScope:
+        assert self.profile is not None
+        return PacketScope(self.profile, self.model.protocol)
 
     @cached_property
     def packets_by_id(self) -> Mapping[str, tuple[Packet, ...]]:

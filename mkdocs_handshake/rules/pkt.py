@@ -27,8 +27,8 @@ from typing import Iterable, Iterator, Sequence
 from ..findings import Finding, Severity
 from ..model import FieldOccurrence, ListItem, Loc, Packet, Status
 from ..parse.packets import label_key
-from .base import Rule, rule
-from .context import RuleContext
+from .base import Rule, packet_rule, rule
+from .context import PacketScope, RuleContext
 
 SIGNATURE_FIELD = "User Signature Locked"
 COMMAND_FIELDS = frozenset({"RUN_COMMANDS", "TEST_PLAN", "ROLLBACK_HINT"})
@@ -230,32 +230,31 @@ def _packet_loc(packet: Packet) -> tuple[Loc, str]:
 # --------------------------------------------------------------------------
 
 
-@rule("PKT-001", "error", "File name WP-{phase}-{name}.md and TASK_ID / WP_ID match it")
-def packet_identity(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-001", "error", "File name WP-{phase}-{name}.md and TASK_ID / WP_ID match it")
+def packet_identity(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.1: a packet is ``# Task Packet: WP-{phase}-{name}`` with
     ``TASK_ID: WP-{phase}-{name}``, saved as ``WP-{phase}-{name}.md``. The
     board, dependencies and signatures all refer to packets by this id, so
     the file name and the TASK_ID / WP_ID it declares must agree (compared
     case-folded; decoration around the id such as backticks is ignored)."""
-    for packet in ctx.model.packets:
-        if not _FILE_NAME.match(packet.id):
-            loc, title = _packet_loc(packet)
+    if not _FILE_NAME.match(packet.id):
+        loc, title = _packet_loc(packet)
+        yield rule_.finding(
+            f"file name {packet.id}.md is not WP-{{phase}}-{{name}}.md (phase a number, name of letters, digits, '.' and '-')",
+            Loc(packet.file, loc.line, loc.column), title, packet.id,
+        )
+    for name in ("TASK_ID", "WP_ID"):
+        for occurrence in packet.fields.get(name, ()):
+            if "validation" in fold(occurrence.section) or not occurrence.value.strip():
+                continue
+            match = _WP_ID.search(occurrence.value)
+            written = match.group(0).rstrip(".-") if match else occurrence.value.strip()
+            if fold(written) == fold(packet.id):
+                continue
             yield rule_.finding(
-                f"file name {packet.id}.md is not WP-{{phase}}-{{name}}.md (phase a number, name of letters, digits, '.' and '-')",
-                Loc(packet.file, loc.line, loc.column), title, packet.id,
+                f"{name} says {written!r} but the file is {packet.id}.md; they must be the same id",
+                occurrence.loc, occurrence.value, packet.id,
             )
-        for name in ("TASK_ID", "WP_ID"):
-            for occurrence in packet.fields.get(name, ()):
-                if "validation" in fold(occurrence.section) or not occurrence.value.strip():
-                    continue
-                match = _WP_ID.search(occurrence.value)
-                written = match.group(0).rstrip(".-") if match else occurrence.value.strip()
-                if fold(written) == fold(packet.id):
-                    continue
-                yield rule_.finding(
-                    f"{name} says {written!r} but the file is {packet.id}.md; they must be the same id",
-                    occurrence.loc, occurrence.value, packet.id,
-                )
 
 
 @rule("PKT-002", "error", "No two packets share an id")
@@ -285,22 +284,30 @@ def heading_key(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", fold(stripped)))
 
 
-def required_sections_in_force(ctx: RuleContext) -> list[tuple[str, tuple[str, ...]]]:
+def required_sections_in_force(scope: PacketScope) -> list[tuple[str, tuple[str, ...]]]:
     """The profile's required sections, less any the repository's own
     packet template does not have (the template is the format in force)."""
-    sections = list(ctx.profile.required_sections) if ctx.profile else []
-    template = ctx.model.protocol.template_sections if ctx.model.protocol else ()
+    return scope.once("required sections", lambda: _required_sections(scope))
+
+
+def _required_sections(scope: PacketScope) -> list[tuple[str, tuple[str, ...]]]:
+    sections = list(scope.profile.required_sections)
+    template = scope.protocol.template_sections if scope.protocol else ()
     if not template:
         return sections
     keys = [heading_key(text) for text in template]
     return [(name, accepted) for name, accepted in sections if _section_present(keys, accepted)]
 
 
-def required_fields_in_force(ctx: RuleContext) -> list[str]:
+def required_fields_in_force(scope: PacketScope) -> list[str]:
     """The profile's required fields, less any the repository's own packet
     template does not define."""
-    fields = list(ctx.profile.required_fields) if ctx.profile else []
-    labels = set(ctx.model.protocol.template_labels) if ctx.model.protocol else set()
+    return scope.once("required fields", lambda: _required_fields(scope))
+
+
+def _required_fields(scope: PacketScope) -> list[str]:
+    fields = list(scope.profile.required_fields)
+    labels = set(scope.protocol.template_labels) if scope.protocol else set()
     if not labels:
         return fields
     return [name for name in fields if any(label_key(alias) in labels for alias in _aliases(name))]
@@ -317,8 +324,8 @@ def _section_present(keys: Sequence[str], accepted: Sequence[str]) -> bool:
     return any(key == word or key.startswith(word + " ") for key in keys for word in accepted)
 
 
-@rule("PKT-003", "error", "Sections the packet template requires are present")
-def required_sections(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-003", "error", "Sections the packet template requires are present")
+def required_sections(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.1: "Every work packet MUST include these sections"
     (the profile lists them: Metadata, Scope, Quality Gate, BOOTSTRAP,
     Authority and Notes in the 2025-12 protocol); a section the repository's
@@ -331,28 +338,27 @@ def required_sections(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     under one heading; that counts as the Quality Gate section being present
     (PKT-004 still reports any of the three that is missing). One finding per
     packet lists every missing section."""
-    sections = required_sections_in_force(ctx)
-    for packet in ctx.model.packets:
-        keys = [heading_key(text) for text, level, _ in packet.headings if level >= 2]
-        quality_headings = any(
-            occurrence.form == "heading" for name in QUALITY_GATE_FIELDS for occurrence in packet.fields.get(name, ())
-        )
-        missing = [
-            name for name, accepted in sections
-            if not _section_present(keys, accepted) and not (name == "Quality Gate" and quality_headings)
-        ]
-        if not missing:
-            continue
-        loc, title = _packet_loc(packet)
-        plural = "sections" if len(missing) > 1 else "section"
-        yield rule_.finding(
-            f"packet lacks the {plural} {', '.join(missing)} required by the packet template (Part 5.1)",
-            loc, title, packet.id,
-        )
+    sections = required_sections_in_force(scope)
+    keys = [heading_key(text) for text, level, _ in packet.headings if level >= 2]
+    quality_headings = any(
+        occurrence.form == "heading" for name in QUALITY_GATE_FIELDS for occurrence in packet.fields.get(name, ())
+    )
+    missing = [
+        name for name, accepted in sections
+        if not _section_present(keys, accepted) and not (name == "Quality Gate" and quality_headings)
+    ]
+    if not missing:
+        return
+    loc, title = _packet_loc(packet)
+    plural = "sections" if len(missing) > 1 else "section"
+    yield rule_.finding(
+        f"packet lacks the {plural} {', '.join(missing)} required by the packet template (Part 5.1)",
+        loc, title, packet.id,
+    )
 
 
-@rule("PKT-004", "error", "Required fields present and non-empty")
-def required_fields(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-004", "error", "Required fields present and non-empty")
+def required_fields(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 3.5 and Part 5.1: the coder works only from the packet,
     so the fields the profile requires (in the 2025-12 protocol TASK_ID,
     STATUS, RISK_TIER, What, Why, IN_SCOPE_PATHS, OUT_OF_SCOPE, TEST_PLAN,
@@ -361,26 +367,25 @@ def required_fields(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     repository's own template does not define is not required. ``WP_ID`` stands in for TASK_ID. Missing fields are listed in one finding
     per packet (at its title); a field written with nothing after it gets
     its own finding at the label. A placeholder value is PKT-005's."""
-    required = required_fields_in_force(ctx)
-    for packet in ctx.model.packets:
-        missing: list[str] = []
-        for name in required:
-            names = _aliases(name)
-            occurrences = [occurrence for alias in names for occurrence in packet.fields.get(alias, ())]
-            if not occurrences:
-                missing.append(name)
-            elif not any(has_content(occurrence) for occurrence in occurrences):
-                empty = occurrences[-1]
-                yield rule_.finding(
-                    f"{name} is written but empty; fill it in as the template (Part 5.1) describes",
-                    empty.loc, field_excerpt(empty), packet.id,
-                )
-        if missing:
-            loc, title = _packet_loc(packet)
+    required = required_fields_in_force(scope)
+    missing: list[str] = []
+    for name in required:
+        names = _aliases(name)
+        occurrences = [occurrence for alias in names for occurrence in packet.fields.get(alias, ())]
+        if not occurrences:
+            missing.append(name)
+        elif not any(has_content(occurrence) for occurrence in occurrences):
+            empty = occurrences[-1]
             yield rule_.finding(
-                f"packet lacks required field{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                loc, title, packet.id,
+                f"{name} is written but empty; fill it in as the template (Part 5.1) describes",
+                empty.loc, field_excerpt(empty), packet.id,
             )
+    if missing:
+        loc, title = _packet_loc(packet)
+        yield rule_.finding(
+            f"packet lacks required field{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            loc, title, packet.id,
+        )
 
 
 # --------------------------------------------------------------------------
@@ -422,8 +427,8 @@ def placeholders(unit: Unit) -> list[tuple[int, str]]:
     return sorted(set(found))
 
 
-@rule("PKT-005", "error", "No placeholder left in a packet")
-def placeholder_values(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-005", "error", "No placeholder left in a packet")
+def placeholder_values(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 3.5 (what the orchestrator MUST provide: "NOT: 'Some
     files', 'Feature works', 'Run tests'") and Part 8: a packet handed to a
     coder has no template slot left. Flags ``TBD``, ``{…}`` template slots,
@@ -438,21 +443,20 @@ def placeholder_values(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     Signature Locked`` (PKT-014 owns the lock) and fields inside appended
     validation reports."""
     skip = {"STATUS", SIGNATURE_FIELD}
-    for packet in ctx.model.packets:
-        committed = packet.status in (Status.DONE, Status.VALIDATED)
-        for occurrence in judged_fields(packet):
-            if occurrence.name in skip:
-                continue
-            for unit in units(occurrence):
-                for offset, text in placeholders(unit):
-                    if occurrence.name == "ROLLBACK_HINT" and not committed and _COMMIT_SLOT.fullmatch(text):
-                        continue
-                    where = f"{occurrence.name} code" if unit.kind == "code" else occurrence.name
-                    yield rule_.finding(
-                        f"{where} still holds the placeholder {text!r}; write the real value before the packet is handed over",
-                        unit.at(offset, text),
-                        text, packet.id,
-                    )
+    committed = packet.status in (Status.DONE, Status.VALIDATED)
+    for occurrence in judged_fields(packet):
+        if occurrence.name in skip:
+            continue
+        for unit in units(occurrence):
+            for offset, text in placeholders(unit):
+                if occurrence.name == "ROLLBACK_HINT" and not committed and _COMMIT_SLOT.fullmatch(text):
+                    continue
+                where = f"{occurrence.name} code" if unit.kind == "code" else occurrence.name
+                yield rule_.finding(
+                    f"{where} still holds the placeholder {text!r}; write the real value before the packet is handed over",
+                    unit.at(offset, text),
+                    text, packet.id,
+                )
 
 
 # --------------------------------------------------------------------------
@@ -460,22 +464,21 @@ def placeholder_values(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
 # --------------------------------------------------------------------------
 
 
-@rule("PKT-006", "error", "STATUS is a protocol state")
-def packet_status(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-006", "error", "STATUS is a protocol state")
+def packet_status(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.1 (``STATUS: {Ready-for-Dev|In-Progress|Done|Blocked}``)
     and Part 6.2: a packet is in one of the four working states, or in a
     recorded state (VALIDATED, Superseded). Draft, TBD, Pending, Waiting and
     Proposed are forbidden: a packet is not delegated until it is ready.
     Spellings are normalised ("READY FOR DEV 🔴", "HARD-VALIDATED (date)").
     A packet with no STATUS at all is PKT-004's finding."""
-    for packet in ctx.model.packets:
-        if packet.status in ALLOWED_STATUSES or packet.status_loc is None:
-            continue
-        if packet.status is Status.DRAFT:
-            message = f"STATUS {packet.status_raw!r} is a draft state; a packet is written only when it is Ready-for-Dev"
-        else:
-            message = f"STATUS {packet.status_raw!r} is not a protocol state; use Ready-for-Dev, In-Progress, Done or Blocked (VALIDATED / Superseded as recorded states)"
-        yield rule_.finding(message, packet.status_loc, packet.status_raw, packet.id)
+    if packet.status in ALLOWED_STATUSES or packet.status_loc is None:
+        return
+    if packet.status is Status.DRAFT:
+        message = f"STATUS {packet.status_raw!r} is a draft state; a packet is written only when it is Ready-for-Dev"
+    else:
+        message = f"STATUS {packet.status_raw!r} is not a protocol state; use Ready-for-Dev, In-Progress, Done or Blocked (VALIDATED / Superseded as recorded states)"
+    yield rule_.finding(message, packet.status_loc, packet.status_raw, packet.id)
 
 
 def _text_of(occurrences: Iterable[FieldOccurrence]) -> str:
@@ -491,8 +494,8 @@ def _justified(occurrence: FieldOccurrence) -> bool:
     return any(item.text.strip() and not _LEVEL_ITEM.match(item.text) for item in occurrence.items)
 
 
-@rule("PKT-007", "error", "RISK_TIER valid and justified, with what the protocol asks of its tier")
-def risk_tier(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-007", "error", "RISK_TIER valid and justified, with what the protocol asks of its tier")
+def risk_tier(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.1 (``RISK_TIER: LOW | MEDIUM | HIGH``) and Part 3.5:
     the tier decides how much verification the work gets, so it must be one
     of the three with a justification (text after the tier, or a
@@ -503,43 +506,42 @@ def risk_tier(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     not asked for once the repository's protocol text no longer names it.
     Each broken part is its own finding, since each has its own fix. A
     missing RISK_TIER is PKT-004's."""
-    profile = ctx.profile
-    high_requires = profile.high_requires if profile else ()
-    review = profile.review_command if profile and profile.review_command and ctx.protocol_says(profile.review_command) else ""
-    for packet in ctx.model.packets:
-        tier_field = current(packet, "RISK_TIER")
-        if tier_field is None or not has_content(tier_field):
-            continue
-        match = _RISK_TIER.match(tier_field.value)
-        if match is None:
-            shown = tier_field.value or (tier_field.items[0].text if tier_field.items else "")
-            yield rule_.finding(
-                f"RISK_TIER {shown!r} is not LOW, MEDIUM or HIGH", tier_field.loc, field_excerpt(tier_field), packet.id
-            )
-            continue
-        tier = match.group(1).upper()
-        occurrences = packet.fields.get("RISK_TIER", ())
-        justified = any(_justified(occurrence) for occurrence in occurrences)
-        if not justified:
-            yield rule_.finding(
-                f"RISK_TIER {tier} has no justification; say why (e.g. '{tier} - touches storage migrations')",
-                tier_field.loc, field_excerpt(tier_field), packet.id,
-            )
-        if tier == "HIGH":
-            for name in high_requires:
-                if not any(has_content(occurrence) for occurrence in packet.fields.get(name, ())):
-                    yield rule_.finding(
-                        f"RISK_TIER is HIGH but {name} is missing or empty; list the invariants the work must not break",
-                        tier_field.loc, field_excerpt(tier_field), packet.id,
-                    )
-        if tier in ("MEDIUM", "HIGH") and review:
-            plan = packet.fields.get("TEST_PLAN", ())
-            if plan and fold(review) not in fold(_text_of(plan)):
-                target = current(packet, "TEST_PLAN") or plan[-1]
+    profile = scope.profile
+    high_requires = profile.high_requires
+    review = profile.review_command if profile.review_command and scope.protocol_says(profile.review_command) else ""
+    tier_field = current(packet, "RISK_TIER")
+    if tier_field is None or not has_content(tier_field):
+        return
+    match = _RISK_TIER.match(tier_field.value)
+    if match is None:
+        shown = tier_field.value or (tier_field.items[0].text if tier_field.items else "")
+        yield rule_.finding(
+            f"RISK_TIER {shown!r} is not LOW, MEDIUM or HIGH", tier_field.loc, field_excerpt(tier_field), packet.id
+        )
+        return
+    tier = match.group(1).upper()
+    occurrences = packet.fields.get("RISK_TIER", ())
+    justified = any(_justified(occurrence) for occurrence in occurrences)
+    if not justified:
+        yield rule_.finding(
+            f"RISK_TIER {tier} has no justification; say why (e.g. '{tier} - touches storage migrations')",
+            tier_field.loc, field_excerpt(tier_field), packet.id,
+        )
+    if tier == "HIGH":
+        for name in high_requires:
+            if not any(has_content(occurrence) for occurrence in packet.fields.get(name, ())):
                 yield rule_.finding(
-                    f"RISK_TIER is {tier} but TEST_PLAN does not run `{review}`; add it",
-                    target.loc, field_excerpt(target), packet.id,
+                    f"RISK_TIER is HIGH but {name} is missing or empty; list the invariants the work must not break",
+                    tier_field.loc, field_excerpt(tier_field), packet.id,
                 )
+    if tier in ("MEDIUM", "HIGH") and review:
+        plan = packet.fields.get("TEST_PLAN", ())
+        if plan and fold(review) not in fold(_text_of(plan)):
+            target = current(packet, "TEST_PLAN") or plan[-1]
+            yield rule_.finding(
+                f"RISK_TIER is {tier} but TEST_PLAN does not run `{review}`; add it",
+                target.loc, field_excerpt(target), packet.id,
+            )
 
 
 # --------------------------------------------------------------------------
@@ -547,8 +549,8 @@ def risk_tier(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
 # --------------------------------------------------------------------------
 
 
-@rule("PKT-008", "error", "List fields hold the required number of entries")
-def entry_counts(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-008", "error", "List fields hold the required number of entries")
+def entry_counts(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.5 [CX-606] and the Part 5.1 template, as the profile
     states them (2025-12: DONE_MEANS 3-8, FILES_TO_OPEN 5-15, SEARCH_TERMS
     10-20, RISK_MAP 3-8 are errors - the coder cannot bootstrap without
@@ -557,26 +559,25 @@ def entry_counts(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     missing or empty field is PKT-004's. One finding per packet lists every
     count out of range (one edit of the packet fixes them), at the first
     such field, with the severity of the gravest."""
-    limits = ctx.profile.counts if ctx.profile else ()
-    for packet in ctx.model.packets:
-        wrong: list[tuple[FieldOccurrence, str, Severity]] = []
-        for limit in limits:
-            occurrence = current(packet, limit.field)
-            if occurrence is None or not has_content(occurrence):
-                continue
-            count = entry_count(limit.field, occurrence)
-            if limit.low <= count <= limit.high:
-                continue
-            nouns = COUNT_NOUNS.get(limit.field, ("entry", "entries"))
-            wrong.append((occurrence, f"{limit.field} lists {count} {nouns[count != 1]} ({limit.low}-{limit.high} wanted)", Severity(limit.severity)))
-        if not wrong:
+    limits = scope.profile.counts
+    wrong: list[tuple[FieldOccurrence, str, Severity]] = []
+    for limit in limits:
+        occurrence = current(packet, limit.field)
+        if occurrence is None or not has_content(occurrence):
             continue
-        first = min(wrong, key=lambda found: (found[0].loc.line, found[0].loc.column))[0]
-        severity = Severity.ERROR if any(found[2] is Severity.ERROR for found in wrong) else Severity.WARNING
-        yield rule_.finding(
-            "list fields outside the protocol's ranges: " + "; ".join(text for _, text, _ in wrong),
-            first.loc, field_excerpt(first), packet.id, severity=severity,
-        )
+        count = entry_count(limit.field, occurrence)
+        if limit.low <= count <= limit.high:
+            continue
+        nouns = COUNT_NOUNS.get(limit.field, ("entry", "entries"))
+        wrong.append((occurrence, f"{limit.field} lists {count} {nouns[count != 1]} ({limit.low}-{limit.high} wanted)", Severity(limit.severity)))
+    if not wrong:
+        return
+    first = min(wrong, key=lambda found: (found[0].loc.line, found[0].loc.column))[0]
+    severity = Severity.ERROR if any(found[2] is Severity.ERROR for found in wrong) else Severity.WARNING
+    yield rule_.finding(
+        "list fields outside the protocol's ranges: " + "; ".join(text for _, text, _ in wrong),
+        first.loc, field_excerpt(first), packet.id, severity=severity,
+    )
 
 
 _GENERIC_DIRS = frozenset({
@@ -616,73 +617,71 @@ def vague_path(text: str) -> str | None:
     return None
 
 
-@rule("PKT-009", "error", "IN_SCOPE_PATHS are exact paths")
-def exact_scope(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-009", "error", "IN_SCOPE_PATHS are exact paths")
+def exact_scope(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.3 [CX-603]: "Orchestrator MUST be specific (NOT
     vague)": ``src/backend``, ``src/`` and "Everything related to storage"
     are wrong; exact file or folder paths are right. Each vague entry is its
     own finding (see :func:`vague_path` for what counts)."""
-    for packet in ctx.model.packets:
-        occurrence = current(packet, "IN_SCOPE_PATHS")
-        if occurrence is None:
-            continue
-        for unit in entries("IN_SCOPE_PATHS", occurrence):
-            if placeholders(unit):
-                continue  # PKT-005 reports it
-            reason = vague_path(unit.text)
-            if reason:
-                yield rule_.finding(
-                    f"IN_SCOPE_PATHS entry {unit.text!r} is not an exact path ({reason}); list the files or folders the coder may change",
-                    unit.loc, unit.excerpt, packet.id,
-                )
+    occurrence = current(packet, "IN_SCOPE_PATHS")
+    if occurrence is None:
+        return
+    for unit in entries("IN_SCOPE_PATHS", occurrence):
+        if placeholders(unit):
+            continue  # PKT-005 reports it
+        reason = vague_path(unit.text)
+        if reason:
+            yield rule_.finding(
+                f"IN_SCOPE_PATHS entry {unit.text!r} is not an exact path ({reason}); list the files or folders the coder may change",
+                unit.loc, unit.excerpt, packet.id,
+            )
 
 
 _POST_WORK = re.compile(r"just\s+post-work\b\s*(?P<target>\S*)", re.IGNORECASE)
 _CARGO_CLEAN = re.compile(r"just\s+cargo-clean\b", re.IGNORECASE)
 
 
-@rule("PKT-010", "error", "TEST_PLAN runs just post-work for its own id, after just cargo-clean")
-def post_work(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-010", "error", "TEST_PLAN runs just post-work for its own id, after just cargo-clean")
+def post_work(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 3.5 / Part 8 (TEST_PLAN exact commands): the coder's
     final gate is ``just post-work WP-{ID}`` for this packet's own id
     (error when missing or naming another id), preceded by ``just
     cargo-clean`` so the check runs on a clean build (warning when missing
     or after it). A missing TEST_PLAN is PKT-004's."""
-    for packet in ctx.model.packets:
-        plan = [occurrence for occurrence in packet.fields.get("TEST_PLAN", ()) if has_content(occurrence)]
-        if not plan:
-            continue
-        all_units = [unit for occurrence in plan for unit in units(occurrence)]
-        target = current(packet, "TEST_PLAN") or plan[-1]
-        post_index = None
-        wrong_id = False
-        for index, unit in enumerate(all_units):
-            for match in _POST_WORK.finditer(unit.text):
-                written = match.group("target").strip("`'\".,;")
-                if fold(written) == fold(packet.id):
-                    post_index = index if post_index is None else post_index
-                    continue
-                wrong_id = True
-                yield rule_.finding(
-                    f"TEST_PLAN runs `just post-work {written or '(no id)'}`; it must name this packet: `just post-work {packet.id}`",
-                    unit.at(match.start(), match.group(0)), match.group(0), packet.id,
-                )
-        if post_index is None:
-            if wrong_id:
-                continue  # one problem, one finding: the wrong id is reported at the command
+    plan = [occurrence for occurrence in packet.fields.get("TEST_PLAN", ()) if has_content(occurrence)]
+    if not plan:
+        return
+    all_units = [unit for occurrence in plan for unit in units(occurrence)]
+    target = current(packet, "TEST_PLAN") or plan[-1]
+    post_index = None
+    wrong_id = False
+    for index, unit in enumerate(all_units):
+        for match in _POST_WORK.finditer(unit.text):
+            written = match.group("target").strip("`'\".,;")
+            if fold(written) == fold(packet.id):
+                post_index = index if post_index is None else post_index
+                continue
+            wrong_id = True
             yield rule_.finding(
-                f"TEST_PLAN does not run `just post-work {packet.id}`; end the plan with it",
-                target.loc, field_excerpt(target), packet.id,
+                f"TEST_PLAN runs `just post-work {written or '(no id)'}`; it must name this packet: `just post-work {packet.id}`",
+                unit.at(match.start(), match.group(0)), match.group(0), packet.id,
             )
-            continue
-        clean = next((index for index, unit in enumerate(all_units) if _CARGO_CLEAN.search(unit.text)), None)
-        if clean is None or clean > post_index:
-            where = "after" if clean is not None else "without"
-            yield rule_.finding(
-                f"TEST_PLAN runs `just post-work {packet.id}` {where} `just cargo-clean`; run `just cargo-clean` before it",
-                all_units[post_index].loc, all_units[post_index].text.strip() if all_units[post_index].kind == "code" else all_units[post_index].text,
-                packet.id, severity=Severity.WARNING,
-            )
+    if post_index is None:
+        if wrong_id:
+            return  # one problem, one finding: the wrong id is reported at the command
+        yield rule_.finding(
+            f"TEST_PLAN does not run `just post-work {packet.id}`; end the plan with it",
+            target.loc, field_excerpt(target), packet.id,
+        )
+        return
+    clean = next((index for index, unit in enumerate(all_units) if _CARGO_CLEAN.search(unit.text)), None)
+    if clean is None or clean > post_index:
+        where = "after" if clean is not None else "without"
+        yield rule_.finding(
+            f"TEST_PLAN runs `just post-work {packet.id}` {where} `just cargo-clean`; run `just cargo-clean` before it",
+            all_units[post_index].loc, all_units[post_index].text.strip() if all_units[post_index].kind == "code" else all_units[post_index].text,
+            packet.id, severity=Severity.WARNING,
+        )
 
 
 def _path_key(text: str) -> str:
@@ -691,52 +690,50 @@ def _path_key(text: str) -> str:
     return fold(path.lstrip("./").replace("\\", "/"))
 
 
-@rule("PKT-011", "warning", "FILES_TO_OPEN starts with START_HERE, SPEC_CURRENT, ARCHITECTURE")
-def bootstrap_files(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-011", "warning", "FILES_TO_OPEN starts with START_HERE, SPEC_CURRENT, ARCHITECTURE")
+def bootstrap_files(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.5 [CX-606]: the coder's reading starts with the
     orientation documents: docs/START_HERE.md, docs/SPEC_CURRENT.md and
     docs/ARCHITECTURE.md. They must be the first three entries of
     FILES_TO_OPEN, in any order among themselves (each may carry a note,
     e.g. "docs/SPEC_CURRENT.md (current spec)")."""
     wanted = [fold(name) for name in BOOTSTRAP_FILES]
-    for packet in ctx.model.packets:
-        occurrence = current(packet, "FILES_TO_OPEN")
-        if occurrence is None or not has_content(occurrence):
-            continue
-        found = entries("FILES_TO_OPEN", occurrence)
-        head = [_path_key(unit.text) for unit in found[:3]]
-        missing = [BOOTSTRAP_FILES[index] for index, name in enumerate(wanted) if name not in head]
-        if not missing:
-            continue
-        offender = next((unit for unit in found[:3] if _path_key(unit.text) not in wanted), None)
-        loc, excerpt = (offender.loc, offender.excerpt) if offender else (occurrence.loc, field_excerpt(occurrence))
-        yield rule_.finding(
-            f"FILES_TO_OPEN does not start with {', '.join(BOOTSTRAP_FILES)} (missing from the first three: {', '.join(missing)})",
-            loc, excerpt, packet.id,
-        )
+    occurrence = current(packet, "FILES_TO_OPEN")
+    if occurrence is None or not has_content(occurrence):
+        return
+    found = entries("FILES_TO_OPEN", occurrence)
+    head = [_path_key(unit.text) for unit in found[:3]]
+    missing = [BOOTSTRAP_FILES[index] for index, name in enumerate(wanted) if name not in head]
+    if not missing:
+        return
+    offender = next((unit for unit in found[:3] if _path_key(unit.text) not in wanted), None)
+    loc, excerpt = (offender.loc, offender.excerpt) if offender else (occurrence.loc, field_excerpt(occurrence))
+    yield rule_.finding(
+        f"FILES_TO_OPEN does not start with {', '.join(BOOTSTRAP_FILES)} (missing from the first three: {', '.join(missing)})",
+        loc, excerpt, packet.id,
+    )
 
 
-@rule("PKT-012", "warning", "RISK_MAP items are \"failure mode\" -> subsystem")
-def risk_map_shape(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-012", "warning", "RISK_MAP items are \"failure mode\" -> subsystem")
+def risk_map_shape(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.5 [CX-606]: each RISK_MAP entry names a specific
     failure mode and the subsystem it breaks (``"Hollow trait
     implementation" -> Portability Failure``). Accepted arrows: ``->``,
     ``→``, ``=>``; quotes optional (also around the whole entry). An entry
     without an arrow, or with nothing on one side, is reported."""
-    for packet in ctx.model.packets:
-        occurrence = current(packet, "RISK_MAP")
-        if occurrence is None:
+    occurrence = current(packet, "RISK_MAP")
+    if occurrence is None:
+        return
+    for unit in entries("RISK_MAP", occurrence):
+        if placeholders(unit):
             continue
-        for unit in entries("RISK_MAP", occurrence):
-            if placeholders(unit):
-                continue
-            parts = _ARROW.split(unit.text.strip().strip('"'), maxsplit=1)
-            if len(parts) == 2 and parts[0].strip(' "') and parts[1].strip(' "'):
-                continue
-            yield rule_.finding(
-                f"RISK_MAP entry {unit.text!r} is not '\"failure mode\" -> subsystem'; name what fails and which subsystem breaks",
-                unit.loc, unit.text, packet.id,
-            )
+        parts = _ARROW.split(unit.text.strip().strip('"'), maxsplit=1)
+        if len(parts) == 2 and parts[0].strip(' "') and parts[1].strip(' "'):
+            continue
+        yield rule_.finding(
+            f"RISK_MAP entry {unit.text!r} is not '\"failure mode\" -> subsystem'; name what fails and which subsystem breaks",
+            unit.loc, unit.text, packet.id,
+        )
 
 
 def _done_words(text: str) -> str:
@@ -744,25 +741,24 @@ def _done_words(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", fold(stripped)))
 
 
-@rule("PKT-013", "warning", "DONE_MEANS items are yes/no checkable")
-def checkable_done(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-013", "warning", "DONE_MEANS items are yes/no checkable")
+def checkable_done(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.1 (``DONE_MEANS: {Measurable criteria}``) and Part
     5.4: each item is a yes/no check a validator can decide. An item that is
     only "works", "works well", "tests pass" (or a close variant) decides
     nothing. Items naming what passes ("All tests pass" is the protocol's own
     verification item, "cargo test passes") are fine; the protocol's named
     vague values are PKT-005's."""
-    for packet in ctx.model.packets:
-        occurrence = current(packet, "DONE_MEANS")
-        if occurrence is None:
-            continue
-        for unit in entries("DONE_MEANS", occurrence):
-            words = _done_words(unit.text)
-            if words in VAGUE_DONE and words not in VAGUE_VALUES:
-                yield rule_.finding(
-                    f"DONE_MEANS item {unit.text!r} is not checkable; say what is true when done (which behaviour, which test)",
-                    unit.loc, unit.text, packet.id,
-                )
+    occurrence = current(packet, "DONE_MEANS")
+    if occurrence is None:
+        return
+    for unit in entries("DONE_MEANS", occurrence):
+        words = _done_words(unit.text)
+        if words in VAGUE_DONE and words not in VAGUE_VALUES:
+            yield rule_.finding(
+                f"DONE_MEANS item {unit.text!r} is not checkable; say what is true when done (which behaviour, which test)",
+                unit.loc, unit.text, packet.id,
+            )
 
 
 # --------------------------------------------------------------------------
@@ -787,8 +783,8 @@ def _lock_label(packet: Packet) -> str:
     return "User Signature Locked"
 
 
-@rule("PKT-014", "error", "A packet past Draft is locked with a signature")
-def packet_locked(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+@packet_rule("PKT-014", "error", "A packet past Draft is locked with a signature")
+def packet_locked(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Protocol Part 5.6 [CX-607]: "Orchestrator MUST lock packet after
     creation" with ``**User Signature Locked:** {signature}``; the 2026-02
     packet template writes the lock as ``USER_SIGNATURE: {signature}`` in
@@ -798,18 +794,17 @@ def packet_locked(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     readable STATUS is not judged (PKT-004 / PKT-006 report the status
     first). The signature's format and audit trail are the SIG rules'.
     The missing lock is named as the profile in force names it."""
-    lock_field = ctx.profile.lock_fields[0] if ctx.profile and ctx.profile.lock_fields else SIGNATURE_FIELD
-    for packet in ctx.model.packets:
-        if packet.status in (Status.DRAFT, Status.UNKNOWN):
-            continue
-        if packet.signature_loc is None:
-            loc, title = _packet_loc(packet)
-            yield rule_.finding(
-                f"packet is {packet.status_raw or packet.status.value} but has no '{lock_field}:' line; lock it with the user's signature (Part 5.6)",
-                loc, title, packet.id,
-            )
-        elif unsigned(packet.signature):
-            yield rule_.finding(
-                f"packet is {packet.status_raw or packet.status.value} but its lock ({_lock_label(packet)}) is {repr(packet.signature) if packet.signature else 'empty'}; lock it with the user's signature",
-                packet.signature_loc, packet.signature, packet.id,
-            )
+    lock_field = scope.profile.lock_fields[0] if scope.profile.lock_fields else SIGNATURE_FIELD
+    if packet.status in (Status.DRAFT, Status.UNKNOWN):
+        return
+    if packet.signature_loc is None:
+        loc, title = _packet_loc(packet)
+        yield rule_.finding(
+            f"packet is {packet.status_raw or packet.status.value} but has no '{lock_field}:' line; lock it with the user's signature (Part 5.6)",
+            loc, title, packet.id,
+        )
+    elif unsigned(packet.signature):
+        yield rule_.finding(
+            f"packet is {packet.status_raw or packet.status.value} but its lock ({_lock_label(packet)}) is {repr(packet.signature) if packet.signature else 'empty'}; lock it with the user's signature",
+            packet.signature_loc, packet.signature, packet.id,
+        )

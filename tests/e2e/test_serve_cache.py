@@ -202,3 +202,33 @@ def test_model_json_after_a_rebuild_is_what_a_fresh_build_writes(repo: Path, tmp
     shutil.rmtree(repo / ".cache", ignore_errors=True)
     build(serve_config(repo, fresh_site))
     assert (fresh_site / "governance" / "model.json").read_text(encoding="utf-8") == rebuilt
+
+
+def _site_files(site_dir: Path) -> dict[str, bytes]:
+    return {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in sorted(site_dir.rglob("*")) if path.is_file()}
+
+
+def test_a_rebuild_shows_what_a_fresh_serve_shows(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Serve keeps findings per packet between rebuilds; after an edit that
+    adds a finding, every file of the rebuilt site is what a new serve
+    session writes for the edited repo. Serve leaves out the packets/<id>/
+    redirects, which no link of the site uses."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")  # the theme stamps the build date
+    site_dir = tmp_path / "site"
+    first = serve_config(repo, site_dir)
+    first.plugins.on_startup(command="serve", dirty=False)
+    build(first)
+    packet_file = repo / "docs" / "task_packets" / f"{EDITED}.md"
+    packet_file.write_text(packet_file.read_text(encoding="utf-8").replace(OLD_WHAT, "TBD"), encoding="utf-8")
+    build(serve_config(repo, site_dir))
+    rebuilt = _site_files(site_dir)
+    assert b"PKT-005" in rebuilt[f"task_packets/{EDITED}/index.html"]
+    assert not any(path.startswith("governance/packets/") for path in rebuilt)
+
+    dict(MkDocsConfig._schema)["plugins"].plugin_cache.pop("handshake", None)
+    shutil.rmtree(repo / ".cache", ignore_errors=True)
+    fresh_site = tmp_path / "fresh"
+    fresh = serve_config(repo, fresh_site)
+    fresh.plugins.on_startup(command="serve", dirty=False)
+    build(fresh)
+    assert _site_files(fresh_site) == rebuilt

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 
 from markdown_it.token import Token
 
@@ -42,6 +42,10 @@ from .model import BoardColumn, GovernanceModel, ListItem, Loc, Packet, Status
 from .option_checks import strict_date
 from .parse.markdown import block_line, locate, tokenize
 from .source import SourceText
+
+if TYPE_CHECKING:
+    import networkx as nx
+
 
 PASS = "PASS"
 FAIL = "FAIL"
@@ -409,7 +413,7 @@ class _Indexes:
     findings_by_subject: Mapping[str, tuple[Finding, ...]]
 
 
-def _indexes(model: GovernanceModel, findings: Sequence[Finding]) -> _Indexes:
+def _indexes(model: GovernanceModel, findings: Sequence[Finding], graph: nx.DiGraph | None) -> _Indexes:
     packets = _first_packets(model)
     by_base: dict[str, list[str]] = {}
     for wp in packets:
@@ -422,7 +426,7 @@ def _indexes(model: GovernanceModel, findings: Sequence[Finding]) -> _Indexes:
         by_subject.setdefault(finding.subject, []).append(finding)
     return _Indexes(
         packets,
-        dependency_graph(model),
+        graph if graph is not None else dependency_graph(model),
         {base: tuple(sorted(wps, key=_wp_key)) for base, wps in by_base.items()},
         archived,
         {key: tuple(value) for key, value in by_subject.items()},
@@ -613,15 +617,19 @@ def _mentions(text: str, keywords: Sequence[str]) -> bool:
     return any(re.search(rf"\b{re.escape(keyword)}s?\b", folded) for keyword in keywords)
 
 
-def evaluate_phase_gate(model: GovernanceModel, findings: Sequence[Finding] = (), as_of: dt.date | None = None) -> tuple[PhaseGate, ...]:
+def evaluate_phase_gate(
+    model: GovernanceModel, findings: Sequence[Finding] = (), as_of: dt.date | None = None, graph: nx.DiGraph | None = None,
+) -> tuple[PhaseGate, ...]:
     """One :class:`PhaseGate` per phase, in phase order.
 
     ``findings`` are cited as evidence (BOARD-004 on the VALIDATED criterion,
     DEP-001/002/003 on the blocker criterion). ``as_of`` is accepted so the
     page and the rules evaluate against the same day; no Part 6.5 criterion
-    depends on the date today, so it only documents the evaluation."""
+    depends on the date today, so it only documents the evaluation.
+    ``graph`` is the model's :func:`.graph.dependency_graph` when the
+    caller has it already."""
     del as_of  # the criteria of Part 6.5 are not time-based
-    idx = _indexes(model, findings)
+    idx = _indexes(model, findings, graph)
     claims = collect_phase_claims(model)
     gates: list[PhaseGate] = []
     for phase in discover_phases(model, claims):

@@ -132,3 +132,24 @@ def test_a_packet_whose_lifecycle_changes_is_judged_again(tmp_path: Path) -> Non
     board.write_text(text.replace(line, "", 1).replace("## Done\n\n", "## Done\n\n" + line.replace("READY FOR DEV", "VALIDATED"), 1), encoding="utf-8")
     assert _incremental(root, cache) == _fresh(root)
     assert "PKT-005" not in [finding.rule for finding in _fresh(root)]
+
+
+def test_the_dependency_graph_is_built_once_for_the_rules_and_once_for_the_pages(broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The DAG rules, the phase gate (as a rule and as a page), the DAG page
+    and every packet header read one graph each side."""
+    import mkdocs_handshake.graph as graph_module
+    import mkdocs_handshake.phase_gate as phase_gate_module
+    import mkdocs_handshake.rules.context as rule_context_module
+
+    built: list[object] = []
+    real = graph_module.dependency_graph
+
+    def counting(model: object) -> object:
+        built.append(model)
+        return real(model)  # type: ignore[arg-type]
+
+    for module in (graph_module, phase_gate_module, rule_context_module):
+        monkeypatch.setattr(module, "dependency_graph", counting)
+    governance = run_pipeline(Layout(broken), EngineConfig(as_of=AS_OF), RenderOptions(dot_available=False, docs_dir="docs"), ParseCache())
+    assert governance.annotations and "governance/dag.md" in governance.pages
+    assert len(built) == 2

@@ -31,6 +31,8 @@ from ..model import SignatureRow, GovernanceModel, Packet, Section
 from ..phase_gate import PhaseGate, evaluate_phase_gate
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from ..mapping import RequirementIndex
 
 
@@ -177,7 +179,7 @@ class RenderContext:
     def phase_gates(self) -> tuple[PhaseGate, ...]:
         """The phase gates, evaluated once for every page that shows them
         (overview and phase-gate report)."""
-        return tuple(evaluate_phase_gate(self.model, self.findings, self.as_of))
+        return tuple(evaluate_phase_gate(self.model, self.findings, self.as_of, self.graph))
 
     @cached_property
     def findings_by_subject(self) -> Mapping[str, tuple[Finding, ...]]:
@@ -195,15 +197,21 @@ class RenderContext:
         return {key: tuple(value) for key, value in index.items()}
 
     @cached_property
+    def graph(self) -> nx.DiGraph:
+        """The dependency graph, built once for the DAG, the packet pages and
+        the phase gates."""
+        from ..graph import dependency_graph
+
+        return dependency_graph(self.model)
+
+    @cached_property
     def dependencies(self) -> Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]:
         """WP id -> (upstream, downstream) ids, each in natural order.
 
         Built from the one dependency graph of the build, so a packet page
         looks its neighbours up instead of rebuilding the graph (which made
         the packet pages quadratic in the number of packets)."""
-        from ..graph import dependency_graph
-
-        graph = dependency_graph(self.model)
+        graph = self.graph
         return {
             node: (tuple(sorted(graph.predecessors(node), key=wp_key)), tuple(sorted(graph.successors(node), key=wp_key)))
             for node in graph.nodes

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
-from ..graph import dependency_graph
 from ..model import Packet, Status
 from ..ids import variant_base
 from ..verdicts import is_validated
@@ -187,7 +186,7 @@ def variant_groups(ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def prepare(ctx: RenderContext) -> DagData:
-    graph = dependency_graph(ctx.model)
+    graph = ctx.graph
     cycles = _cycles(graph)
     cycle_of: dict[tuple[str, str], int] = {}
     for number, cycle in enumerate(cycles, start=1):

@@ -38,7 +38,7 @@ def phase_claim_meets_gate(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     closed or READY TO CLOSE is checked against the MUST criteria the files
     can show; criteria the files cannot show (spec regression, supply chain,
     git trail) are reported on the phase-gate page, not as errors here."""
-    for gate in evaluate_phase_gate(ctx.model, (), ctx.as_of):
+    for gate in evaluate_phase_gate(ctx.model, (), ctx.as_of, ctx.graph):
         if not gate.claims or not gate.failed_musts:
             continue
         summary = _failure_summary(gate)

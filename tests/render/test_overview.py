@@ -79,8 +79,8 @@ class _Gate:
 def test_overview_shows_one_verdict_per_phase(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[object, ...]] = []
 
-    def evaluate(model: object, findings: object, as_of: object) -> tuple[_Gate, ...]:
-        calls.append((model, findings, as_of))
+    def evaluate(model: object, findings: object, as_of: object, graph: object) -> tuple[_Gate, ...]:
+        calls.append((model, findings, as_of, graph))
         return (
             _Gate("0", "READY", (3, 3), ()),
             _Gate("1", "NOT READY", (1, 4), (_Criterion("All phase-critical WPs VALIDATED"), _Criterion("No <Blocked> WP"))),
@@ -91,7 +91,7 @@ def test_overview_shows_one_verdict_per_phase(monkeypatch: pytest.MonkeyPatch) -
     page = render_overview(ctx)
     assert "| 0 | **READY** | 3 of 3 | none |" in page
     assert "| 1 | **NOT READY** | 1 of 4 | All phase-critical WPs VALIDATED; No &lt;Blocked&gt; WP |" in page
-    assert calls == [(ctx.model, ctx.findings, ctx.as_of)]
+    assert calls == [(ctx.model, ctx.findings, ctx.as_of, ctx.graph)]
 
 
 def test_overview_links_the_phase_gate_page(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -619,6 +619,7 @@ def _mentions(text: str, keywords: Sequence[str]) -> bool:
 
 def evaluate_phase_gate(
     model: GovernanceModel, findings: Sequence[Finding] = (), as_of: dt.date | None = None, graph: nx.DiGraph | None = None,
+    claims: tuple[PhaseClaim, ...] | None = None, claimed_only: bool = False,
 ) -> tuple[PhaseGate, ...]:
     """One :class:`PhaseGate` per phase, in phase order.
 
@@ -626,13 +627,18 @@ def evaluate_phase_gate(
     DEP-001/002/003 on the blocker criterion). ``as_of`` is accepted so the
     page and the rules evaluate against the same day; no Part 6.5 criterion
     depends on the date today, so it only documents the evaluation.
-    ``graph`` is the model's :func:`.graph.dependency_graph` when the
-    caller has it already."""
+    ``graph`` is the model's :func:`.graph.dependency_graph` and
+    ``claims`` its :func:`collect_phase_claims`, when the caller has them
+    already. ``claimed_only`` evaluates only the phases claimed closed
+    (all PHASE-001 judges; each phase's gate is the same either way)."""
     del as_of  # the criteria of Part 6.5 are not time-based
     idx = _indexes(model, findings, graph)
-    claims = collect_phase_claims(model)
+    claims = collect_phase_claims(model) if claims is None else claims
+    claimed = {claim.phase for claim in claims}
     gates: list[PhaseGate] = []
     for phase in discover_phases(model, claims):
+        if claimed_only and phase not in claimed:
+            continue
         critical, source, board_loc = _critical(model, phase, idx)
         checklist = [(loc, text, checked) for p, loc, text, checked in model.phase_checklist if p == phase]
         validated_criterion, validated = _validated_criterion(critical, idx)

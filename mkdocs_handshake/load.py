@@ -83,9 +83,9 @@ class ParseCache:
     KEEP_UNUSED: ClassVar[frozenset[str]] = frozenset({"dot_svg"})
     #: Kinds kept for this process only: cheaper to compute again than to
     #: store (the repaired text of a page, a packet's ``model.json`` entry
-    #: and findings), and looked up after a second process may have
-    #: written the cache.
-    MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source", "packet_json", "packet_findings"})
+    #: and findings, the spec's requirement index), and looked up after a
+    #: second process may have written the cache.
+    MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source", "packet_json", "packet_findings", "requirement_index"})
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
     hits: int = 0
@@ -140,8 +140,10 @@ class ParseCache:
 
     def take_journal(self, skip: frozenset[str] = frozenset()) -> dict[tuple[str, str], tuple[str, object]]:
         """The entries computed since the journal was started or last taken
-        (kinds in ``skip`` left out); the journal starts again empty."""
+        (kinds in ``skip`` and :attr:`MEMORY_ONLY` left out: they are for
+        this process only); the journal starts again empty."""
         keys, self.journal = self.journal or [], []
+        skip = skip | self.MEMORY_ONLY
         return {key: self.entries[key] for key in keys if key in self.entries and key[0] not in skip}
 
     def mark_stored(self, keys: tuple[tuple[str, str], ...]) -> None:
@@ -812,15 +814,20 @@ def link(model: GovernanceModel, cache: ParseCache | None = None, digests: dict[
     cache (and the files' content hashes) it is kept under both hashes."""
     # The requirements are indexed at most once per build, and only when a
     # packet's mapping is not in the cache; each packet is then mapped
-    # against its own anchored sections only.
+    # against its own anchored sections only. A process that links again
+    # (serve) keeps the index in memory while the spec is unchanged.
     built: list[RequirementIndex] = []
+    spec_digest = (digests or {}).get(model.spec.file, "") if model.spec else ""
+
+    def build_index() -> RequirementIndex:
+        return RequirementIndex.build(model.spec.by_number() if model.spec else {})
 
     def index() -> RequirementIndex:
         if not built:
-            built.append(RequirementIndex.build(model.spec.by_number() if model.spec else {}))
+            kept = cache is not None and model.spec is not None and spec_digest
+            built.append(cache.lookup("requirement_index", model.spec.file, spec_digest, build_index) if kept else build_index())  # type: ignore[union-attr]
         return built[0]
 
-    spec_digest = (digests or {}).get(model.spec.file, "") if model.spec else ""
     mappings = {}
     for packet in model.packets:
         packet_digest = (digests or {}).get(packet.file)

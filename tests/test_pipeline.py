@@ -153,3 +153,25 @@ def test_the_dependency_graph_is_built_once_for_the_rules_and_once_for_the_pages
     governance = run_pipeline(Layout(broken), EngineConfig(as_of=AS_OF), RenderOptions(dot_available=False, docs_dir="docs"), ParseCache())
     assert governance.annotations and "governance/dag.md" in governance.pages
     assert len(built) == 2
+
+
+def test_a_rebuild_maps_an_edited_packet_without_indexing_the_spec_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spec's requirement index stays in memory while the spec's bytes
+    are unchanged; an edited spec is indexed again."""
+    from mkdocs_handshake.mapping import RequirementIndex
+
+    root = materialise(tmp_path / "repo", [])
+    real = RequirementIndex.build.__func__  # type: ignore[attr-defined]
+    built: list[object] = []
+    monkeypatch.setattr(RequirementIndex, "build", classmethod(lambda cls, sections: built.append(1) or real(cls, sections)))
+    cache = ParseCache()
+    _incremental(root, cache)
+    assert len(built) == 1
+    conflict = root / CONFLICT
+    conflict.write_text(conflict.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    _incremental(root, cache)
+    assert len(built) == 1
+    spec_file = root / "Tallyline_Master_Spec_v01.04.md"
+    spec_file.write_text(spec_file.read_text(encoding="utf-8") + "\nAppended.\n", encoding="utf-8")
+    _incremental(root, cache)
+    assert len(built) == 2

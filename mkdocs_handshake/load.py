@@ -73,7 +73,8 @@ _CURRENT_WORDS = re.compile(r"\b(current|latest|authoritative)\b", re.IGNORECASE
 class ParseCache:
     """Parsed results keyed by (parser, path) and the bytes' SHA-256.
 
-    ``hits``/``misses`` count lookups since the cache was made; ``used`` holds
+    ``hits``/``misses`` count lookups since the cache was made (of the
+    kinds the cache file holds, not :attr:`MEMORY_ONLY`); ``used`` holds
     the keys looked up since the latest :func:`load_repo` began, so
     :meth:`persist` stores what the repo needs now and drops files that were
     deleted. Kinds in :attr:`KEEP_UNUSED` are looked up only when an
@@ -112,16 +113,17 @@ class ParseCache:
         the hash of its markdown)."""
         key = (kind, name)
         self.used.add(key)
+        stored = kind not in self.MEMORY_ONLY
         cached = self.entries.get(key)
         if cached and cached[0] == digest:
             if key in self.fresh:
                 self.fresh.discard(key)
-                self.misses += 1
+                self.misses += stored
             else:
-                self.hits += 1
+                self.hits += stored
             return cached[1]  # type: ignore[return-value]
-        self.misses += 1
-        if kind not in self.MEMORY_ONLY:
+        self.misses += stored
+        if stored:
             self.changed = True
         result = compute()
         self.entries[key] = (digest, result)

@@ -84,9 +84,9 @@ class ParseCache:
     KEEP_UNUSED: ClassVar[frozenset[str]] = frozenset({"dot_svg"})
     #: Kinds kept for this process only: cheaper to compute again than to
     #: store (the repaired text of a page, a packet's ``model.json`` entry
-    #: and findings, the spec's requirement index), and looked up after a
+    #: findings and header, the spec's requirement index), and looked up after a
     #: second process may have written the cache.
-    MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source", "packet_json", "packet_findings", "requirement_index"})
+    MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({"page_source", "packet_json", "packet_findings", "packet_header", "requirement_index"})
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
     hits: int = 0

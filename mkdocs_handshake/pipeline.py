@@ -32,7 +32,7 @@ from .layout import Layout
 from .load import ParseCache, link_cached, load_repo
 from .model import GovernanceModel, Packet
 from .progress import SILENT, Progress
-from .render.context import RenderContext
+from .render.context import HeaderInputs, RenderContext
 from .render.html import RenderedPage, to_html
 from .render.site import generate_annotations, generate_pages
 
@@ -140,6 +140,7 @@ def load_stage(layout: Layout, cache: ParseCache, progress: Progress = SILENT) -
 def render_context(
     loaded: Loaded, engine: EngineConfig, render: RenderOptions, cache: ParseCache | None,
     findings: tuple[Finding, ...] = (), stale: tuple[Stale, ...] = (), plan: tuple[RulePlan, ...] = (),
+    header_inputs: HeaderInputs | None = None,
 ) -> RenderContext:
     """The renderers' context. Without findings it still answers every
     question about pages and URLs (which pages exist, the nav), which
@@ -159,6 +160,7 @@ def render_context(
         excluded_docs=frozenset(render.excluded_docs),
         # A drawing depends on its DOT source and on which Graphviz draws it.
         memo=None if cache is None else (lambda kind, name, digest, compute: cache.lookup(kind, name, f"{digest}:{dot}", compute)),
+        header_inputs=header_inputs,
     )
 
 
@@ -169,7 +171,8 @@ def check_stage(
     """Rules, then pages, each cached under the digest of its inputs.
     ``incremental`` (a process that checks the same repository again and
     again: ``mkdocs serve``) also keeps the per-packet rules' findings on
-    each packet, so the next run judges only the packets that changed."""
+    each packet and each packet's header, so the next run judges and
+    renders again only what changed."""
     started = time.perf_counter()
     model = link_cached(loaded.model, cache)
     loaded = replace(loaded, model=model)
@@ -182,7 +185,7 @@ def check_stage(
     checked = time.perf_counter()
 
     plan = rule_plan(model, engine)
-    context = render_context(loaded, engine, render, cache, findings, stale, plan)
+    context = render_context(loaded, engine, render, cache, findings, stale, plan, _header_inputs(model, cache) if incremental else None)
     progress.start("rendering pages")
     pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context, progress))
     annotations = cache.lookup("stage", "annotations", render_key, lambda: generate_annotations(context, progress))
@@ -211,6 +214,26 @@ def _packet_findings_memo(cache: ParseCache) -> PacketMemo:
         return cache.lookup("packet_findings", f"{rule_id} {packet.file}", key, compute)
 
     return memo
+
+
+def _header_inputs(model: GovernanceModel, cache: ParseCache) -> HeaderInputs:
+    """What packet headers are made from, as digests (see
+    :class:`.render.context.HeaderInputs`). A packet's header shows the
+    DONE_MEANS mapping of its id, which the last file with that id made
+    (:func:`.load.link`)."""
+    files = {packet.file for packet in model.packets}
+    shared = hashlib.sha256()
+    for kind, name in sorted(cache.used):
+        if name not in files and kind not in cache.MEMORY_ONLY:
+            shared.update(f"{kind}\0{name}\0{cache.entries[(kind, name)][0]}\n".encode())
+    mapped_from = {packet.id: packet.file for packet in model.packets}
+    own: dict[str, str] = {}
+    for packet in model.packets:
+        parsed = cache.entries.get(("packet", packet.file))
+        mapping = cache.entries.get(("done_mappings", mapped_from[packet.id]))
+        if parsed is not None and mapping is not None:
+            own[packet.file] = _digest(parsed[0], mapping[0], packet.lifecycle.value, packet.lifecycle_reason)
+    return HeaderInputs(shared.hexdigest(), own)
 
 
 def _stage_keys(loaded: Loaded, engine: EngineConfig, render: RenderOptions) -> tuple[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import Mapping
 
 import pytest
 
@@ -13,7 +14,7 @@ from mkdocs_handshake.layout import Layout
 from mkdocs_handshake.load import ParseCache
 from mkdocs_handshake.findings import Finding
 from mkdocs_handshake.pipeline import RenderOptions, check_stage, convert_page, load_stage, run_pipeline
-from tests.fixtures.breakages import BOARD, BY_ID, CONFLICT, MERGE
+from tests.fixtures.breakages import AUDIT, BOARD, BY_ID, CONFLICT, MERGE, SYNC
 from tests.fixtures.repo import AS_OF, TEMPLATE, materialise
 
 
@@ -175,3 +176,39 @@ def test_a_rebuild_maps_an_edited_packet_without_indexing_the_spec_again(tmp_pat
     spec_file.write_text(spec_file.read_text(encoding="utf-8") + "\nAppended.\n", encoding="utf-8")
     _incremental(root, cache)
     assert len(built) == 2
+
+
+def _annotations(root: Path, cache: ParseCache | None) -> Mapping[str, str]:
+    engine, render = EngineConfig(as_of=AS_OF), RenderOptions(dot_available=False, docs_dir="docs")
+    if cache is None:
+        return run_pipeline(Layout(root), engine, render, ParseCache()).annotations
+    return check_stage(load_stage(Layout(root), cache), engine, render, cache, incremental=True).annotations
+
+
+SITE_WIDE_EDITS = {
+    # A neighbour's status badge: Merge-Policy depends on Conflict-Detection.
+    "a dependency's status": (CONFLICT, "- STATUS: Ready-for-Dev", "- STATUS: Blocked"),
+    # Batch-Transfer's header gains Sync-Events under "Blocks".
+    "a dependency added in another packet": (SYNC, "- **Depends on**: none (foundational)", "- **Depends on**: WP-1-Batch-Transfer"),
+    # The signature cell shows the audit row.
+    "the audit log": (AUDIT, "Task packet lock: WP-1-Conflict-Detection", "Task packet lock (re-signed): WP-1-Conflict-Detection"),
+    # DONE_MEANS rows show the requirement text.
+    "the spec": ("Tallyline_Master_Spec_v01.04.md", "MUST", "MUST NOT"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(SITE_WIDE_EDITS))
+def test_headers_kept_between_rebuilds_follow_edits_of_other_files(tmp_path: Path, edit: str) -> None:
+    """Serve keeps each packet's header while nothing it shows changed: an
+    edit elsewhere that changes what a header shows renders it again."""
+    root = materialise(tmp_path / "repo", [])
+    cache = ParseCache()
+    before = _annotations(root, cache)
+    name, old, new = SITE_WIDE_EDITS[edit]
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    after = _annotations(root, cache)
+    assert after == _annotations(root, None)
+    assert after != before

@@ -72,6 +72,17 @@ def wp_key(wp: str) -> tuple[tuple[int, int, str], ...]:
 
 
 @dataclass(frozen=True)
+class HeaderInputs:
+    """Digests of what packet headers are made from, for a process that
+    renders them again and again (``mkdocs serve``): ``shared`` covers
+    every input file but the packets, ``packets`` each packet file's own
+    side (its parse, its lifecycle, the DONE_MEANS mapping it shows)."""
+
+    shared: str
+    packets: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class RenderContext:
     model: GovernanceModel
     findings: tuple[Finding, ...]
@@ -92,6 +103,9 @@ class RenderContext:
     #: ``memo(kind, name, digest, compute)``: the plugin's cache, for work
     #: worth keeping between builds (the ``dot`` runs); None computes always.
     memo: Callable[[str, str, str, Callable[[], object]], object] | None = field(default=None, compare=False, repr=False)
+    #: Given, packet headers are kept in ``memo`` between builds (see
+    #: :func:`.packet_page.kept_packet_header`).
+    header_inputs: HeaderInputs | None = field(default=None, compare=False, repr=False)
     #: Warnings for the build log from rendering (a failed ``dot`` run),
     #: appended by the page renderers; the plugin logs them.
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
@@ -101,6 +115,18 @@ class RenderContext:
         if self.memo is None:
             return compute()
         return self.memo(kind, name, hashlib.sha256(source.encode("utf-8")).hexdigest(), compute)  # type: ignore[return-value]
+
+    @cached_property
+    def header_site_key(self) -> str:
+        """A digest of what every packet header reads beyond its own packet:
+        the other input files, where pages are and how URLs look, every
+        packet's id, status and lifecycle (a neighbour's badge), and the
+        dependency graph (the neighbours)."""
+        shared = self.header_inputs.shared if self.header_inputs else ""
+        directory = [(p.id, p.file, p.declared_id, p.status.value, p.status_raw, p.lifecycle.value) for p in self.model.packets]
+        site = (self.output_dir, self.use_directory_urls, self.docs_dir, sorted(self.excluded_docs), self.as_of.isoformat())
+        text = repr((shared, site, directory, sorted(self.docs_pages.items()), sorted(self.dependencies.items())))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     # ---- paths (relative to docs_dir) --------------------------------
     def page_path(self, name: str) -> str:

@@ -9,6 +9,8 @@ text). It ends with the packet's source path, which stays the authority.
 
 from __future__ import annotations
 
+import hashlib
+
 from ..findings import Finding, Severity
 from ..model import DoneMapping, FieldOccurrence, Lifecycle, ListItem, Packet
 from ..traceability import done_entries
@@ -71,6 +73,21 @@ def render_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:
     # repeats what the governance pages say, and indexing it on every
     # packet page cost more than rendering it.
     return f'<div class="hs-packet-annotation" data-search-exclude>\n\n{body}\n</div>\n'
+
+
+def kept_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:
+    """:func:`render_packet_header`, kept in ``ctx.memo`` when the context
+    has :class:`~.context.HeaderInputs`: under the digest of the packet's
+    own inputs, the findings on it and :attr:`~.context.RenderContext.header_site_key`.
+    That is all the header reads; a new input of the header must be added
+    to one of them."""
+    inputs = ctx.header_inputs
+    own = inputs.packets.get(packet.file) if inputs is not None else None
+    if own is None or ctx.memo is None:
+        return render_packet_header(ctx, packet, page)
+    findings = repr(packet_findings(ctx, packet))
+    key = hashlib.sha256("\0".join((ctx.header_site_key, own, page, findings)).encode("utf-8")).hexdigest()
+    return ctx.memo("packet_header", page, key, lambda: render_packet_header(ctx, packet, page))  # type: ignore[return-value]
 
 
 def lifecycle_badge(packet: Packet) -> str:

@@ -16,7 +16,7 @@ from .dag import render_dag_page
 from .escape import html_text
 from .findings_page import render_findings_page
 from .overview import render_overview
-from .packet_page import render_packet_header, render_packet_page
+from .packet_page import kept_packet_header, render_packet_page
 from .phase_gate_page import render_phase_gate_page
 from .spec_pages import render_spec_chapter
 from .traceability_page import render_traceability_page
@@ -122,7 +122,7 @@ def generate_annotations(ctx: RenderContext, progress: Progress = SILENT) -> dic
     for packet in ctx.model.packets:
         page = ctx.docs_pages.get(packet.file)
         if page is not None:
-            annotations[page] = render_packet_header(ctx, packet, page)
+            annotations[page] = kept_packet_header(ctx, packet, page)
             progress.tick(len(annotations), total)
     return {path: annotations[path] for path in sorted(annotations)}
 

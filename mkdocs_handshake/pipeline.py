@@ -99,6 +99,8 @@ class Loaded:
     load_seconds: float
     cache_hits: int
     cache_misses: int
+    #: The cache keys the load read: one per input file and parser.
+    input_keys: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def load_stage(layout: Layout, cache: ParseCache, progress: Progress = SILENT) -
     hits, misses = cache.hits - hits, cache.misses - misses
     sections = len(model.spec.sections) if model.spec else 0
     progress.done(f"loaded {len(model.packets):,} packets and {sections:,} spec sections ({hits:,} cached results reused, {misses:,} computed)")
-    return Loaded(model, cache.inputs_digest(layout.root.as_posix()), time.perf_counter() - started, hits, misses)
+    return Loaded(model, cache.inputs_digest(layout.root.as_posix()), time.perf_counter() - started, hits, misses, frozenset(cache.used))
 
 
 def render_context(
@@ -185,7 +187,7 @@ def check_stage(
     checked = time.perf_counter()
 
     plan = rule_plan(model, engine)
-    context = render_context(loaded, engine, render, cache, findings, stale, plan, _header_inputs(model, cache) if incremental else None)
+    context = render_context(loaded, engine, render, cache, findings, stale, plan, _header_inputs(loaded, cache) if incremental else None)
     progress.start("rendering pages")
     pages = cache.lookup("stage", "pages", render_key, lambda: generate_pages(context, progress))
     annotations = cache.lookup("stage", "annotations", render_key, lambda: generate_annotations(context, progress))
@@ -216,14 +218,16 @@ def _packet_findings_memo(cache: ParseCache) -> PacketMemo:
     return memo
 
 
-def _header_inputs(model: GovernanceModel, cache: ParseCache) -> HeaderInputs:
+def _header_inputs(loaded: Loaded, cache: ParseCache) -> HeaderInputs:
     """What packet headers are made from, as digests (see
-    :class:`.render.context.HeaderInputs`). A packet's header shows the
-    DONE_MEANS mapping of its id, which the last file with that id made
-    (:func:`.load.link`)."""
+    :class:`.render.context.HeaderInputs`): the files the load read but
+    the packets, and for each packet its parse, lifecycle and mapping. A
+    packet's header shows the DONE_MEANS mapping of its id, which the last
+    file with that id made (:func:`.load.link`)."""
+    model = loaded.model
     files = {packet.file for packet in model.packets}
     shared = hashlib.sha256()
-    for kind, name in sorted(cache.used):
+    for kind, name in sorted(loaded.input_keys):
         if name not in files and kind not in cache.MEMORY_ONLY:
             shared.update(f"{kind}\0{name}\0{cache.entries[(kind, name)][0]}\n".encode())
     mapped_from = {packet.id: packet.file for packet in model.packets}

@@ -212,3 +212,15 @@ def test_headers_kept_between_rebuilds_follow_edits_of_other_files(tmp_path: Pat
     after = _annotations(root, cache)
     assert after == _annotations(root, None)
     assert after != before
+
+
+def test_an_edit_of_one_packet_renders_only_its_header_again(tmp_path: Path) -> None:
+    root = materialise(tmp_path / "repo", [])
+    cache = ParseCache()
+    before = dict(_annotations(root, cache))
+    conflict = root / CONFLICT
+    conflict.write_text(conflict.read_text(encoding="utf-8").replace("\n## ", "\n- OUT_OF_SCOPE: TBD\n\n## ", 1), encoding="utf-8")
+    after = _annotations(root, cache)
+    assert after == _annotations(root, None)
+    rendered_again = sorted(page for page, header in after.items() if header is not before[page])
+    assert rendered_again == ["task_packets/WP-1-Conflict-Detection.md"]

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
 
 from markdown_it.token import Token
 
@@ -312,7 +312,34 @@ def find_phase_checklist(src: SourceText) -> list[tuple[str, Loc, str, bool]]:
     return items
 
 
-def collect_phase_claims(model: GovernanceModel) -> tuple[PhaseClaim, ...]:
+@dataclass(frozen=True)
+class PacketPhaseText:
+    """What the phase gate reads in one packet's parsed text: its phase
+    claims (in headings and field values) and its deferred-work notes (in
+    headings, field values and list items). A function of the packet
+    alone, so a caller that evaluates the gate again and again may keep it
+    per packet (``scan`` of :func:`evaluate_phase_gate`)."""
+
+    claims: tuple[tuple[str, Loc, str], ...]
+    deferred: tuple[tuple[str, Loc], ...]
+
+
+def scan_packet(packet: Packet) -> PacketPhaseText:
+    claims: list[tuple[str, Loc, str]] = []
+    texts = [(text, loc) for text, _level, loc in packet.headings]
+    texts += [(occurrence.value, occurrence.loc) for occurrences in packet.fields.values() for occurrence in occurrences]
+    for text, loc in texts:
+        if loc is None:
+            continue
+        claims.extend((phase, loc, excerpt) for phase, _offset, excerpt in claims_in_text(text))
+    deferred = tuple((text, loc) for text, loc in _packet_texts(packet) if _DEFERRED.search(text))
+    return PacketPhaseText(tuple(claims), deferred)
+
+
+PacketScan = Callable[[Packet], PacketPhaseText]
+
+
+def collect_phase_claims(model: GovernanceModel, scan: PacketScan = scan_packet) -> tuple[PhaseClaim, ...]:
     """Claims from the loader's scan plus those visible in parsed model text.
 
     The model text (board headings and entries, packet field values and
@@ -338,11 +365,11 @@ def collect_phase_claims(model: GovernanceModel) -> tuple[PhaseClaim, ...]:
             gate = entry.column is BoardColumn.PHASE_GATE
             add(entry.text.split("\n")[0], entry.loc, phase_in_text(entry.column_raw) if gate else "", gate)
     for packet in model.packets:
-        for text, _level, loc in packet.headings:
-            add(text, loc)
-        for occurrences in packet.fields.values():
-            for occurrence in occurrences:
-                add(occurrence.value, occurrence.loc)
+        for found_phase, loc, excerpt in scan(packet).claims:
+            key = (found_phase, loc.file, loc.line)
+            if key not in seen:
+                seen.add(key)
+                claims.append(PhaseClaim(found_phase, loc, excerpt))
     return tuple(sorted(claims, key=lambda claim: (phase_key(claim.phase), claim.loc)))
 
 
@@ -557,16 +584,14 @@ def _blockers_criterion(model: GovernanceModel, phase: str, critical: Sequence[s
     )
 
 
-def _deferred_criterion(critical: Sequence[str], idx: _Indexes) -> Criterion:
+def _deferred_criterion(critical: Sequence[str], idx: _Indexes, scan: PacketScan) -> Criterion:
     evidence: list[Evidence] = []
     for wp in critical:
         packet = idx.packets.get(wp)
         if packet is None:
             continue
-        for text, loc in _packet_texts(packet):
-            match = _DEFERRED.search(text)
-            if match:
-                evidence.append(Evidence(f"deferred-work note: {' '.join(text.split())[:160]}", wp, loc))
+        for text, loc in scan(packet).deferred:
+            evidence.append(Evidence(f"deferred-work note: {' '.join(text.split())[:160]}", wp, loc))
     if not evidence:
         evidence.append(Evidence(f"no deferred-work note in the fields and headings of {len(critical)} phase-critical packets"))
     failing = not evidence[0].text.startswith("no deferred")
@@ -619,7 +644,7 @@ def _mentions(text: str, keywords: Sequence[str]) -> bool:
 
 def evaluate_phase_gate(
     model: GovernanceModel, findings: Sequence[Finding] = (), as_of: dt.date | None = None, graph: nx.DiGraph | None = None,
-    claims: tuple[PhaseClaim, ...] | None = None, claimed_only: bool = False,
+    claims: tuple[PhaseClaim, ...] | None = None, claimed_only: bool = False, scan: PacketScan = scan_packet,
 ) -> tuple[PhaseGate, ...]:
     """One :class:`PhaseGate` per phase, in phase order.
 
@@ -630,10 +655,11 @@ def evaluate_phase_gate(
     ``graph`` is the model's :func:`.graph.dependency_graph` and
     ``claims`` its :func:`collect_phase_claims`, when the caller has them
     already. ``claimed_only`` evaluates only the phases claimed closed
-    (all PHASE-001 judges; each phase's gate is the same either way)."""
+    (all PHASE-001 judges; each phase's gate is the same either way).
+    ``scan`` reads a packet's text (:func:`scan_packet`, or a memo of it)."""
     del as_of  # the criteria of Part 6.5 are not time-based
     idx = _indexes(model, findings, graph)
-    claims = collect_phase_claims(model) if claims is None else claims
+    claims = collect_phase_claims(model, scan) if claims is None else claims
     claimed = {claim.phase for claim in claims}
     gates: list[PhaseGate] = []
     for phase in discover_phases(model, claims):
@@ -648,7 +674,7 @@ def evaluate_phase_gate(
         criteria.append(_blockers_criterion(model, phase, critical, idx))
         criteria.append(_checklist_criterion(_EXTERNAL[2], checklist))
         criteria.append(_checklist_criterion(_EXTERNAL_SHOULD[0], checklist))
-        criteria.append(_deferred_criterion(critical, idx))
+        criteria.append(_deferred_criterion(critical, idx, scan))
         criteria.extend(_checklist_criterion(spec, checklist) for spec in _EXTERNAL_SHOULD[1:])
         gates.append(
             PhaseGate(

@@ -224,3 +224,19 @@ def test_an_edit_of_one_packet_renders_only_its_header_again(tmp_path: Path) -> 
     assert after == _annotations(root, None)
     rendered_again = sorted(page for page, header in after.items() if header is not before[page])
     assert rendered_again == ["task_packets/WP-1-Conflict-Detection.md"]
+
+
+def test_the_phase_gate_kept_between_rebuilds_sees_a_new_deferred_work_note(tmp_path: Path) -> None:
+    """Serve keeps what the phase gate read in each packet's text; an edit
+    that adds a deferred-work note shows on the phase-gate page."""
+    engine, render = EngineConfig(as_of=AS_OF), RenderOptions(dot_available=False, docs_dir="docs")
+    root = materialise(tmp_path / "repo", [])
+    cache = ParseCache()
+    check_stage(load_stage(Layout(root), cache), engine, render, cache, incremental=True)
+    conflict = root / CONFLICT
+    text = conflict.read_text(encoding="utf-8")
+    assert text.count("to the conflict register.") == 1
+    conflict.write_text(text.replace("to the conflict register.", "to the conflict register; the conflict UI is deferred to phase 2."), encoding="utf-8")
+    pages = check_stage(load_stage(Layout(root), cache), engine, render, cache, incremental=True).pages
+    assert pages == run_pipeline(Layout(root), engine, render, ParseCache()).pages
+    assert "the conflict UI is deferred to phase 2" in pages["governance/phase-gate.md"]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 from ..findings import Finding
 from ..engine import RulePlan
 from ..model import SignatureRow, GovernanceModel, Packet, Section
-from ..phase_gate import PhaseGate, evaluate_phase_gate
+from ..phase_gate import PacketPhaseText, PhaseGate, evaluate_phase_gate, scan_packet
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -205,7 +205,15 @@ class RenderContext:
     def phase_gates(self) -> tuple[PhaseGate, ...]:
         """The phase gates, evaluated once for every page that shows them
         (overview and phase-gate report)."""
-        return tuple(evaluate_phase_gate(self.model, self.findings, self.as_of, self.graph))
+        return tuple(evaluate_phase_gate(self.model, self.findings, self.as_of, self.graph, scan=self._scan_packet))
+
+    def _scan_packet(self, packet: Packet) -> PacketPhaseText:
+        """:func:`.phase_gate.scan_packet`, kept in ``memo`` with the
+        headers (its result depends on the packet alone)."""
+        own = self.header_inputs.packets.get(packet.file) if self.header_inputs is not None else None
+        if own is None or self.memo is None:
+            return scan_packet(packet)
+        return self.memo("phase_text", packet.file, own, lambda: scan_packet(packet))  # type: ignore[return-value]
 
     @cached_property
     def findings_by_subject(self) -> Mapping[str, tuple[Finding, ...]]:

@@ -79,7 +79,7 @@ class _Gate:
 def test_overview_shows_one_verdict_per_phase(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[object, ...]] = []
 
-    def evaluate(model: object, findings: object, as_of: object, graph: object) -> tuple[_Gate, ...]:
+    def evaluate(model: object, findings: object, as_of: object, graph: object, **_: object) -> tuple[_Gate, ...]:
         calls.append((model, findings, as_of, graph))
         return (
             _Gate("0", "READY", (3, 3), ()),
@@ -95,7 +95,7 @@ def test_overview_shows_one_verdict_per_phase(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_overview_links_the_phase_gate_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(render_context, "evaluate_phase_gate", lambda *args: ())
+    monkeypatch.setattr(render_context, "evaluate_phase_gate", lambda *args, **kwargs: ())
     page = render_overview(context())
     assert "No phase found in the packets or on the board." in page
     assert "Criteria and evidence: [phase gate](phase-gate/)." in page
@@ -108,9 +108,9 @@ def test_overview_and_phase_gate_report_share_one_evaluation(monkeypatch: pytest
     real = render_context.evaluate_phase_gate
     calls: list[object] = []
 
-    def spy(*args: object) -> object:
+    def spy(*args: object, **kwargs: object) -> object:
         calls.append(args)
-        return real(*args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render_context, "evaluate_phase_gate", spy)
     ctx = context()

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .baseline import Baseline, apply as apply_baseline
 from .findings import Finding, Severity
-from .model import GovernanceModel, Lifecycle, Packet, Waiver
+from .model import GovernanceModel, Lifecycle, Waiver
 from .phase_gate import waiver_state
 from .profiles import Profile
 from .rules import REGISTRY, Rule
-from .rules.context import RuleContext, profile_of
+from .rules.context import PacketMemo, RuleContext, profile_of
 
 
 class ConfigError(ValueError):
@@ -128,16 +128,6 @@ def _history_subjects(model: GovernanceModel) -> frozenset[str]:
     return frozenset(history - active)
 
 
-class PacketMemo(Protocol):
-    """Keeps a per-packet rule's findings on a packet between runs (a
-    ``mkdocs serve`` session): returns the findings kept for this rule,
-    packet and scope key, or ``compute()``'s, kept for the next run. It
-    must tell packets apart by everything they hold (their file's bytes
-    and the lifecycle the board gives them)."""
-
-    def __call__(self, rule_id: str, packet: Packet, scope_key: str, compute: Callable[[], tuple[Finding, ...]]) -> tuple[Finding, ...]: ...
-
-
 def _rule_findings(rule: Rule, context: RuleContext, memo: PacketMemo | None) -> Iterable[Finding]:
     per_packet = rule.per_packet
     if memo is None or per_packet is None:
@@ -145,17 +135,20 @@ def _rule_findings(rule: Rule, context: RuleContext, memo: PacketMemo | None) ->
     scope = context.packet_scope
     found: list[Finding] = []
     for packet in context.model.packets:
-        found.extend(memo(rule.id, packet, scope.key, lambda packet=packet: tuple(per_packet(rule, scope, packet))))
+        found.extend(memo(f"findings {rule.id}", packet, scope.key, lambda packet=packet: tuple(per_packet(rule, scope, packet))))
     return found
 
 
 def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: PacketMemo | None = None) -> list[Finding]:
     """Every applicable rule's findings, configured, waived and baselined,
     sorted. With a ``memo``, per-packet rules judge again only the packets
-    it has no findings for (see :class:`PacketMemo`)."""
+    it has no findings for, and what rules read in one packet's text is
+    read again only in the packets that changed (see :class:`PacketMemo`)."""
     config = config or EngineConfig()
     config.validate()
-    context = RuleContext(model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers)}, history=config.history)
+    context = RuleContext(
+        model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers)}, history=config.history, packet_memo=memo,
+    )
     history = _history_subjects(model)
     findings: list[Finding] = []
     for plan in rule_plan(model, config):

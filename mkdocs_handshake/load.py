@@ -87,7 +87,7 @@ class ParseCache:
     #: findings, header and phase-gate text; the spec's requirement index),
     #: and looked up after a second process may have written the cache.
     MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({
-        "page_source", "packet_json", "packet_findings", "packet_header", "phase_text", "requirement_index",
+        "page_source", "packet_json", "per_packet", "packet_header", "phase_text", "requirement_index",
     })
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)

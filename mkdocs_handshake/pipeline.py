@@ -21,21 +21,24 @@ import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, TypeVar
 
 from .baseline import Stale, stale_entries
 from .disk_cache import code_fingerprint
-from .engine import EngineConfig, PacketMemo, RulePlan, rule_plan, run_rules
+from .engine import EngineConfig, RulePlan, rule_plan, run_rules
 from .export import packet_json, write_model
 from .findings import Finding
 from .layout import Layout
 from .load import ParseCache, link_cached, load_repo
 from .model import GovernanceModel, Packet
 from .progress import SILENT, Progress
+from .rules.context import PacketMemo
 from .render.context import HeaderInputs, RenderContext
 from .render.html import RenderedPage, to_html
 from .render.site import generate_annotations, generate_pages
 
+
+T = TypeVar("T")
 
 @dataclass(frozen=True)
 class RenderOptions:
@@ -180,7 +183,7 @@ def check_stage(
     loaded = replace(loaded, model=model)
     rules_key, render_key = _stage_keys(loaded, engine, render)
     progress.start("checking")
-    memo = _packet_findings_memo(cache) if incremental else None
+    memo = _packet_memo(cache) if incremental else None
     findings = tuple(cache.lookup("stage", "findings", rules_key, lambda: tuple(run_rules(model, engine, memo))))
     stale = stale_entries(findings, engine.baseline) if engine.baseline is not None else ()
     progress.done(f"checked the rules: {len(findings):,} findings")
@@ -202,18 +205,18 @@ def check_stage(
     )
 
 
-def _packet_findings_memo(cache: ParseCache) -> PacketMemo:
-    """Per-packet findings kept in ``cache`` (in memory only) under what the
+def _packet_memo(cache: ParseCache) -> PacketMemo:
+    """Per-packet results kept in ``cache`` (in memory only) under what the
     packet is made from: its file's bytes, as the parse of the file is
     cached, and the lifecycle the board and registry gave it
     (:func:`.load.load_repo` builds a packet from nothing else)."""
 
-    def memo(rule_id: str, packet: Packet, scope_key: str, compute: Callable[[], tuple[Finding, ...]]) -> tuple[Finding, ...]:
+    def memo(kind: str, packet: Packet, scope_key: str, compute: Callable[[], T]) -> T:
         parsed = cache.entries.get(("packet", packet.file))
         if parsed is None:
             return compute()
         key = _digest(parsed[0], packet.lifecycle.value, packet.lifecycle_reason, scope_key)
-        return cache.lookup("packet_findings", f"{rule_id} {packet.file}", key, compute)
+        return cache.lookup("per_packet", f"{kind} {packet.file}", key, compute)
 
     return memo
 

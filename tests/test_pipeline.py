@@ -98,7 +98,7 @@ def _fresh(root: Path) -> tuple[Finding, ...]:
 
 
 def _kept(cache: ParseCache) -> dict[tuple[str, str], tuple[str, object]]:
-    return {key: value for key, value in cache.entries.items() if key[0] == "packet_findings"}
+    return {key: value for key, value in cache.entries.items() if key[0] == "per_packet" and key[1].startswith("findings ")}
 
 
 def test_serve_judges_again_only_the_packet_that_changed(tmp_path: Path) -> None:
@@ -109,14 +109,14 @@ def test_serve_judges_again_only_the_packet_that_changed(tmp_path: Path) -> None
     cache = ParseCache()
     assert _incremental(root, cache) == ()
     before = _kept(cache)
-    assert {name.split(" ", 1)[1] for _, name in before} == {f"docs/task_packets/{path.name}" for path in (root / "docs/task_packets").glob("WP-*.md")}
+    assert {name.split(" ", 2)[2] for _, name in before} == {f"docs/task_packets/{path.name}" for path in (root / "docs/task_packets").glob("WP-*.md")}
     conflict = root / CONFLICT
     conflict.write_text(conflict.read_text(encoding="utf-8").replace("\n## ", "\n- OUT_OF_SCOPE: TBD\n\n## ", 1), encoding="utf-8")
     after_edit = _incremental(root, cache)
     assert [(finding.rule, finding.excerpt) for finding in after_edit] == [("PKT-005", "TBD")]
     assert after_edit == _fresh(root)
     recomputed = {key for key, value in _kept(cache).items() if before.get(key) is not value}
-    assert recomputed and {name.split(" ", 1)[1] for _, name in recomputed} == {CONFLICT}
+    assert recomputed and {name.split(" ", 2)[2] for _, name in recomputed} == {CONFLICT}
 
 
 def test_a_packet_whose_lifecycle_changes_is_judged_again(tmp_path: Path) -> None:
@@ -240,3 +240,17 @@ def test_the_phase_gate_kept_between_rebuilds_sees_a_new_deferred_work_note(tmp_
     pages = check_stage(load_stage(Layout(root), cache), engine, render, cache, incremental=True).pages
     assert pages == run_pipeline(Layout(root), engine, render, ParseCache()).pages
     assert "the conflict UI is deferred to phase 2" in pages["governance/phase-gate.md"]
+
+
+def test_a_phase_claim_written_between_rebuilds_is_judged(tmp_path: Path) -> None:
+    """The rules keep what they read in each packet's text too (claims
+    that a phase is closed); a claim added to one packet is judged."""
+    root = materialise(tmp_path / "repo", [])
+    cache = ParseCache()
+    assert _incremental(root, cache) == ()
+    conflict = root / CONFLICT
+    text = conflict.read_text(encoding="utf-8")
+    conflict.write_text(text.replace("to the conflict register.", "to the conflict register. Phase 1 is CLOSED."), encoding="utf-8")
+    after = _incremental(root, cache)
+    assert after == _fresh(root)
+    assert "PHASE-001" in [finding.rule for finding in after]

@@ -12,11 +12,12 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol, TypeVar
 
 from ..graph import dependency_graph
 from ..ids import packet_aliases
 from ..model import GovernanceModel, Packet, ProtocolInfo, Section
+from ..phase_gate import PacketPhaseText, scan_packet
 from ..profiles import Profile, load_profile
 
 # networkx is imported where it is used (see mkdocs_handshake/graph.py).
@@ -57,6 +58,16 @@ class PacketScope:
         return hashlib.sha256(repr((self.profile, self.protocol)).encode("utf-8")).hexdigest()
 
 
+class PacketMemo(Protocol):
+    """Keeps what was computed from one packet between runs (a ``mkdocs
+    serve`` session): returns what is kept for this kind of result, packet
+    and scope key, or ``compute()``'s, kept for the next run. It must tell
+    packets apart by everything they hold (their file's bytes and the
+    lifecycle the board gives them)."""
+
+    def __call__(self, kind: str, packet: Packet, scope_key: str, compute: Callable[[], T]) -> T: ...
+
+
 @dataclass
 class RuleContext:
     model: GovernanceModel
@@ -67,6 +78,8 @@ class RuleContext:
     profile: Profile | None = None
     #: An audit of history: judge closed and superseded packets as if active.
     history: bool = False
+    #: Given (serve), per-packet work is kept between runs (see :class:`PacketMemo`).
+    packet_memo: PacketMemo | None = None
 
     def __post_init__(self) -> None:
         if self.profile is None:
@@ -77,6 +90,12 @@ class RuleContext:
         (True when there is no protocol text to ask)."""
         info = self.model.protocol
         return info is None or phrase not in info.missing_phrases
+
+    def scan_packet(self, packet: Packet) -> PacketPhaseText:
+        """What the phase gate reads in a packet's text, kept per packet."""
+        if self.packet_memo is None:
+            return scan_packet(packet)
+        return self.packet_memo("phase text", packet, "", lambda: scan_packet(packet))
 
     @cached_property
     def packet_scope(self) -> PacketScope:

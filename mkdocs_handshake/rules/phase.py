@@ -38,10 +38,10 @@ def phase_claim_meets_gate(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     closed or READY TO CLOSE is checked against the MUST criteria the files
     can show; criteria the files cannot show (spec regression, supply chain,
     git trail) are reported on the phase-gate page, not as errors here."""
-    claims = collect_phase_claims(ctx.model)
+    claims = collect_phase_claims(ctx.model, ctx.scan_packet)
     if not claims:
         return
-    for gate in evaluate_phase_gate(ctx.model, (), ctx.as_of, ctx.graph, claims, claimed_only=True):
+    for gate in evaluate_phase_gate(ctx.model, (), ctx.as_of, ctx.graph, claims, claimed_only=True, scan=ctx.scan_packet):
         if not gate.claims or not gate.failed_musts:
             continue
         summary = _failure_summary(gate)
@@ -75,7 +75,7 @@ def waiver_approved_and_current(rule: Rule, ctx: RuleContext) -> Iterator[Findin
     waivers = tuple(w for w in ctx.options.get("waivers", ()) or () if isinstance(w, Waiver))  # type: ignore[union-attr]
     if not waivers:
         return
-    closed = {claim.phase for claim in collect_phase_claims(ctx.model)}
+    closed = {claim.phase for claim in collect_phase_claims(ctx.model, ctx.scan_packet)}
     loc = _waiver_loc(ctx)
     for waiver in waivers:
         state = waiver_state(waiver, ctx.as_of, closed)

@@ -211,12 +211,16 @@ def _packet_memo(cache: ParseCache) -> PacketMemo:
     cached, and the lifecycle the board and registry gave it
     (:func:`.load.load_repo` builds a packet from nothing else)."""
 
+    packet_keys: dict[str, str] = {}
+
     def memo(kind: str, packet: Packet, scope_key: str, compute: Callable[[], T]) -> T:
-        parsed = cache.entries.get(("packet", packet.file))
-        if parsed is None:
-            return compute()
-        key = _digest(parsed[0], packet.lifecycle.value, packet.lifecycle_reason, scope_key)
-        return cache.lookup("per_packet", f"{kind} {packet.file}", key, compute)
+        packet_key = packet_keys.get(packet.file)
+        if packet_key is None:
+            parsed = cache.entries.get(("packet", packet.file))
+            if parsed is None:
+                return compute()
+            packet_key = packet_keys[packet.file] = _digest(parsed[0], packet.lifecycle.value, packet.lifecycle_reason)
+        return cache.lookup("per_packet", f"{kind} {packet.file}", f"{packet_key}:{scope_key}", compute)
 
     return memo
 

@@ -66,8 +66,10 @@ def _relative_url(here: str, there: str) -> str:
     return relative
 
 
+@lru_cache(maxsize=65536)
 def wp_key(wp: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural order for WP ids, so ``WP-1-Foo-v10`` follows ``WP-1-Foo-v9``."""
+    """Natural order for WP ids, so ``WP-1-Foo-v10`` follows ``WP-1-Foo-v9``.
+    Kept per id: the pages sort the same ids many times."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", wp) if part)
 
 

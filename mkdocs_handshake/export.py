@@ -63,19 +63,25 @@ def model_document(model: GovernanceModel, root_label: str) -> dict[str, Any]:
     return {key: compute() for key, compute in _model_parts(model, root_label).items()}
 
 
-def write_model(model: GovernanceModel, root_label: str, out: TextIO, packet_text: Callable[[Packet], str] | None = None) -> None:
+def write_model(
+    model: GovernanceModel, root_label: str, out: TextIO,
+    packet_text: Callable[[Packet], str] | None = None, spec_text: Callable[[], str] | None = None,
+) -> None:
     """Write ``model.json`` to ``out`` a packet at a time: the same bytes
     as ``dumps(model_document(...), compact=True)``, without holding the
     whole document and its text in memory (at 10,000 packets, gigabytes).
     ``packet_text`` may supply a packet's encoding (:func:`packet_json`)
     from a cache: in ``mkdocs serve`` one edited packet then costs one
-    packet's encoding, not all of them."""
+    packet's encoding, not all of them; ``spec_text`` likewise supplies
+    :func:`spec_json`."""
     encode = packet_text or (lambda packet: packet_json(model, packet))
     parts = _model_parts(model, root_label)
     out.write("{")
     for position, key in enumerate(sorted(parts)):
         out.write(("," if position else "") + _compact(key) + ":")
-        if key == "packets":
+        if key == "spec" and spec_text is not None:
+            out.write(spec_text())
+        elif key == "packets":
             out.write("[")
             for index, packet in enumerate(model.packets):
                 out.write(("," if index else "") + encode(packet))
@@ -87,6 +93,11 @@ def write_model(model: GovernanceModel, root_label: str, out: TextIO, packet_tex
 
 def _compact(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def spec_json(model: GovernanceModel) -> str:
+    """The spec's entry of ``model.json``."""
+    return _compact(to_data(model.spec) if model.spec else None)
 
 
 def packet_json(model: GovernanceModel, packet: Packet) -> str:

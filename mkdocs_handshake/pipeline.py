@@ -26,7 +26,7 @@ from typing import Callable, Mapping, TypeVar
 from .baseline import Stale, stale_entries
 from .disk_cache import code_fingerprint
 from .engine import EngineConfig, RulePlan, rule_plan, run_rules
-from .export import packet_json, write_model
+from .export import packet_json, spec_json, write_model
 from .findings import Finding
 from .layout import Layout
 from .load import ParseCache, link_cached, load_repo
@@ -302,7 +302,10 @@ def write_model_json(governance: Governance, root_label: str, target: Path, keep
         except OSError:
             pass
     with target.open("w", encoding="utf-8") as stream:
-        write_model(governance.model, root_label, stream, _packet_text(governance.model, cache) if cache is not None else None)
+        if cache is None:
+            write_model(governance.model, root_label, stream)
+        else:
+            write_model(governance.model, root_label, stream, _packet_text(governance.model, cache), _spec_text(governance.model, cache))
     if kept is not None and stamp is not None:
         try:
             kept.parent.mkdir(parents=True, exist_ok=True)
@@ -311,6 +314,15 @@ def write_model_json(governance: Governance, root_label: str, target: Path, keep
             stamp.write_text(digest, encoding="utf-8")
         except OSError:
             pass
+
+
+def _spec_text(model: GovernanceModel, cache: ParseCache) -> Callable[[], str]:
+    """The spec's ``model.json`` entry, kept in ``cache`` (in memory only)
+    under the spec file's bytes."""
+    parsed = cache.entries.get(("spec", model.spec.file)) if model.spec else None
+    if parsed is None:
+        return lambda: spec_json(model)
+    return lambda: cache.lookup("spec_json", model.spec.file, parsed[0], lambda: spec_json(model))  # type: ignore[union-attr]
 
 
 def _packet_text(model: GovernanceModel, cache: ParseCache) -> Callable[[Packet], str]:

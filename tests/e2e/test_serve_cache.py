@@ -232,3 +232,24 @@ def test_a_rebuild_shows_what_a_fresh_serve_shows(repo: Path, tmp_path: Path, mo
     fresh.plugins.on_startup(command="serve", dirty=False)
     build(fresh)
     assert _site_files(fresh_site) == rebuilt
+
+
+def test_model_json_after_a_spec_edit_is_what_a_fresh_build_writes(repo: Path, tmp_path: Path) -> None:
+    """The spec's part of model.json is kept between rebuilds too, under
+    the spec file's bytes."""
+    site_dir = tmp_path / "site"
+    first = serve_config(repo, site_dir)
+    first.plugins.on_startup(command="serve", dirty=False)
+    build(first)
+    spec = repo / "Tallyline_Master_Spec_v01.04.md"
+    text = spec.read_text(encoding="utf-8")
+    assert text.count("MUST carry a 128-bit identifier") == 1
+    spec.write_text(text.replace("MUST carry a 128-bit identifier", "MUST carry a 256-bit identifier"), encoding="utf-8")
+    build(serve_config(repo, site_dir))
+    rebuilt = (site_dir / "governance" / "model.json").read_text(encoding="utf-8")
+    assert "256-bit identifier" in rebuilt
+
+    dict(MkDocsConfig._schema)["plugins"].plugin_cache.pop("handshake", None)
+    shutil.rmtree(repo / ".cache", ignore_errors=True)
+    build(serve_config(repo, tmp_path / "fresh"))
+    assert (tmp_path / "fresh" / "governance" / "model.json").read_text(encoding="utf-8") == rebuilt

@@ -17,11 +17,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, ClassVar, TypeVar
 
 from . import disk_cache, parallel
+from .realpath import RealPaths
 from .discover import discover_layout, walk_names
 from .layout import Layout
 from .lifecycle import with_lifecycles
@@ -245,12 +247,13 @@ class _Collector:
     uses: list[SignatureUse] = field(default_factory=list)
     sources: dict[str, SourceText] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
+    real_paths: RealPaths = field(default_factory=RealPaths)
 
     def read(self, relative: str, *, required: bool = True, what: str = "file") -> tuple[SourceText, str] | None:
         if relative in self.sources:  # read once per load, whatever reads it again
             return self.sources[relative], self.digests[relative]
         try:
-            refusal = _refusal(self.layout, relative)
+            refusal = _refusal(self.layout, relative, self.real_paths)
             if refusal:
                 self.issues.append(ParseIssue("PARSE-001", Loc(relative, 1), f"the {what} {relative} {refusal}; it is not read", relative, relative))
                 return None
@@ -313,16 +316,21 @@ class _Collector:
 _BINARY_BYTES = bytes(set(range(32)) - {9, 10, 11, 12, 13, 27})
 
 
-def _refusal(layout: Layout, relative: str) -> str:
+def _refusal(layout: Layout, relative: str, real: RealPaths | None = None) -> str:
     """Why ``relative`` must not be read, or "". A file that resolves
     (through a symbolic link or ``..``) outside the root could be any file
     of the machine that builds the site, and what is read is published;
     a file past the size limit would take minutes and gigabytes."""
-    root = layout.root.resolve()
-    path = (layout.root / relative).resolve()
+    real = real if real is not None else RealPaths()
+    root = real.folder(layout.root)
+    path = real.of(layout.root / relative)
     if not path.is_relative_to(root):
         return "resolves to a file outside the root folder (a symbolic link or '..')"
-    size = path.stat().st_size if path.is_file() else 0
+    try:
+        status = path.stat()
+    except OSError:
+        return ""  # the read that follows says what is wrong
+    size = status.st_size if stat.S_ISREG(status.st_mode) else 0
     if size > layout.max_file_bytes:
         return f"is {_megabytes(size)}, larger than the limit of {_megabytes(layout.max_file_bytes)} (option max_file_mb)"
     return ""

@@ -60,6 +60,7 @@ from .progress import Progress
 from .render.dag import dot_missing_message
 from .render.escape import md_text
 from .render.html import RenderedPage
+from .realpath import RealPaths
 from .render.site import annotated_pages, extra_files, nav_entries, page_paths, redirect_pages
 from .source import SourceText, decode
 
@@ -313,14 +314,15 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         refuses to read it as a governance file; PARSE-001 names it.)"""
         assert self.layout is not None
         docs = Path(config.docs_dir)
-        allowed = (self.layout.root.resolve(), docs.resolve())
+        real = RealPaths()
+        allowed = (real.folder(self.layout.root), real.folder(docs))
         for file in list(files):
             if file.generated_by or not file.abs_src_path:
                 continue
             path = Path(file.abs_src_path)
             if not path.is_relative_to(docs):
                 continue  # theme files
-            target = path.resolve()
+            target = real.of(path)
             if not any(target.is_relative_to(folder) for folder in allowed):
                 files.remove(file)
                 log.warning("%s links to a file outside the repository; it is left out of the site", _docs_relative(file, config))

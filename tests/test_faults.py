@@ -294,6 +294,20 @@ def test_a_packet_linked_to_a_file_outside_root_is_not_read_or_published(tmp_pat
     assert SECRET not in built.site_text()
 
 
+def _link_folder(base: Path, root: Path) -> None:
+    outside = base / "outside"
+    outside.mkdir()
+    (outside / "leak.md").write_text(f"# {SECRET}\n", encoding="utf-8")
+    (root / "docs" / "notes").symlink_to(outside, target_is_directory=True)
+
+
+def test_a_docs_folder_linked_outside_root_is_not_published(tmp_path: Path) -> None:
+    built = run_build(tmp_path, options=("      fail_on: never",), prepare=_link_folder)
+    built.check(0)
+    assert built.lines("WARNING") == ["docs/notes/leak.md links to a file outside the repository; it is left out of the site"]
+    assert SECRET not in built.site_text()
+
+
 def _spec_outside(base: Path, root: Path, absolute: bool) -> None:
     outside = base / "outside"
     outside.mkdir()

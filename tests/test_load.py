@@ -43,6 +43,20 @@ def test_a_packet_linked_outside_the_root_is_not_read(root: Path, tmp_path: Path
     assert "SECRET" not in repr(model)
 
 
+def test_a_packets_folder_linked_outside_the_root_is_not_read(root: Path, tmp_path: Path) -> None:
+    """Each file is judged by where its folder resolves, not only whether
+    the file itself is a link."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "WP-1-Leak.md").write_text("# SECRET\n", encoding="utf-8")
+    (root / "docs" / "elsewhere").symlink_to(outside, target_is_directory=True)
+    model = load_repo(Layout(root, packets="docs/elsewhere"))
+    assert issues(model, "docs/elsewhere/WP-1-Leak.md") == [
+        ("PARSE-001", "the task packet docs/elsewhere/WP-1-Leak.md resolves to a file outside the root folder (a symbolic link or '..'); it is not read")
+    ]
+    assert "SECRET" not in repr(model)
+
+
 def test_a_link_inside_the_root_is_read(root: Path) -> None:
     (root / PACKETS / "WP-1-Alias.md").symlink_to(root / PACKETS / "WP-1-Merge-Policy.md")
     model = load_repo(Layout(root))

@@ -28,6 +28,7 @@ from .discover import discover_layout, walk_names
 from .layout import Layout
 from .lifecycle import with_lifecycles
 from .model import (
+    Board,
     EncodingIssue,
     GovernanceModel,
     Loc,
@@ -607,7 +608,9 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     markers = (profile.approval_marker,) if profile.approval_marker else ()
     packet_dir = layout.root / layout.packets
     packet_files = [path.relative_to(layout.root).as_posix() for path in sorted(packet_dir.glob("WP-*.md"))] if packet_dir.is_dir() else []
-    _parse_in_two_processes(layout, cache, spec_file, packet_files, markers, progress)
+    governance_files = {layout.spec_current, layout.task_board, layout.signature_audit}
+    protocol_files = _protocol_files(layout, governance_files)
+    _parse_in_two_processes(layout, cache, spec_file, packet_files, protocol_files, markers, progress)
 
     if spec_file is not None:
         spec, spec_uses = _load_spec(out, spec_file)
@@ -630,12 +633,9 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
         claims.extend(packet_claims)
         facts[packet.file] = packet_facts
 
-    board = None
-    parsed_board = out.parse(layout.task_board, "board", parse_board, what="task board")
-    if parsed_board:
-        board, src = parsed_board
-        claims.extend(out.derived("phase_claims", src, _claims_in))
-        checklist.extend(out.derived("phase_checklist", src, lambda text: tuple(find_phase_checklist(text))))
+    board, board_claims, board_checklist = _load_board(out, required=True)
+    claims.extend(board_claims)
+    checklist.extend(board_checklist)
 
     parsed_audit = out.parse(layout.signature_audit, "audit", parse_audit, what="signature audit log")
     audit = parsed_audit[0] if parsed_audit else None
@@ -643,14 +643,10 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     parsed_gates = out.parse(layout.gate_log, "gate_log", parse_gate_log, what="gate log", required=False)
     gate_events = parsed_gates[0] if parsed_gates else ()
 
-    governance_files = {layout.spec_current, layout.task_board, layout.signature_audit}
-    protocol_files = _protocol_files(layout, governance_files)
     for relative in protocol_files:
-        read = out.read(relative, what="protocol file")
-        if read:
-            src, _ = read
-            out.uses.extend(out.derived("signature_uses", src, _uses_in))
-            mentions.extend(out.derived("spec_mentions", src, lambda text: tuple(_current_spec_mentions(text, None))))
+        protocol_uses, protocol_mentions = _load_protocol_file(out, relative)
+        out.uses.extend(protocol_uses)
+        mentions.extend(protocol_mentions)
 
     model = GovernanceModel(
         root=layout.root.as_posix(),
@@ -695,6 +691,31 @@ def _load_spec(out: _Collector, spec_file: str) -> tuple[Spec | None, tuple[Sign
     return spec, tuple(out.derived("signature_uses", src, _uses_in))
 
 
+def _load_board(out: _Collector, *, required: bool) -> tuple[Board | None, tuple[tuple[str, Loc, str], ...], tuple[tuple[str, Loc, str, bool], ...]]:
+    """The task board with the phase claims and checklist written on it."""
+    parsed = out.parse(out.layout.task_board, "board", parse_board, what="task board", required=required)
+    if not parsed:
+        return None, (), ()
+    board, src = parsed
+    return (
+        board,
+        tuple(out.derived("phase_claims", src, _claims_in)),
+        tuple(out.derived("phase_checklist", src, lambda text: tuple(find_phase_checklist(text)))),
+    )
+
+
+def _load_protocol_file(out: _Collector, relative: str) -> tuple[tuple[SignatureUse, ...], tuple[tuple[str, Loc], ...]]:
+    """The signatures a protocol file uses and the spec versions it names as current."""
+    read = out.read(relative, what="protocol file")
+    if not read:
+        return (), ()
+    src, _ = read
+    return (
+        tuple(out.derived("signature_uses", src, _uses_in)),
+        tuple(out.derived("spec_mentions", src, lambda text: tuple(_current_spec_mentions(text, None)))),
+    )
+
+
 def _load_packet(out: _Collector, relative: str, markers: tuple[str, ...]) -> PacketParts | None:
     """One packet and the facts its text alone gives: signature uses, spec
     version mentions, phase claims, text facts."""
@@ -717,10 +738,11 @@ PARALLEL_MIN_BYTES = 256 * 1024
 
 
 def _parse_in_two_processes(
-    layout: Layout, cache: ParseCache, spec_file: str | None, packet_files: list[str], markers: tuple[str, ...], progress: Progress,
+    layout: Layout, cache: ParseCache, spec_file: str | None, packet_files: list[str], protocol_files: list[str],
+    markers: tuple[str, ...], progress: Progress,
 ) -> None:
     """Fill the cache with the parses of the spec, the packets, the board,
-    the audit log and the gate log using two processes
+    the audit log, the gate log and the protocol files using two processes
     (:func:`.parallel.share`): a forked child works down the files from the
     largest (so the spec's tokens leave with it), this process up from the
     smallest, and the child's results are adopted into the cache. The load that follows then finds every result in the cache
@@ -735,10 +757,11 @@ def _parse_in_two_processes(
         jobs.append((_stale_size(layout, cache, "spec", spec_file), spec_file, lambda out: _load_spec(out, spec_file)))
     for relative in packet_files:
         jobs.append((_stale_size(layout, cache, "packet", relative), relative, lambda out, name=relative: _load_packet(out, name, markers)))
-    for relative, kind, parser in (
-        (layout.task_board, "board", parse_board), (layout.signature_audit, "audit", parse_audit), (layout.gate_log, "gate_log", parse_gate_log),
-    ):
+    jobs.append((_stale_size(layout, cache, "board", layout.task_board), layout.task_board, lambda out: _load_board(out, required=False)))
+    for relative, kind, parser in ((layout.signature_audit, "audit", parse_audit), (layout.gate_log, "gate_log", parse_gate_log)):
         jobs.append((_stale_size(layout, cache, kind, relative), relative, lambda out, name=relative, kind=kind, parser=parser: out.parse(name, kind, parser, what=kind, required=False)))
+    for relative in protocol_files:
+        jobs.append((_stale_size(layout, cache, "spec_mentions", relative), relative, lambda out, name=relative: _load_protocol_file(out, name)))
     jobs = [job for job in jobs if job[0] > 0]
     if sum(size for size, _, _ in jobs) < PARALLEL_MIN_BYTES or not parallel.fork_allowed():
         return

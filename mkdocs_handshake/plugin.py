@@ -59,6 +59,7 @@ from .pipeline import Checked, Governance, Loaded, RenderOptions, check_is_cache
 from .progress import Progress
 from .render.dag import dot_missing_message
 from .render.escape import md_text
+from .render.context import RenderContext
 from .render.html import RenderedPage
 from .realpath import RealPaths
 from .render.site import annotated_pages, extra_files, nav_entries, page_paths, redirect_pages
@@ -103,6 +104,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.planned: frozenset[str] = frozenset()
         self.annotated: frozenset[str] = frozenset()
         self.model_written = False
+        #: Packet redirects the check child wrote; -1 when it wrote none.
+        self.redirects_written = -1
 
     # -- configuration -------------------------------------------------
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None):  # type: ignore[override]
@@ -164,7 +167,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         with fewer_collections():
             loaded = load_stage(self.layout, self.cache, Progress(log.info))
         self.loaded, self.render_options = loaded, options
-        self.model, self.governance, self.model_written = loaded.model, None, False
+        self.model, self.governance, self.model_written, self.redirects_written = loaded.model, None, False, -1
         self.generated, self.annotations, self.page_html = {}, {}, {}
         # Which pages exist depends on the model alone: plan them now, and
         # let the rules and pages run in a second process while MkDocs
@@ -246,6 +249,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         loaded, engine, options, cache = self.loaded, self.engine_config, self.render_options, self.cache
         root_label, cache_dir, target = self.config.root, self.cache_dir, self._output_folder(config) / "model.json"
         permalink, permalink_title = self.permalink, self.permalink_title
+        site_dir = Path(config.site_dir).resolve()
 
         def work() -> ChildWrites:
             cache.journal = []
@@ -255,15 +259,22 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 convert_generated(checked.pages, checked.annotations, cache, permalink, permalink_title)
             # The parent may be waiting for a page: send before writing files.
             parallel.send(ChildResult(checked, cache.take_journal(), frozenset(cache.used)))
+            governance = governance_of(loaded, checked, engine, options, cache)
             try:
-                write_model_json(governance_of(loaded, checked, engine, options, cache), root_label, target, cache_dir)
+                write_model_json(governance, root_label, target, cache_dir)
                 model_written = True
             except OSError:
                 model_written = False  # the parent writes it and reports why it cannot
+            # MkDocs emptied the site folder before on_files and writes no
+            # page at these paths, so they can be written while it builds.
+            try:
+                redirects = write_redirects(governance.context, site_dir)
+            except OSError:
+                redirects = -1  # the parent writes them and reports why it cannot
             stored = None
             if cache_dir is not None and not cache.persist(cache_dir):
                 stored = tuple(cache.stored)  # the file holds exactly these now
-            return ChildWrites(stored, model_written)
+            return ChildWrites(stored, model_written, redirects)
 
         return parallel.start(work)
 
@@ -293,6 +304,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         finished, result = checking.finish()
         if finished and isinstance(result, ChildWrites):
             self.model_written = result.model_written
+            self.redirects_written = result.redirects
             if result.stored is not None:
                 self.cache.mark_stored(result.stored)
 
@@ -445,23 +457,20 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         out = self._output_folder(config)
         if not self.model_written:
             write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir, self.cache if self.command == "serve" else None)
-        # The promised packets/<id>/ URL of a packet that is its own docs page.
+        # The promised packets/<id>/ URL of a packet that is its own docs page
+        # (written by the check child while MkDocs built the pages, if any).
         # Not under serve: no link of the site uses them, serve empties its
         # site folder before every rebuild, and writing 1,000 folders took
         # 0.15-0.55 s of every rebuild on a CI machine's disk.
-        redirects = redirect_pages(self.governance.context) if self.command != "serve" else {}
-        for path, text in redirects.items():
-            target = (site_dir / path).resolve()
-            if not target.is_relative_to(site_dir):
-                continue  # a packet id with "../" in it: never write outside the site
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        redirects = self.redirects_written
+        if redirects < 0 and self.command != "serve":
+            redirects = write_redirects(self.governance.context, site_dir)
         document = findings_document(
             self.model, self.findings, self.as_of, self.governance.context.rule_plan,
             baseline=self.config.baseline or None, stale=self.governance.stale,
         )
         (out / "findings.json").write_text(dumps(document), encoding="utf-8")
-        self.page_progress.done(f"wrote model.json, findings.json and {len(redirects):,} packet redirects" if redirects else "wrote model.json and findings.json")
+        self.page_progress.done(f"wrote model.json, findings.json and {redirects:,} packet redirects" if redirects > 0 else "wrote model.json and findings.json")
         if self.command != "serve":
             # serve keeps the cache in memory between rebuilds and stores it
             # once, when it stops: storing it after every rebuild was a third
@@ -562,6 +571,20 @@ class ChildResult:
     used: frozenset[tuple[str, str]]
 
 
+def write_redirects(context: RenderContext, site_dir: Path) -> int:
+    """Write the ``packets/<id>/`` redirect of every packet that is its own
+    docs page into ``site_dir`` (never outside it); returns how many."""
+    written = 0
+    for path, text in redirect_pages(context).items():
+        target = (site_dir / path).resolve()
+        if not target.is_relative_to(site_dir):
+            continue  # a packet id with "../" in it: never write outside the site
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written += 1
+    return written
+
+
 @dataclass(frozen=True)
 class ChildWrites:
     """What the child says when it has written its files."""
@@ -569,6 +592,8 @@ class ChildWrites:
     #: The keys of the cache file the child wrote; None when it wrote none.
     stored: tuple[tuple[str, str], ...] | None
     model_written: bool
+    #: How many packet redirects it wrote; -1 when it could not write them.
+    redirects: int = -1
 
 
 def convert_generated(

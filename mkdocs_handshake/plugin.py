@@ -28,6 +28,7 @@ results back to MkDocs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import os
@@ -35,7 +36,7 @@ import shutil
 import time
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -66,6 +67,24 @@ from .render.site import annotated_pages, extra_files, nav_entries, page_paths, 
 from .source import SourceText, decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
+
+
+PAGE_EVENTS = ("on_page_read_source", "on_page_markdown", "on_page_content", "on_post_page")
+
+
+def _own_time(event: Callable[..., Any]) -> Callable[..., Any]:
+    """Count the handler's time in the build's account of the plugin's own
+    part, which the build logs at debug level when it ends."""
+
+    @functools.wraps(event)
+    def timed(self: HandshakePlugin, *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return event(self, *args, **kwargs)
+        finally:
+            self.own_seconds[event.__name__] = self.own_seconds.get(event.__name__, 0.0) + time.perf_counter() - started
+
+    return timed
 
 
 class HandshakePlugin(BasePlugin[HandshakeConfig]):
@@ -104,6 +123,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.planned: frozenset[str] = frozenset()
         self.annotated: frozenset[str] = frozenset()
         self.model_written = False
+        #: Seconds spent in each event handler during this build (see _own_time).
+        self.own_seconds: dict[str, float] = {}
         #: Packet redirects the check child wrote; -1 when it wrote none.
         self.redirects_written = -1
 
@@ -123,7 +144,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
+    @_own_time
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.own_seconds = {}  # a new build (serve loads the config before each)
         if not self.config.enabled:
             return config
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -150,6 +173,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return config
 
     # -- the pipeline --------------------------------------------------
+    @_own_time
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.layout is None:
             return files
@@ -372,6 +396,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 paths.append(path)
         return paths
 
+    @_own_time
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """Serve the repaired text of damaged pages (PARSE-002 reports them),
         and the markdown of generated pages made after on_files."""
@@ -409,6 +434,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             return None
         return entry[1]
 
+    @_own_time
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Convert a generated page here and hand Python-Markdown nothing to do."""
         if page.file.src_uri not in self.generated:
@@ -419,6 +445,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.page_html[page.file.src_uri] = rendered
         return ""
 
+    @_own_time
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.config.enabled:
             self.pages_done += 1
@@ -436,6 +463,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         page.toc = get_toc([entry.as_token() for entry in rendered.toc])
         return rendered.html
 
+    @_own_time
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Put the governance header of a packet page into its slot."""
         if not self.config.enabled or page.file.src_uri not in self.annotated:
@@ -446,6 +474,25 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return output.replace(ANNOTATION_SLOT, html, 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        started = time.perf_counter()
+        try:
+            self._post_build(config)
+        finally:
+            self._log_own_time(time.perf_counter() - started)
+
+    def _log_own_time(self, post_build: float) -> None:
+        """The plugin's part of this build, at debug level: the time spent
+        in its event handlers (what a ``mkdocs serve`` rebuild waits for)."""
+        if not self.config.enabled or not self.own_seconds:
+            return
+        seconds = {**self.own_seconds, "on_post_build": post_build}
+        pages = sum(seconds.get(name, 0.0) for name in PAGE_EVENTS)
+        log.debug(
+            "governance: the plugin's part of this build: %.3fs (on_config %.3fs, on_files %.3fs, page events %.3fs, on_post_build %.3fs)",
+            sum(seconds.values()), seconds.get("on_config", 0.0), seconds.get("on_files", 0.0), pages, post_build,
+        )
+
+    def _post_build(self, config: MkDocsConfig) -> None:
         if self.config.enabled and self.loaded is not None:
             self._collect()  # a site whose pages never asked for the results
             self._finish_child()

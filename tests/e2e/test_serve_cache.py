@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -253,3 +254,25 @@ def test_model_json_after_a_spec_edit_is_what_a_fresh_build_writes(repo: Path, t
     shutil.rmtree(repo / ".cache", ignore_errors=True)
     build(serve_config(repo, tmp_path / "fresh"))
     assert (tmp_path / "fresh" / "governance" / "model.json").read_text(encoding="utf-8") == rebuilt
+
+
+def test_each_rebuild_logs_the_plugins_part_at_debug(repo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The plugin's part of a (re)build - the time in its event handlers -
+    is printed at debug level, once per build, and is a part of the build."""
+    caplog.set_level(logging.DEBUG, logger="mkdocs.plugins.handshake")
+    site_dir = tmp_path / "site"
+    config = serve_config(repo, site_dir)
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    started = time.perf_counter()
+    build(serve_config(repo, site_dir))
+    rebuild = time.perf_counter() - started
+    parts = [
+        re.search(r"the plugin's part of this build: ([0-9.]+)s \(on_config ([0-9.]+)s, on_files ([0-9.]+)s, page events ([0-9.]+)s, on_post_build ([0-9.]+)s\)", record.getMessage())
+        for record in caplog.records if record.name == "mkdocs.plugins.handshake" and record.levelno == logging.DEBUG
+    ]
+    found = [match for match in parts if match]
+    assert len(found) == 2, "one line per build"
+    total, *events = (float(value) for value in found[1].groups())
+    assert 0 < total < rebuild
+    assert abs(total - sum(events)) < 0.005

@@ -556,7 +556,13 @@ def _citations(
     item: ListItem, header: str, text: str, anchors: Mapping[str, Section], scope: list[tuple[str, Section]],
     index: RequirementIndex, query: Mapping[str, float], names: frozenset[str],
 ) -> list[DoneMapping]:
-    """Mappings the item's own words or its header cite; empty when none."""
+    """Mappings the item's own words or its header cite; empty when none.
+
+    Besides bracketed requirement ids, a code of three or more parts
+    (``FR-EVT-MT-005``, ``HSK-402-BUDGET-EXCEEDED``) cites the one
+    requirement of the scope that names it: an event table row or an error
+    code is as much an identifier as ``[HSK-WF-003]``. A code several
+    requirements name singles none out and is left to the other signals."""
     mappings: list[DoneMapping] = []
     context = f"{header} {text}".strip()
     cited = _cited_numbers(context, anchors)
@@ -582,12 +588,23 @@ def _citations(
                                      requirement_text=requirement.text, score=1.0, terms=(f"requirement {value}",), threshold=1.0))
     ids = set(_ID.findall(context))
     if ids:
+        codes = {code for code in ids if code.count("-") >= 2}
+        holders: dict[str, list[tuple[str, Requirement]]] = {}
         for number, requirement in _candidates(scope):
             hits = sorted(ids & set(requirement.ids))
             if hits:
                 numbered.add(number)
                 mappings.append(_mapping(item, "citation", header, section=number, requirement_index=requirement.index,
                                          requirement_text=requirement.text, score=1.0, terms=tuple(hits), threshold=1.0))
+            elif codes:
+                for code in codes & set(_ID.findall(requirement.text)):
+                    holders.setdefault(code, []).append((number, requirement))
+        for code, found in sorted(holders.items()):
+            if len(found) == 1:
+                number, requirement = found[0]
+                numbered.add(number)
+                mappings.append(_mapping(item, "citation", header, section=number, requirement_index=requirement.index,
+                                         requirement_text=requirement.text, score=1.0, terms=(code,), threshold=1.0))
     for number, _ in cited:
         if number in numbered:
             continue

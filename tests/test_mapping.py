@@ -382,3 +382,42 @@ def test_the_loader_indexes_the_spec_once_for_all_packets(monkeypatch: pytest.Mo
     model = load.link(make_model([_packet_numbered(n) for n in range(50)], spec=spec))
     assert len(builds) == 1 and len(model.done_mappings) == 50
     assert all(mapping.kind in ("identifier", "lexical", "verification", "unmapped") for found in model.done_mappings.values() for mapping in found)
+
+
+EVENT_SPEC = """# Spec
+
+## 5. Ledger
+
+### 5.1 Events
+
+The following Flight Recorder events MUST be emitted:
+
+| Event | When |
+|---|---|
+| FR-EVT-LED-001 | a batch is applied |
+| FR-EVT-LED-002 | a batch is rejected |
+
+Every FR-EVT-LED-009 record MUST carry the batch id.
+
+Consumers MUST ignore FR-EVT-LED-009 records they do not know.
+"""
+
+
+def _event_index() -> RequirementIndex:
+    spec, _ = parse_spec(decode(EVENT_SPEC.encode("utf-8"), "Spec_v01.00.md"))
+    return RequirementIndex.build(spec.by_number())
+
+
+def test_a_code_only_one_requirement_names_is_a_citation_of_it_bracketed_or_not():
+    """An event or error code of three or more parts (FR-EVT-LED-002) is an
+    identifier like a bracketed requirement id: an item naming the code of
+    exactly one requirement of its anchor proves that requirement, each
+    code its own. A code several requirements name singles none out."""
+    packet = _packet([
+        _item("Rejection emits FR-EVT-LED-002 and the apply path emits FR-EVT-LED-001 with the batch size", 41),
+        _item("FR-EVT-LED-009 records are written for every batch", 42),
+    ], anchors=("5.1",))
+    mappings = map_done_means(packet, _event_index())
+    cited = [(m.item.loc.line, m.kind, m.requirement_index, m.terms) for m in mappings if m.item.loc.line == 41]
+    assert cited == [(41, "citation", 1, ("FR-EVT-LED-001",)), (41, "citation", 2, ("FR-EVT-LED-002",))]
+    assert all(m.kind != "citation" for m in mappings if m.item.loc.line == 42)

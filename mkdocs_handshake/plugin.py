@@ -502,8 +502,10 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.page_progress.start("writing")
         site_dir = Path(config.site_dir).resolve()
         out = self._output_folder(config)
+        here = ["findings.json"]
         if not self.model_written:
             write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir, self.cache if self.command == "serve" else None)
+            here.insert(0, "model.json")
         # The promised packets/<id>/ URL of a packet that is its own docs page
         # (written by the check child while MkDocs built the pages, if any).
         # Not under serve: no link of the site uses them, serve empties its
@@ -512,12 +514,16 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         redirects = self.redirects_written
         if redirects < 0 and self.command != "serve":
             redirects = write_redirects(self.governance.context, site_dir)
+            here.append(f"{redirects:,} packet redirects")
         document = findings_document(
             self.model, self.findings, self.as_of, self.governance.context.rule_plan,
             baseline=self.config.baseline or None, stale=self.governance.stale,
         )
         (out / "findings.json").write_text(dumps(document), encoding="utf-8")
-        self.page_progress.done(f"wrote model.json, findings.json and {redirects:,} packet redirects" if redirects > 0 else "wrote model.json and findings.json")
+        ahead = ([] if "model.json" in here else ["model.json"]) + ([f"{redirects:,} packet redirects"] if self.redirects_written >= 0 else [])
+        self.page_progress.done(
+            f"wrote {_listed(here)}" + (f" ({_listed(ahead)} written while MkDocs built the pages)" if ahead else "")
+        )
         if self.command != "serve":
             # serve keeps the cache in memory between rebuilds and stores it
             # once, when it stops: storing it after every rebuild was a third
@@ -616,6 +622,11 @@ class ChildResult:
     computed: dict[tuple[str, str], tuple[str, object]]
     #: Every key the child looked up, reused ones included.
     used: frozenset[tuple[str, str]]
+
+
+def _listed(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def write_redirects(context: RenderContext, site_dir: Path) -> int:

@@ -30,7 +30,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 
-from mkdocs_handshake import disk_cache
+from mkdocs_handshake import disk_cache, parallel
 from mkdocs_handshake.plugin import HandshakePlugin
 from tests.fixtures.repo import AS_OF, Edit, materialise
 
@@ -299,6 +299,26 @@ def _link_folder(base: Path, root: Path) -> None:
     outside.mkdir()
     (outside / "leak.md").write_text(f"# {SECRET}\n", encoding="utf-8")
     (root / "docs" / "notes").symlink_to(outside, target_is_directory=True)
+
+
+@pytest.mark.skipif(
+    not (sys.platform.startswith("linux") and parallel.available_cpus() > 1), reason="no second process on this machine (not Linux, or one CPU)"
+)
+def test_the_last_info_line_says_what_was_written_and_by_whom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In two processes the check child writes model.json and the packet
+    redirects while MkDocs builds pages; in one, the build writes them at
+    the end. Either way the line names every file, and the redirects exist."""
+    two = run_build(tmp_path / "two", options=("      fail_on: never",))
+    two.check(0)
+    [line] = [line for line in two.lines("INFO") if line.startswith("governance: wrote ")]
+    assert line.startswith("governance: wrote findings.json (model.json and 10 packet redirects written while MkDocs built the pages)")
+    assert (two.site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").is_file()
+    monkeypatch.setenv("HANDSHAKE_PROCESSES", "1")
+    one = run_build(tmp_path / "one", options=("      fail_on: never",))
+    one.check(0)
+    [line] = [line for line in one.lines("INFO") if line.startswith("governance: wrote ")]
+    assert line.startswith("governance: wrote model.json, findings.json and 10 packet redirects in ")
+    assert (one.site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").is_file()
 
 
 def test_a_docs_folder_linked_outside_root_is_not_published(tmp_path: Path) -> None:

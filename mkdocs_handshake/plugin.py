@@ -197,6 +197,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         # let the rules and pages run in a second process while MkDocs
         # converts the user's pages (a build, not serve: see .parallel).
         plan = render_context(loaded, self.engine_config, options, None)
+        self._refuse_replacing(files, config, plan)
         parallel_check = self.command != "serve" and not check_is_cached(loaded, self.engine_config, options, self.cache)
         self.checking = self._check_in_child(config) if parallel_check else None
         if self.checking is None:
@@ -208,13 +209,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         for path in sorted(self.planned | set(assets)):
             existing = files.get_file_from_path(path)
             if existing is not None:
-                if not existing.generated_by:
-                    # Never replace what the user wrote: one line, both names.
-                    raise PluginError(
-                        f"handshake: the generated page {path} would replace your file {_docs_relative(existing, config)}; "
-                        f"move that file or set the option 'output_dir' to another folder"
-                    )
-                files.remove(existing)
+                files.remove(existing)  # another build's generated file (_refuse_replacing keeps the user's)
             # With nav_packets off, packet and chapter pages are built but
             # left out of the (automatic) nav, without MkDocs' "not in nav" note.
             hidden = not self.config.nav_packets and path.startswith(per_page)
@@ -246,6 +241,27 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 loaded.load_seconds, loaded.cache_hits, loaded.cache_misses, time.perf_counter() - started,
             )
         return files
+
+    def _refuse_replacing(self, files: Files, config: MkDocsConfig, plan: RenderContext) -> None:
+        """Never replace what the user wrote: a generated page at the path of
+        one of their files, or a packet redirect where MkDocs writes one of
+        their pages (which of the two would land last is not fixed while a
+        second process writes the redirects), stops the build with one
+        line naming both."""
+        for path in sorted(set(page_paths(plan)) | set(extra_files(plan))):
+            existing = files.get_file_from_path(path)
+            if existing is not None and not existing.generated_by:
+                raise PluginError(
+                    f"handshake: the generated page {path} would replace your file {_docs_relative(existing, config)}; "
+                    f"move that file or set the option 'output_dir' to another folder"
+                )
+        redirects = set(redirect_pages(plan))
+        for file in sorted(files, key=lambda file: file.src_uri):
+            if not file.generated_by and file.dest_uri in redirects:
+                raise PluginError(
+                    f"handshake: the packet redirect {file.dest_uri} would replace the page built from your file "
+                    f"{_docs_relative(file, config)}; move that file or set the option 'output_dir' to another folder"
+                )
 
     def _render_options(self, files: Files, config: MkDocsConfig) -> RenderOptions:
         assert self.layout is not None

@@ -273,6 +273,19 @@ def test_a_generated_page_never_replaces_the_users_page(tmp_path: Path) -> None:
     assert (built.root / "docs" / "governance" / "index.md").read_text(encoding="utf-8") == mine
 
 
+def test_a_packet_redirect_never_replaces_the_users_page(tmp_path: Path) -> None:
+    """governance/packets/<id>/ of a packet that is its own docs page is a
+    redirect the plugin writes; a page of yours built there stops the build
+    instead of being overwritten."""
+    mine = "# Notes on the merge policy\n\nWritten by hand.\n"
+    built = run_build(tmp_path, Edit("docs/governance/packets/WP-1-Merge-Policy.md", write=mine))
+    built.check(1)
+    assert built.lines("ERROR") == [
+        "the packet redirect governance/packets/WP-1-Merge-Policy/index.html would replace the page built from your file "
+        "docs/governance/packets/WP-1-Merge-Policy.md; move that file or set the option 'output_dir' to another folder"
+    ]
+
+
 # --------------------------------------------------------------------------
 # Files outside the root
 # --------------------------------------------------------------------------

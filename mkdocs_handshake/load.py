@@ -88,10 +88,10 @@ class ParseCache:
     #: Kinds kept for this process only: cheaper to compute again than to
     #: store (the repaired text of a page; a packet's ``model.json`` entry,
     #: findings, header and phase-gate text; the spec's ``model.json``
-    #: entry and requirement index),
+    #: entry and requirement index; the DAG's transitive reduction),
     #: and looked up after a second process may have written the cache.
     MEMORY_ONLY: ClassVar[frozenset[str]] = frozenset({
-        "page_source", "packet_json", "spec_json", "per_packet", "packet_header", "phase_text", "requirement_index",
+        "page_source", "packet_json", "spec_json", "per_packet", "packet_header", "phase_text", "requirement_index", "dag_reduction",
     })
 
     entries: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)

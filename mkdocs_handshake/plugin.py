@@ -63,7 +63,7 @@ from .render.escape import md_text
 from .render.context import RenderContext
 from .render.html import RenderedPage
 from .realpath import RealPaths
-from .render.site import annotated_pages, extra_files, nav_entries, page_paths, redirect_pages
+from .render.site import annotated_pages, extra_files, nav_entries, page_paths, redirect_pages, redirect_paths
 from .source import SourceText, decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
@@ -255,7 +255,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                     f"handshake: the generated page {path} would replace your file {_docs_relative(existing, config)}; "
                     f"move that file or set the option 'output_dir' to another folder"
                 )
-        redirects = set(redirect_pages(plan))
+        redirects = set(redirect_paths(plan))
         for file in sorted(files, key=lambda file: file.src_uri):
             if not file.generated_by and file.dest_uri in redirects:
                 raise PluginError(

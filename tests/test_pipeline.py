@@ -254,3 +254,18 @@ def test_a_phase_claim_written_between_rebuilds_is_judged(tmp_path: Path) -> Non
     after = _incremental(root, cache)
     assert after == _fresh(root)
     assert "PHASE-001" in [finding.rule for finding in after]
+
+
+def test_the_dag_kept_between_rebuilds_follows_a_new_dependency(tmp_path: Path) -> None:
+    """Serve keeps the DAG's drawing and transitive reduction under the
+    graph they were made from; a dependency added in one packet redraws."""
+    engine, render = EngineConfig(as_of=AS_OF), RenderOptions(dot_available=True, docs_dir="docs")
+    root = materialise(tmp_path / "repo", [])
+    cache = ParseCache()
+    before = check_stage(load_stage(Layout(root), cache), engine, render, cache, incremental=True).pages["governance/dag.md"]
+    name, old, new = SITE_WIDE_EDITS["a dependency added in another packet"]
+    path = root / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    after = check_stage(load_stage(Layout(root), cache), engine, render, cache, incremental=True).pages["governance/dag.md"]
+    assert after == run_pipeline(Layout(root), engine, render, ParseCache()).pages["governance/dag.md"]
+    assert after != before

@@ -26,9 +26,9 @@ import shutil
 import signal
 import subprocess
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from ..model import Packet, Status
 from ..ids import variant_base
@@ -99,13 +99,19 @@ class DagData:
     cycles: tuple[tuple[str, ...], ...]  # one named cycle per strongly connected component
     cycle_of: Mapping[tuple[str, str], int]  # edge -> 1-based cycle number
     groups: Mapping[str, tuple[str, ...]]  # variant base -> members (>= 2), e.g. WP-1-X, WP-1-X-v2
+    #: ``cached(kind, name, source, compute)`` of the render context: the
+    #: reduction is kept between builds under the graph's edges.
+    cached: Callable[..., object] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def shown(self) -> frozenset[tuple[str, str]]:
         """Edges kept after transitive reduction, computed only for a
         drawing: the reduction costs nodes x edges, which for a graph too
         large to draw was most of the page's time."""
-        return _shown_edges(self.graph)
+        if self.cached is None:
+            return _shown_edges(self.graph)
+        edges = repr(sorted(self.graph.edges))
+        return self.cached("dag_reduction", "shown", edges, lambda: _shown_edges(self.graph))  # type: ignore[return-value]
 
 
 def short_title(packet: Packet | None) -> str:
@@ -192,7 +198,7 @@ def prepare(ctx: RenderContext) -> DagData:
     for number, cycle in enumerate(cycles, start=1):
         for source, target in zip(cycle, cycle[1:]):
             cycle_of[(source, target)] = number
-    return DagData(graph, cycles, cycle_of, variant_groups(graph.nodes))
+    return DagData(graph, cycles, cycle_of, variant_groups(graph.nodes), ctx.cached)
 
 
 #: The largest group of connected packets drawn with Graphviz; a larger one
@@ -481,6 +487,13 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
     process.communicate()
 
 
+def _draw_inline(ctx: RenderContext, data: DagData, nodes: Sequence[str], index: int) -> tuple[str, str]:
+    """:func:`_draw` of part ``index``, ready to inline (:func:`clean_svg`):
+    what the page keeps between builds."""
+    svg, note = _draw(ctx, data, nodes, f"dag{index}")
+    return clean_svg(svg, f"hs-dag{index}"), note
+
+
 def _draw(ctx: RenderContext, data: DagData, nodes: Sequence[str], name: str) -> tuple[str, str]:
     """``(svg, note)`` for one sub-graph; the note is non-empty when the
     drawing needed the retry without clusters. Raises :class:`DotFailure`
@@ -575,14 +588,13 @@ def _svg_blocks(ctx: RenderContext, data: DagData) -> list[str]:
         source = build_dot(ctx, data, nodes, f"dag{index}")
         where = f"part {index} of {len(parts)} of the dependency DAG" if len(parts) > 1 else "the dependency DAG"
         try:
-            drawn, note = ctx.cached("dot_svg", f"dag{index}", source, lambda nodes=nodes, index=index: _draw(ctx, data, nodes, f"dag{index}"))
+            svg, note = ctx.cached("dot_svg", f"dag{index}", source, lambda nodes=nodes, index=index: _draw_inline(ctx, data, nodes, index))
         except DotFailure as failure:
             raise DotFailure(f"{failure} (drawing {where})", layout=failure.layout, missing=failure.missing) from None
         if note:
             ctx.warnings.append(
                 f"Graphviz 'dot' failed to draw {where} with variant clusters ({note}); it is drawn without the clusters"
             )
-        svg = clean_svg(drawn, f"hs-dag{index}")
         if len(parts) > 1:
             blocks.append(f"### {md_text(title)}")
         blocks.append(f'<div class="hs-dag" style="overflow-x:auto">\n{svg}\n</div>')

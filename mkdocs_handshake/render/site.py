@@ -127,6 +127,18 @@ def generate_annotations(ctx: RenderContext, progress: Progress = SILENT) -> dic
     return {path: annotations[path] for path in sorted(annotations)}
 
 
+def redirect_paths(ctx: RenderContext) -> list[str]:
+    """The files :func:`redirect_pages` writes (under ``site_dir``), without
+    writing their HTML."""
+    paths = []
+    for wp in sorted_packet_ids(ctx):
+        source = ctx.generated_packet_page(wp)
+        if ctx.packet_page(wp) != source:
+            url = ctx.url_of(source)
+            paths.append(url + "index.html" if url.endswith("/") else url)
+    return paths
+
+
 def redirect_pages(ctx: RenderContext) -> dict[str, str]:
     """``{file under site_dir: HTML}`` keeping the promised URL
     ``<output_dir>/packets/<id>/`` of a packet whose page is its own docs

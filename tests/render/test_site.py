@@ -301,3 +301,15 @@ def test_bulky_derived_pages_stay_out_of_the_search_index():
     assert any(path.startswith("governance/spec/") for path in excluded)
     assert not pages["governance/packets/WP-1-Foo.md"].startswith("---")
     assert not pages["governance/index.md"].startswith("---")
+
+
+def test_redirect_paths_are_the_files_redirect_pages_writes():
+    from tests.rules.builders import make_model, make_packet
+
+    from mkdocs_handshake.render.context import RenderContext
+    from mkdocs_handshake.render.site import redirect_pages, redirect_paths
+
+    packets = [make_packet("WP-1-Foo"), make_packet("WP-1-Bar")]
+    for urls in (True, False):
+        ctx = RenderContext(make_model(packets), (), docs_dir="docs", use_directory_urls=urls)
+        assert redirect_paths(ctx) == list(redirect_pages(ctx)) != []

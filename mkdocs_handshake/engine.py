@@ -18,7 +18,7 @@ from .findings import Finding, Severity
 from .model import GovernanceModel, Lifecycle, Waiver
 from .phase_gate import waiver_state
 from .profiles import Profile
-from .rules import REGISTRY, Rule
+from .rules import REGISTRY
 from .rules.context import PacketMemo, RuleContext, profile_of
 
 
@@ -128,17 +128,6 @@ def _history_subjects(model: GovernanceModel) -> frozenset[str]:
     return frozenset(history - active)
 
 
-def _rule_findings(rule: Rule, context: RuleContext, memo: PacketMemo | None) -> Iterable[Finding]:
-    per_packet = rule.per_packet
-    if memo is None or per_packet is None:
-        return rule.check(rule, context)
-    scope = context.packet_scope
-    found: list[Finding] = []
-    for packet in context.model.packets:
-        found.extend(memo(f"findings {rule.id}", packet, scope.key, lambda packet=packet: tuple(per_packet(rule, scope, packet))))
-    return found
-
-
 def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: PacketMemo | None = None) -> list[Finding]:
     """Every applicable rule's findings, configured, waived and baselined,
     sorted. With a ``memo``, per-packet rules judge again only the packets
@@ -157,7 +146,7 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: 
         rule_id = plan.rule
         rule = REGISTRY[rule_id]
         configured = config.severities.get(rule_id)
-        for finding in _rule_findings(rule, context, memo):
+        for finding in rule.check(rule, context):
             if plan.scope == "active" and finding.subject in history:
                 continue
             if configured:

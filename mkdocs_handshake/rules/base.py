@@ -12,8 +12,8 @@ A rule that judges each packet on its own is decorated with
 The :class:`~mkdocs_handshake.rules.context.PacketScope` gives it the
 profile and the protocol text, and nothing of the other packets, so its
 findings on a packet can only change when that packet (or the scope)
-does: a ``mkdocs serve`` rebuild after one edit judges one packet again
-(:func:`.engine.run_rules` with a memo).
+does: with the context's ``packet_memo`` (a ``mkdocs serve`` rebuild,
+:func:`.engine.run_rules` with a memo) one edit judges one packet again.
 """
 
 from __future__ import annotations
@@ -86,8 +86,12 @@ def packet_rule(rule_id: str, severity: str, title: str) -> Callable[[PacketChec
     def register(per_packet: PacketCheck) -> Rule:
         def check(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             scope = ctx.packet_scope
+            memo = ctx.packet_memo
             for packet in ctx.model.packets:
-                yield from per_packet(rule_, scope, packet)
+                if memo is None:
+                    yield from per_packet(rule_, scope, packet)
+                else:
+                    yield from memo(f"findings {rule_.id}", packet, scope.key, lambda packet=packet: tuple(per_packet(rule_, scope, packet)))
 
         return _register(Rule(rule_id, Severity(severity), title, check, per_packet))
 

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def protocol_says(info: ProtocolInfo | None, phrase: str) -> bool:
+    return info is None or phrase not in info.missing_phrases
+
+
 @dataclass(frozen=True)
 class PacketScope:
     """All a per-packet rule (:func:`.base.packet_rule`) reads besides its
@@ -43,7 +47,7 @@ class PacketScope:
 
     def protocol_says(self, phrase: str) -> bool:
         """As :meth:`RuleContext.protocol_says`."""
-        return self.protocol is None or phrase not in self.protocol.missing_phrases
+        return protocol_says(self.protocol, phrase)
 
     def once(self, name: str, compute: Callable[[], T]) -> T:
         """``compute()`` the first time ``name`` is asked for in this scope:
@@ -88,8 +92,7 @@ class RuleContext:
     def protocol_says(self, phrase: str) -> bool:
         """Whether the repository's protocol text still contains ``phrase``
         (True when there is no protocol text to ask)."""
-        info = self.model.protocol
-        return info is None or phrase not in info.missing_phrases
+        return protocol_says(self.model.protocol, phrase)
 
     def scan_packet(self, packet: Packet) -> PacketPhaseText:
         """What the phase gate reads in a packet's text, kept per packet."""

@@ -20,7 +20,7 @@ import re
 import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, ClassVar, TypeVar
+from typing import Callable, ClassVar, Iterable, TypeVar
 
 from . import disk_cache, parallel
 from .realpath import RealPaths
@@ -166,12 +166,13 @@ class ParseCache:
         self.used.discard((kind, name))
         self.changed = True
 
-    def inputs_digest(self, *extra: str) -> str:
+    def inputs_digest(self, *extra: str, keys: Iterable[tuple[str, str]] | None = None) -> str:
         """One digest of every input the latest :func:`load_repo` read (each
-        file's parser and content hash) plus ``extra``: the key under which
-        later stages cache what they compute from the model alone."""
+        file's parser and content hash), or of ``keys`` only, plus ``extra``:
+        the key under which later stages cache what they compute from the
+        model alone."""
         digest = hashlib.sha256()
-        for kind, name in sorted(self.used):
+        for kind, name in sorted(self.used if keys is None else keys):
             digest.update(f"{kind}\0{name}\0{self.entries[(kind, name)][0]}\n".encode())
         for text in extra:
             digest.update(b"\1" + text.encode())

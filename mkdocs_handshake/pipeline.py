@@ -40,6 +40,7 @@ from .render.site import generate_annotations, generate_pages
 
 T = TypeVar("T")
 
+
 @dataclass(frozen=True)
 class RenderOptions:
     output_dir: str = "governance"
@@ -231,20 +232,25 @@ def _header_inputs(loaded: Loaded, cache: ParseCache) -> HeaderInputs:
     the packets, and for each packet its parse, lifecycle and mapping. A
     packet's header shows the DONE_MEANS mapping of its id, which the last
     file with that id made (:func:`.load.link`)."""
-    model = loaded.model
-    files = {packet.file for packet in model.packets}
-    shared = hashlib.sha256()
-    for kind, name in sorted(loaded.input_keys):
-        if name not in files and kind not in cache.MEMORY_ONLY:
-            shared.update(f"{kind}\0{name}\0{cache.entries[(kind, name)][0]}\n".encode())
+    files = {packet.file for packet in loaded.model.packets}
+    others = [(kind, name) for kind, name in loaded.input_keys if name not in files and kind not in cache.MEMORY_ONLY]
+    return HeaderInputs(cache.inputs_digest(keys=others), _packet_digests(loaded.model, cache))
+
+
+def _packet_digests(model: GovernanceModel, cache: ParseCache) -> dict[str, str]:
+    """Packet file -> a digest of what its entry of ``model.json`` and its
+    header are made from: the file's bytes, the lifecycle the board gave
+    it, and the mapping of its id (made from the bytes of the spec and of
+    the last file with that id, see :func:`.load.link`). Packets whose
+    parse or mapping is not in ``cache`` have none."""
     mapped_from = {packet.id: packet.file for packet in model.packets}
-    own: dict[str, str] = {}
+    digests: dict[str, str] = {}
     for packet in model.packets:
         parsed = cache.entries.get(("packet", packet.file))
         mapping = cache.entries.get(("done_mappings", mapped_from[packet.id]))
         if parsed is not None and mapping is not None:
-            own[packet.file] = _digest(parsed[0], mapping[0], packet.lifecycle.value, packet.lifecycle_reason)
-    return HeaderInputs(shared.hexdigest(), own)
+            digests[packet.file] = _digest(parsed[0], mapping[0], packet.lifecycle.value, packet.lifecycle_reason)
+    return digests
 
 
 def _stage_keys(loaded: Loaded, engine: EngineConfig, render: RenderOptions) -> tuple[str, str]:
@@ -327,17 +333,13 @@ def _spec_text(model: GovernanceModel, cache: ParseCache) -> Callable[[], str]:
 
 def _packet_text(model: GovernanceModel, cache: ParseCache) -> Callable[[Packet], str]:
     """A packet's ``model.json`` entry, kept in ``cache`` (in memory only)
-    under what it is made from: the packet file's bytes, the lifecycle the
-    board gave it, and the mapping of its id (made from the bytes of the
-    spec and of the last file with that id, see :func:`.load.link`)."""
-    mapped_from = {packet.id: packet.file for packet in model.packets}
+    under what it is made from (:func:`_packet_digests`)."""
+    digests = _packet_digests(model, cache)
 
     def text(packet: Packet) -> str:
-        parsed = cache.entries.get(("packet", packet.file))
-        mapping = cache.entries.get(("done_mappings", mapped_from[packet.id]))
-        if parsed is None or mapping is None:
+        key = digests.get(packet.file)
+        if key is None:
             return packet_json(model, packet)
-        key = _digest(parsed[0], mapping[0], packet.lifecycle.value, packet.lifecycle_reason)
         return cache.lookup("packet_json", packet.file, key, lambda: packet_json(model, packet))
 
     return text

@@ -210,12 +210,19 @@ class RenderContext:
         return tuple(evaluate_phase_gate(self.model, self.findings, self.as_of, self.graph, scan=self._scan_packet))
 
     def _scan_packet(self, packet: Packet) -> PacketPhaseText:
-        """:func:`.phase_gate.scan_packet`, kept in ``memo`` with the
-        headers (its result depends on the packet alone)."""
+        """:func:`.phase_gate.scan_packet`, kept with the headers (its result
+        depends on the packet alone)."""
+        return self.kept_for_packet("phase_text", packet, lambda: scan_packet(packet))
+
+    def kept_for_packet(self, kind: str, packet: Packet, compute: Callable[[], T], also: Callable[[], str] | None = None) -> T:
+        """``compute()``, kept in ``memo`` under the packet's own inputs
+        (:class:`HeaderInputs`) and ``also()``, what else it reads; computed
+        every time without header inputs (any run but ``mkdocs serve``)."""
         own = self.header_inputs.packets.get(packet.file) if self.header_inputs is not None else None
         if own is None or self.memo is None:
-            return scan_packet(packet)
-        return self.memo("phase_text", packet.file, own, lambda: scan_packet(packet))  # type: ignore[return-value]
+            return compute()
+        key = hashlib.sha256(f"{own}\0{also() if also else ''}".encode("utf-8")).hexdigest()
+        return self.memo(kind, packet.file, key, compute)  # type: ignore[return-value]
 
     @cached_property
     def findings_by_subject(self) -> Mapping[str, tuple[Finding, ...]]:

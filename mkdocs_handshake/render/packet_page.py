@@ -9,8 +9,6 @@ text). It ends with the packet's source path, which stays the authority.
 
 from __future__ import annotations
 
-import hashlib
-
 from ..findings import Finding, Severity
 from ..model import DoneMapping, FieldOccurrence, Lifecycle, ListItem, Packet
 from ..traceability import done_entries
@@ -81,13 +79,10 @@ def kept_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:
     own inputs, the findings on it and :attr:`~.context.RenderContext.header_site_key`.
     That is all the header reads; a new input of the header must be added
     to one of them."""
-    inputs = ctx.header_inputs
-    own = inputs.packets.get(packet.file) if inputs is not None else None
-    if own is None or ctx.memo is None:
-        return render_packet_header(ctx, packet, page)
-    findings = repr(packet_findings(ctx, packet))
-    key = hashlib.sha256("\0".join((ctx.header_site_key, own, page, findings)).encode("utf-8")).hexdigest()
-    return ctx.memo("packet_header", page, key, lambda: render_packet_header(ctx, packet, page))  # type: ignore[return-value]
+    return ctx.kept_for_packet(
+        "packet_header", packet, lambda: render_packet_header(ctx, packet, page),
+        also=lambda: "\0".join((ctx.header_site_key, page, repr(packet_findings(ctx, packet)))),
+    )
 
 
 def lifecycle_badge(packet: Packet) -> str:

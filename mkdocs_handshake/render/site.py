@@ -8,6 +8,8 @@ module only orchestrates; the helpers the page modules share live in
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from ..progress import SILENT, Progress
 from .assets import HANDSHAKE_CSS, HANDSHAKE_JS
 from .common import chapter_title, chapters, sorted_packet_ids, top_pages
@@ -127,16 +129,21 @@ def generate_annotations(ctx: RenderContext, progress: Progress = SILENT) -> dic
     return {path: annotations[path] for path in sorted(annotations)}
 
 
+def _redirects(ctx: RenderContext) -> Iterator[tuple[str, str, str, str]]:
+    """``(wp, file under site_dir, its page, the packet's own page)`` of
+    every packet whose promised ``packets/<id>/`` page is a redirect."""
+    for wp in sorted_packet_ids(ctx):
+        target = ctx.packet_page(wp)
+        source = ctx.generated_packet_page(wp)
+        if target != source:
+            url = ctx.url_of(source)
+            yield wp, url + "index.html" if url.endswith("/") else url, source, target
+
+
 def redirect_paths(ctx: RenderContext) -> list[str]:
     """The files :func:`redirect_pages` writes (under ``site_dir``), without
     writing their HTML."""
-    paths = []
-    for wp in sorted_packet_ids(ctx):
-        source = ctx.generated_packet_page(wp)
-        if ctx.packet_page(wp) != source:
-            url = ctx.url_of(source)
-            paths.append(url + "index.html" if url.endswith("/") else url)
-    return paths
+    return [path for _wp, path, _source, _target in _redirects(ctx)]
 
 
 def redirect_pages(ctx: RenderContext) -> dict[str, str]:
@@ -146,13 +153,7 @@ def redirect_pages(ctx: RenderContext) -> dict[str, str]:
     pages: a page would be templated with the whole nav, which is most of
     what a page costs on a large repo, only to send the reader on."""
     redirects: dict[str, str] = {}
-    for wp in sorted_packet_ids(ctx):
-        target = ctx.packet_page(wp)
-        source = ctx.generated_packet_page(wp)
-        if target == source:
-            continue
-        url = ctx.url_of(source)
-        path = url + "index.html" if url.endswith("/") else url
+    for wp, path, source, target in _redirects(ctx):
         href = html_text(ctx.href(source, target))
         redirects[path] = (
             "<!doctype html>\n"

@@ -197,14 +197,14 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         # let the rules and pages run in a second process while MkDocs
         # converts the user's pages (a build, not serve: see .parallel).
         plan = render_context(loaded, self.engine_config, options, None)
-        self._refuse_replacing(files, config, plan)
+        self.planned = frozenset(page_paths(plan))
+        self.annotated = annotated_pages(plan)
+        assets = extra_files(plan)
+        self._refuse_replacing(files, config, plan, self.planned | set(assets))
         parallel_check = self.command != "serve" and not check_is_cached(loaded, self.engine_config, options, self.cache)
         self.checking = self._check_in_child(config) if parallel_check else None
         if self.checking is None:
             self._check_here()
-        self.planned = frozenset(page_paths(plan))
-        self.annotated = annotated_pages(plan)
-        assets = extra_files(plan)
         per_page = (plan.page_path("packets/"), plan.page_path("spec/"))
         for path in sorted(self.planned | set(assets)):
             existing = files.get_file_from_path(path)
@@ -242,13 +242,13 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             )
         return files
 
-    def _refuse_replacing(self, files: Files, config: MkDocsConfig, plan: RenderContext) -> None:
+    def _refuse_replacing(self, files: Files, config: MkDocsConfig, plan: RenderContext, generated: frozenset[str]) -> None:
         """Never replace what the user wrote: a generated page at the path of
         one of their files, or a packet redirect where MkDocs writes one of
         their pages (which of the two would land last is not fixed while a
         second process writes the redirects), stops the build with one
         line naming both."""
-        for path in sorted(set(page_paths(plan)) | set(extra_files(plan))):
+        for path in sorted(generated):
             existing = files.get_file_from_path(path)
             if existing is not None and not existing.generated_by:
                 raise PluginError(
@@ -536,7 +536,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             baseline=self.config.baseline or None, stale=self.governance.stale,
         )
         (out / "findings.json").write_text(dumps(document), encoding="utf-8")
-        ahead = ([] if "model.json" in here else ["model.json"]) + ([f"{redirects:,} packet redirects"] if self.redirects_written >= 0 else [])
+        ahead = (["model.json"] if self.model_written else []) + ([f"{redirects:,} packet redirects"] if self.redirects_written >= 0 else [])
         self.page_progress.done(
             f"wrote {_listed(here)}" + (f" ({_listed(ahead)} written while MkDocs built the pages)" if ahead else "")
         )

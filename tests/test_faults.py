@@ -262,28 +262,51 @@ def test_a_bad_option_stops_the_build_with_one_line_and_writes_nothing(tmp_path:
     assert not list(built.site.rglob("*.json"))
 
 
-def test_a_generated_page_never_replaces_the_users_page(tmp_path: Path) -> None:
-    mine = "# My governance notes\n\nWritten by hand.\n"
-    built = run_build(tmp_path, Edit("docs/governance/index.md", write=mine))
-    built.check(1)
-    assert built.lines("ERROR") == [
+REPLACED = {
+    # A generated page at the path of your file.
+    "generated page": (
+        "docs/governance/index.md",
         "the generated page governance/index.md would replace your file docs/governance/index.md; "
-        "move that file or set the option 'output_dir' to another folder"
-    ]
-    assert (built.root / "docs" / "governance" / "index.md").read_text(encoding="utf-8") == mine
-
-
-def test_a_packet_redirect_never_replaces_the_users_page(tmp_path: Path) -> None:
-    """governance/packets/<id>/ of a packet that is its own docs page is a
-    redirect the plugin writes; a page of yours built there stops the build
-    instead of being overwritten."""
-    mine = "# Notes on the merge policy\n\nWritten by hand.\n"
-    built = run_build(tmp_path, Edit("docs/governance/packets/WP-1-Merge-Policy.md", write=mine))
-    built.check(1)
-    assert built.lines("ERROR") == [
+        "move that file or set the option 'output_dir' to another folder",
+    ),
+    # governance/packets/<id>/ of a packet that is its own docs page is a
+    # redirect the plugin writes, where MkDocs would build your page.
+    "packet redirect": (
+        "docs/governance/packets/WP-1-Merge-Policy.md",
         "the packet redirect governance/packets/WP-1-Merge-Policy/index.html would replace the page built from your file "
-        "docs/governance/packets/WP-1-Merge-Policy.md; move that file or set the option 'output_dir' to another folder"
-    ]
+        "docs/governance/packets/WP-1-Merge-Policy.md; move that file or set the option 'output_dir' to another folder",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REPLACED))
+def test_what_the_plugin_writes_never_replaces_the_users_page(tmp_path: Path, case: str) -> None:
+    path, message = REPLACED[case]
+    mine = "# My governance notes\n\nWritten by hand.\n"
+    built = run_build(tmp_path, Edit(path, write=mine))
+    built.check(1)
+    assert built.lines("ERROR") == [message]
+    assert (built.root / path).read_text(encoding="utf-8") == mine
+
+
+@pytest.mark.skipif(
+    not (sys.platform.startswith("linux") and parallel.available_cpus() > 1), reason="no second process on this machine (not Linux, or one CPU)"
+)
+def test_the_last_info_line_says_what_was_written_and_by_whom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In two processes the check child writes model.json and the packet
+    redirects while MkDocs builds pages; in one, the build writes them at
+    the end. Either way the line names every file, and the redirects exist."""
+    two = run_build(tmp_path / "two", options=("      fail_on: never",))
+    two.check(0)
+    [line] = [line for line in two.lines("INFO") if line.startswith("governance: wrote ")]
+    assert line.startswith("governance: wrote findings.json (model.json and 10 packet redirects written while MkDocs built the pages)")
+    assert (two.site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").is_file()
+    monkeypatch.setenv("HANDSHAKE_PROCESSES", "1")
+    one = run_build(tmp_path / "one", options=("      fail_on: never",))
+    one.check(0)
+    [line] = [line for line in one.lines("INFO") if line.startswith("governance: wrote ")]
+    assert line.startswith("governance: wrote model.json, findings.json and 10 packet redirects in ")
+    assert (one.site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").is_file()
 
 
 # --------------------------------------------------------------------------
@@ -312,26 +335,6 @@ def _link_folder(base: Path, root: Path) -> None:
     outside.mkdir()
     (outside / "leak.md").write_text(f"# {SECRET}\n", encoding="utf-8")
     (root / "docs" / "notes").symlink_to(outside, target_is_directory=True)
-
-
-@pytest.mark.skipif(
-    not (sys.platform.startswith("linux") and parallel.available_cpus() > 1), reason="no second process on this machine (not Linux, or one CPU)"
-)
-def test_the_last_info_line_says_what_was_written_and_by_whom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """In two processes the check child writes model.json and the packet
-    redirects while MkDocs builds pages; in one, the build writes them at
-    the end. Either way the line names every file, and the redirects exist."""
-    two = run_build(tmp_path / "two", options=("      fail_on: never",))
-    two.check(0)
-    [line] = [line for line in two.lines("INFO") if line.startswith("governance: wrote ")]
-    assert line.startswith("governance: wrote findings.json (model.json and 10 packet redirects written while MkDocs built the pages)")
-    assert (two.site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").is_file()
-    monkeypatch.setenv("HANDSHAKE_PROCESSES", "1")
-    one = run_build(tmp_path / "one", options=("      fail_on: never",))
-    one.check(0)
-    [line] = [line for line in one.lines("INFO") if line.startswith("governance: wrote ")]
-    assert line.startswith("governance: wrote model.json, findings.json and 10 packet redirects in ")
-    assert (one.site / "governance" / "packets" / "WP-1-Merge-Policy" / "index.html").is_file()
 
 
 def test_a_docs_folder_linked_outside_root_is_not_published(tmp_path: Path) -> None:

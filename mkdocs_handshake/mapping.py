@@ -21,7 +21,10 @@ Signals, strongest first (the first one that decides wins):
    subsection elaborates them); else it maps to the section as a whole
    (``requirement_index`` 0, which proves no single requirement).
    "11.10.4 item 2" cites the list item §11.10.4.2, and "2.3.15.4/2.3.15.3"
-   both numbers.
+   both numbers. Two or more subsections cited together, by a range or
+   list of their numbers or by naming their titles, are a group: when no
+   member's requirement fits the wording, the item proves what they have
+   in common, their parent's own requirement.
 2. **verification**: the item states that a check passed (tests pass,
    validator PASS, ``just post-work``, forbidden-pattern audit, evidence
    mapping, TEST_PLAN executed); see :func:`.traceability.is_verification`.
@@ -605,6 +608,13 @@ def _citations(
                 numbered.add(number)
                 mappings.append(_mapping(item, "citation", header, section=number, requirement_index=requirement.index,
                                          requirement_text=requirement.text, score=1.0, terms=(code,), threshold=1.0))
+    # A requirement cited by id or number is more specific than a group.
+    groups = {} if any(m.threshold >= 1.0 for m in mappings) else _groups(text, cited, anchors, index)
+    for parent, members in sorted(groups.items()):
+        found = _group_mapping(item, header, parent, members, lookup, index, query, names)
+        if found is not None:
+            numbered.update((parent, *(number for number, _ in members)))
+            mappings.append(found)
     for number, _ in cited:
         if number in numbered:
             continue
@@ -634,6 +644,92 @@ def _citations(
             mappings.append(_mapping(item, "citation", header, section=number, terms=(f"§{number}",), threshold=CITED_THRESHOLD,
                                      score=round(best.score, 3) if best else 0.0))
     return mappings
+
+
+def _section(number: str, lookup: Mapping[str, Section], index: RequirementIndex) -> Section | None:
+    return lookup.get(number) or pick_section(index.sections_by_number.get(number, ()))
+
+
+def _parent(number: str) -> str:
+    return number.rsplit(".", 1)[0] if "." in number else ""
+
+
+def _groups(text: str, cited: Sequence[tuple[str, int]], anchors: Mapping[str, Section], index: RequirementIndex) -> dict[str, list[tuple[str, str]]]:
+    """Parent section -> ``(number, evidence)`` of two or more of its
+    subsections the item cites together: by number ("2.6.6.7.11.1-2.6.6.7.11.12",
+    "2.3.15.4/2.3.15.3") or by naming their titles ("ContextDeterminismGuard,
+    ArtifactHandleOnlyGuard ... per §2.6.6.7.11", where each name is the
+    title of a subsection of the cited section). Only the item's own text
+    names titles: a header that lists them introduces sub-items that each
+    take one. The parent must lie within the anchors."""
+    groups: dict[str, dict[str, str]] = {}
+    for number, _ in cited:
+        parent = _parent(number)
+        if parent and within_anchors(parent, anchors) is not None:
+            groups.setdefault(parent, {}).setdefault(number, f"§{number}")
+    own = terms_of(text)
+    if own.names:
+        surface = dict(own.surface)
+        for parent in dict.fromkeys([*(number for number, _ in cited), *anchors]):
+            depth = parent.count(".") + 1
+            for child in index.descendants(parent):
+                if child.number.count(".") != depth:
+                    continue
+                titled = terms_of(child.title).names
+                if titled and titled <= own.names:
+                    groups.setdefault(parent, {}).setdefault(child.number, ", ".join(surface.get(name, name) for name in sorted(titled)))
+    return {
+        parent: sorted(members.items(), key=lambda member: _number_key(member[0]))
+        for parent, members in groups.items()
+        if len(members) >= 2
+    }
+
+
+def _number_key(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split(".") if part.isdigit())
+
+
+def _evidence(members: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """How the item named the group: its titles as written, and a run of
+    consecutive subsections cited by number as one range."""
+    numbered = [number for number, written in members if written == f"§{number}"]
+    lasts = [_number_key(number)[-1] for number in numbered]
+    if len(numbered) >= 3 and lasts == list(range(lasts[0], lasts[0] + len(lasts))):
+        run = (f"§{numbered[0]}–§{numbered[-1]}",)
+        return (*run, *(written for number, written in members if number not in numbered))
+    return tuple(dict.fromkeys(written for _, written in members))
+
+
+def _group_mapping(
+    item: ListItem, header: str, parent: str, members: Sequence[tuple[str, str]], lookup: Mapping[str, Section],
+    index: RequirementIndex, query: Mapping[str, float], names: frozenset[str],
+) -> DoneMapping | None:
+    """What a group of cited subsections proves. A requirement of one member
+    that fits the wording is the specific one; failing that, the group
+    stands for what its members have in common: their parent's own
+    requirement, which they elaborate ("The runtime MUST provide validators
+    that reject violations:" above one subsection per validator). With one
+    such requirement it is the one; with several, the wording must choose;
+    when it cannot, or there is none, the citations are read one by one."""
+    within: list[tuple[str, Section]] = []
+    for number, _ in members:
+        section = _section(number, lookup, index)
+        if section is not None:
+            within.extend([(number, section), *((s.number, s) for s in index.descendants(number))])
+    best = _best([_score(query, names, n, r, index) for n, r in _candidates(within)])
+    if best is not None and _narrows(best):
+        return _from_score(item, "citation", header, best, CITED_THRESHOLD)
+    section = _section(parent, lookup, index)
+    own = _candidates([(parent, section)]) if section is not None else []
+    evidence = _evidence(members)
+    if len(own) == 1:
+        number, requirement = own[0]
+        return _mapping(item, "citation", header, section=number, requirement_index=requirement.index,
+                        requirement_text=requirement.text, score=1.0, terms=evidence, threshold=1.0)
+    best = _best([_score(query, names, n, r, index) for n, r in own])
+    if best is not None and _narrows(best):
+        return _from_score(item, "citation", header, best, CITED_THRESHOLD)
+    return None
 
 
 def _narrows(entry: _Score | None) -> bool:

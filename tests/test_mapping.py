@@ -421,3 +421,63 @@ def test_a_code_only_one_requirement_names_is_a_citation_of_it_bracketed_or_not(
     cited = [(m.item.loc.line, m.kind, m.requirement_index, m.terms) for m in mappings if m.item.loc.line == 41]
     assert cited == [(41, "citation", 1, ("FR-EVT-LED-001",)), (41, "citation", 2, ("FR-EVT-LED-002",))]
     assert all(m.kind != "citation" for m in mappings if m.item.loc.line == 42)
+
+
+GUARD_SPEC = """# Spec
+
+## 6. Ledger runtime
+
+### 6.4 Guards (runtime-enforced)
+
+The runtime MUST provide guards that reject violations:
+
+#### 6.4.0 Enforcement invariants
+
+For LeaseGuard and QuotaGuard, the runtime MUST resolve the raw ledger rows before the guard runs.
+
+#### 6.4.1 LeaseGuard (Normative)
+
+The guard MUST reject a batch whose lease expired.
+
+#### 6.4.2 QuotaGuard (Normative)
+
+The guard MUST reject a batch above the tenant quota.
+
+#### 6.4.3 ReplayGuard (Normative)
+
+The guard MUST reject a batch id seen before.
+"""
+
+
+def _guard_item(text: str) -> tuple:
+    spec, _ = parse_spec(decode(GUARD_SPEC.encode("utf-8"), "Spec_v01.00.md"))
+    index = RequirementIndex.build(spec.by_number())
+    anchor = {"6.4": spec.by_number()["6.4"][0]}
+    return tuple((m.kind, m.section, m.requirement_index, m.terms) for m in map_item(ListItem(text, Loc("p.md", 7, 3)), "", anchor, index))
+
+
+@pytest.mark.parametrize(
+    ("item", "evidence"),
+    [
+        ("LeaseGuard, QuotaGuard and ReplayGuard implemented per §6.4", ("LeaseGuard", "QuotaGuard", "ReplayGuard")),
+        ("All guards listed in 6.4.1-6.4.3 exist and are invoked on every step", ("§6.4.1–§6.4.3",)),
+    ],
+)
+def test_an_item_citing_a_group_of_subsections_proves_their_parents_requirement(item: str, evidence: tuple):
+    """Naming every guard (by the titles of their subsections, or by a range
+    of their numbers) says the set exists: the parent's "MUST provide
+    guards", not the invariant that happens to mention two of them."""
+    assert _guard_item(item) == (("citation", "6.4", 1, evidence),)
+
+
+def test_a_group_citation_whose_wording_fits_one_member_maps_to_that_member():
+    assert _guard_item("A batch whose lease expired is rejected (6.4.1/6.4.2)") == (("citation", "6.4.1", 1, ("batch", "expired", "lease", "rejected")),)
+
+
+def test_a_requirement_id_is_more_specific_than_a_group_it_also_names():
+    spec = GUARD_SPEC.replace("For LeaseGuard", "[LED-GD-100] For LeaseGuard")
+    parsed, _ = parse_spec(decode(spec.encode("utf-8"), "Spec_v01.00.md"))
+    index = RequirementIndex.build(parsed.by_number())
+    anchor = {"6.4": parsed.by_number()["6.4"][0]}
+    mappings = map_item(ListItem("[LED-GD-100] LeaseGuard and QuotaGuard see raw rows", Loc("p.md", 7, 3)), "", anchor, index)
+    assert [(m.section, m.requirement_index) for m in mappings] == [("6.4.0", 1)]

@@ -16,7 +16,8 @@ that load on the (shared) machine hits all of them alike:
 Each is a subprocess, timed with ``perf_counter`` around it, as a CI step or
 a pre-commit hook runs it; its CPU time (user + system, from ``os.wait4``)
 is reported too, because on a shared machine wall time also measures the
-other users' load. The issue's bound: check / build <= 0.40 in wall time,
+other users' load. Bytecode caching is on in both, as on a user's machine
+(see ``_common.child_environment``). The issue's bound: check / build <= 0.40 in wall time,
 cold against cold and warm against warm.
 
 Usage: python benchmarks/cli.py [--corpus PATH] [--repeat N] [--keep]
@@ -33,7 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import CORPUS_AS_OF, REPO, base_arguments, check_corpus, table, verdict
+from _common import CORPUS_AS_OF, REPO, base_arguments, check_corpus, child_environment, table, verdict
 
 CONFIG = f"""\
 site_name: Corpus
@@ -50,10 +51,6 @@ plugins:
 KINDS = ("build cold", "check cold", "build warm", "check warm")
 
 
-def environment() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
-
-
 def run(root: Path, kind: str, out: Path) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one run."""
     if kind.endswith("cold"):
@@ -65,7 +62,7 @@ def run(root: Path, kind: str, out: Path) -> tuple[float, float]:
     log = out / "log.txt"
     with log.open("w", encoding="utf-8") as sink:
         started = time.perf_counter()
-        child = subprocess.Popen(command, cwd=root, env=environment(), stdout=sink, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(command, cwd=root, env=child_environment(out, PYTHONPATH=str(REPO), NO_MKDOCS_2_WARNING="1"), stdout=sink, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)

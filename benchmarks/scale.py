@@ -37,7 +37,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, check_corpus, table, verdict
+from _common import DEFAULT_CORPUS, check_corpus, child_environment, table, verdict
 
 import synthetic
 from mkdocs_handshake.layout import Layout
@@ -97,8 +97,7 @@ def prepare(work: Path, count: int, spec: Path, nav: str) -> tuple[Path, str]:
 
 def build(root: Path, config: str, log: Path) -> Build:
     """One ``mkdocs build -q`` in a child process: wall time, the child's peak RSS."""
-    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    environment["PYTHONPYCACHEPREFIX"] = str(log.parent / "pycache")
+    environment = child_environment(log.parent)
     with log.open("wb") as out:
         started = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", config], cwd=root, env=environment, stdout=out, stderr=subprocess.STDOUT)

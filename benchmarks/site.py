@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from _common import CORPUS_AS_OF, base_arguments, check_corpus, ms, table, verdict
+from _common import CORPUS_AS_OF, base_arguments, check_corpus, child_environment, ms, table, verdict
 
 from mkdocs_handshake.layout import Layout
 from mkdocs_handshake.load import _find_spec_file
@@ -130,18 +130,6 @@ def prepare(corpus: Path, work: Path, as_of: str = CORPUS_AS_OF) -> tuple[Path, 
 
 
 _EDITS = itertools.count(1)
-
-
-def child_environment(work: Path) -> dict[str, str]:
-    """The builds' environment, with bytecode caching on as on a user's
-    machine. Some sandboxes and CI images set PYTHONDONTWRITEBYTECODE; then
-    every build recompiles whatever has no .pyc yet - an editable install of
-    this plugin, for one (0.17 s a build here) - and the benchmark would
-    charge that to the plugin. The bytecode goes to a folder of its own
-    (PYTHONPYCACHEPREFIX), filled by the warm-up round."""
-    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-    environment["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
-    return environment
 
 
 def build_once(root: Path, config: str, log: Path, *, cold: bool = False, edit: Path | None = None) -> Build:

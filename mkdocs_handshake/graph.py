@@ -24,6 +24,13 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
+def prepare() -> None:
+    """Import networkx now, for a process that would otherwise only wait
+    (the loader's, while its child parses the spec): the first graph then
+    does not pay the import."""
+    import networkx  # noqa: F401
+
+
 def dependency_graph(model: GovernanceModel) -> nx.DiGraph:
     import networkx as nx
 

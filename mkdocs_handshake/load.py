@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, ClassVar, Iterable, TypeVar
 
-from . import disk_cache, parallel
+from . import disk_cache, graph, parallel
 from .realpath import RealPaths
 from .discover import discover_layout, walk_names
 from .layout import Layout
@@ -774,7 +774,9 @@ def _parse_in_two_processes(
         # What the child computed since it last sent, without the decoded
         # texts: decoding a file again here costs a tenth of unpickling it
         # (12 MB for 1,000 packets).
-        adopted = parallel.share(ordered, lambda: cache.take_journal(skip=frozenset({"source"})), progress.tick)
+        # While the child finishes the spec, this process imports what the
+        # rules will need first (networkx).
+        adopted = parallel.share(ordered, lambda: cache.take_journal(skip=frozenset({"source"})), progress.tick, idle=graph.prepare)
         parsed_here = cache.take_journal()
     finally:
         cache.journal = None

@@ -106,6 +106,40 @@ def test_what_a_child_sent_before_it_died_is_kept() -> None:
     assert sorted(from_child + done) == list(range(50))
 
 
+@needs_fork
+def test_idle_work_fills_the_wait_for_a_busy_child_and_cannot_change_results() -> None:
+    """The child takes the first, long job; this process runs out of short
+    ones while it is still busy, and only then does its idle work. An idle
+    job that fails is dropped: it is only ever a head start."""
+    order: list[str] = []
+
+    def long_job() -> None:
+        if os.getpid() != parent:
+            time.sleep(0.5)  # in the child: this process waits for it
+        order.append("long")
+
+    parent = os.getpid()
+    jobs = [long_job, *(lambda: order.append("short") for _ in range(3))]
+
+    def idle() -> None:
+        order.append("idle")
+        raise ImportError("only a head start")
+
+    messages = parallel.share(jobs, lambda: None, idle=idle)
+    assert len(messages) == 2  # one message per job the child ran, and its last
+    assert order == ["short", "short", "short", "idle"]
+
+
+@needs_fork
+def test_no_idle_work_when_the_child_is_done_first() -> None:
+    parent = os.getpid()
+    called: list[str] = []
+    # Instant in the child, slow here: the child has run out of jobs first.
+    jobs = [lambda: time.sleep(0.1) if os.getpid() == parent else None for _ in range(20)]
+    parallel.share(jobs, lambda: None, idle=lambda: called.append("idle"))
+    assert called == []
+
+
 def test_one_process_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.PROCESSES_VARIABLE, "1")
     assert not parallel.fork_allowed()
@@ -143,8 +177,8 @@ def test_the_model_is_the_same_whichever_process_parsed(tmp_path: Path, monkeypa
     shares: list[int] = []
     share = parallel.share
 
-    def counting(jobs, collect, progress=None):  # type: ignore[no-untyped-def]
-        messages = share(jobs, collect, progress)
+    def counting(jobs, collect, progress=None, **options):  # type: ignore[no-untyped-def]
+        messages = share(jobs, collect, progress, **options)
         shares.append(sum(len(message) for message in messages))
         return messages
 

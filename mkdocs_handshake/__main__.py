@@ -1,5 +1,5 @@
 """``python -m mkdocs_handshake check``: the same as the ``mkdocs-handshake`` command."""
 
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

@@ -17,8 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 def test_the_console_script_and_python_m_reach_the_same_main() -> None:
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     module, _, name = scripts["mkdocs-handshake"].partition(":")
-    assert callable(getattr(importlib.import_module(module), name))
-    assert "from .cli import main" in (REPO / "mkdocs_handshake" / "__main__.py").read_text(encoding="utf-8")
+    assert module == "mkdocs_handshake.cli" and callable(getattr(importlib.import_module(module), name))
+    assert f"from .cli import {name}\n" in (REPO / "mkdocs_handshake" / "__main__.py").read_text(encoding="utf-8")
 
 
 def test_the_pre_commit_hook_runs_the_check_command_once_per_commit() -> None:

@@ -107,25 +107,32 @@ def test_what_a_child_sent_before_it_died_is_kept() -> None:
 
 
 @needs_fork
-def test_idle_work_fills_the_wait_for_a_busy_child_and_cannot_change_results() -> None:
+def test_idle_work_fills_the_wait_for_a_busy_child_and_cannot_change_results(tmp_path: Path) -> None:
     """The child takes the first, long job; this process runs out of short
     ones while it is still busy, and only then does its idle work. An idle
     job that fails is dropped: it is only ever a head start."""
     order: list[str] = []
+    started = tmp_path / "child-started"
 
     def long_job() -> None:
         if os.getpid() != parent:
+            started.touch()
             time.sleep(0.5)  # in the child: this process waits for it
         order.append("long")
 
+    def short_job() -> None:
+        deadline = time.monotonic() + 10
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)  # the child has surely claimed the long job
+        order.append("short")
+
     parent = os.getpid()
-    jobs = [long_job, *(lambda: order.append("short") for _ in range(3))]
 
     def idle() -> None:
         order.append("idle")
         raise ImportError("only a head start")
 
-    parallel.share(jobs, lambda: None, idle=idle)
+    parallel.share([long_job, short_job, short_job, short_job], lambda: None, idle=idle)
     assert order == ["short", "short", "short", "idle"]  # the long job ran in the child only
 
 

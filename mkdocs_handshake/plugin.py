@@ -34,6 +34,7 @@ import logging
 import os
 import shutil
 import time
+from collections import Counter
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -48,6 +49,7 @@ from mkdocs.utils.meta import get_data as get_markdown_meta
 
 from . import disk_cache, parallel
 from .collector import fewer_collections
+from .baseline import fingerprint
 from .config import HandshakeConfig
 from .engine import summarize
 from .export import dumps, findings_document
@@ -110,6 +112,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         #: Progress of MkDocs' own page building and of the final writes.
         self.page_progress = Progress(log.info)
         self.pages_done = 0
+        #: What the last build of this ``mkdocs serve`` session logged (see
+        #: :func:`_log_key`); None before its first build.
+        self.logged: Counter[tuple[str, str, bool, bool]] | None = None
         self.pages_total = 0
         self.permalink_title = "Permanent link"
         #: ``output_dir`` as checked and normalised by on_config.
@@ -605,7 +610,21 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return available
 
     def _log_findings(self) -> None:
+        """Every finding, then the summary. A ``mkdocs serve`` rebuild logs
+        only what is new since the session's previous build: the terminal
+        is where an edit's effect is looked for, and repeating every
+        finding (thousands on a large repo) would scroll it away. The
+        findings page always lists them all."""
+        previous = self.logged if self.command == "serve" else None
+        now = Counter(_log_key(finding) for finding in self.findings)
+        counted: Counter[tuple[str, str, bool, bool]] = Counter()
+        new = 0
         for finding in self.findings:
+            key = _log_key(finding)
+            counted[key] += 1
+            if previous is not None and counted[key] <= previous[key]:
+                continue
+            new += 1
             if finding.waived:
                 log.info("%s (waived: %s)", finding.log_line(), finding.waiver_reason)
             elif finding.baselined:
@@ -617,7 +636,13 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         summary = summarize(self.findings)
         level = logging.ERROR if summary["error"] else logging.WARNING if summary["warning"] else logging.INFO
         debt = f", {summary['baselined']} known debt (baseline {self.config.baseline})" if self.config.baseline else ""
-        log.log(level, "governance: %d error(s), %d warning(s), %d waived%s", summary["error"], summary["warning"], summary["waived"], debt)
+        since = ""
+        if previous is not None:
+            fixed = sum((previous - now).values())
+            since = f"; since the last build: {new} new (above), {fixed} gone, {len(self.findings) - new} unchanged (not repeated here; the findings page lists them)"
+        log.log(level, "governance: %d error(s), %d warning(s), %d waived%s%s", summary["error"], summary["warning"], summary["waived"], debt, since)
+        if self.command == "serve":
+            self.logged = now
         stale = self.governance.stale if self.governance else ()
         for entry in stale:
             log.info("governance: baseline entry no longer found: %s", entry.describe())
@@ -626,6 +651,14 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 "governance: %d stale baseline entr%s; `mkdocs-handshake check --write-baseline %s` rewrites the file without them",
                 len(stale), "y" if len(stale) == 1 else "ies", self.config.baseline,
             )
+
+
+def _log_key(finding: Finding) -> tuple[str, str, bool, bool]:
+    """A finding's identity across serve rebuilds: the baseline's
+    fingerprint (rule, subject, excerpt; an edit above it moves its line,
+    not its identity) and how it is reported, so a finding that became an
+    error or was waived is logged again."""
+    return (fingerprint(finding), finding.severity.value, finding.waived, finding.baselined)
 
 
 @dataclass(frozen=True)

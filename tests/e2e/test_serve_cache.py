@@ -25,6 +25,8 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from mkdocs_handshake.load import ParseCache
 from mkdocs_handshake.plugin import HandshakePlugin
+from tests.fixtures.breakages import BY_ID, MERGE
+from tests.fixtures.repo import materialise
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "site_template"
@@ -276,3 +278,48 @@ def test_each_rebuild_logs_the_plugins_part_at_debug(repo: Path, tmp_path: Path,
     total, *events = (float(value) for value in found[1].groups())
     assert 0 < total < rebuild
     assert abs(total - sum(events)) < 0.005
+
+
+def test_a_rebuild_logs_only_the_findings_new_since_the_last_build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The first build of a session logs every finding; a rebuild logs what
+    the edit added, and counts what it fixed and what stayed, so an edit's
+    effect is not buried under every finding of the repo again. A finding
+    the edit only moved (a line inserted above it) is not new."""
+    root = materialise(tmp_path / "repo", [*BY_ID["PKT-001"].edits, *BY_ID["SIG-006"].edits])
+    (root / "mkdocs.yml").write_text(
+        "site_name: Serve log\ndocs_dir: docs\ntheme:\n  name: mkdocs\nplugins:\n"
+        '  - handshake:\n      root: .\n      fail_on: never\n      as_of: "2026-11-20"\n',
+        encoding="utf-8",
+    )
+    site_dir = tmp_path / "site"
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.handshake")
+
+    def rebuild() -> list[str]:
+        caplog.clear()
+        config = serve_config(root, site_dir)
+        config.plugins.on_startup(command="serve", dirty=False)
+        build(config)
+        return [
+            record.getMessage().removeprefix("handshake: ")
+            for record in caplog.records if record.name == "mkdocs.plugins.handshake" and record.levelno >= logging.WARNING
+        ]
+
+    first = rebuild()
+    assert [re.search(r" ([A-Z]+-\d{3}) ", line).group(1) for line in first[:-1]] == ["SIG-006", "PKT-001"]  # type: ignore[union-attr]
+    assert first[-1] == "governance: 1 error(s), 1 warning(s), 0 waived"
+
+    audit = root / "docs" / "SIGNATURE_AUDIT.md"
+    audit.write_text(audit.read_text(encoding="utf-8").replace("| 2026-11-20 09:35 |", "| 2026-11-20 09:30 |"), encoding="utf-8")
+    merge = root / MERGE
+    text = merge.read_text(encoding="utf-8")
+    merge.write_text(text.replace("## Notes\n", "## Remarks\n").replace("\n", "\n\n", 1), encoding="utf-8")  # PKT-001 moves down a line
+    second = rebuild()
+    assert len(second) == 2 and " PKT-003 " in second[0]
+    assert second[1] == (
+        "governance: 2 error(s), 0 warning(s), 0 waived; since the last build: 1 new (above), 1 gone, "
+        "1 unchanged (not repeated here; the findings page lists them)"
+    )
+
+    third = rebuild()
+    assert third == ["governance: 2 error(s), 0 warning(s), 0 waived; since the last build: 0 new (above), 0 gone, "
+                     "2 unchanged (not repeated here; the findings page lists them)"]

@@ -135,12 +135,14 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: 
     read again only in the packets that changed (see :class:`PacketMemo`)."""
     config = config or EngineConfig()
     config.validate()
+    plans = rule_plan(model, config)
     context = RuleContext(
         model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers)}, history=config.history, packet_memo=memo,
+        in_force=frozenset(plan.rule for plan in plans if plan.applied),
     )
     history = _history_subjects(model)
     findings: list[Finding] = []
-    for plan in rule_plan(model, config):
+    for plan in plans:
         if not plan.applied:
             continue
         rule_id = plan.rule

@@ -164,6 +164,24 @@ def _heading_parents(sections: Sequence[Section]) -> set[str]:
     return {section.parent for section in sections if section.kind == "heading" and section.parent}
 
 
+def broad_anchors(ctx: RuleContext) -> Iterator[tuple[Packet, AnchorRef, list[Section], str]]:
+    """Anchors ANCHOR-004 reports as too broad, with their Main Body
+    sections and what they are ("a whole chapter", "a section with numbered
+    subsections"); DONE-002 leaves their MUSTs to it."""
+    spec = ctx.model.spec
+    if spec is None:
+        return
+    parents = _heading_parents(spec.sections)
+    for packet, anchor, found in _numbered(ctx):
+        if anchor.ids or not any(section.main_body for section in found):
+            continue
+        main = [section for section in found if section.main_body]
+        chapter = "." not in anchor.number
+        if not chapter and not all(section.has_subsections and section.number in parents for section in main):
+            continue
+        yield packet, anchor, main, "a whole chapter" if chapter else "a section with numbered subsections"
+
+
 @rule("ANCHOR-004", "error", "Anchored section is specific, not a chapter")
 def broad_section(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 5.2: "Section number is specific (§2.3.12.1, not §2.3.12
@@ -176,18 +194,7 @@ def broad_section(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     An anchor that names requirement ids (``§2.6.1 [HSK-WF-002]``) is not
     "alone": the ids pin it (ANCHOR-005 checks them). Roadmap sections are
     left to ANCHOR-003."""
-    spec = ctx.model.spec
-    if spec is None:
-        return
-    parents = _heading_parents(spec.sections)
-    for packet, anchor, found in _numbered(ctx):
-        if anchor.ids or not any(section.main_body for section in found):
-            continue
-        main = [section for section in found if section.main_body]
-        chapter = "." not in anchor.number
-        if not chapter and not all(section.has_subsections and section.number in parents for section in main):
-            continue
-        what = "a whole chapter" if chapter else "a section with numbered subsections"
+    for packet, anchor, main, what in broad_anchors(ctx):
         yield rule_.finding(
             f"§{anchor.number} ({main[0].title}) is {what}; cite the specific subsection(s) the work implements, e.g. §{anchor.number}.1{damage_note(anchor)}",
             anchor.loc,

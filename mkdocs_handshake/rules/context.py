@@ -84,6 +84,12 @@ class RuleContext:
     history: bool = False
     #: Given (serve), per-packet work is kept between runs (see :class:`PacketMemo`).
     packet_memo: PacketMemo | None = None
+    #: Ids of the rules this run applies (None: all of them). A rule leaves
+    #: a problem to another only when that one is in force.
+    in_force: frozenset[str] | None = None
+
+    def applies(self, rule_id: str) -> bool:
+        return self.in_force is None or rule_id in self.in_force
 
     def __post_init__(self) -> None:
         if self.profile is None:

@@ -14,6 +14,7 @@ from ..mapping import anchored, coverage, map_done_means
 from ..model import DoneMapping, Loc, Packet, Requirement
 from ..resolve import pick_section
 from ..traceability import done_items, live_packets, section_ref_text, section_refs, within_anchors
+from .anchor import broad_anchors
 from .base import Rule, rule
 from .context import RuleContext
 
@@ -122,12 +123,18 @@ def must_uncovered(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     ANCHOR-003: Part 5.2 says the Roadmap only points at the Main Body, which
     alone defines Done, so a Roadmap MUST is no Done criterion.
 
+    A section anchored too broadly (a chapter, or a section with numbered
+    subsections) is left to ANCHOR-004 while that rule is in force: the fix
+    is to narrow the anchor, after which its own MUSTs are no longer
+    anchored, so listing them as uncovered would be the same problem twice.
+
     One finding per packet, on its DONE_MEANS label: the uncovered MUSTs are
     one problem (the DONE_MEANS do not cover the anchor), listed in the
     message and one per line in the details. Packets that are history
     (superseded, or replaced by a later variant) are not judged: their items
     prove nothing any more (:func:`~mkdocs_handshake.traceability.live_packets`)."""
     live = {id(packet) for packet in live_packets(ctx.model)}
+    too_broad = {(id(packet), anchor.number) for packet, anchor, _, _ in broad_anchors(ctx)} if ctx.applies("ANCHOR-004") else set()
     for packet in ctx.model.packets:
         occurrence = packet.field("DONE_MEANS")
         if occurrence is None or not done_items(packet) or id(packet) not in live:
@@ -135,7 +142,7 @@ def must_uncovered(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         covered = coverage(packet, ctx.sections_by_number, packet_mappings(ctx, packet))
         missing: list[tuple[str, Requirement]] = []
         for number, requirements in covered.items():
-            if requirements and not requirements[0].section.main_body:
+            if (requirements and not requirements[0].section.main_body) or (id(packet), number) in too_broad:
                 continue
             missing.extend((number, entry.requirement) for entry in requirements if entry.requirement.strength == "MUST" and not entry.covered)
         if not missing:

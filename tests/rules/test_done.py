@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from mkdocs_handshake.engine import EngineConfig, run_rules
 from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import DoneMapping, ListItem, Loc, Status
 from mkdocs_handshake.rules import REGISTRY
@@ -197,3 +198,24 @@ def _classified(model):
     from mkdocs_handshake.profiles import load_profile
 
     return with_lifecycles(model, load_profile("handshake-2025-12"))
+
+
+def test_done_002_leaves_a_too_broad_anchor_to_anchor_004_while_that_rule_is_in_force():
+    # §2.1 has numbered subsections: anchoring it whole is ANCHOR-004's
+    # finding, and narrowing the anchor un-anchors §2.1's own MUSTs; listing
+    # them as uncovered too would report one problem twice.
+    spec = make_spec([
+        make_section("2.1", has_subsections=True, requirements=["Every ledger MUST have an owner."]),
+        make_section("2.1.1", line=200, requirements=["The reconciler MUST compare balances.", "Audits MUST be kept."]),
+    ])
+    packet = done(["Balances compared (§2.1.1, requirement 1)"], anchors=("2.1", "2.1.1"))
+    model = make_model([packet], spec=spec)
+    anchor_004 = REGISTRY["ANCHOR-004"]
+    assert [f.excerpt for f in anchor_004.check(anchor_004, RuleContext(model))] == ["§2.1"]
+    [finding] = run("DONE-002", model)
+    assert "Audits MUST be kept." in finding.message and "owner" not in finding.message
+    # With ANCHOR-004 switched off nothing else reports §2.1's MUST: DONE-002 does.
+    switched_off = run_rules(model, EngineConfig(severities={"ANCHOR-004": "off"}, as_of=dt.date(2026, 11, 20)))
+    [alone] = [f for f in switched_off if f.rule == "DONE-002"]
+    assert "Every ledger MUST have an owner." in alone.message
+    assert not any(f.rule == "ANCHOR-004" for f in switched_off)

@@ -28,6 +28,12 @@ What the parser reads (documented here because rules and pages rely on it):
   own is ``duplicate`` only when an earlier one of its own has it, so an
   anchor such as §10.5 resolves to the spec's §10.5, not to item 10.5 of a
   pasted calendar note that happens to come first.
+  A heading that declares its content a copy of another document
+  ("(verbatim import)", "(Embedded Snapshot)", "(Archived Copy)") says so
+  outright: every numbered heading under it is embedded, and none of them
+  is reported, since renumbering a copy would falsify it. When the heading
+  right after it is of a higher level ("## Appendix: X (Archived Copy)"
+  then "# X"), that is the copy's own title, and the copy runs on under it.
   An out-of-order heading owns its own body text but never the
   ordered-list items after it: those stay with the last in-order heading,
   which also takes the body back once its list resumes. A list item is
@@ -81,6 +87,10 @@ _HEADING_NUMBER = re.compile(
 _ROADMAP_TITLE = re.compile(r"\broad\s*map\b|\bfuture\s+work\b", re.IGNORECASE)
 _PHASE = re.compile(r"\bphase\s+(\d+)", re.IGNORECASE)
 _CHANGELOG_TITLE = re.compile(r"\bchange\s*-?\s*log\b", re.IGNORECASE)
+#: A heading's parenthesised tag that says what follows is a copy of
+#: another document; a tag is read in parts split at commas and semicolons.
+_PARENTHESISED = re.compile(r"\(([^()]*)\)")
+_COPY_TAG = re.compile(r"(?:verbatim|embedded\s+snapshots?|archived\s+copy|lossless\s+archive)\b", re.IGNORECASE)
 _VERSION_HEAD = re.compile(r"^[*_\s]*v(\d+(?:\.\d+)+)\b", re.IGNORECASE)
 _TITLE_VERSION = re.compile(r"\bv(\d+(?:\.\d+)+)\b", re.IGNORECASE)
 _FILE_VERSION = re.compile(r"v(\d+(?:\.\d+)+)\.md$", re.IGNORECASE)
@@ -104,6 +114,19 @@ def is_roadmap_title(title: str) -> bool:
     if _ROADMAP_TITLE.search(title):
         return True
     return any(int(match.group(1)) >= 2 for match in _PHASE.finditer(title))
+
+
+def is_copy_title(title: str) -> bool:
+    """Whether a heading declares its content a copy of another document,
+    in a parenthesised tag or one part of it: "(verbatim import; headings
+    adjusted)", "(Claude, Verbatim)", "(Embedded Snapshot)", "(Archived
+    Copy)", "(lossless archive)". A tag that only mentions the word ("(MPL
+    shorthand in verbatim research)") declares nothing."""
+    return any(
+        _COPY_TAG.match(part.strip())
+        for tag in _PARENTHESISED.findall(title)
+        for part in re.split(r"[,;]", tag)
+    )
 
 
 def _part_key(part: str) -> tuple[str, int]:
@@ -170,6 +193,7 @@ class _Open:
     builder: _Builder | None  # None for an unnumbered heading
     roadmap: bool
     changelog: bool
+    copy: bool = False  # this heading or one it stands under declares a copied document
 
 
 class _SpecReader:
@@ -184,6 +208,9 @@ class _SpecReader:
         self.heading_numbers: set[str] = set()
         self.own_numbers: set[str] = set()  # numbers of headings that are not embedded
         self.embedding_level: int | None = None  # host level of an open pasted document
+        #: Level of the heading that just declared a copy: a heading right
+        #: after it at a higher level is the copied document's own title.
+        self.copy_title_level: int | None = None
         self.text_owner: _Builder | None = None
         self.list_owner: _Builder | None = None
         self.last_in_order: _Builder | None = None
@@ -213,6 +240,9 @@ class _SpecReader:
     def _in_roadmap(self) -> bool:
         return any(entry.roadmap for entry in self.stack)
 
+    def _in_copy(self) -> bool:
+        return any(entry.copy for entry in self.stack)
+
     def _in_changelog(self) -> bool:
         return any(entry.changelog for entry in self.stack)
 
@@ -226,6 +256,8 @@ class _SpecReader:
         inline = tokens[index + 1]
         text = inline_plain(inline)
         line = block_line(token)
+        copy_title = self.copy_title_level is not None and level < self.copy_title_level
+        self.copy_title_level = None
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         self.item = None
@@ -242,7 +274,10 @@ class _SpecReader:
         opens_roadmap = is_roadmap_title(title)
         if opens_roadmap and not inherited:
             self.roadmap_headings.append((text, Loc(self.src.path, line, self._column(line, text[:20]))))
-        entry = _Open(level, None, inherited or opens_roadmap, bool(_CHANGELOG_TITLE.search(title)))
+        in_copy = self._in_copy() or copy_title
+        entry = _Open(level, None, inherited or opens_roadmap, bool(_CHANGELOG_TITLE.search(title)), in_copy or is_copy_title(title))
+        if entry.copy and not in_copy:
+            self.copy_title_level = level
         if split is None:
             self.stack.append(entry)
             self.list_owner = None
@@ -260,7 +295,7 @@ class _SpecReader:
             enclosing.parts if enclosing else None,
             self.last_in_order.parts if self.last_in_order else None,
         )
-        embedded = self._embedded(parts, level, out_of_order, physical_parent)
+        embedded = in_copy or self._embedded(parts, level, out_of_order, physical_parent)
         if out_of_order and self.last_numbered is not None and self.last_numbered.out_of_order:
             # Children and siblings of a stray heading fit the stray heading:
             # report the stray once, not every heading under it.
@@ -289,8 +324,10 @@ class _SpecReader:
         self.text_owner = builder
         if not out_of_order:
             self.list_owner = builder
-            self.last_in_order = builder
-        self._report(builder, inline.content.strip() or text, enclosing)
+            if not in_copy:
+                self.last_in_order = builder
+        if not in_copy:
+            self._report(builder, inline.content.strip() or text, enclosing)
 
     def _embedded(self, parts: Sequence[str], level: int, out_of_order: bool, host: _Builder | None) -> bool:
         """Whether a numbered heading belongs to a pasted document.

@@ -146,7 +146,11 @@ def spec_numbering(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     lines the run spans. A subsection of a misnumbered heading carries the
     same problem and joins that heading's finding wherever it stands, and so
     does a heading that is "out of order" only because a misnumbered heading
-    before it opened the wrong context."""
+    before it opened the wrong context.
+
+    A copy of another document keeps its own numbering; the parser leaves
+    alone whatever stands under a heading that says so ("(verbatim)",
+    "(Archived Copy)"), so a block that looks pasted is told how to say it."""
     issues = issues_for(ctx.model, "PARSE-003")
     spec = ctx.model.spec
     headings = [section for section in spec.sections if section.kind == "heading"] if spec else []
@@ -182,9 +186,14 @@ def spec_numbering(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         if len(run) > 1:
             message += (
                 f"; {len(run) - 1} more numbered heading(s) after it, to line {max(issue.loc.line for issue in run)}, "
-                "are misnumbered with it (renumber the block, or mark it as an embedded document)"
+                f"are misnumbered with it (renumber the block, or, {_COPY_HINT})"
             )
+        elif head.label and "." not in head.subject:
+            message += f" (it opens a block: renumber it, or, {_COPY_HINT})"
         yield rule_.finding(message, head.loc, head.excerpt, head.subject or head.loc.file)
+
+
+_COPY_HINT = "if the block is a copy of another document, tag the heading above it '(verbatim)'"
 
 
 def _subtree_ends(headings: list) -> list[int]:

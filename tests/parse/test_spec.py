@@ -9,7 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from mkdocs_handshake.model import Section, Spec
-from mkdocs_handshake.parse.spec import is_roadmap_title, parse_spec, split_heading_number
+from mkdocs_handshake.parse.spec import is_copy_title, is_roadmap_title, parse_spec, split_heading_number
 from mkdocs_handshake.source import decode, read_source
 
 SPEC_FILE = "Demo_Master_Spec_v03.14.md"
@@ -476,6 +476,68 @@ def test_spec_heading_after_a_pasted_namesake_keeps_its_number() -> None:
     spec, issues = _parse(text)
     assert [(s.title, s.duplicate) for s in spec.by_number()["2"]] == [("Later in the note", True), ("Design", False)]
     assert [issue.loc.line for issue in issues] == [_line(text, "#### 0. Stance")]
+
+
+COPIED = """# 1. Intro
+
+## 1.1 Goals
+
+# 2. Design
+
+## 2.1 Storage
+
+### 2.1.1 Calendar research v0.4 (verbatim import; headings adjusted)
+
+#### 0. Design stance
+
+#### 1.1 Prior art
+
+##### 7.4 Checks
+
+### 2.1.2 Review (existing shorthand in verbatim research)
+
+#### 9.9 Misplaced
+
+## Appendix: Sync addendum v0.5 (Archived Copy)
+
+# Sync addendum v0.5
+
+## 1. Scope
+
+## 2. Protocol
+
+### 2.1 Handshake
+"""
+
+
+def test_a_heading_that_declares_a_copy_leaves_the_copys_numbering_alone() -> None:
+    """A copy keeps its own numbers: nothing under "(verbatim import)" is
+    reported, and none of it takes a number from the spec's own headings.
+    An archived copy whose own title is a higher-level heading runs on
+    under that title. A tag that only mentions the word declares nothing."""
+    spec, issues = _parse(COPIED)
+    assert [(issue.loc.line, issue.subject) for issue in issues] == [(_line(COPIED, "#### 9.9 Misplaced"), "9.9")]
+    numbers = spec.by_number()
+    assert [(s.title, s.duplicate) for s in numbers["1.1"]] == [("Goals", False), ("Prior art", True)]
+    assert [(s.title, s.duplicate) for s in numbers["2.1"]] == [("Storage", False), ("Handshake", True)]
+    assert [(s.title, s.duplicate) for s in numbers["2"]] == [("Design", False), ("Protocol", True)]
+
+
+@pytest.mark.parametrize(
+    ("title", "copy"),
+    [
+        ("Calendar Research v0.4 (verbatim import; headings adjusted)", True),
+        ("Open-Source ASR Technology (Claude, Verbatim)", True),
+        ("Industry Modules Spec (Embedded Snapshot)", True),
+        ("Appendix: Runtime Addendum v0.5 (Archived Copy) (Non-Normative)", True),
+        ("Embedded source snapshots (lossless archive)", True),
+        ("Review required (existing MPL shorthand in verbatim research)", False),
+        ("Entities Snapshot (Photo Stack v0.3.0)", False),
+        ("Verbatim quotes policy", False),
+    ],
+)
+def test_a_copy_is_declared_in_a_parenthesised_tag(title: str, copy: bool) -> None:
+    assert is_copy_title(title) is copy
 
 
 def test_heading_finding_quotes_the_heading_as_written() -> None:

@@ -182,3 +182,20 @@ def test_parse_003_a_heading_displaced_by_a_misnumbered_one_joins_its_finding() 
     assert [(issue.subject, issue.label) for issue in issues] == [("9", ""), ("2.2.1", "9")]
     [finding] = run("PARSE-003", _spec_model(text))
     assert finding.subject == "9" and "1 more numbered heading(s)" in finding.message
+
+
+def test_parse_003_tells_a_pasted_looking_block_how_to_declare_it_a_copy() -> None:
+    """A misnumbered block, or a chapter-style number opening one inside a
+    section, may be a copy of another document: the message says how to
+    declare it (a tag the parser knows), not only how to renumber it."""
+    text = (
+        "# Spec v01.00\n\n## 1 Intro\n\n### 1.1 Goals\n\n## 2 Model\n\n### 2.1 Entities\n\n#### 2.1.1 Asset\n\n"
+        "### 2.2 Research note\n\n#### 0. Stance\n\n#### 1. Background\n\n"
+        "### 2.1 Entities (copy)\n\n#### 2.1.1 Asset (copy)\n"
+    )
+    opener, block = run("PARSE-003", _spec_model(text))
+    for finding in (opener, block):
+        assert "tag the heading above it '(verbatim)'" in finding.message, finding.message
+    assert opener.subject == "0" and "it opens a block" in opener.message
+    tagged = text.replace("### 2.2 Research note", "### 2.2 Research note (verbatim)")
+    assert [f.subject for f in run("PARSE-003", _spec_model(tagged))] == ["2.1"]

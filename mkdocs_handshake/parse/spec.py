@@ -87,6 +87,10 @@ _HEADING_NUMBER = re.compile(
 _ROADMAP_TITLE = re.compile(r"\broad\s*map\b|\bfuture\s+work\b", re.IGNORECASE)
 _PHASE = re.compile(r"\bphase\s+(\d+)", re.IGNORECASE)
 _CHANGELOG_TITLE = re.compile(r"\bchange\s*-?\s*log\b", re.IGNORECASE)
+#: An opening fence line inside a fenced block's content (its fence, its info).
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^`]*)$")
+#: A heading line inside a fenced block's content (its text).
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+(\S.*)$")
 #: A heading's parenthesised tag that says what follows is a copy of
 #: another document; a tag is read in parts split at commas and semicolons.
 _PARENTHESISED = re.compile(r"\(([^()]*)\)")
@@ -114,6 +118,14 @@ def is_roadmap_title(title: str) -> bool:
     if _ROADMAP_TITLE.search(title):
         return True
     return any(int(match.group(1)) >= 2 for match in _PHASE.finditer(title))
+
+
+def _blank_around(lines: Sequence[str], index: int) -> bool:
+    """Whether ``lines[index]`` has a blank line (or the edge of the block)
+    before it and a blank line after it."""
+    before = index == 0 or not lines[index - 1].strip()
+    after = index + 1 < len(lines) and not lines[index + 1].strip()
+    return before and after
 
 
 def is_copy_title(title: str) -> bool:
@@ -211,6 +223,15 @@ class _SpecReader:
         #: Level of the heading that just declared a copy: a heading right
         #: after it at a higher level is the copied document's own title.
         self.copy_title_level: int | None = None
+        #: The last PARSE-006 issue while the fences after it are out of
+        #: step: (its index in ``issues``, its findings, its fix, whether it
+        #: is a fenced example its inner fence ended early). After a
+        #: misplaced bare fence every bare fence closes what was meant to be
+        #: opened, so a block that swallows text before the next heading is
+        #: that problem too. After an example ended early, the example's own
+        #: closing fence (the next bare one, past any headings the rest of
+        #: the example holds) opens a block that is that problem too.
+        self.fences_out_of_step: tuple[int, list[str], str, bool] | None = None
         self.text_owner: _Builder | None = None
         self.list_owner: _Builder | None = None
         self.last_in_order: _Builder | None = None
@@ -258,6 +279,8 @@ class _SpecReader:
         line = block_line(token)
         copy_title = self.copy_title_level is not None and level < self.copy_title_level
         self.copy_title_level = None
+        if self.fences_out_of_step is not None and not self.fences_out_of_step[3]:
+            self.fences_out_of_step = None
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         self.item = None
@@ -469,11 +492,91 @@ class _SpecReader:
 
     def code_block(self, token: Token) -> None:
         """Names in a code block: evidence for the requirement it illustrates."""
+        if token.type == "fence":
+            self._out_of_step(token)
         names = code_names(token.content)
         if not names:
             return
         for target in self.targets():
             target.code.append((block_line(token), names))
+
+    def _out_of_step(self, token: Token) -> None:
+        """A PARSE-006 issue when a fenced block does not end where its author
+        meant, which changes what the spec says. Evidence, either of:
+
+        * the block holds an opening fence of its own kind (its fence
+          character, at least as long, with a language): fences cannot nest;
+        * the block swallows a numbered heading that fits the spec's
+          numbering at that point, set off by blank lines as headings are
+          (the next section, not a ``# 2. step`` comment in a shell
+          example), and either has no language of its own or is never
+          closed.
+
+        Then either an opening fence is missing above (this fence was meant
+        to close an earlier block, and it swallows the prose after it) or a
+        pasted example's inner closing fence ends the block early. The
+        swallowed heading is named: its section and requirements are not
+        read."""
+        fence = token.markup
+        if not fence or fence[0] not in "`~" or not token.map:
+            return
+        start = block_line(token)
+        info = token.info.strip()
+        knock_on = self.fences_out_of_step
+        if knock_on is not None and knock_on[3]:
+            if info:
+                knock_on = None  # an example's own closing fence has no language
+            else:
+                self.fences_out_of_step = None
+        inner: tuple[int, str] | None = None
+        swallowed: tuple[int, str] | None = None
+        enclosing = self._enclosing_numbered(in_order_only=True)
+        previous = self.last_in_order
+        lines = token.content.removesuffix("\n").split("\n")
+        for offset, text in enumerate(lines, start=1):
+            if inner is None:
+                opening = _FENCE_LINE.match(text)
+                if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) and opening.group(2).strip():
+                    inner = (start + offset, text.strip())
+            if swallowed is None:
+                # Set off by blank lines, as markdown headings are written and
+                # comments in a code example seldom are.
+                heading = _HEADING_LINE.match(text) if _blank_around(lines, offset - 1) else None
+                split = split_heading_number(heading.group(1)) if heading else None
+                if split and is_consistent(split[0].split("."), enclosing.parts if enclosing else None, previous.parts if previous else None):
+                    swallowed = (start + offset, text.strip())
+            if inner is not None and swallowed is not None:
+                break
+        last = token.map[1]
+        closing = _FENCE_LINE.match(self.lines[last - 1]) if token.map[0] < last - 1 < len(self.lines) else None
+        closed = closing is not None and not closing.group(2).strip() and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence)
+        if inner is None and (swallowed is None or (closed and info)):
+            return
+        if knock_on is not None:
+            index, found, fix, example = knock_on
+            if swallowed is not None:
+                found = [*found, f"the fence at line {start} is then out of step too and swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"]
+                self.issues[index] = replace(self.issues[index], message="; ".join(found) + f" ({fix})")
+                if not example:
+                    self.fences_out_of_step = (index, found, fix, example)
+            return
+        parts = []
+        if swallowed is not None:
+            parts.append(f"this code block swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]}), whose section and requirements are not read")
+        if inner is not None:
+            parts.append(f"{'it' if parts else 'this code block'} holds the fence {inner[1]!r} (line {inner[0]}), and fences cannot nest, so it does not end where it was meant to")
+        elif not closed:
+            parts.append("it is never closed and runs to the end of the file")
+        if info:
+            fix = f"to show a fenced example inside it, open and close it with a longer fence ({fence[0] * (len(fence) + 1)}{info})"
+        else:
+            fix = "this fence was probably meant to close a block: add the opening fence missing above it"
+        owner = self.text_owner.number if self.text_owner is not None else ""
+        self.fences_out_of_step = (len(self.issues), parts, fix, bool(info) and inner is not None)
+        self.issues.append(ParseIssue(
+            "PARSE-006", Loc(self.src.path, start, self._column(start, fence)), "; ".join(parts) + f" ({fix})",
+            excerpt=(fence + token.info).strip(), subject=f"§{owner}" if owner else self.src.path,
+        ))
 
     def changelog_row(self, token: Token) -> None:
         """First cell of a table row under a CHANGELOG heading."""

@@ -249,6 +249,20 @@ def _event_value(event: GateEvent, key: str) -> str:
     return dict(event.extra).get(key, "")
 
 
+@rule("PARSE-006", "warning", "A code block in the spec swallows spec text")
+def spec_fences_out_of_step(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Protocol Part 5.2: an anchor names a section of the Main Body, which
+    exists only if the spec's markdown says it is a heading. A fenced code
+    block that does not end where its author meant (a closing fence whose
+    opening is missing, or a pasted example whose inner fence ends the
+    outer block) turns the next sections into code: they are not
+    headings, their requirements are not read, and anchors into them do
+    not resolve. One finding per such block, at its opening fence, naming
+    the swallowed heading (see ``parse.spec`` for what counts as evidence)."""
+    for issue in issues_for(ctx.model, "PARSE-006"):
+        yield rule_.finding(issue.message, issue.loc, issue.excerpt, issue.subject or issue.loc.file)
+
+
 @rule("PARSE-005", "warning", "The protocol version in force cannot be told")
 def protocol_unknown(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Every rule is applied as the protocol in force defines it (see the

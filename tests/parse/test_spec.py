@@ -540,6 +540,89 @@ def test_a_copy_is_declared_in_a_parenthesised_tag(title: str, copy: bool) -> No
     assert is_copy_title(title) is copy
 
 
+FENCES = """# 1. Intro
+
+## 1.1 Goals
+
+The service MUST start.
+
+Struct:
+    pub struct Entry {
+        id: u64,
+    }
+```
+
+## 1.2 Storage
+
+The journal MUST be flushed.
+
+```text
+diagram
+```
+
+# 2. Sync
+
+## 2.1 Examples
+
+```markdown
+Run on the node:
+
+```bash
+# 1. follow the events
+tallyctl events --follow
+```
+
+## Example heading
+
+More example text.
+```
+
+## 2.2 Batches
+
+```bash
+# 3. count the batches
+tallyctl events --group-by session
+```
+"""
+
+
+def _fence_issues(text: str) -> list:
+    _spec, issues = _parse(text)
+    return [issue for issue in issues if issue.rule == "PARSE-006"]
+
+
+def test_a_fence_whose_opening_is_missing_swallows_the_next_section_and_says_so() -> None:
+    """The bare fence after the struct was meant to close it: it opens a
+    block that swallows §1.2, whose section and requirement vanish, and
+    the fences after it stay out of step up to the next heading: one
+    finding, naming what was lost."""
+    spec, _ = _parse(FENCES)
+    assert "1.2" not in spec.by_number()
+    first = _fence_issues(FENCES)[0]
+    assert (first.loc.line, first.excerpt) == (_line(FENCES, "```"), "```")  # the first fence: the one after the struct
+    assert "swallows the heading '## 1.2 Storage'" in first.message
+    assert "add the opening fence missing above it" in first.message
+
+
+def test_a_fenced_example_holding_a_fence_of_its_kind_is_reported_once_with_its_knock_on() -> None:
+    """The markdown example's inner bash block closes the example; the
+    example's own closing fence then opens a block that swallows §2.2.
+    A shell comment '# 3. count' inside a well-formed bash block is no
+    heading of the spec and is never named."""
+    issues = _fence_issues(FENCES)
+    assert [issue.excerpt for issue in issues] == ["```", "```markdown"]
+    example = issues[1]
+    assert "holds the fence '```bash'" in example.message
+    assert "swallows the heading '## 2.2 Batches'" in example.message
+    assert "longer fence (````markdown)" in example.message
+    assert "3. count" not in example.message
+
+
+def test_well_formed_fences_are_not_reported() -> None:
+    text = "# 1. Intro\n\n````markdown\nExample:\n\n```bash\n# 1. step\nrun\n```\n````\n\n## 1.1 Goals\n\n```\n# 2. not a heading here\n```\n"
+    assert _fence_issues(text) == []
+
+
 def test_heading_finding_quotes_the_heading_as_written() -> None:
     _spec, issues = _parse("# 9. Engines\n\n## 9.9 Proxy\n\n## 9.9 `engine.proxy` (NEW)\n")
     (issue,) = issues

@@ -186,6 +186,9 @@ class Spec:
     sections: tuple[Section, ...]
     changelog_versions: tuple[tuple[str, Loc], ...] = ()
     roadmap_headings: tuple[tuple[str, Loc], ...] = ()  # headings that open a Roadmap part
+    #: Numbered headings written inside a code block that swallows spec
+    #: text (PARSE-006): in the file, but no section.
+    swallowed_headings: tuple[tuple[str, Loc], ...] = ()
 
     def by_number(self) -> Mapping[str, tuple[Section, ...]]:
         index: dict[str, list[Section]] = {}

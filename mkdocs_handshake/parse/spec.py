@@ -232,6 +232,8 @@ class _SpecReader:
         #: closing fence (the next bare one, past any headings the rest of
         #: the example holds) opens a block that is that problem too.
         self.fences_out_of_step: tuple[int, list[str], str, bool] | None = None
+        #: Numbered headings written in a code block that swallows spec text.
+        self.swallowed: list[tuple[str, Loc]] = []
         self.text_owner: _Builder | None = None
         self.list_owner: _Builder | None = None
         self.last_in_order: _Builder | None = None
@@ -533,36 +535,46 @@ class _SpecReader:
         enclosing = self._enclosing_numbered(in_order_only=True)
         previous = self.last_in_order
         lines = token.content.removesuffix("\n").split("\n")
+        numbered: list[tuple[str, Loc]] = []  # every numbered heading line in the block
         for offset, text in enumerate(lines, start=1):
             if inner is None:
                 opening = _FENCE_LINE.match(text)
                 if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) and opening.group(2).strip():
                     inner = (start + offset, text.strip())
-            if swallowed is None:
-                # Set off by blank lines, as markdown headings are written and
-                # comments in a code example seldom are.
-                heading = _HEADING_LINE.match(text) if _blank_around(lines, offset - 1) else None
-                split = split_heading_number(heading.group(1)) if heading else None
-                if split and is_consistent(split[0].split("."), enclosing.parts if enclosing else None, previous.parts if previous else None):
-                    swallowed = (start + offset, text.strip())
-            if inner is not None and swallowed is not None:
-                break
+            # Set off by blank lines, as markdown headings are written and
+            # comments in a code example seldom are.
+            heading = _HEADING_LINE.match(text) if text.lstrip().startswith("#") and _blank_around(lines, offset - 1) else None
+            split = split_heading_number(heading.group(1)) if heading else None
+            if split is None:
+                continue
+            numbered.append((split[0], Loc(self.src.path, start + offset, 1)))
+            if swallowed is None and is_consistent(split[0].split("."), enclosing.parts if enclosing else None, previous.parts if previous else None):
+                swallowed = (start + offset, text.strip())
         last = token.map[1]
         closing = _FENCE_LINE.match(self.lines[last - 1]) if token.map[0] < last - 1 < len(self.lines) else None
         closed = closing is not None and not closing.group(2).strip() and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence)
         if inner is None and (swallowed is None or (closed and info)):
             return
+        if swallowed is not None:
+            self.swallowed.extend(numbered)
         if knock_on is not None:
             index, found, fix, example = knock_on
             if swallowed is not None:
-                found = [*found, f"the fence at line {start} is then out of step too and swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"]
+                more = len(numbered) - 1
+                found = [*found, f"the fence at line {start} is then out of step too and swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
+                         + (f" and {more} more" if more > 0 else "")]
                 self.issues[index] = replace(self.issues[index], message="; ".join(found) + f" ({fix})")
                 if not example:
                     self.fences_out_of_step = (index, found, fix, example)
             return
         parts = []
         if swallowed is not None:
-            parts.append(f"this code block swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]}), whose section and requirements are not read")
+            more = len(numbered) - 1
+            parts.append(
+                f"this code block swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
+                + (f" and {more} more numbered heading{'s' if more != 1 else ''}" if more > 0 else "")
+                + f", whose section{'s' if more > 0 else ''} and requirements are not read"
+            )
         if inner is not None:
             parts.append(f"{'it' if parts else 'this code block'} holds the fence {inner[1]!r} (line {inner[0]}), and fences cannot nest, so it does not end where it was meant to")
         elif not closed:
@@ -794,5 +806,6 @@ def parse_spec(src: SourceText) -> tuple[Spec, list[ParseIssue]]:
         sections=reader.build(),
         changelog_versions=tuple(reader.changelog),
         roadmap_headings=tuple(reader.roadmap_headings),
+        swallowed_headings=tuple(reader.swallowed),
     )
     return spec, reader.issues

@@ -115,14 +115,26 @@ def unknown_section(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     / "exists in latest Master Spec version". A section is a numbered heading
     or an item of a numbered list under a numbered heading (``§7.6.3.14``).
     The message names the nearest existing ancestor to help find the
-    intended section."""
+    intended section, or, when the heading is written in the spec but
+    inside a code block that swallows it (PARSE-006), says that the spec's
+    fences are what to fix."""
     spec = ctx.model.spec
     if spec is None:
         return
     sections = ctx.sections_by_number
     current = current_version(ctx.model)
+    swallowed = dict(reversed(spec.swallowed_headings))  # number -> its first place
     for packet, anchor in _spec_anchors(ctx.model.packets):
         if not anchor.number or anchor.number in sections:
+            continue
+        if anchor.number in swallowed:
+            yield rule_.finding(
+                f"§{anchor.number} is written in {spec.file} (line {swallowed[anchor.number].line}) but inside a code block, "
+                "so it is no section; fix the spec's code fences (PARSE-006)" + _pin_note(anchor, current) + damage_note(anchor),
+                anchor.loc,
+                anchor.raw,
+                packet.id,
+            )
             continue
         hint = ""
         parts = anchor.number.split(".")

@@ -598,6 +598,7 @@ def test_a_fence_whose_opening_is_missing_swallows_the_next_section_and_says_so(
     finding, naming what was lost."""
     spec, _ = _parse(FENCES)
     assert "1.2" not in spec.by_number()
+    assert [(number, loc.line) for number, loc in spec.swallowed_headings] == [("1.2", _line(FENCES, "## 1.2")), ("2.2", _line(FENCES, "## 2.2"))]
     first = _fence_issues(FENCES)[0]
     assert (first.loc.line, first.excerpt) == (_line(FENCES, "```"), "```")  # the first fence: the one after the struct
     assert "swallows the heading '## 1.2 Storage'" in first.message

@@ -91,6 +91,16 @@ def test_anchor_002_unknown_section_only_once() -> None:
     assert "nearest existing section is §2.1 (Storage)" in findings[0].message
 
 
+def test_anchor_002_on_a_section_swallowed_by_a_code_block_names_the_fences_as_the_cause() -> None:
+    """The heading is in the spec's file, inside a block whose fences are
+    out of step (PARSE-006): "does not exist" would send the packet's
+    author looking for a renamed section; the spec's fences are the fix."""
+    swallowed = replace(spec(), swallowed_headings=(("2.1.3", Loc("Master_Spec_v02.93.md", 57, 1)),))  # type: ignore[arg-type]
+    [finding] = run("ANCHOR-002", make_model([with_anchors("WP-1-X", anchor("§2.1.3", "2.1.3"))], spec=swallowed))
+    assert "is written in" in finding.message and "(line 57) but inside a code block" in finding.message
+    assert "PARSE-006" in finding.message and "nearest existing" not in finding.message
+
+
 def test_anchor_002_damaged_marker_is_checked_and_mentioned() -> None:
     damaged = anchor("§2.1.9", "2.1.9", damage="Â§")
     [finding] = run_all(make_model([with_anchors("WP-1-X", damaged)], spec=spec()))

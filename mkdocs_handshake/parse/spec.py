@@ -91,6 +91,8 @@ _CHANGELOG_TITLE = re.compile(r"\bchange\s*-?\s*log\b", re.IGNORECASE)
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^`]*)$")
 #: A heading line inside a fenced block's content (its text).
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+(\S.*)$")
+#: Whether a block's content has a line that could be a numbered heading.
+_HEADING_ANYWHERE = re.compile(r"^ {0,3}#{1,6}[ \t]+[A-Z]?\d", re.MULTILINE)
 #: A heading's parenthesised tag that says what follows is a copy of
 #: another document; a tag is read in parts split at commas and semicolons.
 _PARENTHESISED = re.compile(r"\(([^()]*)\)")
@@ -534,6 +536,8 @@ class _SpecReader:
         swallowed: tuple[int, str] | None = None
         enclosing = self._enclosing_numbered(in_order_only=True)
         previous = self.last_in_order
+        if fence[0] * 3 not in token.content and not _HEADING_ANYWHERE.search(token.content):
+            return  # most blocks: neither a fence nor a heading-like line inside
         lines = token.content.removesuffix("\n").split("\n")
         numbered: list[tuple[str, Loc]] = []  # every numbered heading line in the block
         for offset, text in enumerate(lines, start=1):

@@ -32,7 +32,7 @@ import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from . import cache_codec
 
@@ -117,13 +117,26 @@ def _entries(stored: object) -> dict[tuple[str, str], tuple[str, object]]:
     return entries
 
 
-def write_entries(folder: Path, entries: dict[Any, Any]) -> str:
+def encode_row(kind: str, name: str, digest: str, value: Any) -> str:
+    """One entry as the file holds it; the file's list of entries is these
+    joined by commas, so rows encoded ahead of the write (while a process
+    waits, see :meth:`.load.ParseCache.encode_ahead`) give the same bytes."""
+    return cache_codec.dumps([kind, name, digest, value])
+
+
+def write_entries(folder: Path, entries: dict[Any, Any], encoded: Mapping[Any, tuple[str, str]] | None = None) -> str:
     """Store ``entries`` atomically (a concurrent build sees the old file or
-    the new one, never half of one). Returns an error text, empty on success."""
+    the new one, never half of one). ``encoded`` holds rows already encoded
+    (key -> (digest, text)); a row encoded for another digest is encoded
+    again. Returns an error text, empty on success."""
     temporary: Path | None = None
+    encoded = encoded or {}
     try:
-        rows = [[kind, name, digest, value] for (kind, name), (digest, value) in entries.items()]
-        text = json.dumps(_header(), separators=(",", ":")) + "\n" + cache_codec.dumps(rows)
+        rows = []
+        for (kind, name), (digest, value) in entries.items():
+            ready = encoded.get((kind, name))
+            rows.append(ready[1] if ready is not None and ready[0] == digest else encode_row(kind, name, digest, value))
+        text = json.dumps(_header(), separators=(",", ":")) + "\n[" + ",".join(rows) + "]"
         folder.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(folder)
         handle, name = tempfile.mkstemp(dir=folder, prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=".tmp")

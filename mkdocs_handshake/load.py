@@ -108,6 +108,8 @@ class ParseCache:
     #: While a list: the keys computed since it was last taken
     #: (:meth:`take_journal`), so a second process can send what it computed.
     journal: list[tuple[str, str]] | None = None
+    #: Rows of the cache file encoded ahead of writing it: key -> (digest, text).
+    encoded: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     def get(self, kind: str, src: SourceText, digest: str, parse: Callable[[SourceText], T]) -> T:
         return self.lookup(kind, src.path, digest, lambda: parse(src))
@@ -187,6 +189,20 @@ class ParseCache:
         self.stored = frozenset(stored)
         return reason
 
+    def encode_ahead(self, busy: Callable[[], bool] = lambda: True) -> None:
+        """Encode the rows the cache file will hold, while ``busy()`` says
+        this process would only wait (the loader's, while its child parses
+        the spec): the write that follows the rules then has less to do."""
+        for key, (digest, value) in list(self.entries.items()):
+            if not busy():
+                return
+            if key[0] in self.MEMORY_ONLY or self.encoded.get(key, ("",))[0] == digest:
+                continue
+            try:
+                self.encoded[key] = (digest, disk_cache.encode_row(key[0], key[1], digest, value))
+            except (TypeError, ValueError):
+                continue  # the write reports what cannot be stored
+
     def persist(self, folder: Path) -> str:
         """Write the entries the latest load used, if any is new or the file
         holds entries no longer used (a deleted packet). Returns an error
@@ -194,7 +210,7 @@ class ParseCache:
         keep = self._handover()
         if keep is None:
             return ""
-        error = disk_cache.write_entries(folder, keep)
+        error = disk_cache.write_entries(folder, keep, self.encoded)
         self._handed_over(keep, written=not error)
         return error
 
@@ -206,7 +222,7 @@ class ParseCache:
         keep = self._handover()
         if keep is None:
             return lambda: ""
-        pending = parallel.start(lambda: disk_cache.write_entries(folder, keep))
+        pending = parallel.start(lambda: disk_cache.write_entries(folder, keep, self.encoded))
 
         def finish() -> str:
             finished, error = pending.finish() if pending is not None else (False, None)
@@ -775,8 +791,13 @@ def _parse_in_two_processes(
         # texts: decoding a file again here costs a tenth of unpickling it
         # (12 MB for 1,000 packets).
         # While the child finishes the spec, this process imports what the
-        # rules will need first (networkx).
-        adopted = parallel.share(ordered, lambda: cache.take_journal(skip=frozenset({"source"})), progress.tick, idle=graph.prepare)
+        # rules will need first (networkx) and encodes its own results for
+        # the cache file.
+        def idle(busy: Callable[[], bool]) -> None:
+            graph.prepare()
+            cache.encode_ahead(busy)
+
+        adopted = parallel.share(ordered, lambda: cache.take_journal(skip=frozenset({"source"})), progress.tick, idle=idle)
         parsed_here = cache.take_journal()
     finally:
         cache.journal = None

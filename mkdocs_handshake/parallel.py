@@ -65,7 +65,7 @@ def fork_allowed() -> bool:
 
 def share(
     jobs: Sequence[Callable[[], None]], collect: Callable[[], T], progress: Callable[[int, int], None] | None = None,
-    idle: Callable[[], None] | None = None,
+    idle: Callable[[Callable[[], bool]], None] | None = None,
 ) -> list[T]:
     """Run ``jobs`` in a forked child and this process together: the child
     takes jobs from the front of the list, this process from the back,
@@ -83,10 +83,11 @@ def share(
     Empty, with every job run here, when there was no child. ``progress``
     hears, in this process only, how many jobs both have taken at most.
     ``idle`` runs here when this process has run out of jobs while the
-    child is still on one: work the caller needs next anyway (an import)
-    fills the wait instead of following it. It must not change results;
-    an exception from it is dropped, to be met again where the work is
-    needed.
+    child is still on one: work the caller needs next anyway (an import,
+    encoding what it will write) fills the wait instead of following it.
+    It is given a function that says whether the child is still busy, so
+    it can stop when waiting is over. It must not change results; an
+    exception from it is dropped, to be met again where the work is needed.
 
     The two positions live in a few bytes of anonymous shared memory: no
     lock that a killed process could leave held, and no file anywhere."""
@@ -125,9 +126,10 @@ def share(
                 progress(len(jobs) - back + max(_get(claims, 0), 0), len(jobs))
             jobs[back]()
             pending.poll()
-        if idle is not None and _get(claims, 0) <= back:
+        stop = back
+        if idle is not None and _get(claims, 0) <= stop:
             try:
-                idle()
+                idle(lambda: _get(claims, 0) <= stop)
             except Exception:  # noqa: BLE001 - see the docstring
                 pass
     finally:

@@ -142,3 +142,24 @@ def test_a_drawing_made_inside_a_cached_stage_survives_builds_that_reuse_the_sta
     third.restore(folder)
     load_repo(Layout(root), third)
     assert third.lookup("dot_svg", "dag1", "dot-1", lambda: "drawn again") == "<svg/>"
+
+
+def test_rows_encoded_ahead_write_the_same_file_and_a_stale_row_is_encoded_again(root: Path, tmp_path: Path) -> None:
+    """The loader encodes rows while it waits for its second process; the
+    file must not depend on that, and a row encoded for older bytes of a
+    file must never reach the disk."""
+    cache = ParseCache()
+    load_repo(Layout(root), cache)
+    plain, ahead = tmp_path / "plain", tmp_path / "ahead"
+    assert cache.persist(plain) == ""
+    cache.encode_ahead()
+    assert cache.encoded
+    key = next(key for key in cache.encoded if key[0] == "packet")
+    digest, _text = cache.encoded[key]
+    cache.encoded[key] = ("an older digest", disk_cache.encode_row(key[0], key[1], "an older digest", "stale"))
+    cache.changed = True
+    assert cache.persist(ahead) == ""
+    assert (ahead / disk_cache.FILE_NAME).read_bytes() == (plain / disk_cache.FILE_NAME).read_bytes()
+    stopped = ParseCache(entries=dict(cache.entries))
+    stopped.encode_ahead(busy=lambda: False)
+    assert stopped.encoded == {}  # nothing once the wait is over

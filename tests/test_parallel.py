@@ -128,8 +128,8 @@ def test_idle_work_fills_the_wait_for_a_busy_child_and_cannot_change_results(tmp
 
     parent = os.getpid()
 
-    def idle() -> None:
-        order.append("idle")
+    def idle(busy) -> None:  # type: ignore[no-untyped-def]
+        order.append("idle" if busy() else "idle too late")
         raise ImportError("only a head start")
 
     parallel.share([long_job, short_job, short_job, short_job], lambda: None, idle=idle)
@@ -142,7 +142,7 @@ def test_no_idle_work_when_the_child_is_done_first() -> None:
     called: list[str] = []
     # Instant in the child, slow here: the child has run out of jobs first.
     jobs = [lambda: time.sleep(0.1) if os.getpid() == parent else None for _ in range(20)]
-    parallel.share(jobs, lambda: None, idle=lambda: called.append("idle"))
+    parallel.share(jobs, lambda: None, idle=lambda busy: called.append("idle"))
     assert called == []
 
 

@@ -91,6 +91,7 @@ _CHANGELOG_TITLE = re.compile(r"\bchange\s*-?\s*log\b", re.IGNORECASE)
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^`]*)$")
 #: A heading line inside a fenced block's content (its text).
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+(\S.*)$")
+_CONTAINER_PREFIX = re.compile(r"^[ \t>]*")
 #: Whether a block's content has a line that could be a numbered heading.
 _HEADING_ANYWHERE = re.compile(r"^ {0,3}#{1,6}[ \t]+[A-Z]?\d", re.MULTILINE)
 #: A heading's parenthesised tag that says what follows is a copy of
@@ -555,7 +556,9 @@ class _SpecReader:
             if swallowed is None and is_consistent(split[0].split("."), enclosing.parts if enclosing else None, previous.parts if previous else None):
                 swallowed = (start + offset, text.strip())
         last = token.map[1]
-        closing = _FENCE_LINE.match(self.lines[last - 1]) if token.map[0] < last - 1 < len(self.lines) else None
+        # The block's last line, without the indent or quote markers of a
+        # list item or block quote the block stands in.
+        closing = _FENCE_LINE.match(_CONTAINER_PREFIX.sub("", self.lines[last - 1])) if token.map[0] < last - 1 < len(self.lines) else None
         closed = closing is not None and not closing.group(2).strip() and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence)
         if inner is None and (swallowed is None or (closed and info)):
             return

@@ -669,3 +669,15 @@ def test_items_of_a_normative_lead_in_are_requirements_and_code_is_evidence() ->
     assert "HSK-402-BUDGET-EXCEEDED" in sorted_rows.evidence and "HskError::new" in sorted_rows.evidence
     assert "fn" not in sorted_rows.evidence
     assert "mt_id" in row.evidence
+
+
+def test_a_closed_fence_inside_a_list_item_or_quote_is_closed() -> None:
+    """A block inside a list item or a block quote closes with the
+    container's indent or marker in front of its fence: that is no
+    block running to the end of the file."""
+    text = (
+        "# 1. Intro\n\n## 1.1 Goals\n\n"
+        "- Steps:\n  - Step one:\n\n    ```text\n\n    ## 1.2 Example heading\n\n    body\n    ```\n\n"
+        "> ```text\n>\n> ## 1.2 Quoted heading\n>\n> body\n> ```\n\n## 1.2 Storage\n"
+    )
+    assert _fence_issues(text) == []

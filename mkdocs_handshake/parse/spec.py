@@ -201,6 +201,25 @@ class _Builder:
 
 
 @dataclass
+class _FenceProblem:
+    """A reported PARSE-006 while the fences after it stay out of step.
+
+    After a misplaced bare fence, every bare fence closes what was meant to
+    be opened, so a block that swallows text before the next heading is
+    this problem too. After a fenced example ended early (``example``), the
+    example's own closing fence, the next bare one, past any headings the
+    rest of the example holds, opens a block that is this problem too."""
+
+    index: int  # of the issue in the reader's ``issues``
+    found: list[str]
+    fix: str
+    example: bool
+
+    def message(self) -> str:
+        return "; ".join(self.found) + f" ({self.fix})"
+
+
+@dataclass
 class _Open:
     """An open heading on the physical structure stack."""
 
@@ -226,15 +245,8 @@ class _SpecReader:
         #: Level of the heading that just declared a copy: a heading right
         #: after it at a higher level is the copied document's own title.
         self.copy_title_level: int | None = None
-        #: The last PARSE-006 issue while the fences after it are out of
-        #: step: (its index in ``issues``, its findings, its fix, whether it
-        #: is a fenced example its inner fence ended early). After a
-        #: misplaced bare fence every bare fence closes what was meant to be
-        #: opened, so a block that swallows text before the next heading is
-        #: that problem too. After an example ended early, the example's own
-        #: closing fence (the next bare one, past any headings the rest of
-        #: the example holds) opens a block that is that problem too.
-        self.fences_out_of_step: tuple[int, list[str], str, bool] | None = None
+        #: The last PARSE-006 problem while the fences after it are out of step.
+        self.fence_problem: _FenceProblem | None = None
         #: Numbered headings written in a code block that swallows spec text.
         self.swallowed: list[tuple[str, Loc]] = []
         self.text_owner: _Builder | None = None
@@ -284,8 +296,8 @@ class _SpecReader:
         line = block_line(token)
         copy_title = self.copy_title_level is not None and level < self.copy_title_level
         self.copy_title_level = None
-        if self.fences_out_of_step is not None and not self.fences_out_of_step[3]:
-            self.fences_out_of_step = None
+        if self.fence_problem is not None and not self.fence_problem.example:
+            self.fence_problem = None
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         self.item = None
@@ -521,26 +533,78 @@ class _SpecReader:
         to close an earlier block, and it swallows the prose after it) or a
         pasted example's inner closing fence ends the block early. The
         swallowed heading is named: its section and requirements are not
-        read."""
+        read. Blocks left out of step by a reported one are folded into it
+        (see :class:`_FenceProblem`)."""
         fence = token.markup
         if not fence or fence[0] not in "`~" or not token.map:
             return
-        start = block_line(token)
         info = token.info.strip()
-        knock_on = self.fences_out_of_step
-        if knock_on is not None and knock_on[3]:
+        earlier = self.fence_problem
+        if earlier is not None and earlier.example:
             if info:
-                knock_on = None  # an example's own closing fence has no language
+                earlier = None  # an example's own closing fence has no language
             else:
-                self.fences_out_of_step = None
-        inner: tuple[int, str] | None = None
-        swallowed: tuple[int, str] | None = None
+                self.fence_problem = None
+        evidence = self._fence_evidence(token)
+        if evidence is None:
+            return
+        inner, swallowed, numbered, closed = evidence
+        if inner is None and (swallowed is None or (closed and info)):
+            return
+        start = block_line(token)
+        if swallowed is not None:
+            self.swallowed.extend(numbered)
+        more = len(numbered) - 1
+        if earlier is not None:
+            if swallowed is not None:
+                earlier.found.append(
+                    f"the fence at line {start} is then out of step too and swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
+                    + (f" and {more} more" if more > 0 else "")
+                )
+                self.issues[earlier.index] = replace(self.issues[earlier.index], message=earlier.message())
+                if not earlier.example:
+                    self.fence_problem = earlier
+            return
+        found = []
+        if swallowed is not None:
+            found.append(
+                f"this code block swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
+                + (f" and {more} more numbered heading{'s' if more != 1 else ''}" if more > 0 else "")
+                + f", whose section{'s' if more > 0 else ''} and requirements are not read"
+            )
+        if inner is not None:
+            found.append(f"{'it' if found else 'this code block'} holds the fence {inner[1]!r} (line {inner[0]}), and fences cannot nest, so it does not end where it was meant to")
+        elif not closed:
+            found.append("it is never closed and runs to the end of the file")
+        if info:
+            fix = f"to show a fenced example inside it, open and close it with a longer fence ({fence[0] * (len(fence) + 1)}{info})"
+        else:
+            fix = "this fence was probably meant to close a block: add the opening fence missing above it"
+        problem = _FenceProblem(len(self.issues), found, fix, example=bool(info) and inner is not None)
+        self.fence_problem = problem
+        owner = self.text_owner.number if self.text_owner is not None else ""
+        self.issues.append(ParseIssue(
+            "PARSE-006", Loc(self.src.path, start, self._column(start, fence)), problem.message(),
+            excerpt=(fence + token.info).strip(), subject=f"§{owner}" if owner else self.src.path,
+        ))
+
+    def _fence_evidence(
+        self, token: Token,
+    ) -> tuple[tuple[int, str] | None, tuple[int, str] | None, list[tuple[str, Loc]], bool] | None:
+        """What a fenced block holds: its first inner opening fence of its own
+        kind, its first heading that fits the numbering here, every numbered
+        heading in it, and whether it is closed; None when it holds nothing
+        that could be either (most blocks)."""
+        fence = token.markup
+        if fence[0] * 3 not in token.content and not _HEADING_ANYWHERE.search(token.content):
+            return None
+        start = block_line(token)
         enclosing = self._enclosing_numbered(in_order_only=True)
         previous = self.last_in_order
-        if fence[0] * 3 not in token.content and not _HEADING_ANYWHERE.search(token.content):
-            return  # most blocks: neither a fence nor a heading-like line inside
+        inner: tuple[int, str] | None = None
+        swallowed: tuple[int, str] | None = None
+        numbered: list[tuple[str, Loc]] = []
         lines = token.content.removesuffix("\n").split("\n")
-        numbered: list[tuple[str, Loc]] = []  # every numbered heading line in the block
         for offset, text in enumerate(lines, start=1):
             if inner is None:
                 opening = _FENCE_LINE.match(text)
@@ -555,47 +619,12 @@ class _SpecReader:
             numbered.append((split[0], Loc(self.src.path, start + offset, 1)))
             if swallowed is None and is_consistent(split[0].split("."), enclosing.parts if enclosing else None, previous.parts if previous else None):
                 swallowed = (start + offset, text.strip())
-        last = token.map[1]
+        last = token.map[1] if token.map else 0
         # The block's last line, without the indent or quote markers of a
         # list item or block quote the block stands in.
-        closing = _FENCE_LINE.match(_CONTAINER_PREFIX.sub("", self.lines[last - 1])) if token.map[0] < last - 1 < len(self.lines) else None
+        closing = _FENCE_LINE.match(_CONTAINER_PREFIX.sub("", self.lines[last - 1])) if token.map and token.map[0] < last - 1 < len(self.lines) else None
         closed = closing is not None and not closing.group(2).strip() and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence)
-        if inner is None and (swallowed is None or (closed and info)):
-            return
-        if swallowed is not None:
-            self.swallowed.extend(numbered)
-        if knock_on is not None:
-            index, found, fix, example = knock_on
-            if swallowed is not None:
-                more = len(numbered) - 1
-                found = [*found, f"the fence at line {start} is then out of step too and swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
-                         + (f" and {more} more" if more > 0 else "")]
-                self.issues[index] = replace(self.issues[index], message="; ".join(found) + f" ({fix})")
-                if not example:
-                    self.fences_out_of_step = (index, found, fix, example)
-            return
-        parts = []
-        if swallowed is not None:
-            more = len(numbered) - 1
-            parts.append(
-                f"this code block swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
-                + (f" and {more} more numbered heading{'s' if more != 1 else ''}" if more > 0 else "")
-                + f", whose section{'s' if more > 0 else ''} and requirements are not read"
-            )
-        if inner is not None:
-            parts.append(f"{'it' if parts else 'this code block'} holds the fence {inner[1]!r} (line {inner[0]}), and fences cannot nest, so it does not end where it was meant to")
-        elif not closed:
-            parts.append("it is never closed and runs to the end of the file")
-        if info:
-            fix = f"to show a fenced example inside it, open and close it with a longer fence ({fence[0] * (len(fence) + 1)}{info})"
-        else:
-            fix = "this fence was probably meant to close a block: add the opening fence missing above it"
-        owner = self.text_owner.number if self.text_owner is not None else ""
-        self.fences_out_of_step = (len(self.issues), parts, fix, bool(info) and inner is not None)
-        self.issues.append(ParseIssue(
-            "PARSE-006", Loc(self.src.path, start, self._column(start, fence)), "; ".join(parts) + f" ({fix})",
-            excerpt=(fence + token.info).strip(), subject=f"§{owner}" if owner else self.src.path,
-        ))
+        return inner, swallowed, numbered, closed
 
     def changelog_row(self, token: Token) -> None:
         """First cell of a table row under a CHANGELOG heading."""

@@ -681,3 +681,16 @@ def test_a_closed_fence_inside_a_list_item_or_quote_is_closed() -> None:
         "> ```text\n>\n> ## 1.2 Quoted heading\n>\n> body\n> ```\n\n## 1.2 Storage\n"
     )
     assert _fence_issues(text) == []
+
+
+def test_a_heading_whose_section_a_code_block_swallowed_is_not_reported_as_out_of_order() -> None:
+    """§1.2 went into a code block, so the §1.2.2 after it stands inside
+    §1.1: out of order only because of the block, which PARSE-006 names."""
+    text = (
+        "# 1. Intro\n\n## 1.1 Goals\n\nStruct:\n\n    body\n```\n\n## 1.2 Storage\n\nThe journal MUST flush.\n\n"
+        "### 1.2.1 Files\n\nFiles MUST be small.\n```\n\n### 1.2.2 Journal\n\nThe journal MUST be kept.\n\n### 3.9 Stray\n"
+    )
+    spec, issues = _parse(text)
+    assert [issue.rule for issue in issues if issue.rule == "PARSE-006"] == ["PARSE-006"]
+    assert [issue.subject for issue in issues if issue.rule == "PARSE-003"] == ["3.9"]
+    assert "1.2.2" in spec.by_number()

@@ -260,6 +260,7 @@ class RequirementIndex:
     _df: dict[str, int] = field(default_factory=dict)
     _count: int = 0
     _subtree: dict[str, list[Section]] = field(default_factory=dict)
+    _titled: dict[str, list[tuple[Section, frozenset[str]]]] = field(default_factory=dict)
     comparisons: int = 0  # item x requirement scores computed: the mapping's work
 
     @classmethod
@@ -308,6 +309,20 @@ class RequirementIndex:
     def descendants(self, number: str) -> list[Section]:
         """Sections numbered under ``number`` (not duplicates), in spec order."""
         return self._subtree.get(number, [])
+
+    def titled_children(self, number: str) -> list[tuple[Section, frozenset[str]]]:
+        """The direct subsections of ``number`` whose titles hold names
+        ("ContextDeterminismGuard (Normative)"), with those names; worked
+        out once per section and build, however many items ask."""
+        found = self._titled.get(number)
+        if found is None:
+            depth = number.count(".") + 1
+            found = [
+                (child, names) for child in self.descendants(number)
+                if child.number.count(".") == depth and (names := terms_of(child.title).names)
+            ]
+            self._titled[number] = found
+        return found
 
 
 _LAST: list[tuple[Mapping[str, tuple[Section, ...]], RequirementIndex]] = []
@@ -671,12 +686,8 @@ def _groups(text: str, cited: Sequence[tuple[str, int]], anchors: Mapping[str, S
     if own.names:
         surface = dict(own.surface)
         for parent in dict.fromkeys([*(number for number, _ in cited), *anchors]):
-            depth = parent.count(".") + 1
-            for child in index.descendants(parent):
-                if child.number.count(".") != depth:
-                    continue
-                titled = terms_of(child.title).names
-                if titled and titled <= own.names:
+            for child, titled in index.titled_children(parent):
+                if titled <= own.names:
                     groups.setdefault(parent, {}).setdefault(child.number, ", ".join(surface.get(name, name) for name in sorted(titled)))
     return {
         parent: sorted(members.items(), key=lambda member: _number_key(member[0]))

@@ -736,10 +736,10 @@ def _group_mapping(
     if len(own) == 1:
         number, requirement = own[0]
         return _mapping(item, "citation", header, section=number, requirement_index=requirement.index,
-                        requirement_text=requirement.text, score=1.0, terms=evidence, threshold=1.0)
+                        requirement_text=requirement.text, score=1.0, terms=evidence, threshold=1.0, via="group")
     best = _best([_score(query, names, n, r, index) for n, r in own])
     if best is not None and _narrows(best):
-        return _from_score(item, "citation", header, best, CITED_THRESHOLD)
+        return replace(_from_score(item, "citation", header, best, CITED_THRESHOLD), via="group")
     return None
 
 

@@ -327,6 +327,9 @@ class DoneMapping:
     nearest_section: str = ""
     nearest_index: int = 0
     nearest_score: float = 0.0
+    #: "group" when subsections cited together stood for their parent's
+    #: requirement (the one they elaborate); empty otherwise.
+    via: str = ""
 
     @property
     def covers(self) -> bool:

@@ -468,10 +468,16 @@ def test_an_item_citing_a_group_of_subsections_proves_their_parents_requirement(
     of their numbers) says the set exists: the parent's "MUST provide
     guards", not the invariant that happens to mention two of them."""
     assert _guard_item(item) == (("citation", "6.4", 1, evidence),)
+    spec, _ = parse_spec(decode(GUARD_SPEC.encode("utf-8"), "Spec_v01.00.md"))
+    [mapping] = map_item(ListItem(item, Loc("p.md", 7, 3)), "", {"6.4": spec.by_number()["6.4"][0]}, RequirementIndex.build(spec.by_number()))
+    assert mapping.via == "group"
 
 
 def test_a_group_citation_whose_wording_fits_one_member_maps_to_that_member():
     assert _guard_item("A batch whose lease expired is rejected (6.4.1/6.4.2)") == (("citation", "6.4.1", 1, ("batch", "expired", "lease", "rejected")),)
+    spec, _ = parse_spec(decode(GUARD_SPEC.encode("utf-8"), "Spec_v01.00.md"))
+    [mapping] = map_item(ListItem("A batch whose lease expired is rejected (6.4.1/6.4.2)", Loc("p.md", 7, 3)), "", {"6.4": spec.by_number()["6.4"][0]}, RequirementIndex.build(spec.by_number()))
+    assert mapping.via == ""  # a plain citation of the member
 
 
 def test_a_requirement_id_is_more_specific_than_a_group_it_also_names():

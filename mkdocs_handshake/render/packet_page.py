@@ -293,6 +293,8 @@ def _evidence_cell(mapping: DoneMapping) -> str:
             nearest = f"nearest §{md_text(mapping.nearest_section)} requirement {mapping.nearest_index}, score {mapping.nearest_score:.2f} < {mapping.threshold:.2f}"
             return nearest + (f"; shared {terms}" if terms else "")
         return terms or "-"
+    if mapping.via == "group":
+        return f"{terms}: subsections cited together, which elaborate this requirement of §{md_text(mapping.section)}"
     score = f"score {mapping.score:.2f}" + (f" (bar {mapping.threshold:.2f})" if mapping.threshold < 1 else "")
     if mapping.kind == "ranked":
         score += (

@@ -62,6 +62,18 @@ def test_a_ranked_mapping_is_labelled_as_such_and_names_its_runner_up() -> None:
     assert "score 0.31 (bar 0.25); runner-up §2.1.1 requirement 2, score 0.10" in html
 
 
+def test_a_group_citation_says_the_cited_subsections_stand_for_the_requirement() -> None:
+    """A citation of several subsections at once reached their parent's
+    requirement: the evidence says so instead of a bare 'score 1.00'."""
+    mappings = sample_mappings(sample_packets())
+    first = mappings["WP-1-Base"][0]
+    group = replace(first, kind="citation", score=1.0, threshold=1.0, terms=("§2.1.2.1–§2.1.2.3",), via="group")
+    mappings["WP-1-Base"] = (group, *mappings["WP-1-Base"][1:])
+    ctx = context(sample_model(done_mappings=mappings))
+    html = to_html(render_packet_page(ctx, ctx.packets_by_id["WP-1-Base"]))
+    assert "<code>§2.1.2.1–§2.1.2.3</code>: subsections cited together, which elaborate this requirement of §2.1.2" in html
+
+
 def test_test_plan_is_a_code_block_whose_fence_outlasts_backticks_inside() -> None:
     plan = "cargo test\necho ```not the end```\njust post-work WP-1-Odd"
     packet = make_packet("WP-1-Odd", fields={"TEST_PLAN": (occurrence("WP-1-Odd", "TEST_PLAN", "", 27, code=plan),)})

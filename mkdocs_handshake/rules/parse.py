@@ -228,10 +228,9 @@ def unreadable_packet_text(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     checked for the keys the profile requires of their type (a REFINEMENT
     carries its turn token)."""
     known = known_labels(ctx)
-    for issue in issues_for(ctx.model, "PARSE-004"):
-        if issue.label and label_key(issue.label) in known:
-            continue
-        yield rule_.finding(issue.message, issue.loc, issue.excerpt, issue.subject or issue.loc.file)
+    yield from _issue_findings(
+        rule_, (issue for issue in issues_for(ctx.model, "PARSE-004") if not (issue.label and label_key(issue.label) in known))
+    )
     required = ctx.profile.gate_required if ctx.profile else {}
     for event in ctx.model.gate_events:
         missing = [key for key in required.get(event.type, ()) if not _event_value(event, key)]
@@ -259,8 +258,7 @@ def spec_fences_out_of_step(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     headings, their requirements are not read, and anchors into them do
     not resolve. One finding per such block, at its opening fence, naming
     the swallowed heading (see ``parse.spec`` for what counts as evidence)."""
-    for issue in issues_for(ctx.model, "PARSE-006"):
-        yield rule_.finding(issue.message, issue.loc, issue.excerpt, issue.subject or issue.loc.file)
+    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-006"))
 
 
 @rule("PARSE-005", "warning", "The protocol version in force cannot be told")

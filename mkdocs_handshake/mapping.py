@@ -522,6 +522,13 @@ def _mapping(item: ListItem, kind: str, header: str, **values: object) -> DoneMa
     return DoneMapping(item=item, kind=kind, group=header, **values)  # type: ignore[arg-type]
 
 
+def _cites(item: ListItem, header: str, number: str, requirement: Requirement, terms: tuple[str, ...], via: str = "") -> DoneMapping:
+    """A requirement the item names outright (by number, id, code or group):
+    the author's word, so its score and bar are 1."""
+    return _mapping(item, "citation", header, section=number, requirement_index=requirement.index,
+                    requirement_text=requirement.text, score=1.0, terms=terms, threshold=1.0, via=via)
+
+
 def _from_score(item: ListItem, kind: str, header: str, entry: _Score, threshold: float) -> DoneMapping:
     return _mapping(
         item,
@@ -597,13 +604,12 @@ def _citations(
         else:
             continue
         numbered.add(number)
-        section = lookup.get(number) or pick_section(index.sections_by_number.get(number, ()))
+        section = _section(number, lookup, index)
         requirement = next((r for r in section.requirements if r.index == value), None) if section else None
         if requirement is None:
             mappings.append(_mapping(item, "unmapped", header, section=number, requirement_index=value, terms=(f"requirement {value}",)))
         else:
-            mappings.append(_mapping(item, "citation", header, section=number, requirement_index=value,
-                                     requirement_text=requirement.text, score=1.0, terms=(f"requirement {value}",), threshold=1.0))
+            mappings.append(_cites(item, header, number, requirement, (f"requirement {value}",)))
     ids = set(_ID.findall(context))
     if ids:
         codes = {code for code in ids if code.count("-") >= 2}
@@ -612,8 +618,7 @@ def _citations(
             hits = sorted(ids & set(requirement.ids))
             if hits:
                 numbered.add(number)
-                mappings.append(_mapping(item, "citation", header, section=number, requirement_index=requirement.index,
-                                         requirement_text=requirement.text, score=1.0, terms=tuple(hits), threshold=1.0))
+                mappings.append(_cites(item, header, number, requirement, tuple(hits)))
             elif codes:
                 for code in codes & set(_ID.findall(requirement.text)):
                     holders.setdefault(code, []).append((number, requirement))
@@ -621,8 +626,7 @@ def _citations(
             if len(found) == 1:
                 number, requirement = found[0]
                 numbered.add(number)
-                mappings.append(_mapping(item, "citation", header, section=number, requirement_index=requirement.index,
-                                         requirement_text=requirement.text, score=1.0, terms=(code,), threshold=1.0))
+                mappings.append(_cites(item, header, number, requirement, (code,)))
     # A requirement cited by id or number is more specific than a group.
     groups = {} if any(m.threshold >= 1.0 for m in mappings) else _groups(text, cited, anchors, index)
     for parent, members in sorted(groups.items()):
@@ -634,7 +638,7 @@ def _citations(
         if number in numbered:
             continue
         numbered.add(number)
-        section = lookup.get(number) or pick_section(index.sections_by_number.get(number, ()))
+        section = _section(number, lookup, index)
         if section is None:
             mappings.append(_mapping(item, "unmapped", header, section=number, terms=(f"§{number}",)))
             continue
@@ -662,6 +666,7 @@ def _citations(
 
 
 def _section(number: str, lookup: Mapping[str, Section], index: RequirementIndex) -> Section | None:
+    """Section ``number``: the packet's scope's own, else the spec's."""
     return lookup.get(number) or pick_section(index.sections_by_number.get(number, ()))
 
 
@@ -735,8 +740,7 @@ def _group_mapping(
     evidence = _evidence(members)
     if len(own) == 1:
         number, requirement = own[0]
-        return _mapping(item, "citation", header, section=number, requirement_index=requirement.index,
-                        requirement_text=requirement.text, score=1.0, terms=evidence, threshold=1.0, via="group")
+        return _cites(item, header, number, requirement, evidence, via="group")
     best = _best([_score(query, names, n, r, index) for n, r in own])
     if best is not None and _narrows(best):
         return replace(_from_score(item, "citation", header, best, CITED_THRESHOLD), via="group")
@@ -760,7 +764,7 @@ def _ancestors(number: str, anchors: Mapping[str, Section], lookup: Mapping[str,
     found: list[tuple[str, Section]] = []
     for cut in range(len(parts) - 1, len(anchor.split(".")) - 1, -1):
         ancestor = ".".join(parts[:cut])
-        section = lookup.get(ancestor) or pick_section(index.sections_by_number.get(ancestor, ()))
+        section = _section(ancestor, lookup, index)
         if section is not None:
             found.append((ancestor, section))
     return found

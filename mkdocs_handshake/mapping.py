@@ -97,7 +97,7 @@ from typing import Iterable, Mapping, Sequence
 from .model import AnchorRef, DoneMapping, ListItem, Loc, Packet, Requirement, Section
 from .parse.requirements import is_identifier
 from .resolve import pick_section, resolve_anchor
-from .traceability import done_entries, is_verification, section_refs, within_anchors
+from .traceability import done_entries, is_verification, number_key, section_refs, within_anchors
 
 LEXICAL_THRESHOLD = 0.5
 IDENTIFIER_THRESHOLD = 0.34
@@ -695,22 +695,18 @@ def _groups(text: str, cited: Sequence[tuple[str, int]], anchors: Mapping[str, S
                 if titled <= own.names:
                     groups.setdefault(parent, {}).setdefault(child.number, ", ".join(surface.get(name, name) for name in sorted(titled)))
     return {
-        parent: sorted(members.items(), key=lambda member: _number_key(member[0]))
+        parent: sorted(members.items(), key=lambda member: number_key(member[0]))
         for parent, members in groups.items()
         if len(members) >= 2
     }
-
-
-def _number_key(number: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in number.split(".") if part.isdigit())
 
 
 def _evidence(members: Sequence[tuple[str, str]]) -> tuple[str, ...]:
     """How the item named the group: its titles as written, and a run of
     consecutive subsections cited by number as one range."""
     numbered = [number for number, written in members if written == f"§{number}"]
-    lasts = [_number_key(number)[-1] for number in numbered]
-    if len(numbered) >= 3 and lasts == list(range(lasts[0], lasts[0] + len(lasts))):
+    lasts = [number_key(number)[-1] for number in numbered]  # (0, n, "") for a numeric part
+    if len(numbered) >= 3 and lasts == [(0, lasts[0][1] + step, "") for step in range(len(lasts))]:
         run = (f"§{numbered[0]}–§{numbered[-1]}",)
         return (*run, *(written for number, written in members if number not in numbered))
     return tuple(dict.fromkeys(written for _, written in members))

@@ -136,3 +136,15 @@ def within_anchors(number: str, anchored: Mapping[str, object]) -> str | None:
         if number.startswith(anchor + "."):
             return anchor
     return None
+
+
+def number_key(number: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order for section numbers and chapter names: ``2.10`` after
+    ``2.9``, numeric parts before alphabetic ones (appendix ``A``)."""
+    key: list[tuple[int, int, str]] = []
+    for part in number.split("."):
+        if part.isdigit():
+            key.append((0, int(part), ""))
+        else:
+            key.append((1, 0, part))
+    return tuple(key)

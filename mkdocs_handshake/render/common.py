@@ -13,6 +13,7 @@ from typing import Iterable, Mapping
 
 from ..model import DoneMapping, Loc, Packet, Section, Status
 from ..mapping import map_done_means
+from ..traceability import number_key
 from .context import RenderContext, chapter_of, section_anchor, wp_key
 from .escape import html_text, md_text
 
@@ -48,18 +49,6 @@ STATUS_LABELS = {
     Status.DRAFT: "Draft",
     Status.UNKNOWN: "Unknown",
 }
-
-
-def number_key(number: str) -> tuple[tuple[int, int, str], ...]:
-    """Natural order for section numbers and chapter names: ``2.10`` after
-    ``2.9``, numeric parts before alphabetic ones (appendix ``A``)."""
-    key: list[tuple[int, int, str]] = []
-    for part in number.split("."):
-        if part.isdigit():
-            key.append((0, int(part), ""))
-        else:
-            key.append((1, 0, part))
-    return tuple(key)
 
 
 def rule_family(rule_id: str) -> str:

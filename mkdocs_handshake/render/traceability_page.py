@@ -20,7 +20,7 @@ from typing import Mapping
 
 from ..mapping import anchored
 from ..model import DoneMapping, ListItem, Packet, Requirement, Section
-from ..traceability import done_entries, live_packets
+from ..traceability import done_entries, live_packets, number_key
 from .context import RenderContext, chapter_of, section_anchor
 from .escape import html_text, md_code
 from .spec_pages import element_ids
@@ -33,7 +33,6 @@ from .common import (
     link_section_refs,
     md_section_link,
     md_wp_link,
-    number_key,
     requirement_anchor,
     shorten,
     sorted_packet_ids,

@@ -71,7 +71,8 @@ def draw(models: list[tuple[str, GovernanceModel]], seed: int, quota: int) -> li
     return drawn
 
 
-def _matches(requirement_text: str, section: str, labelled: list[dict]) -> bool:
+def matches(requirement_text: str, section: str, labelled: list[dict]) -> bool:
+    """Whether the requirement (its section and text) is one of the labelled ones."""
     return any(entry["section"] == section and entry["text"].casefold() in requirement_text.casefold() for entry in labelled)
 
 
@@ -171,7 +172,7 @@ def evaluate(document: dict, models: list[tuple[str, GovernanceModel]]) -> Resul
         kind = "verification" if any(m.kind == "verification" for m in mappings) else ("mapped" if covering else "unmapped")
         requirements = item.get("requirements", [])
         unresolved_labels += sum(1 for entry in requirements if not _resolves(model, entry))
-        right_requirement = any(_matches(m.requirement_text, m.section, requirements) for m in covering)
+        right_requirement = any(matches(m.requirement_text, m.section, requirements) for m in covering)
         if covering:
             made += 1
             signals[covering[0].kind] += 1

@@ -32,16 +32,15 @@ from collections import Counter
 from pathlib import Path
 
 from _common import REPO
+from mapping import CORPORA, LABELS, matches
 
 from mkdocs_handshake.layout import Layout
 from mkdocs_handshake.load import load_repo
 from mkdocs_handshake.mapping import RequirementIndex, _candidates, _scope, anchored, map_done_means, terms_of
-from mkdocs_handshake.model import GovernanceModel, Requirement
+from mkdocs_handshake.model import GovernanceModel
 from mkdocs_handshake.source import decode
 from mkdocs_handshake.traceability import done_entries
 
-LABELS = REPO / "tests" / "acceptance" / "done_means_labels.json"
-CORPORA = ("handshake-2025-12-27", "handshake-2026-02-03")
 BARS = (0.5, 0.6, 0.7, 0.8)
 MARGINS = (1.1, 1.25, 1.5, 2.0)
 
@@ -89,10 +88,6 @@ def paragraphs(root: Path, model: GovernanceModel) -> list[str]:
     return [block for block in re.split(r"\n\s*\n", text) if block.strip()]
 
 
-def is_labelled(section: str, requirement: Requirement, labels: list[dict]) -> bool:
-    return any(entry["section"] == section and entry["text"].casefold() in requirement.text.casefold() for entry in labels)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpora", type=Path, default=REPO / ".." / "shared" / "corpus")
@@ -119,7 +114,7 @@ def main() -> int:
             if any(m.kind == "verification" for m in mappings):
                 outcome = "verification"
             elif any(m.covers for m in mappings):
-                outcome = "right" if any(m.covers and _labelled_mapping(m, labels) for m in mappings) else "wrong"
+                outcome = "right" if any(m.covers and matches(m.requirement_text, m.section, labels) for m in mappings) else "wrong"
             else:
                 outcome = "unmapped"
             header = next(h for i, h in done_entries(packet) if i.loc.line == item["line"] and i.text == item["item"])
@@ -133,7 +128,7 @@ def main() -> int:
                 continue
             top, second = scored[0], (scored[1][0] if len(scored) > 1 else 0.0)
             lead = top[0] / second if second > 0 else math.inf
-            rows.append((item["label"], outcome, is_labelled(top[1], top[2], labels), top[0], lead, item["draw"], item["item"]))
+            rows.append((item["label"], outcome, matches(top[2].text, top[1], labels), top[0], lead, item["draw"], item["item"]))
 
     with_requirement = sum(1 for row in rows if row[0] == "requirement")
     print("Items the matcher misses (labelled with a requirement, unmapped or wrong), and the LSA's first choice:")
@@ -159,10 +154,6 @@ def main() -> int:
             precision = correct / made if made else 0.0
             print(f"| {bar} | {margin} | {found}/{with_requirement} = {found / with_requirement:.1%} | {correct}/{made} = {precision:.1%} |")
     return 0
-
-
-def _labelled_mapping(mapping, labels: list[dict]) -> bool:
-    return any(entry["section"] == mapping.section and entry["text"].casefold() in mapping.requirement_text.casefold() for entry in labels)
 
 
 if __name__ == "__main__":

@@ -126,10 +126,9 @@ def share(
                 progress(len(jobs) - back + max(_get(claims, 0), 0), len(jobs))
             jobs[back]()
             pending.poll()
-        stop = back
-        if idle is not None and _get(claims, 0) <= stop:
+        if idle is not None and _get(claims, 0) <= back:
             try:
-                idle(lambda: _get(claims, 0) <= stop)
+                idle(lambda: _get(claims, 0) <= back)
             except Exception:  # noqa: BLE001 - see the docstring
                 pass
     finally:

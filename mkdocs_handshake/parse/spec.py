@@ -249,7 +249,6 @@ class _SpecReader:
         self.fence_problem: _FenceProblem | None = None
         #: Numbered headings written in a code block that swallows spec text.
         self.swallowed: list[tuple[str, Loc]] = []
-        self.swallowed_numbers: set[str] = set()
         self.text_owner: _Builder | None = None
         self.list_owner: _Builder | None = None
         self.last_in_order: _Builder | None = None
@@ -369,7 +368,9 @@ class _SpecReader:
                 self.last_in_order = builder
         # A heading whose parent section a code block swallowed (PARSE-006)
         # is out of order only because of it: that finding names the cause.
-        continues_swallowed = builder.out_of_order and not builder.duplicate and ".".join(parts[:-1]) in self.swallowed_numbers
+        continues_swallowed = builder.out_of_order and not builder.duplicate and any(
+            number == ".".join(parts[:-1]) for number, _ in self.swallowed
+        )
         if not in_copy and not continues_swallowed:
             self._report(builder, inline.content.strip() or text, enclosing)
 
@@ -558,7 +559,6 @@ class _SpecReader:
         start = block_line(token)
         if swallowed is not None:
             self.swallowed.extend(numbered)
-            self.swallowed_numbers.update(number for number, _ in numbered)
         more = len(numbered) - 1
         if earlier is not None:
             if swallowed is not None:

@@ -194,3 +194,63 @@ def _process_alive(pid: int) -> bool:
     except (PermissionError, OSError):
         return True
     return True
+
+
+#: A kept output (``model.json``) is stamped by a file beside it holding the
+#: digest of what it was made from and the SHA-256 of its own bytes, so a
+#: kept copy that was cut short or overwritten is never handed to the site.
+STAMP_SUFFIX = ".sha256"
+_STAMP = re.compile(rb"([0-9a-f]{64})\n([0-9a-f]{64})\n")
+_CHUNK = 1 << 20
+
+
+def copy_kept(folder: Path, name: str, digest: str, target: Path) -> str | None:
+    """Copy ``folder/name`` to ``target`` when it was made from ``digest``
+    and its bytes are the ones stamped. ``None`` when copied; otherwise why
+    not: empty for an ordinary miss (nothing kept, or kept for other
+    inputs), a sentence when the kept files are damaged or foreign, which
+    the caller logs once before writing ``target`` anew."""
+    kept, stamp = folder / name, folder / (name + STAMP_SUFFIX)
+    try:
+        stamped = stamp.read_bytes()
+    except FileNotFoundError:
+        return ""
+    except OSError as error:
+        return f"{stamp} unreadable ({error.strerror or error})"
+    match = _STAMP.fullmatch(stamped)
+    if match is None:
+        return f"{stamp} is damaged or was written by another version"
+    if match.group(1) != digest.encode("ascii"):
+        return ""
+    content = hashlib.sha256()
+    try:
+        with kept.open("rb") as source, target.open("wb") as out:
+            while chunk := source.read(_CHUNK):
+                content.update(chunk)
+                out.write(chunk)
+    except FileNotFoundError:
+        return f"{kept} is missing"
+    except OSError as error:
+        return f"{kept} unreadable ({error.strerror or error})"
+    if content.hexdigest().encode("ascii") != match.group(2):
+        return f"{kept} is damaged or truncated"
+    return None
+
+
+def keep(folder: Path, name: str, digest: str, source: Path) -> None:
+    """Keep a copy of ``source`` as ``folder/name``, stamped with ``digest``
+    (see :func:`copy_kept`). A folder that cannot be written only loses the
+    copy: the stamp goes first and comes back last, so a copy cut short is
+    never taken for a whole one."""
+    kept, stamp = folder / name, folder / (name + STAMP_SUFFIX)
+    content = hashlib.sha256()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp.unlink(missing_ok=True)
+        with source.open("rb") as data, kept.open("wb") as out:
+            while chunk := data.read(_CHUNK):
+                content.update(chunk)
+                out.write(chunk)
+        stamp.write_bytes(f"{digest}\n{content.hexdigest()}\n".encode("ascii"))
+    except OSError:
+        pass

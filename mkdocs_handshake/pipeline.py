@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Mapping, TypeVar
 
 from .baseline import Stale, stale_entries
-from .disk_cache import code_fingerprint
+from .disk_cache import code_fingerprint, copy_kept, keep
 from .engine import EngineConfig, RulePlan, rule_plan, run_rules
 from .export import packet_json, spec_json, write_model
 from .findings import Finding
@@ -289,37 +289,35 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def write_model_json(governance: Governance, root_label: str, target: Path, keep_in: Path | None, cache: ParseCache | None = None) -> None:
+#: The name of ``model.json`` in the site and of its copy in the cache folder.
+MODEL_JSON = "model.json"
+
+
+def write_model_json(governance: Governance, root_label: str, target: Path, keep_in: Path | None, cache: ParseCache | None = None) -> str:
     """Write ``model.json`` to ``target``, streamed (:func:`.export.write_model`).
 
     ``model.json`` depends on the input files and the code alone; with a
     cache folder (``keep_in``) a copy is kept there under that digest, so a
     build in which no governance file changed copies a file instead of
     encoding the model again (0.6 s at 1,000 packets, every warm build and
-    every serve rebuild). A folder that cannot be written only loses that."""
+    every serve rebuild). A folder that cannot be written only loses that.
+    Returns why a kept copy was not used when it was damaged or foreign
+    (empty otherwise), for the caller's one line in the log."""
     digest = _digest(governance.inputs_digest, root_label, code_fingerprint())
-    kept = keep_in / "model.json" if keep_in is not None else None
-    stamp = keep_in / "model.json.sha256" if keep_in is not None else None
-    if kept is not None and stamp is not None:
-        try:
-            if kept.is_file() and stamp.read_text(encoding="utf-8") == digest:
-                shutil.copyfile(kept, target)
-                return
-        except OSError:
-            pass
+    note = ""
+    if keep_in is not None:
+        reason = copy_kept(keep_in, MODEL_JSON, digest, target)
+        if reason is None:
+            return ""
+        note = reason
     with target.open("w", encoding="utf-8") as stream:
         if cache is None:
             write_model(governance.model, root_label, stream)
         else:
             write_model(governance.model, root_label, stream, _packet_text(governance.model, cache), _spec_text(governance.model, cache))
-    if kept is not None and stamp is not None:
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            stamp.unlink(missing_ok=True)  # a copy cut short must never match a digest
-            shutil.copyfile(target, kept)
-            stamp.write_text(digest, encoding="utf-8")
-        except OSError:
-            pass
+    if keep_in is not None:
+        keep(keep_in, MODEL_JSON, digest, target)
+    return note
 
 
 def _spec_text(model: GovernanceModel, cache: ParseCache) -> Callable[[], str]:

@@ -305,8 +305,9 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             # The parent may be waiting for a page: send before writing files.
             parallel.send(ChildResult(checked, cache.take_journal(), frozenset(cache.used)))
             governance = governance_of(loaded, checked, engine, options, cache)
+            model_note = ""
             try:
-                write_model_json(governance, root_label, target, cache_dir)
+                model_note = write_model_json(governance, root_label, target, cache_dir)
                 model_written = True
             except OSError:
                 model_written = False  # the parent writes it and reports why it cannot
@@ -319,7 +320,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             stored = None
             if cache_dir is not None and not cache.persist(cache_dir):
                 stored = tuple(cache.stored)  # the file holds exactly these now
-            return ChildWrites(stored, model_written, redirects)
+            return ChildWrites(stored, model_written, redirects, model_note)
 
         return parallel.start(work)
 
@@ -350,6 +351,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if finished and isinstance(result, ChildWrites):
             self.model_written = result.model_written
             self.redirects_written = result.redirects
+            _log_kept_model(result.model_note)
             if result.stored is not None:
                 self.cache.mark_stored(result.stored)
 
@@ -525,7 +527,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         out = self._output_folder(config)
         here = ["findings.json"]
         if not self.model_written:
-            write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir, self.cache if self.command == "serve" else None)
+            _log_kept_model(write_model_json(self.governance, self.config.root, out / "model.json", self.cache_dir, self.cache if self.command == "serve" else None))
             here.insert(0, "model.json")
         # The promised packets/<id>/ URL of a packet that is its own docs page
         # (written by the check child while MkDocs built the pages, if any).
@@ -701,6 +703,14 @@ class ChildWrites:
     model_written: bool
     #: How many packet redirects it wrote; -1 when it could not write them.
     redirects: int = -1
+    #: Why the kept model.json was not used, when it was damaged or foreign.
+    model_note: str = ""
+
+
+def _log_kept_model(note: str) -> None:
+    # Like a damaged parse cache: it costs only time, so one line, not a warning.
+    if note:
+        log.info("governance: ignoring the kept model.json: %s; writing it anew", note)
 
 
 def convert_generated(

@@ -439,6 +439,53 @@ def test_a_poisoned_cache_runs_nothing_and_is_replaced(tmp_path: Path) -> None:
     assert not (cache_file.parent / "parse-cache.pickle").exists()
 
 
+def rebuild(built: Built) -> Built:
+    """Build the same repo into the same site again, as a user's next build."""
+    before = snapshot(built.base, built.site, built.root)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(built.root / "mkdocs.yml"), "-d", str(built.site)],
+        cwd=built.root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True, timeout=300,
+    )
+    return Built(result, built.base, built.root, built.site, before)
+
+
+#: What a build keeps in its cache folder; the test below fails when this
+#: list no longer matches the folder, so a file added later cannot escape it.
+CACHE_FILES = (disk_cache.FILE_NAME, "model.json", "model.json" + disk_cache.STAMP_SUFFIX)
+
+DAMAGES = {
+    "garbage": lambda data: bytes(range(256)) * 8,
+    "truncated": lambda data: data[: len(data) // 2],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "damage"),
+    [(name, damage) for name in CACHE_FILES for damage in DAMAGES] + [("*", "garbage")],
+)
+def test_a_damaged_cache_file_costs_one_info_line_and_a_cold_build(tmp_path: Path, name: str, damage: str) -> None:
+    built = run_build(tmp_path)
+    built.check(0)
+    folder = built.root / ".cache" / "plugin" / "handshake"
+    assert sorted(path.name for path in folder.iterdir()) == sorted(CACHE_FILES)
+    cold_model = (built.site / "governance" / "model.json").read_bytes()
+    for path in folder.iterdir():
+        if name in ("*", path.name):
+            path.write_bytes(DAMAGES[damage](path.read_bytes()))
+
+    damaged = rebuild(built)
+    damaged.check(0)
+    ignoring = [line for line in damaged.lines("INFO") if "ignoring" in line]
+    # The parse cache and the kept model.json each say once that they were not used.
+    assert len(ignoring) == (2 if name == "*" else 1), damaged.output
+    assert (damaged.site / "governance" / "model.json").read_bytes() == cold_model
+    # The damaged files were replaced: the next build is warm and says nothing.
+    again = rebuild(damaged)
+    again.check(0)
+    assert not [line for line in again.lines("INFO") if "ignoring" in line], again.output
+    assert (again.site / "governance" / "model.json").read_bytes() == cold_model
+
+
 def test_a_temp_file_left_by_a_killed_build_is_removed(tmp_path: Path) -> None:
     dead_pid = 2**22 + 12345  # above Linux's pid_max default, so no process has it
 

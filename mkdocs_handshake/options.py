@@ -56,6 +56,10 @@ class Option:
     #: A path relative to ``root`` that must exist once it is set to
     #: something other than its default.
     path: bool = False
+    #: A path that must stay inside ``root``: what it names is read and
+    #: published. A file only read for the check itself (the baseline) may
+    #: be anywhere the user names.
+    inside_root: bool = True
     #: Passed to the rules as ``ctx.options[name]``.
     engine: bool = False
     #: ``None`` is a valid value (the option is optional).
@@ -88,7 +92,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("nav_packets", (bool,), True, "list every packet page and spec chapter in the nav"),
     Option("cache", (bool,), True, "keep parsed files and converted pages on disk between builds"),
     Option("cache_dir", (str,), ".cache/plugin/handshake", "where that cache lives, relative to mkdocs.yml"),
-    Option("baseline", (str,), "", "file of recorded findings, reported as known debt instead of failing", path=True),
+    Option("baseline", (str,), "", "file of recorded findings, reported as known debt instead of failing", path=True, inside_root=False),
 )
 
 BY_NAME: dict[str, Option] = {option.name: option for option in OPTIONS}
@@ -190,7 +194,7 @@ def resolve(
     try:
         for option in OPTIONS:
             value = values[option.name]
-            if option.path and value:
+            if option.path and option.inside_root and value:
                 check_inside_root(option.name, value, root)
             if option.name == "baseline" and baseline_may_be_missing:
                 continue

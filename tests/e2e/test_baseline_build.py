@@ -48,3 +48,18 @@ def test_a_new_finding_fails_and_a_fixed_one_is_reported_stale(tmp_path: Path) -
     page = (tmp_path / "site" / "governance" / "findings" / "index.html").read_text(encoding="utf-8")
     assert 'id="stale-baseline"' in page and "WP-1-Merge-Policies" in page
     assert build(root, tmp_path / "site-strict", "--strict").returncode != 0
+
+
+def test_a_baseline_outside_the_root_is_read_by_the_check_and_the_build(tmp_path: Path) -> None:
+    # Reading a baseline is safe from anywhere: only what is published must stay inside root.
+    root = repo(tmp_path / "repo", *BY_ID["PKT-001"].edits, extra=["      baseline: ../debt/known.json"])
+    outside = tmp_path / "debt" / "known.json"
+    outside.parent.mkdir()
+    written = run_check("--write-baseline", str(outside), cwd=root)
+    assert written.returncode == 0, written.stderr
+    checked = run_check(str(root), "--baseline", str(outside), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "1 known debt" in checked.stdout
+    result = build(root, tmp_path / "site", quiet=False)
+    assert result.returncode == 0, result.stderr
+    assert findings_json(tmp_path / "site")["summary"]["baselined"] == 1

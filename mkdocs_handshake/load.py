@@ -611,8 +611,9 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     if parsed_pointer:
         pointer, src = parsed_pointer
         out.uses.extend(out.derived("signature_uses", src, _uses_in))
-        if len(pointer.spec_names) == 1:
-            name, loc = pointer.spec_names[0]
+        named = pointer.distinct_spec_names()
+        if len(named) == 1:
+            (name, loc), = named
             outside = False
             try:
                 spec_file = _find_spec_file(layout, name, layout.spec_current)

@@ -18,7 +18,9 @@ Conventions shared by every parser:
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Mapping
 
 
@@ -206,6 +208,22 @@ class SpecPointer:
     governance_names: tuple[tuple[str, Loc], ...] = ()  # Codex / governance reference
     version: str = ""
     signatures: tuple[tuple[str, Loc], ...] = ()
+
+    def distinct_spec_names(self) -> tuple[tuple[str, Loc], ...]:
+        """Each spec file named once, at its first mention. A pointer that
+        writes its file twice (as a path and again as a bare name, or in
+        another case) still names one spec: the loader and SPEC-001 must
+        count the same way, or the spec is found by one and lost by the other."""
+        distinct: dict[str, tuple[str, Loc]] = {}
+        for name, loc in self.spec_names:
+            distinct.setdefault(file_key(name), (name, loc))
+        return tuple(distinct.values())
+
+
+def file_key(name: str) -> str:
+    """A file name as written anywhere (path or bare, either slash, any
+    case or Unicode form) reduced to what identifies the file it names."""
+    return unicodedata.normalize("NFC", PurePosixPath(name.replace("\\", "/")).name).casefold()
 
 
 # --------------------------------------------------------------------------

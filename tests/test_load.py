@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from mkdocs_handshake import load
+from mkdocs_handshake.engine import EngineConfig, run_rules
 from mkdocs_handshake.layout import Layout
 from mkdocs_handshake.load import load_repo
 from mkdocs_handshake.source import decode
-from tests.fixtures.repo import TEMPLATE
+from tests.fixtures.repo import AS_OF, TEMPLATE
 
 SPEC = "Tallyline_Master_Spec_v01.04.md"
 PACKETS = "docs/task_packets"
@@ -148,3 +149,13 @@ def test_a_spec_found_where_it_is_written_needs_no_search(root: Path, caplog: py
     caplog.set_level(logging.WARNING, logger="mkdocs.plugins.handshake")
     assert load_repo(Layout(root)).spec is not None
     assert caplog.records == []
+
+
+def test_spec_current_naming_its_spec_twice_reads_the_spec_and_spec_001_is_silent(root: Path) -> None:
+    # The repository's own pointer names its baseline file twice: as a path and again as a bare name.
+    pointer = root / "docs" / "SPEC_CURRENT.md"
+    pointer.write_text(pointer.read_text(encoding="utf-8") + f"\nBaseline file: `{SPEC}` (also at `./{SPEC}`)\n", encoding="utf-8")
+    model = load_repo(Layout(root))
+    assert len(model.spec_pointer.spec_names) == 3
+    assert model.spec is not None and model.spec.file == SPEC
+    assert [f for f in run_rules(model, EngineConfig(as_of=AS_OF)) if f.rule == "SPEC-001"] == []

@@ -9,12 +9,10 @@ newer than ``02.93``.
 
 from __future__ import annotations
 
-import unicodedata
-from pathlib import PurePosixPath
 from typing import Iterator
 
 from ..findings import Finding
-from ..model import GovernanceModel, Loc, Packet, Status
+from ..model import GovernanceModel, Loc, Packet, Status, file_key
 from .base import Rule, rule
 from .context import RuleContext
 
@@ -47,18 +45,14 @@ def current_version(model: GovernanceModel) -> str:
     return model.spec_pointer.version if model.spec_pointer else ""
 
 
-def _base_name(name: str) -> str:
-    return unicodedata.normalize("NFC", PurePosixPath(name.replace("\\", "/")).name).casefold()
-
-
 def _unreadable_spec_reported(model: GovernanceModel, name: str, name_loc: Loc) -> bool:
     """True when PARSE-001 already reports that the named spec exists but
     cannot be read (an issue located in the spec file itself)."""
-    target = _base_name(name)
+    target = file_key(name)
     return any(
         issue.rule == "PARSE-001"
         and (
-            (issue.loc != name_loc and _base_name(issue.loc.file) == target)
+            (issue.loc != name_loc and file_key(issue.loc.file) == target)
             or (issue.loc == name_loc and "does not exist" not in issue.message)  # e.g. outside the root
         )
         for issue in model.parse_issues
@@ -78,10 +72,7 @@ def spec_pointer(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     pointer = model.spec_pointer
     if pointer is None:
         return
-    distinct: dict[str, tuple[str, Loc]] = {}
-    for name, loc in pointer.spec_names:
-        distinct.setdefault(_base_name(name), (name, loc))
-    names = list(distinct.values())
+    names = pointer.distinct_spec_names()
     if not names:
         yield rule_.finding(
             "SPEC_CURRENT.md names no Master Spec file; write the current spec's file name (e.g. Handshake_Master_Spec_vNN.NN.md)",

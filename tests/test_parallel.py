@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import os
+import select
 import shutil
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pytest
 
@@ -24,6 +26,69 @@ from tests.fixtures.repo import TEMPLATE
 needs_fork = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and parallel.available_cpus() > 1), reason="no second process on this machine (not Linux, or one CPU)"
 )
+
+
+class Signal:
+    """A pipe made before the fork: one process says that something has
+    happened, the other waits for exactly that. The tests wait on the event
+    itself, never on a guess of how long the other process takes (a guess
+    that a busy machine proves wrong)."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+
+    def close(self) -> None:
+        os.close(self._read)
+        os.close(self._write)
+
+    def send(self, data: bytes = b"x") -> None:
+        os.write(self._write, data)
+
+    def happened(self, timeout: float = 60.0) -> bool:
+        """Whether it has been said (waiting up to ``timeout``), without
+        taking it: every later call answers the same."""
+        return bool(select.select([self._read], [], [], timeout)[0])
+
+    def take(self, size: int, timeout: float = 60.0) -> bytes:
+        """What was said, ``size`` bytes of it, waiting up to ``timeout``
+        for them (fewer when the time ran out)."""
+        deadline = time.monotonic() + timeout
+        taken = b""
+        while len(taken) < size and select.select([self._read], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            taken += os.read(self._read, size - len(taken))
+        return taken
+
+    def count(self, times: int, timeout: float = 60.0) -> bool:
+        """Wait until it has been said ``times`` times (taking them)."""
+        return len(self.take(times, timeout)) == times
+
+
+@pytest.fixture()
+def signals() -> Iterator[Callable[[], Signal]]:
+    made: list[Signal] = []
+
+    def make() -> Signal:
+        made.append(Signal())
+        return made[-1]
+
+    yield make
+    for signal in made:
+        signal.close()
+
+
+def _ended(pid: int, timeout: float = 60.0) -> bool:
+    """Whether process ``pid`` has exited (a zombie until its parent waits
+    for it, or gone), waiting up to ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except (OSError, IndexError):
+            return True
+        if state in ("Z", "X"):
+            return True
+        time.sleep(0.001)
+    return False
 
 
 @needs_fork
@@ -61,16 +126,29 @@ def test_send_outside_a_child_is_an_error() -> None:
 
 
 @needs_fork
-def test_share_runs_every_job_once_across_both_processes() -> None:
+def test_share_runs_every_job_once_across_both_processes(signals: Callable[[], Signal]) -> None:
     done: list[int] = []
     reported: list[int] = []
+    child_job, parent_job = signals(), signals()
 
     def since_last() -> list[int]:
         new = done[len(reported):]
         reported.extend(new)
         return new
 
-    jobs = [lambda index=index: (done.append(index), time.sleep(0.002)) for index in range(200)]
+    def job(index: int) -> None:
+        # Each process waits for the other to have started, so both take a share.
+        done.append(index)
+        if os.getpid() != parent:
+            child_job.send()
+            if len(done) == 3:
+                assert parent_job.happened()
+        elif len(done) == 1:
+            parent_job.send()
+            assert child_job.count(3)
+
+    parent = os.getpid()
+    jobs = [lambda index=index: job(index) for index in range(200)]
     heard: list[tuple[int, int]] = []
     messages = parallel.share(jobs, since_last, lambda taken, total: heard.append((taken, total)))
     in_child = [index for message in messages for index in message]
@@ -82,14 +160,18 @@ def test_share_runs_every_job_once_across_both_processes() -> None:
 
 
 @needs_fork
-def test_what_a_child_sent_before_it_died_is_kept() -> None:
+def test_what_a_child_sent_before_it_died_is_kept(signals: Callable[[], Signal]) -> None:
     done: list[int] = []
+    child_job = signals()
 
     def job(index: int) -> None:
         done.append(index)
-        if os.getpid() != parent and len(done) == 3:
-            os._exit(3)
-        time.sleep(0.002)
+        if os.getpid() != parent:
+            child_job.send()
+            if len(done) == 3:
+                os._exit(3)
+        elif len(done) == 1:
+            assert child_job.count(3)  # the child reached its third job before this process goes on
 
     parent = os.getpid()
     reported: list[int] = []
@@ -107,29 +189,28 @@ def test_what_a_child_sent_before_it_died_is_kept() -> None:
 
 
 @needs_fork
-def test_idle_work_fills_the_wait_for_a_busy_child_and_cannot_change_results(tmp_path: Path) -> None:
+def test_idle_work_fills_the_wait_for_a_busy_child_and_cannot_change_results(signals: Callable[[], Signal]) -> None:
     """The child takes the first, long job; this process runs out of short
     ones while it is still busy, and only then does its idle work. An idle
     job that fails is dropped: it is only ever a head start."""
     order: list[str] = []
-    started = tmp_path / "child-started"
+    claimed, released = signals(), signals()
 
     def long_job() -> None:
         if os.getpid() != parent:
-            started.touch()
-            time.sleep(0.5)  # in the child: this process waits for it
+            claimed.send()
+            assert released.happened()  # in the child: busy until this process has done its idle work
         order.append("long")
 
     def short_job() -> None:
-        deadline = time.monotonic() + 10
-        while not started.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)  # the child has surely claimed the long job
+        assert claimed.happened()  # the child is on the long job
         order.append("short")
 
     parent = os.getpid()
 
     def idle(busy) -> None:  # type: ignore[no-untyped-def]
         order.append("idle" if busy() else "idle too late")
+        released.send()
         raise ImportError("only a head start")
 
     parallel.share([long_job, short_job, short_job, short_job], lambda: None, idle=idle)
@@ -137,12 +218,25 @@ def test_idle_work_fills_the_wait_for_a_busy_child_and_cannot_change_results(tmp
 
 
 @needs_fork
-def test_no_idle_work_when_the_child_is_done_first() -> None:
+def test_no_idle_work_when_the_child_is_done_first(signals: Callable[[], Signal]) -> None:
     parent = os.getpid()
     called: list[str] = []
-    # Instant in the child, slow here: the child has run out of jobs first.
-    jobs = [lambda: time.sleep(0.1) if os.getpid() == parent else None for _ in range(20)]
-    parallel.share(jobs, lambda: None, idle=lambda busy: called.append("idle"))
+    child = signals()
+    child_pid: list[int] = []
+
+    def job() -> None:
+        if os.getpid() != parent:
+            if not child_pid:
+                child_pid.append(os.getpid())
+                child.send(os.getpid().to_bytes(8, "little"))
+        elif not child_pid:
+            # This process's first job ends only once the child has ended: it ran out of jobs first.
+            pid = child.take(8)
+            assert len(pid) == 8
+            child_pid.append(int.from_bytes(pid, "little"))
+            assert _ended(child_pid[0])
+
+    parallel.share([job for _ in range(20)], lambda: None, idle=lambda busy: called.append("idle"))
     assert called == []
 
 

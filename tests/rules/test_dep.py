@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import Loc, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
-from mkdocs_handshake.rules.dep import work_days_between
+from mkdocs_handshake.rules.dep import SLA_LIMITS, work_days_between
 from tests.rules.builders import make_model, make_packet, occurrence
 
 
@@ -118,3 +120,22 @@ def test_dep_005_uses_latest_date_and_skips_done_or_undated():
     no_date_field.pop("DATE")
     packets[2] = packets[2].__class__(**{**packets[2].__dict__, "fields": no_date_field})
     assert run("DEP-005", make_model(packets)) == []
+
+
+def _work_days_before(end: dt.date, count: int) -> dt.date:
+    """The day from which ``end`` is ``count`` work days on."""
+    start = end
+    while work_days_between(start, end) < count:
+        start -= dt.timedelta(days=1)
+    return start
+
+
+@pytest.mark.parametrize("status", list(SLA_LIMITS))
+@pytest.mark.parametrize("as_of", [dt.date(2026, 11, 20), dt.date(2026, 11, 23), dt.date(2027, 1, 4)], ids=["friday", "monday", "after-new-year"])
+def test_dep_005_reports_a_packet_one_work_day_past_its_sla_and_not_on_its_last_day(status: Status, as_of: dt.date) -> None:
+    limit = SLA_LIMITS[status][0]
+    on_time = make_packet("WP-1-Last-Day", status=status, status_raw=status.value, date=_work_days_before(as_of, limit).isoformat())
+    late = make_packet("WP-1-Day-After", status=status, status_raw=status.value, date=_work_days_before(as_of, limit + 1).isoformat())
+    findings = run("DEP-005", make_model([on_time, late]), as_of=as_of)
+    assert [f.subject for f in findings] == ["WP-1-Day-After"]
+    assert f"for {limit + 1} work days" in findings[0].message and f"the SLA is {limit}" in findings[0].message

@@ -147,3 +147,20 @@ def test_phase_002_reports_a_waiver_date_that_is_not_a_date_and_the_waiver_excus
     assert phase_001 and not any(f.waived for f in phase_001)
     good = Waiver("PHASE-001", "Phase 1", "legacy", "2026-11-01", "2027-01-01")
     assert all(f.waived for f in run_rules(model, EngineConfig(waivers=(good,), as_of=AS_OF)) if f.rule == "PHASE-001")
+
+
+def test_phase_002_a_waiver_is_current_through_its_expiry_day_and_expired_the_day_after() -> None:
+    model = make_model([validated("WP-1-A")])
+    last_day = AS_OF.isoformat()
+    day_before = (AS_OF - dt.timedelta(days=1)).isoformat()
+    assert run("PHASE-002", model, waivers=(waiver(expires=last_day),)) == []
+    findings = run("PHASE-002", model, waivers=(waiver(expires=day_before),))
+    assert [f.excerpt for f in findings] == [day_before] and f"expired on {day_before}" in findings[0].message
+
+
+def test_phase_002_a_waiver_approved_on_the_build_day_counts_and_one_approved_the_day_after_does_not() -> None:
+    model = make_model([validated("WP-1-A")])
+    assert run("PHASE-002", model, waivers=(waiver(approved=AS_OF.isoformat()),)) == []
+    tomorrow = (AS_OF + dt.timedelta(days=1)).isoformat()
+    findings = run("PHASE-002", model, waivers=(waiver(approved=tomorrow),))
+    assert [f.excerpt for f in findings] == [tomorrow] and "after the build date" in findings[0].message

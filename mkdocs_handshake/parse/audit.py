@@ -21,7 +21,7 @@ role ``"mention"``: the audit log records uses, it is not one (SIG-002).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from markdown_it.token import Token
@@ -69,10 +69,13 @@ def map_columns(header: Sequence[str]) -> dict[str, int]:
     return mapping
 
 
-def split_pipe_row(line: str) -> list[str]:
-    """Cells of a raw ``| a | b |`` line, split on unescaped pipes (GFM
-    splits inside code spans too), outer pipes dropped, cells stripped."""
+def split_pipe_row(line: str, *, code_spans: bool = False) -> list[str]:
+    """Cells of a raw ``| a | b |`` line, split on unescaped pipes, outer
+    pipes dropped, cells stripped. GFM splits inside code spans too, and so
+    does this by default; with ``code_spans`` a pipe inside a code span
+    stays in its cell, as the author of the row meant it."""
     text = line.strip()
+    inside = _code_span_pipes(text) if code_spans else frozenset()
     cells: list[str] = []
     current: list[str] = []
     index = 0
@@ -82,7 +85,7 @@ def split_pipe_row(line: str) -> list[str]:
             current.append("|")
             index += 2
             continue
-        if char == "|":
+        if char == "|" and index not in inside:
             cells.append("".join(current))
             current = []
         else:
@@ -96,6 +99,31 @@ def split_pipe_row(line: str) -> list[str]:
     return [cell.strip() for cell in cells]
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each code span, backticks included: a run of
+    backticks opens a span that the next run of the same length closes
+    (CommonMark); a run that nothing closes is literal text."""
+    spans: list[tuple[int, int]] = []
+    runs = list(_BACKTICKS.finditer(text))
+    index = 0
+    while index < len(runs):
+        width = len(runs[index].group(0))
+        closing = next((later for later in range(index + 1, len(runs)) if len(runs[later].group(0)) == width), None)
+        if closing is None:
+            index += 1
+            continue
+        spans.append((runs[index].start(), runs[closing].end()))
+        index = closing + 1
+    return spans
+
+
+def _code_span_pipes(text: str) -> frozenset[int]:
+    return frozenset(offset for start, end in _code_spans(text) for offset in range(start, end) if text[offset] == "|")
+
+
 def _is_signature_header(cells: Sequence[str]) -> bool:
     return any("signature" in cell.casefold() for cell in cells)
 
@@ -107,6 +135,8 @@ class _AuditBuilder:
     issues: list[ParseIssue]
     row_sig_locs: set[Loc]
     saw_header: bool = False
+    #: Rows whose cell count is off only by pipes inside code spans.
+    code_span_rows: list[int] = field(default_factory=list)
 
     def issue(self, line: int, message: str, subject: str = "") -> None:
         self.issues.append(ParseIssue("PARSE-004", Loc(self.src.path, line, 1), message, self.src.line(line).strip()[:200], subject or self.src.path))
@@ -114,6 +144,10 @@ class _AuditBuilder:
     def add_row(self, cells: list[str], line: int, columns: dict[str, int], header_len: int) -> None:
         """One audit row: fields by header name, cell count checked."""
         raw = split_pipe_row(self.src.line(line))
+        if len(raw) != header_len and len(meant := split_pipe_row(self.src.line(line), code_spans=True)) == header_len:
+            # GFM splits the cell at the pipe, but the row says what its author meant.
+            self.code_span_rows.append(line)
+            raw = cells = meant
         if len(raw) > len(cells):
             cells = cells + raw[len(cells):]
 
@@ -191,4 +225,23 @@ def parse_audit(src: SourceText) -> tuple[AuditLog, list[ParseIssue]]:
     )
     if not builder.saw_header:
         builder.issues.append(ParseIssue("PARSE-004", Loc(src.path, 1), "no table with a Signature column found in the audit log", "", src.path))
+    if builder.code_span_rows:
+        builder.issues.append(_code_span_issue(src, builder.code_span_rows))
     return AuditLog(src.path, tuple(builder.rows), mentions), builder.issues
+
+
+def _code_span_issue(src: SourceText, lines: Sequence[int]) -> ParseIssue:
+    """One issue for a file's rows with a pipe in a code span: it is one
+    habit with one fix, however many rows show it."""
+    first = lines[0]
+    text = src.line(first)
+    start, end = next(span for span in _code_spans(text) if "|" in text[span[0]:span[1]])
+    others = f" and {len(lines) - 1} more row(s)" if len(lines) > 1 else ""
+    return ParseIssue(
+        "PARSE-007",
+        Loc(src.path, first, start + 1),
+        f"the table row at line {first}{others} hold a | inside a code span; GitHub-flavoured markdown ends the cell "
+        "there even between backticks, so the rendered table shows shifted columns: write it as \\| inside the code span",
+        text[start:end],
+        src.path,
+    )

@@ -261,6 +261,18 @@ def spec_fences_out_of_step(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-006"))
 
 
+@rule("PARSE-007", "warning", "A table cell holds a | inside a code span")
+def pipes_in_code_spans(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Protocol Part 2.5.4: the signature audit is a table whose columns say
+    who consumed a signature, when and for what. GitHub-flavoured markdown
+    ends a table cell at every unescaped ``|``, inside backticks too, so a
+    row quoting ``APPROVE ... | signature`` renders with its columns
+    shifted. The row is still read as its author meant it (the cell count
+    fits once the code spans are kept whole), and the habit is reported
+    once per file with its fix, ``\\|``, rather than once per row."""
+    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-007"))
+
+
 @rule("PARSE-005", "warning", "The protocol version in force cannot be told")
 def protocol_unknown(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Every rule is applied as the protocol in force defines it (see the

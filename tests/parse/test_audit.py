@@ -108,6 +108,25 @@ def test_row_with_missing_cell_is_kept_and_reported() -> None:
     assert log.rows[1].cells[-1] == "surplus"
 
 
+def test_pipes_inside_code_spans_are_one_warning_per_file_and_the_rows_read_as_meant() -> None:
+    text = """| Signature | Used By | Date | Purpose | Notes |
+|---|---|---|---|---|
+| dan010320261200 | Orchestrator | 2026-03-01 12:00 | Spec (`APPROVE v02 | dan010320261200`) | ok |
+| dan020320261200 | Orchestrator | 2026-03-02 12:00 | Plain purpose | ok |
+| dan030320261200 | Orchestrator | 2026-03-03 12:00 | Lock ``a|b`` | done |
+| dan040320261200 | Orchestrator | 2026-03-04 12:00 | Spec | ok | surplus |
+"""
+    log, issues = _parse(text)
+    assert [row.purpose for row in log.rows[:3]] == ["Spec (`APPROVE v02 | dan010320261200`)", "Plain purpose", "Lock ``a|b``"]
+    assert [row.notes for row in log.rows[:3]] == ["ok", "ok", "done"]
+    # A surplus cell outside any code span is still a shifted row.
+    assert [(issue.rule, issue.loc.line, issue.loc.column, issue.excerpt) for issue in issues] == [
+        ("PARSE-004", 6, 1, "| dan040320261200 | Orchestrator | 2026-03-04 12:00 | Spec | ok | surplus |"),
+        ("PARSE-007", 3, 61, "`APPROVE v02 | dan010320261200`"),
+    ]
+    assert "line 3 and 1 more row(s)" in issues[1].message and "\\|" in issues[1].message
+
+
 def test_table_without_separator_is_reported_and_still_read() -> None:
     text = """# Audit
 

@@ -51,7 +51,7 @@ def _alt_message(alt: dt.datetime) -> str:
     )
 
 
-def signature_time(signature: str, as_of: dt.date | None = None) -> tuple[str, dt.datetime | None, str]:
+def signature_time(signature: str, as_of: dt.date) -> tuple[str, dt.datetime | None, str]:
     """``(shape, time, explanation)``: shape "DDMMYYYYHHMM" (valid),
     "DDMMYYHHMMSS" (the protocol example's shape) or "invalid".
 
@@ -61,7 +61,7 @@ def signature_time(signature: str, as_of: dt.date | None = None) -> tuple[str, d
     15:00, but it was written as 25-12-25 04:15:00."""
     reading = explain_signature(signature)
     shape, when, message = reading.shape, reading.when, reading.message
-    latest = (as_of or dt.date.today()).year + 1
+    latest = as_of.year + 1
     if shape == "DDMMYYYYHHMM" and when is not None and not 2000 <= when.year <= latest:
         digits = re.sub(r"^\D+", "", signature.strip())
         alt = read_time(digits, "DDMMYYHHMMSS")

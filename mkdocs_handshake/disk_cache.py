@@ -29,7 +29,6 @@ import os
 import re
 import sys
 import tempfile
-import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -138,9 +137,10 @@ def write_entries(folder: Path, entries: dict[Any, Any], encoded: Mapping[Any, t
             rows.append(ready[1] if ready is not None and ready[0] == digest else encode_row(kind, name, digest, value))
         text = json.dumps(_header(), separators=(",", ":")) + "\n[" + ",".join(rows) + "]"
         folder.mkdir(parents=True, exist_ok=True)
-        remove_stale_temporaries(folder)
         handle, name = tempfile.mkstemp(dir=folder, prefix=f"{_TEMP_PREFIX}{os.getpid()}-", suffix=".tmp")
         temporary = Path(name)
+        # Our own file's time is the folder's clock, which ages the others.
+        remove_stale_temporaries(folder, now=os.fstat(handle).st_mtime, keep=temporary)
         with os.fdopen(handle, "wb") as out:
             out.write(text.encode("utf-8", errors="surrogatepass"))
         os.replace(temporary, folder / FILE_NAME)
@@ -155,23 +155,26 @@ def write_entries(folder: Path, entries: dict[Any, Any], encoded: Mapping[Any, t
     return ""
 
 
-def remove_stale_temporaries(folder: Path, now: float | None = None) -> list[Path]:
+def remove_stale_temporaries(folder: Path, now: float | None = None, keep: Path | None = None) -> list[Path]:
     """Delete temporary files of writers that are gone: their process no
-    longer runs, or the file is older than :data:`STALE_AFTER_SECONDS`.
-    A concurrent build's file in progress is left alone. Returns what was
+    longer runs, or, given ``now``, the file is older than
+    :data:`STALE_AFTER_SECONDS`. ``now`` is the folder's own clock (the
+    time of a file just written there), not this process's: the two differ
+    on a machine whose clock was set ahead or a folder on another machine's
+    disk, and a live writer's file must not look an hour old. ``keep`` and a
+    concurrent build's file in progress are left alone. Returns what was
     removed."""
     removed: list[Path] = []
     try:
         candidates = list(folder.iterdir())
     except OSError:
         return removed
-    now = time.time() if now is None else now
     for path in candidates:
         match = _TEMP.match(path.name)
-        if not match:
+        if not match or path == keep:
             continue
         try:
-            old = now - path.stat().st_mtime > STALE_AFTER_SECONDS
+            old = now is not None and now - path.stat().st_mtime > STALE_AFTER_SECONDS
             if old or not _process_alive(int(match.group(1))):
                 path.unlink()
                 removed.append(path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -59,7 +58,8 @@ def test_a_cache_write_leaves_no_temporary_file_and_stale_ones_are_removed(tmp_p
     dead.write_text("left by a killed build")
     old_but_alive = tmp_path / f".parse-cache-{os.getppid()}-b.tmp"
     old_but_alive.write_text("an old file whose pid is in use again")
-    hours_ago = time.time() - 2 * disk_cache.STALE_AFTER_SECONDS
+    # Aged by the folder's clock (the file's own time), whatever this process's clock says.
+    hours_ago = old_but_alive.stat().st_mtime - 2 * disk_cache.STALE_AFTER_SECONDS
     os.utime(old_but_alive, (hours_ago, hours_ago))
     current = tmp_path / f".parse-cache-{os.getppid()}-c.tmp"
     current.write_text("a concurrent build writing now")

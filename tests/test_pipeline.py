@@ -74,15 +74,20 @@ def test_model_json_is_kept_in_the_cache_folder_and_copied_while_nothing_changed
     site.mkdir()
     governance = run_pipeline(Layout(broken), EngineConfig(as_of=AS_OF), RenderOptions(dot_available=False), ParseCache())
     expected = dumps(model_document(governance.model, "."), compact=True)
-    write_model_json(governance, ".", site / "model.json", keep)
+    assert write_model_json(governance, ".", site / "model.json", keep) == ""
     assert (site / "model.json").read_text(encoding="utf-8") == expected == (keep / "model.json").read_text(encoding="utf-8")
-    # The kept copy is what a build with the same digest writes; another
-    # digest means the model is encoded again.
+    # The kept copy is what a build with the same digest writes: copied, not encoded again.
+    (site / "model.json").write_text("", encoding="utf-8")
+    assert write_model_json(governance, ".", site / "model.json", keep) == ""
+    assert (site / "model.json").read_text(encoding="utf-8") == expected
+    # A kept copy whose bytes are not the stamped ones never reaches the site.
     (keep / "model.json").write_text("stale", encoding="utf-8")
-    write_model_json(governance, ".", site / "model.json", keep)
-    assert (site / "model.json").read_text(encoding="utf-8") == "stale"
-    (keep / "model.json.sha256").write_text("another digest", encoding="utf-8")
-    write_model_json(governance, ".", site / "model.json", keep)
+    assert write_model_json(governance, ".", site / "model.json", keep) == f"{keep / 'model.json'} is damaged or truncated"
+    assert (site / "model.json").read_text(encoding="utf-8") == expected == (keep / "model.json").read_text(encoding="utf-8")
+    # A stamp for other inputs is an ordinary miss: encoded again, nothing to report.
+    stamp = (keep / "model.json.sha256").read_text(encoding="ascii")
+    (keep / "model.json.sha256").write_text("0" * 64 + stamp[64:], encoding="ascii")
+    assert write_model_json(governance, ".", site / "model.json", keep) == ""
     assert (site / "model.json").read_text(encoding="utf-8") == expected
     write_model_json(governance, ".", site / "model.json", None)
     assert (site / "model.json").read_text(encoding="utf-8") == expected

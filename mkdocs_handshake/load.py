@@ -54,7 +54,7 @@ from .phase_gate import find_phase_checklist, find_phase_claims
 from .parse.signatures import find_signature_uses
 from .parse.spec import parse_spec
 from .parse.spec_pointer import parse_spec_pointer
-from .spec_bundle_load import load_bundle, load_module, manifest_modules, repo_path
+from .spec_bundle_load import load_bundle, load_module, manifest_modules, repo_path, sibling_bundles
 from .parse.text_facts import text_facts
 from .progress import SILENT, Progress
 from .profiles import Evidence, Profile, choose_profile, load_profile, shipped
@@ -662,6 +662,10 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
         sibling_specs = _sibling_specs(layout, spec_file)
     elif manifest_file is not None:
         spec = load_bundle(out, manifest_file, pointer)
+        for module in spec.bundle.modules if spec is not None and spec.bundle is not None else ():
+            if module.path in out.sources:  # the signatures a module carries, as a single spec's
+                out.uses.extend(out.derived("signature_uses", out.sources[module.path], _uses_in))
+        sibling_specs = sibling_bundles(layout.root, manifest_file)
 
     packets: list[Packet] = []
     facts: dict[str, TextFacts] = {}

@@ -17,6 +17,7 @@ so a rebuild parses only the modules that changed.
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path, PurePosixPath
 from typing import Callable, Protocol, TypeVar
 
@@ -83,6 +84,24 @@ def module_path(manifest_file: str, bundle_path: str) -> str | None:
     if joined == ".." or joined.startswith("../") or PurePosixPath(bundle_path).is_absolute():
         return None
     return joined
+
+
+_FOLDER_VERSION = re.compile(r"v(\d+(?:\.\d+)+)$", re.IGNORECASE)
+
+
+def sibling_bundles(root: Path, manifest_file: str) -> tuple[tuple[str, str], ...]:
+    """``(manifest, version)`` of every bundle beside the current one: a
+    folder next to its folder that holds a manifest of the same name, with a
+    version at the end of its name (``master-spec-v02.196``), so SPEC-002
+    can tell a newer bundle the pointer was not moved to."""
+    folder = (root / manifest_file).parent
+    name = PurePosixPath(manifest_file).name
+    found = []
+    for sibling in sorted(folder.parent.iterdir()) if folder.parent.is_dir() else ():
+        match = _FOLDER_VERSION.search(sibling.name)
+        if match and sibling != folder and sibling.is_dir() and (sibling / name).is_file():
+            found.append(((sibling / name).relative_to(root).as_posix(), match.group(1)))
+    return tuple(found)
 
 
 def manifest_modules(out: _Collector, manifest_file: str) -> list[str]:

@@ -198,7 +198,7 @@ def test_a_changelog_without_the_current_version_is_spec_004_at_the_changelog(tm
 
 
 def test_a_sound_bundle_has_no_spec_finding(tmp_path: Path) -> None:
-    bundle = make_bundle(materialise(tmp_path / "repo"), version="v01.04")
+    bundle = make_bundle(materialise(tmp_path / "repo"), version="v01.04", folder=".GOV/spec/master-spec-v01.04")
     _, findings = check(bundle.root)
     assert not [finding for finding in findings if finding.rule.startswith("SPEC") or finding.rule == "PARSE-001"]
 
@@ -303,3 +303,27 @@ def test_a_pointer_of_an_unknown_entrypoint_type_reads_no_spec_and_says_why(tmp_
     model, findings = check(bundle.root)
     assert model.spec is None
     assert any("graph_database" in finding.message and finding.loc.file == bundle.spec_current for finding in findings)
+
+
+def test_a_newer_bundle_beside_the_current_one_is_spec_002(tmp_path: Path) -> None:
+    root = materialise(tmp_path / "repo")
+    make_bundle(root, version="v01.06", folder=".GOV/spec/master-spec-v01.06", spec_current="unused/SPEC_CURRENT.md")
+    bundle = make_bundle(root)
+    _, findings = check(bundle.root)
+    (finding,) = rules(findings, "SPEC-002")
+    assert "master-spec-v01.06" in finding.message and finding.loc.file == bundle.spec_current
+
+
+def test_an_older_bundle_beside_the_current_one_is_no_finding(tmp_path: Path) -> None:
+    root = materialise(tmp_path / "repo")
+    make_bundle(root, version="v01.03", folder=".GOV/spec/master-spec-v01.03", spec_current="unused/SPEC_CURRENT.md")
+    bundle = make_bundle(root)
+    _, findings = check(bundle.root)
+    assert not rules(findings, "SPEC-002")
+
+
+def test_signatures_in_the_modules_are_read_as_in_a_single_spec(tmp_path: Path, bundled: Bundle) -> None:
+    whole, _ = check(materialise(tmp_path / "whole"))
+    model, _ = check(bundled.root)
+    spec_uses = lambda m, prefix: sorted((use.signature, use.role) for use in m.signature_uses if use.loc.file.startswith(prefix))  # noqa: E731
+    assert spec_uses(model, bundled.folder) == spec_uses(whole, "Tallyline_Master_Spec")

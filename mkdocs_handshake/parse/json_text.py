@@ -70,3 +70,13 @@ def key_loc(src: SourceText, *path: str) -> Loc:
 def problem_issue(src: SourceText, what: str, problem: JsonProblem) -> ParseIssue:
     """One PARSE-001 issue for a JSON file that cannot be read as ``what``."""
     return ParseIssue("PARSE-001", Loc(src.path, problem.line), f"the {what} {src.path} is {problem}; its content is left out", src.path, src.path)
+
+
+def value_loc(src: SourceText, line: int, value: str) -> Loc:
+    """``line`` with the column where ``value`` is written on it (1 when it
+    is not there verbatim, e.g. written with escapes): a finding's excerpt
+    starts where it points."""
+    text = src.lines[line - 1] if 0 < line <= len(src.lines) else ""
+    colon = text.find(":")
+    column = text.find(value, colon + 1 if colon >= 0 else 0)
+    return Loc(src.path, line, column + 1 if column >= 0 else 1)

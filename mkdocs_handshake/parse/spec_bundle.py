@@ -33,10 +33,10 @@ from typing import Sequence
 
 from ..model import Loc, ParseIssue, Section, Spec, SpecBundle, SpecModule
 from ..source import SourceText
-from .json_text import JsonProblem, key_line, key_loc, load_json
+from .json_text import JsonProblem, key_line, key_loc, load_json, value_loc
 from .spec import parse_spec
 
-_FRONT_VERSION = re.compile(r"""^\s*spec_version\s*:\s*["']?\s*v?(?P<version>[\w.]+?)\s*["']?\s*$""", re.IGNORECASE)
+_FRONT_VERSION = re.compile(r"""^\s*spec_version\s*:\s*["']?\s*(?P<written>v?(?P<version>[\w.]+?))\s*["']?\s*$""", re.IGNORECASE)
 #: Keys of the manifest that give the bundle's version, in order of preference.
 VERSION_KEYS = ("spec_version", "current_version", "version")
 
@@ -93,7 +93,7 @@ def read_manifest(src: SourceText) -> Manifest:
     issues: list[ParseIssue] = []
     version_key = next((key for key in VERSION_KEYS if plain_version(data.get(key))), "")
     version = plain_version(data.get(version_key)) if version_key else ""
-    version_loc = _top_key_loc(src, version_key) if version_key else Loc(src.path, 1)
+    version_loc = value_loc(src, _top_key_loc(src, version_key).line, str(data[version_key]).strip()) if version_key else Loc(src.path, 1)
     entries: dict[str, ManifestEntry] = {}
     line = key_line(src, "modules")
     for position, module in enumerate(modules, start=1):
@@ -110,7 +110,7 @@ def read_manifest(src: SourceText) -> Manifest:
         entries[path] = ManifestEntry(
             bundle_path=path,
             title=_text(module.get("title")),
-            loc=Loc(src.path, line),
+            loc=value_loc(src, line, path),
             sha256=_text(module.get("sha256")).lower(),
             byte_count=_int(module.get("byte_count")),
             heading_count=_int(module.get("heading_count")),
@@ -176,7 +176,7 @@ def front_matter(src: SourceText) -> tuple[int, str, Loc | None]:
             return number, version, loc
         match = _FRONT_VERSION.match(text)
         if match and not version:
-            version, loc = match.group("version"), Loc(src.path, number)
+            version, loc = match.group("version"), Loc(src.path, number, match.start("written") + 1)
     return 0, "", None
 
 
@@ -212,8 +212,9 @@ def read_index(src: SourceText) -> tuple[str, Loc | None, tuple[tuple[str, str, 
         path = _text(module.get("path")) if isinstance(module, dict) else ""
         if path:
             line = key_line(src, "path", line + 1)
-            modules.append((path, _text(module.get("sha256")).lower(), Loc(src.path, line)))
-    return version, (_top_key_loc(src, version_key) if version_key else None), tuple(modules)
+            modules.append((path, _text(module.get("sha256")).lower(), value_loc(src, line, path)))
+    version_loc = value_loc(src, _top_key_loc(src, version_key).line, str(data[version_key]).strip()) if version_key else None
+    return version, version_loc, tuple(modules)
 
 
 def read_changelog(src: SourceText) -> tuple[tuple[tuple[str, Loc], ...], list[ParseIssue]]:

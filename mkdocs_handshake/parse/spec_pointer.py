@@ -30,7 +30,7 @@ from typing import Any
 
 from ..model import Loc, ParseIssue, SpecPointer
 from ..source import SourceText
-from .json_text import JsonProblem, key_loc, load_json, looks_like_json
+from .json_text import JsonProblem, key_loc, load_json, looks_like_json, value_loc
 from .spec_current import parse_spec_current
 
 #: Objects of a JSON SPEC_CURRENT whose string fields are kept, in order.
@@ -49,7 +49,7 @@ def _fields(src: SourceText, data: dict[str, Any]) -> list[tuple[str, str, Loc]]
             continue
         for key, value in block.items():
             if isinstance(value, str) and value.strip():
-                found.append((f"{name}.{key}", value.strip(), key_loc(src, name, key)))
+                found.append((f"{name}.{key}", value.strip(), value_loc(src, key_loc(src, name, key).line, value.strip())))
     return found
 
 
@@ -69,7 +69,7 @@ def parse_spec_pointer(src: SourceText) -> tuple[SpecPointer | None, list[ParseI
     issues: list[ParseIssue] = []
     names: tuple[tuple[str, Loc], ...] = ()
     if entry.strip():
-        names = ((entry.strip().replace("\\", "/"), key_loc(src, "current_spec", "entrypoint_path")),)
+        names = ((entry.strip().replace("\\", "/"), value_loc(src, key_loc(src, "current_spec", "entrypoint_path").line, entry.strip())),)
     else:
         issues.append(ParseIssue(
             "PARSE-004", key_loc(src, "current_spec"),
@@ -79,7 +79,7 @@ def parse_spec_pointer(src: SourceText) -> tuple[SpecPointer | None, list[ParseI
     governance: tuple[tuple[str, Loc], ...] = ()
     reference = data.get("governance_reference")
     if isinstance(reference, dict) and isinstance(reference.get("path"), str) and reference["path"].strip():
-        governance = ((reference["path"].strip(), key_loc(src, "governance_reference", "path")),)
+        governance = ((reference["path"].strip(), value_loc(src, key_loc(src, "governance_reference", "path").line, reference["path"].strip())),)
     version = current.get("version") if isinstance(current.get("version"), str) else ""
     entry_type = current.get("entrypoint_type") if isinstance(current.get("entrypoint_type"), str) else ""
     pointer = SpecPointer(

@@ -23,14 +23,16 @@ from typing import Any, Callable, Mapping, Sequence, TextIO
 from .baseline import Stale
 from .engine import RulePlan, summarize
 from .findings import Finding
-from .model import GovernanceModel, Loc, Packet
+from .model import GovernanceModel, Loc, Packet, SpecModule
 
 MODEL_VERSION = 1
 
 
 @lru_cache(maxsize=None)
 def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(item.name for item in dataclasses.fields(kind))
+    """The fields written out: all but those kept only in memory (declared
+    ``compare=False``, such as a spec module's text)."""
+    return tuple(item.name for item in dataclasses.fields(kind) if item.compare)
 
 
 def to_data(value: Any) -> Any:
@@ -50,6 +52,8 @@ def to_data(value: Any) -> Any:
                 data["column"] = content.column
             else:
                 data[name] = to_data(content)
+        if isinstance(value, SpecModule):
+            data["integrity"] = value.integrity()
         return data
     if isinstance(value, Mapping):
         return {str(key): to_data(content) for key, content in value.items()}

@@ -53,7 +53,8 @@ from .parse.requirements import find_requirement_ids
 from .phase_gate import find_phase_checklist, find_phase_claims
 from .parse.signatures import find_signature_uses
 from .parse.spec import parse_spec
-from .parse.spec_current import parse_spec_current
+from .parse.spec_pointer import parse_spec_pointer
+from .spec_bundle_load import load_bundle, load_module, manifest_modules, repo_path, sibling_bundles
 from .parse.text_facts import text_facts
 from .progress import SILENT, Progress
 from .profiles import Evidence, Profile, choose_profile, load_profile, shipped
@@ -446,6 +447,28 @@ def _find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
     return found[0]
 
 
+def _find_entrypoint(out: _Collector, layout: Layout, pointer: SpecPointer) -> str | None:
+    """The file a JSON SPEC_CURRENT names as the current spec, when it is an
+    indexed manifest in the checkout (see :mod:`.spec_bundle_load`); an issue
+    at the pointer's line otherwise. The path is the repository's: it is
+    never looked up by file name, since every bundle has a manifest of
+    the same name."""
+    if len(pointer.spec_names) != 1:
+        return None
+    name, loc = pointer.spec_names[0]
+    if pointer.entrypoint_type and pointer.entrypoint_type != "indexed_manifest":
+        out.issues.append(ParseIssue("PARSE-004", loc, f"SPEC_CURRENT names its spec by entrypoint_type {pointer.entrypoint_type!r}, which this reader does not know (it reads indexed_manifest); no spec is read", pointer.entrypoint_type, pointer.file))
+        return None
+    try:
+        found = repo_path(layout.root, name, pointer.file)
+    except ValueError:
+        out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which is outside the root folder; it is not read", name, name))
+        return None
+    if found is None:
+        out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which does not exist under the root (an archived or removed bundle?)", name, name))
+    return found
+
+
 class OutsideRoot(ValueError):
     """SPEC_CURRENT names a spec file that lies outside the root."""
 
@@ -607,12 +630,15 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     spec: Spec | None = None
     spec_file: str | None = None
     sibling_specs: tuple[tuple[str, str], ...] = ()
-    parsed_pointer = out.parse(layout.spec_current, "spec_current", parse_spec_current, what="SPEC_CURRENT file")
-    if parsed_pointer:
+    manifest_file: str | None = None
+    parsed_pointer = out.parse(layout.spec_current, "spec_current", parse_spec_pointer, what="SPEC_CURRENT file")
+    if parsed_pointer and parsed_pointer[0] is not None:
         pointer, src = parsed_pointer
         out.uses.extend(out.derived("signature_uses", src, _uses_in))
         named = pointer.distinct_spec_names()
-        if len(named) == 1:
+        if pointer.format == "json":
+            manifest_file = _find_entrypoint(out, layout, pointer)
+        elif len(named) == 1:
             (name, loc), = named
             outside = False
             try:
@@ -628,12 +654,19 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     packet_files = [path.relative_to(layout.root).as_posix() for path in sorted(packet_dir.glob("WP-*.md"))] if packet_dir.is_dir() else []
     governance_files = {layout.spec_current, layout.task_board, layout.signature_audit}
     protocol_files = _protocol_files(layout, governance_files)
-    _parse_in_two_processes(layout, cache, spec_file, packet_files, protocol_files, markers, progress)
+    module_files = manifest_modules(out, manifest_file) if manifest_file else []
+    _parse_in_two_processes(layout, cache, spec_file, packet_files, protocol_files, markers, progress, module_files)
 
     if spec_file is not None:
         spec, spec_uses = _load_spec(out, spec_file)
         out.uses.extend(spec_uses)
         sibling_specs = _sibling_specs(layout, spec_file)
+    elif manifest_file is not None:
+        spec = load_bundle(out, manifest_file, pointer)
+        for module in spec.bundle.modules if spec is not None and spec.bundle is not None else ():
+            if module.path in out.sources:  # the signatures a module carries, as a single spec's
+                out.uses.extend(out.derived("signature_uses", out.sources[module.path], _uses_in))
+        sibling_specs = sibling_bundles(layout.root, manifest_file)
 
     packets: list[Packet] = []
     facts: dict[str, TextFacts] = {}
@@ -757,7 +790,7 @@ PARALLEL_MIN_BYTES = 256 * 1024
 
 def _parse_in_two_processes(
     layout: Layout, cache: ParseCache, spec_file: str | None, packet_files: list[str], protocol_files: list[str],
-    markers: tuple[str, ...], progress: Progress,
+    markers: tuple[str, ...], progress: Progress, module_files: list[str] | None = None,
 ) -> None:
     """Fill the cache with the parses of the spec, the packets, the board,
     the audit log, the gate log and the protocol files using two processes
@@ -773,6 +806,8 @@ def _parse_in_two_processes(
     jobs: list[tuple[int, str, Callable[[_Collector], object]]] = []
     if spec_file is not None:
         jobs.append((_stale_size(layout, cache, "spec", spec_file), spec_file, lambda out: _load_spec(out, spec_file)))
+    for relative in module_files or ():
+        jobs.append((_stale_size(layout, cache, "spec_module", relative), relative, lambda out, name=relative: load_module(out, name)))
     for relative in packet_files:
         jobs.append((_stale_size(layout, cache, "packet", relative), relative, lambda out, name=relative: _load_packet(out, name, markers)))
     jobs.append((_stale_size(layout, cache, "board", layout.task_board), layout.task_board, lambda out: _load_board(out, required=False)))

@@ -33,6 +33,9 @@ Reading rules (documented here because rules depend on them):
   v02.99 10.1.1.1 ...``, ``v02.113 11.10.3``): every anchor of the value
   records it (``spec_file``, ``pinned_version``), and the numbers after it
   need no ``§``. The word "sections" before the first number is skipped.
+* A value holding paths into spec bundle modules
+  (``.GOV/spec/master-spec-v02.185/spec-modules/02-x.md#2.3.13.10``) is
+  one anchor per path, read by :mod:`.module_anchors`.
   Numbers after "Addendum:" are an addendum's own numbering (the spec
   writes ``**Addendum: 3.3 Title**`` inside some other section), not
   Master Spec sections, so such a value stays a description of that file.
@@ -67,6 +70,7 @@ from dataclasses import replace
 from typing import Iterable, Sequence
 
 from ..model import AnchorRef, EncodingIssue, Loc
+from .module_anchors import find_module_anchors
 
 SECTION_REF = re.compile(
     r"(?:§\s?(?P<sign>\d+(?:\.\d+)*)|\bSection\s+(?P<word>\d+(?:\.\d+)+)"
@@ -198,6 +202,9 @@ def parse_anchor_value(
     anchor (the caller reports a missing anchor, not this function)."""
     if not text.strip():
         return []
+    in_modules = find_module_anchors(text, loc)
+    if in_modules:  # paths into spec bundle modules (see .module_anchors)
+        return in_modules
     spec_file, version, prefix_end = _spec_prefix(text)
     starts = [match.start() for match in _ANCHOR_START.finditer(text)]
     if starts:

@@ -9,7 +9,7 @@ the overview says so instead of guessing a verdict.
 
 from __future__ import annotations
 
-from ..model import Lifecycle, Packet, Status
+from ..model import Lifecycle, Packet, SpecBundle, Status
 from ..phase_gate import PhaseGate
 from .context import RenderContext
 from .escape import md_code, md_text
@@ -57,7 +57,33 @@ def _spec(ctx: RenderContext) -> list[str]:
     rows.append(("Sections", f"{len(spec.sections)} ({main_body} Main Body)"))
     rows.append(("Requirements", str(requirements)))
     blocks.append("\n".join(["| | |", "|---|---|", *(f"| {label} | {value} |" for label, value in rows)]))
+    if spec.bundle is not None:
+        blocks.append(_modules(spec.bundle))
     return blocks
+
+
+_INTEGRITY = {
+    "match": "matches the manifest",
+    "line-endings": "differs only in line endings",
+    "mismatch": "differs from the manifest (SPEC-006)",
+    "unknown": "not checked",
+}
+
+
+def _modules(bundle: SpecBundle) -> str:
+    """The bundle's modules in manifest order: where each section's text
+    lives, and whether the module is the one the manifest describes."""
+    lines = ["| # | Module | spec_version | Sections | Manifest headings | Bytes |", "|---|---|---|---|---|---|"]
+    for module in bundle.modules:
+        if not module.present:
+            lines.append(f"| {module.order} | {md_code(module.path)} | | | | not in the checkout |")
+            continue
+        headings = str(module.heading_count) if module.heading_count >= 0 else ""
+        lines.append(
+            f"| {module.order} | {md_code(module.path)} | {md_text(module.declared_version or '(none)')} | {module.section_count} "
+            f"| {headings} | {md_text(_INTEGRITY[module.integrity()])} |"
+        )
+    return "\n".join(lines)
 
 
 def gate_summary(gate: PhaseGate) -> tuple[str, str]:

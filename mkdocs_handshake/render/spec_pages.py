@@ -15,7 +15,7 @@ from typing import Mapping, Sequence
 
 from ..model import Loc, Requirement, Section
 from .context import RenderContext, section_anchor
-from .escape import html_text, md_text
+from .escape import html_text, md_code, md_text
 from .common import (
     anchors_by_section,
     body_badge,
@@ -47,9 +47,15 @@ def render_spec_chapter(ctx: RenderContext, chapter: str) -> str:
     blocks = [f"# {md_text(title)} {{#{section_anchor(chapter)}}}"]
     requirement_count = sum(len(section.requirements) for section in sections)
     anchored_count = sum(1 for section in sections if section.number in anchored)
+    files = list(dict.fromkeys(section.loc.file for section in sections))
+    home = files[0] if spec is not None and spec.bundle is not None and files else (spec.file if spec else "")
     if spec is not None:
+        if spec.bundle is not None:
+            where = ("module " if len(files) == 1 else "modules ") + ", ".join(md_code(file) for file in files) + f" of the bundle {md_code(spec.file)}"
+        else:
+            where = md_code(spec.file)
         blocks.append(
-            f"Index of chapter {md_text(chapter)} of `{spec.file}`"
+            f"Index of chapter {md_text(chapter)} of {where}"
             + (f" (version {md_text(spec.version)})" if spec.version else "")
             + f": {len(sections)} sections, {requirement_count} requirements, "
             f"{anchored_count} sections anchored by a packet. "
@@ -58,12 +64,12 @@ def render_spec_chapter(ctx: RenderContext, chapter: str) -> str:
     for index, section in enumerate(sections):
         element_id = ids[index]
         if head is not None and section is head:
-            blocks.append(_section_block(ctx, page, section, anchored, limit, element_id, with_head=False, id_on_block=False))
+            blocks.append(_section_block(ctx, page, section, anchored, limit, element_id, home, with_head=False, id_on_block=False))
         elif section.kind == "heading" and section.number.count(".") == 1:
             blocks.append(f"## {md_text(f'§{section.number} {section.title}')} {{#{element_id}}}")
-            blocks.append(_section_block(ctx, page, section, anchored, limit, element_id, with_head=False, id_on_block=False))
+            blocks.append(_section_block(ctx, page, section, anchored, limit, element_id, home, with_head=False, id_on_block=False))
         else:
-            blocks.append(_section_block(ctx, page, section, anchored, limit, element_id, with_head=True, id_on_block=True))
+            blocks.append(_section_block(ctx, page, section, anchored, limit, element_id, home, with_head=True, id_on_block=True))
     return join_blocks(blocks)
 
 
@@ -96,6 +102,7 @@ def _section_block(
     anchored: Mapping[str, tuple[str, ...]],
     limit: int,
     element_id: str,
+    home: str,
     *,
     with_head: bool,
     id_on_block: bool,
@@ -112,7 +119,7 @@ def _section_block(
         badges.append('<span class="hs-badge hs-sev-warning">duplicate number</span>')
     if section.out_of_order:
         badges.append('<span class="hs-badge hs-sev-warning">out of order</span>')
-    meta = [" ".join(badges), _where(ctx, section.loc)]
+    meta = [" ".join(badges), _where(section.loc, home)]
     wps = anchored.get(section.number, ())
     if wps:
         meta.append("Anchored by " + ", ".join(html_wp_link(ctx, page, wp) for wp in wps))
@@ -127,27 +134,27 @@ def _section_block(
     lines.append(f'<div class="hs-sec-meta">{" · ".join(meta)}</div>')
     if section.requirements:
         lines.append('<ol class="hs-reqs">')
-        lines.extend(_requirement_item(ctx, page, element_id, requirement, limit) for requirement in section.requirements)
+        lines.extend(_requirement_item(ctx, page, element_id, requirement, limit, home) for requirement in section.requirements)
         lines.append("</ol>")
     lines.append("</div>")
     return "\n".join(lines)
 
 
-def _where(ctx: RenderContext, loc: Loc) -> str:
-    """``line N`` in the spec the page header names; a full ``file:line``
+def _where(loc: Loc, home: str) -> str:
+    """``line N`` in the file the page header names (the spec, or the
+    chapter's first module of a spec bundle); a full ``file:line``
     otherwise. Repeating the 30-character spec name on each of thousands of
     entries would only add weight."""
-    spec = ctx.model.spec
-    if spec is not None and loc.file == spec.file:
+    if loc.file == home:
         return f"line {loc.line}"
     return html_text(str(loc))
 
 
-def _requirement_item(ctx: RenderContext, page: str, element_id: str, requirement: Requirement, limit: int) -> str:
+def _requirement_item(ctx: RenderContext, page: str, element_id: str, requirement: Requirement, limit: int, home: str) -> str:
     strength = requirement.strength or "ID"
     parts = [f'<span class="hs-badge hs-strength-{strength.lower()}">{html_text(strength)}</span>']
     parts.extend(f"<code>{html_text(rid)}</code>" for rid in requirement.ids)
     parts.append(link_section_refs(html_text(shorten(requirement.text, limit)), page, ctx))
-    parts.append(f'<span class="hs-meta">({_where(ctx, requirement.loc)})</span>')
+    parts.append(f'<span class="hs-meta">({_where(requirement.loc, home)})</span>')
     anchor = f"{element_id}-r{requirement.index}"
     return f'<li id="{anchor}" value="{requirement.index}">{" ".join(parts)}</li>'

@@ -24,6 +24,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..findings import Finding
 from ..model import AnchorRef, Packet, Section
+from ..module_anchor import resolve_module_anchor
 from ..resolve import candidates
 from .base import Rule, rule
 from .context import RuleContext
@@ -90,11 +91,12 @@ def prose_anchor(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     "Debug bundle section (per Master Spec Main Body)" cannot be checked or
     mapped. An anchor made only of requirement ids (``[HSK-WF-002]``) is
     also not a section number; when the id is found in the spec the message
-    names the section to write."""
+    names the section to write. A path into a spec bundle module with a
+    name or line fragment is not prose: ANCHOR-008 resolves it."""
     index = _id_index(ctx.model.spec.sections) if ctx.model.spec else {}
     for packet, anchor in _spec_anchors(ctx.model.packets):
-        if anchor.number:
-            continue
+        if anchor.number or anchor.module:
+            continue  # a module anchor without a number is ANCHOR-008's
         if anchor.ids:
             homes = sorted({number for identifier in anchor.ids for number in index.get(identifier.casefold(), [])})
             hint = f"; the id is in §{', §'.join(homes)}" if homes else ""
@@ -347,3 +349,29 @@ def document_anchor(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
                         anchor.raw,
                         packet.id,
                     )
+
+
+@rule("ANCHOR-008", "warning", "Anchor into a spec module resolves in the current bundle")
+def module_anchor(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """ORCHESTRATOR_PROTOCOL: current Master Spec authority resolves through
+    SPEC_CURRENT to the active bundle's modules, and Part 5.2 asks that an
+    anchor exist "in latest Master Spec version". An anchor written as a
+    module path with a name or line fragment
+    (``.../spec-modules/02-x.md#KernelActionCatalogV1``, ``...#L1158``), or
+    with none, is resolved in the current bundle's module of the same path
+    (:func:`mkdocs_handshake.module_anchor.resolve_module_anchor`): reported
+    when it does not resolve, and when it cites an older bundle, as a
+    ``(v02.63)`` pin is (ANCHOR-006), saying where it lands now. Module
+    anchors with a section number go through ANCHOR-002 to ANCHOR-006 like
+    any numbered anchor."""
+    spec = ctx.model.spec
+    if spec is None or spec.bundle is None:
+        return
+    for packet, anchor in _spec_anchors(ctx.model.packets):
+        if not anchor.module or anchor.number:
+            continue
+        found = resolve_module_anchor(anchor, spec)
+        if found is None or (found.resolved and not found.pinned):
+            continue
+        advice = "cite the section in the current bundle" if not found.resolved else "re-check the text there and cite the current bundle"
+        yield rule_.finding(f"SPEC_ANCHOR {anchor.raw}: {found.message}; {advice}", anchor.loc, anchor.raw, packet.id)

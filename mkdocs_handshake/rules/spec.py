@@ -136,10 +136,11 @@ def title_version(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 2.5.2 Step 2: a new spec version is saved under a new
     versioned file name, and its title names that version. A title that
     disagrees with the file name (or names no version) makes readers quote
-    the wrong version."""
+    the wrong version. A spec bundle has no such title: its modules carry
+    the version in their front matter, which SPEC-007 checks."""
     spec = ctx.model.spec
-    if spec is None or not spec.version:
-        return
+    if spec is None or not spec.version or spec.bundle is not None:
+        return  # a bundle's version is its manifest's; SPEC-007 judges the modules
     loc = spec.title_loc or Loc(spec.file, 1)
     if not spec.title_version:
         yield rule_.finding(
@@ -161,7 +162,12 @@ def title_version(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
 def changelog_entry(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Protocol Part 2.5.2 Step 2: every enrichment records what changed in
     the spec's CHANGELOG under the new version. The finding points at the
-    newest changelog entry when there is one, else at the title."""
+    newest changelog entry when there is one, else at the title.
+
+    For a spec bundle the changelog is the manifest-declared JSONL file
+    (ORCHESTRATOR_PROTOCOL, spec bundle write sequence: "Append/update the
+    manifest-declared machine-readable changelog with version ..."); the
+    modules' own text is read only when the bundle's changelog is not."""
     spec = ctx.model.spec
     if spec is None or not spec.version:
         return
@@ -169,8 +175,16 @@ def changelog_entry(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         return
     if spec.changelog_versions:
         newest_version, newest_loc = max(spec.changelog_versions, key=lambda entry: version_key(entry[0]) or ())
-        message = f"the CHANGELOG has no entry for v{spec.version} (newest entry: v{newest_version}); add one describing this version"
+        log = f"the changelog {spec.bundle.changelog}" if spec.bundle is not None and spec.bundle.changelog_read else "the CHANGELOG"
+        message = f"{log} has no entry for v{spec.version} (newest entry: v{newest_version}); add one describing this version"
         yield rule_.finding(message, newest_loc, f"v{newest_version}", spec.file)
+    elif spec.bundle is not None and spec.bundle.changelog_read:
+        yield rule_.finding(
+            f"the changelog {spec.bundle.changelog} has no entry for v{spec.version}; append one describing this version",
+            Loc(spec.bundle.changelog, 1),
+            "",
+            spec.file,
+        )
     else:
         loc = spec.title_loc or Loc(spec.file, 1)
         yield rule_.finding(

@@ -28,9 +28,11 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class EngineConfig:
+    #: The date the date-based rules judge by. Always given: a default of
+    #: today would make a result depend on the day it is computed.
+    as_of: dt.date = field(kw_only=True)
     severities: Mapping[str, str] = field(default_factory=dict)
     waivers: Sequence[Waiver] = ()
-    as_of: dt.date = field(default_factory=dt.date.today)
     options: Mapping[str, object] = field(default_factory=dict)
     #: Judge closed, superseded and legacy packets by every rule too (an
     #: audit of history); by default rules whose fix is an edit of the
@@ -94,7 +96,8 @@ def rule_plan(model: GovernanceModel, config: EngineConfig | None = None) -> tup
     """Every registered rule with whether it applies: a rule runs when the
     profile in force lists it, the ``rules`` option does not switch it off,
     and the repository's protocol text still holds the clause it rests on."""
-    config = config or EngineConfig()
+    severities = config.severities if config else {}
+    history = config.history if config else False
     profile = profile_of(model)
     check_profile(profile)
     plan = []
@@ -103,8 +106,8 @@ def rule_plan(model: GovernanceModel, config: EngineConfig | None = None) -> tup
         if use is None:
             plan.append(RulePlan(rule_id, False, f"not part of the protocol profile {profile.id}"))
             continue
-        scope = "all" if config.history else use.scope
-        if config.severities.get(rule_id) == "off":
+        scope = "all" if history else use.scope
+        if severities.get(rule_id) == "off":
             plan.append(RulePlan(rule_id, False, "switched off by the 'rules' option", use.clause, scope))
             continue
         missing = [phrase for phrase in use.evidence if model.protocol and phrase in model.protocol.missing_phrases]
@@ -128,12 +131,11 @@ def _history_subjects(model: GovernanceModel) -> frozenset[str]:
     return frozenset(history - active)
 
 
-def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: PacketMemo | None = None) -> list[Finding]:
+def run_rules(model: GovernanceModel, config: EngineConfig, memo: PacketMemo | None = None) -> list[Finding]:
     """Every applicable rule's findings, configured, waived and baselined,
     sorted. With a ``memo``, per-packet rules judge again only the packets
     it has no findings for, and what rules read in one packet's text is
     read again only in the packets that changed (see :class:`PacketMemo`)."""
-    config = config or EngineConfig()
     config.validate()
     plans = rule_plan(model, config)
     context = RuleContext(

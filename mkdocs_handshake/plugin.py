@@ -27,7 +27,6 @@ results back to MkDocs.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import logging
@@ -101,7 +100,6 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.cache_dir: Path | None = None
         self.governance: Governance | None = None
         self.cache_restored = False
-        self.as_of = dt.date.today()
         #: src_uri -> markdown of every page generated in this build.
         self.generated: dict[str, str] = {}
         #: src_uri -> header markdown of every packet file that is a docs page.
@@ -163,12 +161,11 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         except OptionError as error:
             raise PluginError(f"handshake: {error}") from None
         self.layout = settings.layout
-        self.as_of = settings.engine.as_of
         self.cache_dir = settings.cache_dir
         self.engine_config = settings.engine
         self.output_dir = self.config.output_dir.strip("/")
         if not self.config.as_of:
-            log.info("governance: judging dates as of %s: %s (set 'as_of' to choose)", self.as_of.isoformat(), settings.as_of_reason)
+            log.info("governance: judging dates as of %s: %s (set 'as_of' to choose)", settings.engine.as_of.isoformat(), settings.as_of_reason)
         # Headings of generated pages get the same permalink anchors as the
         # user's own pages when the toc extension is configured with them.
         toc_options = (config.mdx_configs or {}).get("toc", {}) if "toc" in config.markdown_extensions else {}
@@ -539,7 +536,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             redirects = write_redirects(self.governance.context, site_dir)
             here.append(f"{redirects:,} packet redirects")
         document = findings_document(
-            self.model, self.findings, self.as_of, self.governance.context.rule_plan,
+            self.model, self.findings, self.governance.context.as_of, self.governance.context.rule_plan,
             baseline=self.config.baseline or None, stale=self.governance.stale,
         )
         (out / "findings.json").write_text(dumps(document), encoding="utf-8")

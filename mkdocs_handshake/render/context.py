@@ -90,7 +90,8 @@ class RenderContext:
     findings: tuple[Finding, ...]
     output_dir: str = "governance"
     use_directory_urls: bool = True
-    as_of: dt.date = field(default_factory=dt.date.today)
+    #: The date the pages judge and show; always given (see EngineConfig.as_of).
+    as_of: dt.date = field(kw_only=True)
     dot_available: bool = True
     options: Mapping[str, object] = field(default_factory=dict)
     #: Which rules ran and which did not, with why (engine.rule_plan).

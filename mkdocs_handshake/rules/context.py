@@ -75,7 +75,8 @@ class PacketMemo(Protocol):
 @dataclass
 class RuleContext:
     model: GovernanceModel
-    as_of: dt.date = field(default_factory=dt.date.today)
+    #: The date the date-based rules judge by; always given (see EngineConfig.as_of).
+    as_of: dt.date = field(kw_only=True)
     options: Mapping[str, object] = field(default_factory=dict)
     #: The protocol the repository is judged by; by default the one the
     #: loader chose for it (see :mod:`mkdocs_handshake.profiles`).

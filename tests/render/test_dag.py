@@ -16,6 +16,7 @@ from mkdocs_handshake.model import Status
 from mkdocs_handshake.render import dag
 from mkdocs_handshake.render.context import RenderContext
 from tests.rules.builders import make_model, make_packet, occurrence
+from tests.fixtures.repo import AS_OF
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 EVIL = '<script>alert(1)</script> "];evil['
@@ -333,7 +334,7 @@ def test_a_group_too_large_to_draw_is_listed_in_layers(monkeypatch) -> None:
     packets = [make_packet("WP-1-A"), make_packet("WP-1-B", depends_on=("WP-1-A",)), make_packet("WP-1-C", depends_on=("WP-1-B",))]
     monkeypatch.setattr(dag, "MAX_DRAWN_NODES", 2)
     monkeypatch.setattr(dag, "render_svg", lambda source, timeout=60.0: (_ for _ in ()).throw(AssertionError("dot was run")))
-    ctx = RenderContext(model=make_model(packets), findings=(), options={"dag_max_nodes": 1})
+    ctx = RenderContext(model=make_model(packets), findings=(), options={"dag_max_nodes": 1}, as_of=AS_OF)
     page = dag.render_dag_page(ctx)
     assert "3 connected packets: too many to draw" in page
     assert "Layer 3:" in page and "WP-1-C" in page and "<svg" not in page

@@ -295,7 +295,7 @@ def test_bulky_derived_pages_stay_out_of_the_search_index():
     from mkdocs_handshake.render.context import RenderContext
     from mkdocs_handshake.render.site import SEARCH_EXCLUDED, generate_pages
 
-    pages = generate_pages(RenderContext(make_model([make_packet("WP-1-Foo")]), ()))
+    pages = generate_pages(RenderContext(make_model([make_packet("WP-1-Foo")]), (), as_of=AS_OF))
     excluded = sorted(path for path, text in pages.items() if text.startswith(SEARCH_EXCLUDED))
     assert "governance/findings.md" in excluded and "governance/traceability.md" in excluded
     assert any(path.startswith("governance/spec/") for path in excluded)
@@ -311,5 +311,5 @@ def test_redirect_paths_are_the_files_redirect_pages_writes():
 
     packets = [make_packet("WP-1-Foo"), make_packet("WP-1-Bar")]
     for urls in (True, False):
-        ctx = RenderContext(make_model(packets), (), docs_dir="docs", use_directory_urls=urls)
+        ctx = RenderContext(make_model(packets), (), docs_dir="docs", use_directory_urls=urls, as_of=AS_OF)
         assert redirect_paths(ctx) == list(redirect_pages(ctx)) != []

@@ -12,6 +12,7 @@ from mkdocs_handshake.render.spec_pages import render_spec_chapter
 from tests.fixtures.bundle import make_bundle
 from tests.fixtures.repo import check, materialise
 from tests.render.test_site import to_html
+from tests.fixtures.repo import AS_OF
 
 
 def test_a_chapter_page_names_its_module_and_lines_there(tmp_path: Path) -> None:
@@ -19,7 +20,7 @@ def test_a_chapter_page_names_its_module_and_lines_there(tmp_path: Path) -> None
     model, findings = check(bundle.root)
     assert model.spec is not None
     module = f"{bundle.folder}/{bundle.modules[2]}"
-    page = render_spec_chapter(RenderContext(model, tuple(findings)), "2")
+    page = render_spec_chapter(RenderContext(model, tuple(findings), as_of=AS_OF), "2")
     assert f"of module `{module}` of the bundle `{bundle.manifest}`" in page
     html = to_html(page)
     text = (bundle.root / module).read_text(encoding="utf-8").split("\n")
@@ -35,7 +36,7 @@ def test_the_overview_lists_the_modules_with_their_state(tmp_path: Path) -> None
     path.write_bytes(path.read_bytes() + b"\nchanged\n")
     bundle.module_file(4).unlink()
     model, findings = check(bundle.root)
-    html = to_html(render_overview(RenderContext(model, tuple(findings))))
+    html = to_html(render_overview(RenderContext(model, tuple(findings), as_of=AS_OF)))
     assert bundle.modules[2] in html and "matches the manifest" in html
     assert "differs from the manifest (SPEC-006)" in html
     assert "not in the checkout" in html

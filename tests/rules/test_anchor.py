@@ -12,13 +12,14 @@ from mkdocs_handshake.model import AnchorRef, GovernanceModel, Loc, Packet
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import make_model, make_packet, make_section, make_spec, packet_file
+from tests.fixtures.repo import AS_OF
 
 ANCHOR_RULES = [f"ANCHOR-00{n}" for n in range(1, 8)]
 
 
 def run(rule_id: str, model: GovernanceModel) -> list[Finding]:
     rule = REGISTRY[rule_id]
-    return list(rule.check(rule, RuleContext(model)))
+    return list(rule.check(rule, RuleContext(model, as_of=AS_OF)))
 
 
 def run_all(model: GovernanceModel) -> list[Finding]:

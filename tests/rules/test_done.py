@@ -11,6 +11,7 @@ from mkdocs_handshake.model import DoneMapping, ListItem, Loc, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import make_model, make_packet, make_section, make_spec, occurrence
+from tests.fixtures.repo import AS_OF
 
 WP = "WP-1-Ledger"
 FILE = f"docs/task_packets/{WP}.md"
@@ -211,7 +212,7 @@ def test_done_002_leaves_a_too_broad_anchor_to_anchor_004_while_that_rule_is_in_
     packet = done(["Balances compared (§2.1.1, requirement 1)"], anchors=("2.1", "2.1.1"))
     model = make_model([packet], spec=spec)
     anchor_004 = REGISTRY["ANCHOR-004"]
-    assert [f.excerpt for f in anchor_004.check(anchor_004, RuleContext(model))] == ["§2.1"]
+    assert [f.excerpt for f in anchor_004.check(anchor_004, RuleContext(model, as_of=AS_OF))] == ["§2.1"]
     [finding] = run("DONE-002", model)
     assert "Audits MUST be kept." in finding.message and "owner" not in finding.message
     # With ANCHOR-004 switched off nothing else reports §2.1's MUST: DONE-002 does.

@@ -11,11 +11,12 @@ from mkdocs_handshake.model import EncodingIssue, GovernanceModel, Loc, ParseIss
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import make_model, make_packet, packet_file
+from tests.fixtures.repo import AS_OF
 
 
 def run(rule_id: str, model: GovernanceModel) -> list[Finding]:
     rule = REGISTRY[rule_id]
-    return list(rule.check(rule, RuleContext(model)))
+    return list(rule.check(rule, RuleContext(model, as_of=AS_OF)))
 
 
 def test_parse_001_reports_missing_configured_file() -> None:
@@ -75,8 +76,8 @@ def test_parse_002_ascii_only_profile_asks_for_ascii_in_packets() -> None:
     file = packet_file("WP-1-Enc")
     model = make_model([make_packet("WP-1-Enc")], encoding_issues=(EncodingIssue(Loc(file, 7, 12), "mojibake", "Â§", "§"),))
     rule = REGISTRY["PARSE-002"]
-    [newer] = rule.check(rule, RuleContext(model, profile=load_profile("handshake-2026-02")))
-    [older] = rule.check(rule, RuleContext(model, profile=load_profile("handshake-2025-12")))
+    [newer] = rule.check(rule, RuleContext(model, as_of=AS_OF, profile=load_profile("handshake-2026-02")))
+    [older] = rule.check(rule, RuleContext(model, as_of=AS_OF, profile=load_profile("handshake-2025-12")))
     assert "ASCII" in newer.message and "ASCII" not in older.message
 
 
@@ -133,7 +134,7 @@ def test_parse_002_points_at_the_invalid_byte_itself():
     path = "docs/task_packets/WP-1-A.md"
     source = decode("- **What**: sync ".encode() + b"\x96" + " offline tills\n".encode(), path)
     model = make_model([make_packet("WP-1-A")], encoding_issues=source.issues)
-    findings = [f for f in run_rules(model, EngineConfig()) if f.rule == "PARSE-002"]
+    findings = [f for f in run_rules(model, EngineConfig(as_of=AS_OF)) if f.rule == "PARSE-002"]
     assert [(f.loc.line, f.loc.column, f.excerpt) for f in findings] == [(1, len("- **What**: sync ") + 1, "0x96")]
     assert source.line(1)[len("- **What**: sync ")] == "–"
 

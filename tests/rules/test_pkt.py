@@ -13,6 +13,7 @@ from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from mkdocs_handshake.rules.pkt import entry_count, vague_path
 from tests.rules.builders import make_model, make_packet, occurrence, packet_file
+from tests.fixtures.repo import AS_OF
 
 SIGNED = "ilja181120261000"
 PKT_RULES = [f"PKT-{n:03d}" for n in range(1, 15)]
@@ -20,7 +21,7 @@ PKT_RULES = [f"PKT-{n:03d}" for n in range(1, 15)]
 
 def run(rule_id: str, *packets: Packet) -> list[Finding]:
     rule = REGISTRY[rule_id]
-    return list(rule.check(rule, RuleContext(make_model(packets))))
+    return list(rule.check(rule, RuleContext(make_model(packets), as_of=AS_OF)))
 
 
 def run_all(*packets: Packet) -> list[Finding]:

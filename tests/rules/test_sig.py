@@ -12,6 +12,7 @@ from mkdocs_handshake.model import GateEvent, Loc, SignatureRow, SignatureUse
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import audit_row, make_model, make_packet
+from tests.fixtures.repo import AS_OF
 
 AUDIT = "docs/SIGNATURE_AUDIT.md"
 GATES = "docs/ORCHESTRATOR_GATES.json"
@@ -212,5 +213,5 @@ def test_sig_001_a_signature_only_history_carries_is_not_judged():
     old = with_(make_packet("WP-1-Old"), lifecycle=Lifecycle.SUPERSEDED)
     model = make_model([old], uses=[lock("ilja251225032800", "WP-1-Old")], audit_rows=[audit_row("ilja251225041500", 22, when="2025-12-25 04:15")])
     assert run("SIG-001", model) == []
-    audit = [f for f in run_rules(model, EngineConfig(history=True)) if f.rule == "SIG-001"]
+    audit = [f for f in run_rules(model, EngineConfig(as_of=AS_OF, history=True)) if f.rule == "SIG-001"]
     assert sorted(f.excerpt for f in audit) == ["ilja251225032800", "ilja251225041500"]

@@ -10,13 +10,14 @@ from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from mkdocs_handshake.rules.spec import version_key
 from tests.rules.builders import make_model, make_packet, make_section, make_spec, packet_file
+from tests.fixtures.repo import AS_OF
 
 POINTER = "docs/SPEC_CURRENT.md"
 
 
 def run(rule_id: str, model: GovernanceModel) -> list[Finding]:
     rule = REGISTRY[rule_id]
-    return list(rule.check(rule, RuleContext(model)))
+    return list(rule.check(rule, RuleContext(model, as_of=AS_OF)))
 
 
 def with_names(*names: tuple[str, int]) -> GovernanceModel:

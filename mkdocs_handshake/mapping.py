@@ -40,21 +40,24 @@ Signals, strongest first (the first one that decides wins):
    :data:`RANKED_MARGIN` times any other requirement. The mapping names that
    runner-up, so a reviewer sees how far ahead it was.
 
-6. **semantic** (with the sentence embedding of :mod:`.semantic`): signals
-   4 and 5 become one **calibrated decision**. Each requirement of the
-   scope gets one combined score, the mean of its lexical score (below)
-   and its cosine with the item in the embedding; list headers (a sentence
-   ending in a colon introduces the items under it) are left out. The
-   best requirement is the one when it reaches :data:`DECISION_BAR` and
-   leads the runner-up by :data:`DECISION_MARGIN`; the mapping is called
-   "lexical" when its words alone pass signal 4, else "semantic", and names
-   the runner-up. Below the bar the item is unmapped and shows the nearest
-   requirement with its combined score. The same combined score narrows a
-   cited section to its requirement, and chooses **the sentence of a cited
-   requirement id's block**: "[HSK-WF-002]" cites the sentence holding the
-   id and the sentences after it up to the next id, and the best-fitting
-   one wins, not the first. Without the embedding (package absent or its
-   files refused: one warning), signals 1-5 run exactly as described.
+6. **semantic** (with the sentence embedding of :mod:`.semantic`), last:
+   when signals 1-5 leave an item unmapped, each requirement of the scope
+   gets one combined score, the mean of its lexical score (below) and its
+   cosine with the item in the embedding; list headers (a sentence ending
+   in a colon introduces the items under it) are left out. The best is
+   the one when it reaches :data:`DECISION_BAR` and leads the runner-up by
+   :data:`DECISION_MARGIN`; the mapping names the runner-up. Both values
+   are fitted across the two docs-era corpora (``benchmarks/mapping.py
+   --fit``); fitted on either corpus, the bar comes out at the top of the
+   grid, so on those corpora the decision almost never maps: the embedding
+   did not tell a paraphrase from an item that proves nothing precisely
+   enough. The combined score also orders the candidates a citation leaves
+   (those that reach the citation's bar): the best-fitting sentence of a
+   **cited requirement id's block** ("[HSK-WF-002]" cites the sentence
+   holding the id and the sentences after it up to the next id) wins, not
+   the first, and a list header is never the one. Without the embedding
+   (package absent or its files refused: one warning), words alone order
+   them.
 
 The score is the **IDF-weighted containment of the item in the
 requirement**: ``sum(idf(t) for t in item & requirement) / sum(idf(t) for t
@@ -127,8 +130,8 @@ MIN_SHARED_WORDS = 2
 #: runner-up. Fitted by ``benchmarks/mapping.py --fit`` across the two
 #: docs-era corpora (fit on one, measured on the other); nothing else is
 #: fitted to the labelled items.
-DECISION_BAR = 0.4
-DECISION_MARGIN = 0.01
+DECISION_BAR = 0.8
+DECISION_MARGIN = 0.1
 DISTINCT_NAME_SPREAD = 2
 
 _REQUIREMENT_NUMBER = re.compile(
@@ -568,9 +571,11 @@ def _best(scores: Sequence[_Score]) -> _Score | None:
 
 
 def _chosen(scores: Sequence[_Score]) -> _Score | None:
-    """The requirement a cited section is narrowed to: best by the
-    combined score with an embedding, else by words."""
-    return _best_combined(scores) if any(entry.semantic for entry in scores) else _best(scores)
+    """The requirement a cited section is narrowed to: of those that fit
+    well enough (:func:`_narrows`), the best by the combined score with an
+    embedding, else by words; when none fits, the best of all (to show)."""
+    pick = _best_combined if any(entry.semantic for entry in scores) else _best
+    return pick([entry for entry in scores if _narrows(entry)]) or pick(scores)
 
 
 def _best_combined(scores: Sequence[_Score]) -> _Score | None:
@@ -745,19 +750,19 @@ def _citations(
         within = [(number, section), *((s.number, s) for s in index.descendants(number))]
         scores = [_score(query, names, n, r, index) for n, r in _statements(_candidates(within))]
         best = _chosen(scores)
-        if not _narrows(best, cited=True):
+        if not _narrows(best):
             # Nothing in the cited subsection fits: the sections it lies
             # under, up to the anchor, are the same part of the spec (a
             # subsection elaborates its parent's requirements).
             above = [_score(query, names, n, r, index) for n, r in _statements(_candidates(_ancestors(number, anchors, lookup, index)))]
-            if _narrows(_chosen(above), cited=True):
+            if _narrows(_chosen(above)):
                 scores, best = above, _chosen(above)
         if not scores:
             # A section that states no requirement cannot say which one the
             # item proves: the other signals decide (see map_item).
             mappings.append(_mapping(item, "unmapped", header, section=number, terms=(f"§{number}",), threshold=CITED_THRESHOLD))
             continue
-        if best is not None and _narrows(best, cited=True):
+        if best is not None and _narrows(best):
             mappings.append(_from_score(item, "citation", header, best, CITED_THRESHOLD))
         else:
             mappings.append(_mapping(item, "citation", header, section=number, terms=(f"§{number}",), threshold=CITED_THRESHOLD,
@@ -889,19 +894,18 @@ def _group_mapping(
     return None
 
 
-def _narrows(entry: _Score | None, cited: bool = False) -> bool:
+def _narrows(entry: _Score | None) -> bool:
     """Whether a requirement of a cited section fits the item well enough
-    to be the one it proves. By words, it must reach the citation's bar.
-    With an embedding and one ``cited`` section, the citation has already
-    chosen the candidates, and the best-scoring of them wins (the section's
-    first sentence is no default) as long as the item and it point the
-    same way at all. A group's members are held to the bar: failing it,
-    the group stands for its parent's requirement."""
+    to be the one it proves: by its words (the citation's bar), or, with an
+    embedding, by the combined score the decision outside citations uses.
+    (Taking the best sentence of a cited section whatever its score was
+    tried: it maps items that prove nothing of the section, such as a
+    struct cited by its section number, to some sentence of it.)"""
     if entry is None:
         return False
     if entry.score >= CITED_THRESHOLD and bool(entry.shared_words or entry.shared_names):
         return True
-    return cited and entry.semantic and entry.cosine > 0.0
+    return entry.semantic and entry.combined >= DECISION_BAR
 
 
 def _ancestors(number: str, anchors: Mapping[str, Section], lookup: Mapping[str, Section], index: RequirementIndex) -> list[tuple[str, Section]]:
@@ -960,33 +964,34 @@ def map_item(
             spread[name] = spread.get(name, 0) + 1
     qualified = [(entry, _passes(entry, spread)) for entry in scores]
     qualified = [(entry, signal) for entry, signal in qualified if signal]
-    bar = LEXICAL_THRESHOLD
-    if index.embedder is not None:
-        decided = _decide(item, header, scores, [entry for entry, signal in qualified if signal == "identifier"], spread)
-        if decided is not None:
-            return (decided,)
-        qualified, bar = [], DECISION_BAR
     if qualified:
         best_entry = _best([entry for entry, _ in qualified])
         assert best_entry is not None
         signal = next(signal for entry, signal in qualified if entry is best_entry)
         threshold = IDENTIFIER_THRESHOLD if signal == "identifier" else LEXICAL_THRESHOLD
         return (_from_score(item, signal, header, best_entry, threshold),)
-    ranked = _clearly_ahead(scores) if index.embedder is None else None
+    ranked = _clearly_ahead(scores)
     if ranked is not None:
         best_entry, runner_up = ranked
         return (replace(_from_score(item, "ranked", header, best_entry, RANKED_THRESHOLD),
                         nearest_section=runner_up.section if runner_up else "",
                         nearest_index=runner_up.requirement.index if runner_up else 0,
                         nearest_score=round(runner_up.score, 3) if runner_up else 0.0),)
-    nearest = _best(scores) if index.embedder is None else _best_combined(_statement_scores(scores))
-    if nearest is not None and nearest.combined <= 0.0:
+    if index.embedder is not None:
+        decided = _decide(item, header, scores)
+        if decided is not None:
+            return (decided,)
+    # The nearest requirement shown is the one the item's words come
+    # closest to, against the wording bar: what the author can act on
+    # ("use the requirement's own wording"); a cosine names no words.
+    nearest = _best(scores)
+    if nearest is not None and nearest.score <= 0.0:
         nearest = None  # nothing shared with any requirement: there is no "nearest"
     if empty_sections:  # cited a section without requirements and nothing else fits
         first = empty_sections[0]
         return (replace(first, kind="citation", nearest_section=nearest.section if nearest else "",
                         nearest_index=nearest.requirement.index if nearest else 0,
-                        nearest_score=round(nearest.combined, 3) if nearest else 0.0),)
+                        nearest_score=round(nearest.score, 3) if nearest else 0.0),)
     refs = section_refs(text)
     return (
         _mapping(
@@ -994,10 +999,10 @@ def map_item(
             "unmapped",
             header,
             section=refs[0][0] if refs else "",
-            threshold=bar,
+            threshold=LEXICAL_THRESHOLD,
             nearest_section=nearest.section if nearest else "",
             nearest_index=nearest.requirement.index if nearest else 0,
-            nearest_score=round(nearest.combined, 3) if nearest else 0.0,
+            nearest_score=round(nearest.score, 3) if nearest else 0.0,
             terms=_written((*nearest.shared_names, *nearest.shared_words), text, header) if nearest else (),
         ),
     )
@@ -1009,17 +1014,13 @@ def _statement_scores(scores: Sequence[_Score]) -> list[_Score]:
     return [entry for entry in scores if not _is_list_header(entry.requirement)] or list(scores)
 
 
-def _decide(item: ListItem, header: str, scores: Sequence[_Score], named: Sequence[_Score], spread: Mapping[str, int]) -> DoneMapping | None:
-    """The calibrated decision, with an embedding: a name that singles a
-    requirement out still decides (it is nearly a citation); otherwise the
-    requirement with the best combined score of the packet's scope (list
-    headers left out) is the one when it reaches :data:`DECISION_BAR` and
-    leads the runner-up by :data:`DECISION_MARGIN`. None below that: the
-    item is unmapped and the caller shows the nearest requirement."""
-    if named:
-        best = _best(named)
-        assert best is not None
-        return _from_score(item, "identifier", header, best, IDENTIFIER_THRESHOLD)
+def _decide(item: ListItem, header: str, scores: Sequence[_Score]) -> DoneMapping | None:
+    """The semantic signal, when the item's words and names decided
+    nothing: the requirement with the best combined score of the packet's
+    scope (list headers left out) is the one when it reaches
+    :data:`DECISION_BAR` and leads the runner-up by :data:`DECISION_MARGIN`.
+    None below that: the item is unmapped, and the caller shows the
+    requirement its words come nearest to."""
     statements = _statement_scores(scores)
     best = _best_combined(statements)
     if best is None:
@@ -1028,9 +1029,8 @@ def _decide(item: ListItem, header: str, scores: Sequence[_Score], named: Sequen
     lead = best.combined - (runner_up.combined if runner_up is not None else 0.0)
     if best.combined < DECISION_BAR or lead < DECISION_MARGIN - 1e-9:
         return None
-    kind = "lexical" if _passes(best, spread) == "lexical" else "semantic"
     return replace(
-        _from_score(item, kind, header, best, DECISION_BAR),
+        _from_score(item, "semantic", header, best, DECISION_BAR),
         score=round(best.combined, 3),
         nearest_section=runner_up.section if runner_up else "",
         nearest_index=runner_up.requirement.index if runner_up else 0,

@@ -13,10 +13,19 @@
 * the share of each signal among the mappings made, and the confusion table
   (label x outcome).
 
-``--draw`` prints the seeded stratified draw the labelled set was built from
-and checks that the labelled items are exactly that draw: the set was drawn,
-not picked to suit the matcher. Both corpora are read from ``--corpora``
-(default: ``../shared/corpus`` beside the repository).
+``--draw`` prints the seeded stratified draws the labelled set was built from
+(the first, and each later one under ``more``) and checks that the labelled
+items are exactly those draws: the set was drawn, not picked to suit the
+matcher. Both corpora are read from ``--corpora`` (default:
+``../shared/corpus`` beside the repository).
+
+``--fit`` fits the semantic decision's bar and margin
+(``mapping.DECISION_BAR``, ``DECISION_MARGIN``) on one corpus and measures
+them on the other, both ways, then on both (the values to ship): the most
+recall at a precision of at least 90%, the more cautious setting on ties.
+``--cost`` times the embedding (load, sentences embedded, mapping with and
+without it) against a cold ``check`` of each corpus. ``--no-embedding``
+measures the matcher as it runs when the package is absent.
 """
 
 from __future__ import annotations
@@ -42,12 +51,23 @@ LABELS = REPO / "tests" / "acceptance" / "done_means_labels.json"
 CORPORA = ("handshake-2025-12-27", "handshake-2026-02-03")
 
 
-def draw(models: list[tuple[str, GovernanceModel]], seed: int, quota: int) -> list[tuple[str, str, int, str]]:
+def all_draws(models: list[tuple[str, GovernanceModel]], document: dict) -> list[tuple[str, str, int, str]]:
+    """The first draw (``seed``, ``per_corpus`` from each corpus), then each
+    later one (``more``: a seed, a quota and the corpora it draws from),
+    which skips every item drawn before it."""
+    seen: set[tuple[str, str]] = set()
+    drawn = draw(models, document["seed"], document["per_corpus"], seen)
+    for extra in document.get("more", ()):
+        drawn += draw([(name, model) for name, model in models if name in extra["corpora"]], extra["seed"], extra["quota"], seen)
+    return drawn
+
+
+def draw(models: list[tuple[str, GovernanceModel]], seed: int, quota: int, seen: set[tuple[str, str]] | None = None) -> list[tuple[str, str, int, str]]:
     """``(corpus, file, line, text)`` of the drawn items: per corpus, packets
     in a seeded order, one random item per packet per round until the quota
     is met; an item already drawn (same packet id and text) is skipped."""
     drawn: list[tuple[str, str, int, str]] = []
-    seen: set[tuple[str, str]] = set()
+    seen = set() if seen is None else seen
     for position, (name, model) in enumerate(models):
         rng = random.Random(seed * 1000 + position)
         pools: dict[str, list] = {}
@@ -92,6 +112,9 @@ def main() -> int:
     parser.add_argument("--corpora", type=Path, default=REPO / ".." / "shared" / "corpus")
     parser.add_argument("--draw", action="store_true", help="print the seeded draw and compare it with the labelled set")
     parser.add_argument("--verbose", action="store_true", help="list every disagreement")
+    parser.add_argument("--no-embedding", action="store_true", help="measure the matcher without its semantic signal (as when the package is absent)")
+    parser.add_argument("--cost", action="store_true", help="time the semantic signal on each corpus")
+    parser.add_argument("--fit", action="store_true", help="fit the decision's bar and margin on one corpus, measure on the other")
     parser.add_argument("--sweep", action="store_true", help="recall and precision at other thresholds (sensitivity, not tuning)")
     args = parser.parse_args()
     document = json.loads(LABELS.read_text(encoding="utf-8"))
@@ -102,14 +125,29 @@ def main() -> int:
             sys.exit(f"corpus not found: {root}")
         models.append((name, load_repo(Layout(root))))
     labelled = [(item["corpus"], item["file"], item["line"], item["item"]) for item in document["items"]]
-    drawn = draw(models, document["seed"], document["per_corpus"])
+    drawn = all_draws(models, document)
     if args.draw:
         for entry in drawn:
             print("\t".join(str(part) for part in entry))
     print(f"labelled items: {len(labelled)}; same as the seeded draw: {'yes' if drawn == labelled else 'NO'}")
 
-    result = evaluate(document, models)
+    embedder = None if args.no_embedding else "shared"
+    indexes = {name: RequirementIndex.build(model.spec.by_number() if model.spec else {}, embedder=embedder) for name, model in models}
+    result = evaluate(document, models, indexes)
     report(result, len(document["items"]), args.verbose)
+    if args.cost:
+        print()
+        cost(models, args.corpora.resolve())
+    if args.fit:
+        if any(index.embedder is None for index in indexes.values()):
+            sys.exit("--fit needs the embedding (see the warning above)")
+        print()
+        print("Cross-corpus: the decision's bar and margin fitted on one corpus, measured on the other")
+        report_cross(cross_corpus(document, models, indexes), document)
+        bar, margin, pooled = fit(document, models, indexes, tuple(name for name, _ in models))
+        print()
+        print(f"fitted on both (the shipped values): bar {bar}, margin {margin}: recall {pooled.recall:.1%}, precision {pooled.precision:.1%}"
+              f" (shipped: bar {mapping.DECISION_BAR}, margin {mapping.DECISION_MARGIN})")
     if args.sweep:
         print()
         print("| lexical threshold | identifier threshold | recall | precision |")
@@ -154,17 +192,24 @@ class Result:
         return self.correct / self.made if self.made else 0.0
 
 
-def evaluate(document: dict, models: list[tuple[str, GovernanceModel]]) -> Result:
-    """Map every labelled item with the build's matcher and compare."""
+def evaluate(document: dict, models: list[tuple[str, GovernanceModel]], indexes: dict[str, RequirementIndex] | None = None,
+             corpora: tuple[str, ...] | None = None) -> Result:
+    """Map every labelled item with the build's matcher and compare
+    (``corpora``: only the items of those corpora; ``indexes``: requirement
+    indexes to reuse, so a sweep embeds each requirement once)."""
     by_name = dict(models)
     result = Result()
     counts, signals, disagreements = result.counts, result.signals, result.disagreements
     made = correct = with_requirement = found = verification_right = unresolved_labels = 0
     mappings_by_corpus = {}
+    items = [item for item in document["items"] if corpora is None or item["corpus"] in corpora]
     for name, model in models:
-        index = RequirementIndex.build(model.spec.by_number() if model.spec else {})
-        mappings_by_corpus[name] = {packet.file: map_done_means(packet, index) for packet in model.packets}
-    for item in document["items"]:
+        if corpora is not None and name not in corpora:
+            continue
+        index = (indexes or {}).get(name) or RequirementIndex.build(model.spec.by_number() if model.spec else {})
+        files = {item["file"] for item in items if item["corpus"] == name}
+        mappings_by_corpus[name] = {packet.file: map_done_means(packet, index) for packet in model.packets if packet.file in files}
+    for item in items:
         model = by_name[item["corpus"]]
         mappings = [m for m in mappings_by_corpus[item["corpus"]].get(item["file"], ()) if m.item.loc.line == item["line"] and m.item.text == item["item"]]
         label = item["label"]
@@ -194,6 +239,125 @@ def evaluate(document: dict, models: list[tuple[str, GovernanceModel]]) -> Resul
     return result
 
 
+def cost(models: list[tuple[str, GovernanceModel]], corpora: Path) -> None:
+    """What the semantic signal costs per corpus: loading the embedding,
+    embedding the requirements the packets' anchors reach (each once) and
+    the items, against mapping without it and a cold ``check``."""
+    import subprocess
+    import time
+
+    from mkdocs_handshake import semantic
+
+    semantic.reset()
+    start = time.perf_counter()
+    embedder = semantic.shared()
+    loaded = time.perf_counter() - start
+    if embedder is None:
+        sys.exit("--cost needs the embedding (see the warning above)")
+    spent = [0.0]
+    plain_embed = embedder.embed
+
+    def timed(texts):  # type: ignore[no-untyped-def]
+        began = time.perf_counter()
+        try:
+            return plain_embed(texts)
+        finally:
+            spent[0] += time.perf_counter() - began
+
+    embedder.embed = timed  # type: ignore[method-assign]
+    print(f"embedding load (verify SHA-256, read table and tokenizer): {loaded:.2f} s")
+    print()
+    print("| corpus | packets | requirements embedded | embedding | mapping with it | mapping without | cold check (subprocess) | embedding's share |")
+    print("|---|---|---|---|---|---|---|---|")
+    try:
+        for name, model in models:
+            sections = model.spec.by_number() if model.spec else {}
+            spent[0] = 0.0
+            began = time.perf_counter()
+            index = RequirementIndex.build(sections, embedder=embedder)
+            for packet in model.packets:
+                map_done_means(packet, index)
+            with_it = time.perf_counter() - began
+            began = time.perf_counter()
+            bare = RequirementIndex.build(sections, embedder=None)
+            for packet in model.packets:
+                map_done_means(packet, bare)
+            without = time.perf_counter() - began
+            date = name.rsplit("-", 3)[-3:]
+            began = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "mkdocs_handshake", "check", "--no-config", "--no-cache", "--fail-on", "never",
+                            "--as-of", "-".join(date), "--output", "/dev/null", str(corpora / name)],
+                           check=False, capture_output=True, env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+            check = time.perf_counter() - began
+            share = (loaded + spent[0]) / check if check else 0.0
+            print(f"| {name} | {len(model.packets)} | {index.embedded} | {spent[0]:.2f} s (+ {loaded:.2f} s load) | {with_it:.2f} s "
+                  f"| {without:.2f} s | {check:.2f} s | {share:.1%} |")
+    finally:
+        embedder.embed = plain_embed  # type: ignore[method-assign]
+
+
+BARS = tuple(round(0.30 + 0.05 * step, 2) for step in range(11))
+MARGINS = (0.0, 0.01, 0.02, 0.05, 0.1)
+
+
+def fit(document: dict, models: list[tuple[str, GovernanceModel]], indexes: dict[str, RequirementIndex], corpora: tuple[str, ...]) -> tuple[float, float, Result]:
+    """The decision's bar and margin that give the most recall at a
+    precision of at least 90% on ``corpora`` (ties: the higher bar, then
+    the higher margin, the more cautious setting); when no setting reaches
+    90%, the most precise one."""
+    saved = (mapping.DECISION_BAR, mapping.DECISION_MARGIN)
+    best: tuple[tuple, float, float, Result] | None = None
+    try:
+        for bar in BARS:
+            for margin in MARGINS:
+                mapping.DECISION_BAR, mapping.DECISION_MARGIN = bar, margin
+                result = evaluate(document, models, indexes, corpora)
+                key = (result.precision >= 0.9, result.recall if result.precision >= 0.9 else result.precision, bar, margin)
+                if best is None or key > best[0]:
+                    best = (key, bar, margin, result)
+    finally:
+        mapping.DECISION_BAR, mapping.DECISION_MARGIN = saved
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def cross_corpus(document: dict, models: list[tuple[str, GovernanceModel]], indexes: dict[str, RequirementIndex]) -> list[tuple[str, str, float, float, Result]]:
+    """Fit on one corpus, measure on the other, both ways."""
+    rows = []
+    names = [name for name, _ in models]
+    saved = (mapping.DECISION_BAR, mapping.DECISION_MARGIN)
+    for fitted_on in names:
+        bar, margin, _ = fit(document, models, indexes, (fitted_on,))
+        for measured_on in names:
+            if measured_on == fitted_on:
+                continue
+            mapping.DECISION_BAR, mapping.DECISION_MARGIN = bar, margin
+            try:
+                rows.append((fitted_on, measured_on, bar, margin, evaluate(document, models, indexes, (measured_on,))))
+            finally:
+                mapping.DECISION_BAR, mapping.DECISION_MARGIN = saved
+    return rows
+
+
+def report_cross(rows: list[tuple[str, str, float, float, Result]], document: dict) -> None:
+    print("| fitted on | measured on | bar | margin | recall | precision | verification |")
+    print("|---|---|---|---|---|---|---|")
+    pooled = Result()
+    total = 0
+    for fitted_on, measured_on, bar, margin, result in rows:
+        items = sum(1 for item in document["items"] if item["corpus"] == measured_on)
+        total += items
+        pooled.found += result.found
+        pooled.with_requirement += result.with_requirement
+        pooled.correct += result.correct
+        pooled.made += result.made
+        pooled.verification_right += result.verification_right
+        print(f"| {fitted_on} | {measured_on} | {bar} | {margin} | {result.found}/{result.with_requirement} = {result.recall:.1%} "
+              f"| {result.correct}/{result.made} = {result.precision:.1%} | {result.verification_right}/{items} = {result.verification_right / items:.1%} |")
+    print(f"| (both directions) | | | | {pooled.found}/{pooled.with_requirement} = {pooled.recall:.1%} "
+          f"| {pooled.correct}/{pooled.made} = {pooled.precision:.1%} | {pooled.verification_right}/{total} = {pooled.verification_right / total:.1%} |")
+
+
 def report(result: Result, total: int, verbose: bool) -> None:
     counts, signals, made = result.counts, result.signals, result.made
     found, with_requirement, correct = result.found, result.with_requirement, result.correct
@@ -210,7 +374,7 @@ def report(result: Result, total: int, verbose: bool) -> None:
     print()
     print("| signal | mappings | share |")
     print("|---|---|---|")
-    for signal in ("citation", "identifier", "lexical", "ranked"):
+    for signal in ("citation", "identifier", "lexical", "ranked", "semantic"):
         print(f"| {signal} | {signals[signal]} | {signals[signal] / made:.1%} |" if made else f"| {signal} | 0 | - |")
     print()
     outcomes = ("right requirement", "wrong requirement", "verification", "unmapped")

@@ -60,6 +60,7 @@ from .progress import SILENT, Progress
 from .profiles import Evidence, Profile, choose_profile, load_profile, shipped
 from .protocol import TemplateFacts, missing_phrases, moved_target, template_facts
 from .source import SourceText
+from . import semantic
 from .mapping import RequirementIndex, map_done_means
 
 T = TypeVar("T")
@@ -914,6 +915,8 @@ def link(model: GovernanceModel, cache: ParseCache | None = None, digests: dict[
     # (serve) keeps the index in memory while the spec is unchanged.
     built: list[RequirementIndex] = []
     spec_digest = (digests or {}).get(model.spec.file, "") if model.spec else ""
+    if cache is not None and spec_digest:
+        spec_digest = f"{spec_digest}:{semantic.signature()}"  # mappings made with another embedding (or none) are made again
 
     def build_index() -> RequirementIndex:
         return RequirementIndex.build(model.spec.by_number() if model.spec else {})

@@ -40,6 +40,25 @@ Signals, strongest first (the first one that decides wins):
    :data:`RANKED_MARGIN` times any other requirement. The mapping names that
    runner-up, so a reviewer sees how far ahead it was.
 
+6. **semantic** (with the sentence embedding of :mod:`.semantic`), last:
+   when signals 1-5 leave an item unmapped, each requirement of the scope
+   gets one combined score, the mean of its lexical score (below) and its
+   cosine with the item in the embedding; list headers (a sentence ending
+   in a colon introduces the items under it) are left out. The best is
+   the one when it reaches :data:`DECISION_BAR` and leads the runner-up by
+   :data:`DECISION_MARGIN`; the mapping names the runner-up. Both values
+   are fitted across the two docs-era corpora (``benchmarks/mapping.py
+   --fit``); fitted on either corpus, the bar comes out at the top of the
+   grid, so on those corpora the decision almost never maps: the embedding
+   did not tell a paraphrase from an item that proves nothing precisely
+   enough. The combined score also orders the candidates a citation leaves
+   (those that reach the citation's bar): the best-fitting sentence of a
+   **cited requirement id's block** ("[HSK-WF-002]" cites the sentence
+   holding the id and the sentences after it up to the next id) wins, not
+   the first, and a list header is never the one. Without the embedding
+   (package absent or its files refused: one warning), words alone order
+   them.
+
 The score is the **IDF-weighted containment of the item in the
 requirement**: ``sum(idf(t) for t in item & requirement) / sum(idf(t) for t
 in item)``, with BM25's idf ``ln(1 + (N - df + 0.5) / (df + 0.5))`` over all
@@ -94,6 +113,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
+from . import semantic
 from .model import AnchorRef, DoneMapping, ListItem, Loc, Packet, Requirement, Section
 from .parse.requirements import is_identifier
 from .resolve import pick_section, resolve_anchor
@@ -105,6 +125,13 @@ CITED_THRESHOLD = 0.25
 RANKED_THRESHOLD = 0.25
 RANKED_MARGIN = 2.0
 MIN_SHARED_WORDS = 2
+#: The calibrated decision with an embedding (see :func:`_decide`): the
+#: combined score the best requirement must reach, and its lead over the
+#: runner-up. Fitted by ``benchmarks/mapping.py --fit`` across the two
+#: docs-era corpora (fit on one, measured on the other); nothing else is
+#: fitted to the labelled items.
+DECISION_BAR = 0.8
+DECISION_MARGIN = 0.1
 DISTINCT_NAME_SPREAD = 2
 
 _REQUIREMENT_NUMBER = re.compile(
@@ -262,10 +289,18 @@ class RequirementIndex:
     _subtree: dict[str, list[Section]] = field(default_factory=dict)
     _titled: dict[str, list[tuple[Section, frozenset[str]]]] = field(default_factory=dict)
     comparisons: int = 0  # item x requirement scores computed: the mapping's work
+    #: The sentence embedding (:mod:`.semantic`), or None: the matcher then
+    #: decides on citations, names and words alone.
+    embedder: "semantic.Embedder | None" = None
+    _vectors: dict[Loc, object] = field(default_factory=dict)
+    _items: dict[str, object] = field(default_factory=dict)
+    embedded: int = 0  # requirement sentences embedded: once each per index
 
     @classmethod
-    def build(cls, sections_by_number: Mapping[str, tuple[Section, ...]]) -> "RequirementIndex":
-        index = cls(sections_by_number)
+    def build(cls, sections_by_number: Mapping[str, tuple[Section, ...]], embedder: "semantic.Embedder | None | str" = "shared") -> "RequirementIndex":
+        """``embedder`` "shared" takes the process's embedding (one warning
+        when it is unavailable); None builds an index without one."""
+        index = cls(sections_by_number, embedder=semantic.shared() if embedder == "shared" else embedder)  # type: ignore[arg-type]
         seen: dict[Loc, Terms] = {}
         ordered = sorted(
             (section for found in sections_by_number.values() for section in found),
@@ -302,6 +337,35 @@ class RequirementIndex:
     def idf(self, term: str) -> float:
         df = self._df.get(term, 0)
         return math.log(1.0 + (self._count - df + 0.5) / (df + 0.5))
+
+    def embed(self, requirements: Iterable[Requirement]) -> None:
+        """Embed the requirements not embedded yet, in one batch: each
+        sentence once per index (once per spec version and build)."""
+        if self.embedder is None:
+            return
+        missing = list({r.loc: r for r in requirements if r.loc not in self._vectors}.values())
+        if missing:
+            for requirement, vector in zip(missing, self.embedder.embed([r.text for r in missing])):
+                self._vectors[requirement.loc] = vector
+            self.embedded += len(missing)
+
+    def cosine(self, vector: object, requirement: Requirement) -> float:
+        """The item's cosine with the requirement (0 without an embedding)."""
+        if self.embedder is None or vector is None:
+            return 0.0
+        if requirement.loc not in self._vectors:
+            self.embed((requirement,))
+        return self.embedder.cosine(vector, self._vectors[requirement.loc])
+
+    def item_vector(self, text: str) -> object:
+        """The item's embedding (None without one); an item text met again
+        (the same item under several packets, a sweep) is embedded once."""
+        if self.embedder is None:
+            return None
+        found = self._items.get(text)
+        if found is None:
+            found = self._items[text] = self.embedder.embed([text])[0]
+        return found
 
     def known(self, term: str) -> bool:
         return term in self._df
@@ -428,15 +492,35 @@ def _candidates(scope: Iterable[tuple[str, Section]]) -> list[tuple[str, Require
 class _Score:
     section: str
     requirement: Requirement
-    score: float
+    score: float  # the IDF-weighted containment: the lexical view
     shared_words: tuple[str, ...]
     shared_names: tuple[str, ...]
+    cosine: float = 0.0  # the semantic view (0 without an embedding)
+    semantic: bool = False  # whether an embedding took part
+
+    @property
+    def combined(self) -> float:
+        """One score from both views: their mean with an embedding (two
+        views of equal standing, not a fitted weight), else the lexical
+        score alone."""
+        return round((self.score + self.cosine) / 2, 4) if self.semantic else self.score
 
 
-def _query(text: str, header: str) -> dict[str, float]:
+class _Query(dict):
+    """Item terms -> weight, and the item's embedding (``vector``, None
+    without one)."""
+
+    vector: object = None
+
+
+def _query(text: str, header: str, index: "RequirementIndex | None" = None) -> _Query:
     """Item terms -> weight: the item's own 1.0, its group header's 0.5
-    (the header says what the sub-items are about, but less precisely)."""
-    weights: dict[str, float] = {}
+    (the header says what the sub-items are about, but less precisely).
+    With an embedding, the item's own sentence is embedded (the header
+    would pull every sub-item towards the same requirement)."""
+    weights = _Query()
+    if index is not None:
+        weights.vector = index.item_vector(text)
     own = terms_of(text)
     for term in own.all:
         weights[term] = 1.0
@@ -472,7 +556,9 @@ def _score(query: Mapping[str, float], names: frozenset[str], number: str, requi
             hit += value
             (found_names if term in names else words).append(term)
     score = hit / total if total else 0.0
-    return _Score(number, requirement, score, tuple(sorted(words)), tuple(sorted(found_names)))
+    vector = getattr(query, "vector", None)
+    cosine = index.cosine(vector, requirement) if vector is not None else 0.0
+    return _Score(number, requirement, score, tuple(sorted(words)), tuple(sorted(found_names)), cosine, vector is not None)
 
 
 def _best(scores: Sequence[_Score]) -> _Score | None:
@@ -480,6 +566,24 @@ def _best(scores: Sequence[_Score]) -> _Score | None:
     best: _Score | None = None
     for entry in scores:
         if best is None or entry.score > best.score + 1e-9:
+            best = entry
+    return best
+
+
+def _chosen(scores: Sequence[_Score]) -> _Score | None:
+    """The requirement a cited section is narrowed to: of those that fit
+    well enough (:func:`_narrows`), the best by the combined score with an
+    embedding, else by words; when none fits, the best of all (to show)."""
+    pick = _best_combined if any(entry.semantic for entry in scores) else _best
+    return pick([entry for entry in scores if _narrows(entry)]) or pick(scores)
+
+
+def _best_combined(scores: Sequence[_Score]) -> _Score | None:
+    """Highest combined score (lexical and semantic); ties go to the
+    earlier requirement."""
+    best: _Score | None = None
+    for entry in scores:
+        if best is None or entry.combined > best.combined + 1e-9:
             best = entry
     return best
 
@@ -618,7 +722,8 @@ def _citations(
             hits = sorted(ids & set(requirement.ids))
             if hits:
                 numbered.add(number)
-                mappings.append(_cites(item, header, number, requirement, tuple(hits)))
+                chosen = _sentence_of_block(requirement, lookup.get(number), hits, index, query, names)
+                mappings.append(_cites(item, header, number, chosen, tuple(hits)))
             elif codes:
                 for code in codes & set(_ID.findall(requirement.text)):
                     holders.setdefault(code, []).append((number, requirement))
@@ -643,15 +748,15 @@ def _citations(
             mappings.append(_mapping(item, "unmapped", header, section=number, terms=(f"§{number}",)))
             continue
         within = [(number, section), *((s.number, s) for s in index.descendants(number))]
-        scores = [_score(query, names, n, r, index) for n, r in _candidates(within)]
-        best = _best(scores)
+        scores = [_score(query, names, n, r, index) for n, r in _statements(_candidates(within))]
+        best = _chosen(scores)
         if not _narrows(best):
             # Nothing in the cited subsection fits: the sections it lies
             # under, up to the anchor, are the same part of the spec (a
             # subsection elaborates its parent's requirements).
-            above = [_score(query, names, n, r, index) for n, r in _candidates(_ancestors(number, anchors, lookup, index))]
-            if _narrows(_best(above)):
-                scores, best = above, _best(above)
+            above = [_score(query, names, n, r, index) for n, r in _statements(_candidates(_ancestors(number, anchors, lookup, index)))]
+            if _narrows(_chosen(above)):
+                scores, best = above, _chosen(above)
         if not scores:
             # A section that states no requirement cannot say which one the
             # item proves: the other signals decide (see map_item).
@@ -663,6 +768,52 @@ def _citations(
             mappings.append(_mapping(item, "citation", header, section=number, terms=(f"§{number}",), threshold=CITED_THRESHOLD,
                                      score=round(best.score, 3) if best else 0.0))
     return mappings
+
+
+def _is_list_header(requirement: Requirement) -> bool:
+    """A sentence that ends in a colon introduces the items below it: it is
+    their parent, not a requirement an item proves on its own."""
+    return requirement.text.rstrip().endswith(":")
+
+
+def _statements(candidates: list[tuple[str, Requirement]]) -> list[tuple[str, Requirement]]:
+    """The candidates without list headers (all of them when that would
+    leave none)."""
+    kept = [(number, requirement) for number, requirement in candidates if not _is_list_header(requirement)]
+    return kept or candidates
+
+
+def _sentence_of_block(
+    requirement: Requirement, section: Section | None, hits: Sequence[str], index: RequirementIndex,
+    query: Mapping[str, float], names: frozenset[str],
+) -> Requirement:
+    """The sentence of a cited requirement id's block the item proves. The
+    block is the sentence holding the id and the requirements after it in
+    its section, up to the next one with an id of its own ("[HSK-WF-002]
+    ... Workflows MUST follow a strict state machine. Upon engine restart,
+    the system MUST ..."). The best-scoring sentence wins, not the first;
+    the id itself is left out of the scoring (only the first sentence
+    holds it), and a tie keeps the first."""
+    if section is None:
+        return requirement
+    sentences = list(section.requirements)
+    position = next((at for at, found in enumerate(sentences) if found is requirement), None)
+    if position is None:
+        return requirement
+    block = [requirement]
+    for follower in sentences[position + 1:]:
+        if follower.ids:
+            break
+        block.append(follower)
+    block = [found for _, found in _statements([("", found) for found in block])]
+    if len(block) == 1:
+        return block[0]
+    cited = {identifier_key(hit) for hit in hits}
+    narrowed = _Query({term: weight for term, weight in query.items() if term not in cited})
+    narrowed.vector = getattr(query, "vector", None)
+    scores = [_score(narrowed, names - cited, section.number, found, index) for found in block]
+    best = _best_combined(scores)
+    return best.requirement if best is not None and best.combined > 0 else block[0]
 
 
 def _section(number: str, lookup: Mapping[str, Section], index: RequirementIndex) -> Section | None:
@@ -728,7 +879,7 @@ def _group_mapping(
         section = _section(number, lookup, index)
         if section is not None:
             within.extend([(number, section), *((s.number, s) for s in index.descendants(number))])
-    best = _best([_score(query, names, n, r, index) for n, r in _candidates(within)])
+    best = _chosen([_score(query, names, n, r, index) for n, r in _statements(_candidates(within))])
     if best is not None and _narrows(best):
         return _from_score(item, "citation", header, best, CITED_THRESHOLD)
     section = _section(parent, lookup, index)
@@ -737,7 +888,7 @@ def _group_mapping(
     if len(own) == 1:
         number, requirement = own[0]
         return _cites(item, header, number, requirement, evidence, via="group")
-    best = _best([_score(query, names, n, r, index) for n, r in own])
+    best = _chosen([_score(query, names, n, r, index) for n, r in own])
     if best is not None and _narrows(best):
         return replace(_from_score(item, "citation", header, best, CITED_THRESHOLD), via="group")
     return None
@@ -745,8 +896,16 @@ def _group_mapping(
 
 def _narrows(entry: _Score | None) -> bool:
     """Whether a requirement of a cited section fits the item well enough
-    to be the one it proves."""
-    return entry is not None and entry.score >= CITED_THRESHOLD and bool(entry.shared_words or entry.shared_names)
+    to be the one it proves: by its words (the citation's bar), or, with an
+    embedding, by the combined score the decision outside citations uses.
+    (Taking the best sentence of a cited section whatever its score was
+    tried: it maps items that prove nothing of the section, such as a
+    struct cited by its section number, to some sentence of it.)"""
+    if entry is None:
+        return False
+    if entry.score >= CITED_THRESHOLD and bool(entry.shared_words or entry.shared_names):
+        return True
+    return entry.semantic and entry.combined >= DECISION_BAR
 
 
 def _ancestors(number: str, anchors: Mapping[str, Section], lookup: Mapping[str, Section], index: RequirementIndex) -> list[tuple[str, Section]]:
@@ -788,7 +947,7 @@ def map_item(
     names the nearest requirement tried and its score."""
     text = item.text
     scope = scope if scope is not None else _scope(anchors, index)
-    query = _query(text, header)
+    query = _query(text, header, index)
     names = terms_of(f"{header} {text}").names
     cited = _citations(item, header, text, anchors, scope, index, query, names)
     if any(mapping.kind == "citation" for mapping in cited):
@@ -818,6 +977,13 @@ def map_item(
                         nearest_section=runner_up.section if runner_up else "",
                         nearest_index=runner_up.requirement.index if runner_up else 0,
                         nearest_score=round(runner_up.score, 3) if runner_up else 0.0),)
+    if index.embedder is not None:
+        decided = _decide(item, header, scores)
+        if decided is not None:
+            return (decided,)
+    # The nearest requirement shown is the one the item's words come
+    # closest to, against the wording bar: what the author can act on
+    # ("use the requirement's own wording"); a cosine names no words.
     nearest = _best(scores)
     if nearest is not None and nearest.score <= 0.0:
         nearest = None  # nothing shared with any requirement: there is no "nearest"
@@ -842,13 +1008,46 @@ def map_item(
     )
 
 
+def _statement_scores(scores: Sequence[_Score]) -> list[_Score]:
+    """The scores of requirements that are not list headers (all when
+    there are only headers)."""
+    return [entry for entry in scores if not _is_list_header(entry.requirement)] or list(scores)
+
+
+def _decide(item: ListItem, header: str, scores: Sequence[_Score]) -> DoneMapping | None:
+    """The semantic signal, when the item's words and names decided
+    nothing: the requirement with the best combined score of the packet's
+    scope (list headers left out) is the one when it reaches
+    :data:`DECISION_BAR` and leads the runner-up by :data:`DECISION_MARGIN`.
+    None below that: the item is unmapped, and the caller shows the
+    requirement its words come nearest to."""
+    statements = _statement_scores(scores)
+    best = _best_combined(statements)
+    if best is None:
+        return None
+    runner_up = _best_combined([entry for entry in statements if entry is not best])
+    lead = best.combined - (runner_up.combined if runner_up is not None else 0.0)
+    if best.combined < DECISION_BAR or lead < DECISION_MARGIN - 1e-9:
+        return None
+    return replace(
+        _from_score(item, "semantic", header, best, DECISION_BAR),
+        score=round(best.combined, 3),
+        nearest_section=runner_up.section if runner_up else "",
+        nearest_index=runner_up.requirement.index if runner_up else 0,
+        nearest_score=round(runner_up.combined, 3) if runner_up else 0.0,
+    )
+
+
 def map_done_means(packet: Packet, sections: "RequirementIndex | Mapping[str, tuple[Section, ...]]") -> tuple[DoneMapping, ...]:
     """How each DONE_MEANS item of ``packet`` maps to its anchored sections."""
     index = index_for(sections)
     anchors = anchored(packet, index.sections_by_number)
     scope = _scope(anchors, index)
+    entries = done_entries(packet)
+    if entries:
+        index.embed(requirement for _, requirement in _candidates(scope))
     mappings: list[DoneMapping] = []
-    for item, header in done_entries(packet):
+    for item, header in entries:
         mappings.extend(map_item(item, header, anchors, index, scope))
     return tuple(mappings)
 

@@ -435,7 +435,9 @@ class DoneMapping:
     error code, event type, function, backticked term, also from the
     requirement's code blocks), ``"lexical"`` (the item's words drawn from the
     requirement), ``"ranked"`` (the requirement of the anchored sections the
-    item's words fit clearly best), ``"verification"`` (a check passed) or
+    item's words fit clearly best), ``"semantic"`` (with the sentence
+    embedding of :mod:`.semantic`: the best combined score of words and
+    meaning, clear of the runner-up), ``"verification"`` (a check passed) or
     ``"unmapped"``.
     ``terms`` are the evidence (shared names first, then shared words; the
     cited id or number for a citation), ``score`` the IDF-weighted share of the
@@ -447,7 +449,7 @@ class DoneMapping:
     """
 
     item: ListItem
-    kind: str  # "citation" | "identifier" | "lexical" | "ranked" | "verification" | "unmapped"
+    kind: str  # "citation" | "identifier" | "lexical" | "ranked" | "semantic" | "verification" | "unmapped"
     section: str = ""
     requirement_index: int = 0
     requirement_text: str = ""
@@ -468,7 +470,7 @@ class DoneMapping:
         return self.kind in MAPPED_KINDS and self.requirement_index > 0
 
 
-MAPPED_KINDS = ("citation", "identifier", "lexical", "ranked")
+MAPPED_KINDS = ("citation", "identifier", "lexical", "ranked", "semantic")
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,22 @@ from dataclasses import replace
 
 import pytest
 
+from mkdocs_handshake import semantic
 from mkdocs_handshake.mapping import RequirementIndex, anchor_sections, coverage, map_done_means, map_item
 from mkdocs_handshake.model import AnchorRef, ListItem, Loc, Status
 from mkdocs_handshake.parse.spec import parse_spec
 from mkdocs_handshake.source import decode
 from mkdocs_handshake.traceability import done_entries, is_verification, live_packets
 from tests.rules.builders import make_model, make_packet, make_section, make_spec, occurrence
+
+@pytest.fixture(autouse=True)
+def _lexical_signals_only(monkeypatch):
+    """These tests describe the signals of words, names and citations: the
+    matcher as it runs without its embedding (when the package is absent).
+    The semantic signal and the calibrated decision are tested in
+    tests/test_semantic.py."""
+    monkeypatch.setattr(semantic, "_SHARED", [None])
+
 
 RECONCILER = make_section(
     "3.4.2",

@@ -254,6 +254,7 @@ _SIGNALS = {
     "identifier": "shared identifier",
     "lexical": "by wording",
     "ranked": "best of the anchor",
+    "semantic": "by meaning",
     "verification": "verification step",
 }
 
@@ -296,7 +297,7 @@ def _evidence_cell(mapping: DoneMapping) -> str:
     if mapping.via == "group":
         return f"{terms}: subsections cited together, which elaborate this requirement of §{md_text(mapping.section)}"
     score = f"score {mapping.score:.2f}" + (f" (bar {mapping.threshold:.2f})" if mapping.threshold < 1 else "")
-    if mapping.kind == "ranked":
+    if mapping.kind in ("ranked", "semantic"):
         score += (
             f"; runner-up §{md_text(mapping.nearest_section)} requirement {mapping.nearest_index}, score {mapping.nearest_score:.2f}"
             if mapping.nearest_section

@@ -40,12 +40,26 @@ def models(corpus_root: Path, labelled: dict) -> dict[str, GovernanceModel]:
 
 def test_the_labelled_set_is_large_enough_and_spans_both_corpora(labelled: dict) -> None:
     items = labelled["items"]
-    assert len(items) >= 120
+    assert len(items) >= 200
     assert {item["corpus"] for item in items} == {"handshake-2025-12-27", "handshake-2026-02-03"}
     assert {item["label"] for item in items} == {"requirement", "verification", "none"}
     for item in items:
         if item["label"] == "requirement":
             assert item["requirements"], item["draw"]
+
+
+def test_the_labelled_items_are_exactly_the_seeded_draws(labelled: dict, models: dict[str, GovernanceModel]) -> None:
+    """Drawn, not picked to suit the matcher: the first draw and each later
+    one (``more``) reproduce the labelled items in order."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    try:
+        from mapping import CORPORA, all_draws
+    finally:
+        sys.path.pop(0)
+    drawn = all_draws([(name, models[name]) for name in CORPORA], labelled)
+    assert drawn == [(item["corpus"], item["file"], item["line"], item["item"]) for item in labelled["items"]]
 
 
 def test_every_labelled_item_is_a_done_means_item_at_its_line(labelled: dict, models: dict[str, GovernanceModel]) -> None:

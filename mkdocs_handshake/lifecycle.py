@@ -65,6 +65,8 @@ def classify(packet: Packet, model: GovernanceModel, profile: Profile,
              board: dict[str, tuple[Lifecycle, str]], registry: dict[str, tuple[str, str]],
              latest: dict[str, tuple[str, int]] | None = None) -> tuple[Lifecycle, str]:
     latest = latest or {}
+    if packet.status.value in profile.contract.live_statuses and any(item.authority == "contract" for item in packet.files):
+        return Lifecycle.ACTIVE, f"its contract says {packet.status_raw} ({packet.status_or_head_loc}), and the contract is the lifecycle authority"
     base = variant_base(packet.id)
     active = registry.get(base) or registry.get(packet.id)
     if active and active[0] != packet.id and variant_base(active[0]) == base:

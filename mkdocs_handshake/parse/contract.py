@@ -13,6 +13,7 @@ Every value keeps the line of its key (:mod:`..jsonloc`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -97,7 +98,18 @@ def _scalar(value: Any) -> str:
     return ""
 
 
-def _items(value: Any, path: tuple[str | int, ...], file: str, lines: dict[tuple[str | int, ...], int]) -> tuple[ListItem, ...]:
+def _value_loc(src: SourceText, line: int, value: str, key: str = "") -> Loc:
+    """Where ``value`` is written on ``line`` (after ``key`` when given):
+    a finding's excerpt starts at its column. The key's column otherwise."""
+    text = src.line(line) if 1 <= line <= len(src.lines) else ""
+    start = text.find(f'"{key}"') if key else -1
+    column = text.find(json.dumps(value, ensure_ascii=False)[1:-1], max(start, 0)) if value else -1
+    if column < 0:
+        column = start if start >= 0 else len(text) - len(text.lstrip())
+    return Loc(src.path, line, column + 1)
+
+
+def _items(src: SourceText, value: Any, path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> tuple[ListItem, ...]:
     if not isinstance(value, list):
         return ()
     items = []
@@ -106,11 +118,11 @@ def _items(value: Any, path: tuple[str | int, ...], file: str, lines: dict[tuple
         if isinstance(item, dict):  # an object item: its first string member stands for it
             text = next((str(v) for v in item.values() if isinstance(v, str) and v.strip()), "")
         if text:
-            items.append(ListItem(text, Loc(file, lines.get((*path, index), lines.get(path, 1))), source=text))
+            items.append(ListItem(text, _value_loc(src, lines.get((*path, index), lines.get(path, 1)), text), source=text))
     return tuple(items)
 
 
-def _fields(data: dict, lines: dict, file: str, mapping: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[FieldOccurrence, ...]]:
+def _fields(src: SourceText, data: dict, lines: dict, mapping: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[FieldOccurrence, ...]]:
     found: dict[str, tuple[FieldOccurrence, ...]] = {}
     for name, paths in mapping:
         for dotted in paths:
@@ -118,7 +130,9 @@ def _fields(data: dict, lines: dict, file: str, mapping: tuple[tuple[str, tuple[
             if hit is None:
                 continue
             value, path = hit
-            found[name] = (FieldOccurrence(name, dotted, _scalar(value), Loc(file, lines.get(path, 1)), "json", _items(value, path, file, lines)),)
+            text = _scalar(value)
+            loc = _value_loc(src, lines.get(path, 1), text, str(path[-1]))
+            found[name] = (FieldOccurrence(name, dotted, text, loc, "json", _items(src, value, path, lines)),)
             break
     return found
 
@@ -148,7 +162,7 @@ def parse_contract(src: SourceText, cmap: ContractMap) -> tuple[ContractTuple | 
         return None, issues
     file = src.path
     wp = PurePosixPath(file).parent.name
-    fields = _fields(data, lines, file, cmap.fields)
+    fields = _fields(src, data, lines, cmap.fields)
     status = fields.get("STATUS", (None,))[0]
     signature = fields.get("USER_SIGNATURE", (None,))[0]
     anchors = tuple(anchor for item in (fields["SPEC_ANCHOR"][0].items if "SPEC_ANCHOR" in fields else ()) for anchor in parse_anchor_value(item.text, item.loc))
@@ -190,7 +204,7 @@ def parse_microtask(src: SourceText, cmap: ContractMap) -> tuple[MicroTask | Non
     if data is None:
         return None, issues
     file = src.path
-    fields = _fields(data, lines, file, cmap.microtask_fields)
+    fields = _fields(src, data, lines, cmap.microtask_fields)
 
     def first(name: str) -> FieldOccurrence | None:
         return fields.get(name, (None,))[0]
@@ -211,6 +225,14 @@ def parse_microtask(src: SourceText, cmap: ContractMap) -> tuple[MicroTask | Non
     ), issues
 
 
+def _stub_id(name: str) -> str:
+    """``WP-1-X.md`` / ``WP-1-X.contract.json`` (a stub's two files) -> ``WP-1-X``."""
+    for suffix in (".contract.json", ".json", ".md"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def parse_registry_json(src: SourceText) -> tuple[Registry | None, list[ParseIssue]]:
     """The JSON traceability registry: ``entries`` of ``base_wp_id`` and
     ``active_packet_path`` (the md file beside it is its projection)."""
@@ -227,7 +249,20 @@ def parse_registry_json(src: SourceText) -> tuple[Registry | None, list[ParseIss
         if not WP_ID_FULL.match(base):
             continue
         name = PurePosixPath(path).name if path else ""
-        active = PurePosixPath(path).parent.name if name in ("packet.md", "packet.json") else (name[:-3] if name.endswith(".md") else name)
-        active = active[: -len(".contract")] if active.endswith(".contract") else active
+        active = PurePosixPath(path).parent.name if name in ("packet.md", "packet.json") else _stub_id(name)
         rows.append(RegistryRow(base, active if WP_ID_FULL.match(active) else "", path, Loc(src.path, lines.get(("entries", index, "base_wp_id"), lines.get(("entries", index), 1)))))
+    # Bases whose every packet was superseded or folded into another WP
+    # are recorded in the history lists, not as entries: a row with no
+    # active packet that names what it superseded (its first path).
+    recorded = {row.base for row in rows}
+    for key, value in data.items():
+        if key == "entries" or not isinstance(value, list):
+            continue
+        for index, entry in enumerate(value):
+            base = _scalar(entry.get("base_wp_id")).strip() if isinstance(entry, dict) else ""
+            if not WP_ID_FULL.match(base) or base in recorded:
+                continue
+            named = next((str(v) for v in entry.values() if isinstance(v, str) and ("/" in v or v.startswith("WP-")) and v != base), "")
+            recorded.add(base)
+            rows.append(RegistryRow(base, "", named, Loc(src.path, lines.get((key, index, "base_wp_id"), lines.get((key, index), 1)))))
     return Registry(src.path, tuple(rows)), issues

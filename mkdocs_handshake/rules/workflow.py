@@ -466,7 +466,8 @@ def registry(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         row = found[0]
         active = row.active
         if not active:
-            yield rule.finding(f"the row of {base} names no active packet", row.loc, base, base)
+            if not row.active_file:  # a history row names what was superseded: the base is closed, not unmapped
+                yield rule.finding(f"the row of {base} names no active packet", row.loc, base, base)
             continue
         is_stub_path = bool(profile.stubs) and row.active_file.startswith(profile.stubs.rstrip("/") + "/")
         official = ctx.packet(active)

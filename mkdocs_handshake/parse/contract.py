@@ -104,8 +104,8 @@ def _value_loc(src: SourceText, line: int, value: str, key: str = "") -> Loc:
     text = src.line(line) if 1 <= line <= len(src.lines) else ""
     start = text.find(f'"{key}"') if key else -1
     column = text.find(json.dumps(value, ensure_ascii=False)[1:-1], max(start, 0)) if value else -1
-    if column < 0:
-        column = start if start >= 0 else len(text) - len(text.lstrip())
+    if column < 0:  # no scalar value: the key itself, inside its quotes
+        column = start + 1 if start >= 0 else len(text) - len(text.lstrip())
     return Loc(src.path, line, column + 1)
 
 
@@ -132,7 +132,8 @@ def _fields(src: SourceText, data: dict, lines: dict, mapping: tuple[tuple[str, 
             value, path = hit
             text = _scalar(value)
             loc = _value_loc(src, lines.get(path, 1), text, str(path[-1]))
-            found[name] = (FieldOccurrence(name, dotted, text, loc, "json", _items(src, value, path, lines)),)
+            # raw_name is the key as written (a finding quotes it at ``loc``)
+            found[name] = (FieldOccurrence(name, str(path[-1]), text, loc, "json", _items(src, value, path, lines)),)
             break
     return found
 
@@ -214,7 +215,7 @@ def parse_microtask(src: SourceText, cmap: ContractMap) -> tuple[MicroTask | Non
     return MicroTask(
         id=mt_id,
         file=file,
-        loc=Loc(file, lines.get(("mt_id",), 1)),
+        loc=_value_loc(src, lines.get(("mt_id",), 1), mt_id, "mt_id") if "mt_id" in data else Loc(file, 1),
         status=status.value if status else "",
         status_loc=status.loc if status else None,
         title=title.value if title else "",

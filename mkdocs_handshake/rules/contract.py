@@ -15,9 +15,10 @@ from typing import Iterator
 from ..findings import Finding
 from ..ids import variant_base
 from ..lifecycle import contract_is_live
+from ..microtasks import cycle, one_sided, outside_scope, unknown_refs
 from ..model import BoardEntry, Packet, RegistryRow
-from .base import Rule, rule
-from .context import RuleContext
+from .base import Rule, packet_rule, rule
+from .context import PacketScope, RuleContext
 
 
 def _contract_packets(ctx: RuleContext) -> Iterator[Packet]:
@@ -88,3 +89,71 @@ def contract_projections_agree(rule_: Rule, ctx: RuleContext) -> Iterator[Findin
             "close the contract if the packet is history, or reconcile the board and registry to it",
             packet.status_or_head_loc, packet.status_raw, packet.id,
         )
+
+
+#: How many examples a folded finding names before "and N more".
+_EXAMPLES = 5
+
+
+def _one_sided_text(dependent: str, prerequisite: str, missing: str) -> str:
+    if missing == "blocks":
+        return f"{dependent} depends on {prerequisite}, but {prerequisite}'s blocks does not name {dependent}"
+    return f"{prerequisite} blocks {dependent}, but {dependent}'s depends_on does not name {prerequisite}"
+
+
+def _some(items: list[str]) -> str:
+    shown = ", ".join(items[:_EXAMPLES])
+    return shown + (f" and {len(items) - _EXAMPLES} more" if len(items) > _EXAMPLES else "")
+
+
+@packet_rule("PKT-022", "error", "Micro-task dependencies stay inside the packet, agree on both ends and have no cycle")
+def microtask_dependencies(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
+    """Micro-task contract schema (``lifecycle.depends_on``, ``blocks``)
+    and the protocols' per-MT order ("the coder may advance one next
+    declared MT"): a packet's micro-tasks are worked in dependency order, so
+    every id they name must be a micro-task of the packet, an edge written
+    on one end must be on the other when that end writes its edges at all,
+    and the order must have no cycle. One finding per packet and cause,
+    naming the first few cases."""
+    unknown = unknown_refs(packet)
+    if unknown:
+        task, name, ref = unknown[0]
+        yield rule_.finding(
+            f"micro-tasks of {packet.id} name micro-tasks the packet does not have: "
+            f"{_some([f'{task.id} -> {name}' for task, name, _ in unknown])}; fix the ids or add the micro-task contracts",
+            ref.loc, ref.wp, packet.id,
+        )
+    pairs = one_sided(packet)
+    if pairs:
+        written = pairs[0][3]
+        yield rule_.finding(
+            f"micro-task dependencies of {packet.id} are written on one end only: "
+            f"{_some([_one_sided_text(a, b, end) for a, b, end, _ in pairs])}; write each edge on both ends",
+            written.loc, written.wp, packet.id,
+        )
+    loop = cycle(packet)
+    if loop:
+        first = next(task for task in packet.micro_tasks if task.id == loop[0])
+        yield rule_.finding(
+            f"micro-tasks of {packet.id} depend on each other in a cycle ({' -> '.join(loop)}); no order can satisfy it",
+            first.loc, first.id, packet.id,
+        )
+
+
+@packet_rule("PKT-023", "error", "Each micro-task's scope lies inside its packet's allowed paths")
+def microtask_scope(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
+    """Packet contract ``scope.allowed_paths`` is what the coder may change
+    for the whole packet (Part 3.5 IN_SCOPE_PATHS); a micro-task is a part
+    of that work, so its own ``scope.allowed_paths`` cannot reach beyond
+    it. Entries that are not paths from the root (prose, a bare file name,
+    another worktree's ``../`` path) are not judged. One finding per
+    packet, at the first entry outside, naming the first few."""
+    outside = outside_scope(packet)
+    if not outside:
+        return
+    task, item = outside[0]
+    yield rule_.finding(
+        f"micro-task scope of {packet.id} reaches outside the packet's allowed paths: "
+        f"{_some([f'{task.id} {item.text}' for task, item in outside])}; widen the packet's scope.allowed_paths or narrow the micro-task",
+        item.loc, item.source or item.text, packet.id,
+    )

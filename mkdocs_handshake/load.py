@@ -48,6 +48,7 @@ from .parse.audit import parse_audit
 from .parse.board import parse_board
 from .parse.gate_log import parse_gate_log
 from .parse.markdown import tokenize
+from .contract_schemas import SchemaSet, find_schemas, validate
 from .packet_sources import PacketSource, packet_sources
 from .parse.contract import Contract, as_contract, parse_contract, parse_microtask, parse_registry_json, read_json
 from .parse.packets import parse_packet
@@ -680,9 +681,11 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     facts: dict[str, TextFacts] = {}
     if not packet_dir.is_dir():
         out.issues.append(ParseIssue("PARSE-001", Loc(layout.packets, 1), f"the configured packets folder {layout.packets} does not exist", layout.packets, layout.packets))
+    schemas = find_schemas(layout.root, profile.contract.schemas) if profile.contract.schemas else None
+    out.issues.extend(schemas.problems if schemas else ())
     for done, source in enumerate(sources):
         progress.tick(done, len(sources))
-        loaded = _load_source(out, source, profile, markers)
+        loaded = _load_source(out, source, profile, markers, schemas)
         if loaded is None:
             continue
         packet, uses, packet_mentions, packet_claims, packet_facts = loaded
@@ -741,7 +744,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
 PacketParts = tuple[Packet, tuple[SignatureUse, ...], tuple[tuple[str, Loc], ...], tuple[tuple[str, Loc, str], ...], TextFacts]
 
 
-def _load_source(out: _Collector, source: PacketSource, profile: Profile, markers: tuple[str, ...]) -> PacketParts | None:
+def _load_source(out: _Collector, source: PacketSource, profile: Profile, markers: tuple[str, ...], schemas: SchemaSet | None = None) -> PacketParts | None:
     """One packet by the repository's resolution order (see
     :mod:`.packet_sources`): a contract the profile's reader recognises and
     that says it is the primary record is the packet, its ``packet.md`` a
@@ -753,7 +756,8 @@ def _load_source(out: _Collector, source: PacketSource, profile: Profile, marker
     legacy = (PacketFile(source.legacy, "legacy"),) if source.legacy else ()
     if contract is not None and contract.authority in profile.contract.primary:
         files = (PacketFile(source.contract, "contract"),) + ((PacketFile(source.markdown, "projection"),) if source.markdown else ()) + legacy
-        packet = replace(contract.packet, era=profile.id, files=files, micro_tasks=_micro_tasks(out, source, profile))
+        _validate(out, source.contract, source.wp, schemas)
+        packet = replace(contract.packet, era=profile.id, files=files, micro_tasks=_micro_tasks(out, source, profile, schemas))
         lock = (SignatureUse(packet.signature, packet.signature_loc, "lock", packet.id),) if packet.signature and packet.signature_loc and SIGNATURE_TOKEN.fullmatch(packet.signature) else ()
         return packet, lock, (), (), TextFacts()
     if not source.markdown:
@@ -762,7 +766,23 @@ def _load_source(out: _Collector, source: PacketSource, profile: Profile, marker
     if loaded is None:
         return None
     files = (PacketFile(source.markdown, "markdown"),) + ((PacketFile(source.contract, "secondary"),) if contract is not None else ()) + legacy
-    return (replace(loaded[0], era=profile.id, files=files, micro_tasks=_micro_tasks(out, source, profile)), *loaded[1:])
+    return (replace(loaded[0], era=profile.id, files=files, micro_tasks=_micro_tasks(out, source, profile, schemas)), *loaded[1:])
+
+
+def _validate(out: _Collector, relative: str, subject: str, schemas: SchemaSet | None) -> None:
+    """PKT-024 issues of one contract against the repository's schemas,
+    cached with the file's parse (keyed by the schemas' digest too)."""
+    if schemas is None or not schemas.schemas:
+        return
+    read = out.read(relative, required=False, what="contract")
+    if read is None:
+        return
+
+    def check(src: SourceText) -> tuple[ParseIssue, ...]:
+        data, lines, _problems = read_json(src)
+        return tuple(validate(src, data, lines, schemas, subject)) if data is not None else ()
+
+    out.issues.extend(out.derived(f"schema_issues:{schemas.digest}", read[0], check))
 
 
 def _read_contract(out: _Collector, relative: str, profile: Profile) -> Contract | None:
@@ -783,7 +803,7 @@ def _read_contract(out: _Collector, relative: str, profile: Profile) -> Contract
     return contract
 
 
-def _micro_tasks(out: _Collector, source: PacketSource, profile: Profile) -> tuple[MicroTask, ...]:
+def _micro_tasks(out: _Collector, source: PacketSource, profile: Profile, schemas: SchemaSet | None = None) -> tuple[MicroTask, ...]:
     """The packet's micro-task contracts (part of the packet, not packets)."""
     found: list[MicroTask] = []
     for relative in source.micro_tasks:
@@ -795,6 +815,7 @@ def _micro_tasks(out: _Collector, source: PacketSource, profile: Profile) -> tup
             said = f"schema_id {task.schema_id!r}" if task.schema_id else "no schema_id"
             out.issues.append(ParseIssue("PARSE-005", task.loc, f"the micro-task contract {relative} has {said}, which the profile in force ({profile.id}) does not read", task.schema_id, source.wp))
             continue
+        _validate(out, relative, source.wp, schemas)
         found.append(task)
     return tuple(found)
 

@@ -56,6 +56,9 @@ class ContractMap:
     #: contract packet live whatever its board entry says: the contract is
     #: the lifecycle authority, the board and registry its projections.
     live_statuses: tuple[str, ...] = ()
+    #: Where the repository keeps the JSON Schemas its contracts name by
+    #: ``schema_id`` (glob patterns relative to the root).
+    schemas: tuple[str, ...] = ()
 
     def paths(self, name: str, micro: bool = False) -> tuple[str, ...]:
         for field_name, paths in self.microtask_fields if micro else self.fields:

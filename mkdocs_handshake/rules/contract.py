@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, Severity
 from ..ids import variant_base
 from ..lifecycle import contract_is_live
 from ..microtasks import cycle, one_sided, outside_scope, unknown_refs
-from ..model import BoardEntry, Packet, RegistryRow
+from ..model import BoardEntry, Lifecycle, Packet, RegistryRow
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
+from .parse import issues_for
 
 
 def _contract_packets(ctx: RuleContext) -> Iterator[Packet]:
@@ -157,3 +158,46 @@ def microtask_scope(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator
         f"{_some([f'{task.id} {item.text}' for task, item in outside])}; widen the packet's scope.allowed_paths or narrow the micro-task",
         item.loc, item.source or item.text, packet.id,
     )
+
+
+@rule("PKT-024", "error", "Contracts match the repository's own JSON Schemas")
+def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """The repository's JSON Schemas (``roles_shared/schemas``, matched to
+    a contract by its ``schema_id``) define what a packet or micro-task
+    contract must hold; its own Node checks do not apply them to packets or
+    micro-tasks. A failure in a live packet's contracts is reported at the
+    failing key. Contracts of closed, superseded or unlisted packets are
+    history: most are imports from the markdown era, and a maintainer acts
+    on the drift, not on each file, so they fold into one warning per
+    schema and cause (path and keyword) with the number of contracts and
+    the first place."""
+    issues = issues_for(ctx.model, "PKT-024")
+    if not issues:
+        return
+    live = {packet.id for packet in ctx.model.packets if packet.lifecycle is Lifecycle.ACTIVE} | (
+        {packet.id for packet in ctx.model.packets} if ctx.history else set()
+    )
+    by_packet: dict[tuple[str, str], list] = {}
+    history: dict[str, list] = {}
+    for issue in issues:
+        if issue.subject in live:
+            by_packet.setdefault((issue.subject, issue.label), []).append(issue)
+        else:
+            history.setdefault(issue.label, []).append(issue)
+    for (subject, cause), group in sorted(by_packet.items()):
+        first = group[0]
+        if len(group) == 1:
+            yield rule_.finding(first.message, first.loc, first.excerpt, subject)
+            continue
+        yield rule_.finding(
+            f"{len(group)} contracts of {subject} fail the same schema check ({cause}); first: {first.message}",
+            first.loc, first.excerpt, subject,
+        )
+    for cause, group in sorted(history.items()):
+        files = sorted({issue.loc.file for issue in group})
+        first = group[0]
+        yield rule_.finding(
+            f"{len(files)} contract(s) of packets that are not live fail the same schema check ({cause}); "
+            f"first: {first.message}. Fix the schema or migrate these contracts together",
+            first.loc, first.excerpt, cause, severity=Severity.WARNING,
+        )

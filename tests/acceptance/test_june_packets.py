@@ -140,3 +140,18 @@ def test_micro_tasks_are_part_of_their_packet(june: GovernanceModel) -> None:
         assert sorted(task.file for task in packet.micro_tasks) == files
     # no micro-task is a packet of its own
     assert not [packet for packet in june.packets if "/MT-" in packet.file]
+
+
+def test_schema_failures_judge_live_contracts_and_fold_history(june: GovernanceModel, june_findings: list[Finding]) -> None:
+    findings = [finding for finding in june_findings if finding.rule == "PKT-024"]
+    live = {packet.id for packet in june.packets if packet.lifecycle is Lifecycle.ACTIVE}
+    errors = [finding for finding in findings if finding.severity.value == "error"]
+    folded = [finding for finding in findings if finding.severity.value == "warning"]
+    assert all(finding.subject in live for finding in errors)
+    # one warning per schema and cause: the subject is the cause, never a packet
+    assert folded and len({finding.subject for finding in folded}) == len(folded)
+    assert not {finding.subject for finding in folded} & {packet.id for packet in june.packets}
+    # each finding points at a line of the contract that holds the failing key's text
+    for finding in findings:
+        line = (JUNE / finding.loc.file).read_text(encoding="utf-8-sig").splitlines()[finding.loc.line - 1]
+        assert finding.excerpt and line.strip().startswith(finding.excerpt[:20])

@@ -32,9 +32,8 @@ from mkdocs.livereload import LiveReloadServer
 
 from mkdocs_handshake import disk_cache, parallel
 from mkdocs_handshake.plugin import HandshakePlugin
-from tests.fixtures.repo import AS_OF, Edit, materialise
+from tests.fixtures.repo import AS_OF, Edit, materialise, plugin_options
 
-PLUGIN_OPTIONS = "  - handshake:\n      root: .\n"
 SPEC = "Tallyline_Master_Spec_v01.04.md"
 PACKET = "docs/task_packets/WP-1-Merge-Policy.md"
 SECRET = "TOP-SECRET-LINE-of-the-build-host"
@@ -93,7 +92,7 @@ def snapshot(base: Path, site: Path, root: Path) -> dict[str, tuple[int, int]]:
 
 def option_lines(*lines: str) -> Edit:
     added = [f'      as_of: "{AS_OF.isoformat()}"', *lines]
-    return Edit("mkdocs.yml", old=PLUGIN_OPTIONS, new=PLUGIN_OPTIONS + "".join(line + "\n" for line in added))
+    return plugin_options("".join(line + "\n" for line in added))
 
 
 def fake_dot(base: Path, script: str) -> Path:

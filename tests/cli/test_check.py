@@ -12,16 +12,15 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.breakages import BY_ID, MERGE
-from tests.fixtures.repo import Edit, materialise
+from tests.fixtures.repo import Edit, materialise, plugin_options
 
 from .conftest import REPO, assert_one_line_error, run_check
 
 TEXT_LINE = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning) (?P<rule>[A-Z]+-\d{3}) (?P<message>.+)$")
-PLUGIN_OPTIONS = "  - handshake:\n      root: .\n"
 
 
 def options(*lines: str) -> Edit:
-    return Edit("mkdocs.yml", old=PLUGIN_OPTIONS, new=PLUGIN_OPTIONS + "".join(f"      {line}\n" for line in lines))
+    return plugin_options("".join(f"      {line}\n" for line in lines))
 
 
 def findings_in(output: str) -> list[tuple[str, int, str, str]]:

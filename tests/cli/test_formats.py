@@ -14,12 +14,11 @@ import pytest
 
 from mkdocs_handshake.rules import REGISTRY
 from tests.fixtures.breakages import BY_ID, MERGE
-from tests.fixtures.repo import TEMPLATE, Edit, materialise
+from tests.fixtures.repo import TEMPLATE, Edit, materialise, plugin_options
 
 from .conftest import run_check
 
 SARIF_SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-PLUGIN_OPTIONS = "  - handshake:\n      root: .\n"
 # SIG-006 waived, PKT-001 a new error, SPEC-003 recorded in the baseline.
 WAIVER = (
     "      waivers:\n"
@@ -34,7 +33,7 @@ TEMPLATE_PACKETS = sorted(path.stem for path in (TEMPLATE / "docs" / "task_packe
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("formats")
-    root = materialise(base / "repo", [*BY_ID["SPEC-003"].edits, *BY_ID["SIG-006"].edits, Edit("mkdocs.yml", old=PLUGIN_OPTIONS, new=PLUGIN_OPTIONS + WAIVER)])
+    root = materialise(base / "repo", [*BY_ID["SPEC-003"].edits, *BY_ID["SIG-006"].edits, plugin_options(WAIVER)])
     assert run_check("--write-baseline", "baseline.json", cwd=root).returncode == 0
     BY_ID["PKT-001"].edits[0].apply(root)
     return root

@@ -21,11 +21,10 @@ from typing import Sequence
 import pytest
 
 from tests.fixtures.breakages import BY_ID, MERGE
-from tests.fixtures.repo import AS_OF, TEMPLATE, Edit, materialise
+from tests.fixtures.repo import AS_OF, TEMPLATE, Edit, materialise, plugin_options
 
 # The template's mkdocs.yml ends its handshake options with this line; tests
 # append their options after it.
-PLUGIN_OPTIONS = "  - handshake:\n      root: .\n"
 LOG_LINE = re.compile(r"^(?P<level>ERROR|WARNING) +- +handshake: (?P<file>[^\s:]+):(?P<line>\d+): (?P<rule>[A-Z]+-\d{3}) (?P<message>.+)$")
 COUNT_LINE = re.compile(r"governance: (?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\), (?P<waived>\d+) waived")
 TEMPLATE_PACKETS = sorted(path.stem for path in (TEMPLATE / "docs" / "task_packets").glob("WP-*.md"))
@@ -38,7 +37,7 @@ TEMPLATE_CHAPTERS = re.findall(r"^# (\d+)\. ", _SPEC_TEXT, re.MULTILINE)
 def options(*lines: str, as_of: str | None = AS_OF.isoformat()) -> Edit:
     """An edit of mkdocs.yml adding plugin options (``as_of`` by default)."""
     added = ([f'      as_of: "{as_of}"'] if as_of else []) + list(lines)
-    return Edit("mkdocs.yml", old=PLUGIN_OPTIONS, new=PLUGIN_OPTIONS + "".join(line + "\n" for line in added))
+    return plugin_options("".join(line + "\n" for line in added))
 
 
 def repo(target: Path, *edits: Edit, extra: Sequence[str] = ()) -> Path:

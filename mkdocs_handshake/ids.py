@@ -14,9 +14,16 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     from .model import Packet
 
+# The phase part of a WP id: digits (``WP-1-...``) or, from 2026, an
+# upper-case track name followed by a number (``WP-KERNEL-005``; the
+# repository's own contract schema allows any ``WP-[A-Za-z0-9]...``). The
+# track must be followed by ``-<digit>`` so prose such as ``WP-ID-...`` or a
+# template's ``WP-{phase}`` is not read as an id.
+PHASE = r"(?:\d+|[A-Z][A-Z0-9]+(?=-\d))"
+
 # A WP id as written in prose: ``WP-<phase>-<name>``; callers trim trailing
 # punctuation the character class lets through ("WP-1-Foo." at a sentence end).
-WP_ID = re.compile(r"WP-\d+-[A-Za-z0-9.\-]+")
+WP_ID = re.compile(rf"WP-{PHASE}-[A-Za-z0-9.\-]+")
 
 _VARIANT = re.compile(r"^(?P<base>.+)-v(?P<n>\d+)$", re.IGNORECASE)
 
@@ -37,7 +44,7 @@ def variant_base(wp: str) -> str:
 
 # A whole WP id (a file stem or a declared TASK_ID): phase digits, a name of
 # letters, digits, "." and "-" that starts and ends with a letter or digit.
-WP_ID_FULL = re.compile(r"^WP-[0-9]+-[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?$")
+WP_ID_FULL = re.compile(rf"^WP-{PHASE}-[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?$")
 
 
 def packet_aliases(packets: Iterable[Packet]) -> dict[str, str]:

@@ -65,6 +65,24 @@ def classify(packet: Packet, model: GovernanceModel, profile: Profile,
              board: dict[str, tuple[Lifecycle, str]], registry: dict[str, tuple[str, str]],
              latest: dict[str, tuple[str, int]] | None = None) -> tuple[Lifecycle, str]:
     latest = latest or {}
+    found = _classify(packet, model, profile, board, registry, latest)
+    if found[0] in (Lifecycle.ACTIVE, Lifecycle.LEGACY) and contract_is_live(packet, profile):
+        # The contract is the lifecycle authority and no projection says
+        # otherwise; where the board or registry places it in history,
+        # that placement stands and BOARD-010 reports the disagreement.
+        return Lifecycle.ACTIVE, f"its contract says {packet.status_raw} ({packet.status_or_head_loc}), and the contract is the lifecycle authority"
+    return found
+
+
+def contract_is_live(packet: Packet, profile: Profile) -> bool:
+    """The packet is read from a contract whose status is one the profile
+    names live (in progress, blocked)."""
+    return packet.status.value in profile.contract.live_statuses and any(item.authority == "contract" for item in packet.files)
+
+
+def _classify(packet: Packet, model: GovernanceModel, profile: Profile,
+              board: dict[str, tuple[Lifecycle, str]], registry: dict[str, tuple[str, str]],
+              latest: dict[str, tuple[str, int]]) -> tuple[Lifecycle, str]:
     base = variant_base(packet.id)
     active = registry.get(base) or registry.get(packet.id)
     if active and active[0] != packet.id and variant_base(active[0]) == base:

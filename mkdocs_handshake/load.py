@@ -32,7 +32,9 @@ from .model import (
     EncodingIssue,
     GovernanceModel,
     Loc,
+    MicroTask,
     Packet,
+    PacketFile,
     ParseIssue,
     ProtocolInfo,
     Registry,
@@ -46,12 +48,15 @@ from .parse.audit import parse_audit
 from .parse.board import parse_board
 from .parse.gate_log import parse_gate_log
 from .parse.markdown import tokenize
+from .contract_schemas import SchemaSet, find_schemas, validate
+from .packet_sources import PacketSource, packet_sources
+from .parse.contract import Contract, as_contract, parse_contract, parse_microtask, parse_registry_json, read_json
 from .parse.packets import parse_packet
 from .parse.refinement import parse_refinement
 from .parse.registry import parse_registry
 from .parse.requirements import find_requirement_ids
 from .phase_gate import find_phase_checklist, find_phase_claims
-from .parse.signatures import find_signature_uses
+from .parse.signatures import SIGNATURE_TOKEN, find_signature_uses
 from .parse.spec import parse_spec
 from .parse.spec_pointer import parse_spec_pointer
 from .spec_bundle_load import load_bundle, load_module, manifest_modules, repo_path, sibling_bundles
@@ -534,6 +539,39 @@ def _document_ids(out: _Collector, packets: list[Packet]) -> dict[str, tuple[str
     return found
 
 
+_BACKTICKED_JSON = re.compile(r"`([^`\s]+\.json)`")
+#: How far into the markdown registry a pointer to its JSON authority is looked for.
+_REGISTRY_HEAD_LINES = 30
+
+
+def _load_registry(out: _Collector, profile: Profile) -> Registry | None:
+    """The traceability registry: the profile's file, or the one file of
+    that name under the root. When its head names a JSON file (in
+    backticks) whose ``schema_id`` the profile reads as a registry, that
+    JSON is the registry and the markdown its projection."""
+    paths = _existing_or_found(out.layout, [profile.registry])
+    if len(paths) != 1:
+        return None
+    parsed = out.parse(paths[0], "registry", parse_registry, what="WP traceability registry", required=False)
+    if parsed is None or not profile.contract.registry_schema_ids:
+        return parsed[0] if parsed else None
+    head = "\n".join(parsed[1].lines[:_REGISTRY_HEAD_LINES])
+    for named in dict.fromkeys(_BACKTICKED_JSON.findall(head)):
+        relative = named if (out.layout.root / named).is_file() else (Path(paths[0]).parent / Path(named).name).as_posix()
+        if not (out.layout.root / relative).is_file():
+            continue
+        read = out.read(relative, required=False, what="WP traceability registry")
+        if read is None:
+            continue
+        data, _lines, _issues = read_json(read[0])
+        if data is None or data.get("schema_id") not in profile.contract.registry_schema_ids:
+            continue
+        found = out.parse(relative, "registry_json", parse_registry_json, what="WP traceability registry")
+        if found and found[0] is not None:
+            return found[0]
+    return parsed[0]
+
+
 def _candidate_profiles(layout: Layout) -> list[Profile]:
     """The profiles whose layouts say where to look for a template and
     protocol text: the forced one, or every shipped one (newest first)."""
@@ -545,10 +583,15 @@ def _candidate_profiles(layout: Layout) -> list[Profile]:
 def _existing_or_found(layout: Layout, paths: list[str]) -> list[str]:
     """``paths`` that exist; when none does, the files under the root that
     bear one of their names (a repository that moved its governance)."""
-    present = [path for path in paths if (layout.root / path).is_file()]
+    present = [path for path in paths if "*" not in path and (layout.root / path).is_file()]
+    # A pattern (``.GOV/roles/*/*_PROTOCOL.md``: one protocol per role
+    # folder) stands for every file it matches.
+    present += sorted(
+        path.relative_to(layout.root).as_posix() for pattern in paths if "*" in pattern for path in layout.root.glob(pattern) if path.is_file()
+    )
     if present:
-        return present
-    found = walk_names(layout.root, {Path(path).name for path in paths})
+        return list(dict.fromkeys(present))
+    found = walk_names(layout.root, {Path(path).name for path in paths if "*" not in path})
     return sorted({path for matches in found.values() for path in matches})
 
 
@@ -624,8 +667,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     protocol, profile = _protocol_evidence(out, layout)
     registry: Registry | None = None
     if profile.registry:
-        parsed_registry = out.parse(profile.registry, "registry", parse_registry, what="WP traceability registry", required=False)
-        registry = parsed_registry[0] if parsed_registry else None
+        registry = _load_registry(out, profile)
 
     pointer: SpecPointer | None = None
     spec: Spec | None = None
@@ -652,7 +694,8 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
 
     markers = (profile.approval_marker,) if profile.approval_marker else ()
     packet_dir = layout.root / layout.packets
-    packet_files = [path.relative_to(layout.root).as_posix() for path in sorted(packet_dir.glob("WP-*.md"))] if packet_dir.is_dir() else []
+    sources, _empty_folders = packet_sources(layout.root, layout.packets, profile.packet_readers)
+    packet_files = [source.markdown for source in sources if source.markdown]
     governance_files = {layout.spec_current, layout.task_board, layout.signature_audit}
     protocol_files = _protocol_files(layout, governance_files)
     module_files = manifest_modules(out, manifest_file) if manifest_file else []
@@ -673,9 +716,11 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     facts: dict[str, TextFacts] = {}
     if not packet_dir.is_dir():
         out.issues.append(ParseIssue("PARSE-001", Loc(layout.packets, 1), f"the configured packets folder {layout.packets} does not exist", layout.packets, layout.packets))
-    for done, relative in enumerate(packet_files):
-        progress.tick(done, len(packet_files))
-        loaded = _load_packet(out, relative, markers)
+    schemas = find_schemas(layout.root, profile.contract.schemas) if profile.contract.schemas else None
+    out.issues.extend(schemas.problems if schemas else ())
+    for done, source in enumerate(sources):
+        progress.tick(done, len(sources))
+        loaded = _load_source(out, source, profile, markers, schemas)
         if loaded is None:
             continue
         packet, uses, packet_mentions, packet_claims, packet_facts = loaded
@@ -732,6 +777,82 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
 
 
 PacketParts = tuple[Packet, tuple[SignatureUse, ...], tuple[tuple[str, Loc], ...], tuple[tuple[str, Loc, str], ...], TextFacts]
+
+
+def _load_source(out: _Collector, source: PacketSource, profile: Profile, markers: tuple[str, ...], schemas: SchemaSet | None = None) -> PacketParts | None:
+    """One packet by the repository's resolution order (see
+    :mod:`.packet_sources`): a contract the profile's reader recognises and
+    that says it is the primary record is the packet, its ``packet.md`` a
+    projection; otherwise the markdown packet is. A contract whose schema no
+    reader of the profile knows is reported (PARSE-005), not guessed at."""
+    if not source.folder:
+        return _load_packet(out, source.markdown, markers)
+    contract = _read_contract(out, source.contract, profile) if source.contract else None
+    legacy = (PacketFile(source.legacy, "legacy"),) if source.legacy else ()
+    if contract is not None and contract.authority in profile.contract.primary:
+        files = (PacketFile(source.contract, "contract"),) + ((PacketFile(source.markdown, "projection"),) if source.markdown else ()) + legacy
+        _validate(out, source.contract, source.wp, schemas)
+        packet = replace(contract.packet, era=profile.id, files=files, micro_tasks=_micro_tasks(out, source, profile, schemas))
+        lock = (SignatureUse(packet.signature, packet.signature_loc, "lock", packet.id),) if packet.signature and packet.signature_loc and SIGNATURE_TOKEN.fullmatch(packet.signature) else ()
+        return packet, lock, (), (), TextFacts()
+    if not source.markdown:
+        return None
+    loaded = _load_packet(out, source.markdown, markers)
+    if loaded is None:
+        return None
+    files = (PacketFile(source.markdown, "markdown"),) + ((PacketFile(source.contract, "secondary"),) if contract is not None else ()) + legacy
+    return (replace(loaded[0], era=profile.id, files=files, micro_tasks=_micro_tasks(out, source, profile, schemas)), *loaded[1:])
+
+
+def _validate(out: _Collector, relative: str, subject: str, schemas: SchemaSet | None) -> None:
+    """PKT-024 issues of one contract against the repository's schemas,
+    cached with the file's parse (keyed by the schemas' digest too)."""
+    if schemas is None or not schemas.schemas:
+        return
+    read = out.read(relative, required=False, what="contract")
+    if read is None:
+        return
+
+    def check(src: SourceText) -> tuple[ParseIssue, ...]:
+        data, lines, _problems = read_json(src)
+        return tuple(validate(src, data, lines, schemas, subject)) if data is not None else ()
+
+    out.issues.extend(out.derived(f"schema_issues:{schemas.digest}", read[0], check))
+
+
+def _read_contract(out: _Collector, relative: str, profile: Profile) -> Contract | None:
+    """The packet contract, when its ``schema_id`` is one the profile reads."""
+    parsed = out.parse(relative, f"contract:{profile.id}", lambda src: parse_contract(src, profile.contract), what="packet contract")
+    if not parsed or parsed[0] is None:
+        return None
+    contract = as_contract(parsed[0])
+    if contract.schema_id not in profile.contract.schema_ids:
+        said = f"schema_id {contract.schema_id!r}" if contract.schema_id else "no schema_id"
+        known = ", ".join(profile.contract.schema_ids) or "none"
+        out.issues.append(ParseIssue(
+            "PARSE-005", contract.packet.title_loc or Loc(relative, 1),
+            f"the packet contract {relative} has {said}; the profile in force ({profile.id}) reads {known}, so its era cannot be told and it is not read",
+            contract.schema_id, contract.packet.id,
+        ))
+        return None
+    return contract
+
+
+def _micro_tasks(out: _Collector, source: PacketSource, profile: Profile, schemas: SchemaSet | None = None) -> tuple[MicroTask, ...]:
+    """The packet's micro-task contracts (part of the packet, not packets)."""
+    found: list[MicroTask] = []
+    for relative in source.micro_tasks:
+        parsed = out.parse(relative, f"microtask:{profile.id}", lambda src: parse_microtask(src, profile.contract), what="micro-task contract")
+        if not parsed or parsed[0] is None:
+            continue
+        task = parsed[0]
+        if profile.contract.microtask_schema_ids and task.schema_id not in profile.contract.microtask_schema_ids:
+            said = f"schema_id {task.schema_id!r}" if task.schema_id else "no schema_id"
+            out.issues.append(ParseIssue("PARSE-005", task.loc, f"the micro-task contract {relative} has {said}, which the profile in force ({profile.id}) does not read", task.schema_id, source.wp))
+            continue
+        _validate(out, relative, source.wp, schemas)
+        found.append(task)
+    return tuple(found)
 
 
 def _load_spec(out: _Collector, spec_file: str) -> tuple[Spec | None, tuple[SignatureUse, ...]]:

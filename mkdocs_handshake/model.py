@@ -418,6 +418,39 @@ class WpRef:
 
 
 @dataclass(frozen=True)
+class PacketFile:
+    """One file that holds (part of) a packet, and what it is worth.
+
+    ``authority`` is ``contract`` (a JSON contract that says it is the
+    primary machine-readable record), ``projection`` (markdown generated
+    from the contract: read, never judged as the packet), ``markdown`` (a
+    markdown packet that is its own authority) or ``legacy`` (a flat file
+    the repository's resolution order passes over because the packet's
+    folder exists)."""
+
+    path: str
+    authority: str
+
+
+@dataclass(frozen=True)
+class MicroTask:
+    """A micro-task contract (``MT-*.json``) inside a packet folder: part
+    of its packet, with its own status, dependencies and scope. Values
+    keep the line of their JSON key."""
+
+    id: str
+    file: str
+    loc: Loc
+    status: str = ""
+    status_loc: Loc | None = None
+    title: str = ""
+    depends_on: tuple[WpRef, ...] = ()
+    blocks: tuple[WpRef, ...] = ()
+    scope: tuple[ListItem, ...] = ()  # the paths it may touch
+    schema_id: str = ""
+
+
+@dataclass(frozen=True)
 class ValidationReport:
     heading: str
     loc: Loc
@@ -501,6 +534,13 @@ class Packet:
     # packet by it (see ids.packet_aliases); PKT-001 reports a mismatch with
     # the file name.
     declared_id: str = ""
+    # The profile (era) whose reader read the packet: "" for the
+    # repository's own profile (flat markdown), else the reader's era.
+    era: str = ""
+    # Every file of the packet with its authority (PacketFile); empty for
+    # a flat markdown packet, which is its own only file.
+    files: tuple[PacketFile, ...] = ()
+    micro_tasks: tuple[MicroTask, ...] = ()
 
     @property
     def head_loc(self) -> Loc:

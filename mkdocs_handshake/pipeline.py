@@ -218,7 +218,7 @@ def _packet_memo(cache: ParseCache) -> PacketMemo:
         packet_key = packet_keys.get(packet.file)
         if packet_key is None:
             parsed = cache.entries.get(("packet", packet.file))
-            if parsed is None:
+            if parsed is None or packet.files:  # a folder packet is made from several files (contract, micro-tasks)
                 return compute()
             packet_key = packet_keys[packet.file] = _digest(parsed[0], packet.lifecycle.value, packet.lifecycle_reason)
         return cache.lookup("per_packet", f"{kind} {packet.file}", f"{packet_key}:{scope_key}", compute)

@@ -27,7 +27,7 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
-from ..ids import WP_ID
+from ..ids import PHASE, WP_ID
 from ..model import Board, BoardColumn, BoardEntry, Loc, ParseIssue
 from ..source import SourceText
 from .markdown import block_line, headings, inline_plain, locate, tokenize
@@ -75,7 +75,7 @@ def first_wp(text: str) -> tuple[str, int] | None:
         if wp.endswith(".md"):
             wp = wp[:-3]
         wp = wp.rstrip(_TRAILING)
-        if re.fullmatch(r"WP-\d+-[A-Za-z0-9].*", wp):
+        if re.fullmatch(rf"WP-{PHASE}-[A-Za-z0-9].*", wp):
             return wp, match.start()
     return None
 

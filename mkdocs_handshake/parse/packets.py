@@ -775,8 +775,13 @@ def _verdict(body: Sequence[tuple[str, str, Loc]], title: str, loc: Loc) -> tupl
 
 
 def packet_id_from_path(path: str) -> str:
-    """``docs/task_packets/WP-1-Foo-v2.md`` -> ``WP-1-Foo-v2``."""
-    return PurePosixPath(path).stem
+    """``docs/task_packets/WP-1-Foo-v2.md`` -> ``WP-1-Foo-v2``; a folder
+    packet (``.GOV/task_packets/WP-1-Foo-v2/packet.md``, the path the
+    repository resolves a WP id to from April 2026) is named by its folder."""
+    pure = PurePosixPath(path)
+    if pure.stem == "packet" and pure.parent.name:
+        return pure.parent.name
+    return pure.stem
 
 
 _CODE_SEARCH_LINES = 60

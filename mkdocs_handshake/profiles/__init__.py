@@ -26,10 +26,16 @@ from typing import Any, Mapping
 import yaml
 
 from ..option_checks import strict_date
+from ..parse.contract import ContractMap
 from ..parse.packets import label_key
 
 PROFILE_DIR = Path(__file__).parent
 LIFECYCLES = ("active", "closed", "superseded", "stub", "legacy")
+#: Packet readers, in the order a profile's ``layout.packet_readers`` may
+#: name them (the repository's own resolution order): ``folder_markdown``
+#: ``<WP_ID>/packet.md``, ``folder_contract`` ``<WP_ID>/packet.json``,
+#: ``flat_markdown`` ``WP-*.md`` in the packets folder.
+PACKET_READERS = ("folder_markdown", "folder_contract", "flat_markdown")
 SCOPES = ("active", "all")
 SEVERITIES = ("error", "warning")
 
@@ -111,6 +117,10 @@ class Profile:
     claim_statuses: tuple[str, ...] = ()
     claim_fields: tuple[str, ...] = ()
     claim_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # How packets are found and read (issue 20): the readers in resolution
+    # order, and the JSON contract field map of a contract era.
+    packet_readers: tuple[str, ...] = ("flat_markdown",)
+    contract: ContractMap = field(default_factory=ContractMap)
 
     def evidence_phrases(self) -> tuple[str, ...]:
         """Every phrase whose presence in the protocol text this profile
@@ -213,6 +223,8 @@ def load_profile(reference: str, base: str = "") -> Profile:
         raise ProfileError(f"{where}: 'id' is required")
     rules: dict[str, RuleUse] = {}
     for rule_id, use in (data.get("rules") or {}).items():
+        if use == "off":  # a later era drops a rule its parent applies
+            continue
         if not isinstance(use, Mapping) or not isinstance(use.get("clause"), str):
             raise ProfileError(f"{where}: rules.{rule_id}: needs a 'clause'")
         scope = use.get("scope", "active")
@@ -265,6 +277,10 @@ def load_profile(reference: str, base: str = "") -> Profile:
         same_turn = float(_get(data, "gate_log.same_turn_seconds", 0) or 0)
     except (TypeError, ValueError):
         raise ProfileError(f"{where}: gate_log.same_turn_seconds: expected a number of seconds") from None
+    readers = _strings(_get(data, "layout.packet_readers"), f"{where}: layout.packet_readers") or ("flat_markdown",)
+    unknown_readers = [name for name in readers if name not in PACKET_READERS]
+    if unknown_readers:
+        raise ProfileError(f"{where}: layout.packet_readers: {', '.join(unknown_readers)} not one of {', '.join(PACKET_READERS)}")
     return Profile(
         id=data["id"],
         title=str(data.get("title", data["id"])),
@@ -313,6 +329,32 @@ def load_profile(reference: str, base: str = "") -> Profile:
         claim_statuses=tuple(status.casefold() for status in _strings(_get(data, "packet.claim.statuses"), f"{where}: packet.claim.statuses")),
         claim_fields=_strings(_get(data, "packet.claim.fields"), f"{where}: packet.claim.fields"),
         claim_values={str(name): _strings(values, f"{where}: packet.claim.values.{name}") for name, values in (_get(data, "packet.claim.values", {}) or {}).items()},
+        packet_readers=readers,
+        contract=_contract_map(data, where),
+    )
+
+
+def _field_map(data: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``{VOCABULARY_NAME: [json.path, ...]}`` as sorted pairs."""
+    if data is None:
+        return ()
+    if not isinstance(data, Mapping):
+        raise ProfileError(f"{where}: expected a mapping of field name to JSON paths")
+    return tuple(sorted((str(name), _strings(paths if isinstance(paths, list) else [paths], f"{where}.{name}")) for name, paths in data.items()))
+
+
+def _contract_map(data: Mapping[str, Any], where: str) -> ContractMap:
+    """The profile's ``contract`` section (empty for a markdown era)."""
+    return ContractMap(
+        schema_ids=_strings(_get(data, "contract.schema_ids"), f"{where}: contract.schema_ids"),
+        authority_key=str(_get(data, "contract.authority_key", "contract_authority") or "contract_authority"),
+        primary=_strings(_get(data, "contract.primary"), f"{where}: contract.primary"),
+        fields=_field_map(_get(data, "contract.fields"), f"{where}: contract.fields"),
+        microtask_schema_ids=_strings(_get(data, "contract.microtasks.schema_ids"), f"{where}: contract.microtasks.schema_ids"),
+        microtask_fields=_field_map(_get(data, "contract.microtasks.fields"), f"{where}: contract.microtasks.fields"),
+        registry_schema_ids=_strings(_get(data, "contract.registry_schema_ids"), f"{where}: contract.registry_schema_ids"),
+        live_statuses=tuple(status.casefold() for status in _strings(_get(data, "contract.live_statuses"), f"{where}: contract.live_statuses")),
+        schemas=_strings(_get(data, "contract.schemas"), f"{where}: contract.schemas"),
     )
 
 

@@ -43,13 +43,66 @@ def render_packet_page(ctx: RenderContext, packet: Packet) -> str:
     blocks.extend(_duplicates(ctx, packet))
     blocks.extend(_scope(ctx, page, packet))
     blocks.extend(_done_means(ctx, page, packet))
-    blocks.extend(_test_plan(packet))
+    if not _has_contract(packet):  # the contract era keeps no TEST_PLAN in the packet
+        blocks.extend(_test_plan(packet))
     blocks.extend(_dependencies(ctx, page, packet))
+    blocks.extend(_contract_fields(packet))
+    blocks.extend(_micro_tasks(packet))
     blocks.extend(_signature(ctx, packet))
     blocks.extend(_validation(packet))
     blocks.extend(_findings(ctx, page, packet))
-    blocks.append(f"Source: {md_code(packet.file)}")
+    blocks.extend(_files(packet))
+    if not packet.files:
+        blocks.append(f"Source: {md_code(packet.file)}")
     return join_blocks(blocks)
+
+
+def _has_contract(packet: Packet) -> bool:
+    return any(item.authority == "contract" for item in packet.files)
+
+
+#: What each authority means to a reader of the page.
+_AUTHORITY_TEXT = {
+    "contract": "the packet (primary machine-readable contract)",
+    "projection": "generated projection of the contract; not the authority",
+    "markdown": "the packet (markdown)",
+    "secondary": "a contract that does not claim authority",
+    "legacy": "flat file from before folder packets; history, not read as the packet",
+}
+
+
+def _files(packet: Packet) -> list[str]:
+    """Every file of a folder packet and what it is worth."""
+    if not packet.files:
+        return []
+    lines = ["| File | Authority |", "|---|---|"]
+    lines.extend(f"| {md_text(item.path)} | {md_text(_AUTHORITY_TEXT.get(item.authority, item.authority))} |" for item in packet.files)
+    return ["## Files", _wrapped("hs-packet-files", "\n".join(lines))]
+
+
+def _contract_fields(packet: Packet) -> list[str]:
+    """The contract's fields as the profile's field map reads them, with the
+    JSON key each comes from."""
+    if not _has_contract(packet):
+        return []
+    lines = ["| Field | Key | Value |", "|---|---|---|"]
+    for name in sorted(packet.fields):
+        occurrence = packet.fields[name][-1]
+        value = occurrence.value or "; ".join(item.text for item in occurrence.items)
+        lines.append(f"| {md_text(name)} | {md_text(occurrence.raw_name)} (line {occurrence.loc.line}) | {md_text(value) if value else '*(empty)*'} |")
+    return ["## Contract fields", _wrapped("hs-packet-contract", "\n".join(lines))]
+
+
+def _micro_tasks(packet: Packet) -> list[str]:
+    """The packet's micro-tasks as one section of its page (a large packet
+    has hundreds: no page of their own)."""
+    if not packet.micro_tasks:
+        return []
+    lines = ["| Micro-task | Status | Depends on | Title |", "|---|---|---|---|"]
+    for task in packet.micro_tasks:
+        depends = ", ".join(ref.wp for ref in task.depends_on)
+        lines.append(f"| {md_text(task.id)} | {md_text(task.status) or '*(none)*'} | {md_text(depends) or '-'} | {md_text(task.title)} |")
+    return [f"## Micro-tasks ({len(packet.micro_tasks)})", _wrapped("hs-packet-microtasks", "\n".join(lines))]
 
 
 def render_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:

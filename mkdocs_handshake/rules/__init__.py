@@ -3,7 +3,8 @@
 One module per rule family (PARSE, SPEC, PKT, ANCHOR, DONE, SIG, BOARD, DEP,
 PHASE), each rule a decorated function in it; see :mod:`.base`. The
 workflow gates the repository's own validators check (issue 9) sit in
-:mod:`.workflow`, under the PKT and BOARD ids of what they judge.
+:mod:`.workflow`, under the PKT and BOARD ids of what they judge; the
+contract era's (issue 20) in :mod:`.contract`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import importlib
 
 from .base import REGISTRY, Rule, rule
 
-FAMILIES = ("parse", "spec", "spec_bundle", "pkt", "anchor", "done", "sig", "board", "dep", "phase", "workflow")
+FAMILIES = ("parse", "spec", "spec_bundle", "pkt", "anchor", "done", "sig", "board", "dep", "phase", "workflow", "contract")
 
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")

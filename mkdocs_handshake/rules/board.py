@@ -126,7 +126,7 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if any(_GAP.search(tag) for tag in entry.tags) or _GAP.search(entry.text):
             continue
-        if _is_stub_entry(ctx, entry):
+        if _is_stub_entry(ctx, entry) or _has_stub_file(ctx, entry.wp):
             continue  # a stub is planned work: it has no task packet until activated
         yield rule.finding(
             f"board entry {entry.wp} in '{entry.column_raw}' has no task packet docs/task_packets/{entry.wp}.md; "
@@ -135,6 +135,13 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             entry.wp,
             entry.wp,
         )
+
+
+def _has_stub_file(ctx: RuleContext, wp: str) -> bool:
+    """A stub of that id is in the stub folder (``.md`` or the contract
+    era's ``.contract.json`` beside it): an entry for it, even one archived
+    as superseded before it was activated, has its file."""
+    return any(path.rsplit("/", 1)[-1].removesuffix(".md") == wp for path in ctx.model.stub_files)
 
 
 def _is_stub_entry(ctx: RuleContext, entry: BoardEntry) -> bool:

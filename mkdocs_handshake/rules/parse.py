@@ -279,7 +279,10 @@ def protocol_unknown(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     profiles). When the repository has neither a packet template nor
     protocol text to tell the version by, the oldest shipped profile is
     used; this says so once instead of guessing silently. Fix: add the
-    template, or name the profile with the ``profile`` option."""
+    template, or name the profile with the ``profile`` option. A JSON
+    contract whose ``schema_id`` no reader of the profile knows is reported
+    at the file in the same way (its era cannot be told, so it is not read)."""
+    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-005"))
     info = ctx.model.protocol
     if info is None or info.certain:
         return

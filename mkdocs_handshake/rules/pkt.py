@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
 from ..findings import Finding, Severity
+from ..ids import PHASE
 from ..model import FieldOccurrence, ListItem, Loc, Packet, Status
 from ..parse.packets import label_key
 from .base import Rule, packet_rule, rule
@@ -65,8 +66,8 @@ _ANGLE = re.compile(r"(?<![\w<])<(?P<body>[A-Za-z][\w .-]*)>(?!>)")
 # The commit a rollback would revert: the protocol's own template writes
 # ``git revert <commit-sha>`` / ``git revert {commit}`` before the work exists.
 _COMMIT_SLOT = re.compile(r"[<{](?:commit|sha|hash)(?:[ _-]?(?:sha|hash|id))?[>}]", re.IGNORECASE)
-_WP_ID = re.compile(r"WP-[0-9]+-[A-Za-z0-9][A-Za-z0-9.\-]*", re.IGNORECASE)
-_FILE_NAME = re.compile(r"^WP-[0-9]+-[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?$")
+_WP_ID = re.compile(rf"WP-{PHASE}-[A-Za-z0-9][A-Za-z0-9.\-]*", re.IGNORECASE)
+_FILE_NAME = re.compile(rf"^WP-{PHASE}-[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?$")
 _ARROW = re.compile(r"->|→|=>|⇒")
 _QUOTED = re.compile(r'"([^"]*)"')
 _HEADING_NOTE = re.compile(r"\s*(?:\([^)]*\)|\[[^\]]*\])\s*")

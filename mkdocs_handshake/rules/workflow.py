@@ -17,6 +17,7 @@ from collections import defaultdict
 from typing import Iterator
 
 from ..findings import Finding
+from ..lifecycle import contract_is_live
 from ..model import Lifecycle, Loc, Packet, TextFacts
 from ..parse.board import normalise_tag
 from ..parse.packets import label_key
@@ -401,7 +402,9 @@ def stubs(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     if not profile.stubs:
         return
     for packet in ctx.model.packets:
-        if packet.lifecycle is Lifecycle.STUB:
+        if packet.lifecycle is Lifecycle.STUB and not (ctx.applies("BOARD-010") and contract_is_live(packet, profile)):
+            # (a live contract the board files as a stub is BOARD-010's: the
+            # contract is the authority, the board entry is what is stale)
             yield rule.finding(
                 f"{packet.id} is a stub ({packet.lifecycle_reason}) but lives in {packet.file.rsplit('/', 1)[0]}; "
                 f"stubs live in {profile.stubs}/ until activated",
@@ -466,7 +469,8 @@ def registry(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         row = found[0]
         active = row.active
         if not active:
-            yield rule.finding(f"the row of {base} names no active packet", row.loc, base, base)
+            if not row.active_file:  # a history row names what was superseded: the base is closed, not unmapped
+                yield rule.finding(f"the row of {base} names no active packet", row.loc, base, base)
             continue
         is_stub_path = bool(profile.stubs) and row.active_file.startswith(profile.stubs.rstrip("/") + "/")
         official = ctx.packet(active)

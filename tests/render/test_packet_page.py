@@ -223,3 +223,29 @@ def test_group_header_sub_items_and_a_second_done_means_block_are_rows() -> None
     # Matched terms are shown as the item wrote them, with the score and its bar.
     assert "<code>balances</code>, <code>compares</code>, <code>reconciler</code>; score 1.00 (bar 0.25)" in done[0]
     assert "<td>verification step</td>" in done[1]
+
+
+def test_a_contract_packet_page_shows_its_files_fields_and_micro_tasks() -> None:
+    from mkdocs_handshake.model import FieldOccurrence, MicroTask, PacketFile, WpRef
+
+    base = sample_packets()[0]
+    folder = ".GOV/task_packets/WP-1-Ledger"
+    status = FieldOccurrence("STATUS", "status", "In Progress", Loc(f"{folder}/packet.json", 12, 15), "json")
+    tasks = tuple(
+        MicroTask(f"MT-00{n}", f"{folder}/MT-00{n}.json", Loc(f"{folder}/MT-00{n}.json", 3), status="PENDING", title=f"Step <{n}> | x",
+                  depends_on=(WpRef(f"MT-00{n - 1}", Loc(f"{folder}/MT-00{n}.json", 6)),) if n > 1 else ())
+        for n in (1, 2)
+    )
+    packet = replace(
+        base, file=f"{folder}/packet.json", fields={**base.fields, "STATUS": (status,)},
+        files=(PacketFile(f"{folder}/packet.json", "contract"), PacketFile(f"{folder}/packet.md", "projection"), PacketFile(".GOV/task_packets/WP-1-Ledger.md", "legacy")),
+        micro_tasks=tasks,
+    )
+    page = render_packet_page(context(model=sample_model([packet, *sample_packets()[1:]])), packet)
+    text = visible_text(page)
+    assert ".GOV/task_packets/WP-1-Ledger/packet.json the packet (primary machine-readable contract)" in text
+    assert "packet.md generated projection of the contract; not the authority" in text
+    assert "STATUS status (line 12) In Progress" in text and "Contract fields" in text
+    assert "Micro-tasks (2)" in text and "MT-002 PENDING MT-001 Step <2> | x" in text
+    assert "## TEST_PLAN" not in page and "Source:" not in text
+    assert "<2>" not in to_html(page).replace("&lt;2&gt;", "")  # governance text is escaped

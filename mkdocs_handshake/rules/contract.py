@@ -1,0 +1,203 @@
+"""Rules of the contract era: what the JSON packet contract, the board and
+the registry must agree on, and what a packet's micro-tasks must hold.
+
+From May 2026 the repository's packet template says that ``packet.json`` is
+"the authoritative lifecycle truth" and that ``TASK_BOARD.md`` and
+``WP_TRACEABILITY_REGISTRY.md`` "are projections and must reconcile to the
+contract". These rules judge only packets read from a contract, so earlier
+eras (markdown packets) never meet them.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..findings import Finding, Severity
+from ..ids import variant_base
+from ..lifecycle import contract_is_live
+from ..microtasks import cycle, one_sided, outside_scope, unknown_refs
+from ..model import BoardEntry, Lifecycle, Packet, RegistryRow
+from .base import Rule, packet_rule, rule
+from .context import PacketScope, RuleContext
+from .parse import issues_for
+
+
+def _contract_packets(ctx: RuleContext) -> Iterator[Packet]:
+    for packet in ctx.model.packets:
+        if any(item.authority == "contract" for item in packet.files):
+            yield packet
+
+
+def _registry_row(ctx: RuleContext, packet: Packet) -> RegistryRow | None:
+    rows = ctx.model.registry.rows if ctx.model.registry else ()
+    base = variant_base(packet.id)
+    return next((row for row in rows if row.base == base), None) or next((row for row in rows if row.base == packet.id), None)
+
+
+def _board_places(ctx: RuleContext, packet: Packet) -> list[tuple[BoardEntry, str]]:
+    """The packet's board entries and the lifecycle each records."""
+    profile = ctx.profile
+    if ctx.model.board is None or profile is None:
+        return []
+    placed = []
+    for entry in ctx.model.board.entries:
+        if entry.wp != packet.id:
+            continue
+        lifecycle = profile.board_lifecycle(entry.column_raw)
+        for tag in entry.tags:
+            lifecycle = profile.tag_lifecycle(tag) or lifecycle
+        if lifecycle:
+            placed.append((entry, lifecycle))
+    return placed
+
+
+@rule("BOARD-010", "error", "The board and the registry agree with the packet contract on a live packet")
+def contract_projections_agree(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """Packet template (contract era): "packet.json is the authoritative
+    lifecycle truth; TASK_BOARD.md, WP_TRACEABILITY_REGISTRY.md ... are
+    projections and must reconcile to the contract". A contract that says
+    the packet is in progress or blocked (the profile's
+    ``contract.live_statuses``) while the board files it elsewhere (Done,
+    Superseded, a stub) or the registry names another packet as its base's
+    active one is a disagreement. One finding per packet, at the contract's
+    status, naming all three sources; the fix is to close the contract or
+    reconcile the projections, whichever is stale. A packet that is on no
+    board at all is BOARD-001's."""
+    profile = ctx.profile
+    if profile is None:
+        return
+    for packet in _contract_packets(ctx):
+        if not contract_is_live(packet, profile):
+            continue
+        places = _board_places(ctx, packet)
+        off_board = [(entry, lifecycle) for entry, lifecycle in places if lifecycle != "active"]
+        row = _registry_row(ctx, packet)
+        other_active = row is not None and row.active and row.active != packet.id
+        if not off_board and not other_active:
+            continue
+        if places:
+            board = "; ".join(f"the board files it under '{entry.column_raw}'{' ' + ' '.join(f'[{tag}]' for tag in entry.tags) if entry.tags else ''} ({entry.loc})" for entry, _ in places)
+        else:
+            board = f"the board does not list it ({ctx.model.board.file})" if ctx.model.board else "there is no board"
+        if row is None:
+            registry = "the registry has no row for its base"
+        elif row.active:
+            registry = f"the registry names {row.active} as the active packet of {row.base} ({row.loc})"
+        else:
+            registry = f"the registry records {row.base} as history with no active packet ({row.loc})"
+        yield rule_.finding(
+            f"the contract of {packet.id} says {packet.status_raw!r} (live), but {board}, and {registry}; "
+            "close the contract if the packet is history, or reconcile the board and registry to it",
+            packet.status_or_head_loc, packet.status_raw, packet.id,
+        )
+
+
+#: How many examples a folded finding names before "and N more".
+_EXAMPLES = 5
+
+
+def _one_sided_text(dependent: str, prerequisite: str, missing: str) -> str:
+    if missing == "blocks":
+        return f"{dependent} depends on {prerequisite}, but {prerequisite}'s blocks does not name {dependent}"
+    return f"{prerequisite} blocks {dependent}, but {dependent}'s depends_on does not name {prerequisite}"
+
+
+def _some(items: list[str]) -> str:
+    shown = ", ".join(items[:_EXAMPLES])
+    return shown + (f" and {len(items) - _EXAMPLES} more" if len(items) > _EXAMPLES else "")
+
+
+@packet_rule("PKT-022", "error", "Micro-task dependencies stay inside the packet, agree on both ends and have no cycle")
+def microtask_dependencies(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
+    """Micro-task contract schema (``lifecycle.depends_on``, ``blocks``)
+    and the protocols' per-MT order ("the coder may advance one next
+    declared MT"): a packet's micro-tasks are worked in dependency order, so
+    every id they name must be a micro-task of the packet, an edge written
+    on one end must be on the other when that end writes its edges at all,
+    and the order must have no cycle. One finding per packet and cause,
+    naming the first few cases."""
+    unknown = unknown_refs(packet)
+    if unknown:
+        task, name, ref = unknown[0]
+        yield rule_.finding(
+            f"micro-tasks of {packet.id} name micro-tasks the packet does not have: "
+            f"{_some([f'{task.id} -> {name}' for task, name, _ in unknown])}; fix the ids or add the micro-task contracts",
+            ref.loc, ref.wp, packet.id,
+        )
+    pairs = one_sided(packet)
+    if pairs:
+        written = pairs[0][3]
+        yield rule_.finding(
+            f"micro-task dependencies of {packet.id} are written on one end only: "
+            f"{_some([_one_sided_text(a, b, end) for a, b, end, _ in pairs])}; write each edge on both ends",
+            written.loc, written.wp, packet.id,
+        )
+    loop = cycle(packet)
+    if loop:
+        first = next(task for task in packet.micro_tasks if task.id == loop[0])
+        yield rule_.finding(
+            f"micro-tasks of {packet.id} depend on each other in a cycle ({' -> '.join(loop)}); no order can satisfy it",
+            first.loc, first.id, packet.id,
+        )
+
+
+@packet_rule("PKT-023", "error", "Each micro-task's scope lies inside its packet's allowed paths")
+def microtask_scope(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
+    """Packet contract ``scope.allowed_paths`` is what the coder may change
+    for the whole packet (Part 3.5 IN_SCOPE_PATHS); a micro-task is a part
+    of that work, so its own ``scope.allowed_paths`` cannot reach beyond
+    it. Entries that are not paths from the root (prose, a bare file name,
+    another worktree's ``../`` path) are not judged. One finding per
+    packet, at the first entry outside, naming the first few."""
+    outside = outside_scope(packet)
+    if not outside:
+        return
+    task, item = outside[0]
+    yield rule_.finding(
+        f"micro-task scope of {packet.id} reaches outside the packet's allowed paths: "
+        f"{_some([f'{task.id} {item.text}' for task, item in outside])}; widen the packet's scope.allowed_paths or narrow the micro-task",
+        item.loc, item.source or item.text, packet.id,
+    )
+
+
+@rule("PKT-024", "error", "Contracts match the repository's own JSON Schemas")
+def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
+    """The repository's JSON Schemas (``roles_shared/schemas``, matched to
+    a contract by its ``schema_id``) define what a packet or micro-task
+    contract must hold; its own Node checks do not apply them to packets or
+    micro-tasks. A failure in a live packet's contracts is reported at the
+    failing key. Contracts of closed, superseded or unlisted packets are
+    history: most are imports from the markdown era, and a maintainer acts
+    on the drift, not on each file, so they fold into one warning per
+    schema and cause (path and keyword) with the number of contracts and
+    the first place."""
+    issues = issues_for(ctx.model, "PKT-024")
+    if not issues:
+        return
+    live = {packet.id for packet in ctx.model.packets if packet.lifecycle is Lifecycle.ACTIVE} | (
+        {packet.id for packet in ctx.model.packets} if ctx.history else set()
+    )
+    by_packet: dict[tuple[str, str], list] = {}
+    history: dict[str, list] = {}
+    for issue in issues:
+        if issue.subject in live:
+            by_packet.setdefault((issue.subject, issue.label), []).append(issue)
+        else:
+            history.setdefault(issue.label, []).append(issue)
+    for (subject, cause), group in sorted(by_packet.items()):
+        first = group[0]
+        if len(group) == 1:
+            yield rule_.finding(first.message, first.loc, first.excerpt, subject)
+            continue
+        yield rule_.finding(
+            f"{len(group)} contracts of {subject} fail the same schema check ({cause}); first: {first.message}",
+            first.loc, first.excerpt, subject,
+        )
+    for cause, group in sorted(history.items()):
+        files = sorted({issue.loc.file for issue in group})
+        first = group[0]
+        yield rule_.finding(
+            f"{len(files)} contract(s) of packets that are not live fail the same schema check ({cause}); "
+            f"first: {first.message}. Fix the schema or migrate these contracts together",
+            first.loc, first.excerpt, cause, severity=Severity.WARNING,
+        )

@@ -1,0 +1,159 @@
+"""Issue 20, packet half: the June 2026 snapshot read with nothing but its root.
+
+Every expectation is computed from the corpus files themselves (folders,
+contracts, registry JSON), never written down as a count: another snapshot
+of the same repository must pass the same tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from mkdocs_handshake.engine import EngineConfig, run_rules
+from mkdocs_handshake.findings import Finding
+from mkdocs_handshake.ids import WP_ID_FULL
+from mkdocs_handshake.layout import Layout
+from mkdocs_handshake.load import load_repo
+from mkdocs_handshake.model import GovernanceModel, Lifecycle
+from mkdocs_handshake.parse.status import normalise_status
+from tests.conftest import REPO
+
+JUNE = (REPO / ".." / "shared" / "corpus" / "handshake-2026-06-22").resolve()
+AS_OF = dt.date(2026, 6, 22)
+
+
+@pytest.fixture(scope="module")
+def june() -> GovernanceModel:
+    if not (JUNE / ".GOV").is_dir():
+        pytest.skip(f"June corpus not found at {JUNE}")
+    return load_repo(Layout(JUNE), mappings=False)
+
+
+@pytest.fixture(scope="module")
+def june_findings(june: GovernanceModel) -> list[Finding]:
+    return run_rules(june, EngineConfig(as_of=AS_OF))
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8-sig"))
+
+
+def _packet_folders() -> dict[str, Path]:
+    """Folders under the packets folder that hold a contract or a markdown packet."""
+    folder = JUNE / ".GOV" / "task_packets"
+    return {
+        sub.name: sub for sub in folder.iterdir()
+        if sub.is_dir() and ((sub / "packet.json").is_file() or (sub / "packet.md").is_file())
+    }
+
+
+def test_the_june_profile_is_chosen_from_what_the_repository_says(june: GovernanceModel) -> None:
+    assert june.protocol is not None and june.protocol.certain
+    assert june.protocol.profile == "handshake-2026-06"
+    template = (JUNE / june.protocol.template_file).read_text(encoding="utf-8")
+    assert "hsk.work_packet_contract@1" in template
+    # the role protocols are found, one per role folder
+    protocols = sorted(path.relative_to(JUNE).as_posix() for path in (JUNE / ".GOV" / "roles").glob("*/*_PROTOCOL.md"))
+    assert protocols and set(protocols) <= set(june.protocol.protocol_files)
+
+
+def test_every_packet_folder_with_a_contract_or_markdown_packet_is_a_packet(june: GovernanceModel) -> None:
+    folders = _packet_folders()
+    read = {packet.id: packet for packet in june.packets if packet.files}
+    assert set(read) == set(folders)
+    for wp, sub in folders.items():
+        packet = read[wp]
+        contract = sub / "packet.json"
+        authorities = dict((Path(item.path).name, item.authority) for item in packet.files)
+        if contract.is_file() and _json(contract).get("contract_authority") == "PRIMARY_MACHINE_READABLE":
+            assert authorities["packet.json"] == "contract" and packet.file.endswith("/packet.json")
+            if (sub / "packet.md").is_file():
+                assert authorities["packet.md"] == "projection"
+        if (sub.parent / f"{wp}.md").is_file():
+            assert authorities[f"{wp}.md"] == "legacy"
+
+
+def test_flat_files_without_a_folder_are_still_packets(june: GovernanceModel) -> None:
+    folder = JUNE / ".GOV" / "task_packets"
+    flat_only = {path.stem for path in folder.glob("WP-*.md") if not (folder / path.stem).is_dir()}
+    assert flat_only <= {packet.id for packet in june.packets if not packet.files}
+
+
+def test_contract_values_carry_the_line_of_their_key(june: GovernanceModel) -> None:
+    for packet in june.packets:
+        if not packet.files or packet.status_loc is None or not packet.file.endswith(".json"):
+            continue
+        line = (JUNE / packet.file).read_text(encoding="utf-8-sig").splitlines()[packet.status_loc.line - 1]
+        # the value as written (the reader repairs damaged encodings, as PARSE-002 reports)
+        assert '"status"' in line
+        if packet.status_raw:  # the column is where the value starts, after its quote
+            assert line[packet.status_loc.column - 2] == '"'
+
+
+
+def test_live_contracts_are_active_or_their_disagreement_is_reported(june: GovernanceModel, june_findings: list[Finding]) -> None:
+    reported = {finding.subject: finding for finding in june_findings if finding.rule == "BOARD-010"}
+    live = []
+    for wp, sub in _packet_folders().items():
+        contract = sub / "packet.json"
+        if not contract.is_file():
+            continue
+        status = normalise_status(str(_json(contract).get("lifecycle", {}).get("status", "")))
+        if status.value in ("in-progress", "blocked"):
+            live.append(wp)
+    assert live
+    for wp in live:
+        packet = june.packet(wp)
+        assert packet is not None
+        if packet.lifecycle is not Lifecycle.ACTIVE:
+            finding = reported[wp]
+            assert "contract" in finding.message and "board" in finding.message and "registry" in finding.message
+            assert finding.loc.file == packet.file
+    # one problem, one finding: a live contract the board files as a stub is not also a misplaced stub
+    assert not [finding for finding in june_findings if finding.rule == "BOARD-008" and finding.subject in reported]
+
+
+def test_kernel_ids_are_wp_ids(june: GovernanceModel, june_findings: list[Finding]) -> None:
+    kernel = [name for name in _packet_folders() if not name.split("-")[1].isdigit()]
+    assert kernel and all(WP_ID_FULL.match(name) for name in kernel)
+    assert {packet.id for packet in june.packets} >= set(kernel)
+    assert not [finding for finding in june_findings if finding.rule == "PARSE-004" and any(name in finding.message for name in kernel)]
+
+
+def test_the_json_registry_is_read_through_the_markdown_pointer(june: GovernanceModel) -> None:
+    assert june.registry is not None and june.registry.file.endswith(".json")
+    data = _json(JUNE / june.registry.file)
+    entries = {entry["base_wp_id"] for entry in data["entries"] if WP_ID_FULL.match(entry.get("base_wp_id", ""))}
+    rows = {row.base: row for row in june.registry.rows}
+    assert entries <= set(rows)
+    for entry in data["entries"]:
+        if entry.get("base_wp_id") in rows and entry.get("active_packet_path"):
+            assert rows[entry["base_wp_id"]].active_file == entry["active_packet_path"]
+
+
+def test_micro_tasks_are_part_of_their_packet(june: GovernanceModel) -> None:
+    for wp, sub in _packet_folders().items():
+        packet = june.packet(wp)
+        files = sorted(path.relative_to(JUNE).as_posix() for path in sub.glob("MT-*.json"))
+        assert sorted(task.file for task in packet.micro_tasks) == files
+    # no micro-task is a packet of its own
+    assert not [packet for packet in june.packets if "/MT-" in packet.file]
+
+
+def test_schema_failures_judge_live_contracts_and_fold_history(june: GovernanceModel, june_findings: list[Finding]) -> None:
+    findings = [finding for finding in june_findings if finding.rule == "PKT-024"]
+    live = {packet.id for packet in june.packets if packet.lifecycle is Lifecycle.ACTIVE}
+    errors = [finding for finding in findings if finding.severity.value == "error"]
+    folded = [finding for finding in findings if finding.severity.value == "warning"]
+    assert all(finding.subject in live for finding in errors)
+    # one warning per schema and cause: the subject is the cause, never a packet
+    assert folded and len({finding.subject for finding in folded}) == len(folded)
+    assert not {finding.subject for finding in folded} & {packet.id for packet in june.packets}
+    # each finding points at a line of the contract that holds the failing key's text
+    for finding in findings:
+        line = (JUNE / finding.loc.file).read_text(encoding="utf-8-sig").splitlines()[finding.loc.line - 1]
+        assert finding.excerpt and line.strip().startswith(finding.excerpt[:20])

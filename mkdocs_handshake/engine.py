@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .baseline import Baseline, apply as apply_baseline
+from .duplicates import fold_duplicates
 from .findings import Finding, Severity
 from .model import GovernanceModel, Lifecycle, Waiver
 from .phase_gate import waiver_state
 from .profiles import Profile
 from .rules import REGISTRY
 from .rules.context import PacketMemo, RuleContext, profile_of
+from .rules.remedy import EDIT_FINDINGS, RULE_ID as REMEDY_RULE
 
 
 class ConfigError(ValueError):
@@ -85,7 +87,7 @@ class RulePlan:
 def check_profile(profile: Profile) -> None:
     """A profile may only name rules that exist: a typo would silently
     switch a rule off."""
-    unknown = sorted(set(profile.rules) - set(REGISTRY))
+    unknown = sorted((set(profile.rules) | {rule for pair in profile.duplicates for rule in (pair.keep, pair.fold)}) - set(REGISTRY))
     if unknown:
         raise ConfigError(f"profile {profile.source}: unknown rule id(s) {', '.join(unknown)}")
 
@@ -142,25 +144,56 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: 
     )
     history = _history_subjects(model)
     findings: list[Finding] = []
+    remedy_plan: RulePlan | None = None
     for plan in plans:
         if not plan.applied:
             continue
-        rule_id = plan.rule
-        rule = REGISTRY[rule_id]
-        configured = config.severities.get(rule_id)
-        for finding in rule.check(rule, context):
-            if plan.scope == "active" and finding.subject in history:
-                continue
-            if configured:
-                finding = replace(finding, severity=Severity(configured))
-            waiver = _waiver_for(finding, config.waivers, config.as_of)
-            if waiver:
-                finding = replace(finding, waived=True, waiver_reason=waiver.reason)
-            findings.append(finding)
+        if plan.rule == REMEDY_RULE:
+            remedy_plan = plan
+            continue
+        findings.extend(_configured(plan, REGISTRY[plan.rule].check(REGISTRY[plan.rule], context), history, config))
+    assert context.profile is not None
+    findings = fold_duplicates(findings, context.profile.duplicates)
+    if remedy_plan is not None and not config.history:
+        findings = _fold_locked(remedy_plan, plans, findings, context, history, config)
     findings = sorted(set(findings), key=Finding.sort_key)
     if config.baseline is not None:
         findings = apply_baseline(findings, config.baseline)
     return findings
+
+
+def _configured(plan: RulePlan, found: Iterable[Finding], history: frozenset[str], config: EngineConfig) -> Iterator[Finding]:
+    """A rule's findings with the run's configuration applied: history
+    left out for ``active``-scope rules, severity overrides, waivers."""
+    configured = config.severities.get(plan.rule)
+    for finding in found:
+        if plan.scope == "active" and finding.subject in history:
+            continue
+        if configured:
+            finding = replace(finding, severity=Severity(configured))
+        waiver = _waiver_for(finding, config.waivers, config.as_of)
+        if waiver:
+            finding = replace(finding, waived=True, waiver_reason=waiver.reason)
+        yield finding
+
+
+def _fold_locked(
+    remedy_plan: RulePlan, plans: Sequence[RulePlan], findings: list[Finding], context: RuleContext, history: frozenset[str], config: EngineConfig
+) -> list[Finding]:
+    """Run REMEDY-001 on the findings of the rules whose fix is an edit of
+    a packet (profile ``scope: active``), and put its findings in place of
+    those it folds: a locked packet gets one action, not one edit per
+    defect (see :mod:`.rules.remedy`). Not in an audit of history, which
+    asks for every defect on its own."""
+    edit_rules = {plan.rule for plan in plans if plan.applied and plan.scope == "active"}
+    edit = tuple(finding for finding in findings if finding.rule in edit_rules)
+    if not edit:
+        return findings
+    folding = replace(context, options={**context.options, EDIT_FINDINGS: edit})
+    rule = REGISTRY[remedy_plan.rule]
+    remedies = list(_configured(remedy_plan, rule.check(rule, folding), history, config))
+    folded = {part for remedy in remedies for part in remedy.parts}
+    return [finding for finding in findings if finding not in folded] + remedies
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, object]:

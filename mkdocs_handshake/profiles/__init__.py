@@ -52,6 +52,44 @@ class RuleUse:
     evidence: tuple[str, ...] = ()
 
 
+LOCK_KINDS = ("signature", "verdict")
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """How the protocol remedies a packet that may no longer be edited.
+
+    ``locked_by``: what freezes a packet: ``signature`` (a lock field holds
+    a signature, not a placeholder, that the audit does not mark INVALID)
+    and/or ``verdict`` (a Validator verdict is appended to it). ``action``:
+    what to do instead of editing it, with ``{wp}`` (the locked packet) and
+    ``{next}`` (its next ``-vN`` revision) filled in. ``keep``: rules whose
+    findings on a locked packet stay on their own (the workflow updates
+    that part of a packet in place). Empty ``locked_by``: the protocol
+    freezes nothing, and findings are reported one by one."""
+
+    locked_by: tuple[str, ...] = ()
+    action: str = ""
+    clause: str = ""
+    role: str = ""
+    keep: tuple[str, ...] = ()
+
+
+DUPLICATE_MATCHES = ("place", "excerpt")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Two rules that report one defect: a finding of ``fold`` that matches
+    one of ``keep`` on the same packet is named in that finding's details
+    instead of standing on its own. ``same``: ``place`` (file, line and
+    column) or ``excerpt`` (file, subject and excerpt)."""
+
+    keep: str
+    fold: str
+    same: str = "place"
+
+
 @dataclass(frozen=True)
 class CountLimit:
     field: str
@@ -111,6 +149,8 @@ class Profile:
     claim_statuses: tuple[str, ...] = ()
     claim_fields: tuple[str, ...] = ()
     claim_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    remedy: Remedy = Remedy()
+    duplicates: tuple[Duplicate, ...] = ()
 
     def evidence_phrases(self) -> tuple[str, ...]:
         """Every phrase whose presence in the protocol text this profile
@@ -265,6 +305,7 @@ def load_profile(reference: str, base: str = "") -> Profile:
         same_turn = float(_get(data, "gate_log.same_turn_seconds", 0) or 0)
     except (TypeError, ValueError):
         raise ProfileError(f"{where}: gate_log.same_turn_seconds: expected a number of seconds") from None
+    remedy = _remedy(data, where)
     return Profile(
         id=data["id"],
         title=str(data.get("title", data["id"])),
@@ -313,6 +354,43 @@ def load_profile(reference: str, base: str = "") -> Profile:
         claim_statuses=tuple(status.casefold() for status in _strings(_get(data, "packet.claim.statuses"), f"{where}: packet.claim.statuses")),
         claim_fields=_strings(_get(data, "packet.claim.fields"), f"{where}: packet.claim.fields"),
         claim_values={str(name): _strings(values, f"{where}: packet.claim.values.{name}") for name, values in (_get(data, "packet.claim.values", {}) or {}).items()},
+        remedy=remedy,
+        duplicates=_duplicates(data, where),
+    )
+
+
+def _duplicates(data: Mapping[str, Any], where: str) -> tuple[Duplicate, ...]:
+    found = []
+    for entry in _get(data, "duplicates", []) or []:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("keep"), str) or not isinstance(entry.get("fold"), str):
+            raise ProfileError(f"{where}: duplicates: each entry needs 'keep' and 'fold' (rule ids)")
+        same = entry.get("same", "place")
+        if same not in DUPLICATE_MATCHES:
+            raise ProfileError(f"{where}: duplicates.{entry['fold']}.same: {same!r} is not one of {', '.join(DUPLICATE_MATCHES)}")
+        found.append(Duplicate(entry["keep"], entry["fold"], same))
+    return tuple(found)
+
+
+def _remedy(data: Mapping[str, Any], where: str) -> Remedy:
+    """The profile's ``remedy`` block, checked: a lock kind must be known
+    and a freezing protocol must say what to do instead of an edit."""
+    locked_by = _strings(_get(data, "remedy.locked_by"), f"{where}: remedy.locked_by")
+    unknown = [kind for kind in locked_by if kind not in LOCK_KINDS]
+    if unknown:
+        raise ProfileError(f"{where}: remedy.locked_by: {', '.join(map(repr, unknown))} is not one of {', '.join(LOCK_KINDS)}")
+    action = str(_get(data, "remedy.action", "") or "")
+    if locked_by and not action:
+        raise ProfileError(f"{where}: remedy.action: needed when remedy.locked_by names what locks a packet")
+    try:
+        action.format(wp="", next="")
+    except (KeyError, IndexError, ValueError) as error:
+        raise ProfileError(f"{where}: remedy.action: only {{wp}} and {{next}} may be filled in ({error})") from None
+    return Remedy(
+        locked_by=locked_by,
+        action=action,
+        clause=str(_get(data, "remedy.clause", "") or ""),
+        role=str(_get(data, "remedy.role", "") or ""),
+        keep=_strings(_get(data, "remedy.keep"), f"{where}: remedy.keep"),
     )
 
 

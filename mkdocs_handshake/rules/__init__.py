@@ -12,7 +12,7 @@ import importlib
 
 from .base import REGISTRY, Rule, rule
 
-FAMILIES = ("parse", "spec", "pkt", "anchor", "done", "sig", "board", "dep", "phase", "workflow")
+FAMILIES = ("parse", "spec", "pkt", "anchor", "done", "sig", "board", "dep", "phase", "workflow", "remedy")
 
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")

@@ -12,8 +12,9 @@ import re
 from typing import TYPE_CHECKING, Iterator
 
 from ..findings import Finding
-from ..model import Loc, Packet, Status
+from ..model import Lifecycle, Loc, Packet, Status
 from .base import Rule, rule
+from ..revisions import live_revision
 from ..verdicts import is_validated, latest_report
 from .context import RuleContext
 
@@ -108,24 +109,42 @@ def blocker_not_validated(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 7.2: "Never assign downstream work until blocker is VALIDATED" —
     if the blocker is In Progress or Ready for Dev, mark the dependent
     BLOCKED. VALIDATED means STATUS VALIDATED, or Done with a PASS report
-    (Part 6.5). Missing blockers are DEP-001's."""
+    (Part 6.5). Missing blockers are DEP-001's.
+
+    A blocker is read off its live revision (:mod:`..revisions`): a
+    superseded ``-vN`` whose family has a VALIDATED revision is no blocker,
+    and an open one is named as the revision that is live."""
     graph = ctx.graph
     for packet in ctx.model.packets:
         if packet.status not in _ACTIVE or packet.id not in graph:
             continue
         for blocker in sorted(graph.predecessors(packet.id)):
-            blocking = ctx.packet(blocker)
-            if blocking is None or blocker == packet.id or is_validated(blocking):
+            named = ctx.packet(blocker)
+            if named is None or blocker == packet.id:
                 continue
+            blocking = live_revision(ctx.model, named)
+            if blocking.id == packet.id or _validated(blocking) or _validated(named):
+                continue
+            shown = blocker if blocking.id == named.id else f"{blocker} (live revision {blocking.id})"
             said = _said(graph, blocker, packet.id)
             where = ", ".join(f"{loc.file}:{loc.line}" for _, _, loc in said[:2])
             yield rule.finding(
-                f"{packet.id} is {packet.status_raw.strip() or packet.status.value} but its blocker {blocker} is not VALIDATED "
-                f"({_blocker_state(blocking)}; dependency at {where}); mark {packet.id} Blocked until {blocker} validates",
+                f"{packet.id} is {packet.status_raw.strip() or packet.status.value} but its blocker {shown} is not VALIDATED "
+                f"({_blocker_state(blocking)}; dependency at {where}); mark {packet.id} Blocked until {blocking.id} validates",
                 packet.status_or_head_loc,
                 packet.status_raw.strip() or packet.id,
                 packet.id,
             )
+
+
+def _validated(packet: Packet) -> bool:
+    """VALIDATED by its own STATUS and verdict, or closed by the board (a
+    Done [VALIDATED] entry, the lifecycle) on a PASS: the board is where a
+    WP's end is recorded when its STATUS line keeps what it was signed with."""
+    if is_validated(packet):
+        return True
+    report = latest_report(packet)
+    return packet.lifecycle is Lifecycle.CLOSED and report is not None and report.verdict == "PASS"
 
 
 def _blocker_state(packet: Packet) -> str:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .baseline import Baseline, apply as apply_baseline
 from .duplicates import fold_duplicates
+from .git_history import History, clause_in_force, read_history
 from .findings import Finding, Severity
 from .model import GovernanceModel, Lifecycle, Waiver
 from .phase_gate import waiver_state
@@ -115,8 +117,25 @@ def rule_plan(model: GovernanceModel, config: EngineConfig | None = None) -> tup
             said = " or ".join(f"'{phrase}'" for phrase in missing)
             plan.append(RulePlan(rule_id, False, f"its clause is gone: the protocol text ({files}) no longer says {said}", use.clause, scope))
             continue
-        plan.append(RulePlan(rule_id, True, f"{use.clause} ({profile.id})", use.clause, scope))
+        reason = f"{use.clause} ({profile.id})"
+        if use.evidence:
+            reason += _clause_date(model, profile, use)
+        plan.append(RulePlan(rule_id, True, reason, use.clause, scope))
     return tuple(plan)
+
+
+def _clause_date(model: GovernanceModel, profile: Profile, use: object) -> str:
+    """When the rule's clause entered the protocol, as git says, or why
+    that is unknown: packets created before it are not judged by it."""
+    history, why = clause_history(model, profile)
+    phrases = getattr(use, "evidence", ())
+    if history is None:
+        return f"; clause date unknown ({why}), so every packet is judged by it"
+    dates = [history.first_said[phrase] for phrase in phrases if phrase in history.first_said]
+    if not dates:
+        return "; clause date unknown (git history does not show its evidence phrase being written), so every packet is judged by it"
+    retro = " (retroactive: older packets too)" if getattr(use, "retroactive", False) else "; packets created before then are not judged by it"
+    return f"; in the protocol since {min(dates).isoformat()} (git){retro}"
 
 
 def _history_subjects(model: GovernanceModel) -> frozenset[str]:
@@ -143,6 +162,8 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: 
         in_force=frozenset(plan.rule for plan in plans if plan.applied),
     )
     history = _history_subjects(model)
+    assert context.profile is not None
+    dated = _clause_filter(model, context.profile)
     findings: list[Finding] = []
     remedy_plan: RulePlan | None = None
     for plan in plans:
@@ -151,8 +172,8 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: 
         if plan.rule == REMEDY_RULE:
             remedy_plan = plan
             continue
-        findings.extend(_configured(plan, REGISTRY[plan.rule].check(REGISTRY[plan.rule], context), history, config))
-    assert context.profile is not None
+        found = REGISTRY[plan.rule].check(REGISTRY[plan.rule], context)
+        findings.extend(_configured(plan, (finding for finding in found if dated(plan.rule, finding)), history, config))
     findings = fold_duplicates(findings, context.profile.duplicates)
     if remedy_plan is not None and not config.history:
         findings = _fold_locked(remedy_plan, plans, findings, context, history, config)
@@ -160,6 +181,39 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: 
     if config.baseline is not None:
         findings = apply_baseline(findings, config.baseline)
     return findings
+
+
+def clause_history(model: GovernanceModel, profile: Profile) -> tuple[History | None, str]:
+    """The repository's git history as far as the profile's clauses need
+    it (see :mod:`.git_history`); None, with the reason, outside git."""
+    phrases = sorted({phrase for use in profile.rules.values() for phrase in use.evidence})
+    files = model.protocol.protocol_files if model.protocol else ()
+    if not phrases:
+        return None, "no rule of the profile rests on a dated clause"
+    return read_history(Path(model.root), files, phrases)
+
+
+def _clause_filter(model: GovernanceModel, profile: Profile) -> Callable[[str, Finding], bool]:
+    """``keep(rule, finding)``: False for a finding on a packet that git
+    shows was created before the rule's clause entered the protocol (and
+    the profile does not mark the clause retroactive). Outside git every
+    finding is kept: the dates are unknown, and judging is as before."""
+    history, _why = clause_history(model, profile)
+    if history is None:
+        return lambda rule, finding: True
+    packets = {packet.file: packet for packet in model.packets}
+    by_id = {packet.id: packet for packet in model.packets}
+
+    def keep(rule: str, finding: Finding) -> bool:
+        use = profile.rules.get(rule)
+        if use is None or not use.evidence:
+            return True
+        packet = packets.get(finding.loc.file) or by_id.get(finding.subject)
+        if packet is None:
+            return True
+        return clause_in_force(history, packet.file, use.evidence, use.retroactive).applies
+
+    return keep
 
 
 def _configured(plan: RulePlan, found: Iterable[Finding], history: frozenset[str], config: EngineConfig) -> Iterator[Finding]:

@@ -9,23 +9,30 @@ revision the board does not list as superseded, else the newest ``-vN``.
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .ids import variant_of
 from .model import GovernanceModel, Lifecycle, Packet
 
 
-def family(packets: Iterable[Packet], wp: str) -> list[Packet]:
-    """Every packet of ``wp``'s family, oldest revision first."""
-    base = variant_of(wp)[0]
-    return sorted((packet for packet in packets if variant_of(packet.id)[0] == base), key=lambda packet: (variant_of(packet.id)[1], packet.id))
+def families(packets: Iterable[Packet]) -> Mapping[str, list[Packet]]:
+    """Base id -> every packet of that family, oldest revision first: built
+    once, so resolving many references stays linear in the packets."""
+    index: dict[str, list[Packet]] = {}
+    for packet in packets:
+        index.setdefault(variant_of(packet.id)[0], []).append(packet)
+    for members in index.values():
+        members.sort(key=lambda packet: (variant_of(packet.id)[1], packet.id))
+    return index
 
 
-def live_revision(model: GovernanceModel, packet: Packet) -> Packet:
+def live_revision(model: GovernanceModel, packet: Packet, index: Mapping[str, list[Packet]] | None = None) -> Packet:
     """The revision of ``packet``'s family that counts now: the registry's
     active packet for the base, else the newest revision not superseded,
-    else the newest revision; ``packet`` itself when it has no other."""
-    members = family(model.packets, packet.id)
+    else the newest revision; ``packet`` itself when it has no other.
+    ``index``: :func:`families` of the model, when resolving many."""
+    index = index if index is not None else families(model.packets)
+    members = index.get(variant_of(packet.id)[0], [packet])
     if len(members) <= 1:
         return packet
     base = variant_of(packet.id)[0]

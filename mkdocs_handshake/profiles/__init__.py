@@ -50,6 +50,10 @@ class RuleUse:
     clause: str
     scope: str = "active"
     evidence: tuple[str, ...] = ()
+    #: The clause binds packets written before it entered the protocol too
+    #: (by default a packet is judged by the clauses in force when it was
+    #: created, as git dates them; see :mod:`..git_history`).
+    retroactive: bool = False
 
 
 LOCK_KINDS = ("signature", "verdict")
@@ -258,7 +262,10 @@ def load_profile(reference: str, base: str = "") -> Profile:
         scope = use.get("scope", "active")
         if scope not in SCOPES:
             raise ProfileError(f"{where}: rules.{rule_id}.scope: {scope!r} is not one of {', '.join(SCOPES)}")
-        rules[str(rule_id)] = RuleUse(use["clause"], scope, _strings(use.get("evidence"), f"{where}: rules.{rule_id}.evidence"))
+        retroactive = use.get("retroactive", False)
+        if not isinstance(retroactive, bool):
+            raise ProfileError(f"{where}: rules.{rule_id}.retroactive: expected true or false")
+        rules[str(rule_id)] = RuleUse(use["clause"], scope, _strings(use.get("evidence"), f"{where}: rules.{rule_id}.evidence"), retroactive)
     sections = []
     for entry in _get(data, "packet.required_sections", []) or []:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterator
 from ..findings import Finding
 from ..model import Lifecycle, Loc, Packet, Status
 from .base import Rule, rule
-from ..revisions import live_revision
+from ..revisions import families, live_revision
 from ..verdicts import is_validated, latest_report
 from .context import RuleContext
 
@@ -115,6 +115,7 @@ def blocker_not_validated(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     superseded ``-vN`` whose family has a VALIDATED revision is no blocker,
     and an open one is named as the revision that is live."""
     graph = ctx.graph
+    index = families(ctx.model.packets)
     for packet in ctx.model.packets:
         if packet.status not in _ACTIVE or packet.id not in graph:
             continue
@@ -122,7 +123,7 @@ def blocker_not_validated(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             named = ctx.packet(blocker)
             if named is None or blocker == packet.id:
                 continue
-            blocking = live_revision(ctx.model, named)
+            blocking = live_revision(ctx.model, named, index)
             if blocking.id == packet.id or _validated(blocking) or _validated(named):
                 continue
             shown = blocker if blocking.id == named.id else f"{blocker} (live revision {blocking.id})"

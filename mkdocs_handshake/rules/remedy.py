@@ -99,32 +99,39 @@ def lock_of(packet: Packet, remedy: Remedy, invalid: frozenset[str] = frozenset(
     return None
 
 
-def next_variant(packet: Packet, model: GovernanceModel) -> Variant:
-    """The revision that takes over from ``packet``: the lowest ``-vN``
-    above it that is a packet or a stub of the same family, else the next
-    free number (``WP-1-X`` -> ``WP-1-X-v2``, ``WP-1-X-v3`` -> ``-v4``)."""
-    base, number = variant_of(packet.id)
-    later: dict[int, Variant] = {}
-    finished: dict[int, Variant] = {}
-    for other in model.packets:
-        other_base, other_number = variant_of(other.id)
-        if other_base == base and other_number > number:
-            if other.lifecycle in (Lifecycle.CLOSED, Lifecycle.SUPERSEDED):
-                finished.setdefault(other_number, Variant(other.id, other.file, other.head_loc, other.lifecycle.value))
-            else:
-                later.setdefault(other_number, Variant(other.id, other.file, other.head_loc))
+Revisions = Mapping[str, tuple[tuple[int, Variant], ...]]
+
+
+def revisions(model: GovernanceModel) -> Revisions:
+    """Base id -> ``(number, revision)`` of every packet and stub of that
+    family, built once per run (a lookup per locked packet stays linear)."""
+    index: dict[str, list[tuple[int, Variant]]] = {}
+    for packet in model.packets:
+        base, number = variant_of(packet.id)
+        done = packet.lifecycle.value if packet.lifecycle in (Lifecycle.CLOSED, Lifecycle.SUPERSEDED) else ""
+        index.setdefault(base, []).append((number, Variant(packet.id, packet.file, packet.head_loc, done)))
     for path in model.stub_files:
         stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-        stub_base, stub_number = variant_of(stem)
-        if stub_base == base and stub_number > number:
-            later.setdefault(stub_number, Variant(stem, path, Loc(path, 1)))
+        base, number = variant_of(stem)
+        index.setdefault(base, []).append((number, Variant(stem, path, Loc(path, 1))))
+    return {base: tuple(members) for base, members in index.items()}
+
+
+def next_variant(packet: Packet, model: GovernanceModel, index: Revisions | None = None) -> Variant:
+    """The revision that takes over from ``packet``: the lowest ``-vN``
+    above it that is an open packet or a stub of the same family, else the
+    newest closed one (the work was done there), else the next free number
+    (``WP-1-X`` -> ``WP-1-X-v2``, ``WP-1-X-v3`` -> ``-v4``)."""
+    index = index if index is not None else revisions(model)
+    base, number = variant_of(packet.id)
+    members = index.get(base, ())
+    later = sorted((n, v.id, v) for n, v in members if n > number and not v.done)
     if later:
-        return later[min(later)]
+        return later[0][2]
+    finished = sorted((n, v.id, v) for n, v in members if n > number and v.done)
     if finished:
-        return finished[max(finished)]
-    taken = {variant_of(other.id)[1] for other in model.packets if variant_of(other.id)[0] == base}
-    taken |= {variant_of(path.rsplit("/", 1)[-1].removesuffix(".md"))[1] for path in model.stub_files if variant_of(path.rsplit("/", 1)[-1].removesuffix(".md"))[0] == base}
-    following = max({number, *taken}) + 1
+        return finished[-1][2]
+    following = max({number, *(n for n, _ in members)}) + 1
     return Variant(f"{base}-v{following}")
 
 
@@ -180,13 +187,14 @@ def fold(
             grouped.setdefault(finding.loc.file, []).append(finding)
         else:
             kept.append(finding)
-    remedies = [_remedy_finding(rule_id, locks[file], tuple(sorted(parts, key=Finding.sort_key)), model, remedy) for file, parts in sorted(grouped.items())]
+    index = revisions(model) if grouped else {}
+    remedies = [_remedy_finding(rule_id, locks[file], tuple(sorted(parts, key=Finding.sort_key)), model, remedy, index) for file, parts in sorted(grouped.items())]
     return kept, remedies
 
 
-def _remedy_finding(rule_id: str, lock: Lock, parts: tuple[Finding, ...], model: GovernanceModel, remedy: Remedy) -> Finding:
+def _remedy_finding(rule_id: str, lock: Lock, parts: tuple[Finding, ...], model: GovernanceModel, remedy: Remedy, index: Revisions) -> Finding:
     packet = lock.packet
-    variant = next_variant(packet, model)
+    variant = next_variant(packet, model, index)
     action = remedy.action.format(wp=packet.id, next=variant.id)
     severity = Severity.ERROR if any(part.severity is Severity.ERROR for part in parts) else Severity.WARNING
     rules = sorted({part.rule for part in parts})

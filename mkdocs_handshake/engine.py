@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .baseline import Baseline, apply as apply_baseline
 from .duplicates import fold_duplicates
+from .gates import defer_later_gates
 from .git_history import History, clause_in_force, read_history
 from .findings import Finding, Severity
 from .model import GovernanceModel, Lifecycle, Waiver
@@ -89,7 +90,8 @@ class RulePlan:
 def check_profile(profile: Profile) -> None:
     """A profile may only name rules that exist: a typo would silently
     switch a rule off."""
-    unknown = sorted((set(profile.rules) | {rule for pair in profile.duplicates for rule in (pair.keep, pair.fold)}) - set(REGISTRY))
+    named = set(profile.rules) | {rule for pair in profile.duplicates for rule in (pair.keep, pair.fold)} | set(profile.rule_roles)
+    unknown = sorted(named - set(REGISTRY))
     if unknown:
         raise ConfigError(f"profile {profile.source}: unknown rule id(s) {', '.join(unknown)}")
 
@@ -174,6 +176,7 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: 
             continue
         found = REGISTRY[plan.rule].check(REGISTRY[plan.rule], context)
         findings.extend(_configured(plan, (finding for finding in found if dated(plan.rule, finding)), history, config))
+    findings = defer_later_gates(findings, model.packets, context.profile.gate_roles, context.profile.rule_roles)
     findings = fold_duplicates(findings, context.profile.duplicates)
     if remedy_plan is not None and not config.history:
         findings = _fold_locked(remedy_plan, plans, findings, context, history, config)

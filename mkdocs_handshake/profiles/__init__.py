@@ -155,6 +155,11 @@ class Profile:
     claim_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     remedy: Remedy = Remedy()
     duplicates: tuple[Duplicate, ...] = ()
+    #: The gates a packet passes, in order, each a role's (``gates.order``),
+    #: and the rules that are a later gate's check (``gates.rules``: role ->
+    #: rule ids; a rule not listed is the first gate's).
+    gate_roles: tuple[str, ...] = ()
+    rule_roles: Mapping[str, str] = field(default_factory=dict)
 
     def evidence_phrases(self) -> tuple[str, ...]:
         """Every phrase whose presence in the protocol text this profile
@@ -363,7 +368,20 @@ def load_profile(reference: str, base: str = "") -> Profile:
         claim_values={str(name): _strings(values, f"{where}: packet.claim.values.{name}") for name, values in (_get(data, "packet.claim.values", {}) or {}).items()},
         remedy=remedy,
         duplicates=_duplicates(data, where),
+        gate_roles=_strings(_get(data, "gates.order"), f"{where}: gates.order"),
+        rule_roles=_rule_roles(data, where),
     )
+
+
+def _rule_roles(data: Mapping[str, Any], where: str) -> dict[str, str]:
+    order = _strings(_get(data, "gates.order"), f"{where}: gates.order")
+    roles: dict[str, str] = {}
+    for role, rules in (_get(data, "gates.rules", {}) or {}).items():
+        if role not in order:
+            raise ProfileError(f"{where}: gates.rules.{role}: not one of gates.order ({', '.join(order) or 'empty'})")
+        for rule_id in _strings(rules, f"{where}: gates.rules.{role}"):
+            roles[rule_id] = str(role)
+    return roles
 
 
 def _duplicates(data: Mapping[str, Any], where: str) -> tuple[Duplicate, ...]:

@@ -17,7 +17,8 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from .baseline import Baseline, apply as apply_baseline
 from .duplicates import fold_duplicates
 from .gates import defer_later_gates
-from .git_history import History, clause_in_force, read_history
+from .git_history import History, board_entered, clause_in_force, read_history
+from .rules.dep import BOARD_ENTERED
 from .findings import Finding, Severity
 from .model import GovernanceModel, Lifecycle, Waiver
 from .phase_gate import waiver_state
@@ -159,8 +160,9 @@ def run_rules(model: GovernanceModel, config: EngineConfig | None = None, memo: 
     config = config or EngineConfig()
     config.validate()
     plans = rule_plan(model, config)
+    entered, _why = board_entered(Path(model.root), model.board.file) if model.board is not None else ({}, "")
     context = RuleContext(
-        model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers)}, history=config.history, packet_memo=memo,
+        model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers), BOARD_ENTERED: entered}, history=config.history, packet_memo=memo,
         in_force=frozenset(plan.rule for plan in plans if plan.applied),
     )
     history = _history_subjects(model)

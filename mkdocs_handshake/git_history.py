@@ -124,3 +124,77 @@ def clause_in_force(history: History | None, packet_file: str, phrases: Sequence
     if retroactive:
         return ClauseCheck(True, f"created {created.isoformat()} before the clause ({entered.isoformat()}), which the profile marks retroactive")
     return ClauseCheck(False, f"created {created.isoformat()}, before the clause entered the protocol on {entered.isoformat()}")
+
+
+_BOARD_CACHE: dict[tuple[str, str, str], Mapping[str, tuple[dt.date, str]]] = {}
+
+
+def _board_versions(root: Path, board_file: str) -> list[tuple[dt.date, list[str]]] | None:
+    """Each committed version of the board, newest first, as its lines: one
+    ``git log -p`` with whole-file context, the post-image of each diff."""
+    out = _git(root, "log", "--relative", "-p", "--unified=1000000", "--no-color", f"--format={_MARK}%cs", "--", board_file)
+    if out is None:
+        return None
+    versions: list[tuple[dt.date, list[str]]] = []
+    when: dt.date | None = None
+    lines: list[str] = []
+    in_hunk = False
+
+    def close() -> None:
+        if when is not None and in_hunk:
+            versions.append((when, list(lines)))
+
+    for line in out.splitlines():
+        if line.startswith(_MARK):
+            close()
+            when, lines, in_hunk = _date(line[len(_MARK):]), [], False
+        elif line.startswith("@@"):
+            in_hunk = True
+        elif in_hunk and line[:1] in (" ", "+") and not line.startswith("+++"):
+            lines.append(line[1:])
+    close()
+    return versions
+
+
+def _sections(lines: Sequence[str]) -> dict[str, str]:
+    """WP id -> the board column (its value) it is listed under, first listing wins."""
+    from .parse.board import classify_column, first_wp
+
+    column = ""
+    found: dict[str, str] = {}
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            column = classify_column(stripped.lstrip("#").strip()).value
+            continue
+        if column and stripped[:1] in ("-", "*", "+") or (column and stripped[:1].isdigit()):
+            hit = first_wp(stripped)
+            if hit is not None:
+                found.setdefault(hit[0], column)
+    return found
+
+
+def board_entered(root: Path, board_file: str) -> tuple[Mapping[str, tuple[dt.date, str]], str]:
+    """``(wp -> (date, column), why)``: for each WP on the board, the date of
+    the commit since which it has stood in its current column without a
+    break, read from the board's git history (one ``git log`` per HEAD).
+    Empty, with the reason, outside git or for a board git does not track."""
+    head = _git(root, "rev-parse", "HEAD")
+    if head is None or not board_file:
+        return {}, "not a git checkout: the board's history is unknown"
+    key = (str(root.resolve()), head.strip(), board_file)
+    if key in _BOARD_CACHE:
+        return _BOARD_CACHE[key], "the board's git history"
+    versions = _board_versions(root, board_file) or []
+    entered: dict[str, tuple[dt.date, str]] = {}
+    if versions:
+        columns = [_sections(lines) for _, lines in versions]
+        for wp, column in columns[0].items():
+            since = versions[0][0]
+            for (day, _), listed in zip(versions[1:], columns[1:]):
+                if listed.get(wp) != column:
+                    break
+                since = day
+            entered[wp] = (since, column)
+    _BOARD_CACHE[key] = entered
+    return entered, "the board's git history"

@@ -105,3 +105,36 @@ def test_a_retroactive_clause_judges_older_packets_too() -> None:
     assert retro.applies and "retroactive" in retro.why
     assert clause_in_force(history, "docs/task_packets/WP-1-Unknown.md", ["just post-work"]).applies
     assert clause_in_force(None, SYNC, ["just post-work"]).applies
+
+
+BOARD = "docs/TASK_BOARD.md"
+SYNC_ENTRY = "- **[WP-1-Sync-Events]** - Per-batch sync events and the health endpoint [READY FOR DEV]\n"
+
+
+def dep_005(root: Path, as_of: dt.date) -> list:
+    return [f for f in unfold(run_rules(load_repo(Layout(root)), EngineConfig(as_of=as_of))) if f.rule == "DEP-005" and f.subject == "WP-1-Sync-Events"]
+
+
+def test_a_board_move_restarts_the_sla_clock_and_the_finding_says_which_date(tmp_path: Path) -> None:
+    """Sync-Events (DATE 2026-11-19) went to In Progress, then back to Ready
+    for Dev on 2026-12-07: on 2026-12-16 that is 7 work days, within the 10
+    the protocol allows; counted from its DATE it would be 19."""
+    root = materialise(tmp_path / "repo")
+    board = root / BOARD
+    text = board.read_text(encoding="utf-8")
+    assert text.count(SYNC_ENTRY) == 1
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True, capture_output=True, timeout=60)
+    commit(root, "2026-11-19", "Sync-Events ready")
+    board.write_text(text.replace(SYNC_ENTRY, "").replace("## In Progress\n", "## In Progress\n\n" + SYNC_ENTRY, 1), encoding="utf-8")
+    commit(root, "2026-11-24", "Sync-Events in progress")
+    board.write_text(text, encoding="utf-8")
+    commit(root, "2026-12-07", "Sync-Events back to Ready for Dev")
+    assert dep_005(root, dt.date(2026, 12, 16)) == []
+    (late,) = dep_005(root, dt.date(2026, 12, 31))
+    assert "since 2026-12-07 (entered the board's Ready-for-Dev section, per the board's git history)" in late.message
+
+
+def test_without_the_boards_history_the_clock_starts_at_the_packets_date(tmp_path: Path) -> None:
+    root = materialise(tmp_path / "plain")
+    (late,) = dep_005(root, dt.date(2026, 12, 16))
+    assert "since 2026-11-19 (" in late.message and "git" not in late.message

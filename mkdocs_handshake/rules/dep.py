@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ..findings import Finding
 from ..model import Lifecycle, Loc, Packet, Status
@@ -178,6 +178,13 @@ def dependency_agreement(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         yield rule.finding(message, loc, excerpt, said_by)
 
 
+#: Key of :attr:`RuleContext.options` under which the engine hands DEP-005
+#: the board's history: WP id -> (date it entered its column, the column).
+BOARD_ENTERED = "dep.board_entered"
+#: The board column each SLA state stands in.
+_STATE_COLUMN = {Status.READY_FOR_DEV: "ready-for-dev", Status.IN_PROGRESS: "in-progress", Status.BLOCKED: "blocked"}
+
+
 def _dates(packet: Packet) -> list[tuple[dt.date, str, Loc | None]]:
     """Every date the packet gives for its state: DATE and Last Updated."""
     found: list[tuple[dt.date, str, Loc | None]] = []
@@ -215,12 +222,20 @@ def state_sla(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 7.3 [CX-635B]: BLOCKED max 5 work days, READY FOR DEV max 10, IN
     PROGRESS max 30, counted (Mon-Fri) from the packet's latest date (DATE or
     Last Updated, the most recent the packet shows) to the configured
-    ``as_of`` date, which the message states."""
+    ``as_of`` date, which the message states. Inside git, the date the
+    packet entered its current board section (the engine reads it from the
+    board's history, :data:`BOARD_ENTERED`) counts too: a packet moved back
+    to Ready for Dev starts its clock again there."""
+    entered = ctx.options.get(BOARD_ENTERED, {})
+    assert isinstance(entered, Mapping)
     for packet in ctx.model.packets:
         limit = SLA_LIMITS.get(packet.status)
         if limit is None:
             continue
         dates = _dates(packet)
+        moved = entered.get(packet.id)
+        if moved is not None and moved[1] == _STATE_COLUMN.get(packet.status):
+            dates.append((moved[0], f"entered the board's {limit[1]} section, per the board's git history", None))
         if not dates:
             continue
         since, label, loc = max(dates, key=lambda entry: entry[0])

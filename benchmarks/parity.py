@@ -170,11 +170,18 @@ Ours = dict[str, list[tuple[str, str]]]  # rule id -> [(subject, message)]
 def ours_by_rule(findings: list[Finding], model: GovernanceModel) -> Ours:
     """rule id -> (subject, message) of each finding: the subject is the
     WP a finding names, or the packet whose file it points into; a finding
-    about neither is about the repository."""
+    about neither is about the repository. The defects a REMEDY-001
+    finding lists for a locked packet count as reported, each under its own
+    rule: the tool states them, under the remedy the protocol prescribes;
+    and so does a second rule's finding folded into a first's details."""
     by_file = {packet.file: packet.id for packet in model.packets}
     ids = {packet.id for packet in model.packets}
     found: Ours = defaultdict(list)
-    for finding in findings:
+    for finding in (part for whole in findings for part in (whole.parts or (whole,))):
+        for detail in finding.details:
+            folded = re.match(r"also ([A-Z]+-\d{3}) \(", detail)
+            if folded:
+                found[folded.group(1)].append((finding.subject or REPOSITORY, detail))
         subject = finding.subject if finding.subject in ids or _WP.fullmatch(finding.subject or "") else by_file.get(finding.loc.file, "")
         found[finding.rule].append((subject or REPOSITORY, finding.message))
     return found

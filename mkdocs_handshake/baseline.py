@@ -130,10 +130,25 @@ class Stale:
         }
 
 
+def units(findings: Iterable[Finding]) -> list[tuple[int, Finding]]:
+    """``(index of the finding, unit)``: what a baseline records. A finding
+    that folds others (REMEDY-001: a locked packet's defects) is recorded
+    as those defects, each by its own rule's fingerprint, so that folding
+    does not change what a baseline holds, and a new defect in a locked
+    packet is new debt, not hidden behind the packet's one finding."""
+    found: list[tuple[int, Finding]] = []
+    for index, finding in enumerate(findings):
+        if finding.parts:
+            found.extend((index, replace(part, waived=part.waived or finding.waived)) for part in finding.parts)
+        else:
+            found.append((index, finding))
+    return found
+
+
 def from_findings(findings: Iterable[Finding]) -> Baseline:
     """The baseline that records every finding that is not waived."""
     groups: dict[str, list[Finding]] = {}
-    for finding in sorted(findings, key=Finding.sort_key):
+    for finding in sorted((unit for _, unit in units(findings)), key=Finding.sort_key):
         if not finding.waived:
             groups.setdefault(fingerprint(finding), []).append(finding)
     entries = [
@@ -146,6 +161,18 @@ def from_findings(findings: Iterable[Finding]) -> Baseline:
 
 def match(findings: Sequence[Finding], baseline: Baseline) -> tuple[frozenset[int], tuple[Stale, ...]]:
     """Which findings (by index) the baseline covers, and what it holds that
+    nothing matched. A finding that folds others is covered when all of
+    them are (see :func:`units`)."""
+    flat = units(findings)
+    covered_units, stale = _match_units([unit for _, unit in flat], baseline)
+    owners: dict[int, bool] = {}
+    for position, (owner, _) in enumerate(flat):
+        owners[owner] = owners.get(owner, True) and position in covered_units
+    return frozenset(owner for owner, covered in owners.items() if covered), stale
+
+
+def _match_units(findings: Sequence[Finding], baseline: Baseline) -> tuple[frozenset[int], tuple[Stale, ...]]:
+    """Which units (by index) the baseline covers, and what it holds that
     nothing matched. Occurrences whose message is recorded are matched
     first; the rest of an entry's count goes to the remaining findings of
     the fingerprint in file order."""
@@ -179,8 +206,20 @@ def match(findings: Sequence[Finding], baseline: Baseline) -> tuple[frozenset[in
 
 def apply(findings: Sequence[Finding], baseline: Baseline) -> list[Finding]:
     """The findings with those the baseline covers marked ``baselined``."""
-    covered, _stale = match(findings, baseline)
-    return [replace(finding, baselined=True) if index in covered else finding for index, finding in enumerate(findings)]
+    flat = units(findings)
+    covered_units, _stale = _match_units([unit for _, unit in flat], baseline)
+    parts: dict[int, list[Finding]] = {}
+    whole: dict[int, bool] = {}
+    for position, (owner, unit) in enumerate(flat):
+        hit = position in covered_units
+        whole[owner] = whole.get(owner, True) and hit
+        parts.setdefault(owner, []).append(replace(unit, baselined=True) if hit else unit)
+    marked = []
+    for index, finding in enumerate(findings):
+        if finding.parts:
+            finding = replace(finding, parts=tuple(replace(part, waived=original.waived) for part, original in zip(parts[index], finding.parts)))
+        marked.append(replace(finding, baselined=True) if whole.get(index) else finding)
+    return marked
 
 
 def stale_entries(findings: Sequence[Finding], baseline: Baseline) -> tuple[Stale, ...]:

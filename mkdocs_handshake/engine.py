@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from .baseline import Baseline, apply as apply_baseline
+from .duplicates import fold_duplicates
+from .gates import defer_later_gates
+from .git_history import History, board_entered, clause_in_force, read_history
+from .rules.dep import BOARD_ENTERED
 from .findings import Finding, Severity
 from .model import GovernanceModel, Lifecycle, Waiver
 from .phase_gate import waiver_state
 from .profiles import Profile
 from .rules import REGISTRY
 from .rules.context import PacketMemo, RuleContext, profile_of
+from .rules.remedy import EDIT_FINDINGS, RULE_ID as REMEDY_RULE
 
 
 class ConfigError(ValueError):
@@ -87,7 +93,8 @@ class RulePlan:
 def check_profile(profile: Profile) -> None:
     """A profile may only name rules that exist: a typo would silently
     switch a rule off."""
-    unknown = sorted(set(profile.rules) - set(REGISTRY))
+    named = set(profile.rules) | {rule for pair in profile.duplicates for rule in (pair.keep, pair.fold)} | set(profile.rule_roles)
+    unknown = sorted(named - set(REGISTRY))
     if unknown:
         raise ConfigError(f"profile {profile.source}: unknown rule id(s) {', '.join(unknown)}")
 
@@ -116,8 +123,25 @@ def rule_plan(model: GovernanceModel, config: EngineConfig | None = None) -> tup
             said = " or ".join(f"'{phrase}'" for phrase in missing)
             plan.append(RulePlan(rule_id, False, f"its clause is gone: the protocol text ({files}) no longer says {said}", use.clause, scope))
             continue
-        plan.append(RulePlan(rule_id, True, f"{use.clause} ({profile.id})", use.clause, scope))
+        reason = f"{use.clause} ({profile.id})"
+        if use.evidence:
+            reason += _clause_date(model, profile, use)
+        plan.append(RulePlan(rule_id, True, reason, use.clause, scope))
     return tuple(plan)
+
+
+def _clause_date(model: GovernanceModel, profile: Profile, use: object) -> str:
+    """When the rule's clause entered the protocol, as git says, or why
+    that is unknown: packets created before it are not judged by it."""
+    history, why = clause_history(model, profile)
+    phrases = getattr(use, "evidence", ())
+    if history is None:
+        return f"; clause date unknown ({why}), so every packet is judged by it"
+    dates = [history.first_said[phrase] for phrase in phrases if phrase in history.first_said]
+    if not dates:
+        return "; clause date unknown (git history does not show its evidence phrase being written), so every packet is judged by it"
+    retro = " (retroactive: older packets too)" if getattr(use, "retroactive", False) else "; packets created before then are not judged by it"
+    return f"; in the protocol since {min(dates).isoformat()} (git){retro}"
 
 
 def _history_subjects(model: GovernanceModel) -> frozenset[str]:
@@ -138,31 +162,99 @@ def run_rules(model: GovernanceModel, config: EngineConfig, memo: PacketMemo | N
     read again only in the packets that changed (see :class:`PacketMemo`)."""
     config.validate()
     plans = rule_plan(model, config)
+    entered, _why = board_entered(Path(model.root), model.board.file) if model.board is not None else ({}, "")
     context = RuleContext(
-        model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers)}, history=config.history, packet_memo=memo,
+        model, as_of=config.as_of, options={**config.options, "waivers": tuple(config.waivers), BOARD_ENTERED: entered}, history=config.history, packet_memo=memo,
         in_force=frozenset(plan.rule for plan in plans if plan.applied),
     )
     history = _history_subjects(model)
+    assert context.profile is not None
+    dated = _clause_filter(model, context.profile)
     findings: list[Finding] = []
+    remedy_plan: RulePlan | None = None
     for plan in plans:
         if not plan.applied:
             continue
-        rule_id = plan.rule
-        rule = REGISTRY[rule_id]
-        configured = config.severities.get(rule_id)
-        for finding in rule.check(rule, context):
-            if plan.scope == "active" and finding.subject in history:
-                continue
-            if configured:
-                finding = replace(finding, severity=Severity(configured))
-            waiver = _waiver_for(finding, config.waivers, config.as_of)
-            if waiver:
-                finding = replace(finding, waived=True, waiver_reason=waiver.reason)
-            findings.append(finding)
+        if plan.rule == REMEDY_RULE:
+            remedy_plan = plan
+            continue
+        found = REGISTRY[plan.rule].check(REGISTRY[plan.rule], context)
+        findings.extend(_configured(plan, (finding for finding in found if dated(plan.rule, finding)), history, config))
+    findings = defer_later_gates(findings, model.packets, context.profile.gate_roles, context.profile.rule_roles)
+    findings = fold_duplicates(findings, context.profile.duplicates)
+    if remedy_plan is not None and not config.history:
+        findings = _fold_locked(remedy_plan, plans, findings, context, history, config)
     findings = sorted(set(findings), key=Finding.sort_key)
     if config.baseline is not None:
         findings = apply_baseline(findings, config.baseline)
     return findings
+
+
+def clause_history(model: GovernanceModel, profile: Profile) -> tuple[History | None, str]:
+    """The repository's git history as far as the profile's clauses need
+    it (see :mod:`.git_history`); None, with the reason, outside git."""
+    phrases = sorted({phrase for use in profile.rules.values() for phrase in use.evidence})
+    files = model.protocol.protocol_files if model.protocol else ()
+    if not phrases:
+        return None, "no rule of the profile rests on a dated clause"
+    return read_history(Path(model.root), files, phrases)
+
+
+def _clause_filter(model: GovernanceModel, profile: Profile) -> Callable[[str, Finding], bool]:
+    """``keep(rule, finding)``: False for a finding on a packet that git
+    shows was created before the rule's clause entered the protocol (and
+    the profile does not mark the clause retroactive). Outside git every
+    finding is kept: the dates are unknown, and judging is as before."""
+    history, _why = clause_history(model, profile)
+    if history is None:
+        return lambda rule, finding: True
+    packets = {packet.file: packet for packet in model.packets}
+    by_id = {packet.id: packet for packet in model.packets}
+
+    def keep(rule: str, finding: Finding) -> bool:
+        use = profile.rules.get(rule)
+        if use is None or not use.evidence:
+            return True
+        packet = packets.get(finding.loc.file) or by_id.get(finding.subject)
+        if packet is None:
+            return True
+        return clause_in_force(history, packet.file, use.evidence, use.retroactive).applies
+
+    return keep
+
+
+def _configured(plan: RulePlan, found: Iterable[Finding], history: frozenset[str], config: EngineConfig) -> Iterator[Finding]:
+    """A rule's findings with the run's configuration applied: history
+    left out for ``active``-scope rules, severity overrides, waivers."""
+    configured = config.severities.get(plan.rule)
+    for finding in found:
+        if plan.scope == "active" and finding.subject in history:
+            continue
+        if configured:
+            finding = replace(finding, severity=Severity(configured))
+        waiver = _waiver_for(finding, config.waivers, config.as_of)
+        if waiver:
+            finding = replace(finding, waived=True, waiver_reason=waiver.reason)
+        yield finding
+
+
+def _fold_locked(
+    remedy_plan: RulePlan, plans: Sequence[RulePlan], findings: list[Finding], context: RuleContext, history: frozenset[str], config: EngineConfig
+) -> list[Finding]:
+    """Run REMEDY-001 on the findings of the rules whose fix is an edit of
+    a packet (profile ``scope: active``), and put its findings in place of
+    those it folds: a locked packet gets one action, not one edit per
+    defect (see :mod:`.rules.remedy`). Not in an audit of history, which
+    asks for every defect on its own."""
+    edit_rules = {plan.rule for plan in plans if plan.applied and plan.scope == "active"}
+    edit = tuple(finding for finding in findings if finding.rule in edit_rules)
+    if not edit:
+        return findings
+    folding = replace(context, options={**context.options, EDIT_FINDINGS: edit})
+    rule = REGISTRY[remedy_plan.rule]
+    remedies = list(_configured(remedy_plan, rule.check(rule, folding), history, config))
+    folded = {part for remedy in remedies for part in remedy.parts}
+    return [finding for finding in findings if finding not in folded] + remedies
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, object]:

@@ -21,9 +21,10 @@ from functools import lru_cache
 from typing import Any, Callable, Mapping, Sequence, TextIO
 
 from .baseline import Stale
-from .engine import RulePlan, summarize
+from .engine import RulePlan, clause_history, summarize
 from .findings import Finding
 from .model import GovernanceModel, Loc, Packet, SpecModule
+from .rules.context import profile_of
 
 MODEL_VERSION = 1
 
@@ -134,6 +135,25 @@ def _model_parts(model: GovernanceModel, root_label: str) -> dict[str, Callable[
         "parse_issues": lambda: to_data(model.parse_issues),
         "protocol": lambda: to_data(model.protocol),
         "registry": lambda: to_data(model.registry),
+        "history": lambda: history_data(model),
+    }
+
+
+def history_data(model: GovernanceModel) -> dict[str, Any]:
+    """The git dates rules were judged by: each packet's creation date (the
+    first commit that added its file) and each dated clause's (the first
+    commit whose protocol text wrote its evidence phrase); ``known`` False,
+    with the reason, outside git, where every packet is judged by every
+    clause in force."""
+    history, why = clause_history(model, profile_of(model))
+    if history is None:
+        return {"known": False, "why": why, "packets": {}, "clauses": {}}
+    return {
+        "known": True,
+        "why": why,
+        "head": history.head,
+        "packets": {packet.file: history.created[packet.file].isoformat() for packet in model.packets if packet.file in history.created},
+        "clauses": {phrase: day.isoformat() for phrase, day in sorted(history.first_said.items())},
     }
 
 

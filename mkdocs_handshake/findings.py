@@ -37,6 +37,9 @@ class Finding:
     # One line per part of a finding that groups several (the unmapped
     # DONE_MEANS items of one packet), each "file:line: what".
     details: tuple[str, ...] = ()
+    # The findings a remedy finding (REMEDY-001) folds: the per-field
+    # defects of a locked packet, kept whole for its page.
+    parts: tuple["Finding", ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         return (self.loc.file, self.loc.line, self.loc.column, self.rule, self.subject, self.message)
@@ -57,6 +60,8 @@ class Finding:
         }
         if self.details:
             data["details"] = list(self.details)
+        if self.parts:
+            data["parts"] = [part.to_json() for part in self.parts]
         if self.waived:
             data["waived"] = True
             data["waiver_reason"] = self.waiver_reason

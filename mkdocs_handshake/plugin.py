@@ -652,12 +652,13 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             )
 
 
-def _log_key(finding: Finding) -> tuple[str, str, bool, bool]:
+def _log_key(finding: Finding) -> tuple[object, ...]:
     """A finding's identity across serve rebuilds: the baseline's
     fingerprint (rule, subject, excerpt; an edit above it moves its line,
     not its identity) and how it is reported, so a finding that became an
-    error or was waived is logged again."""
-    return (fingerprint(finding), finding.severity.value, finding.waived, finding.baselined)
+    error or was waived is logged again. A finding that folds others
+    (REMEDY-001) is also what it lists: a new defect logs it again."""
+    return (fingerprint(finding), finding.severity.value, finding.waived, finding.baselined, *sorted(fingerprint(part) for part in finding.parts))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from mkdocs_handshake.load import ParseCache
 from mkdocs_handshake.findings import Finding
 from mkdocs_handshake.pipeline import RenderOptions, check_stage, convert_page, load_stage, run_pipeline
 from tests.fixtures.breakages import AUDIT, BOARD, BY_ID, CONFLICT, MERGE, SYNC
-from tests.fixtures.repo import AS_OF, TEMPLATE, materialise
+from tests.fixtures.repo import AS_OF, TEMPLATE, materialise, unfold
 
 
 @pytest.fixture()
@@ -31,7 +31,7 @@ def test_an_unchanged_repo_reuses_every_stage(broken: Path) -> None:
     misses = cache.misses
     second = run_pipeline(Layout(broken), engine, render, cache)
     assert cache.misses == misses, "nothing was parsed, checked or rendered again"
-    assert second.findings == first.findings and [f.rule for f in first.findings] == ["PKT-001"]
+    assert second.findings == first.findings and [f.rule for f in unfold(first.findings)] == ["PKT-001"]
     assert second.pages == first.pages
     assert second.annotations == first.annotations
 
@@ -46,7 +46,7 @@ def test_a_changed_option_or_file_recomputes_what_depends_on_it(broken: Path) ->
     assert sorted(moved.pages)[0].startswith("gov/")
     (broken / MERGE).write_text((broken / MERGE).read_text(encoding="utf-8").replace("- STATUS: Blocked", "- STATUS: Sideways"), encoding="utf-8")
     edited = run_pipeline(Layout(broken), engine, render, cache)
-    assert "PKT-006" in [finding.rule for finding in edited.findings]
+    assert "PKT-006" in [finding.rule for finding in unfold(edited.findings)]
     assert "Sideways" in edited.pages["governance/packets/WP-1-Merge-Policy.md"]
 
 
@@ -118,7 +118,7 @@ def test_serve_judges_again_only_the_packet_that_changed(tmp_path: Path) -> None
     conflict = root / CONFLICT
     conflict.write_text(conflict.read_text(encoding="utf-8").replace("\n## ", "\n- OUT_OF_SCOPE: TBD\n\n## ", 1), encoding="utf-8")
     after_edit = _incremental(root, cache)
-    assert [(finding.rule, finding.excerpt) for finding in after_edit] == [("PKT-005", "TBD")]
+    assert [(finding.rule, finding.excerpt) for finding in unfold(after_edit)] == [("PKT-005", "TBD")]
     assert after_edit == _fresh(root)
     recomputed = {key for key, value in _kept(cache).items() if before.get(key) is not value}
     assert recomputed and {name.split(" ", 2)[2] for _, name in recomputed} == {CONFLICT}
@@ -131,13 +131,13 @@ def test_a_packet_whose_lifecycle_changes_is_judged_again(tmp_path: Path) -> Non
     conflict = root / CONFLICT
     conflict.write_text(conflict.read_text(encoding="utf-8").replace("\n## ", "\n- OUT_OF_SCOPE: TBD\n\n## ", 1), encoding="utf-8")
     cache = ParseCache()
-    assert [finding.rule for finding in _incremental(root, cache)] == ["PKT-005"]
+    assert [finding.rule for finding in unfold(_incremental(root, cache))] == ["PKT-005"]
     board = root / BOARD
     text = board.read_text(encoding="utf-8")
     line = "- **[WP-1-Conflict-Detection]** - Detect concurrent edits and record them [READY FOR DEV]\n"
     board.write_text(text.replace(line, "", 1).replace("## Done\n\n", "## Done\n\n" + line.replace("READY FOR DEV", "VALIDATED"), 1), encoding="utf-8")
     assert _incremental(root, cache) == _fresh(root)
-    assert "PKT-005" not in [finding.rule for finding in _fresh(root)]
+    assert "PKT-005" not in [finding.rule for finding in unfold(_fresh(root))]
 
 
 def test_the_dependency_graph_is_built_once_for_the_rules_and_once_for_the_pages(broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:

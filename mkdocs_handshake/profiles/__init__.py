@@ -56,6 +56,48 @@ class RuleUse:
     clause: str
     scope: str = "active"
     evidence: tuple[str, ...] = ()
+    #: The clause binds packets written before it entered the protocol too
+    #: (by default a packet is judged by the clauses in force when it was
+    #: created, as git dates them; see :mod:`..git_history`).
+    retroactive: bool = False
+
+
+LOCK_KINDS = ("signature", "verdict")
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """How the protocol remedies a packet that may no longer be edited.
+
+    ``locked_by``: what freezes a packet: ``signature`` (a lock field holds
+    a signature, not a placeholder, that the audit does not mark INVALID)
+    and/or ``verdict`` (a Validator verdict is appended to it). ``action``:
+    what to do instead of editing it, with ``{wp}`` (the locked packet) and
+    ``{next}`` (its next ``-vN`` revision) filled in. ``keep``: rules whose
+    findings on a locked packet stay on their own (the workflow updates
+    that part of a packet in place). Empty ``locked_by``: the protocol
+    freezes nothing, and findings are reported one by one."""
+
+    locked_by: tuple[str, ...] = ()
+    action: str = ""
+    clause: str = ""
+    role: str = ""
+    keep: tuple[str, ...] = ()
+
+
+DUPLICATE_MATCHES = ("place", "excerpt")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Two rules that report one defect: a finding of ``fold`` that matches
+    one of ``keep`` on the same packet is named in that finding's details
+    instead of standing on its own. ``same``: ``place`` (file, line and
+    column) or ``excerpt`` (file, subject and excerpt)."""
+
+    keep: str
+    fold: str
+    same: str = "place"
 
 
 @dataclass(frozen=True)
@@ -121,6 +163,13 @@ class Profile:
     # order, and the JSON contract field map of a contract era.
     packet_readers: tuple[str, ...] = ("flat_markdown",)
     contract: ContractMap = field(default_factory=ContractMap)
+    remedy: Remedy = Remedy()
+    duplicates: tuple[Duplicate, ...] = ()
+    #: The gates a packet passes, in order, each a role's (``gates.order``),
+    #: and the rules that are a later gate's check (``gates.rules``: role ->
+    #: rule ids; a rule not listed is the first gate's).
+    gate_roles: tuple[str, ...] = ()
+    rule_roles: Mapping[str, str] = field(default_factory=dict)
 
     def evidence_phrases(self) -> tuple[str, ...]:
         """Every phrase whose presence in the protocol text this profile
@@ -230,7 +279,10 @@ def load_profile(reference: str, base: str = "") -> Profile:
         scope = use.get("scope", "active")
         if scope not in SCOPES:
             raise ProfileError(f"{where}: rules.{rule_id}.scope: {scope!r} is not one of {', '.join(SCOPES)}")
-        rules[str(rule_id)] = RuleUse(use["clause"], scope, _strings(use.get("evidence"), f"{where}: rules.{rule_id}.evidence"))
+        retroactive = use.get("retroactive", False)
+        if not isinstance(retroactive, bool):
+            raise ProfileError(f"{where}: rules.{rule_id}.retroactive: expected true or false")
+        rules[str(rule_id)] = RuleUse(use["clause"], scope, _strings(use.get("evidence"), f"{where}: rules.{rule_id}.evidence"), retroactive)
     sections = []
     for entry in _get(data, "packet.required_sections", []) or []:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
@@ -281,6 +333,7 @@ def load_profile(reference: str, base: str = "") -> Profile:
     unknown_readers = [name for name in readers if name not in PACKET_READERS]
     if unknown_readers:
         raise ProfileError(f"{where}: layout.packet_readers: {', '.join(unknown_readers)} not one of {', '.join(PACKET_READERS)}")
+    remedy = _remedy(data, where)
     return Profile(
         id=data["id"],
         title=str(data.get("title", data["id"])),
@@ -331,6 +384,56 @@ def load_profile(reference: str, base: str = "") -> Profile:
         claim_values={str(name): _strings(values, f"{where}: packet.claim.values.{name}") for name, values in (_get(data, "packet.claim.values", {}) or {}).items()},
         packet_readers=readers,
         contract=_contract_map(data, where),
+        remedy=remedy,
+        duplicates=_duplicates(data, where),
+        gate_roles=_strings(_get(data, "gates.order"), f"{where}: gates.order"),
+        rule_roles=_rule_roles(data, where),
+    )
+
+
+def _rule_roles(data: Mapping[str, Any], where: str) -> dict[str, str]:
+    order = _strings(_get(data, "gates.order"), f"{where}: gates.order")
+    roles: dict[str, str] = {}
+    for role, rules in (_get(data, "gates.rules", {}) or {}).items():
+        if role not in order:
+            raise ProfileError(f"{where}: gates.rules.{role}: not one of gates.order ({', '.join(order) or 'empty'})")
+        for rule_id in _strings(rules, f"{where}: gates.rules.{role}"):
+            roles[rule_id] = str(role)
+    return roles
+
+
+def _duplicates(data: Mapping[str, Any], where: str) -> tuple[Duplicate, ...]:
+    found = []
+    for entry in _get(data, "duplicates", []) or []:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("keep"), str) or not isinstance(entry.get("fold"), str):
+            raise ProfileError(f"{where}: duplicates: each entry needs 'keep' and 'fold' (rule ids)")
+        same = entry.get("same", "place")
+        if same not in DUPLICATE_MATCHES:
+            raise ProfileError(f"{where}: duplicates.{entry['fold']}.same: {same!r} is not one of {', '.join(DUPLICATE_MATCHES)}")
+        found.append(Duplicate(entry["keep"], entry["fold"], same))
+    return tuple(found)
+
+
+def _remedy(data: Mapping[str, Any], where: str) -> Remedy:
+    """The profile's ``remedy`` block, checked: a lock kind must be known
+    and a freezing protocol must say what to do instead of an edit."""
+    locked_by = _strings(_get(data, "remedy.locked_by"), f"{where}: remedy.locked_by")
+    unknown = [kind for kind in locked_by if kind not in LOCK_KINDS]
+    if unknown:
+        raise ProfileError(f"{where}: remedy.locked_by: {', '.join(map(repr, unknown))} is not one of {', '.join(LOCK_KINDS)}")
+    action = str(_get(data, "remedy.action", "") or "")
+    if locked_by and not action:
+        raise ProfileError(f"{where}: remedy.action: needed when remedy.locked_by names what locks a packet")
+    try:
+        action.format(wp="", next="")
+    except (KeyError, IndexError, ValueError) as error:
+        raise ProfileError(f"{where}: remedy.action: only {{wp}} and {{next}} may be filled in ({error})") from None
+    return Remedy(
+        locked_by=locked_by,
+        action=action,
+        clause=str(_get(data, "remedy.clause", "") or ""),
+        role=str(_get(data, "remedy.role", "") or ""),
+        keep=_strings(_get(data, "remedy.keep"), f"{where}: remedy.keep"),
     )
 
 

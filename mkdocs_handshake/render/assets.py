@@ -72,6 +72,7 @@ tr.hs-waived td { opacity: .7; }
 .hs-gate ul { margin: .2em 0 .2em 1.1em; }
 .hs-gate p { margin: .2em 0; }
 details.hs-evidence, details.hs-critical, details.hs-findings { margin: .3em 0; }
+details.hs-parts > summary { cursor: pointer; }
 details.hs-evidence > summary, details.hs-critical > summary, details.hs-findings > summary { cursor: pointer; font-weight: 600; }
 /* Packet page: compact "#" and label columns, findings grouped per rule. */
 .md-typeset .hs-done-table th:first-child, .md-typeset .hs-done-table td:first-child { min-width: 0; width: 2.2em; text-align: right; }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping
 
+from ..findings import Finding
 from ..model import DoneMapping, Loc, Packet, Section, Status
 from ..mapping import map_done_means
 from ..traceability import number_key
@@ -23,9 +24,10 @@ from .escape import html_text, md_text
 
 #: Rule families in the order the rules document lists them; unknown
 #: families sort after these, alphabetically.
-FAMILY_ORDER = ("PARSE", "SPEC", "PKT", "ANCHOR", "DONE", "SIG", "BOARD", "DEP", "PHASE")
+FAMILY_ORDER = ("REMEDY", "PARSE", "SPEC", "PKT", "ANCHOR", "DONE", "SIG", "BOARD", "DEP", "PHASE")
 
 FAMILY_TITLES = {
+    "REMEDY": "Locked packets: one new revision each, with the defects it must fix",
     "PARSE": "The documents can be read",
     "SPEC": "The current spec is the latest",
     "PKT": "Every packet is complete",
@@ -66,6 +68,26 @@ def family_anchor(family: str) -> str:
 # --------------------------------------------------------------------------
 # Shared rendering helpers
 # --------------------------------------------------------------------------
+
+
+def html_parts(ctx: RenderContext, page: str, finding: Finding, *, folded: bool = True) -> str:
+    """The defects a remedy finding (REMEDY-001) lists, one per line with
+    its place, rule, message and excerpt: what the new revision must fix.
+    ``folded``: under a collapsed summary (the findings page); else open
+    (the packet page, where whoever writes the revision reads them)."""
+    if not finding.parts:
+        return ""
+    items = []
+    for part in finding.parts:
+        excerpt = f" <code>{html_text(' '.join(part.excerpt.split()))}</code>" if part.excerpt else ""
+        debt = ' <span class="hs-meta">(known debt)</span>' if part.baselined else ""
+        message = link_section_refs(html_text(" ".join(part.message.split())), page, ctx)
+        items.append(f"<li>{html_loc(part.loc)} <strong>{html_text(part.rule)}</strong> {message}{excerpt}{debt}</li>")
+    listing = f"<ul>{''.join(items)}</ul>"
+    count = f"{len(finding.parts)} defect{'s' if len(finding.parts) != 1 else ''} for the revision to fix"
+    if folded:
+        return f'<details class="hs-parts"><summary>{count}</summary>{listing}</details>'
+    return f"<p>{count}:</p>{listing}"
 
 _SECTION_REF = re.compile(r"§\s?(\d+(?:\.\d+)*)")
 

@@ -288,7 +288,11 @@ class RenderContext:
 
     @cached_property
     def findings_by_file(self) -> Mapping[str, tuple[Finding, ...]]:
+        """File -> the findings in it; a remedy finding on a revision is
+        also listed under the locked packet whose defects it names."""
         index: dict[str, list[Finding]] = {}
         for finding in self.findings:
             index.setdefault(finding.loc.file, []).append(finding)
+            for file in sorted({part.loc.file for part in finding.parts} - {finding.loc.file}):
+                index.setdefault(file, []).append(finding)
         return {key: tuple(value) for key, value in index.items()}

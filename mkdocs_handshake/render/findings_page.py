@@ -1,5 +1,9 @@
 """Every finding, grouped by rule family, one sortable table per family.
 
+The REMEDY family comes first: one row per locked packet, the one action
+the protocol allows (a new revision) with the defects it must fix listed
+under it, so the page groups many defects by the remedy they answer to.
+
 The tables are plain HTML with a ``data-sort`` key on the cells whose text
 does not sort naturally (severity, ``file:line``); the shipped script sorts
 on a header click, and without it each table reads in file order. Waived
@@ -23,6 +27,7 @@ from .common import (
     count_by,
     family_anchor,
     family_key,
+    html_parts,
     html_wp_link,
     join_blocks,
     link_section_refs,
@@ -163,6 +168,7 @@ def _row(ctx: RenderContext, page: str, finding: Finding, title_of: Callable[[st
     if finding.waived:
         reason = finding.waiver_reason or "(no reason given)"
         message += f'<br><span class="hs-meta">Waived: {html_text(reason)}</span>'
+    message += html_parts(ctx, page, finding)
     excerpt = f"<code>{html_text(finding.excerpt)}</code>" if finding.excerpt else ""
     css = ' class="hs-waived"' if finding.waived or finding.baselined else ""
     cells = [

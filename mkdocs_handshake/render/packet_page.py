@@ -19,6 +19,7 @@ from .common import (
     done_mappings_for,
     fenced_code,
     html_loc,
+    html_parts,
     html_section_link,
     html_wp_link,
     join_blocks,
@@ -499,6 +500,8 @@ def _single_finding(ctx: RenderContext, page: str, finding: Finding) -> str:
     """A lone finding needs no table: message, then where and the excerpt."""
     where = html_loc(finding.loc) + (f" {_code(finding.excerpt)}" if finding.excerpt else "")
     parts = [f"<p>{_html(ctx, page, finding.message)}</p>", f"<p>{where}</p>"]
+    if finding.parts:
+        parts.append(html_parts(ctx, page, finding, folded=False))
     if finding.waived:
         reason = _html(ctx, page, finding.waiver_reason) if finding.waiver_reason else "(no reason given)"
         parts.append(f"<p>Waived: {reason}</p>")

@@ -13,6 +13,9 @@ def render_text(report: Report) -> str:
             continue
         lines.append(f"{report.path(finding)}:{finding.loc.line}:{finding.loc.column}: {finding.severity.value} {finding.rule} {finding.message}")
         lines.extend(f"    {part}" for part in finding.excerpt.splitlines() if part.strip())
+        # A remedy finding's defects, each a jump of its own ("- " keeps
+        # them from reading as findings).
+        lines.extend(f"    - {report.path(part)}:{part.loc.line}: {part.rule} {part.message}{' (known debt)' if part.baselined else ''}" for part in finding.parts)
     lines.append(report.summary_line())
     for entry in report.stale:
         lines.append(f"stale baseline entry: {entry.describe()}")

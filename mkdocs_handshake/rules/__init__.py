@@ -13,7 +13,7 @@ import importlib
 
 from .base import REGISTRY, Rule, rule
 
-FAMILIES = ("parse", "spec", "spec_bundle", "pkt", "anchor", "done", "sig", "board", "dep", "phase", "workflow", "contract")
+FAMILIES = ("parse", "spec", "spec_bundle", "pkt", "anchor", "done", "sig", "board", "dep", "phase", "workflow", "contract", "remedy")
 
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")

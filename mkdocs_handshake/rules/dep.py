@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from ..findings import Finding
-from ..model import Loc, Packet, Status
+from ..model import Lifecycle, Loc, Packet, Status
 from .base import Rule, rule
+from ..revisions import families, live_revision
 from ..verdicts import is_validated, latest_report
 from .context import RuleContext
 
@@ -108,24 +109,43 @@ def blocker_not_validated(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 7.2: "Never assign downstream work until blocker is VALIDATED" —
     if the blocker is In Progress or Ready for Dev, mark the dependent
     BLOCKED. VALIDATED means STATUS VALIDATED, or Done with a PASS report
-    (Part 6.5). Missing blockers are DEP-001's."""
+    (Part 6.5). Missing blockers are DEP-001's.
+
+    A blocker is read off its live revision (:mod:`..revisions`): a
+    superseded ``-vN`` whose family has a VALIDATED revision is no blocker,
+    and an open one is named as the revision that is live."""
     graph = ctx.graph
+    index = families(ctx.model.packets)
     for packet in ctx.model.packets:
         if packet.status not in _ACTIVE or packet.id not in graph:
             continue
         for blocker in sorted(graph.predecessors(packet.id)):
-            blocking = ctx.packet(blocker)
-            if blocking is None or blocker == packet.id or is_validated(blocking):
+            named = ctx.packet(blocker)
+            if named is None or blocker == packet.id:
                 continue
+            blocking = live_revision(ctx.model, named, index)
+            if blocking.id == packet.id or _validated(blocking) or _validated(named):
+                continue
+            shown = blocker if blocking.id == named.id else f"{blocker} (live revision {blocking.id})"
             said = _said(graph, blocker, packet.id)
             where = ", ".join(f"{loc.file}:{loc.line}" for _, _, loc in said[:2])
             yield rule.finding(
-                f"{packet.id} is {packet.status_raw.strip() or packet.status.value} but its blocker {blocker} is not VALIDATED "
-                f"({_blocker_state(blocking)}; dependency at {where}); mark {packet.id} Blocked until {blocker} validates",
+                f"{packet.id} is {packet.status_raw.strip() or packet.status.value} but its blocker {shown} is not VALIDATED "
+                f"({_blocker_state(blocking)}; dependency at {where}); mark {packet.id} Blocked until {blocking.id} validates",
                 packet.status_or_head_loc,
                 packet.status_raw.strip() or packet.id,
                 packet.id,
             )
+
+
+def _validated(packet: Packet) -> bool:
+    """VALIDATED by its own STATUS and verdict, or closed by the board (a
+    Done [VALIDATED] entry, the lifecycle) on a PASS: the board is where a
+    WP's end is recorded when its STATUS line keeps what it was signed with."""
+    if is_validated(packet):
+        return True
+    report = latest_report(packet)
+    return packet.lifecycle is Lifecycle.CLOSED and report is not None and report.verdict == "PASS"
 
 
 def _blocker_state(packet: Packet) -> str:
@@ -156,6 +176,13 @@ def dependency_agreement(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             message = f"{source} blocks {target}, but {target} does not list {source} under Depends on; add it there"
             excerpt = target
         yield rule.finding(message, loc, excerpt, said_by)
+
+
+#: Key of :attr:`RuleContext.options` under which the engine hands DEP-005
+#: the board's history: WP id -> (date it entered its column, the column).
+BOARD_ENTERED = "dep.board_entered"
+#: The board column each SLA state stands in.
+_STATE_COLUMN = {Status.READY_FOR_DEV: "ready-for-dev", Status.IN_PROGRESS: "in-progress", Status.BLOCKED: "blocked"}
 
 
 def _dates(packet: Packet) -> list[tuple[dt.date, str, Loc | None]]:
@@ -195,12 +222,20 @@ def state_sla(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 7.3 [CX-635B]: BLOCKED max 5 work days, READY FOR DEV max 10, IN
     PROGRESS max 30, counted (Mon-Fri) from the packet's latest date (DATE or
     Last Updated, the most recent the packet shows) to the configured
-    ``as_of`` date, which the message states."""
+    ``as_of`` date, which the message states. Inside git, the date the
+    packet entered its current board section (the engine reads it from the
+    board's history, :data:`BOARD_ENTERED`) counts too: a packet moved back
+    to Ready for Dev starts its clock again there."""
+    entered = ctx.options.get(BOARD_ENTERED, {})
+    assert isinstance(entered, Mapping)
     for packet in ctx.model.packets:
         limit = SLA_LIMITS.get(packet.status)
         if limit is None:
             continue
         dates = _dates(packet)
+        moved = entered.get(packet.id)
+        if moved is not None and moved[1] == _STATE_COLUMN.get(packet.status):
+            dates.append((moved[0], f"entered the board's {limit[1]} section, per the board's git history", None))
         if not dates:
             continue
         since, label, loc = max(dates, key=lambda entry: entry[0])

@@ -49,14 +49,24 @@ def test_baseline_round_trip(corpus_root: Path, tmp_path: Path) -> None:
     assert clean.returncode == 0, clean.stdout[-2000:]
     document = json.loads(clean.stdout)
     debt = document["summary"]["baselined"]
-    assert (document["summary"]["error"], document["summary"]["warning"], debt > 300) == (0, 0, True)
+    # The baseline records each defect (over 300); the report folds the
+    # defects of each locked packet into one REMEDY-001 finding.
+    remedies = [f for f in document["findings"] if f["rule"] == "REMEDY-001"]
+    assert (document["summary"]["error"], document["summary"]["warning"], debt) == (0, 0, len(document["findings"]))
+    assert remedies and all(f.get("baselined") for f in remedies)
     lines_before = {(f["rule"], f["subject"], f["excerpt"]): f["line"] for f in document["findings"]}
 
     # 2. One new violation in one packet: exit 1, with exactly that finding.
     edit(root / PACKETS / "WP-1-Debug-Bundle.md", "- TASK_ID: WP-1-Debug-Bundle\n", "- TASK_ID: WP-1-Debug-Bundles\n")
     new = check(root, "--baseline", "baseline.json")
     assert new.returncode == 1
-    assert findings_in(new.stdout) == [(f"{PACKETS}/WP-1-Debug-Bundle.md", 4, "PKT-001")]
+    # The packet is locked (validated FAIL): the new defect is not hidden
+    # behind its REMEDY-001 finding, which turns new and names it.
+    new_findings = findings_in(new.stdout)
+    assert [(file, rule) for file, _, rule in new_findings] == [(f"{PACKETS}/WP-1-Debug-Bundle.md", "REMEDY-001")]
+    listed = [line for line in new.stdout.splitlines() if line.startswith(f"    - {PACKETS}/WP-1-Debug-Bundle.md:")]
+    assert [line for line in listed if "(known debt)" not in line] == [line for line in listed if line.startswith(f"    - {PACKETS}/WP-1-Debug-Bundle.md:4: PKT-001 ")]
+    assert len(listed) > 5
     edit(root / PACKETS / "WP-1-Debug-Bundle.md", "- TASK_ID: WP-1-Debug-Bundles\n", "- TASK_ID: WP-1-Debug-Bundle\n")
 
     # 3. Move unrelated lines in other files: every line number after them
@@ -74,7 +84,7 @@ def test_baseline_round_trip(corpus_root: Path, tmp_path: Path) -> None:
     summary = json.loads(moved.stdout)["summary"]
     assert (summary["error"], summary["warning"], summary["baselined"]) == (0, 0, debt)
     lines_after = {(f["rule"], f["subject"], f["excerpt"]): f["line"] for f in json.loads(moved.stdout)["findings"]}
-    assert sum(1 for key, line in lines_after.items() if lines_before.get(key) != line) >= 10  # the lines did move
+    assert sum(1 for key, line in lines_after.items() if lines_before.get(key) != line) >= 5  # the lines did move
 
     # 4. Fix a baselined finding: the repo stays clean and the entry is stale.
     #    (The audit row's date is corrected to the time the signature encodes.)

@@ -66,7 +66,7 @@ def test_the_command_prints_the_findings_of_the_plugin_build(built) -> None:
     result = _check(root)
     assert result.returncode == 0, result.stderr  # fail_on: never, read from mkdocs.yml
     command = [(m["file"], int(m["line"]), m["rule"]) for m in map(TEXT_LINE.match, result.stdout.splitlines()) if m]
-    assert len(plugin) > 300
+    assert len(plugin) > 90  # a locked packet's defects are one REMEDY-001 finding
     assert command == plugin
     counts = [line for line in build.stderr.splitlines() if "governance:" in line and "error(s)" in line]
     assert counts and counts[0].split("handshake: ", 1)[1] == result.stdout.splitlines()[-1]

@@ -18,7 +18,17 @@ PACKETS = "docs/task_packets"
 
 
 def by_rule(findings: list[Finding], rule: str) -> list[Finding]:
-    return [finding for finding in findings if finding.rule == rule]
+    """The findings of ``rule``, those a REMEDY-001 finding folds included:
+    on a locked packet a defect is reported as a part of the one finding
+    that asks for a new revision (the protocol forbids editing it)."""
+    found = [finding for finding in findings if finding.rule == rule]
+    found += [part for finding in findings if finding.rule == "REMEDY-001" for part in finding.parts if part.rule == rule]
+    return found
+
+
+def folded_into(findings: list[Finding], part: Finding) -> Finding:
+    """The REMEDY-001 finding that lists ``part``."""
+    return next(finding for finding in findings if finding.rule == "REMEDY-001" and part in finding.parts)
 
 
 def test_the_build_would_fail(corpus_findings: list[Finding]) -> None:
@@ -39,6 +49,11 @@ def test_roadmap_anchors(corpus_findings: list[Finding], corpus_root: Path) -> N
     hits = [f for f in by_rule(corpus_findings, "ANCHOR-003") if f.loc.file == file]
     assert len(hits) == 1 and "7.6.3.12" in hits[0].excerpt
     assert hits[0].loc.line == line_of(corpus_root / file, "SPEC_ANCHOR")
+    # The packet carries a FAIL validation: its history is append-only, and
+    # Part 3 Error 2 remedies a wrong anchor in a locked packet with a -v2.
+    remedy = folded_into(corpus_findings, hits[0])
+    assert remedy.subject == "WP-1-Calendar-Lens" and "WP-1-Calendar-Lens-v2" in remedy.message
+    assert any(line.startswith(f"{file}:{hits[0].loc.line}: ANCHOR-003 ") for line in remedy.details)
     roadmap_subjects = {f.subject for f in by_rule(corpus_findings, "ANCHOR-003")}
     assert len(roadmap_subjects) > 10  # the audit packets anchor many §7.6.3.* items
 
@@ -59,9 +74,9 @@ def test_damaged_anchor_reported_and_still_checked(corpus_findings: list[Finding
     assert damaged[0].loc.line <= anchor_line
     # The repaired §2.6.6.7.3 resolves to a Main Body section, so no anchor
     # rule rejects it, and DONE-002 checks its requirements.
-    anchor_findings = [f for f in corpus_findings if f.rule.startswith("ANCHOR") and f.loc.file == file]
+    anchor_findings = [f for rule in ("ANCHOR-001", "ANCHOR-002") for f in by_rule(corpus_findings, rule) if f.loc.file == file]
     assert not [f for f in anchor_findings if f.rule in ("ANCHOR-001", "ANCHOR-002")]
-    assert any(f.rule == "DONE-002" and f.subject == "WP-1-ACE-Auditability" for f in corpus_findings)
+    assert any(f.subject == "WP-1-ACE-Auditability" for f in by_rule(corpus_findings, "DONE-002"))
 
 
 def test_board_disagrees_with_active_packets_only(corpus_findings: list[Finding], corpus_model, corpus_root: Path) -> None:

@@ -58,10 +58,13 @@ def test_errors_exit_1_with_compiler_style_lines_and_the_excerpt(tmp_path: Path)
     result = run_check(cwd=root)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert findings_in(result.stdout) == [("docs/SIGNATURE_AUDIT.md", 32, "warning", "SIG-006"), (MERGE, 4, "error", "PKT-001")]
-    at = next(index for index, line in enumerate(lines) if " PKT-001 " in line)
-    assert lines[at].startswith(f"{MERGE}:4:12: error PKT-001 ")
-    assert lines[at + 1] == "    WP-1-Merge-Policies"
+    # The packet is signed: its defect is listed under the one finding
+    # that asks for a new revision, at the lock, each with its own place.
+    assert findings_in(result.stdout) == [("docs/SIGNATURE_AUDIT.md", 32, "warning", "SIG-006"), (MERGE, 95, "error", "REMEDY-001")]
+    at = next(index for index, line in enumerate(lines) if " REMEDY-001 " in line)
+    assert lines[at].startswith(f"{MERGE}:95:28: error REMEDY-001 WP-1-Merge-Policy is locked with signature maria201120260930")
+    assert lines[at + 1] == "    maria201120260930"
+    assert lines[at + 2].startswith(f"    - {MERGE}:4: PKT-001 ")
     assert lines[-1] == "governance: 1 error(s), 1 warning(s), 0 waived"
 
 
@@ -80,7 +83,7 @@ def test_fail_on_from_the_flag_and_from_mkdocs_yml(tmp_path: Path) -> None:
     never = materialise(tmp_path / "never", [*BY_ID["PKT-001"].edits, options("fail_on: never")])
     result = run_check(cwd=never)
     assert result.returncode == 0, result.stdout
-    assert findings_in(result.stdout) == [(MERGE, 4, "error", "PKT-001")]
+    assert findings_in(result.stdout) == [(MERGE, 95, "error", "REMEDY-001")]
     assert run_check("--fail-on", "error", cwd=never).returncode == 1
 
 
@@ -88,7 +91,8 @@ def test_rule_severities_come_from_mkdocs_yml_and_flags(tmp_path: Path) -> None:
     root = materialise(tmp_path / "repo", [*BY_ID["PKT-001"].edits, options("rules:", "  PKT-001: warning")])
     result = run_check(cwd=root)
     assert result.returncode == 0
-    assert findings_in(result.stdout) == [(MERGE, 4, "warning", "PKT-001")]
+    # The remedy finding is as severe as the worst defect it lists.
+    assert findings_in(result.stdout) == [(MERGE, 95, "warning", "REMEDY-001")]
     result = run_check("--rule", "PKT-001=off", cwd=root)
     assert (result.returncode, findings_in(result.stdout)) == (0, [])
 
@@ -107,7 +111,7 @@ def test_output_file_gets_the_report_and_stderr_the_summary(tmp_path: Path) -> N
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr == "governance: 1 error(s), 0 warning(s), 0 waived\n"
-    assert findings_in((tmp_path / "report.txt").read_text(encoding="utf-8")) == [(MERGE, 4, "error", "PKT-001")]
+    assert findings_in((tmp_path / "report.txt").read_text(encoding="utf-8")) == [(MERGE, 95, "error", "REMEDY-001")]
 
 
 @pytest.mark.parametrize(
@@ -148,10 +152,10 @@ def test_changed_only_reports_findings_in_files_changed_since_the_ref(tmp_path: 
     _git(root, "commit", "-q", "-m", "start")
     BY_ID["PKT-001"].edits[0].apply(root)
     everything = run_check(cwd=root)
-    assert [item[3] for item in findings_in(everything.stdout)] == ["SIG-006", "PKT-001"]
+    assert [item[3] for item in findings_in(everything.stdout)] == ["SIG-006", "REMEDY-001"]
     changed = run_check("--changed-only", "HEAD", cwd=root)
     assert changed.returncode == 1
-    assert findings_in(changed.stdout) == [(MERGE, 4, "error", "PKT-001")]
+    assert findings_in(changed.stdout) == [(MERGE, 95, "error", "REMEDY-001")]
     # An untracked packet counts as changed too.
     (root / "docs" / "task_packets" / "WP-1-New.md").write_text("# Task Packet: WP-1-New\n", encoding="utf-8")
     files = {item[0] for item in findings_in(run_check("--changed-only", "HEAD", cwd=root).stdout)}

@@ -20,6 +20,8 @@ from .conftest import run_check
 
 SARIF_SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 # SIG-006 waived, PKT-001 a new error, SPEC-003 recorded in the baseline.
+# The packet PKT-001 breaks is signed, so the new error is the REMEDY-001
+# finding that lists it (at the lock, line 95), not PKT-001 on its own.
 WAIVER = (
     "      waivers:\n"
     "        - rule: SIG-006\n"
@@ -58,14 +60,14 @@ def test_sarif_validates_and_carries_rules_locations_and_fingerprints(repo: Path
     assert pkt["shortDescription"]["text"] == REGISTRY["PKT-001"].title
     assert "Part" in pkt["help"]["text"] or "protocol" in pkt["help"]["text"].lower()  # the clause it enforces
     results = {result["ruleId"]: result for result in run["results"]}
-    assert set(results) == {"PKT-001", "SIG-006", "SPEC-003"}
-    new = results["PKT-001"]
+    assert set(results) == {"REMEDY-001", "SIG-006", "SPEC-003"}
+    new = results["REMEDY-001"]
     location = new["locations"][0]["physicalLocation"]
-    assert (location["artifactLocation"]["uri"], location["region"]["startLine"], location["region"]["snippet"]["text"]) == (MERGE, 4, "WP-1-Merge-Policies")
+    assert (location["artifactLocation"]["uri"], location["region"]["startLine"], location["region"]["snippet"]["text"]) == (MERGE, 95, "maria201120260930")
     assert (new["level"], new["baselineState"]) == ("error", "new")
     assert results["SPEC-003"]["baselineState"] == "unchanged"
     assert results["SIG-006"]["suppressions"] == [{"kind": "external", "justification": "the audit row is fixed in the next release"}]
-    assert rules[new["ruleIndex"]]["id"] == "PKT-001"
+    assert rules[new["ruleIndex"]]["id"] == "REMEDY-001"
     # The fingerprint is the baseline's: stable when the line moves.
     fingerprint = new["partialFingerprints"]["handshakeFingerprint/v1"]
     entries = json.loads((repo / "baseline.json").read_text(encoding="utf-8"))["entries"]
@@ -91,9 +93,9 @@ def test_junit_has_a_suite_per_rule_and_a_case_per_rule_and_packet(repo: Path) -
         assert int(suite.get("failures", "-1")) == sum(1 for case in cases if case.find("failure") is not None)
         assert set(TEMPLATE_PACKETS) <= {case.get("name") for case in cases}
     failures = [(case.get("classname"), case.get("name")) for case in root.iter("testcase") if case.find("failure") is not None]
-    assert failures == [("handshake.PKT-001", "WP-1-Merge-Policy")]
+    assert failures == [("handshake.REMEDY-001", "WP-1-Merge-Policy")]
     failure = next(case for case in root.iter("testcase") if case.find("failure") is not None).find("failure")
-    assert failure is not None and f"{MERGE}:4:12: error" in (failure.text or "")
+    assert failure is not None and f"{MERGE}:95:28: error" in (failure.text or "")
     assert int(root.get("failures", "-1")) == 1
     # Waived and known-debt findings are reported, but do not fail a case.
     outs = " ".join(out.text or "" for out in root.iter("system-out"))
@@ -113,15 +115,17 @@ def test_github_writes_workflow_commands_for_findings_that_count(repo: Path) -> 
     (command,) = commands
     assert command is not None and command[1] == "error"
     properties = dict(item.split("=", 1) for item in command[2].split(","))
-    assert properties == {"file": MERGE, "line": "4", "col": "12", "title": "PKT-001 WP-1-Merge-Policy"}
-    assert "%0AWP-1-Merge-Policies" in command[3] and "\n" not in command[3]
+    assert properties == {"file": MERGE, "line": "95", "col": "28", "title": "REMEDY-001 WP-1-Merge-Policy"}
+    assert "%0Amaria201120260930" in command[3] and "\n" not in command[3]
 
 
 def test_json_is_findings_json_with_the_baseline_block(repo: Path) -> None:
     code, text = output(repo, "json")
     assert code == 1
     document = json.loads(text)
-    assert document["summary"] == {"error": 1, "warning": 0, "waived": 1, "baselined": 1, "by_rule": {"PKT-001": 1}}
+    assert document["summary"] == {"error": 1, "warning": 0, "waived": 1, "baselined": 1, "by_rule": {"REMEDY-001": 1}}
     assert document["baseline"] == {"file": "baseline.json", "stale": []}
     marks = {f["rule"]: (f.get("waived", False), f.get("baselined", False)) for f in document["findings"]}
-    assert marks == {"PKT-001": (False, False), "SIG-006": (True, False), "SPEC-003": (False, True)}
+    assert marks == {"REMEDY-001": (False, False), "SIG-006": (True, False), "SPEC-003": (False, True)}
+    (remedy,) = [f for f in document["findings"] if f["rule"] == "REMEDY-001"]
+    assert [(part["rule"], part["line"], part["excerpt"]) for part in remedy["parts"]] == [("PKT-001", 4, "WP-1-Merge-Policies")]

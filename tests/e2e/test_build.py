@@ -215,14 +215,16 @@ def test_errors_fail_the_build_with_sorted_file_line_rule_lines(tmp_path: Path) 
     assert_no_traceback(result)
     logged = [LOG_LINE.match(line) for line in result.stderr.splitlines()]
     found = [(m["level"], m["file"], int(m["line"]), m["rule"]) for m in logged if m]
+    # Both defects are in a signed packet: one finding asks for its revision.
     assert found == [
         ("WARNING", "docs/SIGNATURE_AUDIT.md", 32, "SIG-006"),
-        ("ERROR", MERGE, 4, "PKT-001"),
-        ("ERROR", MERGE, 87, "PKT-005"),
+        ("ERROR", MERGE, 95, "REMEDY-001"),
     ]
     assert found == sorted(found, key=lambda item: (item[1], item[2]))
     counts = [COUNT_LINE.search(line) for line in result.stderr.splitlines()]
-    assert [(m["errors"], m["warnings"], m["waived"]) for m in counts if m] == [("2", "1", "0")]
+    assert [(m["errors"], m["warnings"], m["waived"]) for m in counts if m] == [("1", "1", "0")]
+    remedy = next(f for f in findings_json(tmp_path / "site")["findings"] if f["rule"] == "REMEDY-001")
+    assert [(part["rule"], part["line"]) for part in remedy["parts"]] == [("PKT-001", 4), ("PKT-005", 87)]
 
 
 def test_warning_only_repo_passes_normally_and_fails_with_strict(tmp_path: Path) -> None:
@@ -249,8 +251,9 @@ def test_fail_on_never_builds_an_erroring_repo_and_lists_the_errors(tmp_path: Pa
     document = findings_json(tmp_path / "site")
     assert document["summary"]["error"] == 1
     assert [(f["rule"], f["severity"], f["file"], f["line"], f["excerpt"]) for f in document["findings"]] == [
-        ("PKT-001", "error", MERGE, 4, "WP-1-Merge-Policies"),
+        ("REMEDY-001", "error", MERGE, 95, "maria201120260930"),
     ]
+    assert [(p["rule"], p["line"], p["excerpt"]) for p in document["findings"][0]["parts"]] == [("PKT-001", 4, "WP-1-Merge-Policies")]
 
 
 # --------------------------------------------------------------------------
@@ -291,7 +294,8 @@ def test_packet_with_invalid_utf8_builds_and_shows_the_repaired_dash(tmp_path: P
     assert result.returncode == 0, result.stderr
     assert_no_traceback(result)
     warnings = [m for m in map(LOG_LINE.match, result.stderr.splitlines()) if m]
-    assert [(m["level"], m["file"], int(m["line"]), m["rule"]) for m in warnings] == [("WARNING", MERGE, 14, "PARSE-002")]
+    assert [(m["level"], m["file"], int(m["line"]), m["rule"]) for m in warnings] == [("WARNING", MERGE, 95, "REMEDY-001")]
+    assert "(PARSE-002)" in result.stderr
     page = (tmp_path / "site" / "task_packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
     assert "never lose a sale \u2013 summing deltas" in page
     assert "\ufffd" not in page
@@ -339,7 +343,7 @@ def test_a_warm_cache_never_hides_a_change_of_files_or_options(tmp_path: Path) -
     root = repo(tmp_path / "repo", *BY_ID["PKT-001"].edits, extra=["      fail_on: never"])
     first = build(root, tmp_path / "site")
     assert first.returncode == 0, first.stderr
-    assert [f["rule"] for f in findings_json(tmp_path / "site")["findings"]] == ["PKT-001"]
+    assert [(f["rule"], [p["rule"] for p in f["parts"]]) for f in findings_json(tmp_path / "site")["findings"]] == [("REMEDY-001", ["PKT-001"])]
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "      rules:\n        PKT-001: off\n", encoding="utf-8")
     switched_off = build(root, tmp_path / "site")
@@ -349,7 +353,7 @@ def test_a_warm_cache_never_hides_a_change_of_files_or_options(tmp_path: Path) -
     packet.write_text(packet.read_text(encoding="utf-8").replace("- STATUS: Blocked", "- STATUS: Sideways"), encoding="utf-8")
     edited = build(root, tmp_path / "site")
     assert edited.returncode == 0, edited.stderr
-    assert "PKT-006" in [f["rule"] for f in findings_json(tmp_path / "site")["findings"]]
+    assert "PKT-006" in [p["rule"] for f in findings_json(tmp_path / "site")["findings"] for p in f.get("parts", [f])]
     page = (tmp_path / "site" / "task_packets" / "WP-1-Merge-Policy" / "index.html").read_text(encoding="utf-8")
     annotation = page[page.index('class="hs-packet-annotation"') :]
     assert "PKT-006" in annotation and "Sideways" in annotation

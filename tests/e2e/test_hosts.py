@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_build import TEMPLATE_CHAPTERS, TEMPLATE_PACKETS
+from tests.e2e.test_build import TEMPLATE_CHAPTERS, TEMPLATE_PACKETS, options
 from tests.fixtures.repo import materialise
 
 REPO = Path(__file__).resolve().parents[2]
@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.mark.skipif(importlib.util.find_spec("properdocs") is None, reason="ProperDocs is not installed (pip install properdocs)")
 def test_properdocs_builds_the_template_with_the_governance_pages(tmp_path: Path) -> None:
-    root = materialise(tmp_path / "repo")
+    # as_of pinned: the template's SLA clocks must not run out with today.
+    root = materialise(tmp_path / "repo", [options()])
     (root / "mkdocs.yml").rename(root / "properdocs.yml")
     site = tmp_path / "site"
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}

@@ -23,7 +23,7 @@ from mkdocs_handshake.findings import Finding
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.source import decode
 from tests.fixtures.breakages import BREAKAGES, KNOWN_ISSUES, Breakage
-from tests.fixtures.repo import TEMPLATE, check, materialise
+from tests.fixtures.repo import TEMPLATE, check, materialise, unfold
 
 _RESULTS: dict[str, tuple[Path, list[Finding]]] = {}
 
@@ -35,7 +35,10 @@ def broken(tmp_path_factory: pytest.TempPathFactory):
     def run(breakage: Breakage) -> tuple[Path, list[Finding]]:
         if breakage.id not in _RESULTS:
             root = materialise(tmp_path_factory.mktemp(breakage.id) / "repo", breakage.edits)
-            _RESULTS[breakage.id] = (root, check(root, breakage.config)[1])
+            findings = check(root, breakage.config)[1]
+            # A defect in a signed packet is one part of its REMEDY-001
+            # finding; each other rule is judged by the part it reported.
+            _RESULTS[breakage.id] = (root, findings if breakage.rule == "REMEDY-001" else unfold(findings))
         return _RESULTS[breakage.id]
 
     return run

@@ -25,7 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from mkdocs_handshake.load import ParseCache
 from mkdocs_handshake.plugin import HandshakePlugin
-from tests.fixtures.breakages import BY_ID, MERGE
+from tests.fixtures.breakages import BY_ID, MERGE, SYNC
 from tests.fixtures.repo import materialise
 
 REPO = Path(__file__).resolve().parents[2]
@@ -305,16 +305,19 @@ def test_a_rebuild_logs_only_the_findings_new_since_the_last_build(tmp_path: Pat
         ]
 
     first = rebuild()
-    assert [re.search(r" ([A-Z]+-\d{3}) ", line).group(1) for line in first[:-1]] == ["SIG-006", "PKT-001"]  # type: ignore[union-attr]
+    # Merge-Policy is signed: its defect is listed under its REMEDY-001.
+    assert [re.search(r" ([A-Z]+-\d{3}) ", line).group(1) for line in first[:-1]] == ["SIG-006", "REMEDY-001"]  # type: ignore[union-attr]
     assert first[-1] == "governance: 1 error(s), 1 warning(s), 0 waived"
 
     audit = root / "docs" / "SIGNATURE_AUDIT.md"
     audit.write_text(audit.read_text(encoding="utf-8").replace("| 2026-11-20 09:35 |", "| 2026-11-20 09:30 |"), encoding="utf-8")
     merge = root / MERGE
     text = merge.read_text(encoding="utf-8")
-    merge.write_text(text.replace("## Notes\n", "## Remarks\n").replace("\n", "\n\n", 1), encoding="utf-8")  # PKT-001 moves down a line
+    merge.write_text(text.replace("\n", "\n\n", 1), encoding="utf-8")  # its finding moves down a line
+    sync = root / SYNC
+    sync.write_text(sync.read_text(encoding="utf-8").replace("## Notes\n", "## Remarks\n"), encoding="utf-8")  # PKT-003 in another signed packet
     second = rebuild()
-    assert len(second) == 2 and " PKT-003 " in second[0]
+    assert len(second) == 2 and " REMEDY-001 WP-1-Sync-Events " in second[0] and "(PKT-003)" in second[0]
     assert second[1] == (
         "governance: 2 error(s), 0 warning(s), 0 waived; since the last build: 1 new (above), 1 gone, "
         "1 unchanged (not repeated here; the findings page lists them)"

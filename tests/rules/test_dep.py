@@ -139,3 +139,32 @@ def test_dep_005_reports_a_packet_one_work_day_past_its_sla_and_not_on_its_last_
     findings = run("DEP-005", make_model([on_time, late]), as_of=as_of)
     assert [f.subject for f in findings] == ["WP-1-Day-After"]
     assert f"for {limit + 1} work days" in findings[0].message and f"the SLA is {limit}" in findings[0].message
+
+
+def _revisions(later_lifecycle, later_status: Status, later_raw: str, later_reports):
+    from dataclasses import replace
+
+    from mkdocs_handshake.model import Lifecycle
+
+    old = replace(make_packet("WP-1-Runtime-v2", status_raw="In Progress", status=Status.IN_PROGRESS, reports=[("FAIL", "2026-11-01")]), lifecycle=Lifecycle.SUPERSEDED)
+    new = replace(make_packet("WP-1-Runtime-v3", status=later_status, status_raw=later_raw, reports=later_reports), lifecycle=later_lifecycle)
+    waiting = make_packet("WP-1-Observability", depends_on=["WP-1-Runtime-v2"])
+    return make_model([old, new, waiting])
+
+
+def test_dep_003_a_superseded_blocker_whose_revision_the_board_validated_is_no_blocker():
+    """The packet waits on -v2; -v3 replaced it and stands under Done
+    [VALIDATED] with a PASS, though its STATUS line still says In Progress."""
+    from mkdocs_handshake.model import Lifecycle
+
+    model = _revisions(Lifecycle.CLOSED, Status.IN_PROGRESS, "In Progress", [("PASS", "2026-11-15")])
+    assert run("DEP-003", model) == []
+
+
+def test_dep_003_an_open_live_revision_still_blocks_and_is_named():
+    from mkdocs_handshake.model import Lifecycle
+
+    model = _revisions(Lifecycle.ACTIVE, Status.IN_PROGRESS, "In Progress", [])
+    (finding,) = run("DEP-003", model)
+    assert "blocker WP-1-Runtime-v2 (live revision WP-1-Runtime-v3) is not VALIDATED" in finding.message
+    assert finding.message.endswith("until WP-1-Runtime-v3 validates")

@@ -281,7 +281,8 @@ def test_render_svg_turns_every_failure_into_one_reason(monkeypatch: pytest.Monk
 
 
 def test_render_svg_stops_a_hanging_dot_and_what_it_started(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    fake_dot(monkeypatch, tmp_path, f"cat >/dev/null; sleep 30 & echo $! > {tmp_path}/child; wait\n")
+    # The pid is written first: on a busy machine the timeout may come before dot has read its input.
+    fake_dot(monkeypatch, tmp_path, f"sleep 30 & echo $! > {tmp_path}/child; cat >/dev/null; wait\n")
     with pytest.raises(dag.DotFailure) as caught:
         dag.render_svg("digraph { a }", timeout=0.5)
     assert str(caught.value) == "timed out after 0.5 s and was stopped (option dot_timeout)"

@@ -26,6 +26,10 @@ SKIP_DIRS = frozenset({
     ".tox", ".mypy_cache", ".pytest_cache", "site", "dist", "build", "target",
 })
 MAX_DIRS = 20_000
+#: MkDocs writes this into every site it builds: a folder holding it is a
+#: built site whatever it is called (``site-preview/``, an old ``site_dir``),
+#: and its copies of the governance files would make every name ambiguous.
+BUILT_SITE_MARKER = "sitemap.xml.gz"
 _DISCOVERABLE = ("spec_current", "packets", "task_board", "signature_audit", "gate_log")
 
 
@@ -35,8 +39,9 @@ def walk_names(
     """Paths (relative, POSIX, sorted) of files - or folders - under ``root``
     whose name is in ``wanted``. Symbolic links to folders are not followed,
     folders named in ``skip`` or lying at an ``excluded`` path (the built
-    site, the cache) are not entered, and a file that resolves outside the
-    root is not a match."""
+    site, the cache) are not entered, nor is any other site MkDocs built
+    (:data:`BUILT_SITE_MARKER`), and a file that resolves outside the root
+    is not a match."""
     found: dict[str, list[str]] = {name: [] for name in wanted}
     outside = {Path(path).resolve() for path in excluded}
     real_root = root.resolve()
@@ -46,6 +51,9 @@ def walk_names(
         if seen > MAX_DIRS:
             break
         here = Path(current)
+        if BUILT_SITE_MARKER in files and seen > 1:
+            dirs[:] = []
+            continue
         dirs[:] = sorted(name for name in dirs if name not in skip and (not outside or (here / name).resolve() not in outside))
         for name in dirs if folders else files:
             if name in found and (folders or (here / name).resolve().is_relative_to(real_root)):

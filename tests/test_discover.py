@@ -68,3 +68,14 @@ def test_the_walk_skips_vcs_dependencies_and_built_sites(tmp_path: Path) -> None
         (root / junk / "TASK_BOARD.md").write_text("# decoy\n", encoding="utf-8")
     layout, problems = discover_layout(Layout(root))
     assert layout.task_board == ".GOV/roles_shared/records/TASK_BOARD.md" and problems == []
+
+
+def test_the_walk_skips_a_site_mkdocs_built_under_any_name(tmp_path: Path) -> None:
+    # A preview built with another site_dir holds a copy of every governance page.
+    root = _moved(tmp_path)
+    preview = root / "site-preview"
+    shutil.copytree(root / ".GOV", preview / ".GOV")
+    (preview / "sitemap.xml.gz").write_bytes(b"")
+    layout, problems = discover_layout(Layout(root))
+    assert problems == []
+    assert (layout.task_board, layout.packets) == (".GOV/roles_shared/records/TASK_BOARD.md", ".GOV/task_packets")

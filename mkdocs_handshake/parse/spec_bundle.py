@@ -35,15 +35,11 @@ from ..model import Loc, ParseIssue, Section, Spec, SpecBundle, SpecModule
 from ..source import SourceText
 from .json_text import JsonProblem, key_line, key_loc, load_json, value_loc
 from .spec import parse_spec
+from .spec_pointer import plain_version
 
 _FRONT_VERSION = re.compile(r"""^\s*spec_version\s*:\s*["']?\s*(?P<written>v?(?P<version>[\w.]+?))\s*["']?\s*$""", re.IGNORECASE)
 #: Keys of the manifest that give the bundle's version, in order of preference.
 VERSION_KEYS = ("spec_version", "current_version", "version")
-
-
-def plain_version(value: object) -> str:
-    """``"v02.195"`` -> ``"02.195"``; "" for anything but a string."""
-    return value.strip().lstrip("vV") if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True)

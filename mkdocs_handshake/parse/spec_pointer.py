@@ -37,8 +37,9 @@ from .spec_current import parse_spec_current
 _POINTER_OBJECTS = ("current_spec", "previous_current_spec")
 
 
-def _version(text: str) -> str:
-    return text.strip().lstrip("vV")
+def plain_version(value: object) -> str:
+    """``"v02.195"`` -> ``"02.195"``; "" for anything but a string."""
+    return value.strip().lstrip("vV") if isinstance(value, str) else ""
 
 
 def _fields(src: SourceText, data: dict[str, Any]) -> list[tuple[str, str, Loc]]:
@@ -80,13 +81,12 @@ def parse_spec_pointer(src: SourceText) -> tuple[SpecPointer | None, list[ParseI
     reference = data.get("governance_reference")
     if isinstance(reference, dict) and isinstance(reference.get("path"), str) and reference["path"].strip():
         governance = ((reference["path"].strip(), value_loc(src, key_loc(src, "governance_reference", "path").line, reference["path"].strip())),)
-    version = current.get("version") if isinstance(current.get("version"), str) else ""
     entry_type = current.get("entrypoint_type") if isinstance(current.get("entrypoint_type"), str) else ""
     pointer = SpecPointer(
         file=src.path,
         spec_names=names,
         governance_names=governance,
-        version=_version(version),
+        version=plain_version(current.get("version")),
         format="json",
         entrypoint_type=entry_type.strip(),
         fields=tuple(fields),

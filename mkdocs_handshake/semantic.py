@@ -113,14 +113,25 @@ def package_folder() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+#: Files whose hash was checked in this process, by path, size, modification
+#: time and expected hash: :func:`signature` checks the files before
+#: :func:`load` reads them, and the 16 MB table needs hashing only once.
+_HASHED: set[tuple[str, int, int, str]] = set()
+
+
 def _verified(path: Path, expected: str) -> bytes:
     try:
         data = path.read_bytes()
+        stat = path.stat()
     except OSError as error:
         raise Unavailable(f"{path} cannot be read ({error.strerror or error})") from None
+    key = (str(path), stat.st_size, stat.st_mtime_ns, expected)
+    if key in _HASHED and len(data) == stat.st_size:
+        return data
     digest = hashlib.sha256(data).hexdigest()
     if digest != expected:
         raise Unavailable(f"{path} has SHA-256 {digest[:12]}..., not the pinned {expected[:12]}... of {PACKAGE} {VERSION}")
+    _HASHED.add(key)
     return data
 
 
@@ -213,3 +224,4 @@ def reset() -> None:
     """Forget the loaded embedding (tests that replace the package)."""
     _SHARED.clear()
     _CHECKED.clear()
+    _HASHED.clear()

@@ -47,6 +47,7 @@ def fresh(monkeypatch):
     """A process that has not looked for the embedding yet."""
     monkeypatch.setattr(semantic, "_SHARED", [])
     monkeypatch.setattr(semantic, "_CHECKED", [])
+    monkeypatch.setattr(semantic, "_HASHED", set())
 
 
 def sections():
@@ -214,3 +215,17 @@ def test_a_build_with_a_damaged_package_warns_once_and_builds(tmp_path):
     assert len(warnings) == 1, result.stderr
     assert warnings[0].startswith("WARNING") and "cannot be read" in warnings[0]
 
+
+
+def test_the_files_are_hashed_once_when_the_signature_is_asked_before_the_load(fresh, monkeypatch):
+    hashed: list[int] = []
+    real = semantic.hashlib.sha256
+
+    def counting(data=b""):  # type: ignore[no-untyped-def]
+        hashed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(semantic.hashlib, "sha256", counting)
+    assert semantic.signature() == semantic.SIGNATURE
+    assert semantic.shared() is not None
+    assert len(hashed) == 2  # the table and the tokenizer, once each

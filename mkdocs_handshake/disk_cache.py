@@ -225,17 +225,13 @@ def copy_kept(folder: Path, name: str, digest: str, target: Path) -> str | None:
         return f"{stamp} is damaged or was written by another version"
     if match.group(1) != digest.encode("ascii"):
         return ""
-    content = hashlib.sha256()
     try:
-        with kept.open("rb") as source, target.open("wb") as out:
-            while chunk := source.read(_CHUNK):
-                content.update(chunk)
-                out.write(chunk)
+        copied = _copy_hashed(kept, target)
     except FileNotFoundError:
         return f"{kept} is missing"
     except OSError as error:
         return f"{kept} unreadable ({error.strerror or error})"
-    if content.hexdigest().encode("ascii") != match.group(2):
+    if copied.encode("ascii") != match.group(2):
         return f"{kept} is damaged or truncated"
     return None
 
@@ -246,14 +242,20 @@ def keep(folder: Path, name: str, digest: str, source: Path) -> None:
     copy: the stamp goes first and comes back last, so a copy cut short is
     never taken for a whole one."""
     kept, stamp = folder / name, folder / (name + STAMP_SUFFIX)
-    content = hashlib.sha256()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         stamp.unlink(missing_ok=True)
-        with source.open("rb") as data, kept.open("wb") as out:
-            while chunk := data.read(_CHUNK):
-                content.update(chunk)
-                out.write(chunk)
-        stamp.write_bytes(f"{digest}\n{content.hexdigest()}\n".encode("ascii"))
+        copied = _copy_hashed(source, kept)
+        stamp.write_bytes(f"{digest}\n{copied}\n".encode("ascii"))
     except OSError:
         pass
+
+
+def _copy_hashed(source: Path, target: Path) -> str:
+    """Copy ``source`` to ``target`` in chunks; the SHA-256 of what was copied."""
+    content = hashlib.sha256()
+    with source.open("rb") as data, target.open("wb") as out:
+        while chunk := data.read(_CHUNK):
+            content.update(chunk)
+            out.write(chunk)
+    return content.hexdigest()

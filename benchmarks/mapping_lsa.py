@@ -34,12 +34,12 @@ from pathlib import Path
 from _common import REPO
 from mapping import CORPORA, LABELS, matches
 
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
-from mkdocs_handshake.mapping import RequirementIndex, _candidates, _scope, anchored, map_done_means, terms_of
-from mkdocs_handshake.model import GovernanceModel
-from mkdocs_handshake.source import decode
-from mkdocs_handshake.traceability import done_entries
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
+from mkdocs_handshake.analysis.mapping import RequirementIndex, _candidates, _scope, anchored, map_done_means, terms_of
+from mkdocs_handshake.model.governance import GovernanceModel
+from mkdocs_handshake.repository.source import decode
+from mkdocs_handshake.analysis.traceability import done_entries
 
 BARS = (0.5, 0.6, 0.7, 0.8)
 MARGINS = (1.1, 1.25, 1.5, 2.0)

@@ -40,10 +40,10 @@ from pathlib import Path
 from _common import DEFAULT_CORPUS, check_corpus, child_environment, table, verdict
 
 import synthetic
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import _find_spec_file
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.spec_files import _find_spec_file
 from mkdocs_handshake.parse.spec_current import parse_spec_current
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 TEMPLATE_SPEC = "Tallyline_Master_Spec_v01.04.md"
 RATIO_BOUND = 1.5

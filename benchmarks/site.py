@@ -54,10 +54,10 @@ from typing import Callable
 
 from _common import CORPUS_AS_OF, base_arguments, check_corpus, child_environment, ms, table, verdict
 
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import _find_spec_file
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.spec_files import _find_spec_file
 from mkdocs_handshake.parse.spec_current import parse_spec_current
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 BOUND = 1.5
 OUTPUT_DIR = "governance"

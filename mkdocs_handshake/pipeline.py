@@ -1,7 +1,7 @@
 """One build's governance work: load -> rules -> pages, each stage cached.
 
 Every stage is a pure function of what it is given, so each result is kept
-in the :class:`~mkdocs_handshake.load.ParseCache` under a digest of exactly
+in the :class:`~mkdocs_handshake.load.parse_cache.ParseCache` under a digest of exactly
 its inputs: the parsed files (their content hashes), the engine options for
 the rules, the render options and the Graphviz binary for the pages. A build
 in which no governance file and no option changed - a second local build, a
@@ -23,18 +23,22 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping, TypeVar
 
-from .baseline import Stale, stale_entries
-from .disk_cache import code_fingerprint, copy_kept, keep
-from .engine import EngineConfig, RulePlan, rule_plan, run_rules
-from .export import packet_json, spec_json, write_model
-from .findings import Finding
-from .layout import Layout
-from .load import ParseCache, link_cached, load_repo
-from .model import GovernanceModel, Packet
-from .progress import SILENT, Progress
+from .findings.baseline import Stale, stale_entries
+from .cache.disk import code_fingerprint, copy_kept, keep
+from .rules.engine import EngineConfig, RulePlan, rule_plan, run_rules
+from .report.export import packet_json, spec_json, write_model
+from .findings.finding import Finding
+from .repository.layout import Layout
+from .load.parse_cache import ParseCache
+from .load.link import link_cached
+from .load.assemble import load_repo
+from .model.governance import GovernanceModel
+from .model.packet import Packet
+from .runtime.progress import SILENT, Progress
 from .rules.context import PacketMemo
 from .render.context import HeaderInputs, RenderContext
-from .render.html import RenderedPage, to_html
+from .model.page import RenderedPage
+from .render.html import to_html
 from .render.site import generate_annotations, generate_pages
 
 

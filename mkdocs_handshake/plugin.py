@@ -46,26 +46,27 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data as get_markdown_meta
 
-from . import disk_cache, parallel
-from .collector import fewer_collections
-from .baseline import fingerprint
-from .config import HandshakeConfig
-from .engine import summarize
-from .export import dumps, findings_document
-from .findings import Finding, Severity
-from .layout import Layout
-from .load import ParseCache
-from .model import GovernanceModel
-from .options import OptionError, resolve as resolve_options
+from .cache import disk as disk_cache
+from .runtime import parallel
+from .runtime.collector import fewer_collections
+from .findings.baseline import fingerprint
+from .options.config import HandshakeConfig
+from .rules.engine import summarize
+from .report.export import dumps, findings_document
+from .findings.finding import Finding, Severity
+from .repository.layout import Layout
+from .load.parse_cache import ParseCache
+from .model.governance import GovernanceModel
+from .options.settings import OptionError, resolve as resolve_options
 from .pipeline import Checked, Governance, Loaded, RenderOptions, check_is_cached, check_stage, convert_page, governance_of, load_stage, render_context, write_model_json
-from .progress import Progress
+from .runtime.progress import Progress
 from .render.dag import dot_missing_message
 from .render.escape import md_text
 from .render.context import RenderContext
-from .render.html import RenderedPage
-from .realpath import RealPaths
+from .model.page import RenderedPage
+from .repository.realpath import RealPaths
 from .render.site import annotated_pages, extra_files, nav_entries, page_paths, redirect_pages, redirect_paths
-from .source import SourceText, decode
+from .repository.source import SourceText, decode
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
 

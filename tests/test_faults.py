@@ -30,7 +30,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 
-from mkdocs_handshake import disk_cache, parallel
+from mkdocs_handshake.cache import disk as disk_cache
+from mkdocs_handshake.runtime import parallel
 from mkdocs_handshake.plugin import HandshakePlugin
 from tests.fixtures.repo import AS_OF, Edit, materialise, plugin_options
 

@@ -18,20 +18,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..ids import WP_ID_FULL
-from ..jsonloc import JsonError, get_path, load_with_lines
-from ..model import (
-    FieldOccurrence,
-    ListItem,
-    Loc,
-    MicroTask,
-    Packet,
-    ParseIssue,
-    Registry,
-    RegistryRow,
-    WpRef,
-)
-from ..source import SourceText
+from ..model.ids import WP_ID_FULL
+from .jsonloc import JsonError, get_path, load_with_lines
+from ..model.packet import FieldOccurrence, ListItem, MicroTask, Packet, WpRef
+from ..model.basics import Loc, ParseIssue
+from ..model.records import Registry, RegistryRow
+from ..repository.source import SourceText
 from .anchors import parse_anchor_value
 from .status import normalise_status
 

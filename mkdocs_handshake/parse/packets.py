@@ -62,20 +62,11 @@ from typing import Iterator, Sequence
 
 from markdown_it.token import Token
 
-from ..ids import WP_ID, WP_ID_FULL
-from ..model import (
-    AnchorRef,
-    FieldOccurrence,
-    ListItem,
-    Loc,
-    Packet,
-    ParseIssue,
-    Status,
-    ValidationReport,
-    WpRef,
-)
-from ..source import SourceText
-from ..verdicts import VERDICT_WORDS, normalise_verdict
+from ..model.ids import WP_ID, WP_ID_FULL
+from ..model.packet import AnchorRef, FieldOccurrence, ListItem, Packet, ValidationReport, WpRef
+from ..model.basics import Loc, ParseIssue, Status
+from ..repository.source import SourceText
+from ..model.verdicts import VERDICT_WORDS, normalise_verdict
 from .anchors import parse_anchor_value
 from .markdown import block_line, inline_plain, table_rows, tokenize
 from .status import normalise_status

@@ -64,9 +64,10 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
-from ..model import Loc, ParseIssue, Requirement, Section, Spec
+from ..model.basics import Loc, ParseIssue
+from ..model.spec import Requirement, Section, Spec
 from ..render.context import section_anchor
-from ..source import SourceText
+from ..repository.source import SourceText
 from .markdown import block_end_line, block_line, inline_plain, tokenize
 from .requirements import (
     code_names,

@@ -25,15 +25,18 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 
-from ..findings import Finding
-from ..engine import RulePlan
-from ..model import SignatureRow, GovernanceModel, Packet, Section
-from ..phase_gate import PacketPhaseText, PhaseGate, evaluate_phase_gate, scan_packet
+from ..findings.finding import Finding
+from ..rules.engine import RulePlan
+from ..model.records import SignatureRow
+from ..model.governance import GovernanceModel
+from ..model.packet import Packet
+from ..model.spec import Section
+from ..analysis.phase_gate import PacketPhaseText, PhaseGate, evaluate_phase_gate, scan_packet
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..mapping import RequirementIndex
+    from ..analysis.mapping import RequirementIndex
 
 
 T = TypeVar("T")
@@ -200,7 +203,7 @@ class RenderContext:
     def requirement_index(self) -> "RequirementIndex":
         """The spec's requirements indexed once for every page that maps
         DONE_MEANS of a model built without the loader."""
-        from ..mapping import RequirementIndex
+        from ..analysis.mapping import RequirementIndex
 
         return RequirementIndex.build(self.model.spec.by_number() if self.model.spec else {})
 
@@ -244,7 +247,7 @@ class RenderContext:
     def graph(self) -> nx.DiGraph:
         """The dependency graph, built once for the DAG, the packet pages and
         the phase gates."""
-        from ..graph import dependency_graph
+        from ..analysis.graph import dependency_graph
 
         return dependency_graph(self.model)
 

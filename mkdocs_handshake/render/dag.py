@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
-from ..model import Packet, Status
-from ..ids import variant_base
-from ..verdicts import is_validated
+from ..model.packet import Packet
+from ..model.basics import Status
+from ..model.ids import variant_base
+from ..model.verdicts import is_validated
 from .context import RenderContext
 from .escape import dot_text, html_text, md_text
 from .common import admonition, join_blocks, md_wp_link, shorten, status_label, wp_key

@@ -5,6 +5,11 @@ PHASE), each rule a decorated function in it; see :mod:`.base`. The
 workflow gates the repository's own validators check (issue 9) sit in
 :mod:`.workflow`, under the PKT and BOARD ids of what they judge; the
 contract era's (issue 20) in :mod:`.contract`.
+
+May import: ``load`` (the engine reads git history), ``analysis``,
+``cache``, ``findings``, ``protocol``, ``parse``, ``repository``, ``model``,
+``runtime``.
+Must not import: ``render``, ``report``, ``options`` or the front ends.
 """
 
 from __future__ import annotations

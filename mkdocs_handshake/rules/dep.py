@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ..findings import Finding
-from ..model import Lifecycle, Loc, Packet, Status
+from ..findings.finding import Finding
+from ..model.basics import Lifecycle, Loc, Status
+from ..model.packet import Packet
 from .base import Rule, rule
-from ..revisions import families, live_revision
-from ..verdicts import is_validated, latest_report
+from ..protocol.revisions import families, live_revision
+from ..model.verdicts import is_validated, latest_report
 from .context import RuleContext
 
 # networkx is imported where it is used (see mkdocs_handshake/graph.py).

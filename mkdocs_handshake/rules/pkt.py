@@ -24,9 +24,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Sequence
 
-from ..findings import Finding, Severity
-from ..ids import PHASE
-from ..model import FieldOccurrence, ListItem, Loc, Packet, Status
+from ..findings.finding import Finding, Severity
+from ..model.ids import PHASE
+from ..model.packet import FieldOccurrence, ListItem, Packet
+from ..model.basics import Loc, Status
 from ..parse.packets import label_key
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext

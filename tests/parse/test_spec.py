@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from mkdocs_handshake.model import Section, Spec
+from mkdocs_handshake.model.spec import Section, Spec
 from mkdocs_handshake.parse.spec import is_copy_title, is_roadmap_title, parse_spec, split_heading_number
-from mkdocs_handshake.source import decode, read_source
+from mkdocs_handshake.repository.source import decode, read_source
 
 SPEC_FILE = "Demo_Master_Spec_v03.14.md"
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from mkdocs_handshake.model import Status
+from mkdocs_handshake.model.basics import Status
 from mkdocs_handshake.render import dag
 from mkdocs_handshake.render.context import RenderContext
 from tests.rules.builders import make_model, make_packet, occurrence

@@ -43,7 +43,8 @@ from _common import REPO
 from mkdocs_handshake.repository.layout import Layout
 from mkdocs_handshake.load.assemble import load_repo
 from mkdocs_handshake.analysis import mapping
-from mkdocs_handshake.analysis.mapping import RequirementIndex, map_done_means
+from mkdocs_handshake.analysis.mapping_index import RequirementIndex
+from mkdocs_handshake.analysis.mapping import map_done_means
 from mkdocs_handshake.model.governance import GovernanceModel
 from mkdocs_handshake.model.spec import Requirement
 from mkdocs_handshake.analysis.traceability import done_entries

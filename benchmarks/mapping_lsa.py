@@ -36,7 +36,10 @@ from mapping import CORPORA, LABELS, matches
 
 from mkdocs_handshake.repository.layout import Layout
 from mkdocs_handshake.load.assemble import load_repo
-from mkdocs_handshake.analysis.mapping import RequirementIndex, _candidates, _scope, anchored, map_done_means, terms_of
+from mkdocs_handshake.analysis.mapping_index import RequirementIndex
+from mkdocs_handshake.analysis.mapping_scope import _candidates, _scope, anchored
+from mkdocs_handshake.analysis.mapping import map_done_means
+from mkdocs_handshake.analysis.mapping_terms import terms_of
 from mkdocs_handshake.model.governance import GovernanceModel
 from mkdocs_handshake.repository.source import decode
 from mkdocs_handshake.analysis.traceability import done_entries

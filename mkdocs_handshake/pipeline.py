@@ -214,7 +214,7 @@ def _packet_memo(cache: ParseCache) -> PacketMemo:
     """Per-packet results kept in ``cache`` (in memory only) under what the
     packet is made from: its file's bytes, as the parse of the file is
     cached, and the lifecycle the board and registry gave it
-    (:func:`.load.load_repo` builds a packet from nothing else)."""
+    (:func:`.load.assemble.load_repo` builds a packet from nothing else)."""
 
     packet_keys: dict[str, str] = {}
 
@@ -235,7 +235,7 @@ def _header_inputs(loaded: Loaded, cache: ParseCache) -> HeaderInputs:
     :class:`.render.context.HeaderInputs`): the files the load read but
     the packets, and for each packet its parse, lifecycle and mapping. A
     packet's header shows the DONE_MEANS mapping of its id, which the last
-    file with that id made (:func:`.load.link`)."""
+    file with that id made (:func:`.load.link.link`)."""
     files = {packet.file for packet in loaded.model.packets}
     others = [(kind, name) for kind, name in loaded.input_keys if name not in files and kind not in cache.MEMORY_ONLY]
     return HeaderInputs(cache.inputs_digest(keys=others), _packet_digests(loaded.model, cache))
@@ -245,7 +245,7 @@ def _packet_digests(model: GovernanceModel, cache: ParseCache) -> dict[str, str]
     """Packet file -> a digest of what its entry of ``model.json`` and its
     header are made from: the file's bytes, the lifecycle the board gave
     it, and the mapping of its id (made from the bytes of the spec and of
-    the last file with that id, see :func:`.load.link`). Packets whose
+    the last file with that id, see :func:`.load.link.link`). Packets whose
     parse or mapping is not in ``cache`` have none."""
     mapped_from = {packet.id: packet.file for packet in model.packets}
     digests: dict[str, str] = {}

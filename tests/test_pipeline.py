@@ -164,7 +164,7 @@ def test_the_dependency_graph_is_built_once_for_the_rules_and_once_for_the_pages
 def test_a_rebuild_maps_an_edited_packet_without_indexing_the_spec_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The spec's requirement index stays in memory while the spec's bytes
     are unchanged; an edited spec is indexed again."""
-    from mkdocs_handshake.analysis.mapping import RequirementIndex
+    from mkdocs_handshake.analysis.mapping_index import RequirementIndex
 
     root = materialise(tmp_path / "repo", [])
     real = RequirementIndex.build.__func__  # type: ignore[attr-defined]

@@ -30,354 +30,37 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequence
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from ..findings.finding import Finding
-from .graph import dependency_graph
-from ..model.ids import variant_base
-from ..model.verdicts import is_validated, latest_verdict
 from ..model.basics import BoardColumn, Loc, Status
 from ..model.governance import GovernanceModel
-from ..model.packet import ListItem, Packet
-from ..protocol.option_checks import strict_date
-from ..parse.markdown import block_line, locate, tokenize
-from ..repository.source import SourceText
+from ..model.ids import variant_base
+from ..model.packet import Packet
+from ..model.verdicts import is_validated, latest_verdict
+from .graph import dependency_graph
+from .phase_basics import (
+    Criterion,
+    Evidence,
+    FAIL,
+    MUST,
+    PASS,
+    PhaseClaim,
+    PhaseGate,
+    SHOULD,
+    UNKNOWN,
+    _first_packets,
+    _wp_key,
+    phase_in_text,
+    phase_key,
+    phase_of_wp,
+)
+from .phase_claims import PacketScan, collect_phase_claims, scan_packet
+
 
 if TYPE_CHECKING:
     import networkx as nx
 
-
-PASS = "PASS"
-FAIL = "FAIL"
-UNKNOWN = "UNKNOWN"
-MUST = "MUST"
-SHOULD = "SHOULD"
-READY = "READY TO CLOSE"
-NOT_READY = "NOT READY"
-
-# --------------------------------------------------------------------------
-# Result types
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One fact behind a criterion's state: a sentence, and where it comes from.
-
-    ``wp`` lets the page link the packet; ``rule`` names a finding the fact
-    repeats, so a reader can jump to the full report."""
-
-    text: str
-    wp: str = ""
-    loc: Loc | None = None
-    rule: str = ""
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """One Part 6.5 criterion with its state for one phase.
-
-    ``needed`` says what evidence would settle an ``UNKNOWN`` criterion (or
-    what to fix for a ``FAIL``)."""
-
-    id: str
-    title: str
-    strength: str  # MUST | SHOULD
-    state: str  # PASS | FAIL | UNKNOWN
-    evidence: tuple[Evidence, ...] = ()
-    needed: str = ""
-    attested: bool = False  # PASS only because the board checklist ticks it
-
-
-@dataclass(frozen=True)
-class PhaseClaim:
-    """A statement that a phase is closed or ready to close."""
-
-    phase: str
-    loc: Loc
-    text: str
-
-
-@dataclass(frozen=True)
-class PhaseGate:
-    phase: str
-    critical: tuple[str, ...]  # phase-critical WP ids, in board / natural order
-    critical_source: str  # "board" | "packets"
-    validated: tuple[str, ...]  # the phase-critical WPs that are VALIDATED
-    criteria: tuple[Criterion, ...]
-    claims: tuple[PhaseClaim, ...] = ()
-    board_loc: Loc | None = None  # heading of the board's phase-gate section
-
-    @property
-    def musts(self) -> tuple[Criterion, ...]:
-        return tuple(c for c in self.criteria if c.strength == MUST)
-
-    @property
-    def shoulds(self) -> tuple[Criterion, ...]:
-        return tuple(c for c in self.criteria if c.strength == SHOULD)
-
-    @property
-    def failed_musts(self) -> tuple[Criterion, ...]:
-        return tuple(c for c in self.musts if c.state == FAIL)
-
-    @property
-    def unknown_musts(self) -> tuple[Criterion, ...]:
-        return tuple(c for c in self.musts if c.state == UNKNOWN)
-
-    @property
-    def ready(self) -> bool:
-        return bool(self.musts) and all(c.state == PASS for c in self.musts)
-
-    @property
-    def verdict(self) -> str:
-        return READY if self.ready else NOT_READY
-
-    @property
-    def share(self) -> tuple[int, int]:
-        """(VALIDATED, phase-critical) counts."""
-        return len(self.validated), len(self.critical)
-
-    def criterion(self, criterion_id: str) -> Criterion | None:
-        for criterion in self.criteria:
-            if criterion.id == criterion_id:
-                return criterion
-        return None
-
-
-# --------------------------------------------------------------------------
-# Small shared helpers
-# --------------------------------------------------------------------------
-
-_PHASE_WORD = re.compile(r"\bphase[\s_-]*(\d+[a-z]?)\b", re.IGNORECASE)
-_WP_PHASE = re.compile(r"^WP-([0-9A-Za-z]+)-")
-
-
-#: Something written as a date ("2026-02-30", "2025-13-01"): in an expiry
-#: that is not a real date it is a mistake, not a phase name.
-_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
-
-
-def phase_in_text(text: str) -> str:
-    """The phase a heading or an expiry names ("PHASE 1 CLOSURE GATES" -> "1")."""
-    match = _PHASE_WORD.search(text)
-    return match.group(1).upper() if match else ""
-
-
-def phase_of_wp(wp: str, packet: Packet | None = None) -> str:
-    if packet is not None and packet.phase:
-        return packet.phase
-    match = _WP_PHASE.match(wp)
-    return match.group(1) if match else ""
-
-
-def phase_key(phase: str) -> tuple[int, str]:
-    digits = re.match(r"\d+", phase)
-    return (int(digits.group(0)), phase) if digits else (1 << 30, phase)
-
-
-def _first_packets(model: GovernanceModel) -> dict[str, Packet]:
-    index: dict[str, Packet] = {}
-    for packet in model.packets:
-        index.setdefault(packet.id, packet)
-    return index
-
-
-def _wp_key(wp: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", wp) if part)
-
-
-# --------------------------------------------------------------------------
-# Phase claims and the board checklist (read from source files by the loader)
-# --------------------------------------------------------------------------
-
-_CLAIM_WORDS = r"ready\s+(?:to|for)\s+clos(?:e|ure)|closed"
-# "Phase 1 READY TO CLOSE", "Phase 1: CLOSED", "Phase 2 is ready for closure".
-_PHASE_CLAIM = re.compile(
-    rf"\bphase[\s_-]*(?P<phase>\d+[a-z]?)\b(?P<between>[^.;!?\n]{{0,40}}?)\b(?P<claim>{_CLAIM_WORDS})\b",
-    re.IGNORECASE,
-)
-# "**Status:** READY TO CLOSE" under a "PHASE 1 CLOSURE GATES" heading.
-_STATUS_CLAIM = re.compile(
-    rf"^[\W_]*(?:(?:phase|gate|closure)\s+)*(?:status|state|verdict)[\W_]*?[:：][\W_]*(?P<claim>{_CLAIM_WORDS})\b",
-    re.IGNORECASE,
-)
-# Words that turn a claim into a condition or a denial: "cannot close until
-# Phase 1 is closed", "Phase 1 is not ready to close", "once Phase 1 closed".
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|cannot|can't|can’t|isn't|isn’t|won't|won’t|until|unless|before|once|when|if|after|whether|almost|nearly)\b",
-    re.IGNORECASE,
-)
-_CHECKBOX = re.compile(r"^\s*\[(?P<mark>[ xX✓✔])\]\s+(?P<text>\S.*)$")
-
-
-@dataclass(frozen=True)
-class _InlineLine:
-    text: str  # one source line of an inline token's content
-    line: int
-    phase: str  # phase named by the innermost heading that names one
-    gate: bool  # that heading is a phase-gate / closure heading
-    checkbox_item: bool  # first line of a list item's first paragraph
-    heading: bool
-
-
-def _inline_lines(src: SourceText) -> Iterator[_InlineLine]:
-    """Every line of inline text with the phase its headings put it under.
-
-    Fenced code is excluded by the tokenizer, so the protocol's own example
-    ("→ Phase 1 READY TO CLOSE ✅" inside a fence) is never a claim."""
-    tokens = tokenize(src.text)
-    stack: list[tuple[int, str, bool]] = []
-    last_line = 1
-    for index, token in enumerate(tokens):
-        if token.map:
-            last_line = block_line(token)
-        if token.type != "inline":
-            continue
-        opener = tokens[index - 1] if index else None
-        is_heading = opener is not None and opener.type == "heading_open"
-        if is_heading and opener is not None:
-            level = int(opener.tag[1:])
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            phase = phase_in_text(token.content)
-            gate = bool(re.search(r"gate|clos", token.content, re.IGNORECASE))
-            stack.append((level, phase, gate))
-        phase, gate = _context(stack)
-        first = block_line(token) if token.map else last_line
-        in_item = _starts_list_item(tokens, index)
-        for offset, text in enumerate(token.content.split("\n")):
-            yield _InlineLine(text, first + offset, phase, gate, in_item and offset == 0, is_heading)
-
-
-def _context(stack: Sequence[tuple[int, str, bool]]) -> tuple[str, bool]:
-    for _level, phase, gate in reversed(stack):
-        if phase:
-            return phase, gate
-    return "", False
-
-
-def _starts_list_item(tokens: Sequence[Token], index: int) -> bool:
-    return index >= 2 and tokens[index - 1].type == "paragraph_open" and tokens[index - 2].type == "list_item_open"
-
-
-def _negated(text: str, start: int, between: str) -> bool:
-    """A denial or condition in the same sentence before the claim word."""
-    sentence_start = max(text.rfind(mark, 0, start) for mark in ".;!?")
-    before = text[sentence_start + 1 : start]
-    return bool(_NEGATION.search(before[-40:]) or _NEGATION.search(between))
-
-
-def claims_in_text(text: str, context_phase: str = "", context_gate: bool = False) -> list[tuple[str, int, str]]:
-    """Phase claims in one line of text: ``(phase, 0-based offset, excerpt)``.
-
-    A claim either names its phase ("Phase 1 READY TO CLOSE") or is a status
-    line ("Status: CLOSED") under a heading that names a phase gate."""
-    found: list[tuple[str, int, str]] = []
-    for match in _PHASE_CLAIM.finditer(text):
-        if not _negated(text, match.start(), match.group("between")):
-            found.append((match.group("phase").upper(), match.start(), match.group(0)))
-    if not found and context_phase and context_gate:
-        status = _STATUS_CLAIM.match(text)
-        if status:
-            start = len(text) - len(text.lstrip())
-            found.append((context_phase, start, text.strip()))
-    return found
-
-
-def find_phase_claims(src: SourceText) -> list[tuple[str, Loc, str]]:
-    """Every "Phase N is closed / ready to close" statement in a file.
-
-    For the loader to fill :attr:`GovernanceModel.phase_claims` from the task
-    board and the packets. The Loc is the exact place of the excerpt."""
-    claims: list[tuple[str, Loc, str]] = []
-    for item in _inline_lines(src):
-        for phase, _offset, excerpt in claims_in_text(item.text, item.phase, item.gate):
-            claims.append((phase, locate(src, item.line, excerpt), excerpt))
-    return claims
-
-
-def find_phase_checklist(src: SourceText) -> list[tuple[str, Loc, str, bool]]:
-    """Task-list items (``- [x] Spec regression check PASS``) under a heading
-    that names a phase: the Orchestrator's phase-gate checklist (Part 6.4).
-
-    For the loader to fill :attr:`GovernanceModel.phase_checklist`."""
-    items: list[tuple[str, Loc, str, bool]] = []
-    for item in _inline_lines(src):
-        if not (item.checkbox_item and item.phase):
-            continue
-        box = _CHECKBOX.match(item.text)
-        if box:
-            text = box.group("text").strip()
-            items.append((item.phase, locate(src, item.line, item.text.strip()), text, box.group("mark") != " "))
-    return items
-
-
-@dataclass(frozen=True)
-class PacketPhaseText:
-    """What the phase gate reads in one packet's parsed text: its phase
-    claims (in headings and field values) and its deferred-work notes (in
-    headings, field values and list items). A function of the packet
-    alone, so a caller that evaluates the gate again and again may keep it
-    per packet (``scan`` of :func:`evaluate_phase_gate`)."""
-
-    claims: tuple[tuple[str, Loc, str], ...]
-    deferred: tuple[tuple[str, Loc], ...]
-
-
-def scan_packet(packet: Packet) -> PacketPhaseText:
-    claims: list[tuple[str, Loc, str]] = []
-    texts = [(text, loc) for text, _level, loc in packet.headings]
-    texts += [(occurrence.value, occurrence.loc) for occurrences in packet.fields.values() for occurrence in occurrences]
-    for text, loc in texts:
-        if loc is None:
-            continue
-        claims.extend((phase, loc, excerpt) for phase, _offset, excerpt in claims_in_text(text))
-    deferred = tuple((text, loc) for text, loc in _packet_texts(packet) if _DEFERRED.search(text))
-    return PacketPhaseText(tuple(claims), deferred)
-
-
-PacketScan = Callable[[Packet], PacketPhaseText]
-
-
-def collect_phase_claims(model: GovernanceModel, scan: PacketScan = scan_packet) -> tuple[PhaseClaim, ...]:
-    """Claims from the loader's scan plus those visible in parsed model text.
-
-    The model text (board headings and entries, packet field values and
-    headings) is scanned too so the rule works even when the loader did not
-    fill ``phase_claims``. Claims on the same line for the same phase are
-    reported once, keeping the loader's exact column."""
-    claims: list[PhaseClaim] = [PhaseClaim(phase, loc, text) for phase, loc, text in model.phase_claims]
-    seen = {(claim.phase, claim.loc.file, claim.loc.line) for claim in claims}
-
-    def add(text: str, loc: Loc | None, phase: str = "", gate: bool = False) -> None:
-        if loc is None:
-            return
-        for found_phase, _offset, excerpt in claims_in_text(text, phase, gate):
-            key = (found_phase, loc.file, loc.line)
-            if key not in seen:
-                seen.add(key)
-                claims.append(PhaseClaim(found_phase, loc, excerpt))
-
-    if model.board is not None:
-        for name, _column, loc in model.board.columns:
-            add(name, loc)
-        for entry in model.board.entries:
-            gate = entry.column is BoardColumn.PHASE_GATE
-            add(entry.text.split("\n")[0], entry.loc, phase_in_text(entry.column_raw) if gate else "", gate)
-    for packet in model.packets:
-        for found_phase, loc, excerpt in scan(packet).claims:
-            key = (found_phase, loc.file, loc.line)
-            if key not in seen:
-                seen.add(key)
-                claims.append(PhaseClaim(found_phase, loc, excerpt))
-    return tuple(sorted(claims, key=lambda claim: (phase_key(claim.phase), claim.loc)))
-
-
-# --------------------------------------------------------------------------
-# Evaluation
-# --------------------------------------------------------------------------
 
 # Criteria the files cannot show: (id, strength, title, checklist keywords, what would settle it).
 _EXTERNAL: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
@@ -429,8 +112,6 @@ _EXTERNAL_SHOULD: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = (
         "a clean security audit, recorded as a ticked checklist item",
     ),
 )
-
-_DEFERRED = re.compile(r"\bdefer(?:red|ring|s)?\b|\bpostponed?\b", re.IGNORECASE)
 
 
 @dataclass
@@ -607,23 +288,6 @@ def _deferred_criterion(critical: Sequence[str], idx: _Indexes, scan: PacketScan
     )
 
 
-def _packet_texts(packet: Packet) -> Iterator[tuple[str, Loc]]:
-    """Headings, field values and list items of a packet, with their places."""
-    for text, _level, loc in packet.headings:
-        yield text, loc
-    for name in sorted(packet.fields):
-        for occurrence in packet.fields[name]:
-            if occurrence.value:
-                yield occurrence.value, occurrence.loc
-            yield from _item_texts(occurrence.items)
-
-
-def _item_texts(items: Iterable[ListItem]) -> Iterator[tuple[str, Loc]]:
-    for item in items:
-        yield item.text, item.loc
-        yield from _item_texts(item.children)
-
-
 def _checklist_criterion(
     spec: tuple[str, str, str, tuple[str, ...], str], checklist: Sequence[tuple[str, Loc, str, bool]]
 ) -> Criterion:
@@ -690,61 +354,3 @@ def evaluate_phase_gate(
             )
         )
     return tuple(gates)
-
-
-# --------------------------------------------------------------------------
-# Waivers (configured in mkdocs.yml, judged against dates and phase gates)
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WaiverState:
-    """Why a waiver does or does not count: ``active``, ``unapproved``,
-    ``invalid`` (a value that is not a date, an approval after ``as_of``)
-    or ``expired``. ``value`` is the value at fault, as configured."""
-
-    state: str
-    reason: str
-    expiry_phase: str = ""
-    value: str = ""
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A real ``YYYY-MM-DD`` date, else None (``2025-13-01`` and
-    ``2025-01-01 NOT APPROVED`` are not dates)."""
-    return strict_date(text)
-
-
-def waiver_state(waiver: object, as_of: dt.date, closed_phases: Iterable[str]) -> WaiverState:
-    """Judge a waiver (protocol Part 1: "logged with approval date; expire at
-    phase boundary").
-
-    The expiry may be a date or a phase ("Phase 1", "end of phase 1"); with
-    no expiry the waiver ends at the boundary of its target WP's phase. A
-    phase boundary has passed once the phase is claimed closed or ready to
-    close anywhere. Dates are read strictly: a value that is neither a real
-    date nor (for the expiry) a phase makes the waiver invalid, never
-    permanent, and an approval dated after ``as_of`` was not given yet."""
-    approved = str(getattr(waiver, "approved", "") or "")
-    expires = str(getattr(waiver, "expires", "") or "")
-    target = str(getattr(waiver, "target", "") or "")
-    closed = set(closed_phases)
-    approval_date = parse_date(approved)
-    if approval_date is None:
-        if not approved.strip():
-            return WaiverState("unapproved", "no approval date")
-        return WaiverState("invalid", f"approval '{approved}' is not a date (YYYY-MM-DD, a day that exists)", value=approved)
-    if approval_date > as_of:
-        return WaiverState("invalid", f"approval date {approval_date.isoformat()} is after the build date {as_of.isoformat()} (as_of)", value=approved)
-    expiry_date = parse_date(expires)
-    if expiry_date is not None:
-        if expiry_date < as_of:
-            return WaiverState("expired", f"expired on {expiry_date.isoformat()} (as of {as_of.isoformat()})", value=expires)
-        return WaiverState("active", f"valid until {expiry_date.isoformat()}")
-    phase = phase_in_text(expires) if expires.strip() else phase_of_wp(target.strip())
-    if expires.strip() and (not phase or _DATE_LIKE.search(expires)):
-        return WaiverState("invalid", f"expiry '{expires}' is neither a date (YYYY-MM-DD, a day that exists) nor a phase", value=expires)
-    if phase and phase in closed:
-        how = f"expiry '{expires}'" if expires.strip() else f"its target's phase {phase} (no expiry given)"
-        return WaiverState("expired", f"{how}: Phase {phase} is claimed closed or ready to close", phase, expires or target)
-    return WaiverState("active", f"valid until the end of Phase {phase}" if phase else "no expiry", phase)

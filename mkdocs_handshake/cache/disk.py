@@ -119,7 +119,7 @@ def _entries(stored: object) -> dict[tuple[str, str], tuple[str, object]]:
 def encode_row(kind: str, name: str, digest: str, value: Any) -> str:
     """One entry as the file holds it; the file's list of entries is these
     joined by commas, so rows encoded ahead of the write (while a process
-    waits, see :meth:`.load.ParseCache.encode_ahead`) give the same bytes."""
+    waits, see :meth:`mkdocs_handshake.load.parse_cache.ParseCache.encode_ahead`) give the same bytes."""
     return cache_codec.dumps([kind, name, digest, value])
 
 

@@ -24,7 +24,7 @@ from ..parse.registry import parse_registry
 from ..parse.signatures import SIGNATURE_TOKEN, find_signature_uses
 from ..parse.spec import parse_spec
 from ..parse.text_facts import text_facts
-from ..analysis.phase_gate import find_phase_checklist, find_phase_claims
+from ..analysis.phase_claims import find_phase_checklist, find_phase_claims
 from ..protocol.profiles import Profile
 from ..repository.source import SourceText
 from .file_reader import _Collector, _Raw, _decode_raw

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..analysis import semantic
-from ..analysis.mapping import RequirementIndex, map_done_means
+from ..analysis.mapping_index import RequirementIndex
+from ..analysis.mapping import map_done_means
 from ..model.governance import GovernanceModel
 from .parse_cache import ParseCache
 

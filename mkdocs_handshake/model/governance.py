@@ -38,10 +38,10 @@ class GovernanceModel:
     spec_version_mentions: tuple[tuple[str, Loc], ...] = ()  # "Master Spec vXX.YY" as current, in protocol files/packets
     done_mappings: Mapping[str, tuple[DoneMapping, ...]] = field(default_factory=dict)
     # Statements that a phase is closed or ready to close, found by
-    # phase_gate.find_phase_claims: (phase, loc, text as written).
+    # phase_claims.find_phase_claims: (phase, loc, text as written).
     phase_claims: tuple[tuple[str, Loc, str], ...] = ()
     # Ticked/unticked items of a board phase-gate checklist, found by
-    # phase_gate.find_phase_checklist: (phase, loc, text, checked).
+    # phase_claims.find_phase_checklist: (phase, loc, text, checked).
     phase_checklist: tuple[tuple[str, Loc, str, bool], ...] = ()
     # Requirement ids found in documents other than the Master Spec, by file
     # (relative to root): filled for every document a SPEC_ANCHOR points into

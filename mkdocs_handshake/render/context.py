@@ -31,12 +31,14 @@ from ..model.records import SignatureRow
 from ..model.governance import GovernanceModel
 from ..model.packet import Packet
 from ..model.spec import Section
-from ..analysis.phase_gate import PacketPhaseText, PhaseGate, evaluate_phase_gate, scan_packet
+from ..analysis.phase_claims import PacketPhaseText, scan_packet
+from ..analysis.phase_basics import PhaseGate
+from ..analysis.phase_gate import evaluate_phase_gate
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..analysis.mapping import RequirementIndex
+    from ..analysis.mapping_index import RequirementIndex
 
 
 T = TypeVar("T")
@@ -203,7 +205,7 @@ class RenderContext:
     def requirement_index(self) -> "RequirementIndex":
         """The spec's requirements indexed once for every page that maps
         DONE_MEANS of a model built without the loader."""
-        from ..analysis.mapping import RequirementIndex
+        from ..analysis.mapping_index import RequirementIndex
 
         return RequirementIndex.build(self.model.spec.by_number() if self.model.spec else {})
 
@@ -214,7 +216,7 @@ class RenderContext:
         return tuple(evaluate_phase_gate(self.model, self.findings, self.as_of, self.graph, scan=self._scan_packet))
 
     def _scan_packet(self, packet: Packet) -> PacketPhaseText:
-        """:func:`.phase_gate.scan_packet`, kept with the headers (its result
+        """:func:`~mkdocs_handshake.analysis.phase_claims.scan_packet`, kept with the headers (its result
         depends on the packet alone)."""
         return self.kept_for_packet("phase_text", packet, lambda: scan_packet(packet))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..model.basics import Lifecycle, Status
 from ..model.packet import Packet
 from ..model.spec import SpecBundle
-from ..analysis.phase_gate import PhaseGate
+from ..analysis.phase_basics import PhaseGate
 from .context import RenderContext
 from .escape import md_code, md_text
 from .common import (

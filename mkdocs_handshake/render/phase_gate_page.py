@@ -19,7 +19,9 @@ from typing import Iterable, Sequence
 
 from ..model.basics import Loc
 from ..model.governance import Waiver
-from ..analysis.phase_gate import FAIL, PASS, UNKNOWN, Criterion, Evidence, PhaseGate, is_validated, latest_verdict, waiver_state
+from ..analysis.phase_basics import FAIL, PASS, UNKNOWN, Criterion, Evidence, PhaseGate
+from ..analysis.phase_gate import is_validated, latest_verdict
+from ..analysis.waivers import waiver_state
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
 from .common import admonition, family_anchor, html_loc, html_wp_link, join_blocks, rule_family, status_badge

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..analysis.mapping import anchored
+from ..analysis.mapping_scope import anchored
 from ..model.packet import DoneMapping, ListItem, Packet
 from ..model.spec import Requirement, Section
 from ..analysis.traceability import done_entries, live_packets, number_key

@@ -20,14 +20,14 @@ from ..model.governance import GovernanceModel
 from ..model.packet import Packet
 from ..model.records import ProtocolInfo
 from ..model.spec import Section
-from ..analysis.phase_gate import PacketPhaseText, scan_packet
+from ..analysis.phase_claims import PacketPhaseText, scan_packet
 from ..protocol.profiles import Profile, load_profile
 
 # networkx is imported where it is used (see mkdocs_handshake/graph.py).
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..analysis.mapping import RequirementIndex
+    from ..analysis.mapping_index import RequirementIndex
 
 T = TypeVar("T")
 
@@ -144,7 +144,7 @@ class RuleContext:
     def requirement_index(self) -> "RequirementIndex":
         """The spec's requirements indexed once per rule run (for models
         built without the loader, which stores the mappings)."""
-        from ..analysis.mapping import RequirementIndex
+        from ..analysis.mapping_index import RequirementIndex
 
         return RequirementIndex.build(self.sections_by_number)
 

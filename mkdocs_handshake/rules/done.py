@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..findings.finding import Finding
-from ..analysis.mapping import anchored, coverage, map_done_means
+from ..analysis.mapping_scope import anchored
+from ..analysis.mapping_coverage import coverage
+from ..analysis.mapping import map_done_means
 from ..model.packet import DoneMapping, Packet
 from ..model.basics import Loc
 from ..model.spec import Requirement

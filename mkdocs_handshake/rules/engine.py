@@ -22,7 +22,7 @@ from .dep import BOARD_ENTERED
 from ..findings.finding import Finding, Severity
 from ..model.governance import GovernanceModel, Waiver
 from ..model.basics import Lifecycle
-from ..analysis.phase_gate import waiver_state
+from ..analysis.waivers import waiver_state
 from ..protocol.profiles import Profile
 from . import REGISTRY
 from .context import PacketMemo, RuleContext, profile_of
@@ -60,7 +60,7 @@ class EngineConfig:
 
 
 def waiver_applies(waiver: Waiver, as_of: dt.date) -> bool:
-    """A waiver counts only when :func:`.phase_gate.waiver_state` finds it
+    """A waiver counts only when :func:`~mkdocs_handshake.analysis.waivers.waiver_state` finds it
     active: a real approval date not after ``as_of``, and an expiry that is
     a real date not passed, a phase, or nothing. A value that is not a date
     excuses nothing (PHASE-002 reports it).

@@ -11,7 +11,10 @@ from typing import Iterator
 from ..findings.finding import Finding
 from ..model.basics import Loc
 from ..model.governance import Waiver
-from ..analysis.phase_gate import PhaseGate, collect_phase_claims, evaluate_phase_gate, waiver_state
+from ..analysis.phase_basics import PhaseGate
+from ..analysis.phase_claims import collect_phase_claims
+from ..analysis.phase_gate import evaluate_phase_gate
+from ..analysis.waivers import waiver_state
 from .base import Rule, rule
 from .context import RuleContext
 

@@ -7,7 +7,10 @@ from dataclasses import replace
 import pytest
 
 from mkdocs_handshake.analysis import semantic
-from mkdocs_handshake.analysis.mapping import RequirementIndex, anchor_sections, coverage, map_done_means, map_item
+from mkdocs_handshake.analysis.mapping_index import RequirementIndex
+from mkdocs_handshake.analysis.mapping_scope import anchor_sections
+from mkdocs_handshake.analysis.mapping_coverage import coverage
+from mkdocs_handshake.analysis.mapping import map_done_means, map_item
 from mkdocs_handshake.model.packet import AnchorRef, ListItem
 from mkdocs_handshake.model.basics import Loc, Status
 from mkdocs_handshake.parse.spec import parse_spec

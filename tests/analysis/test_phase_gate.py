@@ -12,17 +12,10 @@ from mkdocs_handshake.findings.finding import Finding, Severity
 from mkdocs_handshake.model.basics import BoardColumn, Loc, Status
 from mkdocs_handshake.model.records import BoardEntry
 from mkdocs_handshake.model.governance import Waiver
-from mkdocs_handshake.analysis.phase_gate import (
-    FAIL,
-    NOT_READY,
-    PASS,
-    READY,
-    UNKNOWN,
-    evaluate_phase_gate,
-    find_phase_checklist,
-    find_phase_claims,
-    waiver_state,
-)
+from mkdocs_handshake.analysis.phase_basics import FAIL, NOT_READY, PASS, READY, UNKNOWN
+from mkdocs_handshake.analysis.phase_gate import evaluate_phase_gate
+from mkdocs_handshake.analysis.phase_claims import find_phase_checklist, find_phase_claims
+from mkdocs_handshake.analysis.waivers import waiver_state
 from mkdocs_handshake.repository.source import decode
 from tests.rules.builders import board_entry, make_model, make_packet, occurrence
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from mkdocs_handshake.analysis import semantic
-from mkdocs_handshake.analysis.mapping import RequirementIndex, map_done_means, map_item
+from mkdocs_handshake.analysis.mapping_index import RequirementIndex
+from mkdocs_handshake.analysis.mapping import map_done_means, map_item
 from mkdocs_handshake.model.packet import ListItem
 from mkdocs_handshake.model.basics import Loc
 from tests.rules.builders import make_packet, make_section, make_spec, occurrence

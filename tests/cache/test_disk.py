@@ -1,4 +1,4 @@
-"""The parse cache kept on disk between builds (load.ParseCache + disk_cache)."""
+"""The parse cache kept on disk between builds (load.parse_cache.ParseCache + cache.disk)."""
 
 from __future__ import annotations
 

@@ -34,12 +34,14 @@ from .load.link import link_cached
 from .load.assemble import load_repo
 from .model.governance import GovernanceModel
 from .model.packet import Packet
+from .runtime import parallel
+from .runtime.collector import fewer_collections
 from .runtime.progress import SILENT, Progress
 from .rules.context import PacketMemo
 from .render.context import HeaderInputs, RenderContext
 from .model.page import RenderedPage
 from .render.html import to_html
-from .render.site import generate_annotations, generate_pages
+from .render.site import generate_annotations, generate_pages, redirect_pages
 
 
 T = TypeVar("T")
@@ -345,3 +347,79 @@ def _packet_text(model: GovernanceModel, cache: ParseCache) -> Callable[[Packet]
         return cache.lookup("packet_json", packet.file, key, lambda: packet_json(model, packet))
 
     return text
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    """What :func:`check_and_write` sends as soon as the rules and pages
+    are done."""
+
+    checked: Checked
+    #: Cache entries the child computed (findings, pages, their HTML, drawings).
+    computed: dict[tuple[str, str], tuple[str, object]]
+    #: Every key the child looked up, reused ones included.
+    used: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ChildWrites:
+    """What the child says when it has written its files."""
+
+    #: The keys of the cache file the child wrote; None when it wrote none.
+    stored: tuple[tuple[str, str], ...] | None
+    model_written: bool
+    #: How many packet redirects it wrote; -1 when it could not write them.
+    redirects: int = -1
+    #: Why the kept model.json was not used, when it was damaged or foreign.
+    model_note: str = ""
+
+
+def check_and_write(
+    loaded: Loaded, engine: EngineConfig, options: RenderOptions, cache: ParseCache, *,
+    convert: Callable[[Mapping[str, str], Mapping[str, str], ParseCache], None],
+    root_label: str, cache_dir: Path | None, target: Path, site_dir: Path,
+) -> ChildWrites:
+    """The work of a build's second process (the MkDocs plugin starts it
+    with :func:`.runtime.parallel.start`): the rules and the pages, with
+    their HTML (``convert``, the plugin's conversion) so that the cache
+    written below holds it; what it made is sent to the parent at once,
+    then ``model.json``, the packet redirects and the cache are written
+    while MkDocs converts the user's pages."""
+    cache.journal = []
+    with fewer_collections():
+        checked = check_stage(loaded, engine, options, cache)
+        # Their HTML now, so that the cache written below holds it.
+        convert(checked.pages, checked.annotations, cache)
+    # The parent may be waiting for a page: send before writing files.
+    parallel.send(ChildResult(checked, cache.take_journal(), frozenset(cache.used)))
+    governance = governance_of(loaded, checked, engine, options, cache)
+    model_note = ""
+    try:
+        model_note = write_model_json(governance, root_label, target, cache_dir)
+        model_written = True
+    except OSError:
+        model_written = False  # the parent writes it and reports why it cannot
+    # MkDocs emptied the site folder before on_files and writes no
+    # page at these paths, so they can be written while it builds.
+    try:
+        redirects = write_redirects(governance.context, site_dir)
+    except OSError:
+        redirects = -1  # the parent writes them and reports why it cannot
+    stored = None
+    if cache_dir is not None and not cache.persist(cache_dir):
+        stored = tuple(cache.stored)  # the file holds exactly these now
+    return ChildWrites(stored, model_written, redirects, model_note)
+
+
+def write_redirects(context: RenderContext, site_dir: Path) -> int:
+    """Write the ``packets/<id>/`` redirect of every packet that is its own
+    docs page into ``site_dir`` (never outside it); returns how many."""
+    written = 0
+    for path, text in redirect_pages(context).items():
+        target = (site_dir / path).resolve()
+        if not target.is_relative_to(site_dir):
+            continue  # a packet id with "../" in it: never write outside the site
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written += 1
+    return written

@@ -10,7 +10,7 @@ restored - reuses all of it; any change recomputes what depends on it.
 
 The plugin calls :func:`run_pipeline` from ``on_files`` and
 :func:`convert_page` for each generated page; neither needs MkDocs.
-``model.json`` is not kept here: :func:`.export.write_model` streams it
+``model.json`` is not kept here: :func:`.report.export.write_model` streams it
 into the site.
 """
 
@@ -127,7 +127,7 @@ class Checked:
     warnings: tuple[str, ...]
     rules_seconds: float
     render_seconds: float
-    #: The DONE_MEANS mappings, made with the rules (:func:`.load.link_cached`).
+    #: The DONE_MEANS mappings, made with the rules (:func:`.load.link.link_cached`).
     mappings: Mapping[str, object]
 
 
@@ -300,7 +300,7 @@ MODEL_JSON = "model.json"
 
 
 def write_model_json(governance: Governance, root_label: str, target: Path, keep_in: Path | None, cache: ParseCache | None = None) -> str:
-    """Write ``model.json`` to ``target``, streamed (:func:`.export.write_model`).
+    """Write ``model.json`` to ``target``, streamed (:func:`.report.export.write_model`).
 
     ``model.json`` depends on the input files and the code alone; with a
     cache folder (``keep_in``) a copy is kept there under that digest, so a

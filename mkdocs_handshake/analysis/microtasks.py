@@ -2,7 +2,7 @@
 a DAG inside the packet, each edge written on both ends when both ends
 write their edges, and each micro-task's scope lies inside the packet's.
 
-Plain functions from a :class:`~.model.Packet` to facts; the rules in
+Plain functions from a :class:`~mkdocs_handshake.model.packet.Packet` to facts; the rules in
 :mod:`.rules.contract` turn them into findings.
 """
 

@@ -132,7 +132,7 @@ def _not_text(data: bytes) -> str:
     """Why ``data`` is not a text file, or "". A binary file read as text
     would be dozens of bogus "damaged encoding" findings; a few stray
     control bytes in a text file are damage PARSE-002 reports instead.
-    UTF-16 (with its byte order mark) is text: :func:`.source.decode` reads it."""
+    UTF-16 (with its byte order mark) is text: :func:`~mkdocs_handshake.repository.source.decode` reads it."""
     sample = data[:8192]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\0" not in sample:
         return ""

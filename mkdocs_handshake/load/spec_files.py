@@ -37,7 +37,7 @@ def _find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
 
     Only files inside the root are candidates: a name that leads outside it
     (``../x/Master_Spec_v9.md``, an absolute path) raises
-    :class:`OutsideRoot`. The search by file name skips :data:`.discover.SKIP_DIRS`
+    :class:`OutsideRoot`. The search by file name skips :data:`~mkdocs_handshake.repository.discover.SKIP_DIRS`
     and says (on the ``mkdocs.plugins.handshake`` log) that it searched and,
     when several files match, which it took."""
     root = layout.root.resolve()
@@ -71,7 +71,7 @@ def _find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
 
 def _find_entrypoint(out: _Collector, layout: Layout, pointer: SpecPointer) -> str | None:
     """The file a JSON SPEC_CURRENT names as the current spec, when it is an
-    indexed manifest in the checkout (see :mod:`.spec_bundle_load`); an issue
+    indexed manifest in the checkout (see :mod:`.spec_bundle`); an issue
     at the pointer's line otherwise. The path is the repository's: it is
     never looked up by file name, since every bundle has a manifest of
     the same name."""
@@ -97,7 +97,7 @@ class OutsideRoot(ValueError):
 
 def _search(layout: Layout, root: Path, base_name: str) -> list[str]:
     """Files called ``base_name`` under ``root``, sorted (see
-    :func:`.discover.walk_names` for what the walk skips)."""
+    :func:`~mkdocs_handshake.repository.discover.walk_names` for what the walk skips)."""
     return walk_names(root, {base_name}, excluded=layout.search_excludes)[base_name]
 
 

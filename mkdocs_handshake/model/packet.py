@@ -131,7 +131,7 @@ class ValidationReport:
 
 @dataclass(frozen=True)
 class DoneMapping:
-    """How one DONE_MEANS item maps to the spec, and why (see :mod:`.mapping`).
+    """How one DONE_MEANS item maps to the spec, and why (see :mod:`mkdocs_handshake.analysis.mapping`).
 
     ``kind`` is the signal that decided: ``"citation"`` (a requirement id,
     "requirement N" or a cited section), ``"identifier"`` (a shared name:
@@ -139,7 +139,7 @@ class DoneMapping:
     requirement's code blocks), ``"lexical"`` (the item's words drawn from the
     requirement), ``"ranked"`` (the requirement of the anchored sections the
     item's words fit clearly best), ``"semantic"`` (with the sentence
-    embedding of :mod:`.semantic`: the best combined score of words and
+    embedding of :mod:`mkdocs_handshake.analysis.semantic`: the best combined score of words and
     meaning, clear of the runner-up), ``"verification"`` (a check passed) or
     ``"unmapped"``.
     ``terms`` are the evidence (shared names first, then shared words; the

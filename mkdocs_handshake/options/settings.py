@@ -1,5 +1,5 @@
 """Every plugin option, declared once, and the one way to turn them into a
-:class:`~.layout.Layout` and an :class:`~.engine.EngineConfig`.
+:class:`~mkdocs_handshake.repository.layout.Layout` and an :class:`~mkdocs_handshake.rules.engine.EngineConfig`.
 
 Both front ends go through :func:`resolve`: the MkDocs plugin with its
 validated ``handshake:`` block, the ``mkdocs-handshake`` command with the

@@ -6,7 +6,7 @@ contracts write (``hsk.work_packet_contract@1``). Its own Node checks do
 not validate packets or micro-tasks against them; done naively that floods
 (most contracts are imports from the markdown era). This module finds the
 schemas, validates a contract's JSON with :mod:`jsonschema`, and turns
-each failure into a :class:`~.model.ParseIssue` of rule PKT-024 at the
+each failure into a :class:`~mkdocs_handshake.model.basics.ParseIssue` of rule PKT-024 at the
 failing key's line; the rule decides what a maintainer sees (live
 contracts one by one, history folded per schema and cause).
 

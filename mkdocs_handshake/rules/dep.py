@@ -112,7 +112,7 @@ def blocker_not_validated(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     BLOCKED. VALIDATED means STATUS VALIDATED, or Done with a PASS report
     (Part 6.5). Missing blockers are DEP-001's.
 
-    A blocker is read off its live revision (:mod:`..revisions`): a
+    A blocker is read off its live revision (:mod:`mkdocs_handshake.protocol.revisions`): a
     superseded ``-vN`` whose family has a VALIDATED revision is no blocker,
     and an open one is named as the revision that is live."""
     graph = ctx.graph

@@ -193,7 +193,7 @@ def run_rules(model: GovernanceModel, config: EngineConfig, memo: PacketMemo | N
 
 def clause_history(model: GovernanceModel, profile: Profile) -> tuple[History | None, str]:
     """The repository's git history as far as the profile's clauses need
-    it (see :mod:`.git_history`); None, with the reason, outside git."""
+    it (see :mod:`mkdocs_handshake.load.git_history`); None, with the reason, outside git."""
     phrases = sorted({phrase for use in profile.rules.values() for phrase in use.evidence})
     files = model.protocol.protocol_files if model.protocol else ()
     if not phrases:

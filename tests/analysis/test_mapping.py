@@ -376,7 +376,7 @@ def test_live_packets_drop_superseded_and_older_variants():
     from mkdocs_handshake.protocol.profiles import load_profile
 
     profile = load_profile("handshake-2025-12")
-    # No board: STATUS and later revisions decide (mkdocs_handshake/lifecycle.py).
+    # No board: STATUS and later revisions decide (mkdocs_handshake/protocol/lifecycle.py).
     assert [p.id for p in live_packets(with_lifecycles(make_model(packets), profile))] == ["WP-1-Other"]
     assert [p.id for p in live_packets(with_lifecycles(make_model(packets[:2] + packets[3:]), profile))] == ["WP-1-Ledger-v2", "WP-1-Other"]
 

@@ -58,7 +58,7 @@ class RuleUse:
     evidence: tuple[str, ...] = ()
     #: The clause binds packets written before it entered the protocol too
     #: (by default a packet is judged by the clauses in force when it was
-    #: created, as git dates them; see :mod:`..git_history`).
+    #: created, as git dates them; see :mod:`mkdocs_handshake.load.git_history`).
     retroactive: bool = False
 
 

@@ -9,7 +9,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from mkdocs_handshake.model import Section, Spec
-from mkdocs_handshake.parse.spec import is_copy_title, is_roadmap_title, parse_spec, split_heading_number
+from mkdocs_handshake.parse.spec import parse_spec
+from mkdocs_handshake.parse.spec_headings import is_copy_title, is_roadmap_title, split_heading_number
 from mkdocs_handshake.source import decode, read_source
 
 SPEC_FILE = "Demo_Master_Spec_v03.14.md"

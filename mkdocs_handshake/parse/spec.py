@@ -64,7 +64,7 @@ requirement is decided in :mod:`.spec_evidence`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Sequence
 

@@ -27,7 +27,7 @@ from typing import Iterable, Iterator, Sequence
 from ..findings import Finding, Severity
 from ..ids import PHASE
 from ..model import FieldOccurrence, ListItem, Loc, Packet, Status
-from ..parse.packets import label_key
+from ..parse.packet_labels import label_key
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
 

@@ -1,4 +1,7 @@
-"""PKT rules: every task packet is complete, exact and locked."""
+"""PKT rules: every task packet is complete, exact and locked.
+
+The rules live in ``rules/pkt_*.py``, grouped by the clause they enforce;
+the sections below follow their ids, so each group's tests stand together."""
 
 from __future__ import annotations
 

@@ -193,6 +193,10 @@ def _heading_label(ctx: PacketContext, info: "HeadingInfo") -> None:
 
 
 def read_fields(ctx: PacketContext, headings: list[HeadingInfo]) -> None:
+    """One pass over the tokens: every field occurrence into ``ctx.fields``,
+    every label line into ``ctx.labels`` (a report's verdict is read from
+    them) and every line that opens a validation report into
+    ``ctx.report_lines``. Items of ordered lists are prose steps, not fields."""
     heading_at = {info.index: position for position, info in enumerate(headings)}
     section = ""
     list_kinds: list[str] = []

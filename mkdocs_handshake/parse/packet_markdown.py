@@ -212,6 +212,9 @@ def item_text_loc(ctx: PacketContext, item: ListItem) -> tuple[str, Loc]:
 
 @dataclass(frozen=True)
 class HeadingInfo:
+    """One heading of the packet: its plain text, level and place, and the
+    index of its ``heading_open`` token (sections and reports start there)."""
+
     text: str
     level: int
     loc: Loc
@@ -219,6 +222,8 @@ class HeadingInfo:
 
 
 def heading_infos(ctx: PacketContext) -> list[HeadingInfo]:
+    """Every heading of the packet in order; a literal ``\\n`` in one is
+    reported as in any other line."""
     found: list[HeadingInfo] = []
     for index, token in enumerate(ctx.tokens):
         if token.type == "heading_open":

@@ -49,11 +49,17 @@ def base_arguments(description: str, repeat: int = 5) -> argparse.ArgumentParser
     return parser
 
 
-def check_corpus(corpus: Path) -> Path:
+def add_docs_dir(parser: argparse.ArgumentParser) -> None:
+    """``--docs-dir``, for the scripts that build a site: the docs-era
+    corpora keep their pages in ``docs/``, the June 2026 layout in ``.GOV/``."""
+    parser.add_argument("--docs-dir", default="docs", help="the docs_dir of both builds, relative to the corpus (default: %(default)s; the June 2026 layout: .GOV)")
+
+
+def check_corpus(corpus: Path, docs_dir: str = "docs") -> Path:
     """Resolve the corpus or stop with a message (exit 2) instead of a traceback."""
     resolved = corpus.resolve()
-    if not (resolved / "docs").is_dir():
-        sys.exit(f"corpus not found or has no docs/ folder: {resolved}")
+    if not (resolved / docs_dir).is_dir():
+        sys.exit(f"corpus not found or has no {docs_dir}/ folder: {resolved}")
     return resolved
 
 

@@ -2,8 +2,8 @@
 the same repo?
 
 The corpus is copied to a temporary folder with the mkdocs.yml its README
-gives for reading it (``docs_dir: docs``, the handshake plugin with
-``root: .``), on the theme the package depends on and the template uses
+gives for reading it (``docs_dir: docs``, or ``--docs-dir .GOV`` for the
+June 2026 layout; the handshake plugin with ``root: .``), on the theme the package depends on and the template uses
 (material, with the search plugin, as in ``site.py``), plus ``as_of`` and
 ``fail_on: never``, so both commands read the same options and exit 0. Four measurements, in interleaved rounds so
 that load on the (shared) machine hits all of them alike:
@@ -20,7 +20,7 @@ other users' load. Bytecode caching is on in both, as on a user's machine
 (see ``_common.child_environment``). The issue's bound: check / build <= 0.40 in wall time,
 cold against cold and warm against warm.
 
-Usage: python benchmarks/cli.py [--corpus PATH] [--repeat N] [--keep]
+Usage: python benchmarks/cli.py [--corpus PATH] [--docs-dir DIR] [--as-of DATE] [--repeat N] [--keep]
 """
 
 from __future__ import annotations
@@ -34,18 +34,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import CORPUS_AS_OF, REPO, base_arguments, check_corpus, child_environment, table, verdict
+from _common import CORPUS_AS_OF, REPO, add_docs_dir, base_arguments, check_corpus, child_environment, table, verdict
 
-CONFIG = f"""\
+CONFIG = """\
 site_name: Corpus
-docs_dir: docs
+docs_dir: {docs_dir}
 theme:
   name: material
 plugins:
   - search
   - handshake:
       root: .
-      as_of: {CORPUS_AS_OF}
+      as_of: "{as_of}"
       fail_on: never
 """
 KINDS = ("build cold", "check cold", "build warm", "check warm")
@@ -74,13 +74,15 @@ def run(root: Path, kind: str, out: Path) -> tuple[float, float]:
 def main() -> int:
     parser = base_arguments(__doc__.split("\n\n")[0], repeat=5)
     parser.add_argument("--keep", action="store_true", help="keep the temporary copy and print where it is")
+    parser.add_argument("--as-of", default=CORPUS_AS_OF, help="the plugin's as_of date (default: %(default)s, the reference corpus' day)")
+    add_docs_dir(parser)
     args = parser.parse_args()
-    corpus = check_corpus(args.corpus)
+    corpus = check_corpus(args.corpus, args.docs_dir)
     load_before = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="handshake-cli-bench-"))
     root = work / "corpus"
     shutil.copytree(corpus, root, ignore=shutil.ignore_patterns("scripts", ".cache"))
-    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG.format(docs_dir=args.docs_dir, as_of=args.as_of), encoding="utf-8")
     samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
     cpu: dict[str, list[float]] = {kind: [] for kind in KINDS}
     try:

@@ -1,7 +1,9 @@
 """What does the plugin add to an ``mkdocs build``?
 
 (a) A plain ``mkdocs build`` (theme material, plugin search) of the corpus'
-    docs/ with the Master Spec copied in as an ordinary page. Plain MkDocs
+    docs/ (``--docs-dir``: another folder, such as the June 2026 layout's
+    .GOV/) with a Master Spec file that lies outside it copied in as an
+    ordinary page. Plain MkDocs
     cannot read the packets that are not valid UTF-8, so every such file is
     replaced by its repaired text (``source.decode(...).text``) first.
 (b) The same docs with the handshake plugin on (``fail_on: never``, root =
@@ -30,7 +32,7 @@ This file is named after its subject, not the standard ``site`` module;
 Python imports that one before this folder joins ``sys.path``, so there is
 no clash when it is run as ``python benchmarks/site.py``.
 
-Usage: python benchmarks/site.py [--corpus PATH] [--repeat N] [--keep] [--no-profile]
+Usage: python benchmarks/site.py [--corpus PATH] [--docs-dir DIR] [--as-of DATE] [--repeat N] [--keep] [--no-profile]
 """
 
 from __future__ import annotations
@@ -52,10 +54,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from _common import CORPUS_AS_OF, base_arguments, check_corpus, child_environment, ms, table, verdict
+from _common import CORPUS_AS_OF, add_docs_dir, base_arguments, check_corpus, child_environment, ms, table, verdict
 
+from mkdocs_handshake.repository.discover import discover_layout
 from mkdocs_handshake.repository.layout import Layout
 from mkdocs_handshake.load.spec_files import _find_spec_file
+from mkdocs_handshake.load.assemble import load_repo
 from mkdocs_handshake.parse.spec_current import parse_spec_current
 from mkdocs_handshake.repository.source import decode
 
@@ -85,19 +89,35 @@ def make_writable(folder: Path) -> None:
 
 
 def current_spec(root: Path) -> str | None:
-    """The spec file SPEC_CURRENT names, resolved like the loader does."""
-    layout = Layout(root)
+    """The spec file a markdown SPEC_CURRENT names, resolved like the loader
+    does; None for a JSON SPEC_CURRENT (its bundle of modules lives in the
+    governance folder already) or a pointer that names no single file."""
+    layout, _ = discover_layout(Layout(root))
     src = decode((root / layout.spec_current).read_bytes(), layout.spec_current)
     pointer, _ = parse_spec_current(src)
-    if len(pointer.spec_names) != 1:
+    names = pointer.distinct_spec_names() if pointer.format != "json" else ()
+    if len(names) != 1:
         return None
-    return _find_spec_file(layout, pointer.spec_names[0][0], layout.spec_current)
+    return _find_spec_file(layout, names[0][0], layout.spec_current)
 
 
-def prepare(corpus: Path, work: Path, as_of: str = CORPUS_AS_OF) -> tuple[Path, list[str], str | None]:
-    """Copy the corpus, repair the files plain MkDocs cannot decode, copy the
-    spec into docs/, and write both configurations. Returns the copy's root,
-    the repaired files and the spec's path inside docs/."""
+def edited_file(root: Path) -> Path:
+    """The markdown file of the first packet (by id) that has one: the edit
+    scenario's change. A packet's markdown (a flat packet, or a contract's
+    projection) can take an appended comment without breaking its format."""
+    model = load_repo(Layout(root))
+    for packet in sorted(model.packets, key=lambda found: found.id):
+        for name in [packet.file, *(part.path for part in packet.files)]:
+            if name.endswith(".md"):
+                return root / name
+    sys.exit(f"no packet with a markdown file in {root}: nothing for the edit scenario to change")
+
+
+def prepare(corpus: Path, work: Path, as_of: str = CORPUS_AS_OF, docs_dir: str = "docs") -> tuple[Path, list[str], str | None]:
+    """Copy the corpus, repair the files plain MkDocs cannot decode, copy a
+    spec file that lies outside ``docs_dir`` into it, and write both
+    configurations. Returns the copy's root, the repaired files and the
+    spec's path inside ``docs_dir``."""
     root = work / "repo"
     shutil.copytree(corpus, root)
     make_writable(root)
@@ -105,10 +125,10 @@ def prepare(corpus: Path, work: Path, as_of: str = CORPUS_AS_OF) -> tuple[Path, 
     spec = current_spec(root)
     spec_page = None
     if spec:
-        spec_page = f"docs/{Path(spec).name}"
+        spec_page = spec if spec.startswith(f"{docs_dir}/") else f"{docs_dir}/{Path(spec).name}"
         if spec != spec_page:
             shutil.copyfile(root / spec, root / spec_page)
-    for path in sorted((root / "docs").rglob("*.md")):
+    for path in sorted((root / docs_dir).rglob("*.md")):
         data = path.read_bytes()
         try:
             data.decode("utf-8")
@@ -116,7 +136,7 @@ def prepare(corpus: Path, work: Path, as_of: str = CORPUS_AS_OF) -> tuple[Path, 
             relative = path.relative_to(root).as_posix()
             path.write_text(decode(data, relative).text, encoding="utf-8")
             repaired.append(relative)
-    common = "docs_dir: docs\ntheme:\n  name: material\n"
+    common = f"docs_dir: {docs_dir}\ntheme:\n  name: material\n"
     (root / "plain.yml").write_text(
         f"site_name: Handshake corpus (plain)\n{common}site_dir: {work / 'site-plain'}\nplugins:\n  - search\n", encoding="utf-8"
     )
@@ -314,16 +334,17 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the copy and both built sites (their folder is printed)")
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile breakdown")
     parser.add_argument("--as-of", default=CORPUS_AS_OF, help="the plugin's as_of date (default: %(default)s, the reference corpus' day)")
+    add_docs_dir(parser)
     args = parser.parse_args()
-    corpus = check_corpus(args.corpus)
+    corpus = check_corpus(args.corpus, args.docs_dir)
     work = Path(tempfile.mkdtemp(prefix="handshake-site-bench-"))
     try:
-        root, repaired, spec_page = prepare(corpus, work, args.as_of)
+        root, repaired, spec_page = prepare(corpus, work, args.as_of, args.docs_dir)
         print(f"corpus: {corpus}")
         print(f"copy: {work if args.keep else 'a temporary folder'}; {len(repaired)} non-UTF-8 files repaired for plain MkDocs; spec page: {spec_page}")
         print(f"each build: python -m mkdocs build -q in a subprocess; 1 warm-up round, then the median of {args.repeat} rounds of plain, cold, warm, edit")
         print()
-        edited_packet = sorted((root / "docs" / "task_packets").glob("WP-*.md"))[0]
+        edited_packet = edited_file(root)
         stats = build_rounds(root, work, args.repeat, edited_packet)
         plain, cold, warm, edit = (stats[name] for name in SCENARIOS)
         pages_plain = sum(1 for _ in (work / "site-plain").rglob("index.html"))

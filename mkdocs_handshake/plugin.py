@@ -62,7 +62,7 @@ from .pipeline import (
     governance_of, load_stage, render_context, write_model_json, write_redirects,
 )
 from .runtime.progress import Progress
-from .render.dag import dot_missing_message
+from .render.dot_program import dot_missing_message
 from .render.docs_pages import ANNOTATION_SLOT, annotated, too_large_page
 from .render.context import RenderContext
 from .model.page import RenderedPage

@@ -91,12 +91,8 @@ def test_a_function_level_import_counts() -> None:
 
 ARCHITECTURE = PACKAGE / "ARCHITECTURE.md"
 
-#: Upward imports the split of ``parse/spec.py`` removes (it takes
-#: ``section_anchor`` out of ``render/context.py``); until then they are
-#: the only ones allowed against the table.
-KNOWN_UPWARD: frozenset[tuple[str, str]] = frozenset({
-    ("mkdocs_handshake.parse.spec", "mkdocs_handshake.render.context"),
-})
+#: A module longer than this holds more than one job (issue 23).
+MAX_LINES = 600
 
 
 def written_layers(text: str) -> list[dict[str, frozenset[str]]]:
@@ -138,7 +134,7 @@ def upward_imports(graph: nx.DiGraph, ranks: dict[str, tuple[str, int]]) -> list
     """Every import from a part into a part of the same or a higher row."""
     wrong: list[str] = []
     for source, target in sorted(graph.edges):
-        if not top_level(source) or not top_level(target) or (source, target) in KNOWN_UPWARD:
+        if not top_level(source) or not top_level(target):
             continue
         (source_part, source_rank), (target_part, target_rank) = ranks[top_level(source)], ranks[top_level(target)]
         if source_part != target_part and source_rank <= target_rank:
@@ -164,9 +160,18 @@ def test_no_part_imports_a_part_above_it() -> None:
     assert upward_imports(import_graph(), ranks) == []
 
 
-def test_the_known_upward_imports_still_exist() -> None:
-    """An exception that no longer happens is taken off the list."""
-    assert KNOWN_UPWARD <= set(import_graph().edges)
+def test_no_part_imports_another_through_a_circle() -> None:
+    """Follows from the rows, checked on its own: the top-level parts'
+    graph has no cycle."""
+    parts = nx.DiGraph((top_level(a), top_level(b)) for a, b in import_graph().edges if top_level(a) and top_level(b) and top_level(a) != top_level(b))
+    ranks = part_ranks(written_layers(ARCHITECTURE.read_text(encoding="utf-8")))
+    merged = nx.relabel_nodes(parts, {name: ranks[name][0] for name in parts.nodes})
+    assert sorted(nx.simple_cycles(nx.DiGraph(e for e in merged.edges if e[0] != e[1]))) == []
+
+
+def test_no_module_is_longer_than_six_hundred_lines() -> None:
+    long = {path.relative_to(PACKAGE).as_posix(): n for path in PACKAGE.rglob("*.py") if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}
 
 
 def test_the_direction_check_can_fail() -> None:

@@ -16,8 +16,9 @@ from ..model.packet import DoneMapping, Packet
 from ..model.basics import Loc, Status
 from ..model.spec import Section
 from ..analysis.mapping import map_done_means
+from ..parse.spec_headings import section_anchor
 from ..analysis.traceability import number_key
-from .context import RenderContext, chapter_of, section_anchor, wp_key
+from .context import RenderContext, chapter_of, wp_key
 from .escape import html_text, md_text
 
 # --------------------------------------------------------------------------

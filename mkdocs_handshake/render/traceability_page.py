@@ -21,8 +21,9 @@ from typing import Mapping
 from ..analysis.mapping_scope import anchored
 from ..model.packet import DoneMapping, ListItem, Packet
 from ..model.spec import Requirement, Section
+from ..parse.spec_headings import section_anchor
 from ..analysis.traceability import done_entries, live_packets, number_key
-from .context import RenderContext, chapter_of, section_anchor
+from .context import RenderContext, chapter_of
 from .escape import html_text, md_code
 from .spec_pages import element_ids
 from .common import (

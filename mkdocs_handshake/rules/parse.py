@@ -16,7 +16,7 @@ from ..findings.finding import Finding
 from ..model.basics import EncodingIssue, Loc, ParseIssue
 from ..model.records import GateEvent
 from ..model.governance import GovernanceModel
-from ..parse.packets import label_key
+from ..parse.packet_labels import label_key
 from .base import Rule, rule
 from .context import RuleContext
 

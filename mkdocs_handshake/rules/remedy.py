@@ -33,7 +33,7 @@ from ..model.packet import Packet
 from ..parse.signatures import explain_signature
 from ..protocol.profiles import Profile, Remedy
 from .base import Rule, rule
-from .pkt import unsigned
+from .pkt_lock import unsigned
 
 if TYPE_CHECKING:  # pragma: no cover - import only for type checkers
     from .context import RuleContext

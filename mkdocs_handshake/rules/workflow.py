@@ -22,7 +22,7 @@ from ..model.basics import Lifecycle, Loc
 from ..model.packet import Packet
 from ..model.records import TextFacts
 from ..parse.board import normalise_tag
-from ..parse.packets import label_key
+from ..parse.packet_labels import label_key
 from .base import Rule, rule
 from .context import RuleContext
 

@@ -19,7 +19,7 @@ from mkdocs_handshake.repository.layout import Layout
 from mkdocs_handshake.load.assemble import load_repo
 from mkdocs_handshake.model.governance import GovernanceModel
 from mkdocs_handshake.parse.markdown import tokenize
-from mkdocs_handshake.parse.spec import split_heading_number
+from mkdocs_handshake.parse.spec_headings import split_heading_number
 from mkdocs_handshake.parse.spec_bundle import without_front_matter
 from mkdocs_handshake.repository.source import decode
 from tests.conftest import CORPUS

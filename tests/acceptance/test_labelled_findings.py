@@ -1,8 +1,9 @@
-"""Issue 8's hand check: a stratified sample of the findings on the newer
-corpus, each labelled by reading the files, stays what the tool reports and
+"""Issues 8 and 21's hand check: a stratified sample of the findings on each
+shared docs-era corpus, each labelled by reading the files against the
+protocol in force at the snapshot's date, stays what the tool reports and
 stays at least 90% right.
 
-The labels are a person's judgement (see the fixture's ``how``). When the
+The labels are a person's judgement (see each fixture's ``how``). When the
 rules change what they report, this fails and names the finding: relabel it
 by reading the files again, never by copying the tool's output."""
 
@@ -21,20 +22,46 @@ from mkdocs_handshake.load.assemble import load_repo
 
 pytestmark = pytest.mark.corpus
 
-FIXTURE = Path(__file__).with_name("labelled_findings_2026-02-03.json")
-CORPUS = (Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "handshake-2026-02-03").resolve()
+HERE = Path(__file__).parent
+CORPORA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus").resolve()
+
+# One labelled set per corpus: (fixture file, corpus folder).
+SETS = {
+    "2026-02-03": ("labelled_findings_2026-02-03.json", "handshake-2026-02-03"),
+    "2025-12-27": ("labelled_findings_2025-12-27.json", "handshake-2025-12-27"),
+}
+
+# Measured on the December set when it was labelled: 50 of 65 right. The
+# wrong and not-actionable items, with their reasons, say what to fix.
+DECEMBER_BELOW_NINE_IN_TEN = pytest.mark.xfail(
+    strict=True, reason="0.77 right (50 of 65); see wrong items (issue 21)"
+)
+
+
+@pytest.fixture(scope="module", params=sorted(SETS), ids=sorted(SETS))
+def corpus_set(request: pytest.FixtureRequest) -> tuple[dict, Path]:
+    fixture, folder = SETS[request.param]
+    corpus = CORPORA / folder
+    if not (corpus / "docs" / "task_packets").is_dir():
+        pytest.skip(f"corpus not found at {corpus}")
+    labelled = json.loads((HERE / fixture).read_text(encoding="utf-8"))
+    assert labelled["corpus"] == folder
+    return labelled, corpus
 
 
 @pytest.fixture(scope="module")
-def labelled() -> dict:
-    if not (CORPUS / "docs" / "task_packets").is_dir():
-        pytest.skip(f"corpus not found at {CORPUS}")
-    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+def labelled(corpus_set: tuple[dict, Path]) -> dict:
+    return corpus_set[0]
 
 
 @pytest.fixture(scope="module")
-def findings(labelled: dict) -> list:
-    return run_rules(load_repo(Layout(CORPUS)), EngineConfig(as_of=dt.date.fromisoformat(labelled["as_of"])))
+def corpus(corpus_set: tuple[dict, Path]) -> Path:
+    return corpus_set[1]
+
+
+@pytest.fixture(scope="module")
+def findings(labelled: dict, corpus: Path) -> list:
+    return run_rules(load_repo(Layout(corpus)), EngineConfig(as_of=dt.date.fromisoformat(labelled["as_of"])))
 
 
 def test_every_labelled_finding_is_still_reported_as_labelled(labelled: dict, findings: list) -> None:
@@ -51,15 +78,21 @@ def test_the_sample_covers_every_rule_that_reports(labelled: dict, findings: lis
         assert sampled[rule] >= min(2, count), rule
 
 
-def test_at_least_nine_in_ten_sampled_findings_are_right(labelled: dict) -> None:
+@pytest.mark.parametrize(
+    "as_of",
+    [pytest.param("2026-02-03"), pytest.param("2025-12-27", marks=DECEMBER_BELOW_NINE_IN_TEN)],
+)
+def test_at_least_nine_in_ten_sampled_findings_are_right(as_of: str) -> None:
+    labelled = json.loads((HERE / SETS[as_of][0]).read_text(encoding="utf-8"))
+    assert labelled["as_of"] == as_of
     verdicts = Counter(item["verdict"] for item in labelled["items"])
     assert set(verdicts) <= {"right", "wrong", "not-actionable"}
     assert all(item["reason"] for item in labelled["items"])
     assert verdicts["right"] / sum(verdicts.values()) >= 0.9
 
 
-def test_no_finding_but_signature_audit_and_board_ones_is_on_history(findings: list) -> None:
-    model = load_repo(Layout(CORPUS))
+def test_no_finding_but_signature_audit_and_board_ones_is_on_history(corpus: Path, findings: list) -> None:
+    model = load_repo(Layout(corpus))
     lifecycle = {packet.id: packet.lifecycle.value for packet in model.packets}
     on_history = [
         f for f in findings

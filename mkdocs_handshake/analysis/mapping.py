@@ -114,20 +114,20 @@ from . import semantic
 from ..model.packet import DoneMapping, ListItem, Packet
 from ..model.spec import Requirement, Section
 from .mapping_citations import (
-    _ancestors,
-    _cited_numbers,
-    _evidence,
-    _groups,
-    _is_list_header,
-    _one_per_item,
-    _requirement_numbers,
-    _section,
-    _sentence_of_block,
-    _statements,
+    section_ancestors,
+    cited_numbers,
+    group_evidence,
+    cited_groups,
+    is_list_header,
+    one_per_item,
+    requirement_numbers,
+    section_at,
+    sentence_of_block,
+    statements_only,
 )
 from .mapping_index import RequirementIndex, index_for
-from .mapping_scope import _candidates, _scope, anchored
-from .mapping_scores import _Score, _best, _best_combined, _query, _score, _written
+from .mapping_scope import candidates_in, scope_of, anchored
+from .mapping_scores import Score, best_score, best_combined, item_query, score_requirement, as_written
 from .mapping_terms import terms_of
 from .traceability import done_entries, is_verification, section_refs
 
@@ -151,15 +151,15 @@ DISTINCT_NAME_SPREAD = 2
 _ID = re.compile(r"(?<![\w-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?![\w-])")
 
 
-def _chosen(scores: Sequence[_Score]) -> _Score | None:
+def _chosen(scores: Sequence[Score]) -> Score | None:
     """The requirement a cited section is narrowed to: of those that fit
     well enough (:func:`_narrows`), the best by the combined score with an
     embedding, else by words; when none fits, the best of all (to show)."""
-    pick = _best_combined if any(entry.semantic for entry in scores) else _best
+    pick = best_combined if any(entry.semantic for entry in scores) else best_score
     return pick([entry for entry in scores if _narrows(entry)]) or pick(scores)
 
 
-def _passes(entry: _Score, spread: Mapping[str, int]) -> str:
+def _passes(entry: Score, spread: Mapping[str, int]) -> str:
     """The signal an entry qualifies by, or "". A shared name counts as an
     identifier only when it singles the requirement out: it occurs in at
     most :data:`DISTINCT_NAME_SPREAD` requirements of the packet's scope
@@ -173,16 +173,16 @@ def _passes(entry: _Score, spread: Mapping[str, int]) -> str:
     return ""
 
 
-def _clearly_ahead(scores: Sequence[_Score]) -> tuple[_Score, _Score | None] | None:
+def _clearly_ahead(scores: Sequence[Score]) -> tuple[Score, Score | None] | None:
     """The best requirement of the packet's scope and its runner-up, when
     the best is clearly ahead: it reaches :data:`RANKED_THRESHOLD` with
     :data:`MIN_SHARED_WORDS` shared terms, and no other requirement scores
     more than 1 / :data:`RANKED_MARGIN` of it (an equal score, as of two
     requirements with the same words, is a tie: nothing is ahead). Else None."""
-    best = _best(scores)
+    best = best_score(scores)
     if best is None or best.score < RANKED_THRESHOLD or len(best.shared_words) + len(best.shared_names) < MIN_SHARED_WORDS:
         return None
-    runner_up = _best([entry for entry in scores if entry is not best])
+    runner_up = best_score([entry for entry in scores if entry is not best])
     if runner_up is not None and runner_up.score * RANKED_MARGIN > best.score:
         return None
     return best, (runner_up if runner_up is not None and runner_up.score > 0 else None)
@@ -204,7 +204,7 @@ def _cites(item: ListItem, header: str, number: str, requirement: Requirement, t
                     requirement_text=requirement.text, score=1.0, terms=terms, threshold=1.0, via=via)
 
 
-def _from_score(item: ListItem, kind: str, header: str, entry: _Score, threshold: float) -> DoneMapping:
+def _from_score(item: ListItem, kind: str, header: str, entry: Score, threshold: float) -> DoneMapping:
     return _mapping(
         item,
         kind,
@@ -213,7 +213,7 @@ def _from_score(item: ListItem, kind: str, header: str, entry: _Score, threshold
         requirement_index=entry.requirement.index,
         requirement_text=entry.requirement.text,
         score=round(entry.score, 3),
-        terms=_written((*entry.shared_names, *entry.shared_words), item.text, header),
+        terms=as_written((*entry.shared_names, *entry.shared_words), item.text, header),
         threshold=threshold,
     )
 
@@ -231,10 +231,10 @@ def _citations(
     requirements name singles none out and is left to the other signals."""
     mappings: list[DoneMapping] = []
     context = f"{header} {text}".strip()
-    cited = _cited_numbers(context, anchors)
+    cited = cited_numbers(context, anchors)
     lookup = {number: section for number, section in scope}
     numbered: set[str] = set()
-    for value, offset in _requirement_numbers(text):
+    for value, offset in requirement_numbers(text):
         preceding = [entry for entry in cited if entry[1] <= offset + len(header) + 1]
         if preceding:
             number = preceding[-1][0]
@@ -245,7 +245,7 @@ def _citations(
         else:
             continue
         numbered.add(number)
-        section = _section(number, lookup, index)
+        section = section_at(number, lookup, index)
         requirement = next((r for r in section.requirements if r.index == value), None) if section else None
         if requirement is None:
             mappings.append(_mapping(item, "unmapped", header, section=number, requirement_index=value, terms=(f"requirement {value}",)))
@@ -255,11 +255,11 @@ def _citations(
     if ids:
         codes = {code for code in ids if code.count("-") >= 2}
         holders: dict[str, list[tuple[str, Requirement]]] = {}
-        for number, requirement in _candidates(scope):
+        for number, requirement in candidates_in(scope):
             hits = sorted(ids & set(requirement.ids))
             if hits:
                 numbered.add(number)
-                chosen = _sentence_of_block(requirement, lookup.get(number), hits, index, query, names)
+                chosen = sentence_of_block(requirement, lookup.get(number), hits, index, query, names)
                 mappings.append(_cites(item, header, number, chosen, tuple(hits)))
             elif codes:
                 for code in codes & set(_ID.findall(requirement.text)):
@@ -270,7 +270,7 @@ def _citations(
                 numbered.add(number)
                 mappings.append(_cites(item, header, number, requirement, (code,)))
     # A requirement cited by id or number is more specific than a group.
-    groups = {} if any(m.threshold >= 1.0 for m in mappings) else _groups(text, cited, anchors, index)
+    groups = {} if any(m.threshold >= 1.0 for m in mappings) else cited_groups(text, cited, anchors, index)
     for parent, members in sorted(groups.items()):
         found = _group_mapping(item, header, parent, members, lookup, index, query, names)
         if found is not None:
@@ -280,18 +280,18 @@ def _citations(
         if number in numbered:
             continue
         numbered.add(number)
-        section = _section(number, lookup, index)
+        section = section_at(number, lookup, index)
         if section is None:
             mappings.append(_mapping(item, "unmapped", header, section=number, terms=(f"§{number}",)))
             continue
         within = [(number, section), *((s.number, s) for s in index.descendants(number))]
-        scores = [_score(query, names, n, r, index) for n, r in _statements(_candidates(within))]
+        scores = [score_requirement(query, names, n, r, index) for n, r in statements_only(candidates_in(within))]
         best = _chosen(scores)
         if not _narrows(best):
             # Nothing in the cited subsection fits: the sections it lies
             # under, up to the anchor, are the same part of the spec (a
             # subsection elaborates its parent's requirements).
-            above = [_score(query, names, n, r, index) for n, r in _statements(_candidates(_ancestors(number, anchors, lookup, index)))]
+            above = [score_requirement(query, names, n, r, index) for n, r in statements_only(candidates_in(section_ancestors(number, anchors, lookup, index)))]
             if _narrows(_chosen(above)):
                 scores, best = above, _chosen(above)
         if not scores:
@@ -320,25 +320,25 @@ def _group_mapping(
     when it cannot, or there is none, the citations are read one by one."""
     within: list[tuple[str, Section]] = []
     for number, _ in members:
-        section = _section(number, lookup, index)
+        section = section_at(number, lookup, index)
         if section is not None:
             within.extend([(number, section), *((s.number, s) for s in index.descendants(number))])
-    best = _chosen([_score(query, names, n, r, index) for n, r in _statements(_candidates(within))])
+    best = _chosen([score_requirement(query, names, n, r, index) for n, r in statements_only(candidates_in(within))])
     if best is not None and _narrows(best):
         return _from_score(item, "citation", header, best, CITED_THRESHOLD)
-    section = _section(parent, lookup, index)
-    own = _candidates([(parent, section)]) if section is not None else []
-    evidence = _evidence(members)
+    section = section_at(parent, lookup, index)
+    own = candidates_in([(parent, section)]) if section is not None else []
+    evidence = group_evidence(members)
     if len(own) == 1:
         number, requirement = own[0]
         return _cites(item, header, number, requirement, evidence, via="group")
-    best = _chosen([_score(query, names, n, r, index) for n, r in own])
+    best = _chosen([score_requirement(query, names, n, r, index) for n, r in own])
     if best is not None and _narrows(best):
         return replace(_from_score(item, "citation", header, best, CITED_THRESHOLD), via="group")
     return None
 
 
-def _narrows(entry: _Score | None) -> bool:
+def _narrows(entry: Score | None) -> bool:
     """Whether a requirement of a cited section fits the item well enough
     to be the one it proves: by its words (the citation's bar), or, with an
     embedding, by the combined score the decision outside citations uses.
@@ -359,18 +359,18 @@ def map_item(
     requirements); exactly one ``unmapped`` mapping when nothing fits, which
     names the nearest requirement tried and its score."""
     text = item.text
-    scope = scope if scope is not None else _scope(anchors, index)
-    query = _query(text, header, index)
+    scope = scope if scope is not None else scope_of(anchors, index)
+    query = item_query(text, header, index)
     names = terms_of(f"{header} {text}").names
     cited = _citations(item, header, text, anchors, scope, index, query, names)
     if any(mapping.kind == "citation" for mapping in cited):
-        return _one_per_item(tuple(mapping for mapping in cited if mapping.kind == "citation"))
+        return one_per_item(tuple(mapping for mapping in cited if mapping.kind == "citation"))
     empty_sections = [m for m in cited if not m.requirement_index and m.section in index.sections_by_number]
     if cited and len(empty_sections) < len(cited):  # a requirement or section that does not exist
         return (next(m for m in cited if m not in empty_sections),)
     if is_verification(text):
         return (_mapping(item, "verification", header, terms=("states a check passed",)),)
-    scores = [_score(query, names, number, requirement, index) for number, requirement in _candidates(scope)]
+    scores = [score_requirement(query, names, number, requirement, index) for number, requirement in candidates_in(scope)]
     spread: dict[str, int] = {}
     for entry in scores:
         for name in entry.shared_names:
@@ -378,7 +378,7 @@ def map_item(
     qualified = [(entry, _passes(entry, spread)) for entry in scores]
     qualified = [(entry, signal) for entry, signal in qualified if signal]
     if qualified:
-        best_entry = _best([entry for entry, _ in qualified])
+        best_entry = best_score([entry for entry, _ in qualified])
         assert best_entry is not None
         signal = next(signal for entry, signal in qualified if entry is best_entry)
         threshold = IDENTIFIER_THRESHOLD if signal == "identifier" else LEXICAL_THRESHOLD
@@ -397,7 +397,7 @@ def map_item(
     # The nearest requirement shown is the one the item's words come
     # closest to, against the wording bar: what the author can act on
     # ("use the requirement's own wording"); a cosine names no words.
-    nearest = _best(scores)
+    nearest = best_score(scores)
     if nearest is not None and nearest.score <= 0.0:
         nearest = None  # nothing shared with any requirement: there is no "nearest"
     if empty_sections:  # cited a section without requirements and nothing else fits
@@ -416,18 +416,18 @@ def map_item(
             nearest_section=nearest.section if nearest else "",
             nearest_index=nearest.requirement.index if nearest else 0,
             nearest_score=round(nearest.score, 3) if nearest else 0.0,
-            terms=_written((*nearest.shared_names, *nearest.shared_words), text, header) if nearest else (),
+            terms=as_written((*nearest.shared_names, *nearest.shared_words), text, header) if nearest else (),
         ),
     )
 
 
-def _statement_scores(scores: Sequence[_Score]) -> list[_Score]:
+def _statement_scores(scores: Sequence[Score]) -> list[Score]:
     """The scores of requirements that are not list headers (all when
     there are only headers)."""
-    return [entry for entry in scores if not _is_list_header(entry.requirement)] or list(scores)
+    return [entry for entry in scores if not is_list_header(entry.requirement)] or list(scores)
 
 
-def _decide(item: ListItem, header: str, scores: Sequence[_Score]) -> DoneMapping | None:
+def _decide(item: ListItem, header: str, scores: Sequence[Score]) -> DoneMapping | None:
     """The semantic signal, when the item's words and names decided
     nothing: the requirement with the best combined score of the packet's
     scope (list headers left out) is the one when it reaches
@@ -435,10 +435,10 @@ def _decide(item: ListItem, header: str, scores: Sequence[_Score]) -> DoneMappin
     None below that: the item is unmapped, and the caller shows the
     requirement its words come nearest to."""
     statements = _statement_scores(scores)
-    best = _best_combined(statements)
+    best = best_combined(statements)
     if best is None:
         return None
-    runner_up = _best_combined([entry for entry in statements if entry is not best])
+    runner_up = best_combined([entry for entry in statements if entry is not best])
     lead = best.combined - (runner_up.combined if runner_up is not None else 0.0)
     if best.combined < DECISION_BAR or lead < DECISION_MARGIN - 1e-9:
         return None
@@ -455,10 +455,10 @@ def map_done_means(packet: Packet, sections: "RequirementIndex | Mapping[str, tu
     """How each DONE_MEANS item of ``packet`` maps to its anchored sections."""
     index = index_for(sections)
     anchors = anchored(packet, index.sections_by_number)
-    scope = _scope(anchors, index)
+    scope = scope_of(anchors, index)
     entries = done_entries(packet)
     if entries:
-        index.embed(requirement for _, requirement in _candidates(scope))
+        index.embed(requirement for _, requirement in candidates_in(scope))
     mappings: list[DoneMapping] = []
     for item, header in entries:
         mappings.extend(map_item(item, header, anchors, index, scope))

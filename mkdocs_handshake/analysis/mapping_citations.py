@@ -11,7 +11,7 @@ from ..model.packet import DoneMapping
 from ..model.spec import Requirement, Section
 from .mapping_index import RequirementIndex
 from .mapping_scope import bare_numbers
-from .mapping_scores import _Query, _best_combined, _score
+from .mapping_scores import Query, best_combined, score_requirement
 from .mapping_terms import identifier_key, terms_of
 from .resolve import pick_section
 from .traceability import number_key, section_refs, within_anchors
@@ -28,7 +28,9 @@ _REQUIREMENT_NUMBER = re.compile(
 _ITEM_OF = re.compile(r"(?<![\w.])(\d{1,3}(?:\.\d{1,4})+)\s*,?\s*\(?\s*item\s+(\d{1,3})\b", re.IGNORECASE)
 
 
-def _requirement_numbers(text: str) -> list[tuple[int, int]]:
+def requirement_numbers(text: str) -> list[tuple[int, int]]:
+    """``(N, offset)`` of every "requirement N" the text names (ranges and
+    lists of numbers count each number)."""
     numbers: list[tuple[int, int]] = []
     for match in _REQUIREMENT_NUMBER.finditer(text):
         spec = match.group("numbers")
@@ -41,7 +43,7 @@ def _requirement_numbers(text: str) -> list[tuple[int, int]]:
     return numbers
 
 
-def _cited_numbers(text: str, anchors: Mapping[str, Section]) -> list[tuple[str, int]]:
+def cited_numbers(text: str, anchors: Mapping[str, Section]) -> list[tuple[str, int]]:
     """``(number, offset)`` of every section the text cites inside the
     anchors: ``§`` / ``Section`` references, and bare dotted numbers that are
     an anchored number or lie under one."""
@@ -62,20 +64,20 @@ def _cited_numbers(text: str, anchors: Mapping[str, Section]) -> list[tuple[str,
     return sorted(found.items(), key=lambda entry: entry[1])
 
 
-def _is_list_header(requirement: Requirement) -> bool:
+def is_list_header(requirement: Requirement) -> bool:
     """A sentence that ends in a colon introduces the items below it: it is
     their parent, not a requirement an item proves on its own."""
     return requirement.text.rstrip().endswith(":")
 
 
-def _statements(candidates: list[tuple[str, Requirement]]) -> list[tuple[str, Requirement]]:
+def statements_only(candidates: list[tuple[str, Requirement]]) -> list[tuple[str, Requirement]]:
     """The candidates without list headers (all of them when that would
     leave none)."""
-    kept = [(number, requirement) for number, requirement in candidates if not _is_list_header(requirement)]
+    kept = [(number, requirement) for number, requirement in candidates if not is_list_header(requirement)]
     return kept or candidates
 
 
-def _sentence_of_block(
+def sentence_of_block(
     requirement: Requirement, section: Section | None, hits: Sequence[str], index: RequirementIndex,
     query: Mapping[str, float], names: frozenset[str],
 ) -> Requirement:
@@ -97,18 +99,18 @@ def _sentence_of_block(
         if follower.ids:
             break
         block.append(follower)
-    block = [found for _, found in _statements([("", found) for found in block])]
+    block = [found for _, found in statements_only([("", found) for found in block])]
     if len(block) == 1:
         return block[0]
     cited = {identifier_key(hit) for hit in hits}
-    narrowed = _Query({term: weight for term, weight in query.items() if term not in cited})
+    narrowed = Query({term: weight for term, weight in query.items() if term not in cited})
     narrowed.vector = getattr(query, "vector", None)
-    scores = [_score(narrowed, names - cited, section.number, found, index) for found in block]
-    best = _best_combined(scores)
+    scores = [score_requirement(narrowed, names - cited, section.number, found, index) for found in block]
+    best = best_combined(scores)
     return best.requirement if best is not None and best.combined > 0 else block[0]
 
 
-def _section(number: str, lookup: Mapping[str, Section], index: RequirementIndex) -> Section | None:
+def section_at(number: str, lookup: Mapping[str, Section], index: RequirementIndex) -> Section | None:
     """Section ``number``: the packet's scope's own, else the spec's."""
     return lookup.get(number) or pick_section(index.sections_by_number.get(number, ()))
 
@@ -117,7 +119,7 @@ def _parent(number: str) -> str:
     return number.rsplit(".", 1)[0] if "." in number else ""
 
 
-def _groups(text: str, cited: Sequence[tuple[str, int]], anchors: Mapping[str, Section], index: RequirementIndex) -> dict[str, list[tuple[str, str]]]:
+def cited_groups(text: str, cited: Sequence[tuple[str, int]], anchors: Mapping[str, Section], index: RequirementIndex) -> dict[str, list[tuple[str, str]]]:
     """Parent section -> ``(number, evidence)`` of two or more of its
     subsections the item cites together: by number ("2.6.6.7.11.1-2.6.6.7.11.12",
     "2.3.15.4/2.3.15.3") or by naming their titles ("ContextDeterminismGuard,
@@ -144,7 +146,7 @@ def _groups(text: str, cited: Sequence[tuple[str, int]], anchors: Mapping[str, S
     }
 
 
-def _evidence(members: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+def group_evidence(members: Sequence[tuple[str, str]]) -> tuple[str, ...]:
     """How the item named the group: its titles as written, and a run of
     consecutive subsections cited by number as one range."""
     numbered = [number for number, written in members if written == f"§{number}"]
@@ -155,7 +157,7 @@ def _evidence(members: Sequence[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(written for _, written in members))
 
 
-def _ancestors(number: str, anchors: Mapping[str, Section], lookup: Mapping[str, Section], index: RequirementIndex) -> list[tuple[str, Section]]:
+def section_ancestors(number: str, anchors: Mapping[str, Section], lookup: Mapping[str, Section], index: RequirementIndex) -> list[tuple[str, Section]]:
     """The sections between the anchored section ``number`` lies under and
     ``number`` itself (both ends included for the anchor, excluded for
     ``number``), nearest first: their own requirements, not their subtrees."""
@@ -166,13 +168,13 @@ def _ancestors(number: str, anchors: Mapping[str, Section], lookup: Mapping[str,
     found: list[tuple[str, Section]] = []
     for cut in range(len(parts) - 1, len(anchor.split(".")) - 1, -1):
         ancestor = ".".join(parts[:cut])
-        section = _section(ancestor, lookup, index)
+        section = section_at(ancestor, lookup, index)
         if section is not None:
             found.append((ancestor, section))
     return found
 
 
-def _one_per_item(citations: tuple[DoneMapping, ...]) -> tuple[DoneMapping, ...]:
+def one_per_item(citations: tuple[DoneMapping, ...]) -> tuple[DoneMapping, ...]:
     """Part 5.4 ties an item to one requirement. Citations by number or id
     are the author's word and all stay; of the requirements found by
     narrowing cited sections on wording, only the best-scoring one does, and

@@ -64,7 +64,7 @@ def anchored(packet: Packet, sections: Mapping[str, tuple[Section, ...]]) -> dic
     return result
 
 
-def _scope(anchors: Mapping[str, Section], index: RequirementIndex) -> list[tuple[str, Section]]:
+def scope_of(anchors: Mapping[str, Section], index: RequirementIndex) -> list[tuple[str, Section]]:
     """Each anchored section and its subsections, once each, in order."""
     seen: set[int] = set()
     scope: list[tuple[str, Section]] = []
@@ -76,7 +76,7 @@ def _scope(anchors: Mapping[str, Section], index: RequirementIndex) -> list[tupl
     return scope
 
 
-def _candidates(scope: Iterable[tuple[str, Section]]) -> list[tuple[str, Requirement]]:
+def candidates_in(scope: Iterable[tuple[str, Section]]) -> list[tuple[str, Requirement]]:
     """Requirements of the scope once each: a list item's requirement is also
     its heading's, and is tried under the first of them in scope."""
     seen: set[Loc] = set()

@@ -10,11 +10,14 @@ from typing import Iterable, Mapping, Sequence
 from . import semantic
 from ..model.spec import Requirement
 from .mapping_index import RequirementIndex
-from .mapping_terms import _name_words, terms_of
+from .mapping_terms import name_words, terms_of
 
 
 @dataclass(frozen=True)
-class _Score:
+class Score:
+    """How well one requirement fits one item, in both views, with the
+    words and names they share."""
+
     section: str
     requirement: Requirement
     score: float  # the IDF-weighted containment: the lexical view
@@ -31,19 +34,19 @@ class _Score:
         return round((self.score + self.cosine) / 2, 4) if self.semantic else self.score
 
 
-class _Query(dict):
+class Query(dict):
     """Item terms -> weight, and the item's embedding (``vector``, None
     without one)."""
 
     vector: object = None
 
 
-def _query(text: str, header: str, index: "RequirementIndex | None" = None) -> _Query:
+def item_query(text: str, header: str, index: "RequirementIndex | None" = None) -> Query:
     """Item terms -> weight: the item's own 1.0, its group header's 0.5
     (the header says what the sub-items are about, but less precisely).
     With an embedding, the item's own sentence is embedded (the header
     would pull every sub-item towards the same requirement)."""
-    weights = _Query()
+    weights = Query()
     if index is not None:
         weights.vector = index.item_vector(text)
     own = terms_of(text)
@@ -55,14 +58,16 @@ def _query(text: str, header: str, index: "RequirementIndex | None" = None) -> _
     return weights
 
 
-def _written(terms: Iterable[str], text: str, header: str) -> tuple[str, ...]:
+def as_written(terms: Iterable[str], text: str, header: str) -> tuple[str, ...]:
     """Matched terms as the item (or its header) wrote them."""
     surface = dict(terms_of(header).surface) if header else {}
     surface.update(terms_of(text).surface)
     return tuple(surface.get(term, term) for term in terms)
 
 
-def _score(query: Mapping[str, float], names: frozenset[str], number: str, requirement: Requirement, index: RequirementIndex) -> _Score:
+def score_requirement(query: Mapping[str, float], names: frozenset[str], number: str, requirement: Requirement, index: RequirementIndex) -> Score:
+    """The :class:`Score` of ``requirement`` (of section ``number``) for
+    the item's terms ``query``; counts a comparison on ``index``."""
     index.comparisons += 1
     target = index.terms(requirement)
     total = 0.0
@@ -71,7 +76,7 @@ def _score(query: Mapping[str, float], names: frozenset[str], number: str, requi
     found_names: list[str] = []
     # The words of a name the requirement has (in its text or its code
     # block) are accounted for by the name.
-    explained = {part for name in names if name in target.names for part, _ in _name_words(name)}
+    explained = {part for name in names if name in target.names for part, _ in name_words(name)}
     for term, weight in query.items():
         if term in names and not index.known(term):
             continue  # a name the spec never uses: no evidence either way
@@ -83,22 +88,22 @@ def _score(query: Mapping[str, float], names: frozenset[str], number: str, requi
     score = hit / total if total else 0.0
     vector = getattr(query, "vector", None)
     cosine = index.cosine(vector, requirement) if vector is not None else 0.0
-    return _Score(number, requirement, score, tuple(sorted(words)), tuple(sorted(found_names)), cosine, vector is not None)
+    return Score(number, requirement, score, tuple(sorted(words)), tuple(sorted(found_names)), cosine, vector is not None)
 
 
-def _best(scores: Sequence[_Score]) -> _Score | None:
+def best_score(scores: Sequence[Score]) -> Score | None:
     """Highest score; ties go to the earlier requirement (spec order)."""
-    best: _Score | None = None
+    best: Score | None = None
     for entry in scores:
         if best is None or entry.score > best.score + 1e-9:
             best = entry
     return best
 
 
-def _best_combined(scores: Sequence[_Score]) -> _Score | None:
+def best_combined(scores: Sequence[Score]) -> Score | None:
     """Highest combined score (lexical and semantic); ties go to the
     earlier requirement."""
-    best: _Score | None = None
+    best: Score | None = None
     for entry in scores:
         if best is None or entry.combined > best.combined + 1e-9:
             best = entry

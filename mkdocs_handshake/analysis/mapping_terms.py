@@ -83,7 +83,7 @@ def identifier_key(raw: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _name_words(name: str) -> tuple[tuple[str, str], ...]:
+def name_words(name: str) -> tuple[tuple[str, str], ...]:
     """``(stem, part)`` of the words a name is made of (``llm_inference``
     -> llm, inference); none for a name of one part."""
     parts = re.split(r"[_.:/\-]+", name)
@@ -137,7 +137,7 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
     # not wording, and a long one would otherwise lend its requirement the
     # vocabulary of a whole schema.
     for name in list(names):
-        for part, written in _name_words(name):
+        for part, written in name_words(name):
             words.add(part)
             surface.setdefault(part, written)
     names.update(identifier_key(name) for name in extra_names if name.strip())

@@ -120,7 +120,7 @@ _WP_PHASE = re.compile(r"^WP-([0-9A-Za-z]+)-")
 
 #: Something written as a date ("2026-02-30", "2025-13-01"): in an expiry
 #: that is not a real date it is a mistake, not a phase name.
-_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4}")
 
 
 def phase_in_text(text: str) -> str:
@@ -141,12 +141,15 @@ def phase_key(phase: str) -> tuple[int, str]:
     return (int(digits.group(0)), phase) if digits else (1 << 30, phase)
 
 
-def _first_packets(model: GovernanceModel) -> dict[str, Packet]:
+def first_packets(model: GovernanceModel) -> dict[str, Packet]:
+    """WP id -> the first packet with that id, as the gate and the claims
+    look a packet up."""
     index: dict[str, Packet] = {}
     for packet in model.packets:
         index.setdefault(packet.id, packet)
     return index
 
 
-def _wp_key(wp: str) -> tuple[tuple[int, int, str], ...]:
+def wp_key(wp: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort key of a WP id with its numbers compared as numbers."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", wp) if part)

@@ -49,8 +49,8 @@ from .phase_basics import (
     PhaseGate,
     SHOULD,
     UNKNOWN,
-    _first_packets,
-    _wp_key,
+    first_packets,
+    wp_key,
     phase_in_text,
     phase_key,
     phase_of_wp,
@@ -124,7 +124,7 @@ class _Indexes:
 
 
 def _indexes(model: GovernanceModel, findings: Sequence[Finding], graph: nx.DiGraph | None) -> _Indexes:
-    packets = _first_packets(model)
+    packets = first_packets(model)
     by_base: dict[str, list[str]] = {}
     for wp in packets:
         by_base.setdefault(variant_base(wp), []).append(wp)
@@ -137,7 +137,7 @@ def _indexes(model: GovernanceModel, findings: Sequence[Finding], graph: nx.DiGr
     return _Indexes(
         packets,
         graph if graph is not None else dependency_graph(model),
-        {base: tuple(sorted(wps, key=_wp_key)) for base, wps in by_base.items()},
+        {base: tuple(sorted(wps, key=wp_key)) for base, wps in by_base.items()},
         archived,
         {key: tuple(value) for key, value in by_subject.items()},
     )
@@ -189,7 +189,7 @@ def _critical(model: GovernanceModel, phase: str, idx: _Indexes) -> tuple[tuple[
     live = [
         wp for wp, packet in idx.packets.items() if phase_of_wp(wp, packet) == phase and not _is_superseded(wp, idx)
     ]
-    return tuple(sorted(live, key=_wp_key)), "packets", board_loc
+    return tuple(sorted(live, key=wp_key)), "packets", board_loc
 
 
 def _finding_evidence(idx: _Indexes, wps: Iterable[str], rules: Sequence[str]) -> list[Evidence]:
@@ -245,7 +245,7 @@ def _blockers_criterion(model: GovernanceModel, phase: str, critical: Sequence[s
     for wp in critical:
         if wp not in graph:  # type: ignore[operator]
             continue
-        for dependency in sorted(graph.predecessors(wp), key=_wp_key):  # type: ignore[attr-defined]
+        for dependency in sorted(graph.predecessors(wp), key=wp_key):  # type: ignore[attr-defined]
             if _dependency_satisfied(dependency, idx):
                 continue
             said = graph.edges[dependency, wp]["said"]  # type: ignore[index]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..protocol.option_checks import strict_date
-from .phase_basics import _DATE_LIKE, phase_in_text, phase_of_wp
+from .phase_basics import DATE_LIKE, phase_in_text, phase_of_wp
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def waiver_state(waiver: object, as_of: dt.date, closed_phases: Iterable[str]) -
             return WaiverState("expired", f"expired on {expiry_date.isoformat()} (as of {as_of.isoformat()})", value=expires)
         return WaiverState("active", f"valid until {expiry_date.isoformat()}")
     phase = phase_in_text(expires) if expires.strip() else phase_of_wp(target.strip())
-    if expires.strip() and (not phase or _DATE_LIKE.search(expires)):
+    if expires.strip() and (not phase or DATE_LIKE.search(expires)):
         return WaiverState("invalid", f"expiry '{expires}' is neither a date (YYYY-MM-DD, a day that exists) nor a phase", value=expires)
     if phase and phase in closed:
         how = f"expiry '{expires}'" if expires.strip() else f"its target's phase {phase} (no expiry given)"

@@ -26,22 +26,22 @@ from ..parse.markdown import tokenize
 from ..parse.spec_pointer import parse_spec_pointer
 from ..runtime.progress import SILENT, Progress
 from .spec_bundle import load_bundle, manifest_modules, sibling_bundles
-from .file_reader import _Collector
+from .file_reader import Collector
 from .governance_files import (
-    _load_board,
-    _load_protocol_file,
-    _load_registry,
-    _load_source,
-    _load_spec,
-    _refinements,
-    _stub_files,
-    _uses_in,
+    load_board,
+    load_protocol_file,
+    load_registry,
+    load_source,
+    load_spec,
+    load_refinements,
+    load_stub_files,
+    signature_uses_in,
 )
 from .link import link
-from .parse_ahead import _parse_in_two_processes
+from .parse_ahead import parse_in_two_processes
 from .parse_cache import ParseCache
-from .protocol_evidence import _protocol_evidence
-from .spec_files import OutsideRoot, _document_ids, _find_entrypoint, _find_spec_file, _protocol_files, _sibling_specs
+from .protocol_evidence import read_protocol_evidence
+from .spec_files import OutsideRoot, anchored_document_ids, find_entrypoint, find_spec_file, find_protocol_files, find_sibling_specs
 
 
 
@@ -55,7 +55,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     cache.used = set()
     cache.fresh = set()
     layout, ambiguities = discover_layout(layout)
-    out = _Collector(layout, cache)
+    out = Collector(layout, cache)
     for problem in ambiguities:
         option = problem.split(":", 1)[0]
         out.issues.append(ParseIssue("PARSE-001", Loc(getattr(layout, option), 1), problem, getattr(layout, option), getattr(layout, option)))
@@ -63,10 +63,10 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     claims: list[tuple[str, Loc, str]] = []
     checklist: list[tuple[str, Loc, str, bool]] = []
 
-    protocol, profile = _protocol_evidence(out, layout)
+    protocol, profile = read_protocol_evidence(out, layout)
     registry: Registry | None = None
     if profile.registry:
-        registry = _load_registry(out, profile)
+        registry = load_registry(out, profile)
 
     pointer: SpecPointer | None = None
     spec: Spec | None = None
@@ -76,15 +76,15 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     parsed_pointer = out.parse(layout.spec_current, "spec_current", parse_spec_pointer, what="SPEC_CURRENT file")
     if parsed_pointer and parsed_pointer[0] is not None:
         pointer, src = parsed_pointer
-        out.uses.extend(out.derived("signature_uses", src, _uses_in))
+        out.uses.extend(out.derived("signature_uses", src, signature_uses_in))
         named = pointer.distinct_spec_names()
         if pointer.format == "json":
-            manifest_file = _find_entrypoint(out, layout, pointer)
+            manifest_file = find_entrypoint(out, layout, pointer)
         elif len(named) == 1:
             (name, loc), = named
             outside = False
             try:
-                spec_file = _find_spec_file(layout, name, layout.spec_current)
+                spec_file = find_spec_file(layout, name, layout.spec_current)
             except OutsideRoot:
                 outside = True
                 out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which is outside the root folder; it is not read", name, name))
@@ -96,19 +96,19 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     sources, _empty_folders = packet_sources(layout.root, layout.packets, profile.packet_readers)
     packet_files = [source.markdown for source in sources if source.markdown]
     governance_files = {layout.spec_current, layout.task_board, layout.signature_audit}
-    protocol_files = _protocol_files(layout, governance_files)
+    protocol_files = find_protocol_files(layout, governance_files)
     module_files = manifest_modules(out, manifest_file) if manifest_file else []
-    _parse_in_two_processes(layout, cache, spec_file, packet_files, protocol_files, markers, progress, module_files)
+    parse_in_two_processes(layout, cache, spec_file, packet_files, protocol_files, markers, progress, module_files)
 
     if spec_file is not None:
-        spec, spec_uses = _load_spec(out, spec_file)
+        spec, spec_uses = load_spec(out, spec_file)
         out.uses.extend(spec_uses)
-        sibling_specs = _sibling_specs(layout, spec_file)
+        sibling_specs = find_sibling_specs(layout, spec_file)
     elif manifest_file is not None:
         spec = load_bundle(out, manifest_file, pointer)
         for module in spec.bundle.modules if spec is not None and spec.bundle is not None else ():
             if module.path in out.sources:  # the signatures a module carries, as a single spec's
-                out.uses.extend(out.derived("signature_uses", out.sources[module.path], _uses_in))
+                out.uses.extend(out.derived("signature_uses", out.sources[module.path], signature_uses_in))
         sibling_specs = sibling_bundles(layout.root, manifest_file)
 
     packets: list[Packet] = []
@@ -119,7 +119,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     out.issues.extend(schemas.problems if schemas else ())
     for done, source in enumerate(sources):
         progress.tick(done, len(sources))
-        loaded = _load_source(out, source, profile, markers, schemas)
+        loaded = load_source(out, source, profile, markers, schemas)
         if loaded is None:
             continue
         packet, uses, packet_mentions, packet_claims, packet_facts = loaded
@@ -129,7 +129,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
         claims.extend(packet_claims)
         facts[packet.file] = packet_facts
 
-    board, board_claims, board_checklist = _load_board(out, required=True)
+    board, board_claims, board_checklist = load_board(out, required=True)
     claims.extend(board_claims)
     checklist.extend(board_checklist)
 
@@ -140,7 +140,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     gate_events = parsed_gates[0] if parsed_gates else ()
 
     for relative in protocol_files:
-        protocol_uses, protocol_mentions = _load_protocol_file(out, relative)
+        protocol_uses, protocol_mentions = load_protocol_file(out, relative)
         out.uses.extend(protocol_uses)
         mentions.extend(protocol_mentions)
 
@@ -160,12 +160,12 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
         spec_version_mentions=tuple(sorted(mentions, key=lambda mention: mention[1])),
         phase_claims=tuple(sorted(claims, key=lambda claim: claim[1])),
         phase_checklist=tuple(sorted(checklist, key=lambda item: item[1])),
-        document_ids=_document_ids(out, packets),
+        document_ids=anchored_document_ids(out, packets),
         protocol=protocol,
         registry=registry,
         text_facts=facts,
-        refinements=_refinements(layout, out.cache, profile),
-        stub_files=_stub_files(layout, out.cache, profile),
+        refinements=load_refinements(layout, out.cache, profile),
+        stub_files=load_stub_files(layout, out.cache, profile),
     )
     model = with_lifecycles(model, profile)
     # The last files' tokens are kept for the parsers that read a file

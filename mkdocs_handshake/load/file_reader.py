@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 
 @dataclass
-class _Collector:
+class Collector:
     """Everything the individual files contribute beyond their parsed objects."""
 
     layout: Layout
@@ -58,7 +58,7 @@ class _Collector:
                 self.issues.append(ParseIssue("PARSE-001", Loc(relative, 1), f"the configured {what} {relative} cannot be read: {reason}", relative, relative))
             return None
         digest = hashlib.sha256(data).hexdigest()
-        src = self.cache.get("source", _Raw(relative, data), digest, _decode_raw)
+        src = self.cache.get("source", RawFile(relative, data), digest, decode_raw)
         self.encoding.extend(src.issues)
         self.sources[relative] = src
         self.digests[relative] = digest
@@ -147,12 +147,17 @@ def _error_text(error: BaseException) -> str:
 
 
 @dataclass(frozen=True)
-class _Raw:
+class RawFile:
+    """A file's bytes as read, decoded through the parse cache (kind
+    ``source``) so that each distinct content is decoded once."""
+
     path: str
     data: bytes
 
 
-def _decode_raw(raw: _Raw) -> SourceText:  # type: ignore[misc]
+def decode_raw(raw: RawFile) -> SourceText:  # type: ignore[misc]
+    """The parse-cache parser of kind ``source``: the repaired text of a
+    :class:`RawFile`."""
     from ..repository.source import decode
 
     return decode(raw.data, raw.path)

@@ -27,13 +27,13 @@ from ..parse.text_facts import text_facts
 from ..analysis.phase_claims import find_phase_checklist, find_phase_claims
 from ..protocol.profiles import Profile
 from ..repository.source import SourceText
-from .file_reader import _Collector, _Raw, _decode_raw
+from .file_reader import Collector, RawFile, decode_raw
 from .parse_cache import ParseCache
-from .protocol_evidence import _existing_or_found
-from .spec_files import _current_spec_mentions
+from .protocol_evidence import existing_or_found
+from .spec_files import current_spec_mentions
 
 
-def _uses_in(src: SourceText) -> tuple[SignatureUse, ...]:
+def signature_uses_in(src: SourceText) -> tuple[SignatureUse, ...]:
     """Signature uses in a file that is its own subject (spec, protocols)."""
     return tuple(find_signature_uses(src, src.path))
 
@@ -49,12 +49,12 @@ _BACKTICKED_JSON = re.compile(r"`([^`\s]+\.json)`")
 _REGISTRY_HEAD_LINES = 30
 
 
-def _load_registry(out: _Collector, profile: Profile) -> Registry | None:
+def load_registry(out: Collector, profile: Profile) -> Registry | None:
     """The traceability registry: the profile's file, or the one file of
     that name under the root. When its head names a JSON file (in
     backticks) whose ``schema_id`` the profile reads as a registry, that
     JSON is the registry and the markdown its projection."""
-    paths = _existing_or_found(out.layout, [profile.registry])
+    paths = existing_or_found(out.layout, [profile.registry])
     if len(paths) != 1:
         return None
     parsed = out.parse(paths[0], "registry", parse_registry, what="WP traceability registry", required=False)
@@ -80,14 +80,14 @@ def _load_registry(out: _Collector, profile: Profile) -> Registry | None:
 PacketParts = tuple[Packet, tuple[SignatureUse, ...], tuple[tuple[str, Loc], ...], tuple[tuple[str, Loc, str], ...], TextFacts]
 
 
-def _load_source(out: _Collector, source: PacketSource, profile: Profile, markers: tuple[str, ...], schemas: SchemaSet | None = None) -> PacketParts | None:
+def load_source(out: Collector, source: PacketSource, profile: Profile, markers: tuple[str, ...], schemas: SchemaSet | None = None) -> PacketParts | None:
     """One packet by the repository's resolution order (see
     :mod:`.packet_sources`): a contract the profile's reader recognises and
     that says it is the primary record is the packet, its ``packet.md`` a
     projection; otherwise the markdown packet is. A contract whose schema no
     reader of the profile knows is reported (PARSE-005), not guessed at."""
     if not source.folder:
-        return _load_packet(out, source.markdown, markers)
+        return load_packet(out, source.markdown, markers)
     contract = _read_contract(out, source.contract, profile) if source.contract else None
     legacy = (PacketFile(source.legacy, "legacy"),) if source.legacy else ()
     if contract is not None and contract.authority in profile.contract.primary:
@@ -98,14 +98,14 @@ def _load_source(out: _Collector, source: PacketSource, profile: Profile, marker
         return packet, lock, (), (), TextFacts()
     if not source.markdown:
         return None
-    loaded = _load_packet(out, source.markdown, markers)
+    loaded = load_packet(out, source.markdown, markers)
     if loaded is None:
         return None
     files = (PacketFile(source.markdown, "markdown"),) + ((PacketFile(source.contract, "secondary"),) if contract is not None else ()) + legacy
     return (replace(loaded[0], era=profile.id, files=files, micro_tasks=_micro_tasks(out, source, profile, schemas)), *loaded[1:])
 
 
-def _validate(out: _Collector, relative: str, subject: str, schemas: SchemaSet | None) -> None:
+def _validate(out: Collector, relative: str, subject: str, schemas: SchemaSet | None) -> None:
     """PKT-024 issues of one contract against the repository's schemas,
     cached with the file's parse (keyed by the schemas' digest too)."""
     if schemas is None or not schemas.schemas:
@@ -121,7 +121,7 @@ def _validate(out: _Collector, relative: str, subject: str, schemas: SchemaSet |
     out.issues.extend(out.derived(f"schema_issues:{schemas.digest}", read[0], check))
 
 
-def _read_contract(out: _Collector, relative: str, profile: Profile) -> Contract | None:
+def _read_contract(out: Collector, relative: str, profile: Profile) -> Contract | None:
     """The packet contract, when its ``schema_id`` is one the profile reads."""
     parsed = out.parse(relative, f"contract:{profile.id}", lambda src: parse_contract(src, profile.contract), what="packet contract")
     if not parsed or parsed[0] is None:
@@ -139,7 +139,7 @@ def _read_contract(out: _Collector, relative: str, profile: Profile) -> Contract
     return contract
 
 
-def _micro_tasks(out: _Collector, source: PacketSource, profile: Profile, schemas: SchemaSet | None = None) -> tuple[MicroTask, ...]:
+def _micro_tasks(out: Collector, source: PacketSource, profile: Profile, schemas: SchemaSet | None = None) -> tuple[MicroTask, ...]:
     """The packet's micro-task contracts (part of the packet, not packets)."""
     found: list[MicroTask] = []
     for relative in source.micro_tasks:
@@ -156,16 +156,16 @@ def _micro_tasks(out: _Collector, source: PacketSource, profile: Profile, schema
     return tuple(found)
 
 
-def _load_spec(out: _Collector, spec_file: str) -> tuple[Spec | None, tuple[SignatureUse, ...]]:
+def load_spec(out: Collector, spec_file: str) -> tuple[Spec | None, tuple[SignatureUse, ...]]:
     """The Master Spec and the signatures it carries."""
     parsed = out.parse(spec_file, "spec", parse_spec, what="Master Spec")
     if not parsed:
         return None, ()
     spec, src = parsed
-    return spec, tuple(out.derived("signature_uses", src, _uses_in))
+    return spec, tuple(out.derived("signature_uses", src, signature_uses_in))
 
 
-def _load_board(out: _Collector, *, required: bool) -> tuple[Board | None, tuple[tuple[str, Loc, str], ...], tuple[tuple[str, Loc, str, bool], ...]]:
+def load_board(out: Collector, *, required: bool) -> tuple[Board | None, tuple[tuple[str, Loc, str], ...], tuple[tuple[str, Loc, str, bool], ...]]:
     """The task board with the phase claims and checklist written on it."""
     parsed = out.parse(out.layout.task_board, "board", parse_board, what="task board", required=required)
     if not parsed:
@@ -178,19 +178,19 @@ def _load_board(out: _Collector, *, required: bool) -> tuple[Board | None, tuple
     )
 
 
-def _load_protocol_file(out: _Collector, relative: str) -> tuple[tuple[SignatureUse, ...], tuple[tuple[str, Loc], ...]]:
+def load_protocol_file(out: Collector, relative: str) -> tuple[tuple[SignatureUse, ...], tuple[tuple[str, Loc], ...]]:
     """The signatures a protocol file uses and the spec versions it names as current."""
     read = out.read(relative, what="protocol file")
     if not read:
         return (), ()
     src, _ = read
     return (
-        tuple(out.derived("signature_uses", src, _uses_in)),
-        tuple(out.derived("spec_mentions", src, lambda text: tuple(_current_spec_mentions(text, None)))),
+        tuple(out.derived("signature_uses", src, signature_uses_in)),
+        tuple(out.derived("spec_mentions", src, lambda text: tuple(current_spec_mentions(text, None)))),
     )
 
 
-def _load_packet(out: _Collector, relative: str, markers: tuple[str, ...]) -> PacketParts | None:
+def load_packet(out: Collector, relative: str, markers: tuple[str, ...]) -> PacketParts | None:
     """One packet and the facts its text alone gives: signature uses, spec
     version mentions, phase claims, text facts."""
     parsed = out.parse(relative, "packet", parse_packet, what="task packet")
@@ -200,13 +200,13 @@ def _load_packet(out: _Collector, relative: str, markers: tuple[str, ...]) -> Pa
     return (
         packet,
         tuple(out.derived("signature_uses", src, lambda text: tuple(find_signature_uses(text, packet.id)))),
-        tuple(out.derived("spec_mentions", src, lambda text: tuple(_current_spec_mentions(text, packet)))),
+        tuple(out.derived("spec_mentions", src, lambda text: tuple(current_spec_mentions(text, packet)))),
         tuple(out.derived("phase_claims", src, _claims_in)),
         out.derived(f"text_facts:{'|'.join(markers)}", src, lambda text: text_facts(text, markers)),
     )
 
 
-def _refinements(layout: Layout, cache: ParseCache, profile: Profile) -> dict[str, Refinement]:
+def load_refinements(layout: Layout, cache: ParseCache, profile: Profile) -> dict[str, Refinement]:
     """Each WP's technical refinement file. Its encoding damage and
     signatures are not the packet's: the refinement is judged only through
     the packet it activates (PKT-020), so nothing here reaches the PARSE or
@@ -222,12 +222,12 @@ def _refinements(layout: Layout, cache: ParseCache, profile: Profile) -> dict[st
         except OSError:
             continue  # an unreadable refinement is reported as missing by the rule that needs it
         digest = hashlib.sha256(data).hexdigest()
-        src = cache.get("source", _Raw(relative, data), digest, _decode_raw)
+        src = cache.get("source", RawFile(relative, data), digest, decode_raw)
         found[path.stem] = cache.get("refinement", src, digest, parse_refinement)
     return found
 
 
-def _stub_files(layout: Layout, cache: ParseCache, profile: Profile) -> tuple[str, ...]:
+def load_stub_files(layout: Layout, cache: ParseCache, profile: Profile) -> tuple[str, ...]:
     """The stub folder's file names; kept in the cache under their digest
     so that a stub added or removed changes the inputs digest (and the
     cached findings with it)."""

@@ -13,8 +13,8 @@ from ..parse.audit import parse_audit
 from ..parse.gate_log import parse_gate_log
 from ..runtime.progress import Progress
 from .spec_bundle import load_module
-from .file_reader import _Collector
-from .governance_files import _load_board, _load_packet, _load_protocol_file, _load_spec
+from .file_reader import Collector
+from .governance_files import load_board, load_packet, load_protocol_file, load_spec
 from .parse_cache import ParseCache
 
 
@@ -23,7 +23,7 @@ from .parse_cache import ParseCache
 PARALLEL_MIN_BYTES = 256 * 1024
 
 
-def _parse_in_two_processes(
+def parse_in_two_processes(
     layout: Layout, cache: ParseCache, spec_file: str | None, packet_files: list[str], protocol_files: list[str],
     markers: tuple[str, ...], progress: Progress, module_files: list[str] | None = None,
 ) -> None:
@@ -38,22 +38,22 @@ def _parse_in_two_processes(
     Only files whose parse is not in the cache count. Without a second
     process (one CPU, threads, ``HANDSHAKE_PROCESSES=1``) this does nothing
     and the load parses as it always did."""
-    jobs: list[tuple[int, str, Callable[[_Collector], object]]] = []
+    jobs: list[tuple[int, str, Callable[[Collector], object]]] = []
     if spec_file is not None:
-        jobs.append((_stale_size(layout, cache, "spec", spec_file), spec_file, lambda out: _load_spec(out, spec_file)))
+        jobs.append((_stale_size(layout, cache, "spec", spec_file), spec_file, lambda out: load_spec(out, spec_file)))
     for relative in module_files or ():
         jobs.append((_stale_size(layout, cache, "spec_module", relative), relative, lambda out, name=relative: load_module(out, name)))
     for relative in packet_files:
-        jobs.append((_stale_size(layout, cache, "packet", relative), relative, lambda out, name=relative: _load_packet(out, name, markers)))
-    jobs.append((_stale_size(layout, cache, "board", layout.task_board), layout.task_board, lambda out: _load_board(out, required=False)))
+        jobs.append((_stale_size(layout, cache, "packet", relative), relative, lambda out, name=relative: load_packet(out, name, markers)))
+    jobs.append((_stale_size(layout, cache, "board", layout.task_board), layout.task_board, lambda out: load_board(out, required=False)))
     for relative, kind, parser in ((layout.signature_audit, "audit", parse_audit), (layout.gate_log, "gate_log", parse_gate_log)):
         jobs.append((_stale_size(layout, cache, kind, relative), relative, lambda out, name=relative, kind=kind, parser=parser: out.parse(name, kind, parser, what=kind, required=False)))
     for relative in protocol_files:
-        jobs.append((_stale_size(layout, cache, "spec_mentions", relative), relative, lambda out, name=relative: _load_protocol_file(out, name)))
+        jobs.append((_stale_size(layout, cache, "spec_mentions", relative), relative, lambda out, name=relative: load_protocol_file(out, name)))
     jobs = [job for job in jobs if job[0] > 0]
     if sum(size for size, _, _ in jobs) < PARALLEL_MIN_BYTES or not parallel.fork_allowed():
         return
-    out = _Collector(layout, cache)  # one per process: the child has its own copy
+    out = Collector(layout, cache)  # one per process: the child has its own copy
     ordered = [lambda job=job: _quietly(job, out) for _size, _name, job in sorted(jobs, key=lambda job: (-job[0], job[1]))]
     counts = (cache.hits, cache.misses)
     cache.journal = []
@@ -76,7 +76,7 @@ def _parse_in_two_processes(
     cache.adopt(parsed_here, *adopted)
 
 
-def _quietly(job: Callable[[_Collector], object], out: _Collector) -> None:
+def _quietly(job: Callable[[Collector], object], out: Collector) -> None:
     """Parse ahead of the load; a failure is left for the load itself to
     meet again and report."""
     try:

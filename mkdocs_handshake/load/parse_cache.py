@@ -46,7 +46,7 @@ class ParseCache:
     #: Keys of the file on disk as last read or written.
     stored: frozenset[tuple[str, str]] = frozenset()
     #: Results computed ahead of the load that asks for them (in this
-    #: process or a second one, see :func:`_parse_in_two_processes`): their
+    #: process or a second one, see :func:`.parse_ahead.parse_in_two_processes`): their
     #: first lookup counts as computed, not reused.
     fresh: set[tuple[str, str]] = field(default_factory=set)
     #: While a list: the keys computed since it was last taken

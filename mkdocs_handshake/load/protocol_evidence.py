@@ -10,7 +10,7 @@ from ..repository.layout import Layout
 from ..model.records import ProtocolInfo
 from ..protocol.profiles import Evidence, Profile, choose_profile, load_profile, shipped
 from ..protocol.template import TemplateFacts, missing_phrases, moved_target, template_facts
-from .file_reader import _Collector
+from .file_reader import Collector
 
 
 def _candidate_profiles(layout: Layout) -> list[Profile]:
@@ -21,7 +21,7 @@ def _candidate_profiles(layout: Layout) -> list[Profile]:
     return [load_profile(name) for name in reversed(shipped())]
 
 
-def _existing_or_found(layout: Layout, paths: list[str]) -> list[str]:
+def existing_or_found(layout: Layout, paths: list[str]) -> list[str]:
     """``paths`` that exist; when none does, the files under the root that
     bear one of their names (a repository that moved its governance)."""
     present = [path for path in paths if "*" not in path and (layout.root / path).is_file()]
@@ -36,9 +36,9 @@ def _existing_or_found(layout: Layout, paths: list[str]) -> list[str]:
     return sorted({path for matches in found.values() for path in matches})
 
 
-def _read_template(out: _Collector, candidates: list[Profile]) -> tuple[str, TemplateFacts | None]:
+def _read_template(out: Collector, candidates: list[Profile]) -> tuple[str, TemplateFacts | None]:
     """The repository's packet template (a MOVED shim followed once)."""
-    paths = _existing_or_found(out.layout, list(dict.fromkeys(path for profile in candidates for path in profile.template_paths)))
+    paths = existing_or_found(out.layout, list(dict.fromkeys(path for profile in candidates for path in profile.template_paths)))
     for path in paths:
         read = out.read(path, required=False, what="packet template")
         if read is None:
@@ -54,13 +54,13 @@ def _read_template(out: _Collector, candidates: list[Profile]) -> tuple[str, Tem
     return "", None
 
 
-def _protocol_evidence(out: _Collector, layout: Layout) -> tuple[ProtocolInfo, Profile]:
+def read_protocol_evidence(out: Collector, layout: Layout) -> tuple[ProtocolInfo, Profile]:
     """Choose the profile the repository is judged by, and record why."""
     candidates = _candidate_profiles(layout)
     template_file, facts = _read_template(out, candidates)
     texts: list[str] = []
     protocol_files: list[str] = []
-    for path in _existing_or_found(layout, list(dict.fromkeys(path for profile in candidates for path in profile.protocol_paths))):
+    for path in existing_or_found(layout, list(dict.fromkeys(path for profile in candidates for path in profile.protocol_paths))):
         read = out.read(path, required=False, what="protocol file")
         if read:
             protocol_files.append(path)

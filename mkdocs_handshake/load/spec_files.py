@@ -16,7 +16,7 @@ from ..model.spec import SpecPointer
 from ..parse.requirements import find_requirement_ids
 from ..repository.source import SourceText
 from .spec_bundle import repo_path
-from .file_reader import _Collector
+from .file_reader import Collector
 
 #: The plugin's log (MkDocs shows it as "handshake: ..."); plain Python
 #: callers see it through the standard logging module.
@@ -31,7 +31,7 @@ def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def _find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
+def find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
     """Resolve a spec name from SPEC_CURRENT.md: as written relative to the
     root, beside SPEC_CURRENT.md, or anywhere under root by file name.
 
@@ -69,7 +69,7 @@ def _find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
     return found[0]
 
 
-def _find_entrypoint(out: _Collector, layout: Layout, pointer: SpecPointer) -> str | None:
+def find_entrypoint(out: Collector, layout: Layout, pointer: SpecPointer) -> str | None:
     """The file a JSON SPEC_CURRENT names as the current spec, when it is an
     indexed manifest in the checkout (see :mod:`.spec_bundle`); an issue
     at the pointer's line otherwise. The path is the repository's: it is
@@ -101,7 +101,9 @@ def _search(layout: Layout, root: Path, base_name: str) -> list[str]:
     return walk_names(root, {base_name}, excluded=layout.search_excludes)[base_name]
 
 
-def _sibling_specs(layout: Layout, spec_file: str) -> tuple[tuple[str, str], ...]:
+def find_sibling_specs(layout: Layout, spec_file: str) -> tuple[tuple[str, str], ...]:
+    """(file, version) of every Master Spec file beside the current one, for
+    the rules that ask whether the current one is the latest."""
     folder = (layout.root / spec_file).parent
     siblings = []
     for path in sorted(folder.glob("*.md")):
@@ -111,7 +113,9 @@ def _sibling_specs(layout: Layout, spec_file: str) -> tuple[tuple[str, str], ...
     return tuple(siblings)
 
 
-def _protocol_files(layout: Layout, exclude: set[str]) -> list[str]:
+def find_protocol_files(layout: Layout, exclude: set[str]) -> list[str]:
+    """The files the layout's ``protocols`` patterns match, without the
+    governance files the load reads anyway (``exclude``)."""
     found: set[str] = set()
     for pattern in layout.protocols:
         for path in layout.root.glob(pattern):
@@ -120,7 +124,7 @@ def _protocol_files(layout: Layout, exclude: set[str]) -> list[str]:
     return sorted(found - exclude)
 
 
-def _current_spec_mentions(src: SourceText, packet: Packet | None) -> list[tuple[str, Loc]]:
+def current_spec_mentions(src: SourceText, packet: Packet | None) -> list[tuple[str, Loc]]:
     """Places that name a Master Spec version *as current*.
 
     In a packet: the version in its SPEC_CURRENT field. In a protocol file: a
@@ -142,7 +146,7 @@ def _current_spec_mentions(src: SourceText, packet: Packet | None) -> list[tuple
     return mentions
 
 
-def _document_ids(out: _Collector, packets: list[Packet]) -> dict[str, tuple[str, ...]]:
+def anchored_document_ids(out: Collector, packets: list[Packet]) -> dict[str, tuple[str, ...]]:
     """Requirement ids of every other document a SPEC_ANCHOR points into
     (``[CX-GATE-001] in docs/VALIDATOR_PROTOCOL.md``), for ANCHOR-007. A
     document that does not exist gets no key; the rule reports that."""

@@ -70,8 +70,9 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
-from ..model import Loc, ParseIssue, Requirement, Section, Spec
-from ..source import SourceText
+from ..model.basics import Loc, ParseIssue
+from ..model.spec import Requirement, Section, Spec
+from ..repository.source import SourceText
 from .markdown import block_end_line, block_line, inline_plain, tokenize
 from .requirements import (
     code_names,

@@ -7,7 +7,7 @@ fits its neighbours, whether the heading opens a roadmap or declares a
 copied document, which HTML id a section number gets, and the title of a
 section that is a numbered list item. Keeping them here lets the renderer
 link to a section without the parsers depending on the renderer (the
-anchor is stored on each :class:`~mkdocs_handshake.model.Section`).
+anchor is stored on each :class:`~mkdocs_handshake.model.spec.Section`).
 """
 
 from __future__ import annotations

@@ -56,6 +56,11 @@ class ContractMap:
     #: contract packet live whatever its board entry says: the contract is
     #: the lifecycle authority, the board and registry its projections.
     live_statuses: tuple[str, ...] = ()
+    #: Normalised statuses in which a packet born a contract (no legacy
+    #: markdown packet beside it) is live: the protocol's working states.
+    #: Its contract decides, unless the board archives it as superseded
+    #: and the registry names another active packet.
+    working_statuses: tuple[str, ...] = ()
     #: Where the repository keeps the JSON Schemas its contracts name by
     #: ``schema_id`` (glob patterns relative to the root).
     schemas: tuple[str, ...] = ()

@@ -457,6 +457,7 @@ def _contract_map(data: Mapping[str, Any], where: str) -> ContractMap:
         microtask_fields=_field_map(_get(data, "contract.microtasks.fields"), f"{where}: contract.microtasks.fields"),
         registry_schema_ids=_strings(_get(data, "contract.registry_schema_ids"), f"{where}: contract.registry_schema_ids"),
         live_statuses=tuple(status.casefold() for status in _strings(_get(data, "contract.live_statuses"), f"{where}: contract.live_statuses")),
+        working_statuses=tuple(status.casefold() for status in _strings(_get(data, "contract.working_statuses"), f"{where}: contract.working_statuses")),
         schemas=_strings(_get(data, "contract.schemas"), f"{where}: contract.schemas"),
     )
 

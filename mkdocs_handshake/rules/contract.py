@@ -62,7 +62,10 @@ def contract_projections_agree(rule_: Rule, ctx: RuleContext) -> Iterator[Findin
     active one is a disagreement. One finding per packet, at the contract's
     status, naming all three sources; the fix is to close the contract or
     reconcile the projections, whichever is stale. A packet that is on no
-    board at all is BOARD-001's."""
+    board at all is BOARD-001's. A packet the board archives as superseded
+    while the registry names a newer active packet is no disagreement: the
+    registry protocol marks supersession on the board, never in the packet,
+    and superseded packets are immutable history (not caught up)."""
     profile = ctx.profile
     if profile is None:
         return
@@ -74,6 +77,12 @@ def contract_projections_agree(rule_: Rule, ctx: RuleContext) -> Iterator[Findin
         row = _registry_row(ctx, packet)
         other_active = row is not None and row.active and row.active != packet.id
         if not off_board and not other_active:
+            continue
+        if other_active and any(lifecycle == "superseded" for _, lifecycle in places):
+            # Both projections agree another packet replaced it: its
+            # contract keeps the status it had when superseded, immutable
+            # history (WP_TRACEABILITY_REGISTRY: "Superseded packets are
+            # immutable history; do not catch them up").
             continue
         if places:
             board = "; ".join(f"the board files it under '{entry.column_raw}'{' ' + ' '.join(f'[{tag}]' for tag in entry.tags) if entry.tags else ''} ({entry.loc})" for entry, _ in places)

@@ -64,6 +64,13 @@ class ContractMap:
     #: Where the repository keeps the JSON Schemas its contracts name by
     #: ``schema_id`` (glob patterns relative to the root).
     schemas: tuple[str, ...] = ()
+    #: The repository's contract templates (glob patterns relative to the
+    #: root): the shape new contracts are made from, which tells whether a
+    #: schema failure is the contract's drift or the schema's.
+    templates: tuple[str, ...] = ()
+    #: The repository's own checks (glob patterns): a check that names a
+    #: value the schema rejects accepts it, so the schema is behind.
+    checks: tuple[str, ...] = ()
 
     def paths(self, name: str, micro: bool = False) -> tuple[str, ...]:
         for field_name, paths in self.microtask_fields if micro else self.fields:

@@ -459,6 +459,8 @@ def _contract_map(data: Mapping[str, Any], where: str) -> ContractMap:
         live_statuses=tuple(status.casefold() for status in _strings(_get(data, "contract.live_statuses"), f"{where}: contract.live_statuses")),
         working_statuses=tuple(status.casefold() for status in _strings(_get(data, "contract.working_statuses"), f"{where}: contract.working_statuses")),
         schemas=_strings(_get(data, "contract.schemas"), f"{where}: contract.schemas"),
+        templates=_strings(_get(data, "contract.templates"), f"{where}: contract.templates"),
+        checks=_strings(_get(data, "contract.checks"), f"{where}: contract.checks"),
     )
 
 

@@ -19,6 +19,7 @@ from ..microtasks import cycle, one_sided, outside_scope, unknown_refs
 from ..model import BoardEntry, Lifecycle, Packet, RegistryRow
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
+from .contract_drift import Drift, drift_of, rejected_value
 from .parse import issues_for
 
 
@@ -169,23 +170,66 @@ def microtask_scope(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator
     )
 
 
+def _drift(ctx: RuleContext) -> Drift | None:
+    cmap = ctx.profile.contract if ctx.profile else None
+    if cmap is None or not (cmap.templates or cmap.checks):
+        return None
+    return drift_of(ctx.model.root, cmap.templates, cmap.schemas, cmap.checks)
+
+
+def _behind(drift: Drift | None, cause: str, message: str) -> str:
+    """Which side a live contract's schema failure puts behind, as the
+    repository's own check or template says; "" when neither says."""
+    side, evidence = drift.side(cause, message) if drift else ("", "")
+    if side == "schema":
+        return f"; {evidence}, so the schema is behind: update the schema"
+    if side == "template":
+        return "; the repository's contract template fails it too: bring the schema and template into line"
+    if side == "contract":
+        return "; the repository's template agrees with the schema here, so the contract is behind: fix the contract"
+    return ""
+
+
+def _history_note(drift: Drift | None, cause: str, message: str, live_causes: set[str]) -> str | None:
+    """Why a fold of closed contracts is worth a maintainer's time, or None
+    when it is not: ORCH forbids mutating a locked historical packet
+    "merely to make modern gates green", so a fold is reported only when
+    the schema is what to fix (a check accepts the value, the template
+    fails it too, or live contracts fail it and no template sides with the
+    schema); when the template agrees with the schema the closed contracts
+    are merely behind, and live ones are reported per packet."""
+    if drift is None:
+        return "Fix the schema or migrate these contracts together"
+    side, evidence = drift.side(cause, message)
+    if side == "schema":
+        return f"{evidence}, so the schema is behind: update the schema; the closed packets stay as they are"
+    if side == "template":
+        return "the repository's contract template fails it too: the schema and template disagree; bring the one that is behind into line, the closed packets stay as they are"
+    if side == "" and cause in live_causes:
+        return "live contracts fail it too (reported per packet) and the template does not side with the schema: the schema disagrees with current practice; fix the schema, not the closed packets"
+    return None
+
+
 @rule("PKT-024", "error", "Contracts match the repository's own JSON Schemas")
 def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """The repository's JSON Schemas (``roles_shared/schemas``, matched to
     a contract by its ``schema_id``) define what a packet or micro-task
     contract must hold; its own Node checks do not apply them to packets or
-    micro-tasks. A failure in a live packet's contracts is reported at the
-    failing key. Contracts of closed, superseded or unlisted packets are
-    history: most are imports from the markdown era, and a maintainer acts
-    on the drift, not on each file, so they fold into one warning per
-    schema and cause (path and keyword) with the number of contracts and
-    the first place."""
+    micro-tasks. A failure in a live packet's contracts is reported per
+    packet and cause at the failing key, saying which side is behind when
+    the repository's own check or template tells (see
+    :mod:`.contract_drift`). Contracts of closed, superseded or unlisted
+    packets are history that ORCH says not to mutate "merely to make modern
+    gates green": they fold into one warning per schema and cause, and only
+    when the schema disagrees with the template or with live contracts
+    (then the schema or template is what to fix)."""
     issues = issues_for(ctx.model, "PKT-024")
     if not issues:
         return
     live = {packet.id for packet in ctx.model.packets if packet.lifecycle is Lifecycle.ACTIVE} | (
         {packet.id for packet in ctx.model.packets} if ctx.history else set()
     )
+    drift = _drift(ctx)
     by_packet: dict[tuple[str, str], list] = {}
     history: dict[str, list] = {}
     for issue in issues:
@@ -195,18 +239,23 @@ def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             history.setdefault(issue.label, []).append(issue)
     for (subject, cause), group in sorted(by_packet.items()):
         first = group[0]
+        behind = _behind(drift, cause, first.message)
         if len(group) == 1:
-            yield rule_.finding(first.message, first.loc, first.excerpt, subject)
+            yield rule_.finding(first.message + behind, first.loc, first.excerpt, subject)
             continue
         yield rule_.finding(
-            f"{len(group)} contracts of {subject} fail the same schema check ({cause}); first: {first.message}",
+            f"{len(group)} contracts of {subject} fail the same schema check ({cause}); first: {first.message}{behind}",
             first.loc, first.excerpt, subject,
         )
+    live_causes = {cause for _, cause in by_packet}
     for cause, group in sorted(history.items()):
+        note = _history_note(drift, cause, group[0].message, live_causes)
+        if note is None:
+            continue
         files = sorted({issue.loc.file for issue in group})
         first = group[0]
         yield rule_.finding(
             f"{len(files)} contract(s) of packets that are not live fail the same schema check ({cause}); "
-            f"first: {first.message}. Fix the schema or migrate these contracts together",
+            f"first: {first.message}. {note[0].upper() + note[1:]}",
             first.loc, first.excerpt, cause, severity=Severity.WARNING,
         )

@@ -93,3 +93,78 @@ def test_board_010_is_silent_on_a_packet_both_projections_supersede_and_keeps_a_
     ]
     model = make_model(packets, board=board, registry=registry(("WP-1-Storage", "WP-1-Storage-v2"), ("WP-KERNEL-009-Index", "WP-KERNEL-009-Index-v1")))
     assert [finding.subject for finding in run("BOARD-010", model)] == ["WP-KERNEL-009-Index-v1"]
+
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "hsk.microtask_contract@1",
+    "type": "object",
+    "required": ["schema_id", "created_at_utc", "artifact_policy"],
+    "properties": {
+        "created_at_utc": {"type": "string"},
+        "artifact_policy": {"type": "object", "properties": {"projection_creation": {"enum": ["ON_DEMAND_OR_CONTRACT_BOUND"]}}},
+    },
+}
+TEMPLATE = {"schema_id": "hsk.microtask_contract@1", "created_at_utc": "{{CREATED_AT_UTC}}", "artifact_policy": {"projection_creation": "ON_DEMAND_OR_CONTRACT_BOUND"}}
+
+
+def _repo(tmp_path):
+    """A repository with a schema, a contract template that satisfies it
+    and a check that accepts one value the schema rejects; a closed and a
+    live packet whose micro-tasks fail it."""
+    import json
+
+    from mkdocs_handshake.contract_schemas import find_schemas, validate
+    from mkdocs_handshake.parse.contract import read_json
+    from mkdocs_handshake.source import decode
+
+    (tmp_path / ".GOV/roles_shared/schemas").mkdir(parents=True)
+    (tmp_path / ".GOV/templates").mkdir(parents=True)
+    (tmp_path / ".GOV/roles_shared/checks").mkdir(parents=True)
+    (tmp_path / ".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json").write_text(json.dumps(SCHEMA))
+    (tmp_path / ".GOV/templates/MICRO_TASK_CONTRACT_TEMPLATE.json").write_text(json.dumps(TEMPLATE))
+    (tmp_path / ".GOV/roles_shared/checks/projection-check.mjs").write_text('const onDemand = creation === "ON_OPERATOR_REQUEST_ONLY";\n')
+    schemas = find_schemas(tmp_path, JUNE.contract.schemas)
+    issues = []
+    for wp in ("WP-1-Closed-v1", "WP-1-Live-v1"):
+        text = json.dumps({"schema_id": "hsk.microtask_contract@1", "created_at_utc": None, "artifact_policy": {"projection_creation": "ON_OPERATOR_REQUEST_ONLY"}}, indent=2)
+        src = decode(text.encode(), f".GOV/task_packets/{wp}/MT-001.json")
+        data, lines, _ = read_json(src)
+        issues += validate(src, data, lines, schemas, wp)
+    packets = [
+        contract_packet("WP-1-Closed-v1", Status.VALIDATED, "Validated (PASS)"),
+        contract_packet("WP-1-Live-v1", Status.IN_PROGRESS, "In Progress"),
+    ]
+    return replace(make_model(packets, board=[]), root=str(tmp_path), parse_issues=tuple(issues))
+
+
+def test_pkt_024_says_which_side_is_behind_and_drops_closed_drift_the_template_settles(tmp_path) -> None:
+    from mkdocs_handshake.rules.contract_drift import drift_of
+    drift_of.cache_clear()
+    findings = run("PKT-024", _repo(tmp_path))
+    live = {("created_at_utc" if "created_at_utc" in finding.message else "projection"): finding.message for finding in findings if finding.subject == "WP-1-Live-v1"}
+    assert "the template agrees with the schema" in live["created_at_utc"].replace("repository's ", "")
+    assert "projection-check.mjs:1" in live["projection"] and "the schema is behind" in live["projection"]
+    history = [finding.message for finding in findings if finding.subject != "WP-1-Live-v1"]
+    # the closed contract's null date: the template sides with the schema, no one acts (ORCH:326);
+    # its projection value: the repository's own check accepts it, so the schema is what to fix
+    assert len(history) == 1 and "projection_creation" in history[0] and "closed packets stay as they are" in history[0]
+
+
+def test_pkt_024_a_template_placeholder_has_no_opinion(tmp_path) -> None:
+    global TEMPLATE
+    saved = TEMPLATE
+    TEMPLATE = {**saved, "artifact_policy": {"projection_creation": "{{PROJECTION_CREATION}}"}}
+    try:
+        model = _repo(tmp_path)
+        (tmp_path / ".GOV/roles_shared/checks/projection-check.mjs").write_text("// nothing\n")
+    finally:
+        TEMPLATE = saved
+    from mkdocs_handshake.rules.contract_drift import drift_of
+    drift_of.cache_clear()
+    findings = run("PKT-024", model)
+    live = [finding.message for finding in findings if finding.subject == "WP-1-Live-v1" and "projection_creation" in finding.message]
+    assert live and "behind" not in live[0]
+    history = [finding.message for finding in findings if finding.subject != "WP-1-Live-v1"]
+    # live contracts fail it too and the template does not side with the schema
+    assert len(history) == 1 and "live contracts fail it too" in history[0].lower()

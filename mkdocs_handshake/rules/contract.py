@@ -15,7 +15,7 @@ from typing import Iterator
 from ..findings import Finding, Severity
 from ..ids import variant_base
 from ..lifecycle import contract_is_live
-from ..microtasks import cycle, one_sided, outside_scope, unknown_refs
+from ..microtasks import cycle, one_sided, outside_scope, ref_ids, unknown_refs
 from ..model import BoardEntry, Lifecycle, Packet, RegistryRow
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
@@ -117,6 +117,40 @@ def _some(items: list[str]) -> str:
     return shown + (f" and {len(items) - _EXAMPLES} more" if len(items) > _EXAMPLES else "")
 
 
+def _reaches(edges: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for following in edges.get(node, ()):
+            if following == goal:
+                return True
+            if following not in seen:
+                seen.add(following)
+                stack.append(following)
+    return False
+
+
+def _unimplied(packet: Packet, pairs: list) -> list:
+    """The one-sided edges the other end does not imply. A micro-task's
+    ``blocks`` may list every task downstream of it, and its
+    ``depends_on`` only the direct prerequisites (or the other way round):
+    "MT-001 blocks MT-003" agrees with MT-003 depending on MT-002, which
+    depends on MT-001. Only an edge the other end's own order does not
+    reach is a disagreement about the order."""
+    depends = {task.id: {name for name, _ in ref_ids(task.depends_on)} for task in packet.micro_tasks}
+    blocks = {task.id: {name for name, _ in ref_ids(task.blocks)} for task in packet.micro_tasks}
+    kept = []
+    for pair in pairs:
+        dependent, prerequisite, missing = pair[0], pair[1], pair[2]
+        if missing == "depends_on" and _reaches(depends, dependent, prerequisite):
+            continue
+        if missing == "blocks" and _reaches(blocks, prerequisite, dependent):
+            continue
+        kept.append(pair)
+    return kept
+
+
 @packet_rule("PKT-022", "error", "Micro-task dependencies stay inside the packet, agree on both ends and have no cycle")
 def microtask_dependencies(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Micro-task contract schema (``lifecycle.depends_on``, ``blocks``)
@@ -134,7 +168,7 @@ def microtask_dependencies(rule_: Rule, scope: PacketScope, packet: Packet) -> I
             f"{_some([f'{task.id} -> {name}' for task, name, _ in unknown])}; fix the ids or add the micro-task contracts",
             ref.loc, ref.wp, packet.id,
         )
-    pairs = one_sided(packet)
+    pairs = _unimplied(packet, one_sided(packet))
     if pairs:
         written = pairs[0][3]
         yield rule_.finding(

@@ -168,3 +168,34 @@ def test_pkt_024_a_template_placeholder_has_no_opinion(tmp_path) -> None:
     history = [finding.message for finding in findings if finding.subject != "WP-1-Live-v1"]
     # live contracts fail it too and the template does not side with the schema
     assert len(history) == 1 and "live contracts fail it too" in history[0].lower()
+
+
+def _task(wp: str, mt: str, depends: tuple[str, ...] = (), blocks: tuple[str, ...] = ()):
+    from mkdocs_handshake.model import MicroTask, WpRef
+
+    file = f".GOV/task_packets/{wp}/{mt}.json"
+    return MicroTask(mt, file, Loc(file, 1), "PENDING", depends_on=tuple(WpRef(d, Loc(file, 20)) for d in depends), blocks=tuple(WpRef(b, Loc(file, 21)) for b in blocks))
+
+
+def test_pkt_022_a_blocks_list_naming_everything_downstream_agrees_with_direct_depends_on() -> None:
+    wp = "WP-KERNEL-011-Shell-v1"
+    tasks = (
+        _task(wp, "MT-001", blocks=("MT-002", "MT-003")),  # MT-003 only transitively
+        _task(wp, "MT-002", depends=("MT-001",), blocks=("MT-003",)),
+        _task(wp, "MT-003", depends=("MT-002",)),
+    )
+    packet = replace(contract_packet(wp, Status.IN_PROGRESS, "In Progress"), micro_tasks=tasks)
+    assert run("PKT-022", make_model([packet], board=[])) == []
+    # an edge neither end's order reaches is still one-sided
+    tasks = (
+        _task(wp, "MT-001", blocks=("MT-002",)),
+        _task(wp, "MT-002", depends=("MT-001",)),
+        _task(wp, "MT-003", depends=("MT-001",)),
+    )
+    (finding,) = run("PKT-022", make_model([replace(packet, micro_tasks=tasks)], board=[]))
+    assert finding.message.endswith("written on one end only: MT-003 depends on MT-001, but MT-001's blocks does not name MT-003; write each edge on both ends")
+
+
+def test_the_june_protocol_has_no_blocks_field_to_mirror() -> None:
+    """The contract schema and template carry workflow.depends_on_wp only."""
+    assert "DEP-004" in load_profile("handshake-2026-04").rules and "DEP-004" not in JUNE.rules

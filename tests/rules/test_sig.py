@@ -215,3 +215,22 @@ def test_sig_001_a_signature_only_history_carries_is_not_judged():
     assert run("SIG-001", model) == []
     audit = [f for f in run_rules(model, EngineConfig(as_of=AS_OF, history=True)) if f.rule == "SIG-001"]
     assert sorted(f.excerpt for f in audit) == ["ilja251225032800", "ilja251225041500"]
+
+
+def test_sig_006_the_neighbouring_rows_tell_which_side_is_off():
+    """A signature typed with the previous day's date after midnight: the
+    row sits in order between its neighbours and the signature does not, so
+    the row is right and the consumed signature cannot change; the fix is
+    a note in the audit (ORCH Recovery Rules: mark the bad usage)."""
+    rows = [
+        audit_row("ilja251220252310", 39, when="2025-12-25 23:10"),
+        audit_row("ilja251220250037", 40, when="2025-12-26 00:37"),
+        audit_row("ilja261220250045", 41, when="2025-12-26 00:45"),
+        audit_row("ilja261220250100", 42, when="2025-12-27 01:00"),
+        audit_row("ilja261220250200", 43, when="2025-12-26 02:00"),
+    ]
+    first, second = run("SIG-006", make_model([], audit_rows=rows))
+    assert first.loc.line == 40 and "mark the bad usage in the audit, do not change the row" in first.message
+    assert "line 39: 2025-12-25 23:10" in first.message and "correct the row or" not in first.message
+    # here the signature fits between its neighbours and the row does not
+    assert second.loc.line == 42 and second.message.endswith("and the row's does not: correct the row")

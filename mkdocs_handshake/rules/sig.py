@@ -72,7 +72,11 @@ def signature_time(signature: str, as_of: dt.date) -> tuple[str, dt.datetime | N
 
 
 def _spec_files(model: GovernanceModel) -> set[str]:
+    """The files that are the spec: the monolith or the bundle's manifest
+    and every module of it (a module's changelog row is the spec's)."""
     files = {model.spec.file} if model.spec else set()
+    if model.spec and model.spec.bundle is not None:
+        files.update(module.path for module in model.spec.bundle.modules)
     if model.spec_pointer:
         files.add(model.spec_pointer.file)
     return files

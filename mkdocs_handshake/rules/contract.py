@@ -19,7 +19,7 @@ from ..microtasks import cycle, one_sided, outside_scope, ref_ids, unknown_refs
 from ..model import BoardEntry, Lifecycle, Packet, RegistryRow
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
-from .contract_drift import Drift, drift_of, rejected_value
+from .contract_drift import Drift, drift_of, rejected_value, stamp
 from .parse import issues_for
 
 
@@ -208,7 +208,7 @@ def _drift(ctx: RuleContext) -> Drift | None:
     cmap = ctx.profile.contract if ctx.profile else None
     if cmap is None or not (cmap.templates or cmap.checks):
         return None
-    return drift_of(ctx.model.root, cmap.templates, cmap.schemas, cmap.checks)
+    return drift_of(ctx.model.root, cmap.templates, cmap.schemas, cmap.checks, stamp(ctx.model.root, cmap.templates + cmap.schemas + cmap.checks))
 
 
 def _behind(drift: Drift | None, cause: str, message: str) -> str:

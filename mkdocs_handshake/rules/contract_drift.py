@@ -19,7 +19,6 @@ no live contract fails, is no one's to act on.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,9 +79,25 @@ def rejected_value(message: str) -> str:
     return found.group(1) if found else ""
 
 
+def stamp(root: str, patterns: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The files the patterns match with their modification times: the
+    cache key of :func:`drift_of`, so an edited template or check (under
+    ``mkdocs serve``) is read again."""
+    base = Path(root)
+    found = []
+    for pattern in patterns:
+        for path in sorted(base.glob(pattern)):
+            try:
+                found.append((path.as_posix(), path.stat().st_mtime_ns))
+            except OSError:
+                continue
+    return tuple(found)
+
+
 @lru_cache(maxsize=8)
-def drift_of(root: str, templates: tuple[str, ...], schemas: tuple[str, ...], checks: tuple[str, ...]) -> Drift:
-    """Read the templates and checks the profile names under ``root``."""
+def drift_of(root: str, templates: tuple[str, ...], schemas: tuple[str, ...], checks: tuple[str, ...], files: tuple[tuple[str, int], ...] = ()) -> Drift:
+    """Read the templates and checks the profile names under ``root``
+    (``files``: their :func:`stamp`, only a cache key)."""
     base = Path(root)
     schema_set = find_schemas(base, schemas)
     fails: set[str] = set()

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 
-from ..model import Loc, TextFacts
-from ..source import SourceText
-from .packets import label_key
+from ..model.basics import Loc
+from ..model.records import TextFacts
+from ..repository.source import SourceText
+from .packet_labels import label_key
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

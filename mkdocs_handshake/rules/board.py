@@ -11,10 +11,12 @@ import re
 from collections import defaultdict
 from typing import Iterable, Iterator
 
-from ..findings import Finding
-from ..ids import variant_of
-from ..verdicts import CLOSING_VERDICTS, latest_report
-from ..model import BoardColumn, BoardEntry, Lifecycle, Loc, Packet, Status
+from ..findings.finding import Finding
+from ..model.ids import variant_of
+from ..model.verdicts import CLOSING_VERDICTS, latest_report
+from ..model.basics import BoardColumn, Lifecycle, Loc, Status
+from ..model.records import BoardEntry
+from ..model.packet import Packet
 from .base import Rule, rule
 from .context import RuleContext
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..contract_schemas import find_schemas, validate
+from ..protocol.contract_schemas import find_schemas, validate
 from ..parse.contract import read_json
-from ..source import decode
+from ..repository.source import decode
 
 _PLACEHOLDER = re.compile(r"\{\{[^{}]+\}\}")
 _REJECTED = re.compile(r": '([^']+)' (?:is not one of|was expected|is not valid under)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import BoardColumn, Loc, Status
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import BoardColumn, Loc, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import board_entry, make_model, make_packet, occurrence

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from mkdocs_handshake.findings import Finding
-from mkdocs_handshake.lifecycle import with_lifecycles
-from mkdocs_handshake.model import BoardColumn, Lifecycle, Loc, PacketFile, Registry, RegistryRow, Status
-from mkdocs_handshake.profiles import load_profile
+from mkdocs_handshake.findings.finding import Finding
+from mkdocs_handshake.protocol.lifecycle import with_lifecycles
+from mkdocs_handshake.model.basics import BoardColumn, Lifecycle, Loc, Status
+from mkdocs_handshake.model.packet import PacketFile
+from mkdocs_handshake.model.records import Registry, RegistryRow
+from mkdocs_handshake.protocol.profiles import load_profile
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import board_entry, make_model, make_packet
@@ -114,9 +116,9 @@ def _repo(tmp_path):
     live packet whose micro-tasks fail it."""
     import json
 
-    from mkdocs_handshake.contract_schemas import find_schemas, validate
+    from mkdocs_handshake.protocol.contract_schemas import find_schemas, validate
     from mkdocs_handshake.parse.contract import read_json
-    from mkdocs_handshake.source import decode
+    from mkdocs_handshake.repository.source import decode
 
     (tmp_path / ".GOV/roles_shared/schemas").mkdir(parents=True)
     (tmp_path / ".GOV/templates").mkdir(parents=True)
@@ -171,7 +173,7 @@ def test_pkt_024_a_template_placeholder_has_no_opinion(tmp_path) -> None:
 
 
 def _task(wp: str, mt: str, depends: tuple[str, ...] = (), blocks: tuple[str, ...] = ()):
-    from mkdocs_handshake.model import MicroTask, WpRef
+    from mkdocs_handshake.model.packet import MicroTask, WpRef
 
     file = f".GOV/task_packets/{wp}/{mt}.json"
     return MicroTask(mt, file, Loc(file, 1), "PENDING", depends_on=tuple(WpRef(d, Loc(file, 20)) for d in depends), blocks=tuple(WpRef(b, Loc(file, 21)) for b in blocks))

@@ -8,11 +8,13 @@ from dataclasses import replace
 
 import pytest
 
-from mkdocs_handshake.baseline import apply, from_findings, new_findings
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import BoardColumn, Lifecycle, Loc, Packet, Waiver
-from mkdocs_handshake.profiles import ProfileError, Remedy, load_profile
+from mkdocs_handshake.findings.baseline import apply, from_findings, new_findings
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import BoardColumn, Lifecycle, Loc
+from mkdocs_handshake.model.packet import Packet
+from mkdocs_handshake.model.governance import Waiver
+from mkdocs_handshake.protocol.profiles import ProfileError, Remedy, load_profile
 from mkdocs_handshake.rules.remedy import fold, lock_of, next_variant
 from tests.rules.builders import audit_row, board_entry, make_model, make_packet, occurrence
 
@@ -188,7 +190,7 @@ def test_the_june_remedy_names_the_places_read_and_asks_no_revision_for_signed_s
     records the state the packet was signed in (here PKT-007 stands in for
     an anchor pinned to the signed bundle) is listed, not counted; the
     stub folder and registry are the ones read, not February's."""
-    from mkdocs_handshake.model import Registry
+    from mkdocs_handshake.model.records import Registry
 
     june = load_profile("handshake-2026-06")
     assert "docs/" not in june.remedy.action and {"ANCHOR-006", "ANCHOR-008"} <= set(june.remedy.no_revision)

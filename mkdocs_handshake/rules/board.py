@@ -100,11 +100,17 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     the board, and a GAP listing ("not yet created as packet", Part 6.2)
     or a stub entry (planned work, not yet activated) needs no packet. A
     superseded packet missing from the board is BOARD-006's (it belongs in
-    the archive), so it is not reported twice."""
+    the archive), so it is not reported twice: neither one whose lifecycle
+    is superseded nor one a newer ``-vN`` revision replaces, for which
+    BOARD-006 asks for the archive entry Part 3 Error 2 prescribes ("remove
+    original from active list, mark superseded"). One defect, one finding;
+    and this rule's remedy, the column of the stale STATUS, would put the
+    replaced packet back in the active list."""
     board = ctx.model.board
     if board is None:
         return  # PARSE-001 reports the missing board
     by_wp = _entries_by_wp(board.entries)
+    families = packet_families(ctx.packets_by_id) if ctx.applies("BOARD-006") else None
     for packet in ctx.model.packets:
         # an entry by the declared id counts when that id resolves to this packet
         # (a file named by that id owns it: a copied packet is not on the board)
@@ -113,6 +119,8 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         placed = [entry for entry in listed if entry.column is not BoardColumn.PHASE_GATE]
         if placed or packet.lifecycle is Lifecycle.SUPERSEDED:
             continue  # a superseded packet belongs in the archive: BOARD-006 says so
+        if families is not None and superseding_variant(packet.id, (), families) is not None:
+            continue  # replaced by a newer revision: BOARD-006 asks for its archive entry
         gate_only = " (it appears only in the phase-gate listing)" if listed else ""
         yield rule.finding(
             f"{packet.id} is not on {board.file}{gate_only}; add it to the column of its STATUS {_status_text(packet)}, "

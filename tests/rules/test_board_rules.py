@@ -148,3 +148,22 @@ def test_board_006_archived_and_named_is_silent():
     assert run("BOARD-006", make_model([old, variant])) == []
     # naming only itself (WP-1-Engine-v2 contains "WP-1-Engine") does not count
     assert [f.subject for f in run("BOARD-006", make_model([old, make_packet("WP-1-Engine-v2")]))] == ["WP-1-Engine-v2"]
+
+
+def test_board_001_leaves_a_replaced_revision_to_board_006():
+    """Part 3 Error 2: the packet a -v2 replaces goes to the archive. BOARD-006
+    asks for that entry; BOARD-001 asking for the column of the old STATUS
+    too would be a second finding for one defect, with a remedy that puts
+    the replaced packet back in the active list."""
+    packets = [make_packet("WP-1-Engine", status=Status.READY_FOR_DEV), make_packet("WP-1-Engine-v2")]
+    model = make_model(packets, board=[board_entry("WP-1-Engine-v2", BoardColumn.READY_FOR_DEV, 10)])
+    assert run("BOARD-001", model) == []
+    assert [(f.subject, f.loc.line) for f in run("BOARD-006", model) if "Superseded (Archive)" in f.message] == [("WP-1-Engine", 10)]
+
+
+def test_board_001_reports_a_replaced_revision_when_board_006_is_not_in_force():
+    packets = [make_packet("WP-1-Engine", status=Status.READY_FOR_DEV), make_packet("WP-1-Engine-v2")]
+    model = make_model(packets, board=[board_entry("WP-1-Engine-v2", BoardColumn.READY_FOR_DEV, 10)])
+    rule = REGISTRY["BOARD-001"]
+    ctx = RuleContext(model, as_of=dt.date(2026, 11, 20), in_force=frozenset({"BOARD-001"}))
+    assert [f.subject for f in rule.check(rule, ctx)] == ["WP-1-Engine"]

@@ -13,8 +13,10 @@ from typing import Iterable, Iterator
 
 from ..findings import Finding
 from ..ids import variant_of
-from ..verdicts import CLOSING_VERDICTS, latest_report
-from ..model import BoardColumn, BoardEntry, Lifecycle, Loc, Packet, Status
+from ..verdicts import CLOSING_VERDICTS, VERDICT_WORDS, latest_report
+from ..model import BoardColumn, BoardEntry, Lifecycle, Loc, Packet, Status, ValidationReport
+from ..parse.board import normalise_tag
+from ..profiles import Profile
 from .base import Rule, rule
 from .context import RuleContext
 
@@ -72,6 +74,65 @@ def _status_text(packet: Packet) -> str:
     return f"'{packet.status_raw.strip() or packet.status.value}'{where}"
 
 
+def _verdict_after_status(packet: Packet) -> ValidationReport | None:
+    """The packet's latest validation report when its verdict is the later
+    word on the packet's state: verdicts are appended to the packet after
+    its STATUS was written (VALIDATOR_PROTOCOL [CX-WP-001] "APPENDED to the
+    end", [CX-WP-003] append-only history), so a verdict below the STATUS
+    line, in the same file, supersedes it. A STATUS written after the
+    verdict (work re-opened) or in another file keeps the say."""
+    report = latest_report(packet)
+    if report is None:
+        return None
+    at = report.verdict_loc or report.loc
+    status = packet.status_loc
+    if status is None or (status.file == at.file and status.line < at.line):
+        return report
+    return None
+
+
+# The word a board entry records for a verdict: Part 6.5, VALIDATED means
+# the Validator returned PASS; other verdicts are recorded as written.
+_VERDICT_TAG = {"PASS": "VALIDATED"}
+
+
+def _verdict_column(profile: Profile | None, verdict: str) -> tuple[BoardColumn, str]:
+    """The board section a packet whose last word is ``verdict`` stands in,
+    and the tag its entry records ('' when the board format asks for none).
+    The section whose entry format records that verdict when the protocol's
+    board has one (profile ``board.entry_tags``, e.g. 2026-02 "Done:
+    [VALIDATED|FAIL|OUTDATED_ONLY]", FAIL there a closed failure); else
+    Done for a closing verdict (Part 6.3 step 4 "Validator approves -> Move
+    to Done") and Ready for Dev for a FAIL (:data:`COLUMN_STATUSES`)."""
+    tag = _VERDICT_TAG.get(verdict, verdict)
+    for pattern, tags in profile.board_entry_tags if profile is not None else ():
+        if normalise_tag(tag) not in {normalise_tag(word) for word in tags}:
+            continue
+        for column, name in _COLUMN_NAMES.items():
+            if re.search(pattern, name.casefold()):
+                return column, tag
+    return (BoardColumn.DONE if verdict in CLOSING_VERDICTS else BoardColumn.READY_FOR_DEV), ""
+
+
+def _board_place(packet: Packet, profile: Profile | None) -> str:
+    """Where the board should list a packet it lacks, and why: the section
+    of the latest verdict when that is the packet's last word and its
+    STATUS says otherwise (VALIDATOR_PROTOCOL "when PASS ... move WP to
+    Done"; see :func:`_verdict_column`), else the column of its STATUS."""
+    by_status = f"the column of its STATUS {_status_text(packet)}"
+    report = _verdict_after_status(packet)
+    verdict = report.verdict.upper() if report is not None else ""
+    if report is None or verdict not in VERDICT_WORDS:
+        return by_status
+    column, tag = _verdict_column(profile, verdict)
+    if packet.status in COLUMN_STATUSES[column] or (verdict == "FAIL" and packet.status is Status.FAILED):
+        return by_status  # the STATUS and the verdict agree
+    line = (report.verdict_loc or report.loc).line
+    entry = f" as [{tag}]" if tag else ""
+    newer = f", is newer than its STATUS {_status_text(packet)}" if packet.status_loc else ""
+    return f"'{_COLUMN_NAMES[column]}'{entry} (its latest validation verdict, {report.verdict} at line {line}{newer})"
+
+
 def _entries_by_wp(entries: Iterable[BoardEntry]) -> dict[str, list[BoardEntry]]:
     found: dict[str, list[BoardEntry]] = defaultdict(list)
     for entry in entries:
@@ -123,7 +184,7 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             continue  # replaced by a newer revision: BOARD-006 asks for its archive entry
         gate_only = " (it appears only in the phase-gate listing)" if listed else ""
         yield rule.finding(
-            f"{packet.id} is not on {board.file}{gate_only}; add it to the column of its STATUS {_status_text(packet)}, "
+            f"{packet.id} is not on {board.file}{gate_only}; add it to {_board_place(packet, ctx.profile)}, "
             "or to the Superseded archive if it is no longer planned",
             _id_in_title(packet),
             packet.id,
@@ -231,7 +292,11 @@ def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     approves. The packet's latest verdict decides; a status word such as
     "HARD-VALIDATED" is not a verdict. OUTDATED_ONLY (the 2026-02
     Validator's verdict for work correct against its SPEC_BASELINE) also
-    closes a packet as Done: the board's Done format lists it."""
+    closes a packet as Done: the board's Done format lists it. Where that
+    format also records FAIL (2026-02: "Validator updates main TASK_BOARD
+    to Done on PASS/FAIL", "Done: [VALIDATED|FAIL|OUTDATED_ONLY]"), an
+    entry tagged FAIL whose packet's latest verdict is FAIL records a
+    closed failure truthfully and claims no PASS."""
     board = ctx.model.board
     if board is None:
         return
@@ -244,6 +309,8 @@ def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         report = latest_report(packet)
         if report is not None and report.verdict.upper() in CLOSING_VERDICTS:
             continue
+        if report is not None and _records_closed_failure(ctx.profile, entry, report.verdict.upper()):
+            continue
         if report is None:
             detail = "its packet has no validation report with a verdict"
         else:
@@ -255,6 +322,17 @@ def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             entry.wp,
             entry.wp,
         )
+
+
+def _records_closed_failure(profile: Profile | None, entry: BoardEntry, verdict: str) -> bool:
+    """The Done entry says FAIL, as the board format in force records a
+    failed verdict in Done (see :func:`_verdict_column`), and so does the
+    packet's latest verdict."""
+    return (
+        verdict == "FAIL"
+        and normalise_tag("FAIL") in entry.tags
+        and _verdict_column(profile, verdict) == (BoardColumn.DONE, "FAIL")
+    )
 
 
 @rule("BOARD-005", "warning", "A Blocked entry documents its reason and ETA")

@@ -49,17 +49,22 @@ _GAP = re.compile(r"\bgap\b|not yet created", re.IGNORECASE)
 
 
 def superseding_variant(wp: str, packet_ids: Iterable[str], families: dict[str, list[str]] | None = None) -> str | None:
-    """The newest packet of ``wp``'s family when it is newer than ``wp``."""
+    """The newest packet of ``wp``'s family when it is a later revision than
+    ``wp``. Part 5.6 and Part 3 Error 2 name revisions ``-v2``, ``-v3``: the
+    unsuffixed packet is revision 1, and ``-v1`` written out (often a
+    feature's own name, "Operator Consoles v1") is revision 1 as well, so
+    neither of the two supersedes the other."""
     base, version = variant_of(wp)
     members = families.get(base, []) if families is not None else [p for p in packet_ids if variant_of(p)[0] == base]
-    newer = [member for member in members if _order(member) > _order(wp)]
+    newer = [member for member in members if variant_of(member)[1] > version]
     return max(newer, key=_order) if newer else None
 
 
-def _order(wp: str) -> tuple[int, int]:
-    """Version order; ``-v1`` written out ranks after the unsuffixed id."""
-    base, version = variant_of(wp)
-    return version, 1 if base != wp else 0
+def _order(wp: str) -> tuple[int, str]:
+    """Revision order (the number of ``-vN``, the unsuffixed id being 1);
+    the id breaks ties between two packets of one revision, for a stable
+    order only: it says nothing about which came first."""
+    return variant_of(wp)[1], wp
 
 
 def packet_families(packet_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -369,7 +374,9 @@ def superseded_variants(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     records what it replaces): the old packet goes to the Superseded archive
     (or says STATUS Superseded) and the variant names its predecessor. The
     archive part is a board fix and applies to every packet; naming the
-    predecessor is an edit of the variant, asked of active variants only."""
+    predecessor is an edit of the variant, asked of active variants only.
+    Only a later revision replaces: an unsuffixed packet and its ``-v1``
+    twin are both revision 1 (see :func:`superseding_variant`)."""
     families = packet_families(ctx.packets_by_id)
     by_wp = _entries_by_wp(ctx.model.board.entries) if ctx.model.board else {}
     for base, members in families.items():
@@ -378,9 +385,13 @@ def superseded_variants(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         ordered = sorted(members, key=_order)
         newest = ordered[-1]
         for older in ordered[:-1]:
-            yield from _check_archived(rule, ctx, older, newest, by_wp)
+            if superseding_variant(older, (), families) is not None:
+                yield from _check_archived(rule, ctx, older, newest, by_wp)
         for position in range(1, len(ordered)):
-            yield from _check_names_predecessor(rule, ctx, ordered[position], ordered[:position])
+            variant = ordered[position]
+            earlier = [wp for wp in ordered[:position] if variant_of(wp)[1] < variant_of(variant)[1]]
+            if earlier:  # a twin of the same revision replaces nothing
+                yield from _check_names_predecessor(rule, ctx, variant, earlier)
 
 
 def _check_archived(rule: Rule, ctx: RuleContext, older: str, newest: str, by_wp: dict[str, list[BoardEntry]]) -> Iterator[Finding]:

@@ -222,3 +222,18 @@ def test_board_004_accepts_a_closed_failure_only_where_the_board_format_records_
     # and a Done entry claiming VALIDATED over a FAIL is reported in either era
     claimed = make_model([failed], board=[board_entry("WP-1-Failed", BoardColumn.DONE, 50, ["VALIDATED"])])
     assert [f.loc.line for f in rule.check(rule, RuleContext(claimed, as_of=dt.date(2026, 11, 20), profile=_profile_recording_fail_in_done()))] == [50]
+
+
+def test_board_006_a_v1_twin_is_the_same_revision_as_the_unsuffixed_packet():
+    """Part 5.6 names revisions -v2, -v3; the unsuffixed packet is revision 1.
+    "WP-1-Consoles-v1" (a feature called "Consoles v1", perhaps the older
+    file) neither replaces WP-1-Consoles nor is replaced by it: archiving
+    either, or writing 'Supersedes' into the other, would record something
+    untrue. A -v2 replaces both."""
+    packets = [make_packet("WP-1-Consoles"), make_packet("WP-1-Consoles-v1")]
+    board = [board_entry("WP-1-Consoles", BoardColumn.READY_FOR_DEV, 11), board_entry("WP-1-Consoles-v1", BoardColumn.READY_FOR_DEV, 42)]
+    assert run("BOARD-006", make_model(packets, board=board)) == []
+    model = make_model([*packets, make_packet("WP-1-Consoles-v2")], board=board)
+    findings = run("BOARD-006", model)
+    assert sorted((f.subject, f.loc.line) for f in findings if "Superseded (Archive)" in f.message) == [("WP-1-Consoles", 11), ("WP-1-Consoles-v1", 42)]
+    assert all("WP-1-Consoles-v2" in f.message for f in findings)

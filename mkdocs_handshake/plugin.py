@@ -59,7 +59,7 @@ from .model import GovernanceModel
 from .options import OptionError, resolve as resolve_options
 from .pipeline import Checked, Governance, Loaded, RenderOptions, check_is_cached, check_stage, convert_page, governance_of, load_stage, render_context, write_model_json
 from .progress import Progress
-from .render.dag import dot_missing_message
+from .render.dot_program import dot_missing_message
 from .render.escape import md_text
 from .render.context import RenderContext
 from .render.html import RenderedPage

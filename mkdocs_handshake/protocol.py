@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .parse.packets import label_key, parse_packet
+from .parse.packet_labels import label_key
+from .parse.packets import parse_packet
 from .source import SourceText
 
 _FORMAT_VERSION = re.compile(r"PACKET_FORMAT_VERSION\W*:\W*(\d{4}-\d{2}-\d{2})")

@@ -94,7 +94,7 @@ def test_newer_corpus_is_judged_by_its_own_protocol() -> None:
     assert on_history == []
     # No label the repository's template defines is called unknown.
     template_labels = set(model.protocol.template_labels)
-    from mkdocs_handshake.parse.packets import label_key
+    from mkdocs_handshake.parse.packet_labels import label_key
 
     unknown = [f for f in findings if f.rule == "PARSE-004" and "not a known field" in f.message]
     assert not [f for f in unknown if label_key(f.message.split("'")[1].rstrip(":")) in template_labels]

@@ -53,19 +53,24 @@ What the parser reads (documented here because rules and pages rely on it):
 
 The walk over the token stream is a single linear pass: the real spec is
 1.5 MB / 33k lines and parsing must cost little more than tokenizing.
+
+This module is the walk. What one heading's text says (its number, whether
+it fits, roadmap and copy titles, the section anchor) is in
+:mod:`.spec_headings`; fenced blocks that do not end where meant (PARSE-006)
+are watched by :mod:`.spec_fences`; which code block illustrates which
+requirement is decided in :mod:`.spec_evidence`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Sequence
 
 from markdown_it.token import Token
 
 from ..model import Loc, ParseIssue, Requirement, Section, Spec
-from ..render.context import section_anchor
 from ..source import SourceText
 from .markdown import block_end_line, block_line, inline_plain, tokenize
 from .requirements import (
@@ -78,102 +83,22 @@ from .requirements import (
     plain_sentence,
     strength_of,
 )
-
-# A section number at the start of a heading: 2.3.12.1, 1. / 1, A9.2.1, A.1.
-_HEADING_NUMBER = re.compile(
-    r"^§?\s*((?:\d{1,3}|[A-Z]\d{1,3}|[A-Z](?=\.\d))(?:\.\d{1,4})*)\.?(?=\s|$)\s*(.*)$",
-    re.DOTALL,
+from .spec_evidence import with_code_evidence
+from .spec_fences import FenceWatch
+from .spec_headings import (
+    is_consistent,
+    is_copy_title,
+    is_later_sibling,
+    is_roadmap_title,
+    item_title,
+    section_anchor,
+    split_heading_number,
 )
-_ROADMAP_TITLE = re.compile(r"\broad\s*map\b|\bfuture\s+work\b", re.IGNORECASE)
-_PHASE = re.compile(r"\bphase\s+(\d+)", re.IGNORECASE)
+
 _CHANGELOG_TITLE = re.compile(r"\bchange\s*-?\s*log\b", re.IGNORECASE)
-#: An opening fence line inside a fenced block's content (its fence, its info).
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^`]*)$")
-#: A heading line inside a fenced block's content (its text).
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}\s+(\S.*)$")
-_CONTAINER_PREFIX = re.compile(r"^[ \t>]*")
-#: Whether a block's content has a line that could be a numbered heading.
-_HEADING_ANYWHERE = re.compile(r"^ {0,3}#{1,6}[ \t]+[A-Z]?\d", re.MULTILINE)
-#: A heading's parenthesised tag that says what follows is a copy of
-#: another document; a tag is read in parts split at commas and semicolons.
-_PARENTHESISED = re.compile(r"\(([^()]*)\)")
-_COPY_TAG = re.compile(r"(?:verbatim|embedded\s+snapshots?|archived\s+copy|lossless\s+archive)\b", re.IGNORECASE)
 _VERSION_HEAD = re.compile(r"^[*_\s]*v(\d+(?:\.\d+)+)\b", re.IGNORECASE)
 _TITLE_VERSION = re.compile(r"\bv(\d+(?:\.\d+)+)\b", re.IGNORECASE)
 _FILE_VERSION = re.compile(r"v(\d+(?:\.\d+)+)\.md$", re.IGNORECASE)
-_BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
-_PART = re.compile(r"^([A-Z]*)(\d*)$")
-
-TITLE_LIMIT = 120
-
-
-def split_heading_number(text: str) -> tuple[str, str] | None:
-    """``("2.3.12.1", "Title")`` when the heading text starts with a section
-    number, else None."""
-    match = _HEADING_NUMBER.match(text.strip())
-    if match is None:
-        return None
-    return match.group(1), match.group(2).strip()
-
-
-def is_roadmap_title(title: str) -> bool:
-    """Roadmap, Future Work, or Phase N with N >= 2 ("Phase 2+", "Phase 3: x")."""
-    if _ROADMAP_TITLE.search(title):
-        return True
-    return any(int(match.group(1)) >= 2 for match in _PHASE.finditer(title))
-
-
-def _blank_around(lines: Sequence[str], index: int) -> bool:
-    """Whether ``lines[index]`` has a blank line (or the edge of the block)
-    before it and a blank line after it."""
-    before = index == 0 or not lines[index - 1].strip()
-    after = index + 1 < len(lines) and not lines[index + 1].strip()
-    return before and after
-
-
-def is_copy_title(title: str) -> bool:
-    """Whether a heading declares its content a copy of another document,
-    in a parenthesised tag or one part of it: "(verbatim import; headings
-    adjusted)", "(Claude, Verbatim)", "(Embedded Snapshot)", "(Archived
-    Copy)", "(lossless archive)". A tag that only mentions the word ("(MPL
-    shorthand in verbatim research)") declares nothing."""
-    return any(
-        _COPY_TAG.match(part.strip())
-        for tag in _PARENTHESISED.findall(title)
-        for part in re.split(r"[,;]", tag)
-    )
-
-
-def _part_key(part: str) -> tuple[str, int]:
-    """Sort key of one number part: ``"12"`` -> ("", 12), ``"A9"`` -> ("A", 9)."""
-    match = _PART.match(part)
-    if match is None:
-        return (part, -1)
-    letters, digits = match.groups()
-    return (letters, int(digits) if digits else -1)
-
-
-def _is_later_sibling(parts: Sequence[str], other: Sequence[str]) -> bool:
-    """``parts`` is a sibling of some prefix of ``other`` that comes after it,
-    or descends from ``other`` itself (a heading one level too shallow)."""
-    if len(parts) > len(other):
-        return list(parts[: len(other)]) == list(other)
-    prefix = other[: len(parts)]
-    return list(parts[:-1]) == list(prefix[:-1]) and _part_key(parts[-1]) > _part_key(prefix[-1])
-
-
-def is_consistent(parts: Sequence[str], enclosing: Sequence[str] | None, previous: Sequence[str] | None) -> bool:
-    """Whether a heading number fits its neighbours (see module docstring)."""
-    if enclosing is not None:
-        if len(parts) > len(enclosing) and list(parts[: len(enclosing)]) == list(enclosing):
-            return True
-        if _is_later_sibling(parts, enclosing):
-            return True
-    elif len(parts) == 1 or previous is None or _part_key(parts[0]) > _part_key(previous[0]):
-        # Nothing numbered encloses it: a chapter, or a later chapter's (or an
-        # appendix's) section under an unnumbered heading.
-        return True
-    return previous is not None and _is_later_sibling(parts, previous)
 
 
 @dataclass
@@ -198,25 +123,6 @@ class _Builder:
     @property
     def parts(self) -> list[str]:
         return self.number.split(".")
-
-
-@dataclass
-class _FenceProblem:
-    """A reported PARSE-006 while the fences after it stay out of step.
-
-    After a misplaced bare fence, every bare fence closes what was meant to
-    be opened, so a block that swallows text before the next heading is
-    this problem too. After a fenced example ended early (``example``), the
-    example's own closing fence, the next bare one, past any headings the
-    rest of the example holds, opens a block that is this problem too."""
-
-    index: int  # of the issue in the reader's ``issues``
-    found: list[str]
-    fix: str
-    example: bool
-
-    def message(self) -> str:
-        return "; ".join(self.found) + f" ({self.fix})"
 
 
 @dataclass
@@ -245,10 +151,8 @@ class _SpecReader:
         #: Level of the heading that just declared a copy: a heading right
         #: after it at a higher level is the copied document's own title.
         self.copy_title_level: int | None = None
-        #: The last PARSE-006 problem while the fences after it are out of step.
-        self.fence_problem: _FenceProblem | None = None
-        #: Numbered headings written in a code block that swallows spec text.
-        self.swallowed: list[tuple[str, Loc]] = []
+        #: PARSE-006: fenced blocks that do not end where meant (shares ``issues``).
+        self.fences = FenceWatch(src, self.issues)
         self.text_owner: _Builder | None = None
         self.list_owner: _Builder | None = None
         self.last_in_order: _Builder | None = None
@@ -296,8 +200,7 @@ class _SpecReader:
         line = block_line(token)
         copy_title = self.copy_title_level is not None and level < self.copy_title_level
         self.copy_title_level = None
-        if self.fence_problem is not None and not self.fence_problem.example:
-            self.fence_problem = None
+        self.fences.heading()
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
         self.item = None
@@ -339,7 +242,7 @@ class _SpecReader:
         if out_of_order and self.last_numbered is not None and self.last_numbered.out_of_order:
             # Children and siblings of a stray heading fit the stray heading:
             # report the stray once, not every heading under it.
-            out_of_order = not _is_later_sibling(parts, self.last_numbered.parts)
+            out_of_order = not is_later_sibling(parts, self.last_numbered.parts)
         builder = _Builder(
             number=number,
             title=title,
@@ -369,7 +272,7 @@ class _SpecReader:
         # A heading whose parent section a code block swallowed (PARSE-006)
         # is out of order only because of it: that finding names the cause.
         continues_swallowed = builder.out_of_order and not builder.duplicate and any(
-            number == ".".join(parts[:-1]) for number, _ in self.swallowed
+            number == ".".join(parts[:-1]) for number, _ in self.fences.swallowed
         )
         if not in_copy and not continues_swallowed:
             self._report(builder, inline.content.strip() or text, enclosing)
@@ -515,121 +418,19 @@ class _SpecReader:
     def code_block(self, token: Token) -> None:
         """Names in a code block: evidence for the requirement it illustrates."""
         if token.type == "fence":
-            self._out_of_step(token)
+            enclosing = self._enclosing_numbered(in_order_only=True)
+            previous = self.last_in_order
+            self.fences.fence(
+                token,
+                enclosing.parts if enclosing else None,
+                previous.parts if previous else None,
+                self.text_owner.number if self.text_owner is not None else "",
+            )
         names = code_names(token.content)
         if not names:
             return
         for target in self.targets():
             target.code.append((block_line(token), names))
-
-    def _out_of_step(self, token: Token) -> None:
-        """A PARSE-006 issue when a fenced block does not end where its author
-        meant, which changes what the spec says. Evidence, either of:
-
-        * the block holds an opening fence of its own kind (its fence
-          character, at least as long, with a language): fences cannot nest;
-        * the block swallows a numbered heading that fits the spec's
-          numbering at that point, set off by blank lines as headings are
-          (the next section, not a ``# 2. step`` comment in a shell
-          example), and either has no language of its own or is never
-          closed.
-
-        Then either an opening fence is missing above (this fence was meant
-        to close an earlier block, and it swallows the prose after it) or a
-        pasted example's inner closing fence ends the block early. The
-        swallowed heading is named: its section and requirements are not
-        read. Blocks left out of step by a reported one are folded into it
-        (see :class:`_FenceProblem`)."""
-        fence = token.markup
-        if not fence or fence[0] not in "`~" or not token.map:
-            return
-        info = token.info.strip()
-        earlier = self.fence_problem
-        if earlier is not None and earlier.example:
-            if info:
-                earlier = None  # an example's own closing fence has no language
-            else:
-                self.fence_problem = None
-        evidence = self._fence_evidence(token)
-        if evidence is None:
-            return
-        inner, swallowed, numbered, closed = evidence
-        if inner is None and (swallowed is None or (closed and info)):
-            return
-        start = block_line(token)
-        if swallowed is not None:
-            self.swallowed.extend(numbered)
-        more = len(numbered) - 1
-        if earlier is not None:
-            if swallowed is not None:
-                earlier.found.append(
-                    f"the fence at line {start} is then out of step too and swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
-                    + (f" and {more} more" if more > 0 else "")
-                )
-                self.issues[earlier.index] = replace(self.issues[earlier.index], message=earlier.message())
-                if not earlier.example:
-                    self.fence_problem = earlier
-            return
-        found = []
-        if swallowed is not None:
-            found.append(
-                f"this code block swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
-                + (f" and {more} more numbered heading{'s' if more != 1 else ''}" if more > 0 else "")
-                + f", whose section{'s' if more > 0 else ''} and requirements are not read"
-            )
-        if inner is not None:
-            found.append(f"{'it' if found else 'this code block'} holds the fence {inner[1]!r} (line {inner[0]}), and fences cannot nest, so it does not end where it was meant to")
-        elif not closed:
-            found.append("it is never closed and runs to the end of the file")
-        if info:
-            fix = f"to show a fenced example inside it, open and close it with a longer fence ({fence[0] * (len(fence) + 1)}{info})"
-        else:
-            fix = "this fence was probably meant to close a block: add the opening fence missing above it"
-        problem = _FenceProblem(len(self.issues), found, fix, example=bool(info) and inner is not None)
-        self.fence_problem = problem
-        owner = self.text_owner.number if self.text_owner is not None else ""
-        self.issues.append(ParseIssue(
-            "PARSE-006", Loc(self.src.path, start, self._column(start, fence)), problem.message(),
-            excerpt=(fence + token.info).strip(), subject=f"§{owner}" if owner else self.src.path,
-        ))
-
-    def _fence_evidence(
-        self, token: Token,
-    ) -> tuple[tuple[int, str] | None, tuple[int, str] | None, list[tuple[str, Loc]], bool] | None:
-        """What a fenced block holds: its first inner opening fence of its own
-        kind, its first heading that fits the numbering here, every numbered
-        heading in it, and whether it is closed; None when it holds nothing
-        that could be either (most blocks)."""
-        fence = token.markup
-        if fence[0] * 3 not in token.content and not _HEADING_ANYWHERE.search(token.content):
-            return None
-        start = block_line(token)
-        enclosing = self._enclosing_numbered(in_order_only=True)
-        previous = self.last_in_order
-        inner: tuple[int, str] | None = None
-        swallowed: tuple[int, str] | None = None
-        numbered: list[tuple[str, Loc]] = []
-        lines = token.content.removesuffix("\n").split("\n")
-        for offset, text in enumerate(lines, start=1):
-            if inner is None:
-                opening = _FENCE_LINE.match(text)
-                if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) and opening.group(2).strip():
-                    inner = (start + offset, text.strip())
-            # Set off by blank lines, as markdown headings are written and
-            # comments in a code example seldom are.
-            heading = _HEADING_LINE.match(text) if text.lstrip().startswith("#") and _blank_around(lines, offset - 1) else None
-            split = split_heading_number(heading.group(1)) if heading else None
-            if split is None:
-                continue
-            numbered.append((split[0], Loc(self.src.path, start + offset, 1)))
-            if swallowed is None and is_consistent(split[0].split("."), enclosing.parts if enclosing else None, previous.parts if previous else None):
-                swallowed = (start + offset, text.strip())
-        last = token.map[1] if token.map else 0
-        # The block's last line, without the indent or quote markers of a
-        # list item or block quote the block stands in.
-        closing = _FENCE_LINE.match(_CONTAINER_PREFIX.sub("", self.lines[last - 1])) if token.map and token.map[0] < last - 1 < len(self.lines) else None
-        closed = closing is not None and not closing.group(2).strip() and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence)
-        return inner, swallowed, numbered, closed
 
     def changelog_row(self, token: Token) -> None:
         """First cell of a table row under a CHANGELOG heading."""
@@ -754,7 +555,7 @@ class _SpecReader:
                 kind=builder.kind,
                 main_body=builder.main_body,
                 parent=builder.parent,
-                requirements=_with_evidence(builder),
+                requirements=with_code_evidence(builder.requirements, builder.code),
                 ids=tuple(builder.ids),
                 has_subsections=builder.number in parents,
                 out_of_order=builder.out_of_order,
@@ -766,64 +567,6 @@ class _SpecReader:
             )
             for builder in self.sections
         )
-
-
-_POINTS_BACK = re.compile(r"\b(?:above|preceding)\b", re.IGNORECASE)
-_ANNOUNCES = re.compile(r"\b(?:the following|as follows|below)\b|:\s*$", re.IGNORECASE)
-
-
-def _with_evidence(builder: _Builder) -> tuple[Requirement, ...]:
-    """The builder's requirements numbered 1.., each with the names of the
-    code blocks that illustrate it: a block belongs to the requirement that
-    announces it ("the following", a closing colon) or else to the last
-    requirement above it; a block that opens the section belongs to the
-    first requirement only when that one points back at it ("above")."""
-    requirements = builder.requirements
-    if not requirements:
-        return ()
-    extra: list[list[str]] = [[] for _ in requirements]
-    lines = [requirement.loc.line for requirement in requirements]
-    previous_block = 0
-    for line, names in builder.code:
-        position = max((i for i, at in enumerate(lines) if at < line), default=-1)
-        if position < 0:
-            # Code before the first requirement is context for the section;
-            # it is evidence only for a requirement that points back at it
-            # ("MUST reject events that do not match the schema above").
-            if _POINTS_BACK.search(requirements[0].text):
-                extra[0].extend(names)
-            previous_block = line
-            continue
-        # A requirement that announces what follows ("MUST use the following
-        # structures:") owns the next block even when others come between.
-        for earlier in range(position, -1, -1):
-            if lines[earlier] <= previous_block:
-                break
-            if _ANNOUNCES.search(requirements[earlier].text):
-                position = earlier
-                break
-        extra[position].extend(names)
-        previous_block = line
-    return tuple(
-        replace(
-            requirement,
-            index=position,
-            evidence=tuple(dict.fromkeys((*requirement.evidence, *extra[position - 1]))) if extra[position - 1] else requirement.evidence,
-        )
-        for position, requirement in enumerate(requirements, start=1)
-    )
-
-
-def item_title(content: str) -> str:
-    """Title of a numbered list item: its leading bold phrase, or else its
-    first line, as plain text and at most ``TITLE_LIMIT`` characters."""
-    first_line = content.split("\n", 1)[0]
-    bold = _BOLD_LEAD.match(first_line)
-    text = plain_sentence(bold.group(2) if bold else first_line).rstrip(":").strip()
-    if len(text) <= TITLE_LIMIT:
-        return text
-    cut = text.rfind(" ", 0, TITLE_LIMIT)
-    return text[: cut if cut > TITLE_LIMIT // 2 else TITLE_LIMIT].rstrip(" ,;:") + "…"
 
 
 def spec_version_from_name(path: str) -> str:
@@ -847,6 +590,6 @@ def parse_spec(src: SourceText) -> tuple[Spec, list[ParseIssue]]:
         sections=reader.build(),
         changelog_versions=tuple(reader.changelog),
         roadmap_headings=tuple(reader.roadmap_headings),
-        swallowed_headings=tuple(reader.swallowed),
+        swallowed_headings=tuple(reader.fences.swallowed),
     )
     return spec, reader.issues

@@ -19,7 +19,7 @@ import re
 
 from ..model import Loc, TextFacts
 from ..source import SourceText
-from .packets import label_key
+from .packet_labels import label_key
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

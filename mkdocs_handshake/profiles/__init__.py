@@ -27,7 +27,7 @@ import yaml
 
 from ..option_checks import strict_date
 from ..parse.contract import ContractMap
-from ..parse.packets import label_key
+from ..parse.packet_labels import label_key
 
 PROFILE_DIR = Path(__file__).parent
 LIFECYCLES = ("active", "closed", "superseded", "stub", "legacy")

@@ -14,8 +14,9 @@ from typing import Iterable, Mapping
 from ..findings import Finding
 from ..model import DoneMapping, Loc, Packet, Section, Status
 from ..mapping import map_done_means
+from ..parse.spec_headings import section_anchor
 from ..traceability import number_key
-from .context import RenderContext, chapter_of, section_anchor, wp_key
+from .context import RenderContext, chapter_of, wp_key
 from .escape import html_text, md_text
 
 # --------------------------------------------------------------------------

@@ -39,11 +39,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def section_anchor(number: str) -> str:
-    """Stable HTML id for a section number: ``2.3.12.1`` -> ``sec-2-3-12-1``."""
-    return "sec-" + re.sub(r"[^0-9A-Za-z]+", "-", number).strip("-").lower()
-
-
 def chapter_of(number: str) -> str:
     """The chapter a section number belongs to: ``2.3.12.1`` -> ``2``."""
     return number.split(".", 1)[0]

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Mapping, Sequence
 
 from ..model import Loc, Requirement, Section
-from .context import RenderContext, section_anchor
+from ..parse.spec_headings import section_anchor
+from .context import RenderContext
 from .escape import html_text, md_code, md_text
 from .common import (
     anchors_by_section,

@@ -20,8 +20,9 @@ from typing import Mapping
 
 from ..mapping import anchored
 from ..model import DoneMapping, ListItem, Packet, Requirement, Section
+from ..parse.spec_headings import section_anchor
 from ..traceability import done_entries, live_packets, number_key
-from .context import RenderContext, chapter_of, section_anchor
+from .context import RenderContext, chapter_of
 from .escape import html_text, md_code
 from .spec_pages import element_ids
 from .common import (

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Mapping
 
 from ..findings import Finding
 from ..model import EncodingIssue, GateEvent, GovernanceModel, Loc, ParseIssue
-from ..parse.packets import label_key
+from ..parse.packet_labels import label_key
 from .base import Rule, rule
 from .context import RuleContext
 

@@ -31,7 +31,7 @@ from ..model import GovernanceModel, Lifecycle, Loc, Packet
 from ..parse.signatures import explain_signature
 from ..profiles import Profile, Remedy
 from .base import Rule, rule
-from .pkt import unsigned
+from .pkt_lock import unsigned
 
 if TYPE_CHECKING:  # pragma: no cover - import only for type checkers
     from .context import RuleContext

@@ -20,7 +20,7 @@ from ..findings import Finding
 from ..lifecycle import contract_is_live
 from ..model import Lifecycle, Loc, Packet, TextFacts
 from ..parse.board import normalise_tag
-from ..parse.packets import label_key
+from ..parse.packet_labels import label_key
 from .base import Rule, rule
 from .context import RuleContext
 

@@ -19,7 +19,7 @@ from mkdocs_handshake.layout import Layout
 from mkdocs_handshake.load import load_repo
 from mkdocs_handshake.model import GovernanceModel
 from mkdocs_handshake.parse.markdown import tokenize
-from mkdocs_handshake.parse.spec import split_heading_number
+from mkdocs_handshake.parse.spec_headings import split_heading_number
 from mkdocs_handshake.parse.spec_bundle import without_front_matter
 from mkdocs_handshake.source import decode
 from tests.conftest import CORPUS

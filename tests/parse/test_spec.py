@@ -9,7 +9,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from mkdocs_handshake.model import Section, Spec
-from mkdocs_handshake.parse.spec import is_copy_title, is_roadmap_title, parse_spec, split_heading_number
+from mkdocs_handshake.parse.spec import parse_spec
+from mkdocs_handshake.parse.spec_headings import is_roadmap_title
 from mkdocs_handshake.source import decode, read_source
 
 SPEC_FILE = "Demo_Master_Spec_v03.14.md"
@@ -125,17 +126,6 @@ def test_requirements_own_body_only_no_code_with_table_rows() -> None:
     assert detail.end_line == _line(BASIC, "Notes text")
     assert scope.end_line == _line(BASIC, "| R1 |")
     assert _one(spec, "1").requirements[0].loc.line == _line(BASIC, "Intro text.")
-
-
-def test_heading_number_patterns() -> None:
-    assert split_heading_number("2.3.12.1 Four Pillars") == ("2.3.12.1", "Four Pillars")
-    assert split_heading_number("1. Vision & Context") == ("1", "Vision & Context")
-    assert split_heading_number("A9.2.1 Appendix") == ("A9.2.1", "Appendix")
-    assert split_heading_number("A.1 Short") == ("A.1", "Short")
-    assert split_heading_number("A Brief History") is None
-    assert split_heading_number("B2B Sales") is None
-    assert split_heading_number("v2.0 Stack") is None
-    assert split_heading_number("2025-12-26 notes") is None
 
 
 LISTS = """\
@@ -521,23 +511,6 @@ def test_a_heading_that_declares_a_copy_leaves_the_copys_numbering_alone() -> No
     assert [(s.title, s.duplicate) for s in numbers["1.1"]] == [("Goals", False), ("Prior art", True)]
     assert [(s.title, s.duplicate) for s in numbers["2.1"]] == [("Storage", False), ("Handshake", True)]
     assert [(s.title, s.duplicate) for s in numbers["2"]] == [("Design", False), ("Protocol", True)]
-
-
-@pytest.mark.parametrize(
-    ("title", "copy"),
-    [
-        ("Calendar Research v0.4 (verbatim import; headings adjusted)", True),
-        ("Open-Source ASR Technology (Claude, Verbatim)", True),
-        ("Industry Modules Spec (Embedded Snapshot)", True),
-        ("Appendix: Runtime Addendum v0.5 (Archived Copy) (Non-Normative)", True),
-        ("Embedded source snapshots (lossless archive)", True),
-        ("Review required (existing MPL shorthand in verbatim research)", False),
-        ("Entities Snapshot (Photo Stack v0.3.0)", False),
-        ("Verbatim quotes policy", False),
-    ],
-)
-def test_a_copy_is_declared_in_a_parenthesised_tag(title: str, copy: bool) -> None:
-    assert is_copy_title(title) is copy
 
 
 FENCES = """# 1. Intro

@@ -3,7 +3,7 @@ refinement file reader (parse/refinement.py)."""
 
 from __future__ import annotations
 
-from mkdocs_handshake.parse.packets import label_key
+from mkdocs_handshake.parse.packet_labels import label_key
 from mkdocs_handshake.parse.refinement import parse_refinement
 from mkdocs_handshake.parse.text_facts import text_facts
 from mkdocs_handshake.source import decode

@@ -6,17 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import os
 import shutil
-import time
 
 import pytest
 
 from mkdocs_handshake.model import Status
-from mkdocs_handshake.render import dag
+from mkdocs_handshake.render import dag, dag_dot, dag_graph, dot_program
 from mkdocs_handshake.render.context import RenderContext
 from tests.rules.builders import make_model, make_packet, occurrence
 from tests.fixtures.repo import AS_OF
+from tests.render.test_dot_program import fake_dot
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 EVIL = '<script>alert(1)</script> "];evil['
@@ -52,7 +51,7 @@ def sample_ctx(**kwargs: object) -> RenderContext:
 
 def test_dot_escapes_labels_and_tooltips() -> None:
     ctx = sample_ctx()
-    source = dag.build_dot(ctx, dag.prepare(ctx), sorted(ctx.packets_by_id))
+    source = dag_dot.build_dot(ctx, dag_graph.prepare(ctx), sorted(ctx.packets_by_id))
     line = next(line for line in source.splitlines() if line.startswith('  "WP-1-Evil" ['))
     assert 'label="WP-1-Evil\\n<script>alert(1)</script>\\n\\"];evil[' in line
     assert '"];evil[' not in line.replace('\\"];evil[', "")  # every quote is escaped
@@ -78,22 +77,22 @@ def test_nodes_link_to_packet_pages_for_both_url_styles() -> None:
 @needs_dot
 def test_blocker_not_validated_is_red_and_validated_dependency_is_not() -> None:
     ctx = sample_ctx()
-    source = dag.build_dot(ctx, dag.prepare(ctx), sorted(ctx.packets_by_id))
+    source = dag_dot.build_dot(ctx, dag_graph.prepare(ctx), sorted(ctx.packets_by_id))
     mid_top = next(line for line in source.splitlines() if '"WP-1-Mid" -> "WP-1-Top"' in line)
     base_mid = next(line for line in source.splitlines() if '"WP-1-Base" -> "WP-1-Mid"' in line)
-    assert f'color="{dag.BLOCKER_COLOUR}"' in mid_top
-    assert f'color="{dag.EDGE_COLOUR}"' in base_mid
+    assert f'color="{dag_dot.BLOCKER_COLOUR}"' in mid_top
+    assert f'color="{dag_dot.EDGE_COLOUR}"' in base_mid
     # Base -> Top is implied by Base -> Mid -> Top and hidden for display.
     assert '"WP-1-Base" -> "WP-1-Top"' not in source
     page = dag.render_dag_page(ctx)
-    assert f'stroke="{dag.BLOCKER_COLOUR}"' in page
+    assert f'stroke="{dag_dot.BLOCKER_COLOUR}"' in page
     assert "1 implied dependency is hidden" in page
 
 
 @needs_dot
 def test_cycle_is_drawn_and_named() -> None:
     ctx = sample_ctx()
-    source = dag.build_dot(ctx, dag.prepare(ctx), sorted(ctx.packets_by_id))
+    source = dag_dot.build_dot(ctx, dag_graph.prepare(ctx), sorted(ctx.packets_by_id))
     assert '"WP-1-Loop-A" -> "WP-1-Loop-B"' in source and '"WP-1-Loop-B" -> "WP-1-Loop-A"' in source
     assert source.count('label="cycle 1"') == 2
     page = dag.render_dag_page(ctx)
@@ -102,7 +101,7 @@ def test_cycle_is_drawn_and_named() -> None:
 
 def test_superseded_packet_is_clustered_with_its_variant() -> None:
     ctx = sample_ctx()
-    source = dag.build_dot(ctx, dag.prepare(ctx), sorted(ctx.packets_by_id))
+    source = dag_dot.build_dot(ctx, dag_graph.prepare(ctx), sorted(ctx.packets_by_id))
     start = source.index('subgraph "cluster_variants_')
     cluster = source[start : source.index("  }", start)]
     assert '"WP-1-Store" [' in cluster and '"WP-1-Store-v2" [' in cluster
@@ -122,7 +121,7 @@ def test_output_is_deterministic_and_inlines_cleanly() -> None:
 
 def test_fallback_when_dot_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing(_source: str, _timeout: float = 0) -> str:
-        raise dag.DotFailure("was not found on PATH", missing=True)
+        raise dot_program.DotFailure("was not found on PATH", missing=True)
 
     monkeypatch.setattr(dag, "render_svg", missing)
     page = dag.render_dag_page(sample_ctx())
@@ -134,7 +133,7 @@ def test_fallback_when_dot_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "[WP-1-Mid](../packets/WP-1-Mid/) (Ready-for-Dev)" in layer2
     assert "WP-1-Loop-A" in page and "in cycle 1" in page
     assert "&lt;script&gt;" not in layer2 and "<script>" not in page
-    assert "brew install graphviz" in dag.dot_missing_message()
+    assert "brew install graphviz" in dot_program.dot_missing_message()
 
 
 def test_fallback_when_context_says_dot_unavailable() -> None:
@@ -148,13 +147,13 @@ def test_large_graph_is_split_per_connected_component() -> None:
     packets += [validated("WP-1-B1"), make_packet("WP-1-B2", depends_on=["WP-1-B1"])]
     packets += [make_packet("WP-1-Solo")]
     ctx = ctx_for(packets, options={"dag_max_nodes": 3})
-    parts = dag.split_parts(ctx, dag.prepare(ctx))
+    parts = dag_graph.split_parts(ctx, dag_graph.prepare(ctx))
     assert [nodes for _title, nodes in parts] == [["WP-1-A1", "WP-1-A2"], ["WP-1-B1", "WP-1-B2"], ["WP-1-Solo"]]
     page = dag.render_dag_page(ctx)
     assert page.count("<svg") == 3
     assert 'id="hs-dag2-graph0"' in page and 'id="hs-dag3-graph0"' in page
     assert "### Group 1: WP-1-A1 and 1 more" in page
-    assert dag.split_parts(ctx_for(packets), dag.prepare(ctx))[0][0] == "All packets"
+    assert dag_graph.split_parts(ctx_for(packets), dag_graph.prepare(ctx))[0][0] == "All packets"
 
 
 def _luminance(colour: str) -> float:
@@ -164,10 +163,10 @@ def _luminance(colour: str) -> float:
 
 
 def test_every_status_has_its_own_colour_and_readable_dark_text() -> None:
-    fills = list(dag.STATUS_FILL.values())
+    fills = list(dag_dot.STATUS_FILL.values())
     assert len(set(fills)) == len(fills) == len(Status)
-    text = _luminance(dag.NODE_TEXT)
-    for status, fill in dag.STATUS_FILL.items():
+    text = _luminance(dag_dot.NODE_TEXT)
+    for status, fill in dag_dot.STATUS_FILL.items():
         contrast = (_luminance(fill) + 0.05) / (text + 0.05)
         assert contrast >= 4.5, (status, fill, round(contrast, 2))
     # Nearly-equal greys are as bad as equal ones: every pair differs visibly.
@@ -179,11 +178,11 @@ def test_every_status_has_its_own_colour_and_readable_dark_text() -> None:
 
 def test_graph_background_is_transparent_and_nodes_carry_fill_and_dark_text() -> None:
     ctx = sample_ctx()
-    source = dag.build_dot(ctx, dag.prepare(ctx), sorted(ctx.packets_by_id))
+    source = dag_dot.build_dot(ctx, dag_graph.prepare(ctx), sorted(ctx.packets_by_id))
     assert 'bgcolor="transparent"' in source
-    assert f'fontcolor="{dag.NODE_TEXT}"' in source
+    assert f'fontcolor="{dag_dot.NODE_TEXT}"' in source
     mid = next(line for line in source.splitlines() if line.startswith('  "WP-1-Mid" ['))
-    assert f'fillcolor="{dag.STATUS_FILL[Status.READY_FOR_DEV]}"' in mid
+    assert f'fillcolor="{dag_dot.STATUS_FILL[Status.READY_FOR_DEV]}"' in mid
 
 
 def test_packet_without_status_is_drawn_as_its_edge_describes_it() -> None:
@@ -196,15 +195,15 @@ def test_packet_without_status_is_drawn_as_its_edge_describes_it() -> None:
             make_packet("WP-1-Vague", status=Status.UNKNOWN, status_raw=""),
         ]
     )
-    source = dag.build_dot(ctx, dag.prepare(ctx), sorted(ctx.packets_by_id))
+    source = dag_dot.build_dot(ctx, dag_graph.prepare(ctx), sorted(ctx.packets_by_id))
     node = next(line for line in source.splitlines() if line.startswith('  "WP-1-Recorder" ['))
     edge = next(line for line in source.splitlines() if '"WP-1-Recorder" -> "WP-1-Job"' in line)
-    assert f'fillcolor="{dag.STATUS_FILL[Status.VALIDATED]}"' in node
+    assert f'fillcolor="{dag_dot.STATUS_FILL[Status.VALIDATED]}"' in node
     assert "WP-1-Recorder - VALIDATED (no STATUS in packet; latest validator verdict PASS)" in node
-    assert f'color="{dag.EDGE_COLOUR}"' in edge
+    assert f'color="{dag_dot.EDGE_COLOUR}"' in edge
     assert "WP-1-Job depends on WP-1-Recorder (VALIDATED (no STATUS in packet; latest validator verdict PASS))" in edge
     vague = next(line for line in source.splitlines() if line.startswith('  "WP-1-Vague" ['))
-    assert f'fillcolor="{dag.STATUS_FILL[Status.UNKNOWN]}"' in vague and "Unknown (no STATUS in packet)" in vague
+    assert f'fillcolor="{dag_dot.STATUS_FILL[Status.UNKNOWN]}"' in vague and "Unknown (no STATUS in packet)" in vague
 
 
 def _node_positions(svg: str) -> dict[str, tuple[float, float]]:
@@ -219,12 +218,12 @@ def _node_positions(svg: str) -> dict[str, tuple[float, float]]:
 def test_packets_without_dependencies_form_a_grid_read_a_to_z() -> None:
     names = [f"WP-1-Solo-{letter}" for letter in "ABCDEFGHIJK"]
     ctx = ctx_for([validated("WP-1-Base"), make_packet("WP-1-Top", depends_on=["WP-1-Base"])] + [make_packet(n) for n in reversed(names)])
-    data = dag.prepare(ctx)
-    assert dag.isolated_nodes(data, sorted(ctx.packets_by_id)) == names
-    svg = dag.render_svg(dag.build_dot(ctx, data, sorted(ctx.packets_by_id)))
+    data = dag_graph.prepare(ctx)
+    assert dag_dot.isolated_nodes(data, sorted(ctx.packets_by_id)) == names
+    svg = dot_program.render_svg(dag_dot.build_dot(ctx, data, sorted(ctx.packets_by_id)))
     positions = _node_positions(svg)
     assert set(names) <= set(positions)
-    rows = [names[i : i + dag.GRID_COLUMNS] for i in range(0, len(names), dag.GRID_COLUMNS)]
+    rows = [names[i : i + dag_dot.GRID_COLUMNS] for i in range(0, len(names), dag_dot.GRID_COLUMNS)]
     assert len(rows) == 4 and len(rows[-1]) == 2
     for row in rows:
         ys = {round(positions[n][1]) for n in row}
@@ -244,7 +243,7 @@ def test_legend_comes_before_the_graph() -> None:
     legend = page.index('<div class="hs-dag-legend">')
     assert legend < page.index("<svg")
     for status in (Status.GAP, Status.DRAFT, Status.SUPERSEDED):
-        assert f"background:{dag.STATUS_FILL[status]}" in page[legend : page.index("<svg")]
+        assert f"background:{dag_dot.STATUS_FILL[status]}" in page[legend : page.index("<svg")]
 
 
 # --------------------------------------------------------------------------
@@ -254,43 +253,6 @@ def test_legend_comes_before_the_graph() -> None:
 MINIMAL_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><g id="graph0"></g></svg>'
 
 
-def fake_dot(monkeypatch: pytest.MonkeyPatch, tmp_path, script: str) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "bin"
-    folder.mkdir(exist_ok=True)
-    (folder / "dot").write_text("#!/bin/sh\n" + script, encoding="utf-8")
-    (folder / "dot").chmod(0o755)
-    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
-
-
-@pytest.mark.parametrize(
-    ("script", "reason"),
-    [
-        ("cat >/dev/null; echo '' >&2; echo 'Error: lost edge' >&2; exit 2\n", "exited with status 2: Error: lost edge"),
-        ("cat >/dev/null; kill -9 $$\n", "was killed by signal 9"),
-        ("cat >/dev/null; printf 'ok\\377'\n", "exited with status 0 but wrote output that is not UTF-8 (byte 0xFF at offset 2)"),
-        ("cat >/dev/null\n", "exited with status 0 but wrote nothing"),
-        ("cat >/dev/null; echo '<svg>'\n", "exited with status 0 but wrote no SVG drawing (output begins '<svg>')"),
-    ],
-    ids=["exit-2", "signal", "not-utf8", "empty", "half-svg"],
-)
-def test_render_svg_turns_every_failure_into_one_reason(monkeypatch: pytest.MonkeyPatch, tmp_path, script: str, reason: str) -> None:  # type: ignore[no-untyped-def]
-    fake_dot(monkeypatch, tmp_path, script)
-    with pytest.raises(dag.DotFailure) as caught:
-        dag.render_svg("digraph { a }")
-    assert str(caught.value) == reason
-
-
-def test_render_svg_stops_a_hanging_dot_and_what_it_started(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    # The pid is written first: on a busy machine the timeout may come before dot has read its input.
-    fake_dot(monkeypatch, tmp_path, f"sleep 30 & echo $! > {tmp_path}/child; cat >/dev/null; wait\n")
-    with pytest.raises(dag.DotFailure) as caught:
-        dag.render_svg("digraph { a }", timeout=0.5)
-    assert str(caught.value) == "timed out after 0.5 s and was stopped (option dot_timeout)"
-    child = int((tmp_path / "child").read_text())
-    with pytest.raises(ProcessLookupError):
-        for _ in range(50):  # the kill is asynchronous; give it a moment
-            os.kill(child, 0)
-            time.sleep(0.05)
 
 
 def test_a_layout_failure_with_clusters_is_drawn_without_them(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]

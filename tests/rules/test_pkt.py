@@ -1,4 +1,7 @@
-"""PKT rules: every task packet is complete, exact and locked."""
+"""PKT rules: every task packet is complete, exact and locked.
+
+The rules live in ``rules/pkt_*.py``, grouped by the clause they enforce;
+the sections below follow their ids, so each group's tests stand together."""
 
 from __future__ import annotations
 
@@ -11,7 +14,8 @@ from mkdocs_handshake.findings import Finding, Severity
 from mkdocs_handshake.model import FieldOccurrence, ListItem, Loc, Packet, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
-from mkdocs_handshake.rules.pkt import entry_count, vague_path
+from mkdocs_handshake.rules.pkt_lists import vague_path
+from mkdocs_handshake.rules.pkt_reading import entry_count
 from tests.rules.builders import make_model, make_packet, occurrence, packet_file
 from tests.fixtures.repo import AS_OF
 

@@ -1,0 +1,113 @@
+"""What a Master Spec heading's text says about its section.
+
+The spec reader (:mod:`.spec`) walks the token stream; the questions it
+asks of one heading's text do not depend on that walk, and pages ask some
+of them too: which section number a heading carries, whether that number
+fits its neighbours, whether the heading opens a roadmap or declares a
+copied document, which HTML id a section number gets, and the title of a
+section that is a numbered list item. Keeping them here lets the renderer
+link to a section without the parsers depending on the renderer (the
+anchor is stored on each :class:`~mkdocs_handshake.model.Section`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .requirements import plain_sentence
+
+# A section number at the start of a heading: 2.3.12.1, 1. / 1, A9.2.1, A.1.
+_HEADING_NUMBER = re.compile(
+    r"^§?\s*((?:\d{1,3}|[A-Z]\d{1,3}|[A-Z](?=\.\d))(?:\.\d{1,4})*)\.?(?=\s|$)\s*(.*)$",
+    re.DOTALL,
+)
+_ROADMAP_TITLE = re.compile(r"\broad\s*map\b|\bfuture\s+work\b", re.IGNORECASE)
+_PHASE = re.compile(r"\bphase\s+(\d+)", re.IGNORECASE)
+#: A heading's parenthesised tag that says what follows is a copy of
+#: another document; a tag is read in parts split at commas and semicolons.
+_PARENTHESISED = re.compile(r"\(([^()]*)\)")
+_COPY_TAG = re.compile(r"(?:verbatim|embedded\s+snapshots?|archived\s+copy|lossless\s+archive)\b", re.IGNORECASE)
+_PART = re.compile(r"^([A-Z]*)(\d*)$")
+_BOLD_LEAD = re.compile(r"^\s*(\*\*|__)(.+?)\1")
+
+TITLE_LIMIT = 120
+
+
+def section_anchor(number: str) -> str:
+    """Stable HTML id for a section number: ``2.3.12.1`` -> ``sec-2-3-12-1``."""
+    return "sec-" + re.sub(r"[^0-9A-Za-z]+", "-", number).strip("-").lower()
+
+
+def split_heading_number(text: str) -> tuple[str, str] | None:
+    """``("2.3.12.1", "Title")`` when the heading text starts with a section
+    number, else None."""
+    match = _HEADING_NUMBER.match(text.strip())
+    if match is None:
+        return None
+    return match.group(1), match.group(2).strip()
+
+
+def is_roadmap_title(title: str) -> bool:
+    """Roadmap, Future Work, or Phase N with N >= 2 ("Phase 2+", "Phase 3: x")."""
+    if _ROADMAP_TITLE.search(title):
+        return True
+    return any(int(match.group(1)) >= 2 for match in _PHASE.finditer(title))
+
+
+def is_copy_title(title: str) -> bool:
+    """Whether a heading declares its content a copy of another document,
+    in a parenthesised tag or one part of it: "(verbatim import; headings
+    adjusted)", "(Claude, Verbatim)", "(Embedded Snapshot)", "(Archived
+    Copy)", "(lossless archive)". A tag that only mentions the word ("(MPL
+    shorthand in verbatim research)") declares nothing."""
+    return any(
+        _COPY_TAG.match(part.strip())
+        for tag in _PARENTHESISED.findall(title)
+        for part in re.split(r"[,;]", tag)
+    )
+
+
+def _part_key(part: str) -> tuple[str, int]:
+    """Sort key of one number part: ``"12"`` -> ("", 12), ``"A9"`` -> ("A", 9)."""
+    match = _PART.match(part)
+    if match is None:
+        return (part, -1)
+    letters, digits = match.groups()
+    return (letters, int(digits) if digits else -1)
+
+
+def is_later_sibling(parts: Sequence[str], other: Sequence[str]) -> bool:
+    """``parts`` is a sibling of some prefix of ``other`` that comes after it,
+    or descends from ``other`` itself (a heading one level too shallow)."""
+    if len(parts) > len(other):
+        return list(parts[: len(other)]) == list(other)
+    prefix = other[: len(parts)]
+    return list(parts[:-1]) == list(prefix[:-1]) and _part_key(parts[-1]) > _part_key(prefix[-1])
+
+
+def is_consistent(parts: Sequence[str], enclosing: Sequence[str] | None, previous: Sequence[str] | None) -> bool:
+    """Whether a heading number fits its neighbours (see :mod:`.spec`'s
+    docstring, "Odd numbering")."""
+    if enclosing is not None:
+        if len(parts) > len(enclosing) and list(parts[: len(enclosing)]) == list(enclosing):
+            return True
+        if is_later_sibling(parts, enclosing):
+            return True
+    elif len(parts) == 1 or previous is None or _part_key(parts[0]) > _part_key(previous[0]):
+        # Nothing numbered encloses it: a chapter, or a later chapter's (or an
+        # appendix's) section under an unnumbered heading.
+        return True
+    return previous is not None and is_later_sibling(parts, previous)
+
+
+def item_title(content: str) -> str:
+    """Title of a numbered list item: its leading bold phrase, or else its
+    first line, as plain text and at most ``TITLE_LIMIT`` characters."""
+    first_line = content.split("\n", 1)[0]
+    bold = _BOLD_LEAD.match(first_line)
+    text = plain_sentence(bold.group(2) if bold else first_line).rstrip(":").strip()
+    if len(text) <= TITLE_LIMIT:
+        return text
+    cut = text.rfind(" ", 0, TITLE_LIMIT)
+    return text[: cut if cut > TITLE_LIMIT // 2 else TITLE_LIMIT].rstrip(" ,;:") + "…"

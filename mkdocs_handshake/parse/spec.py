@@ -115,6 +115,10 @@ class _Builder:
     out_of_order: bool = False
     duplicate: bool = False
     embedded: bool = False  # continues a stray heading's own numbering
+    #: Fits only a stray heading before it (its sibling or child): part of the
+    #: misnumbered block, not reported again, and never the context later
+    #: headings are measured against.
+    continues_stray: bool = False
     end_line: int = 0
     requirements: list[Requirement] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
@@ -239,10 +243,18 @@ class _SpecReader:
             self.last_in_order.parts if self.last_in_order else None,
         )
         embedded = in_copy or self._embedded(parts, level, out_of_order, physical_parent)
-        if out_of_order and self.last_numbered is not None and self.last_numbered.out_of_order:
-            # Children and siblings of a stray heading fit the stray heading:
-            # report the stray once, not every heading under it.
-            out_of_order = not is_later_sibling(parts, self.last_numbered.parts)
+        continues_stray = False
+        last = self.last_numbered
+        if out_of_order and last is not None and (last.out_of_order or last.continues_stray):
+            # Children and siblings of a stray heading fit the stray heading
+            # (a repeat of the heading before fits where that one did; its
+            # number is reported as a duplicate): report the stray once, not
+            # every heading under it. They stay part of its block: order is
+            # measured against the last heading numbered in step with the
+            # spec, so the spec's own heading after the block is not "out of
+            # order inside" it.
+            continues_stray = parts == last.parts or is_later_sibling(parts, last.parts)
+            out_of_order = not continues_stray
         builder = _Builder(
             number=number,
             title=title,
@@ -254,6 +266,7 @@ class _SpecReader:
             out_of_order=out_of_order,
             duplicate=number in (self.heading_numbers if embedded else self.own_numbers),
             embedded=embedded,
+            continues_stray=continues_stray,
             end_line=line,
         )
         builder.ids.extend(find_requirement_ids(inline.content))
@@ -267,7 +280,7 @@ class _SpecReader:
         self.text_owner = builder
         if not out_of_order:
             self.list_owner = builder
-            if not in_copy:
+            if not in_copy and not continues_stray:
                 self.last_in_order = builder
         # A heading whose parent section a code block swallowed (PARSE-006)
         # is out of order only because of it: that finding names the cause.
@@ -293,8 +306,9 @@ class _SpecReader:
 
     def _enclosing_numbered(self, in_order_only: bool) -> _Builder | None:
         for entry in reversed(self.stack):
-            if entry.builder is not None and not (in_order_only and entry.builder.out_of_order):
-                return entry.builder
+            builder = entry.builder
+            if builder is not None and not (in_order_only and (builder.out_of_order or builder.continues_stray)):
+                return builder
         return None
 
     def _report(self, builder: _Builder, text: str, enclosing: _Builder | None) -> None:

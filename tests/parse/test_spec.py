@@ -667,3 +667,22 @@ def test_a_heading_whose_section_a_code_block_swallowed_is_not_reported_as_out_o
     assert [issue.rule for issue in issues if issue.rule == "PARSE-006"] == ["PARSE-006"]
     assert [issue.subject for issue in issues if issue.rule == "PARSE-003"] == ["3.9"]
     assert "1.2.2" in spec.by_number()
+
+
+def test_a_heading_after_a_misnumbered_block_is_measured_against_the_last_heading_in_step() -> None:
+    """A pasted block numbered 9.9-9.12 inside §6.3.2 is one problem, reported
+    at its first heading. The spec's own §6.3.3 after it follows §6.3.2.2: it
+    is not "out of order inside 9.12", and a repeat of the block's own last
+    number stays with the block (reported as a duplicate only)."""
+    text = (
+        "# 6. Integrations\n\n## 6.3 Engines\n\n### 6.3.2 List\n\n#### 6.3.2.1 merge\n\n#### 6.3.2.2 export\n\n"
+        "### 9.9 proxy\n\n### 9.10 vision\n\n#### 9.10.1 detail\n\n### 9.11 llm\n\n### 9.11 llm again\n\n"
+        "### 9.12 comfyui\n\n#### 6.3.3 GPU Scheduling\n\n##### 6.3.3.1 Queues\n\n### 6.4 Next\n"
+    )
+    spec, issues = _parse(text)
+    assert [(issue.subject, issue.message) for issue in issues] == [
+        ("9.9", "section 9.9 is out of order inside 6.3"),
+        ("9.11", "section number 9.11 is used by an earlier heading too"),
+    ]
+    flags = {s.number: s.out_of_order for s in spec.sections if s.number.startswith("6.3.3")}
+    assert flags == {"6.3.3": False, "6.3.3.1": False}

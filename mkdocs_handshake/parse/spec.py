@@ -33,7 +33,9 @@ What the parser reads (documented here because rules and pages rely on it):
   outright: every numbered heading under it is embedded, and none of them
   is reported, since renumbering a copy would falsify it. When the heading
   right after it is of a higher level ("## Appendix: X (Archived Copy)"
-  then "# X"), that is the copy's own title, and the copy runs on under it.
+  then "# X"), or of the same level and unnumbered ("### 9.1 X (verbatim
+  import)" then "### X"), that is the copy's own title, and the copy runs
+  on under it.
   An out-of-order heading owns its own body text but never the
   ordered-list items after it: those stay with the last in-order heading,
   which also takes the body back once its list resumes. A list item is
@@ -202,7 +204,14 @@ class _SpecReader:
         inline = tokens[index + 1]
         text = inline_plain(inline)
         line = block_line(token)
-        copy_title = self.copy_title_level is not None and level < self.copy_title_level
+        # The heading right after one that declares a copy is the copied
+        # document's own title when it is of a higher level, or of the same
+        # level and unnumbered ("### 9.1 Spec (verbatim import)" then "### The
+        # Spec"): a title, not the spec's next section. The copy runs on under it.
+        declared = self.copy_title_level
+        copy_title = declared is not None and (
+            level < declared or (level == declared and split_heading_number(text) is None)
+        )
         self.copy_title_level = None
         self.fences.heading()
         while self.stack and self.stack[-1].level >= level:

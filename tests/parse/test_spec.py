@@ -513,6 +513,24 @@ def test_a_heading_that_declares_a_copy_leaves_the_copys_numbering_alone() -> No
     assert [(s.title, s.duplicate) for s in numbers["2"]] == [("Design", False), ("Protocol", True)]
 
 
+
+def test_a_copys_own_title_at_the_level_of_the_heading_that_declares_it_keeps_the_copy() -> None:
+    """'### 9.1 Canonical Specification (verbatim import)' followed by the
+    imported document's own '### <title>': the title does not end the
+    copy, so the import's '#### 1. Implementation Guide' is not reported
+    (it is still a section). A numbered heading at that level is the
+    spec's next section, not a title, and ends the copy."""
+    text = (
+        "# 9. Distillation\n\n## 9.0 Why\n\n### 9.1 Canonical Specification (verbatim import)\n\n"
+        "### Skill Distillation - Technical Specification\n\nThis document defines it.\n\n"
+        "#### 1. Implementation Guide\n\n##### 1.1 Core data model\n\n"
+        "### 9.2 Notes\n\n#### 7.7 Misplaced\n"
+    )
+    spec, issues = _parse(text)
+    assert [(issue.subject, issue.loc.line) for issue in issues] == [("7.7", _line(text, "#### 7.7"))]
+    assert [s.title for s in spec.by_number()["1"]] == ["Implementation Guide"]
+
+
 FENCES = """# 1. Intro
 
 ## 1.1 Goals

@@ -704,3 +704,47 @@ def test_a_heading_after_a_misnumbered_block_is_measured_against_the_last_headin
     ]
     flags = {s.number: s.out_of_order for s in spec.sections if s.number.startswith("6.3.3")}
     assert flags == {"6.3.3": False, "6.3.3.1": False}
+
+
+DIAGRAMS = """# 4. Models
+
+## 4.3 Runtimes
+
+### 4.3.4 Scheduling
+
+Some prose.
+
+│  GPU box   │
+└────────────┘
+```
+
+#### 4.3.5.2 Expanded Recommendations
+
+The default model MUST fit in VRAM.
+
+#### 4.3.5.3 Memory Budget
+
+```
+┌────────────┐
+│  VRAM      │
+└────────────┘
+```
+
+### 4.3.6 Local Runtimes
+
+The runtime MUST be local.
+"""
+
+
+def test_the_fence_blamed_is_the_first_whose_pairing_goes_wrong() -> None:
+    """The diagram that ends before §4.3.5.2 has no opening fence: its
+    closing fence opens a block that swallows §4.3.5.2-4.3.5.3 (whose own
+    parent 4.3.5 is missing, so they fit no numbering), the next diagram's
+    opening fence closes it, and its closing fence swallows §4.3.6. One
+    finding, at the first fence out of step, naming both; adding the
+    missing opener there fixes all of it."""
+    (issue,) = _fence_issues(DIAGRAMS)
+    assert issue.loc.line == _line(DIAGRAMS, "└────────────┘") + 1
+    assert "swallows the heading '#### 4.3.5.2 Expanded Recommendations'" in issue.message
+    assert "swallows the heading '### 4.3.6 Local Runtimes'" in issue.message
+    assert issue.message.endswith("(this fence was probably meant to close a block: add the opening fence missing above it)")

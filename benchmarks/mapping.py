@@ -2,7 +2,7 @@
 
 ``python benchmarks/mapping.py`` maps every item of
 ``tests/acceptance/done_means_labels.json`` with the matcher the build uses
-(:func:`mkdocs_handshake.mapping.map_done_means`) and prints:
+(:func:`mkdocs_handshake.analysis.mapping.map_done_means`) and prints:
 
 * recall: of the items labelled with a requirement, the share the matcher
   maps to one of the labelled requirements (bound >= 80%);
@@ -40,12 +40,14 @@ from pathlib import Path
 
 from _common import REPO
 
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
-from mkdocs_handshake import mapping
-from mkdocs_handshake.mapping import RequirementIndex, map_done_means
-from mkdocs_handshake.model import GovernanceModel, Requirement
-from mkdocs_handshake.traceability import done_entries
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
+from mkdocs_handshake.analysis import mapping
+from mkdocs_handshake.analysis.mapping_index import RequirementIndex
+from mkdocs_handshake.analysis.mapping import map_done_means
+from mkdocs_handshake.model.governance import GovernanceModel
+from mkdocs_handshake.model.spec import Requirement
+from mkdocs_handshake.analysis.traceability import done_entries
 
 LABELS = REPO / "tests" / "acceptance" / "done_means_labels.json"
 CORPORA = ("handshake-2025-12-27", "handshake-2026-02-03")
@@ -246,7 +248,7 @@ def cost(models: list[tuple[str, GovernanceModel]], corpora: Path) -> None:
     import subprocess
     import time
 
-    from mkdocs_handshake import semantic
+    from mkdocs_handshake.analysis import semantic
 
     semantic.reset()
     start = time.perf_counter()

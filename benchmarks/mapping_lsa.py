@@ -34,12 +34,15 @@ from pathlib import Path
 from _common import REPO
 from mapping import CORPORA, LABELS, matches
 
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
-from mkdocs_handshake.mapping import RequirementIndex, _candidates, _scope, anchored, map_done_means, terms_of
-from mkdocs_handshake.model import GovernanceModel
-from mkdocs_handshake.source import decode
-from mkdocs_handshake.traceability import done_entries
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
+from mkdocs_handshake.analysis.mapping_index import RequirementIndex
+from mkdocs_handshake.analysis.mapping_scope import candidates_in, scope_of, anchored
+from mkdocs_handshake.analysis.mapping import map_done_means
+from mkdocs_handshake.analysis.mapping_terms import terms_of
+from mkdocs_handshake.model.governance import GovernanceModel
+from mkdocs_handshake.repository.source import decode
+from mkdocs_handshake.analysis.traceability import done_entries
 
 BARS = (0.5, 0.6, 0.7, 0.8)
 MARGINS = (1.1, 1.25, 1.5, 2.0)
@@ -120,7 +123,7 @@ def main() -> int:
             header = next(h for i, h in done_entries(packet) if i.loc.line == item["line"] and i.text == item["item"])
             query = space.vector(f"{header} {item['item']}" if header else item["item"])
             scored = sorted(
-                ((float(query @ space.vector(requirement.text)), number, requirement) for number, requirement in _candidates(_scope(anchored(packet, index.sections_by_number), index))),
+                ((float(query @ space.vector(requirement.text)), number, requirement) for number, requirement in candidates_in(scope_of(anchored(packet, index.sections_by_number), index))),
                 key=lambda entry: (-entry[0], entry[1]),
             )
             if not scored:

@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from parity_node import NodeUnavailable, Outcome, Validator, discover, node_binary, run_all, throwaway_copy  # noqa: E402
 
-from mkdocs_handshake.engine import EngineConfig, run_rules  # noqa: E402
-from mkdocs_handshake.findings import Finding  # noqa: E402
-from mkdocs_handshake.layout import Layout  # noqa: E402
-from mkdocs_handshake.load import load_repo  # noqa: E402
-from mkdocs_handshake.model import GovernanceModel  # noqa: E402
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules  # noqa: E402
+from mkdocs_handshake.findings.finding import Finding  # noqa: E402
+from mkdocs_handshake.repository.layout import Layout  # noqa: E402
+from mkdocs_handshake.load.assemble import load_repo  # noqa: E402
+from mkdocs_handshake.model.governance import GovernanceModel  # noqa: E402
 from mkdocs_handshake.rules import REGISTRY  # noqa: E402
 
 DEFAULT_MAP = Path(__file__).with_name("parity.yaml")

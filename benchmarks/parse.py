@@ -20,10 +20,11 @@ from pathlib import Path
 
 from _common import TIMING_HEADERS, base_arguments, check_corpus, measure, table, timing_row, verdict
 
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import ParseCache, load_repo
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.parse_cache import ParseCache
+from mkdocs_handshake.load.assemble import load_repo
 from mkdocs_handshake.parse.markdown import markdown_parser, tokenize
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 BOUND = 3.0
 

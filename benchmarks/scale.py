@@ -40,10 +40,10 @@ from pathlib import Path
 from _common import DEFAULT_CORPUS, check_corpus, child_environment, table, verdict
 
 import synthetic
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import _find_spec_file
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.spec_files import find_spec_file
 from mkdocs_handshake.parse.spec_current import parse_spec_current
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 TEMPLATE_SPEC = "Tallyline_Master_Spec_v01.04.md"
 RATIO_BOUND = 1.5
@@ -63,7 +63,7 @@ def corpus_spec(corpus: Path) -> Path:
     pointer, _ = parse_spec_current(decode((corpus / layout.spec_current).read_bytes(), layout.spec_current))
     if len(pointer.spec_names) != 1:
         sys.exit(f"{corpus}: SPEC_CURRENT does not name exactly one spec")
-    found = _find_spec_file(layout, pointer.spec_names[0][0], layout.spec_current)
+    found = find_spec_file(layout, pointer.spec_names[0][0], layout.spec_current)
     if found is None:
         sys.exit(f"{corpus}: the spec SPEC_CURRENT names is missing")
     return corpus / found

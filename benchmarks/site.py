@@ -56,11 +56,12 @@ from typing import Callable
 
 from _common import CORPUS_AS_OF, add_docs_dir, base_arguments, check_corpus, child_environment, ms, table, verdict
 
-from mkdocs_handshake.discover import discover_layout
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import _find_spec_file, load_repo
+from mkdocs_handshake.repository.discover import discover_layout
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.spec_files import find_spec_file
+from mkdocs_handshake.load.assemble import load_repo
 from mkdocs_handshake.parse.spec_current import parse_spec_current
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 BOUND = 1.5
 OUTPUT_DIR = "governance"
@@ -97,7 +98,7 @@ def current_spec(root: Path) -> str | None:
     names = pointer.distinct_spec_names() if pointer.format != "json" else ()
     if len(names) != 1:
         return None
-    return _find_spec_file(layout, names[0][0], layout.spec_current)
+    return find_spec_file(layout, names[0][0], layout.spec_current)
 
 
 def edited_file(root: Path) -> Path:

@@ -22,13 +22,14 @@ from pathlib import Path
 
 from _common import REPO, TIMING_HEADERS, base_arguments, measure, table, timing_row, verdict
 
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import ParseCache, _Collector
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.parse_cache import ParseCache
+from mkdocs_handshake.load.file_reader import Collector
 from mkdocs_handshake.parse.markdown import markdown_parser, tokenize
 from mkdocs_handshake.parse.spec import parse_spec
 from mkdocs_handshake.parse.spec_pointer import parse_spec_pointer
-from mkdocs_handshake.source import decode
-from mkdocs_handshake.spec_bundle_load import load_bundle, repo_path
+from mkdocs_handshake.repository.source import decode
+from mkdocs_handshake.load.spec_bundle import load_bundle, repo_path
 
 JUNE = REPO / ".." / "shared" / "corpus" / "handshake-2026-06-22"
 BOUND = 3.0
@@ -54,7 +55,7 @@ def main() -> int:
     layout = Layout(root)
 
     def read(cache: ParseCache) -> object:
-        return load_bundle(_Collector(layout, cache), manifest, pointer)
+        return load_bundle(Collector(layout, cache), manifest, pointer)
 
     spec = read(ParseCache())
     modules = [module.path for module in spec.bundle.modules if module.present]  # type: ignore[attr-defined]

@@ -32,14 +32,15 @@ from _common import CORPUS_AS_OF, TIMING_HEADERS, Timing, base_arguments, check_
 from parse import files_the_loader_reads, tokenise_all
 from synthetic import generate
 
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import ParseCache, load_repo
-from mkdocs_handshake.model import GovernanceModel
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.parse_cache import ParseCache
+from mkdocs_handshake.load.assemble import load_repo
+from mkdocs_handshake.model.governance import GovernanceModel
 from mkdocs_handshake.parse.markdown import tokenize
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 RULES_PER_PARSE = 2.0
 GROWTH = 12.5

@@ -22,14 +22,15 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
-from . import baseline as baseline_file
-from .collector import fewer_collections
-from .engine import rule_plan, run_rules
-from .findings import Finding
-from .load import ParseCache, load_repo
-from .options import OPTIONS, OptionError, Settings, resolve
+from .findings import baseline as baseline_file
+from .runtime.collector import fewer_collections
+from .rules.engine import rule_plan, run_rules
+from .findings.finding import Finding
+from .load.parse_cache import ParseCache
+from .load.assemble import load_repo
+from .options.settings import OPTIONS, OptionError, Settings, resolve
 from .report import FORMATS, Report
-from .site_config import SiteConfigError, find_config, read_site_options
+from .options.site_config import SiteConfigError, find_config, read_site_options
 
 PROG = "mkdocs-handshake"
 

@@ -1,7 +1,7 @@
 """One build's governance work: load -> rules -> pages, each stage cached.
 
 Every stage is a pure function of what it is given, so each result is kept
-in the :class:`~mkdocs_handshake.load.ParseCache` under a digest of exactly
+in the :class:`~mkdocs_handshake.load.parse_cache.ParseCache` under a digest of exactly
 its inputs: the parsed files (their content hashes), the engine options for
 the rules, the render options and the Graphviz binary for the pages. A build
 in which no governance file and no option changed - a second local build, a
@@ -10,7 +10,7 @@ restored - reuses all of it; any change recomputes what depends on it.
 
 The plugin calls :func:`run_pipeline` from ``on_files`` and
 :func:`convert_page` for each generated page; neither needs MkDocs.
-``model.json`` is not kept here: :func:`.export.write_model` streams it
+``model.json`` is not kept here: :func:`.report.export.write_model` streams it
 into the site.
 """
 
@@ -23,19 +23,25 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping, TypeVar
 
-from .baseline import Stale, stale_entries
-from .disk_cache import code_fingerprint, copy_kept, keep
-from .engine import EngineConfig, RulePlan, rule_plan, run_rules
-from .export import packet_json, spec_json, write_model
-from .findings import Finding
-from .layout import Layout
-from .load import ParseCache, link_cached, load_repo
-from .model import GovernanceModel, Packet
-from .progress import SILENT, Progress
+from .findings.baseline import Stale, stale_entries
+from .cache.disk import code_fingerprint, copy_kept, keep
+from .rules.engine import EngineConfig, RulePlan, rule_plan, run_rules
+from .report.export import packet_json, spec_json, write_model
+from .findings.finding import Finding
+from .repository.layout import Layout
+from .load.parse_cache import ParseCache
+from .load.link import link_cached
+from .load.assemble import load_repo
+from .model.governance import GovernanceModel
+from .model.packet import Packet
+from .runtime import parallel
+from .runtime.collector import fewer_collections
+from .runtime.progress import SILENT, Progress
 from .rules.context import PacketMemo
 from .render.context import HeaderInputs, RenderContext
-from .render.html import RenderedPage, to_html
-from .render.site import generate_annotations, generate_pages
+from .model.page import RenderedPage
+from .render.html import to_html
+from .render.site import generate_annotations, generate_pages, redirect_pages
 
 
 T = TypeVar("T")
@@ -121,7 +127,7 @@ class Checked:
     warnings: tuple[str, ...]
     rules_seconds: float
     render_seconds: float
-    #: The DONE_MEANS mappings, made with the rules (:func:`.load.link_cached`).
+    #: The DONE_MEANS mappings, made with the rules (:func:`.load.link.link_cached`).
     mappings: Mapping[str, object]
 
 
@@ -210,7 +216,7 @@ def _packet_memo(cache: ParseCache) -> PacketMemo:
     """Per-packet results kept in ``cache`` (in memory only) under what the
     packet is made from: its file's bytes, as the parse of the file is
     cached, and the lifecycle the board and registry gave it
-    (:func:`.load.load_repo` builds a packet from nothing else)."""
+    (:func:`.load.assemble.load_repo` builds a packet from nothing else)."""
 
     packet_keys: dict[str, str] = {}
 
@@ -231,7 +237,7 @@ def _header_inputs(loaded: Loaded, cache: ParseCache) -> HeaderInputs:
     :class:`.render.context.HeaderInputs`): the files the load read but
     the packets, and for each packet its parse, lifecycle and mapping. A
     packet's header shows the DONE_MEANS mapping of its id, which the last
-    file with that id made (:func:`.load.link`)."""
+    file with that id made (:func:`.load.link.link`)."""
     files = {packet.file for packet in loaded.model.packets}
     others = [(kind, name) for kind, name in loaded.input_keys if name not in files and kind not in cache.MEMORY_ONLY]
     return HeaderInputs(cache.inputs_digest(keys=others), _packet_digests(loaded.model, cache))
@@ -241,7 +247,7 @@ def _packet_digests(model: GovernanceModel, cache: ParseCache) -> dict[str, str]
     """Packet file -> a digest of what its entry of ``model.json`` and its
     header are made from: the file's bytes, the lifecycle the board gave
     it, and the mapping of its id (made from the bytes of the spec and of
-    the last file with that id, see :func:`.load.link`). Packets whose
+    the last file with that id, see :func:`.load.link.link`). Packets whose
     parse or mapping is not in ``cache`` have none."""
     mapped_from = {packet.id: packet.file for packet in model.packets}
     digests: dict[str, str] = {}
@@ -294,7 +300,7 @@ MODEL_JSON = "model.json"
 
 
 def write_model_json(governance: Governance, root_label: str, target: Path, keep_in: Path | None, cache: ParseCache | None = None) -> str:
-    """Write ``model.json`` to ``target``, streamed (:func:`.export.write_model`).
+    """Write ``model.json`` to ``target``, streamed (:func:`.report.export.write_model`).
 
     ``model.json`` depends on the input files and the code alone; with a
     cache folder (``keep_in``) a copy is kept there under that digest, so a
@@ -341,3 +347,79 @@ def _packet_text(model: GovernanceModel, cache: ParseCache) -> Callable[[Packet]
         return cache.lookup("packet_json", packet.file, key, lambda: packet_json(model, packet))
 
     return text
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    """What :func:`check_and_write` sends as soon as the rules and pages
+    are done."""
+
+    checked: Checked
+    #: Cache entries the child computed (findings, pages, their HTML, drawings).
+    computed: dict[tuple[str, str], tuple[str, object]]
+    #: Every key the child looked up, reused ones included.
+    used: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ChildWrites:
+    """What the child says when it has written its files."""
+
+    #: The keys of the cache file the child wrote; None when it wrote none.
+    stored: tuple[tuple[str, str], ...] | None
+    model_written: bool
+    #: How many packet redirects it wrote; -1 when it could not write them.
+    redirects: int = -1
+    #: Why the kept model.json was not used, when it was damaged or foreign.
+    model_note: str = ""
+
+
+def check_and_write(
+    loaded: Loaded, engine: EngineConfig, options: RenderOptions, cache: ParseCache, *,
+    convert: Callable[[Mapping[str, str], Mapping[str, str], ParseCache], None],
+    root_label: str, cache_dir: Path | None, target: Path, site_dir: Path,
+) -> ChildWrites:
+    """The work of a build's second process (the MkDocs plugin starts it
+    with :func:`.runtime.parallel.start`): the rules and the pages, with
+    their HTML (``convert``, the plugin's conversion) so that the cache
+    written below holds it; what it made is sent to the parent at once,
+    then ``model.json``, the packet redirects and the cache are written
+    while MkDocs converts the user's pages."""
+    cache.journal = []
+    with fewer_collections():
+        checked = check_stage(loaded, engine, options, cache)
+        # Their HTML now, so that the cache written below holds it.
+        convert(checked.pages, checked.annotations, cache)
+    # The parent may be waiting for a page: send before writing files.
+    parallel.send(ChildResult(checked, cache.take_journal(), frozenset(cache.used)))
+    governance = governance_of(loaded, checked, engine, options, cache)
+    model_note = ""
+    try:
+        model_note = write_model_json(governance, root_label, target, cache_dir)
+        model_written = True
+    except OSError:
+        model_written = False  # the parent writes it and reports why it cannot
+    # MkDocs emptied the site folder before on_files and writes no
+    # page at these paths, so they can be written while it builds.
+    try:
+        redirects = write_redirects(governance.context, site_dir)
+    except OSError:
+        redirects = -1  # the parent writes them and reports why it cannot
+    stored = None
+    if cache_dir is not None and not cache.persist(cache_dir):
+        stored = tuple(cache.stored)  # the file holds exactly these now
+    return ChildWrites(stored, model_written, redirects, model_note)
+
+
+def write_redirects(context: RenderContext, site_dir: Path) -> int:
+    """Write the ``packets/<id>/`` redirect of every packet that is its own
+    docs page into ``site_dir`` (never outside it); returns how many."""
+    written = 0
+    for path, text in redirect_pages(context).items():
+        target = (site_dir / path).resolve()
+        if not target.is_relative_to(site_dir):
+            continue  # a packet id with "../" in it: never write outside the site
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written += 1
+    return written

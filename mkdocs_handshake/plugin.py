@@ -29,13 +29,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import os
 import shutil
 import time
 from collections import Counter
 from pathlib import Path
-from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -46,26 +44,31 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils.meta import get_data as get_markdown_meta
 
-from . import disk_cache, parallel
-from .collector import fewer_collections
-from .baseline import fingerprint
-from .config import HandshakeConfig
-from .engine import summarize
-from .export import dumps, findings_document
-from .findings import Finding, Severity
-from .layout import Layout
-from .load import ParseCache
-from .model import GovernanceModel
-from .options import OptionError, resolve as resolve_options
-from .pipeline import Checked, Governance, Loaded, RenderOptions, check_is_cached, check_stage, convert_page, governance_of, load_stage, render_context, write_model_json
-from .progress import Progress
+from .cache import disk as disk_cache
+from .runtime import parallel
+from .runtime.collector import fewer_collections
+from .options.config import HandshakeConfig
+from .rules.engine import summarize
+from .report.build_log import log_findings
+from .report.export import dumps, findings_document
+from .findings.finding import Finding
+from .repository.layout import Layout
+from .load.parse_cache import ParseCache
+from .model.governance import GovernanceModel
+from .options.settings import OptionError, resolve as resolve_options
+from .mkdocs_site import docs_dir_in, docs_relative, drop_outside_links, nav_mentions, repaired_text, theme_folders
+from .pipeline import (
+    Checked, ChildResult, ChildWrites, Governance, Loaded, RenderOptions, check_and_write, check_is_cached, check_stage, convert_page,
+    governance_of, load_stage, render_context, write_model_json, write_redirects,
+)
+from .runtime.progress import Progress
 from .render.dot_program import dot_missing_message
-from .render.escape import md_text
+from .render.docs_pages import ANNOTATION_SLOT, annotated, too_large_page
 from .render.context import RenderContext
-from .render.html import RenderedPage
-from .realpath import RealPaths
-from .render.site import annotated_pages, extra_files, nav_entries, page_paths, redirect_pages, redirect_paths
-from .source import SourceText, decode
+from .model.page import RenderedPage
+from .load.watched import watched_paths
+from .render.site import annotated_pages, extra_files, nav_entries, page_paths, redirect_paths
+from .repository.source import SourceText
 
 log = get_plugin_logger(__name__.rsplit(".", 1)[0].replace("mkdocs_", ""))
 
@@ -111,8 +114,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.page_progress = Progress(log.info)
         self.pages_done = 0
         #: What the last build of this ``mkdocs serve`` session logged (see
-        #: :func:`_log_key`); None before its first build.
-        self.logged: Counter[tuple[str, str, bool, bool]] | None = None
+        #: :func:`.report.build_log.log_key`); None before its first build.
+        self.logged: Counter[tuple[object, ...]] | None = None
         self.pages_total = 0
         self.permalink_title = "Permanent link"
         #: ``output_dir`` as checked and normalised by on_config.
@@ -156,7 +159,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         try:
             settings = resolve_options(
                 dict(self.config), base=base, config_file=Path(config.config_file_path) if config.config_file_path else None,
-                reserved_folders=tuple(_theme_folders(config)), search_excludes=(str(Path(config.site_dir).resolve()),),
+                reserved_folders=tuple(theme_folders(config)), search_excludes=(str(Path(config.site_dir).resolve()),),
             )
         except OptionError as error:
             raise PluginError(f"handshake: {error}") from None
@@ -180,7 +183,8 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if not self.config.enabled or self.layout is None:
             return files
         started = time.perf_counter()
-        self._drop_outside_links(files, config)
+        assert self.layout is not None
+        drop_outside_links(files, config, self.layout.root, log)
         if self.cache_dir is not None and not self.cache_restored:
             reason = self.cache.restore(self.cache_dir)
             self.cache_restored = True
@@ -224,7 +228,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
                 config.extra_css.append(path)
             elif path.endswith(".js") and path not in [str(script) for script in config.extra_javascript]:
                 config.extra_javascript.append(path)
-        if config.nav is not None and not _mentions(config.nav, plan.page_path("index.md")):
+        if config.nav is not None and not nav_mentions(config.nav, plan.page_path("index.md")):
             # An explicit nav would hide the generated pages; give them their
             # own section at the end. (An automatic nav lists them already.)
             config.nav.append({"Governance": nav_entries(plan, per_page=self.config.nav_packets)})
@@ -254,7 +258,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             existing = files.get_file_from_path(path)
             if existing is not None and not existing.generated_by:
                 raise PluginError(
-                    f"handshake: the generated page {path} would replace your file {_docs_relative(existing, config)}; "
+                    f"handshake: the generated page {path} would replace your file {docs_relative(existing, config)}; "
                     f"move that file or set the option 'output_dir' to another folder"
                 )
         redirects = set(redirect_paths(plan))
@@ -262,7 +266,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             if not file.generated_by and file.dest_uri in redirects:
                 raise PluginError(
                     f"handshake: the packet redirect {file.dest_uri} would replace the page built from your file "
-                    f"{_docs_relative(file, config)}; move that file or set the option 'output_dir' to another folder"
+                    f"{docs_relative(file, config)}; move that file or set the option 'output_dir' to another folder"
                 )
 
     def _render_options(self, files: Files, config: MkDocsConfig) -> RenderOptions:
@@ -270,7 +274,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         return RenderOptions(
             self.output_dir, config.use_directory_urls, self._dot_available(), self.config.dag_max_nodes,
             dot_timeout=float(self.config.dot_timeout),
-            docs_dir=_docs_dir_in(self.layout.root, config.docs_dir),
+            docs_dir=docs_dir_in(self.layout.root, config.docs_dir),
             excluded_docs=tuple(sorted(f.src_uri for f in files if f.src_uri.endswith(".md") and f.inclusion.is_excluded())),
         )
 
@@ -286,40 +290,16 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
     def _check_in_child(self, config: MkDocsConfig) -> parallel.Pending | None:
         """Start the rules, the pages, their HTML and the writes of
         ``model.json`` and the cache in a child (:func:`.parallel.start`).
-        It sends back what it made and the cache entries it computed;
-        :meth:`_collect` takes them when a page first needs them."""
+        It sends back what it made and the cache entries it computed
+        (:func:`.pipeline.check_and_write`); :meth:`_collect` takes them
+        when a page first needs them."""
         loaded, engine, options, cache = self.loaded, self.engine_config, self.render_options, self.cache
         root_label, cache_dir, target = self.config.root, self.cache_dir, self._output_folder(config) / "model.json"
-        permalink, permalink_title = self.permalink, self.permalink_title
+        convert = functools.partial(convert_generated, permalink=self.permalink, permalink_title=self.permalink_title)
         site_dir = Path(config.site_dir).resolve()
-
-        def work() -> ChildWrites:
-            cache.journal = []
-            with fewer_collections():
-                checked = check_stage(loaded, engine, options, cache)
-                # Their HTML now, so that the cache written below holds it.
-                convert_generated(checked.pages, checked.annotations, cache, permalink, permalink_title)
-            # The parent may be waiting for a page: send before writing files.
-            parallel.send(ChildResult(checked, cache.take_journal(), frozenset(cache.used)))
-            governance = governance_of(loaded, checked, engine, options, cache)
-            model_note = ""
-            try:
-                model_note = write_model_json(governance, root_label, target, cache_dir)
-                model_written = True
-            except OSError:
-                model_written = False  # the parent writes it and reports why it cannot
-            # MkDocs emptied the site folder before on_files and writes no
-            # page at these paths, so they can be written while it builds.
-            try:
-                redirects = write_redirects(governance.context, site_dir)
-            except OSError:
-                redirects = -1  # the parent writes them and reports why it cannot
-            stored = None
-            if cache_dir is not None and not cache.persist(cache_dir):
-                stored = tuple(cache.stored)  # the file holds exactly these now
-            return ChildWrites(stored, model_written, redirects, model_note)
-
-        return parallel.start(work)
+        return parallel.start(functools.partial(
+            check_and_write, loaded, engine, options, cache, convert=convert, root_label=root_label, cache_dir=cache_dir, target=target, site_dir=site_dir,
+        ))
 
     def _collect(self) -> None:
         """Take the child's rules and pages (once), waiting for them; compute
@@ -363,58 +343,23 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         self.annotations = dict(governance.annotations)
         self._log_findings()
 
-    def _drop_outside_links(self, files: Files, config: MkDocsConfig) -> None:
-        """Leave out docs files that are symbolic links to files outside the
-        repository: MkDocs would publish ``docs/task_packets/WP-x.md ->
-        /etc/passwd`` as a page and in the search index. (The loader already
-        refuses to read it as a governance file; PARSE-001 names it.)"""
-        assert self.layout is not None
-        docs = Path(config.docs_dir)
-        real = RealPaths()
-        allowed = (real.folder(self.layout.root), real.folder(docs))
-        for file in list(files):
-            if file.generated_by or not file.abs_src_path:
-                continue
-            path = Path(file.abs_src_path)
-            if not path.is_relative_to(docs):
-                continue  # theme files
-            target = real.of(path)
-            if not any(target.is_relative_to(folder) for folder in allowed):
-                files.remove(file)
-                log.warning("%s links to a file outside the repository; it is left out of the site", _docs_relative(file, config))
+    def _log_findings(self) -> None:
+        """Every finding, then the summary (:func:`.report.build_log.log_findings`);
+        a ``mkdocs serve`` rebuild logs only what is new since the
+        session's previous build."""
+        previous = self.logged if self.command == "serve" else None
+        now = log_findings(log, self.findings, previous, self.config.baseline, self.governance.stale if self.governance else ())
+        if self.command == "serve":
+            self.logged = now
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         """``mkdocs serve`` watches ``docs_dir`` only; the Master Spec (and
         any governance file) beside it would never trigger a rebuild."""
         if not self.config.enabled or self.layout is None:
             return server
-        for path in self._watch_paths(config):
+        for path in watched_paths(self.layout, self.model, Path(config.docs_dir)):
             server.watch(str(path))
         return server
-
-    def _watch_paths(self, config: MkDocsConfig) -> list[Path]:
-        """Every governance file and folder the build reads that lies
-        outside ``docs_dir`` (those inside it are watched already)."""
-        assert self.layout is not None
-        root = self.layout.root
-        docs = Path(config.docs_dir).resolve()
-        names = {
-            self.layout.spec_current, self.layout.packets, self.layout.task_board,
-            self.layout.signature_audit, self.layout.gate_log,
-        }
-        model = self.model
-        if model is not None:
-            names.update(file for file, _version in model.sibling_specs)
-            names.update(model.protocol_files)
-            names.update(model.document_ids)
-            if model.spec is not None:
-                names.add(model.spec.file)
-        paths = []
-        for name in sorted(names):
-            path = (root / name).resolve()
-            if path.exists() and not path.is_relative_to(docs) and path.is_relative_to(root):
-                paths.append(path)
-        return paths
 
     @_own_time
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -432,7 +377,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             if size > limit:
                 # A pasted log: MkDocs would spend minutes and gigabytes on it.
                 log.info("%s is %.1f MB, larger than max_file_mb (%g MB): its page shows a note instead", page.file.src_uri, size / 1048576, self.config.max_file_mb)
-                return _too_large_page(page.file.src_uri, size, self.config.max_file_mb)
+                return too_large_page(page.file.src_uri, size, self.config.max_file_mb)
             data = Path(path).read_bytes()
         except OSError:
             return None
@@ -441,7 +386,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
         if loaded is not None:
             # A governance file the loader decoded from these very bytes.
             return loaded.text if loaded.issues else None
-        return self.cache.lookup("page_source", page.file.src_uri, digest, lambda: _repaired(data, page.file.src_uri))
+        return self.cache.lookup("page_source", page.file.src_uri, digest, lambda: repaired_text(data, page.file.src_uri))
 
     def _loaded_source(self, path: Path, digest: str) -> SourceText | None:
         if self.layout is None:
@@ -474,7 +419,7 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             # Only a slot now: the header is filled in on_post_page, so the
             # rules may still be running (in the second process) while
             # MkDocs converts the packet pages.
-            return _annotated(html, ANNOTATION_SLOT)
+            return annotated(html, ANNOTATION_SLOT)
         # Taken, not kept: the HTML of every generated page would otherwise
         # stay in memory until the build ends.
         rendered = self.page_html.pop(page.file.src_uri, None)
@@ -608,101 +553,10 @@ class HandshakePlugin(BasePlugin[HandshakeConfig]):
             self._dot_warned = True
         return available
 
-    def _log_findings(self) -> None:
-        """Every finding, then the summary. A ``mkdocs serve`` rebuild logs
-        only what is new since the session's previous build: the terminal
-        is where an edit's effect is looked for, and repeating every
-        finding (thousands on a large repo) would scroll it away. The
-        findings page always lists them all."""
-        previous = self.logged if self.command == "serve" else None
-        now = Counter(_log_key(finding) for finding in self.findings)
-        counted: Counter[tuple[str, str, bool, bool]] = Counter()
-        new = 0
-        for finding in self.findings:
-            key = _log_key(finding)
-            counted[key] += 1
-            if previous is not None and counted[key] <= previous[key]:
-                continue
-            new += 1
-            if finding.waived:
-                log.info("%s (waived: %s)", finding.log_line(), finding.waiver_reason)
-            elif finding.baselined:
-                log.debug("%s (known debt: in the baseline)", finding.log_line())
-            elif finding.severity is Severity.ERROR:
-                log.error(finding.log_line())
-            else:
-                log.warning(finding.log_line())
-        summary = summarize(self.findings)
-        level = logging.ERROR if summary["error"] else logging.WARNING if summary["warning"] else logging.INFO
-        debt = f", {summary['baselined']} known debt (baseline {self.config.baseline})" if self.config.baseline else ""
-        since = ""
-        if previous is not None:
-            fixed = sum((previous - now).values())
-            since = f"; since the last build: {new} new (above), {fixed} gone, {len(self.findings) - new} unchanged (not repeated here; the findings page lists them)"
-        log.log(level, "governance: %d error(s), %d warning(s), %d waived%s%s", summary["error"], summary["warning"], summary["waived"], debt, since)
-        if self.command == "serve":
-            self.logged = now
-        stale = self.governance.stale if self.governance else ()
-        for entry in stale:
-            log.info("governance: baseline entry no longer found: %s", entry.describe())
-        if stale:
-            log.info(
-                "governance: %d stale baseline entr%s; `mkdocs-handshake check --write-baseline %s` rewrites the file without them",
-                len(stale), "y" if len(stale) == 1 else "ies", self.config.baseline,
-            )
-
-
-def _log_key(finding: Finding) -> tuple[object, ...]:
-    """A finding's identity across serve rebuilds: the baseline's
-    fingerprint (rule, subject, excerpt; an edit above it moves its line,
-    not its identity) and how it is reported, so a finding that became an
-    error or was waived is logged again. A finding that folds others
-    (REMEDY-001) is also what it lists: a new defect logs it again."""
-    return (fingerprint(finding), finding.severity.value, finding.waived, finding.baselined, *sorted(fingerprint(part) for part in finding.parts))
-
-
-@dataclass(frozen=True)
-class ChildResult:
-    """What :meth:`HandshakePlugin._check_in_child` sends as soon as the
-    rules and pages are done."""
-
-    checked: Checked
-    #: Cache entries the child computed (findings, pages, their HTML, drawings).
-    computed: dict[tuple[str, str], tuple[str, object]]
-    #: Every key the child looked up, reused ones included.
-    used: frozenset[tuple[str, str]]
-
 
 def _listed(names: list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def write_redirects(context: RenderContext, site_dir: Path) -> int:
-    """Write the ``packets/<id>/`` redirect of every packet that is its own
-    docs page into ``site_dir`` (never outside it); returns how many."""
-    written = 0
-    for path, text in redirect_pages(context).items():
-        target = (site_dir / path).resolve()
-        if not target.is_relative_to(site_dir):
-            continue  # a packet id with "../" in it: never write outside the site
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        written += 1
-    return written
-
-
-@dataclass(frozen=True)
-class ChildWrites:
-    """What the child says when it has written its files."""
-
-    #: The keys of the cache file the child wrote; None when it wrote none.
-    stored: tuple[tuple[str, str], ...] | None
-    model_written: bool
-    #: How many packet redirects it wrote; -1 when it could not write them.
-    redirects: int = -1
-    #: Why the kept model.json was not used, when it was damaged or foreign.
-    model_note: str = ""
 
 
 def _log_kept_model(note: str) -> None:
@@ -722,76 +576,3 @@ def convert_generated(
         convert_page(path, markdown, cache, permalink=permalink, permalink_title=permalink_title)
     for path, header in annotations.items():
         convert_page(path + "#header", header, cache)
-
-
-def _too_large_page(src_uri: str, size: int, limit_mb: float) -> str:
-    return (
-        f"# {md_text(Path(src_uri).stem)}\n\n"
-        f"{md_text(Path(src_uri).name)} is {size / 1048576:.1f} MB, larger than the plugin's limit of {limit_mb:g} MB (option `max_file_mb`), "
-        "so its text is not shown here and its governance fields are not read.\n"
-    )
-
-
-def _docs_dir_in(root: Path, docs_dir: str) -> str | None:
-    """``docs_dir`` relative to the governance root, or None when it is not
-    under it (then no packet file is a docs page)."""
-    try:
-        relative = Path(docs_dir).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return None
-    return "" if relative == "." else relative
-
-
-#: Where on_page_content leaves room for a packet page's governance header.
-#: An element, not a comment, so that nothing that strips comments loses it.
-ANNOTATION_SLOT = '<div class="hs-annotation-slot"></div>'
-
-
-def _annotated(html: str, header: str) -> str:
-    """The packet page's HTML with the governance header after its title
-    (the first ``<h1>``), or on top when it has none."""
-    end = html.find("</h1>")
-    if end < 0:
-        return header + html
-    end += len("</h1>")
-    return html[:end] + "\n" + header + html[end:]
-
-
-def _repaired(data: bytes, src_uri: str) -> str | None:
-    """The repaired text of a page, or None when it needs no repair."""
-    source = decode(data, src_uri)
-    return source.text if source.issues else None
-
-
-def _mentions(nav: object, path: str) -> bool:
-    """Whether a nav structure already links to ``path``."""
-    if isinstance(nav, str):
-        return nav == path
-    if isinstance(nav, dict):
-        return any(_mentions(value, path) for value in nav.values())
-    if isinstance(nav, list):
-        return any(_mentions(value, path) for value in nav)
-    return False
-
-
-def _docs_relative(file: File, config: MkDocsConfig) -> str:
-    """A docs file as the user knows it: ``docs/governance/index.md``."""
-    if file.abs_src_path:
-        base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        relative = os.path.relpath(os.path.abspath(file.abs_src_path), os.path.abspath(base))
-        return Path(relative).as_posix() if not relative.startswith("..") else Path(file.abs_src_path).as_posix()
-    return file.src_uri
-
-
-
-
-def _theme_folders(config: MkDocsConfig) -> list[str]:
-    """Top-level folders the theme copies into the site (``assets``, ``css``),
-    and the search plugin's ``search/``: no place for generated pages."""
-    names = {"search"}
-    for folder in getattr(config.theme, "dirs", []) or []:
-        try:
-            names.update(entry.name for entry in Path(folder).iterdir() if entry.is_dir() and not entry.name.startswith("."))
-        except OSError:
-            continue
-    return sorted(names)

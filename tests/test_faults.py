@@ -30,7 +30,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.livereload import LiveReloadServer
 
-from mkdocs_handshake import disk_cache, parallel
+from mkdocs_handshake.cache import disk as disk_cache
+from mkdocs_handshake.runtime import parallel
 from mkdocs_handshake.plugin import HandshakePlugin
 from tests.fixtures.repo import AS_OF, Edit, materialise, plugin_options
 
@@ -646,7 +647,7 @@ def test_a_second_process_that_dies_costs_time_not_results(tmp_path: Path, fresh
     """The rules and pages run in a forked child during a build; if the
     child dies (OOM killer, a crash), the build checks in-process and
     writes the same site files."""
-    from mkdocs_handshake import plugin as plugin_module
+    from mkdocs_handshake import pipeline as pipeline_module
 
     root = materialise(tmp_path / "repo", [option_lines("      fail_on: never", "      cache: false")])
     expected_site = tmp_path / "expected"
@@ -656,7 +657,7 @@ def test_a_second_process_that_dies_costs_time_not_results(tmp_path: Path, fresh
     dict(MkDocsConfig._schema)["plugins"].plugin_cache.pop("handshake", None)
 
     parent = os.getpid()
-    original = plugin_module.check_stage
+    original = pipeline_module.check_stage
 
     def dies_in_the_child(*args, **kwargs):  # type: ignore[no-untyped-def]
         if os.getpid() != parent:
@@ -664,7 +665,7 @@ def test_a_second_process_that_dies_costs_time_not_results(tmp_path: Path, fresh
             os._exit(9)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(plugin_module, "check_stage", dies_in_the_child)
+    monkeypatch.setattr(pipeline_module, "check_stage", dies_in_the_child)
     site = tmp_path / "site"
     mkdocs_build(load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(site)))
     assert (tmp_path / "child-died").exists(), "the build did not use a second process"

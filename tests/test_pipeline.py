@@ -9,10 +9,10 @@ from typing import Mapping
 
 import pytest
 
-from mkdocs_handshake.engine import EngineConfig
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import ParseCache
-from mkdocs_handshake.findings import Finding
+from mkdocs_handshake.rules.engine import EngineConfig
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.parse_cache import ParseCache
+from mkdocs_handshake.findings.finding import Finding
 from mkdocs_handshake.pipeline import RenderOptions, check_stage, convert_page, load_stage, run_pipeline
 from tests.fixtures.breakages import AUDIT, BOARD, BY_ID, CONFLICT, MERGE, SYNC
 from tests.fixtures.repo import AS_OF, TEMPLATE, materialise, unfold
@@ -67,7 +67,7 @@ def test_the_template_builds_clean(tmp_path: Path) -> None:
 
 
 def test_model_json_is_kept_in_the_cache_folder_and_copied_while_nothing_changed(broken: Path, tmp_path: Path) -> None:
-    from mkdocs_handshake.export import dumps, model_document
+    from mkdocs_handshake.report.export import dumps, model_document
     from mkdocs_handshake.pipeline import write_model_json
 
     keep, site = tmp_path / "cache", tmp_path / "site"
@@ -143,8 +143,8 @@ def test_a_packet_whose_lifecycle_changes_is_judged_again(tmp_path: Path) -> Non
 def test_the_dependency_graph_is_built_once_for_the_rules_and_once_for_the_pages(broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The DAG rules, the phase gate (as a rule and as a page), the DAG page
     and every packet header read one graph each side."""
-    import mkdocs_handshake.graph as graph_module
-    import mkdocs_handshake.phase_gate as phase_gate_module
+    import mkdocs_handshake.analysis.graph as graph_module
+    import mkdocs_handshake.analysis.phase_gate as phase_gate_module
     import mkdocs_handshake.rules.context as rule_context_module
 
     built: list[object] = []
@@ -164,7 +164,7 @@ def test_the_dependency_graph_is_built_once_for_the_rules_and_once_for_the_pages
 def test_a_rebuild_maps_an_edited_packet_without_indexing_the_spec_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The spec's requirement index stays in memory while the spec's bytes
     are unchanged; an edited spec is indexed again."""
-    from mkdocs_handshake.mapping import RequirementIndex
+    from mkdocs_handshake.analysis.mapping_index import RequirementIndex
 
     root = materialise(tmp_path / "repo", [])
     real = RequirementIndex.build.__func__  # type: ignore[attr-defined]

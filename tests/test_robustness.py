@@ -18,13 +18,13 @@ from typing import Callable
 
 import pytest
 
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
 from mkdocs_handshake.render.context import RenderContext
 from mkdocs_handshake.render.html import to_html
 from mkdocs_handshake.render.site import generate_pages
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 from tests.fixtures.repo import AS_OF, TEMPLATE
 
 FILES = (

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 import mkdocs_handshake
-from mkdocs_handshake.engine import EngineConfig
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import ParseCache
+from mkdocs_handshake.rules.engine import EngineConfig
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.parse_cache import ParseCache
 from mkdocs_handshake.pipeline import RenderOptions, run_pipeline
 from mkdocs_handshake.render.html import to_html
 from tests.fixtures.repo import REPO

@@ -7,7 +7,7 @@ govern it, and people write it freely: several anchors on one line
 (``§7.6.3.15 (v02.36)``), an anchor into another document
 (``[CX-GATE-001] in docs/VALIDATOR_PROTOCOL.md``) or plain prose ("Debug
 bundle section (per Master Spec Main Body)"). Each becomes one
-:class:`~mkdocs_handshake.model.AnchorRef` with the exact column of its text,
+:class:`~mkdocs_handshake.model.packet.AnchorRef` with the exact column of its text,
 so a finding about a dangling anchor points at the anchor, not the line.
 
 Reading rules (documented here because rules depend on them):
@@ -69,7 +69,8 @@ import re
 from dataclasses import replace
 from typing import Iterable, Sequence
 
-from ..model import AnchorRef, EncodingIssue, Loc
+from ..model.packet import AnchorRef
+from ..model.basics import EncodingIssue, Loc
 from .module_anchors import find_module_anchors
 
 SECTION_REF = re.compile(

@@ -26,8 +26,9 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
-from ..model import AuditLog, Loc, ParseIssue, SignatureRow, SignatureUse
-from ..source import SourceText
+from ..model.records import AuditLog, SignatureRow, SignatureUse
+from ..model.basics import Loc, ParseIssue
+from ..repository.source import SourceText
 from .markdown import block_line, table_rows, tokenize
 from .signatures import SIGNATURE_TOKEN, find_signature_uses
 

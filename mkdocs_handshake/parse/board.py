@@ -27,9 +27,10 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
-from ..ids import PHASE, WP_ID
-from ..model import Board, BoardColumn, BoardEntry, Loc, ParseIssue
-from ..source import SourceText
+from ..model.ids import PHASE, WP_ID
+from ..model.records import Board, BoardEntry
+from ..model.basics import BoardColumn, Loc, ParseIssue
+from ..repository.source import SourceText
 from .markdown import block_line, headings, inline_plain, locate, tokenize
 
 _TRAILING = ".-"

@@ -8,7 +8,7 @@ From May 2026 a packet is ``<WP_ID>/packet.json``: an object whose
 path holds which field of the rule vocabulary (``lifecycle.status`` is
 STATUS) is the profile's business (:class:`ContractMap`, built from its
 ``contract`` section), so a later schema is a profile edit, not code.
-Every value keeps the line of its key (:mod:`..jsonloc`).
+Every value keeps the line of its key (:mod:`.jsonloc`).
 """
 
 from __future__ import annotations
@@ -18,20 +18,12 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..ids import WP_ID_FULL
-from ..jsonloc import JsonError, get_path, load_with_lines
-from ..model import (
-    FieldOccurrence,
-    ListItem,
-    Loc,
-    MicroTask,
-    Packet,
-    ParseIssue,
-    Registry,
-    RegistryRow,
-    WpRef,
-)
-from ..source import SourceText
+from ..model.ids import WP_ID_FULL
+from .jsonloc import JsonError, get_path, load_with_lines
+from ..model.packet import FieldOccurrence, ListItem, MicroTask, Packet, WpRef
+from ..model.basics import Loc, ParseIssue
+from ..model.records import Registry, RegistryRow
+from ..repository.source import SourceText
 from .anchors import parse_anchor_value
 from .status import normalise_status
 
@@ -52,7 +44,7 @@ class ContractMap:
     microtask_schema_ids: tuple[str, ...] = ()
     microtask_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
     registry_schema_ids: tuple[str, ...] = ()
-    #: Normalised statuses (:class:`..model.Status` values) that make a
+    #: Normalised statuses (:class:`~mkdocs_handshake.model.basics.Status` values) that make a
     #: contract packet live whatever its board entry says: the contract is
     #: the lifecycle authority, the board and registry its projections.
     live_statuses: tuple[str, ...] = ()
@@ -153,7 +145,7 @@ ContractTuple = tuple[Packet, str, str, str, str, str]
 
 def as_contract(parsed: ContractTuple) -> Contract:
     """The parse cache keeps model values and tuples only (see
-    :mod:`..cache_codec`); the loader wraps them again."""
+    :mod:`mkdocs_handshake.cache.codec`); the loader wraps them again."""
     return Contract(*parsed)
 
 

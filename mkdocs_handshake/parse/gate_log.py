@@ -19,8 +19,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import GateEvent, Loc, ParseIssue
-from ..source import SourceText
+from ..model.records import GateEvent
+from ..model.basics import Loc, ParseIssue
+from ..repository.source import SourceText
 
 _WHITESPACE = " \t\n\r"
 _DECODER = json.JSONDecoder()

@@ -5,7 +5,7 @@ bundle's manifest and resolver index, its JSONL changelog) are read with the
 standard :mod:`json` module; a finding must still point at a line, so the
 line of a key is found in the text: the first ``"key":`` at or after the
 line of the object that holds it. A UTF-8 byte-order mark is already gone
-(:func:`mkdocs_handshake.source.decode` drops it).
+(:func:`mkdocs_handshake.repository.source.decode` drops it).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..model import Loc, ParseIssue
-from ..source import SourceText
+from ..model.basics import Loc, ParseIssue
+from ..repository.source import SourceText
 
 
 class JsonProblem(ValueError):

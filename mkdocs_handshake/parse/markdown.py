@@ -19,8 +19,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core.state_core import StateCore
 from markdown_it.token import Token
 
-from ..model import Loc
-from ..source import SourceText
+from ..model.basics import Loc
+from ..repository.source import SourceText
 
 
 @lru_cache(maxsize=1)

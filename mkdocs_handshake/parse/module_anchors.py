@@ -16,7 +16,7 @@ they tell ``§7.6.3.15 (v02.36)`` from ``§7.6.3.15``. The fragment is:
 a section number (``2.3.13.10``, a leading ``§`` allowed) -> ``number``;
 a line (``L1158``) or a name (``KernelActionCatalogV1``,
 ``role-mailbox-message-contract``) -> kept in ``fragment`` for
-:func:`mkdocs_handshake.module_anchor.resolve_module_anchor`. Where the
+:func:`mkdocs_handshake.analysis.module_anchor.resolve_module_anchor`. Where the
 module path sits inside the bundle (``spec-modules/02-...md``) is kept in
 ``module``. Nothing here knows a bundle's folder or file names.
 """
@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import AnchorRef, Loc
+from ..model.packet import AnchorRef
+from ..model.basics import Loc
 
 MODULE_ANCHOR = re.compile(
     r"(?P<path>(?:[\w.-]+/)*?(?P<bundle>[\w.-]*?v(?P<version>\d+(?:\.\d+)+))/(?P<inner>(?:[\w.-]+/)*[\w.-]+\.md))"

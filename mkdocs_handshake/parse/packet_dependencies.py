@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..ids import WP_ID
-from ..model import FieldOccurrence, Loc, WpRef
+from ..model.ids import WP_ID
+from ..model.packet import FieldOccurrence, WpRef
+from ..model.basics import Loc
 from .packet_labels import LABEL, canonical_field, label_key
 from .packet_markdown import PacketContext, item_text_loc
 

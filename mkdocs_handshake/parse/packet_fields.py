@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from ..model import FieldOccurrence, ListItem, Loc
+from ..model.packet import FieldOccurrence, ListItem
+from ..model.basics import Loc
 from .markdown import block_line, inline_plain, table_rows
 from .packet_labels import LABEL, REPORT_LINE, canonical_field, label_key
 from .packet_markdown import (

@@ -16,8 +16,9 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
-from ..model import FieldOccurrence, ListItem, Loc, ParseIssue
-from ..source import SourceText
+from ..model.packet import FieldOccurrence, ListItem
+from ..model.basics import Loc, ParseIssue
+from ..repository.source import SourceText
 from .markdown import block_line, inline_plain
 
 # The corpus shows "```bash" mangled to "`ash" and to "`<backspace>ash" (a

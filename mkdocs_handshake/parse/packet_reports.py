@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from ..model import Loc, ValidationReport
-from ..verdicts import VERDICT_WORDS, normalise_verdict
+from ..model.basics import Loc
+from ..model.packet import ValidationReport
+from ..model.verdicts import VERDICT_WORDS, normalise_verdict
 from .packet_labels import REPORT_HEADING, label_key
 from .packet_markdown import HeadingInfo, PacketContext
 

@@ -66,9 +66,10 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Sequence
 
-from ..ids import WP_ID, WP_ID_FULL
-from ..model import AnchorRef, FieldOccurrence, Loc, Packet, ParseIssue, Status
-from ..source import SourceText
+from ..model.ids import WP_ID, WP_ID_FULL
+from ..model.packet import AnchorRef, FieldOccurrence, Packet
+from ..model.basics import Loc, ParseIssue, Status
+from ..repository.source import SourceText
 from .anchors import parse_anchor_value
 from .markdown import tokenize
 from .packet_dependencies import dependency_refs

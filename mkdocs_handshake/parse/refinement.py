@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Loc, Refinement
-from ..source import SourceText
+from ..model.basics import Loc
+from ..model.records import Refinement
+from ..repository.source import SourceText
 
 _FIELD = re.compile(r"^\s*[-*]\s*(?:\*\*)?(?P<label>[A-Za-z][A-Za-z0-9_ ]*?)(?:\*\*)?\s*:\s*(?P<value>.*?)\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")

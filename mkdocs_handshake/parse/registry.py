@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from ..model import Loc, ParseIssue, Registry, RegistryRow
-from ..source import SourceText
+from ..model.basics import Loc, ParseIssue
+from ..model.records import Registry, RegistryRow
+from ..repository.source import SourceText
 from .board import first_wp
 from .markdown import table_rows, tokenize
 

@@ -25,7 +25,8 @@ import re
 from bisect import bisect_right
 from typing import Iterator, Sequence
 
-from ..model import Loc, Requirement
+from ..model.basics import Loc
+from ..model.spec import Requirement
 
 # ``[`` LETTERS ( ``-`` ALNUM )+ ``]``; group 1 is the id without brackets.
 REQUIREMENT_ID = re.compile(r"\[([A-Z]+(?:-[A-Z0-9]+)+)\]")

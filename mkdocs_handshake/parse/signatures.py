@@ -35,8 +35,9 @@ from typing import Callable, Iterable, Sequence
 
 from markdown_it.token import Token
 
-from ..model import Loc, SignatureUse
-from ..source import SourceText
+from ..model.basics import Loc
+from ..model.records import SignatureUse
+from ..repository.source import SourceText
 from .markdown import block_line, inline_plain, tokenize
 
 SIGNATURE_TOKEN = re.compile(r"(?<![A-Za-z0-9_])(?P<user>[a-z][a-z_]*)(?P<digits>\d{12,})(?![A-Za-z0-9_])")

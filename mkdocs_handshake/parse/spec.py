@@ -32,10 +32,8 @@ What the parser reads (documented here because rules and pages rely on it):
   ("(verbatim import)", "(Embedded Snapshot)", "(Archived Copy)") says so
   outright: every numbered heading under it is embedded, and none of them
   is reported, since renumbering a copy would falsify it. When the heading
-  right after it is of a higher level ("## Appendix: X (Archived Copy)"
-  then "# X"), or of the same level and unnumbered ("### 9.1 X (verbatim
-  import)" then "### X"), that is the copy's own title, and the copy runs
-  on under it.
+  right after it is of a higher level ("## Appendix: X (Archived Copy)" then "# X")
+  or unnumbered at its level, that is the copy's own title, and the copy runs on under it.
   An out-of-order heading owns its own body text but never the
   ordered-list items after it: those stay with the last in-order heading,
   which also takes the body back once its list resumes. A list item is
@@ -72,8 +70,9 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
-from ..model import Loc, ParseIssue, Requirement, Section, Spec
-from ..source import SourceText
+from ..model.basics import Loc, ParseIssue
+from ..model.spec import Requirement, Section, Spec
+from ..repository.source import SourceText
 from .markdown import block_end_line, block_line, inline_plain, tokenize
 from .requirements import (
     code_names,
@@ -88,9 +87,10 @@ from .requirements import (
 from .spec_evidence import with_code_evidence
 from .spec_fences import FenceWatch
 from .spec_headings import (
+    continues_block,
     is_consistent,
     is_copy_title,
-    is_later_sibling,
+    is_copys_own_title,
     is_roadmap_title,
     item_title,
     section_anchor,
@@ -117,10 +117,7 @@ class _Builder:
     out_of_order: bool = False
     duplicate: bool = False
     embedded: bool = False  # continues a stray heading's own numbering
-    #: Fits only a stray heading before it (its sibling or child): part of the
-    #: misnumbered block, not reported again, and never the context later
-    #: headings are measured against.
-    continues_stray: bool = False
+    continues_stray: bool = False  # in a stray heading's block (see continues_block)
     end_line: int = 0
     requirements: list[Requirement] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
@@ -204,14 +201,7 @@ class _SpecReader:
         inline = tokens[index + 1]
         text = inline_plain(inline)
         line = block_line(token)
-        # The heading right after one that declares a copy is the copied
-        # document's own title when it is of a higher level, or of the same
-        # level and unnumbered ("### 9.1 Spec (verbatim import)" then "### The
-        # Spec"): a title, not the spec's next section. The copy runs on under it.
-        declared = self.copy_title_level
-        copy_title = declared is not None and (
-            level < declared or (level == declared and split_heading_number(text) is None)
-        )
+        copy_title = is_copys_own_title(text, level, self.copy_title_level)
         self.copy_title_level = None
         self.fences.heading()
         while self.stack and self.stack[-1].level >= level:
@@ -252,17 +242,10 @@ class _SpecReader:
             self.last_in_order.parts if self.last_in_order else None,
         )
         embedded = in_copy or self._embedded(parts, level, out_of_order, physical_parent)
-        continues_stray = False
-        last = self.last_numbered
+        last, continues_stray = self.last_numbered, False
         if out_of_order and last is not None and (last.out_of_order or last.continues_stray):
-            # Children and siblings of a stray heading fit the stray heading
-            # (a repeat of the heading before fits where that one did; its
-            # number is reported as a duplicate): report the stray once, not
-            # every heading under it. They stay part of its block: order is
-            # measured against the last heading numbered in step with the
-            # spec, so the spec's own heading after the block is not "out of
-            # order inside" it.
-            continues_stray = parts == last.parts or is_later_sibling(parts, last.parts)
+            # A stray heading's block is reported once, at the stray.
+            continues_stray = continues_block(parts, last.parts)
             out_of_order = not continues_stray
         builder = _Builder(
             number=number,
@@ -315,9 +298,8 @@ class _SpecReader:
 
     def _enclosing_numbered(self, in_order_only: bool) -> _Builder | None:
         for entry in reversed(self.stack):
-            builder = entry.builder
-            if builder is not None and not (in_order_only and (builder.out_of_order or builder.continues_stray)):
-                return builder
+            if entry.builder is not None and not (in_order_only and (entry.builder.out_of_order or entry.builder.continues_stray)):
+                return entry.builder
         return None
 
     def _report(self, builder: _Builder, text: str, enclosing: _Builder | None) -> None:

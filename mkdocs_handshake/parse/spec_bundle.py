@@ -19,8 +19,8 @@ Each module's text is read by the same parser as a single spec file
 (:func:`.spec.parse_spec`), with the front matter blanked out line for line
 so every section keeps the module's own line numbers and the module as its
 ``loc.file``. The modules' sections, in manifest order, make the one
-:class:`~mkdocs_handshake.model.Spec` the rules read. Everything here is
-plain text in, model out: the loader (:mod:`mkdocs_handshake.spec_bundle_load`)
+:class:`~mkdocs_handshake.model.spec.Spec` the rules read. Everything here is
+plain text in, model out: the loader (:mod:`mkdocs_handshake.load.spec_bundle`)
 does the reading.
 """
 
@@ -31,8 +31,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from ..model import Loc, ParseIssue, Section, Spec, SpecBundle, SpecModule
-from ..source import SourceText
+from ..model.basics import Loc, ParseIssue
+from ..model.spec import Section, Spec, SpecBundle, SpecModule
+from ..repository.source import SourceText
 from .json_text import JsonProblem, key_line, key_loc, load_json, value_loc
 from .spec import parse_spec
 from .spec_pointer import plain_version

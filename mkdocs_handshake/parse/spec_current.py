@@ -23,8 +23,9 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from ..model import Loc, ParseIssue, SpecPointer
-from ..source import SourceText
+from ..model.basics import Loc, ParseIssue
+from ..model.spec import SpecPointer
+from ..repository.source import SourceText
 from .markdown import block_line, inline_children, tokenize
 from .signatures import SIGNATURE_TOKEN
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from typing import Sequence
 
-from ..model import Requirement
+from ..model.spec import Requirement
 
 _POINTS_BACK = re.compile(r"\b(?:above|preceding)\b", re.IGNORECASE)
 _ANNOUNCES = re.compile(r"\b(?:the following|as follows|below)\b|:\s*$", re.IGNORECASE)

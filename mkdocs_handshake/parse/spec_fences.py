@@ -16,8 +16,8 @@ from typing import Sequence
 
 from markdown_it.token import Token
 
-from ..model import Loc, ParseIssue
-from ..source import SourceText
+from ..model.basics import Loc, ParseIssue
+from ..repository.source import SourceText
 from .markdown import block_line, locate
 from .spec_headings import is_consistent, split_heading_number
 

@@ -28,8 +28,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Loc, ParseIssue, SpecPointer
-from ..source import SourceText
+from ..model.basics import Loc, ParseIssue
+from ..model.spec import SpecPointer
+from ..repository.source import SourceText
 from .json_text import JsonProblem, key_loc, load_json, looks_like_json, value_loc
 from .spec_current import parse_spec_current
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..model import Status
+from ..model.basics import Status
 
 _PARENTHESISED = re.compile(r"\([^()]*\)")
 _WORD = re.compile(r"[^\W_]+")

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
-from ..model import Loc, TextFacts
-from ..source import SourceText
+from ..model.basics import Loc
+from ..model.records import TextFacts
+from ..repository.source import SourceText
 from .packet_labels import label_key
 
 _FENCE = re.compile(r"^\s*(```|~~~)")

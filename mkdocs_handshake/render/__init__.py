@@ -6,4 +6,7 @@ page. :mod:`.site` collects them into ``{path under output_dir: text}``; the
 plugin only hands those to MkDocs. Every string that came from a governance
 file goes through :func:`.escape.md_text` / :func:`html.escape` before it is
 written, so a packet titled ``<script>`` renders as text.
+
+May import: ``rules`` and everything below it.
+Must not import: ``report``, ``options`` or the front ends.
 """

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping
 
-from ..findings import Finding
-from ..model import DoneMapping, Loc, Packet, Section, Status
-from ..mapping import map_done_means
+from ..findings.finding import Finding
+from ..model.packet import DoneMapping, Packet
+from ..model.basics import Loc, Status
+from ..model.spec import Section
+from ..analysis.mapping import map_done_means
 from ..parse.spec_headings import section_anchor
-from ..traceability import number_key
+from ..analysis.traceability import number_key
 from .context import RenderContext, chapter_of, wp_key
 from .escape import html_text, md_text
 

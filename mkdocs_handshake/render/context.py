@@ -25,15 +25,20 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Callable, Mapping, TypeVar
 
-from ..findings import Finding
-from ..engine import RulePlan
-from ..model import SignatureRow, GovernanceModel, Packet, Section
-from ..phase_gate import PacketPhaseText, PhaseGate, evaluate_phase_gate, scan_packet
+from ..findings.finding import Finding
+from ..rules.engine import RulePlan
+from ..model.records import SignatureRow
+from ..model.governance import GovernanceModel
+from ..model.packet import Packet
+from ..model.spec import Section
+from ..analysis.phase_claims import PacketPhaseText, scan_packet
+from ..analysis.phase_basics import PhaseGate
+from ..analysis.phase_gate import evaluate_phase_gate
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..mapping import RequirementIndex
+    from ..analysis.mapping_index import RequirementIndex
 
 
 T = TypeVar("T")
@@ -195,7 +200,7 @@ class RenderContext:
     def requirement_index(self) -> "RequirementIndex":
         """The spec's requirements indexed once for every page that maps
         DONE_MEANS of a model built without the loader."""
-        from ..mapping import RequirementIndex
+        from ..analysis.mapping_index import RequirementIndex
 
         return RequirementIndex.build(self.model.spec.by_number() if self.model.spec else {})
 
@@ -206,7 +211,7 @@ class RenderContext:
         return tuple(evaluate_phase_gate(self.model, self.findings, self.as_of, self.graph, scan=self._scan_packet))
 
     def _scan_packet(self, packet: Packet) -> PacketPhaseText:
-        """:func:`.phase_gate.scan_packet`, kept with the headers (its result
+        """:func:`~mkdocs_handshake.analysis.phase_claims.scan_packet`, kept with the headers (its result
         depends on the packet alone)."""
         return self.kept_for_packet("phase_text", packet, lambda: scan_packet(packet))
 
@@ -239,7 +244,7 @@ class RenderContext:
     def graph(self) -> nx.DiGraph:
         """The dependency graph, built once for the DAG, the packet pages and
         the phase gates."""
-        from ..graph import dependency_graph
+        from ..analysis.graph import dependency_graph
 
         return dependency_graph(self.model)
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from ..model import Status
+from ..model.basics import Status
 from .common import admonition, join_blocks, md_wp_link, status_label, wp_key
 from .context import RenderContext
 from .dag_dot import (

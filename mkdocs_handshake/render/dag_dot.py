@@ -15,8 +15,9 @@ import textwrap
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from ..model import Packet, Status
-from ..verdicts import is_validated
+from ..model.packet import Packet
+from ..model.basics import Status
+from ..model.verdicts import is_validated
 from .common import shorten, status_label, wp_key
 from .context import RenderContext
 from .dag_graph import DagData

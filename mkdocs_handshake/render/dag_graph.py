@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
-from ..ids import variant_base
+from ..model.ids import variant_base
 from .common import wp_key
 from .context import RenderContext
 

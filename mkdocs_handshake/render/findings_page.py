@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..baseline import Stale
-from ..findings import Finding, Severity
+from ..findings.baseline import Stale
+from ..findings.finding import Finding, Severity
 from .context import RenderContext
 from .escape import html_text, md_text
 from .common import (

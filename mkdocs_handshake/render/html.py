@@ -22,7 +22,6 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -30,34 +29,12 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ..model.page import RenderedPage, TocEntry
 from ..parse.markdown import inline_plain
 
 # The trailing ``{#id}`` of a heading written by a page module (never
 # governance text: that is escaped, so its braces arrive as ``\{``).
 _HEADING_ID = re.compile(r"\s*\{#([A-Za-z][\w.:-]*)\}\s*$")
-
-
-@dataclass(frozen=True)
-class TocEntry:
-    """One heading in the table of contents; ``title`` is HTML (escaped text)."""
-
-    level: int
-    id: str
-    title: str
-    children: tuple["TocEntry", ...] = ()
-
-    def as_token(self) -> dict[str, Any]:
-        """The dict shape ``mkdocs.structure.toc.get_toc`` reads."""
-        return {"level": self.level, "id": self.id, "name": self.title, "children": [child.as_token() for child in self.children]}
-
-
-@dataclass(frozen=True)
-class RenderedPage:
-    html: str
-    #: Text of the first level-1 heading, HTML-escaped (as MkDocs' own page
-    #: titles are), or None when the page has no such heading.
-    title: str | None
-    toc: tuple[TocEntry, ...]
 
 
 def _heading_ids(state: StateCore) -> None:

@@ -3,14 +3,16 @@
 Which spec is current, how many packets stand in each state, how many errors
 and warnings each rule family raised, what the phase gate says, and a link
 to every generated page. The phase gate is evaluated by
-:mod:`mkdocs_handshake.phase_gate`, written separately; while it is absent
+:mod:`mkdocs_handshake.analysis.phase_gate`, written separately; while it is absent
 the overview says so instead of guessing a verdict.
 """
 
 from __future__ import annotations
 
-from ..model import Lifecycle, Packet, SpecBundle, Status
-from ..phase_gate import PhaseGate
+from ..model.basics import Lifecycle, Status
+from ..model.packet import Packet
+from ..model.spec import SpecBundle
+from ..analysis.phase_basics import PhaseGate
 from .context import RenderContext
 from .escape import md_code, md_text
 from .common import (

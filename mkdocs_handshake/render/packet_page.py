@@ -9,9 +9,10 @@ text). It ends with the packet's source path, which stays the authority.
 
 from __future__ import annotations
 
-from ..findings import Finding, Severity
-from ..model import DoneMapping, FieldOccurrence, Lifecycle, ListItem, Packet
-from ..traceability import done_entries
+from ..findings.finding import Finding, Severity
+from ..model.packet import DoneMapping, FieldOccurrence, ListItem, Packet
+from ..model.basics import Lifecycle
+from ..analysis.traceability import done_entries
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
 from .common import (

@@ -7,7 +7,7 @@ reliance on the emoji extension), and the table is raw HTML with final URLs
 (:meth:`RenderContext.href`) because MkDocs does not rewrite links inside
 raw HTML.
 
-The verdict follows :mod:`mkdocs_handshake.phase_gate`: READY TO CLOSE only
+The verdict follows :mod:`mkdocs_handshake.analysis.phase_gate`: READY TO CLOSE only
 when every MUST criterion is PASS; an UNKNOWN MUST (a check the files cannot
 show) keeps the phase NOT READY until someone records the evidence.
 """
@@ -17,18 +17,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from ..model import Loc, Waiver
-from ..phase_gate import (
-    FAIL,
-    PASS,
-    UNKNOWN,
-    Criterion,
-    Evidence,
-    PhaseGate,
-    is_validated,
-    latest_verdict,
-    waiver_state,
-)
+from ..model.basics import Loc
+from ..model.governance import Waiver
+from ..analysis.phase_basics import FAIL, PASS, UNKNOWN, Criterion, Evidence, PhaseGate
+from ..analysis.phase_gate import is_validated, latest_verdict
+from ..analysis.waivers import waiver_state
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
 from .common import admonition, family_anchor, html_loc, html_wp_link, join_blocks, rule_family, status_badge

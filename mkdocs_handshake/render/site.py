@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..progress import SILENT, Progress
+from ..runtime.progress import SILENT, Progress
 from .assets import HANDSHAKE_CSS, HANDSHAKE_JS
 from .common import chapter_title, chapters, sorted_packet_ids, top_pages
 from .context import RenderContext

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from ..model import Loc, Requirement, Section
+from ..model.basics import Loc
+from ..model.spec import Requirement, Section
 from ..parse.spec_headings import section_anchor
 from .context import RenderContext
 from .escape import html_text, md_code, md_text
@@ -77,7 +78,7 @@ def render_spec_chapter(ctx: RenderContext, chapter: str) -> str:
 def element_ids(sections: Sequence[Section]) -> list[str]:
     """One unique id per section. A repeated number (PARSE-003) keeps the
     plain id on the occurrence the parser did not mark as a duplicate (the
-    one anchors resolve to, see :mod:`mkdocs_handshake.resolve`), so every
+    one anchors resolve to, see :mod:`mkdocs_handshake.analysis.resolve`), so every
     ``§`` and requirement link lands there; the others get a suffix."""
     owner: dict[str, int] = {}
     for position, section in enumerate(sections):

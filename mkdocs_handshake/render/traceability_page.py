@@ -18,10 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..mapping import anchored
-from ..model import DoneMapping, ListItem, Packet, Requirement, Section
+from ..analysis.mapping_scope import anchored
+from ..model.packet import DoneMapping, ListItem, Packet
+from ..model.spec import Requirement, Section
 from ..parse.spec_headings import section_anchor
-from ..traceability import done_entries, live_packets, number_key
+from ..analysis.traceability import done_entries, live_packets, number_key
 from .context import RenderContext, chapter_of
 from .escape import html_text, md_code
 from .spec_pages import element_ids
@@ -79,7 +80,7 @@ class SectionCoverage:
 
 def live_ids(ctx: RenderContext) -> frozenset[str]:
     """Ids of the packets whose DONE_MEANS count as coverage (see
-    :func:`mkdocs_handshake.traceability.live_packets`)."""
+    :func:`mkdocs_handshake.analysis.traceability.live_packets`)."""
     return frozenset(packet.id for packet in live_packets(ctx.model))
 
 

@@ -1,5 +1,11 @@
 """What ``mkdocs-handshake check`` prints: one module per output format,
-each a function from a :class:`~.base.Report` to text."""
+each a function from a :class:`~.base.Report` to text; and the files a
+build writes for other tools, ``findings.json`` and ``model.json``
+(:mod:`.export`).
+
+May import: ``rules`` and everything below it.
+Must not import: ``render``, ``options`` or the front ends.
+"""
 
 from __future__ import annotations
 

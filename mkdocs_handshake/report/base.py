@@ -6,10 +6,10 @@ import datetime as dt
 import posixpath
 from dataclasses import dataclass
 
-from ..baseline import Stale
-from ..engine import RulePlan
-from ..findings import Finding, Severity
-from ..model import GovernanceModel
+from ..findings.baseline import Stale
+from ..rules.engine import RulePlan
+from ..findings.finding import Finding, Severity
+from ..model.governance import GovernanceModel
 
 _FAILS = {
     "error": frozenset({Severity.ERROR}),

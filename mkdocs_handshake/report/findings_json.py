@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..export import dumps, findings_document
+from .export import dumps, findings_document
 from .base import Report
 
 

@@ -7,7 +7,7 @@ first few of each kind per step, and old debt would push new findings out).
 
 from __future__ import annotations
 
-from ..findings import Severity
+from ..findings.finding import Severity
 from .base import Report
 
 

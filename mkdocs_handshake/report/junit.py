@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..findings import Finding
+from ..findings.finding import Finding
 from ..rules import REGISTRY
 from .base import Report
 

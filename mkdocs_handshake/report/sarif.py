@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from ..baseline import FINGERPRINT_NAME, fingerprint
-from ..findings import Finding, Severity
+from ..findings.baseline import FINGERPRINT_NAME, fingerprint
+from ..findings.finding import Finding, Severity
 from ..rules import REGISTRY
 from .base import Report
 

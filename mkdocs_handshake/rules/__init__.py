@@ -7,6 +7,11 @@ the ``pkt_*`` modules listed in id order (they share :mod:`.pkt_reading`). The
 workflow gates the repository's own validators check (issue 9) sit in
 :mod:`.workflow`, under the PKT and BOARD ids of what they judge; the
 contract era's (issue 20) in :mod:`.contract`.
+
+May import: ``load`` (the engine reads git history), ``analysis``,
+``cache``, ``findings``, ``protocol``, ``parse``, ``repository``, ``model``,
+``runtime``.
+Must not import: ``render``, ``report``, ``options`` or the front ends.
 """
 
 from __future__ import annotations

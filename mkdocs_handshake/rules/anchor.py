@@ -22,10 +22,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from ..findings import Finding
-from ..model import AnchorRef, Packet, Section
-from ..module_anchor import resolve_module_anchor
-from ..resolve import candidates
+from ..findings.finding import Finding
+from ..model.packet import AnchorRef, Packet
+from ..model.spec import Section
+from ..analysis.module_anchor import resolve_module_anchor
+from ..analysis.resolve import candidates
 from .base import Rule, rule
 from .context import RuleContext
 from .spec import current_version, same_version
@@ -359,7 +360,7 @@ def module_anchor(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     module path with a name or line fragment
     (``.../spec-modules/02-x.md#KernelActionCatalogV1``, ``...#L1158``), or
     with none, is resolved in the current bundle's module of the same path
-    (:func:`mkdocs_handshake.module_anchor.resolve_module_anchor`): reported
+    (:func:`mkdocs_handshake.analysis.module_anchor.resolve_module_anchor`): reported
     when it does not resolve, and when it cites an older bundle, as a
     ``(v02.63)`` pin is (ANCHOR-006), saying where it lands now. Module
     anchors with a section number go through ANCHOR-002 to ANCHOR-006 like

@@ -22,11 +22,11 @@ import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from ..findings import Finding, Severity
-from ..model import Loc
+from ..findings.finding import Finding, Severity
+from ..model.basics import Loc
 
 if TYPE_CHECKING:  # pragma: no cover - import only for type checkers
-    from ..model import Packet
+    from ..model.packet import Packet
     from .context import PacketScope, RuleContext
 
 Check = Callable[["Rule", "RuleContext"], Iterable[Finding]]

@@ -11,12 +11,14 @@ import re
 from collections import defaultdict
 from typing import Iterable, Iterator
 
-from ..findings import Finding
-from ..ids import variant_of
-from ..verdicts import CLOSING_VERDICTS, VERDICT_WORDS, latest_report
-from ..model import BoardColumn, BoardEntry, Lifecycle, Loc, Packet, Status, ValidationReport
+from ..findings.finding import Finding
+from ..model.ids import variant_of
+from ..model.verdicts import CLOSING_VERDICTS, VERDICT_WORDS, latest_report
+from ..model.basics import BoardColumn, Lifecycle, Loc, Status
+from ..model.records import BoardEntry
+from ..model.packet import Packet, ValidationReport
 from ..parse.board import normalise_tag
-from ..profiles import Profile
+from ..protocol.profiles import Profile
 from .base import Rule, rule
 from .context import RuleContext
 

@@ -14,17 +14,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Mapping, Protocol, TypeVar
 
-from ..graph import dependency_graph
-from ..ids import packet_aliases
-from ..model import GovernanceModel, Packet, ProtocolInfo, Section
-from ..phase_gate import PacketPhaseText, scan_packet
-from ..profiles import Profile, load_profile
+from ..analysis.graph import dependency_graph
+from ..model.ids import packet_aliases
+from ..model.governance import GovernanceModel
+from ..model.packet import Packet
+from ..model.records import ProtocolInfo
+from ..model.spec import Section
+from ..analysis.phase_claims import PacketPhaseText, scan_packet
+from ..protocol.profiles import Profile, load_profile
 
 # networkx is imported where it is used (see mkdocs_handshake/graph.py).
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..mapping import RequirementIndex
+    from ..analysis.mapping_index import RequirementIndex
 
 T = TypeVar("T")
 
@@ -79,7 +82,7 @@ class RuleContext:
     as_of: dt.date = field(kw_only=True)
     options: Mapping[str, object] = field(default_factory=dict)
     #: The protocol the repository is judged by; by default the one the
-    #: loader chose for it (see :mod:`mkdocs_handshake.profiles`).
+    #: loader chose for it (see :mod:`mkdocs_handshake.protocol.profiles`).
     profile: Profile | None = None
     #: An audit of history: judge closed and superseded packets as if active.
     history: bool = False
@@ -122,7 +125,7 @@ class RuleContext:
     @cached_property
     def packet_aliases(self) -> Mapping[str, str]:
         """Name a packet may be referred to by -> its id (file name or
-        declared TASK_ID, see :func:`~mkdocs_handshake.ids.packet_aliases`)."""
+        declared TASK_ID, see :func:`~mkdocs_handshake.model.ids.packet_aliases`)."""
         return packet_aliases(self.model.packets)
 
     @cached_property
@@ -141,7 +144,7 @@ class RuleContext:
     def requirement_index(self) -> "RequirementIndex":
         """The spec's requirements indexed once per rule run (for models
         built without the loader, which stores the mappings)."""
-        from ..mapping import RequirementIndex
+        from ..analysis.mapping_index import RequirementIndex
 
         return RequirementIndex.build(self.sections_by_number)
 
@@ -155,7 +158,7 @@ def profile_of(model: GovernanceModel) -> Profile:
     for a model built without the loader, as in unit tests)."""
     info = model.protocol
     if info is None:
-        from ..profiles import shipped
+        from ..protocol.profiles import shipped
 
         return load_profile(shipped()[0])
     if info.profile_source.endswith((".yaml", ".yml")):

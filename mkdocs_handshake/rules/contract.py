@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding, Severity
-from ..ids import variant_base
-from ..lifecycle import contract_is_live
-from ..microtasks import cycle, one_sided, outside_scope, unknown_refs
-from ..model import BoardEntry, Lifecycle, Packet, RegistryRow
+from ..findings.finding import Finding, Severity
+from ..model.ids import variant_base
+from ..protocol.lifecycle import contract_is_live
+from ..analysis.microtasks import cycle, one_sided, outside_scope, unknown_refs
+from ..model.records import BoardEntry, RegistryRow
+from ..model.basics import Lifecycle
+from ..model.packet import Packet
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
 from .parse import issues_for

@@ -11,11 +11,12 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Iterator, Mapping
 
-from ..findings import Finding
-from ..model import Lifecycle, Loc, Packet, Status
+from ..findings.finding import Finding
+from ..model.basics import Lifecycle, Loc, Status
+from ..model.packet import Packet
 from .base import Rule, rule
-from ..revisions import families, live_revision
-from ..verdicts import is_validated, latest_report
+from ..protocol.revisions import families, live_revision
+from ..model.verdicts import is_validated, latest_report
 from .context import RuleContext
 
 # networkx is imported where it is used (see mkdocs_handshake/graph.py).
@@ -111,7 +112,7 @@ def blocker_not_validated(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     BLOCKED. VALIDATED means STATUS VALIDATED, or Done with a PASS report
     (Part 6.5). Missing blockers are DEP-001's.
 
-    A blocker is read off its live revision (:mod:`..revisions`): a
+    A blocker is read off its live revision (:mod:`mkdocs_handshake.protocol.revisions`): a
     superseded ``-vN`` whose family has a VALIDATED revision is no blocker,
     and an open one is named as the revision that is live."""
     graph = ctx.graph

@@ -1,6 +1,6 @@
 """DONE rules: DONE_MEANS map 1:1 to the anchored requirements (Part 5.4, Part 8).
 
-The mapping itself lives in :mod:`mkdocs_handshake.mapping`; the loader
+The mapping itself lives in :mod:`mkdocs_handshake.analysis.mapping`; the loader
 stores it in ``model.done_mappings`` and these rules only judge it (and
 compute it for models built without the loader).
 """
@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
-from ..mapping import anchored, coverage, map_done_means
-from ..model import DoneMapping, Loc, Packet, Requirement
-from ..resolve import pick_section
-from ..traceability import done_items, live_packets, section_ref_text, section_refs, within_anchors
+from ..findings.finding import Finding
+from ..analysis.mapping_scope import anchored
+from ..analysis.mapping_coverage import coverage
+from ..analysis.mapping import map_done_means
+from ..model.packet import DoneMapping, Packet
+from ..model.basics import Loc
+from ..model.spec import Requirement
+from ..analysis.resolve import pick_section
+from ..analysis.traceability import done_items, live_packets, section_ref_text, section_refs, within_anchors
 from .anchor import broad_anchors
 from .base import Rule, rule
 from .context import RuleContext
@@ -132,7 +136,7 @@ def must_uncovered(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     one problem (the DONE_MEANS do not cover the anchor), listed in the
     message and one per line in the details. Packets that are history
     (superseded, or replaced by a later variant) are not judged: their items
-    prove nothing any more (:func:`~mkdocs_handshake.traceability.live_packets`)."""
+    prove nothing any more (:func:`~mkdocs_handshake.analysis.traceability.live_packets`)."""
     live = {id(packet) for packet in live_packets(ctx.model)}
     too_broad = {(id(packet), anchor.number) for packet, anchor, _, _ in broad_anchors(ctx)} if ctx.applies("ANCHOR-004") else set()
     for packet in ctx.model.packets:

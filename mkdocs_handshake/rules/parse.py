@@ -1,8 +1,8 @@
 """PARSE rules: can the governance documents be read at all?
 
 Parsers never drop text silently; whatever they cannot read becomes a
-:class:`~mkdocs_handshake.model.ParseIssue` (naming the rule that reports it)
-or, for damaged bytes, an :class:`~mkdocs_handshake.model.EncodingIssue`.
+:class:`~mkdocs_handshake.model.basics.ParseIssue` (naming the rule that reports it)
+or, for damaged bytes, an :class:`~mkdocs_handshake.model.basics.EncodingIssue`.
 These rules turn those records into findings, so a person sees *why* a
 packet or spec section is missing from the other rules' view.
 """
@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable, Iterator, Mapping
 
-from ..findings import Finding
-from ..model import EncodingIssue, GateEvent, GovernanceModel, Loc, ParseIssue
+from ..findings.finding import Finding
+from ..model.basics import EncodingIssue, Loc, ParseIssue
+from ..model.records import GateEvent
+from ..model.governance import GovernanceModel
 from ..parse.packet_labels import label_key
 from .base import Rule, rule
 from .context import RuleContext

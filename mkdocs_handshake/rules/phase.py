@@ -1,6 +1,6 @@
 """PHASE rules: the phase closure gate and waivers (protocol Part 6.4, 6.5).
 
-Both rules read the gate evaluated by :mod:`mkdocs_handshake.phase_gate`, the
+Both rules read the gate evaluated by :mod:`mkdocs_handshake.analysis.phase_gate`, the
 same data the phase-gate page shows, so the build and the page agree.
 """
 
@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
-from ..model import Loc, Waiver
-from ..phase_gate import PhaseGate, collect_phase_claims, evaluate_phase_gate, waiver_state
+from ..findings.finding import Finding
+from ..model.basics import Loc
+from ..model.governance import Waiver
+from ..analysis.phase_basics import PhaseGate
+from ..analysis.phase_claims import collect_phase_claims
+from ..analysis.phase_gate import evaluate_phase_gate
+from ..analysis.waivers import waiver_state
 from .base import Rule, rule
 from .context import RuleContext
 

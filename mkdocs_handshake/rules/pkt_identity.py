@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import Finding
-from ..ids import PHASE
-from ..model import Loc, Packet
+from ..findings.finding import Finding
+from ..model.ids import PHASE
+from ..model.basics import Loc
+from ..model.packet import Packet
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
 from .pkt_reading import fold, packet_loc

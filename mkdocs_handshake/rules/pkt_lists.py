@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import Finding, Severity
-from ..model import FieldOccurrence, Packet
+from ..findings.finding import Finding, Severity
+from ..model.packet import FieldOccurrence, Packet
 from .base import Rule, packet_rule
 from .context import PacketScope
 from .pkt_reading import current, entries, entry_count, field_excerpt, fold, has_content, units

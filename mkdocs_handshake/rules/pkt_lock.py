@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..findings import Finding
-from ..model import Packet, Status
+from ..findings.finding import Finding
+from ..model.packet import Packet
+from ..model.basics import Status
 from .base import Rule, packet_rule
 from .context import PacketScope
 from .pkt_reading import SIGNATURE_FIELD, fold, packet_loc

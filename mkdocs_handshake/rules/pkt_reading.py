@@ -27,7 +27,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from ..model import FieldOccurrence, ListItem, Loc, Packet
+from ..model.packet import FieldOccurrence, ListItem, Packet
+from ..model.basics import Loc
 
 SIGNATURE_FIELD = "User Signature Locked"
 COMMAND_FIELDS = frozenset({"RUN_COMMANDS", "TEST_PLAN", "ROLLBACK_HINT"})

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from ..findings import Finding
-from ..model import FieldOccurrence, Packet, Status
+from ..findings.finding import Finding
+from ..model.packet import FieldOccurrence, Packet
+from ..model.basics import Status
 from .base import Rule, packet_rule
 from .context import PacketScope
 from .pkt_reading import current, field_excerpt, fold, has_content, units

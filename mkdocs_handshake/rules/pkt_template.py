@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import Iterator, Sequence
 
-from ..findings import Finding
-from ..model import Packet, Status
+from ..findings.finding import Finding
+from ..model.packet import Packet
+from ..model.basics import Status
 from ..parse.packet_labels import label_key
 from .base import Rule, packet_rule
 from .context import PacketScope

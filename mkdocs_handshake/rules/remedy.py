@@ -25,11 +25,13 @@ from typing import Iterable, Mapping, Sequence
 
 from typing import TYPE_CHECKING, Iterator
 
-from ..findings import Finding, Severity
-from ..ids import variant_of
-from ..model import GovernanceModel, Lifecycle, Loc, Packet
+from ..findings.finding import Finding, Severity
+from ..model.ids import variant_of
+from ..model.governance import GovernanceModel
+from ..model.basics import Lifecycle, Loc
+from ..model.packet import Packet
 from ..parse.signatures import explain_signature
-from ..profiles import Profile, Remedy
+from ..protocol.profiles import Profile, Remedy
 from .base import Rule, rule
 from .pkt_lock import unsigned
 

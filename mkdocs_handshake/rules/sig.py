@@ -19,9 +19,11 @@ import re
 from collections import defaultdict
 from typing import Iterator
 
-from ..findings import Finding, Severity
+from ..findings.finding import Finding, Severity
 from ..parse.signatures import explain_signature, read_time
-from ..model import GateEvent, GovernanceModel, Lifecycle, Loc, SignatureRow, SignatureUse
+from ..model.records import GateEvent, SignatureRow, SignatureUse
+from ..model.governance import GovernanceModel
+from ..model.basics import Lifecycle, Loc
 from .base import Rule, rule
 from .context import RuleContext
 from .workflow import lock_signature

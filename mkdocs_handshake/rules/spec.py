@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
-from ..model import GovernanceModel, Loc, Packet, Status, file_key
+from ..findings.finding import Finding
+from ..model.governance import GovernanceModel
+from ..model.basics import Loc, Status
+from ..model.packet import Packet
+from ..model.spec import file_key
 from .base import Rule, rule
 from .context import RuleContext
 

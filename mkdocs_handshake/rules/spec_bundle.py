@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..findings import Finding
-from ..model import Loc, SpecBundle
+from ..findings.finding import Finding
+from ..model.basics import Loc
+from ..model.spec import SpecBundle
 from .base import Rule, rule
 from .context import RuleContext
 from .spec import same_version

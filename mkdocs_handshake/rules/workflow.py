@@ -16,9 +16,11 @@ import re
 from collections import defaultdict
 from typing import Iterator
 
-from ..findings import Finding
-from ..lifecycle import contract_is_live
-from ..model import Lifecycle, Loc, Packet, TextFacts
+from ..findings.finding import Finding
+from ..protocol.lifecycle import contract_is_live
+from ..model.basics import Lifecycle, Loc
+from ..model.packet import Packet
+from ..model.records import TextFacts
 from ..parse.board import normalise_tag
 from ..parse.packet_labels import label_key
 from .base import Rule, rule

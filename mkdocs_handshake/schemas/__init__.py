@@ -2,7 +2,11 @@
 tools can validate them: ``findings.json`` (also ``check --format json``),
 ``model.json``, the baseline file, and the protocol profile format
 (``profile``: what a user's own profile YAML may say). Each is a draft 2020-12 schema named
-``<name>.schema.json`` in this folder."""
+``<name>.schema.json`` in this folder.
+
+May import: nothing of the package (data only).
+Must not import: any other folder.
+"""
 
 from __future__ import annotations
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.findings import Finding
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
-from mkdocs_handshake.model import GovernanceModel
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.findings.finding import Finding
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
+from mkdocs_handshake.model.governance import GovernanceModel
 
 AS_OF = dt.date(2025, 12, 27)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.findings import Finding, Severity
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.findings.finding import Finding, Severity
 
 from .conftest import AS_OF, line_of
 

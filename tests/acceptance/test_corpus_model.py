@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.model import BoardColumn, GovernanceModel, Status
+from mkdocs_handshake.model.basics import BoardColumn, Status
+from mkdocs_handshake.model.governance import GovernanceModel
 
 from .conftest import line_of
 

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.engine import EngineConfig
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import ParseCache
+from mkdocs_handshake.rules.engine import EngineConfig
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.parse_cache import ParseCache
 from mkdocs_handshake.pipeline import Governance, RenderOptions, run_pipeline
 from mkdocs_handshake.render.html import to_html
 from mkdocs_handshake.render.common import chapters
 from mkdocs_handshake.render.traceability_page import all_sections, element_id
-from mkdocs_handshake.resolve import resolve_anchor
+from mkdocs_handshake.analysis.resolve import resolve_anchor
 from tests.acceptance.conftest import AS_OF
 
 

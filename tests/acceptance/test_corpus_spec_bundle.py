@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.findings import Finding
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
-from mkdocs_handshake.model import GovernanceModel
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.findings.finding import Finding
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
+from mkdocs_handshake.model.governance import GovernanceModel
 from mkdocs_handshake.parse.markdown import tokenize
 from mkdocs_handshake.parse.spec_headings import split_heading_number
 from mkdocs_handshake.parse.spec_bundle import without_front_matter
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 from tests.conftest import CORPUS
 
 JUNE = CORPUS.parent / "handshake-2026-06-22"

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.export import model_document
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
-from mkdocs_handshake.model import GovernanceModel
-from mkdocs_handshake.traceability import done_entries
+from mkdocs_handshake.report.export import model_document
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
+from mkdocs_handshake.model.governance import GovernanceModel
+from mkdocs_handshake.analysis.traceability import done_entries
 
 pytestmark = pytest.mark.corpus
 

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.findings import Finding
-from mkdocs_handshake.ids import WP_ID_FULL
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
-from mkdocs_handshake.model import GovernanceModel, Lifecycle
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.findings.finding import Finding
+from mkdocs_handshake.model.ids import WP_ID_FULL
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
+from mkdocs_handshake.model.governance import GovernanceModel
+from mkdocs_handshake.model.basics import Lifecycle
 from mkdocs_handshake.parse.status import normalise_status
 from tests.conftest import REPO
 

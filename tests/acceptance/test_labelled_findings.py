@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
 
 pytestmark = pytest.mark.corpus
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.model import Lifecycle
+from mkdocs_handshake.model.basics import Lifecycle
 from tests.rules.builders import make_model, make_packet
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"

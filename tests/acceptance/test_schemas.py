@@ -10,11 +10,11 @@ import json
 import jsonschema
 import pytest
 
-from mkdocs_handshake import baseline
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.export import dumps, findings_document, model_document
-from mkdocs_handshake.layout import Layout
-from mkdocs_handshake.load import load_repo
+from mkdocs_handshake.findings import baseline
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.report.export import dumps, findings_document, model_document
+from mkdocs_handshake.repository.layout import Layout
+from mkdocs_handshake.load.assemble import load_repo
 from mkdocs_handshake.schemas import NAMES, schema
 from tests.conftest import CORPUS, TEMPLATE
 

@@ -108,7 +108,7 @@ def _missing_browser() -> str | None:
 def chromium() -> Iterator[Any]:
     """One headless Chromium per test module (Playwright gives each launch
     a fresh temporary profile, deleted on close). Not per session: Playwright
-    runs threads while it is open, and later tests fork (mkdocs_handshake.parallel
+    runs threads while it is open, and later tests fork (mkdocs_handshake.runtime.parallel
     refuses to fork a threaded process)."""
     reason = _missing_browser()
     if reason:

@@ -36,7 +36,7 @@ def test_runs_without_mkdocs_importable(tmp_path: Path) -> None:
         "sys.modules['mkdocs'] = None  # any 'import mkdocs...' now raises ImportError\n"
         "from mkdocs_handshake.cli import main\n"
         "code = main(['check', sys.argv[1], '--as-of', '2026-11-20', '--format', 'json', '-o', sys.argv[2]])\n"
-        "loaded = sorted(name for name in sys.modules if name == 'mkdocs' or name.startswith(('mkdocs.', 'mkdocs_handshake.plugin', 'mkdocs_handshake.config')))\n"
+        "loaded = sorted(name for name in sys.modules if name == 'mkdocs' or name.startswith(('mkdocs.', 'mkdocs_handshake.plugin', 'mkdocs_handshake.options.config')))\n"
         "print(code, loaded)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -168,7 +168,8 @@ def test_the_command_restores_the_collector_it_tunes() -> None:
     owns its process); called in-process, it leaves the setting as it was."""
     import gc
 
-    from mkdocs_handshake import cli, collector
+    from mkdocs_handshake import cli
+    from mkdocs_handshake.runtime import collector
 
     before = gc.get_threshold()
     seen: list[tuple[int, int, int]] = []

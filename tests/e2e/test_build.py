@@ -180,7 +180,7 @@ def test_builds_are_byte_for_byte_deterministic(clean_build) -> None:
 
 def test_one_process_and_two_build_the_same_site_and_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Parsing and the writes of model.json and the parse cache may run in a
-    second process (mkdocs_handshake.parallel); where they ran must not show
+    second process (mkdocs_handshake.runtime.parallel); where they ran must not show
     in the site or the cache, and a warm build must leave the cache file alone."""
     root = repo(tmp_path / "repo")
     cache_file = root / ".cache" / "plugin" / "handshake" / "parse-cache.json"

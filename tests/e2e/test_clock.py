@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.engine import run_rules
-from mkdocs_handshake.load import load_repo
-from mkdocs_handshake.options import resolve
-from mkdocs_handshake.site_config import read_site_options
+from mkdocs_handshake.rules.engine import run_rules
+from mkdocs_handshake.load.assemble import load_repo
+from mkdocs_handshake.options.settings import resolve
+from mkdocs_handshake.options.site_config import read_site_options
 from tests.fixtures.repo import REPO, TEMPLATE
 
 FAKETIME = shutil.which("faketime")

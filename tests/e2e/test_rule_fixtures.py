@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.findings import Finding
+from mkdocs_handshake.findings.finding import Finding
 from mkdocs_handshake.rules import REGISTRY
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 from tests.fixtures.breakages import BREAKAGES, KNOWN_ISSUES, Breakage
 from tests.fixtures.repo import TEMPLATE, check, materialise, unfold
 

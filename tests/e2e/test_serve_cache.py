@@ -23,7 +23,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from mkdocs_handshake.load import ParseCache
+from mkdocs_handshake.load.parse_cache import ParseCache
 from mkdocs_handshake.plugin import HandshakePlugin
 from tests.fixtures.breakages import BY_ID, MERGE, SYNC
 from tests.fixtures.repo import materialise
@@ -178,7 +178,7 @@ def test_serve_stores_the_disk_cache_when_it_stops_not_after_every_rebuild(repo:
     config = serve_config(repo, site_dir)
     config.plugins.on_startup(command="serve", dirty=False)
     build(config)
-    from mkdocs_handshake.disk_cache import FILE_NAME
+    from mkdocs_handshake.cache.disk import FILE_NAME
 
     stored = repo / ".cache" / "plugin" / "handshake" / FILE_NAME
     assert not stored.exists()

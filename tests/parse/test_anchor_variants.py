@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_handshake.model import Loc
+from mkdocs_handshake.model.basics import Loc
 from mkdocs_handshake.parse.anchors import find_section_refs, parse_anchor_value
 
 FILE = "docs/task_packets/WP-1-Demo.md"

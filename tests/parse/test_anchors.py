@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from mkdocs_handshake.model import Loc
+from mkdocs_handshake.model.basics import Loc
 from mkdocs_handshake.parse.anchors import (
     SECTION_REF,
     damage_columns,
     find_section_refs,
     parse_anchor_value,
 )
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 FILE = "docs/task_packets/WP-1-Demo.md"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_handshake.parse.audit import map_columns, parse_audit, split_pipe_row
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "handshake-2025-12-27"
 

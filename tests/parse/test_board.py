@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.model import BoardColumn
+from mkdocs_handshake.model.basics import BoardColumn
 from mkdocs_handshake.parse.board import classify_column, extract_tags, parse_board
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "handshake-2025-12-27"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_handshake.parse.gate_log import parse_gate_log
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "handshake-2025-12-27"
 
@@ -128,7 +128,7 @@ def test_real_gate_log() -> None:
 
 def test_a_deeply_nested_document_is_an_issue_not_a_recursion_error() -> None:
     from mkdocs_handshake.parse.gate_log import parse_gate_log
-    from mkdocs_handshake.source import decode
+    from mkdocs_handshake.repository.source import decode
 
     events, issues = parse_gate_log(decode(b'{"gate_logs": ' + b"[" * 100_000, "docs/ORCHESTRATOR_GATES.json"))
     assert events == ()

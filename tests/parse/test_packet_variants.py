@@ -10,9 +10,9 @@ name, ``### RISK_TIER: HIGH``.
 
 from __future__ import annotations
 
-from mkdocs_handshake.model import Loc
+from mkdocs_handshake.model.basics import Loc
 from mkdocs_handshake.parse.packets import parse_packet
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 from tests.parse.test_packets import _at as locate
 
 PATH = "docs/task_packets/WP-7-Gadget-v2.md"

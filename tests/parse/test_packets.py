@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.model import Loc, Packet, ParseIssue, Status
+from mkdocs_handshake.model.basics import Loc, ParseIssue, Status
+from mkdocs_handshake.model.packet import Packet
 from mkdocs_handshake.parse.markdown import tokenize
 from mkdocs_handshake.parse.packets import parse_packet
-from mkdocs_handshake.source import SourceText, decode, read_source
+from mkdocs_handshake.repository.source import SourceText, decode, read_source
 
 PATH = "docs/task_packets/WP-3-Gizmo-Store-v2.md"
 

@@ -14,7 +14,7 @@ from mkdocs_handshake.parse.signatures import (
     find_signature_uses,
     parse_signature_time,
 )
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "handshake-2025-12-27"
 

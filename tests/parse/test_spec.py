@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from mkdocs_handshake.model import Section, Spec
+from mkdocs_handshake.model.spec import Section, Spec
 from mkdocs_handshake.parse.spec import parse_spec
 from mkdocs_handshake.parse.spec_headings import is_roadmap_title
-from mkdocs_handshake.source import decode, read_source
+from mkdocs_handshake.repository.source import decode, read_source
 
 SPEC_FILE = "Demo_Master_Spec_v03.14.md"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_handshake.parse.spec_current import parse_spec_current
-from mkdocs_handshake.source import decode, read_source
+from mkdocs_handshake.repository.source import decode, read_source
 
 PATH = "docs/SPEC_CURRENT.md"
 

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from mkdocs_handshake.model import Status
+from mkdocs_handshake.model.basics import Status
 from mkdocs_handshake.parse.status import normalise_status
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from mkdocs_handshake.parse.packet_labels import label_key
 from mkdocs_handshake.parse.refinement import parse_refinement
 from mkdocs_handshake.parse.text_facts import text_facts
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 
 TEXT = """# Task Packet: WP-1-A
 ## METADATA

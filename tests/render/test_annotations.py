@@ -11,7 +11,7 @@ import dataclasses
 
 import pytest
 
-from mkdocs_handshake.model import Lifecycle
+from mkdocs_handshake.model.basics import Lifecycle
 from mkdocs_handshake.render.site import annotated_pages, generate_annotations, generate_pages, nav_entries, page_paths, redirect_pages
 from tests.render.test_site import EVIL_TITLE, _resolve, context, parse_html, sample_model, sample_packets, to_html
 

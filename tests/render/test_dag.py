@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from mkdocs_handshake.model import Status
+from mkdocs_handshake.model.basics import Status
 from mkdocs_handshake.render import dag, dag_dot, dag_graph, dot_program
 from mkdocs_handshake.render.context import RenderContext
 from tests.rules.builders import make_model, make_packet, occurrence

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import Loc
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import Loc
 from mkdocs_handshake.render.findings_page import findings_by_family, render_findings_page
 from tests.render.test_site import context, parse_html, to_html, visible_text
 
@@ -109,8 +109,9 @@ def test_rule_titles_from_the_registry_become_tooltips(monkeypatch: pytest.Monke
 def test_the_page_says_which_protocol_judged_the_repo_and_which_rules_did_not_run() -> None:
     from dataclasses import replace
 
-    from mkdocs_handshake.engine import RulePlan
-    from mkdocs_handshake.model import Lifecycle, ProtocolInfo
+    from mkdocs_handshake.rules.engine import RulePlan
+    from mkdocs_handshake.model.basics import Lifecycle
+    from mkdocs_handshake.model.records import ProtocolInfo
     from tests.render.test_site import sample_model
 
     model = sample_model()

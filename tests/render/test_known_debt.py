@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mkdocs_handshake.baseline import Entry, Stale
+from mkdocs_handshake.findings.baseline import Entry, Stale
 from mkdocs_handshake.render.findings_page import render_findings_page
 from mkdocs_handshake.render.overview import render_overview
 from mkdocs_handshake.render.packet_page import render_packet_page

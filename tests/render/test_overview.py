@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import Loc, Status
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import Loc, Status
 from mkdocs_handshake.render import context as render_context
 from mkdocs_handshake.render.phase_gate_page import render_phase_gate_page
 from mkdocs_handshake.render.overview import render_overview

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import Loc, SignatureRow, Status
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import Loc, Status
+from mkdocs_handshake.model.records import SignatureRow
 from mkdocs_handshake.render.packet_page import packet_findings, render_packet_page
 from tests.render.test_site import EVIL_TITLE, context, parse_html, sample_mappings, sample_model, sample_packets, to_html, visible_text
 from tests.rules.builders import audit_row, make_model, make_packet, make_spec, occurrence, packet_file
@@ -188,7 +189,7 @@ def test_duplicate_packet_ids_are_called_out() -> None:
 def test_a_history_packet_says_so_and_why() -> None:
     from dataclasses import replace
 
-    from mkdocs_handshake.model import Lifecycle
+    from mkdocs_handshake.model.basics import Lifecycle
     from mkdocs_handshake.render.packet_page import render_packet_page
     from tests.render.test_site import context, sample_model, to_html, visible_text
 
@@ -206,7 +207,7 @@ def test_group_header_sub_items_and_a_second_done_means_block_are_rows() -> None
     block adds rows. The mapping is the matcher's (no stored mappings)."""
     from dataclasses import replace
 
-    from mkdocs_handshake.model import ListItem
+    from mkdocs_handshake.model.packet import ListItem
 
     file = packet_file("WP-1-Group")
     group = ListItem("Reconciler per §2.1.1:", Loc(file, 34, 3), children=(ListItem("The reconciler compares balances", Loc(file, 35, 5)),))
@@ -226,7 +227,7 @@ def test_group_header_sub_items_and_a_second_done_means_block_are_rows() -> None
 
 
 def test_a_contract_packet_page_shows_its_files_fields_and_micro_tasks() -> None:
-    from mkdocs_handshake.model import FieldOccurrence, MicroTask, PacketFile, WpRef
+    from mkdocs_handshake.model.packet import FieldOccurrence, MicroTask, PacketFile, WpRef
 
     base = sample_packets()[0]
     folder = ".GOV/task_packets/WP-1-Ledger"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import BoardColumn, BoardEntry, Loc, Status, Waiver
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import BoardColumn, Loc, Status
+from mkdocs_handshake.model.records import BoardEntry
+from mkdocs_handshake.model.governance import Waiver
 from mkdocs_handshake.render.context import RenderContext
 from mkdocs_handshake.render.phase_gate_page import render_phase_gate_page
 from tests.rules.builders import board_entry, make_model, make_packet

@@ -14,8 +14,10 @@ from urllib.parse import urldefrag
 
 import pytest
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import DoneMapping, GovernanceModel, Loc, Packet, Status
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.packet import DoneMapping, Packet
+from mkdocs_handshake.model.governance import GovernanceModel
+from mkdocs_handshake.model.basics import Loc, Status
 from mkdocs_handshake.render.context import RenderContext
 from mkdocs_handshake.render.html import to_html as render_html
 from mkdocs_handshake.render.common import fenced_code, link_section_refs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mkdocs_handshake.model import DoneMapping
+from mkdocs_handshake.model.packet import DoneMapping
 from mkdocs_handshake.render.traceability_page import (
     anchored_coverage,
     render_traceability_page,
@@ -177,7 +177,7 @@ def test_a_superseded_variants_items_are_history_not_coverage() -> None:
     the MUST is listed among those no live packet covers."""
     from dataclasses import replace
 
-    from mkdocs_handshake.model import Lifecycle
+    from mkdocs_handshake.model.basics import Lifecycle
 
     # The loader classifies the older revision as superseded (lifecycle.py).
     old = replace(make_packet("WP-1-One", anchors=("2.1.2",)), lifecycle=Lifecycle.SUPERSEDED)

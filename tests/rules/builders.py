@@ -10,27 +10,11 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from mkdocs_handshake.model import (
-    AnchorRef,
-    AuditLog,
-    Board,
-    BoardColumn,
-    BoardEntry,
-    FieldOccurrence,
-    GovernanceModel,
-    ListItem,
-    Loc,
-    Packet,
-    Requirement,
-    Section,
-    SignatureRow,
-    SignatureUse,
-    Spec,
-    SpecPointer,
-    Status,
-    ValidationReport,
-    WpRef,
-)
+from mkdocs_handshake.model.packet import AnchorRef, FieldOccurrence, ListItem, Packet, ValidationReport, WpRef
+from mkdocs_handshake.model.records import AuditLog, Board, BoardEntry, SignatureRow, SignatureUse
+from mkdocs_handshake.model.basics import BoardColumn, Loc, Status
+from mkdocs_handshake.model.governance import GovernanceModel
+from mkdocs_handshake.model.spec import Requirement, Section, Spec, SpecPointer
 
 PACKET_DIR = "docs/task_packets"
 

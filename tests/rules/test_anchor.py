@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import AnchorRef, GovernanceModel, Loc, Packet
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.packet import AnchorRef, Packet
+from mkdocs_handshake.model.governance import GovernanceModel
+from mkdocs_handshake.model.basics import Loc
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import make_model, make_packet, make_section, make_spec, packet_file
@@ -181,7 +183,7 @@ def test_real_calendar_lens_anchor_is_roadmap() -> None:
         pytest.skip("real corpus not found")
     from mkdocs_handshake.parse.packets import parse_packet
     from mkdocs_handshake.parse.spec import parse_spec
-    from mkdocs_handshake.source import decode
+    from mkdocs_handshake.repository.source import decode
 
     spec_name = "Handshake_Master_Spec_v02.93.md"
     real_spec, _ = parse_spec(decode((CORPUS / spec_name).read_bytes(), spec_name))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import BoardColumn, Loc, Status
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import BoardColumn, Loc, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import board_entry, make_model, make_packet, occurrence
@@ -194,7 +194,7 @@ def test_board_001_keeps_the_status_column_when_the_status_is_the_later_word_or_
 
 
 def _profile_recording_fail_in_done():
-    from mkdocs_handshake.profiles import load_profile
+    from mkdocs_handshake.protocol.profiles import load_profile
 
     return load_profile("handshake-2026-02")
 

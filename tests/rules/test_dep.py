@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import Loc, Status
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import Loc, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from mkdocs_handshake.rules.dep import SLA_LIMITS, work_days_between
@@ -144,7 +144,7 @@ def test_dep_005_reports_a_packet_one_work_day_past_its_sla_and_not_on_its_last_
 def _revisions(later_lifecycle, later_status: Status, later_raw: str, later_reports):
     from dataclasses import replace
 
-    from mkdocs_handshake.model import Lifecycle
+    from mkdocs_handshake.model.basics import Lifecycle
 
     old = replace(make_packet("WP-1-Runtime-v2", status_raw="In Progress", status=Status.IN_PROGRESS, reports=[("FAIL", "2026-11-01")]), lifecycle=Lifecycle.SUPERSEDED)
     new = replace(make_packet("WP-1-Runtime-v3", status=later_status, status_raw=later_raw, reports=later_reports), lifecycle=later_lifecycle)
@@ -155,14 +155,14 @@ def _revisions(later_lifecycle, later_status: Status, later_raw: str, later_repo
 def test_dep_003_a_superseded_blocker_whose_revision_the_board_validated_is_no_blocker():
     """The packet waits on -v2; -v3 replaced it and stands under Done
     [VALIDATED] with a PASS, though its STATUS line still says In Progress."""
-    from mkdocs_handshake.model import Lifecycle
+    from mkdocs_handshake.model.basics import Lifecycle
 
     model = _revisions(Lifecycle.CLOSED, Status.IN_PROGRESS, "In Progress", [("PASS", "2026-11-15")])
     assert run("DEP-003", model) == []
 
 
 def test_dep_003_an_open_live_revision_still_blocks_and_is_named():
-    from mkdocs_handshake.model import Lifecycle
+    from mkdocs_handshake.model.basics import Lifecycle
 
     model = _revisions(Lifecycle.ACTIVE, Status.IN_PROGRESS, "In Progress", [])
     (finding,) = run("DEP-003", model)

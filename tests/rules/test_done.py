@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import DoneMapping, ListItem, Loc, Status
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.packet import DoneMapping, ListItem
+from mkdocs_handshake.model.basics import Loc, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import make_model, make_packet, make_section, make_spec, occurrence
@@ -195,8 +196,8 @@ def test_done_001_leaves_superseded_and_replaced_packets_alone():
 def _classified(model):
     """The model with packet lifecycles as the loader sets them (no board
     here: STATUS and later revisions decide)."""
-    from mkdocs_handshake.lifecycle import with_lifecycles
-    from mkdocs_handshake.profiles import load_profile
+    from mkdocs_handshake.protocol.lifecycle import with_lifecycles
+    from mkdocs_handshake.protocol.profiles import load_profile
 
     return with_lifecycles(model, load_profile("handshake-2025-12"))
 

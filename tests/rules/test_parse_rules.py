@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import EncodingIssue, GovernanceModel, Loc, ParseIssue
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import EncodingIssue, Loc, ParseIssue
+from mkdocs_handshake.model.governance import GovernanceModel
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import make_model, make_packet, packet_file
@@ -69,7 +70,7 @@ def test_parse_002_names_the_first_lines_and_counts_the_rest() -> None:
 
 
 def test_parse_002_ascii_only_profile_asks_for_ascii_in_packets() -> None:
-    from mkdocs_handshake.profiles import load_profile
+    from mkdocs_handshake.protocol.profiles import load_profile
     from mkdocs_handshake.rules import REGISTRY
     from mkdocs_handshake.rules.context import RuleContext
 
@@ -113,7 +114,7 @@ def test_parse_002_on_real_packet_reports_damaged_section_signs() -> None:
     if not (CORPUS / "docs" / "task_packets").is_dir():
         pytest.skip("real corpus not found")
     from mkdocs_handshake.parse.packets import parse_packet
-    from mkdocs_handshake.source import decode
+    from mkdocs_handshake.repository.source import decode
 
     relative = "docs/task_packets/WP-1-ACE-Auditability.md"
     src = decode((CORPUS / relative).read_bytes(), relative)
@@ -128,8 +129,8 @@ def test_parse_002_on_real_packet_reports_damaged_section_signs() -> None:
 def test_parse_002_points_at_the_invalid_byte_itself():
     """A stray Windows-1252 byte is reported where it sits in the line, so
     an editor jump lands on it (not at column 1)."""
-    from mkdocs_handshake.engine import EngineConfig, run_rules
-    from mkdocs_handshake.source import decode
+    from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+    from mkdocs_handshake.repository.source import decode
 
     path = "docs/task_packets/WP-1-A.md"
     source = decode("- **What**: sync ".encode() + b"\x96" + " offline tills\n".encode(), path)
@@ -141,7 +142,7 @@ def test_parse_002_points_at_the_invalid_byte_itself():
 
 def _spec_model(text: str):
     from mkdocs_handshake.parse.spec import parse_spec
-    from mkdocs_handshake.source import decode
+    from mkdocs_handshake.repository.source import decode
 
     spec, issues = parse_spec(decode(text.encode("utf-8"), "Spec_v01.00.md"))
     return make_model([], spec=spec, parse_issues=tuple(issues))

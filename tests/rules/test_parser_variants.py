@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mkdocs_handshake.findings import Finding
-from mkdocs_handshake.model import BoardColumn, Packet
+from mkdocs_handshake.findings.finding import Finding
+from mkdocs_handshake.model.basics import BoardColumn
+from mkdocs_handshake.model.packet import Packet
 from mkdocs_handshake.parse.packets import parse_packet
 from mkdocs_handshake.parse.signatures import find_signature_uses
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 from tests.rules.builders import audit_row, board_entry, make_model
 
 

@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.findings import Severity
-from mkdocs_handshake.model import BoardColumn, BoardEntry, Loc, Status, Waiver
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.findings.finding import Severity
+from mkdocs_handshake.model.basics import BoardColumn, Loc, Status
+from mkdocs_handshake.model.records import BoardEntry
+from mkdocs_handshake.model.governance import Waiver
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import board_entry, make_model, make_packet

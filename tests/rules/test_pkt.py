@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import FieldOccurrence, ListItem, Loc, Packet, Status
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.packet import FieldOccurrence, ListItem, Packet
+from mkdocs_handshake.model.basics import Loc, Status
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from mkdocs_handshake.rules.pkt_lists import vague_path
@@ -303,7 +304,7 @@ def test_pkt_008_real_workflow_engine_v3_counts() -> None:
     if not (CORPUS / "docs" / "task_packets").is_dir():
         pytest.skip("real corpus not found")
     from mkdocs_handshake.parse.packets import parse_packet
-    from mkdocs_handshake.source import decode
+    from mkdocs_handshake.repository.source import decode
 
     relative = "docs/task_packets/WP-1-Workflow-Engine-v3.md"
     real, _ = parse_packet(decode((CORPUS / relative).read_bytes(), relative))
@@ -317,7 +318,7 @@ def test_pkt_008_real_workflow_engine_v3_counts() -> None:
 def _written(body: str, wp: str = "WP-1-Ledger") -> Packet:
     """A packet parsed from text: fields the way the parser reads them."""
     from mkdocs_handshake.parse.packets import parse_packet
-    from mkdocs_handshake.source import decode
+    from mkdocs_handshake.repository.source import decode
 
     parsed, _ = parse_packet(decode(f"# Task Packet: {wp}\n\n- STATUS: In Progress\n{body}".encode(), packet_file(wp)))
     return parsed

@@ -8,11 +8,13 @@ from dataclasses import replace
 
 import pytest
 
-from mkdocs_handshake.baseline import apply, from_findings, new_findings
-from mkdocs_handshake.engine import EngineConfig, run_rules
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import BoardColumn, Lifecycle, Loc, Packet, Waiver
-from mkdocs_handshake.profiles import ProfileError, Remedy, load_profile
+from mkdocs_handshake.findings.baseline import apply, from_findings, new_findings
+from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.basics import BoardColumn, Lifecycle, Loc
+from mkdocs_handshake.model.packet import Packet
+from mkdocs_handshake.model.governance import Waiver
+from mkdocs_handshake.protocol.profiles import ProfileError, Remedy, load_profile
 from mkdocs_handshake.rules.remedy import fold, lock_of, next_variant
 from tests.rules.builders import audit_row, board_entry, make_model, make_packet, occurrence
 

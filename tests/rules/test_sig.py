@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import GateEvent, Loc, SignatureRow, SignatureUse
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.records import GateEvent, SignatureRow, SignatureUse
+from mkdocs_handshake.model.basics import Loc
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import audit_row, make_model, make_packet
@@ -131,7 +132,7 @@ def test_sig_004_invalid_signature_used_as_lock():
 def test_sig_004_a_closed_packet_is_judged_a_superseded_one_is_not():
     from dataclasses import replace as with_
 
-    from mkdocs_handshake.model import Lifecycle
+    from mkdocs_handshake.model.basics import Lifecycle
 
     packets, uses, rows = compliant()
     rows[1] = audit_row("anna181120261105", 21, when="2026-11-18 11:05", invalid=True)
@@ -190,7 +191,7 @@ def test_corpus_invalid_signature_lock_fires_at_lock_line():
     from mkdocs_handshake.parse.audit import parse_audit
     from mkdocs_handshake.parse.packets import parse_packet
     from mkdocs_handshake.parse.signatures import find_signature_uses
-    from mkdocs_handshake.source import read_source
+    from mkdocs_handshake.repository.source import read_source
 
     src = read_source(CORPUS, "docs/task_packets/WP-1-Workflow-Engine-v3.md")
     packet, _ = parse_packet(src)
@@ -207,8 +208,8 @@ def test_sig_001_a_signature_only_history_carries_is_not_judged():
     can be asked for signed history (``history`` audits it anyway)."""
     from dataclasses import replace as with_
 
-    from mkdocs_handshake.engine import EngineConfig, run_rules
-    from mkdocs_handshake.model import Lifecycle
+    from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+    from mkdocs_handshake.model.basics import Lifecycle
 
     old = with_(make_packet("WP-1-Old"), lifecycle=Lifecycle.SUPERSEDED)
     model = make_model([old], uses=[lock("ilja251225032800", "WP-1-Old")], audit_rows=[audit_row("ilja251225041500", 22, when="2025-12-25 04:15")])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mkdocs_handshake.findings import Finding, Severity
-from mkdocs_handshake.model import GovernanceModel, Loc, ParseIssue, SpecPointer, Status
+from mkdocs_handshake.findings.finding import Finding, Severity
+from mkdocs_handshake.model.governance import GovernanceModel
+from mkdocs_handshake.model.basics import Loc, ParseIssue, Status
+from mkdocs_handshake.model.spec import SpecPointer
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from mkdocs_handshake.rules.spec import version_key

@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from mkdocs_handshake.findings import Finding
-from mkdocs_handshake.model import Board, BoardColumn, BoardEntry, GateEvent, Lifecycle, Loc, Registry, RegistryRow
+from mkdocs_handshake.findings.finding import Finding
+from mkdocs_handshake.model.records import Board, BoardEntry, GateEvent, Registry, RegistryRow
+from mkdocs_handshake.model.basics import BoardColumn, Lifecycle, Loc
 from mkdocs_handshake.parse.packets import parse_packet
 from mkdocs_handshake.parse.refinement import parse_refinement
 from mkdocs_handshake.parse.text_facts import text_facts
-from mkdocs_handshake.profiles import load_profile
+from mkdocs_handshake.protocol.profiles import load_profile
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
-from mkdocs_handshake.source import decode
+from mkdocs_handshake.repository.source import decode
 from tests.rules.builders import make_model
 
 NEW = load_profile("handshake-2026-02")

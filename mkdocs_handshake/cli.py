@@ -76,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
             options.add_argument(flag, type=int, metavar="N", **common)
         else:
             options.add_argument(flag, metavar="VALUE", **common)
+    rules = commands.add_parser(
+        "rules",
+        help="list the rules and readers of each protocol era",
+        description="Print, as markdown, which rules each protocol profile applies and how each era's files are read.",
+    )
+    rules.add_argument("--profile", action="append", default=[], metavar="ID_OR_FILE",
+                       help="a shipped profile id or a profile file; repeatable (default: every shipped profile, oldest first)")
     return parser
 
 
@@ -109,6 +116,8 @@ def run() -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "rules":
+            return list_rules(args)
         with fewer_collections():
             return check(args)
     except (UsageError, OptionError, SiteConfigError, baseline_file.BaselineError) as error:
@@ -116,6 +125,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def list_rules(args: argparse.Namespace) -> int:
+    from .protocol.profiles import ProfileError, load_profile, shipped
+    from .report.catalogue import catalogue
+
+    try:
+        profiles = [load_profile(reference, base=".") for reference in (args.profile or shipped())]
+    except ProfileError as error:
+        raise UsageError(str(error)) from None
+    _print(catalogue(profiles))
+    return 0
 
 
 def settings_for(args: argparse.Namespace) -> tuple[Settings, dict[str, Any]]:

@@ -108,6 +108,21 @@ class Terms:
         return self.words | self.names
 
 
+@lru_cache(maxsize=1 << 16)
+def _token_terms(raw: str) -> tuple[tuple[str, str] | None, tuple[tuple[str, str], ...]]:
+    """What one written token contributes: ``(name key, written form)`` when
+    it is a name, else its ``(stem, written part)`` words. A spec's 2,000
+    requirements repeat a few thousand tokens, so each is worked out once."""
+    if len(raw) > 2 and _is_name(raw) and raw.casefold() not in _STOP_WORDS:
+        return (identifier_key(raw), raw.strip("`'\".,;:()[]{}")), ()
+    parts = []
+    for written, part in zip(raw.split("-"), raw.casefold().split("-")):
+        if len(part) < 2 or part in _STOP_WORDS or part in _COMPLETION_VERBS or not _has_letter(part):
+            continue  # a number ("2.6.6.7.11", "60", "2.3.15.4/2.3.15.3") is a citation or a value, not a word
+        parts.append((_stem(part), written))
+    return None, tuple(parts)
+
+
 def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
     """Content words and names of ``text``; ``extra_names`` are names known
     from elsewhere (backticked spans, code-block evidence)."""
@@ -119,17 +134,15 @@ def terms_of(text: str, extra_names: Iterable[str] = ()) -> Terms:
         if span.strip() and " " not in span.strip():
             names.add(identifier_key(span))
             surface.setdefault(identifier_key(span), span.strip())
-    for match in _TOKEN.finditer(normal):
-        raw = match.group(0)
-        if len(raw) > 2 and _is_name(raw) and raw.casefold() not in _STOP_WORDS:
-            names.add(identifier_key(raw))
-            surface.setdefault(identifier_key(raw), raw.strip("`'\".,;:()[]{}"))
+    for raw in _TOKEN.findall(normal):
+        name, parts = _token_terms(raw)
+        if name is not None:
+            names.add(name[0])
+            surface.setdefault(*name)
             continue
-        for written, part in zip(raw.split("-"), raw.casefold().split("-")):
-            if len(part) < 2 or part in _STOP_WORDS or part in _COMPLETION_VERBS or not _has_letter(part):
-                continue  # a number ("2.6.6.7.11", "60", "2.3.15.4/2.3.15.3") is a citation or a value, not a word
-            words.add(_stem(part))
-            surface.setdefault(_stem(part), written)
+        for stem, written in parts:
+            words.add(stem)
+            surface.setdefault(stem, written)
     # A name also contributes its parts as words ("llm_inference" -> "llm",
     # "inference") so "LLM inference" in prose can meet it, but only to the
     # word side: the name itself stays the stronger signal. Names known from

@@ -98,7 +98,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     governance_files = {layout.spec_current, layout.task_board, layout.signature_audit}
     protocol_files = find_protocol_files(layout, governance_files)
     module_files = manifest_modules(out, manifest_file) if manifest_file else []
-    parse_in_two_processes(layout, cache, spec_file, packet_files, protocol_files, markers, progress, module_files)
+    parse_in_two_processes(layout, cache, spec_file, packet_files, protocol_files, markers, progress, module_files, embedding=mappings)
 
     if spec_file is not None:
         spec, spec_uses = load_spec(out, spec_file)

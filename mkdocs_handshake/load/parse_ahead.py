@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Callable
 
-from ..analysis import graph
+from ..analysis import graph, semantic
 from ..runtime import parallel
 from ..repository.layout import Layout
 from ..parse.audit import parse_audit
@@ -25,7 +25,7 @@ PARALLEL_MIN_BYTES = 256 * 1024
 
 def parse_in_two_processes(
     layout: Layout, cache: ParseCache, spec_file: str | None, packet_files: list[str], protocol_files: list[str],
-    markers: tuple[str, ...], progress: Progress, module_files: list[str] | None = None,
+    markers: tuple[str, ...], progress: Progress, module_files: list[str] | None = None, *, embedding: bool = False,
 ) -> None:
     """Fill the cache with the parses of the spec, the packets, the board,
     the audit log, the gate log and the protocol files using two processes
@@ -37,7 +37,12 @@ def parse_in_two_processes(
 
     Only files whose parse is not in the cache count. Without a second
     process (one CPU, threads, ``HANDSHAKE_PROCESSES=1``) this does nothing
-    and the load parses as it always did."""
+    and the load parses as it always did.
+
+    ``embedding``: the caller maps DONE_MEANS next. When the spec or a
+    packet is parsed afresh, some mapping is made afresh too, and it needs
+    the sentence embedding; its load (numpy, a 16 MB table) then fills this
+    process's wait for the child instead of following it."""
     jobs: list[tuple[int, str, Callable[[Collector], object]]] = []
     if spec_file is not None:
         jobs.append((_stale_size(layout, cache, "spec", spec_file), spec_file, lambda out: load_spec(out, spec_file)))
@@ -51,6 +56,8 @@ def parse_in_two_processes(
     for relative in protocol_files:
         jobs.append((_stale_size(layout, cache, "spec_mentions", relative), relative, lambda out, name=relative: load_protocol_file(out, name)))
     jobs = [job for job in jobs if job[0] > 0]
+    mapped_inputs = {spec_file, *(module_files or ()), *packet_files} if embedding else set()
+    mapped_afresh = any(name in mapped_inputs for _size, name, _job in jobs)
     if sum(size for size, _, _ in jobs) < PARALLEL_MIN_BYTES or not parallel.fork_allowed():
         return
     out = Collector(layout, cache)  # one per process: the child has its own copy
@@ -62,10 +69,12 @@ def parse_in_two_processes(
         # texts: decoding a file again here costs a tenth of unpickling it
         # (12 MB for 1,000 packets).
         # While the child finishes the spec, this process imports what the
-        # rules will need first (networkx) and encodes its own results for
-        # the cache file.
+        # rules will need first (networkx), loads the embedding the mapping
+        # will need, and encodes its own results for the cache file.
         def idle(busy: Callable[[], bool]) -> None:
             graph.prepare()
+            if mapped_afresh:
+                semantic.shared()
             cache.encode_ahead(busy)
 
         adopted = parallel.share(ordered, lambda: cache.take_journal(skip=frozenset({"source"})), progress.tick, idle=idle)

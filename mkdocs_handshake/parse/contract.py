@@ -48,9 +48,21 @@ class ContractMap:
     #: contract packet live whatever its board entry says: the contract is
     #: the lifecycle authority, the board and registry its projections.
     live_statuses: tuple[str, ...] = ()
+    #: Normalised statuses in which a packet born a contract (no legacy
+    #: markdown packet beside it) is live: the protocol's working states.
+    #: Its contract decides, unless the board archives it as superseded
+    #: and the registry names another active packet.
+    working_statuses: tuple[str, ...] = ()
     #: Where the repository keeps the JSON Schemas its contracts name by
     #: ``schema_id`` (glob patterns relative to the root).
     schemas: tuple[str, ...] = ()
+    #: The repository's contract templates (glob patterns relative to the
+    #: root): the shape new contracts are made from, which tells whether a
+    #: schema failure is the contract's drift or the schema's.
+    templates: tuple[str, ...] = ()
+    #: The repository's own checks (glob patterns): a check that names a
+    #: value the schema rejects accepts it, so the schema is behind.
+    checks: tuple[str, ...] = ()
 
     def paths(self, name: str, micro: bool = False) -> tuple[str, ...]:
         for field_name, paths in self.microtask_fields if micro else self.fields:

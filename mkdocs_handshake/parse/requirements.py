@@ -130,10 +130,12 @@ def strength_of(keywords: Sequence[str]) -> str:
 def plain_sentence(raw: str) -> str:
     """Readable text of a raw markdown sentence: links reduced to their text,
     bold/code markers and ``<br>`` dropped, whitespace collapsed."""
-    text = _IMAGE_OR_LINK.sub(r"\1", raw)
-    text = _HTML_BREAK.sub(" ", text)
-    text = _EMPHASIS.sub("", text)
-    text = _ESCAPE.sub(r"\1", text)
+    # Each pattern runs only where its first character occurs: most
+    # sentences of a spec carry no link, break or escape at all.
+    text = _IMAGE_OR_LINK.sub(r"\1", raw) if "[" in raw else raw
+    text = _HTML_BREAK.sub(" ", text) if "<" in text else text
+    text = _EMPHASIS.sub("", text) if "*" in text or "_" in text or "`" in text else text
+    text = _ESCAPE.sub(r"\1", text) if "\\" in text else text
     return _SPACES.sub(" ", text).strip()
 
 

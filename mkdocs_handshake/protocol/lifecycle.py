@@ -68,6 +68,11 @@ def classify(packet: Packet, model: GovernanceModel, profile: Profile,
              latest: dict[str, tuple[str, int]] | None = None) -> tuple[Lifecycle, str]:
     latest = latest or {}
     found = _classify(packet, model, profile, board, registry, latest)
+    if born_contract(packet) and packet.status.value in profile.contract.working_statuses and not archived_by_both(packet, board, registry):
+        # ORCH "the packet is authoritative"; board and registry are its
+        # projections: only both of them agreeing that another packet
+        # replaced it makes a contract's working status frozen history.
+        return Lifecycle.ACTIVE, f"its contract says {packet.status_raw} ({packet.status_or_head_loc}), and the contract is the lifecycle authority"
     if found[0] in (Lifecycle.ACTIVE, Lifecycle.LEGACY) and contract_is_live(packet, profile):
         # The contract is the lifecycle authority and no projection says
         # otherwise; where the board or registry places it in history,
@@ -80,6 +85,28 @@ def contract_is_live(packet: Packet, profile: Profile) -> bool:
     """The packet is read from a contract whose status is one the profile
     names live (in progress, blocked)."""
     return packet.status.value in profile.contract.live_statuses and any(item.authority == "contract" for item in packet.files)
+
+
+def born_contract(packet: Packet) -> bool:
+    """The packet was created as a JSON contract: its authority is a
+    contract and no legacy markdown packet stands beside it. A contract
+    paired with a legacy flat packet is that packet imported (the
+    repository's legacy inventory pairs them), and carries the status the
+    markdown had when it was imported, not one anyone maintains."""
+    kinds = {item.authority for item in packet.files}
+    return "contract" in kinds and "legacy" not in kinds
+
+
+def archived_by_both(packet: Packet, board: dict[str, tuple[Lifecycle, str]], registry: dict[str, tuple[str, str]]) -> bool:
+    """The board archives the packet as superseded and the registry names
+    another packet of its base as the active one: the two projections
+    agree it was replaced, and a superseded packet is immutable history
+    that keeps the status it had (WP_TRACEABILITY_REGISTRY: "do not catch
+    them up")."""
+    placed = board.get(packet.id)
+    base = variant_base(packet.id)
+    active = registry.get(base) or registry.get(packet.id)
+    return bool(placed and placed[0] is Lifecycle.SUPERSEDED and active and active[0] != packet.id)
 
 
 def _classify(packet: Packet, model: GovernanceModel, profile: Profile,

@@ -15,12 +15,13 @@ from typing import Iterator
 from ..findings.finding import Finding, Severity
 from ..model.ids import variant_base
 from ..protocol.lifecycle import contract_is_live
-from ..analysis.microtasks import cycle, one_sided, outside_scope, unknown_refs
+from ..analysis.microtasks import cycle, one_sided, outside_scope, ref_ids, unknown_refs
 from ..model.records import BoardEntry, RegistryRow
 from ..model.basics import Lifecycle
 from ..model.packet import Packet
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
+from .contract_drift import Drift, drift_of, rejected_value, stamp
 from .parse import issues_for
 
 
@@ -64,7 +65,10 @@ def contract_projections_agree(rule_: Rule, ctx: RuleContext) -> Iterator[Findin
     active one is a disagreement. One finding per packet, at the contract's
     status, naming all three sources; the fix is to close the contract or
     reconcile the projections, whichever is stale. A packet that is on no
-    board at all is BOARD-001's."""
+    board at all is BOARD-001's. A packet the board archives as superseded
+    while the registry names a newer active packet is no disagreement: the
+    registry protocol marks supersession on the board, never in the packet,
+    and superseded packets are immutable history (not caught up)."""
     profile = ctx.profile
     if profile is None:
         return
@@ -76,6 +80,12 @@ def contract_projections_agree(rule_: Rule, ctx: RuleContext) -> Iterator[Findin
         row = _registry_row(ctx, packet)
         other_active = row is not None and row.active and row.active != packet.id
         if not off_board and not other_active:
+            continue
+        if other_active and any(lifecycle == "superseded" for _, lifecycle in places):
+            # Both projections agree another packet replaced it: its
+            # contract keeps the status it had when superseded, immutable
+            # history (WP_TRACEABILITY_REGISTRY: "Superseded packets are
+            # immutable history; do not catch them up").
             continue
         if places:
             board = "; ".join(f"the board files it under '{entry.column_raw}'{' ' + ' '.join(f'[{tag}]' for tag in entry.tags) if entry.tags else ''} ({entry.loc})" for entry, _ in places)
@@ -109,6 +119,40 @@ def _some(items: list[str]) -> str:
     return shown + (f" and {len(items) - _EXAMPLES} more" if len(items) > _EXAMPLES else "")
 
 
+def _reaches(edges: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        for following in edges.get(node, ()):
+            if following == goal:
+                return True
+            if following not in seen:
+                seen.add(following)
+                stack.append(following)
+    return False
+
+
+def _unimplied(packet: Packet, pairs: list) -> list:
+    """The one-sided edges the other end does not imply. A micro-task's
+    ``blocks`` may list every task downstream of it, and its
+    ``depends_on`` only the direct prerequisites (or the other way round):
+    "MT-001 blocks MT-003" agrees with MT-003 depending on MT-002, which
+    depends on MT-001. Only an edge the other end's own order does not
+    reach is a disagreement about the order."""
+    depends = {task.id: {name for name, _ in ref_ids(task.depends_on)} for task in packet.micro_tasks}
+    blocks = {task.id: {name for name, _ in ref_ids(task.blocks)} for task in packet.micro_tasks}
+    kept = []
+    for pair in pairs:
+        dependent, prerequisite, missing = pair[0], pair[1], pair[2]
+        if missing == "depends_on" and _reaches(depends, dependent, prerequisite):
+            continue
+        if missing == "blocks" and _reaches(blocks, prerequisite, dependent):
+            continue
+        kept.append(pair)
+    return kept
+
+
 @packet_rule("PKT-022", "error", "Micro-task dependencies stay inside the packet, agree on both ends and have no cycle")
 def microtask_dependencies(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Micro-task contract schema (``lifecycle.depends_on``, ``blocks``)
@@ -126,7 +170,7 @@ def microtask_dependencies(rule_: Rule, scope: PacketScope, packet: Packet) -> I
             f"{_some([f'{task.id} -> {name}' for task, name, _ in unknown])}; fix the ids or add the micro-task contracts",
             ref.loc, ref.wp, packet.id,
         )
-    pairs = one_sided(packet)
+    pairs = _unimplied(packet, one_sided(packet))
     if pairs:
         written = pairs[0][3]
         yield rule_.finding(
@@ -162,23 +206,66 @@ def microtask_scope(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator
     )
 
 
+def _drift(ctx: RuleContext) -> Drift | None:
+    cmap = ctx.profile.contract if ctx.profile else None
+    if cmap is None or not (cmap.templates or cmap.checks):
+        return None
+    return drift_of(ctx.model.root, cmap.templates, cmap.schemas, cmap.checks, stamp(ctx.model.root, cmap.templates + cmap.schemas + cmap.checks))
+
+
+def _behind(drift: Drift | None, cause: str, message: str) -> str:
+    """Which side a live contract's schema failure puts behind, as the
+    repository's own check or template says; "" when neither says."""
+    side, evidence = drift.side(cause, message) if drift else ("", "")
+    if side == "schema":
+        return f"; {evidence}, so the schema is behind: update the schema"
+    if side == "template":
+        return "; the repository's contract template fails it too: bring the schema and template into line"
+    if side == "contract":
+        return "; the repository's template agrees with the schema here, so the contract is behind: fix the contract"
+    return ""
+
+
+def _history_note(drift: Drift | None, cause: str, message: str, live_causes: set[str]) -> str | None:
+    """Why a fold of closed contracts is worth a maintainer's time, or None
+    when it is not: ORCH forbids mutating a locked historical packet
+    "merely to make modern gates green", so a fold is reported only when
+    the schema is what to fix (a check accepts the value, the template
+    fails it too, or live contracts fail it and no template sides with the
+    schema); when the template agrees with the schema the closed contracts
+    are merely behind, and live ones are reported per packet."""
+    if drift is None:
+        return "Fix the schema or migrate these contracts together"
+    side, evidence = drift.side(cause, message)
+    if side == "schema":
+        return f"{evidence}, so the schema is behind: update the schema; the closed packets stay as they are"
+    if side == "template":
+        return "the repository's contract template fails it too: the schema and template disagree; bring the one that is behind into line, the closed packets stay as they are"
+    if side == "" and cause in live_causes:
+        return "live contracts fail it too (reported per packet) and the template does not side with the schema: the schema disagrees with current practice; fix the schema, not the closed packets"
+    return None
+
+
 @rule("PKT-024", "error", "Contracts match the repository's own JSON Schemas")
 def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """The repository's JSON Schemas (``roles_shared/schemas``, matched to
     a contract by its ``schema_id``) define what a packet or micro-task
     contract must hold; its own Node checks do not apply them to packets or
-    micro-tasks. A failure in a live packet's contracts is reported at the
-    failing key. Contracts of closed, superseded or unlisted packets are
-    history: most are imports from the markdown era, and a maintainer acts
-    on the drift, not on each file, so they fold into one warning per
-    schema and cause (path and keyword) with the number of contracts and
-    the first place."""
+    micro-tasks. A failure in a live packet's contracts is reported per
+    packet and cause at the failing key, saying which side is behind when
+    the repository's own check or template tells (see
+    :mod:`.contract_drift`). Contracts of closed, superseded or unlisted
+    packets are history that ORCH says not to mutate "merely to make modern
+    gates green": they fold into one warning per schema and cause, and only
+    when the schema disagrees with the template or with live contracts
+    (then the schema or template is what to fix)."""
     issues = issues_for(ctx.model, "PKT-024")
     if not issues:
         return
     live = {packet.id for packet in ctx.model.packets if packet.lifecycle is Lifecycle.ACTIVE} | (
         {packet.id for packet in ctx.model.packets} if ctx.history else set()
     )
+    drift = _drift(ctx)
     by_packet: dict[tuple[str, str], list] = {}
     history: dict[str, list] = {}
     for issue in issues:
@@ -188,18 +275,23 @@ def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             history.setdefault(issue.label, []).append(issue)
     for (subject, cause), group in sorted(by_packet.items()):
         first = group[0]
+        behind = _behind(drift, cause, first.message)
         if len(group) == 1:
-            yield rule_.finding(first.message, first.loc, first.excerpt, subject)
+            yield rule_.finding(first.message + behind, first.loc, first.excerpt, subject)
             continue
         yield rule_.finding(
-            f"{len(group)} contracts of {subject} fail the same schema check ({cause}); first: {first.message}",
+            f"{len(group)} contracts of {subject} fail the same schema check ({cause}); first: {first.message}{behind}",
             first.loc, first.excerpt, subject,
         )
+    live_causes = {cause for _, cause in by_packet}
     for cause, group in sorted(history.items()):
+        note = _history_note(drift, cause, group[0].message, live_causes)
+        if note is None:
+            continue
         files = sorted({issue.loc.file for issue in group})
         first = group[0]
         yield rule_.finding(
             f"{len(files)} contract(s) of packets that are not live fail the same schema check ({cause}); "
-            f"first: {first.message}. Fix the schema or migrate these contracts together",
+            f"first: {first.message}. {note[0].upper() + note[1:]}",
             first.loc, first.excerpt, cause, severity=Severity.WARNING,
         )

@@ -189,6 +189,8 @@ def fold(
             grouped.setdefault(finding.loc.file, []).append(finding)
         else:
             kept.append(finding)
+    for file in [file for file, parts in grouped.items() if all(part.rule in remedy.no_revision for part in parts)]:
+        kept.extend(grouped.pop(file))  # nothing calls for a revision
     index = revisions(model) if grouped else {}
     remedies = [_remedy_finding(rule_id, locks[file], tuple(sorted(parts, key=Finding.sort_key)), model, remedy, index) for file, parts in sorted(grouped.items())]
     return kept, remedies
@@ -197,10 +199,15 @@ def fold(
 def _remedy_finding(rule_id: str, lock: Lock, parts: tuple[Finding, ...], model: GovernanceModel, remedy: Remedy, index: Revisions) -> Finding:
     packet = lock.packet
     variant = next_variant(packet, model, index)
-    action = remedy.action.format(wp=packet.id, next=variant.id)
-    severity = Severity.ERROR if any(part.severity is Severity.ERROR for part in parts) else Severity.WARNING
-    rules = sorted({part.rule for part in parts})
-    count = f"{len(parts)} defect{'s' if len(parts) != 1 else ''} ({', '.join(rules)})"
+    action = remedy.action.format(wp=packet.id, next=variant.id, **_places(model, remedy))
+    defects = tuple(part for part in parts if part.rule not in remedy.no_revision)
+    severity = Severity.ERROR if any(part.severity is Severity.ERROR for part in defects) else Severity.WARNING
+    rules = sorted({part.rule for part in defects})
+    count = f"{len(defects)} defect{'s' if len(defects) != 1 else ''} ({', '.join(rules)})"
+    quiet = len(parts) - len(defects)
+    aside = ""
+    if quiet:
+        aside = f"; {quiet} more ({', '.join(sorted({part.rule for part in parts} - set(rules)))}) record the state it was signed in or a later gate's check, and call for no revision"
     who = f"{remedy.role}: " if remedy.role else ""
     if variant.done:
         severity = Severity.WARNING
@@ -216,9 +223,19 @@ def _remedy_finding(rule_id: str, lock: Lock, parts: tuple[Finding, ...], model:
         )
         loc, excerpt, subject = variant.loc or Loc(variant.file, 1), "", variant.id
     else:
-        message = f"{packet.id} is {lock.how} and may not be edited: {who}{action}; {count} listed"
+        message = f"{packet.id} is {lock.how} and may not be edited: {who}{action}; {count} listed{aside}"
         loc, excerpt, subject = lock.loc, lock.excerpt, packet.id
     return Finding(rule_id, severity, message, loc, excerpt, subject, details=tuple(part_line(part) for part in parts), parts=parts)
+
+
+def _places(model: GovernanceModel, remedy: Remedy) -> dict[str, str]:
+    """Where a new revision is recorded, from what was read: the stubs
+    folder of the layout and the registry file the model was read from
+    (the profile's registry path when none was), never one era's paths."""
+    del remedy
+    stubs = sorted({path.rsplit("/", 1)[0] for path in model.stub_files})
+    registry = model.registry.file if model.registry is not None else ""
+    return {"stubs": stubs[0] if stubs else "the stubs folder", "registry": registry or "the traceability registry"}
 
 
 def remedy_by_packet(findings: Iterable[Finding], rule_id: str) -> Mapping[str, Finding]:

@@ -74,7 +74,11 @@ def signature_time(signature: str, as_of: dt.date) -> tuple[str, dt.datetime | N
 
 
 def _spec_files(model: GovernanceModel) -> set[str]:
+    """The files that are the spec: the monolith or the bundle's manifest
+    and every module of it (a module's changelog row is the spec's)."""
     files = {model.spec.file} if model.spec else set()
+    if model.spec and model.spec.bundle is not None:
+        files.update(module.path for module in model.spec.bundle.modules)
     if model.spec_pointer:
         files.add(model.spec_pointer.file)
     return files
@@ -346,12 +350,49 @@ def parse_row_datetime(text: str) -> tuple[dt.datetime | None, bool]:
         return None, False
 
 
+def _row_time(row) -> dt.datetime | None:
+    recorded, has_time = parse_row_datetime(row.datetime)
+    return recorded.replace(second=0) if recorded is not None and has_time else None
+
+
+def _neighbours(rows: list, index: int) -> tuple[tuple[int, dt.datetime] | None, tuple[int, dt.datetime] | None]:
+    """The nearest rows before and after ``index`` with a readable date and time."""
+    before = next(((row.loc.line, when) for row in reversed(rows[:index]) if (when := _row_time(row)) is not None), None)
+    after = next(((row.loc.line, when) for row in rows[index + 1:] if (when := _row_time(row)) is not None), None)
+    return before, after
+
+
+def _fits(when: dt.datetime, before: tuple[int, dt.datetime] | None, after: tuple[int, dt.datetime] | None) -> bool:
+    return (before is None or before[1] <= when) and (after is None or when <= after[1])
+
+
+def _which_side(recorded: dt.datetime | None, when: dt.datetime, before, after) -> str:
+    """What to do, as the neighbouring rows corroborate one side. The audit
+    is kept in the order signatures are consumed: the side whose time fits
+    between the rows around it is the right one. A consumed signature
+    cannot be changed, so when the signature is the side that is off the
+    fix is a note in the audit (ORCH Recovery Rules, Signature Problems:
+    "mark the bad usage clearly in SIGNATURE_AUDIT.md")."""
+    if recorded is None or before is None or after is None:
+        return "correct the row or the signature"
+    around = f"the rows around it (line {before[0]}: {before[1]:%Y-%m-%d %H:%M}, line {after[0]}: {after[1]:%Y-%m-%d %H:%M})"
+    row_fits, signature_fits = _fits(recorded.replace(second=0), before, after), _fits(when, before, after)
+    if row_fits and not signature_fits:
+        return (f"the row's time fits between {around} and the signature's does not, so the signature was written with the wrong date; "
+                "it is consumed and cannot be changed: mark the bad usage in the audit, do not change the row")
+    if signature_fits and not row_fits:
+        return f"the signature's time fits between {around} and the row's does not: correct the row"
+    return "correct the row or the signature"
+
+
 @rule("SIG-006", "warning", "Audit row date/time equals the time in the signature")
 def audit_time_mismatch(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 2.5.3: the signature encodes the time it was given (external
     clock); the audit row records when it was consumed. A mismatch means a
-    typo in one of them."""
-    for row in ctx.model.audit.rows if ctx.model.audit else ():
+    typo in one of them; the rows around it, kept in the order signatures
+    are consumed, tell which (see :func:`_which_side`)."""
+    rows = list(ctx.model.audit.rows) if ctx.model.audit else []
+    for index, row in enumerate(rows):
         shape, when, _ = signature_time(row.signature, ctx.as_of)
         recorded, has_time = parse_row_datetime(row.datetime)
         if when is None or recorded is None:
@@ -359,9 +400,11 @@ def audit_time_mismatch(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         same = recorded.date() == when.date() if not has_time else recorded.replace(second=0) == when.replace(second=0)
         if same:
             continue
+        before, after = _neighbours(rows, index)
+        action = _which_side(recorded if has_time else None, when.replace(second=0), before, after)
         yield rule.finding(
             f"audit row says {row.datetime.strip()} but signature {row.signature} encodes {when:%Y-%m-%d %H:%M}"
-            f"{' (read as DDMMYYHHMMSS)' if shape == 'DDMMYYHHMMSS' else ''}; correct the row or the signature",
+            f"{' (read as DDMMYYHHMMSS)' if shape == 'DDMMYYHHMMSS' else ''}; {action}",
             row.loc,
             row.signature,  # the text at row.loc; the date it disagrees with is in the message
             row.signature,

@@ -169,7 +169,7 @@ def test_the_baseline_records_the_defects_so_a_new_one_is_new() -> None:
     [
         ("remedy: {locked_by: [stamp], action: x}", "'stamp' is not one of signature, verdict"),
         ("remedy: {locked_by: [signature]}", "remedy.action: needed"),
-        ("remedy: {locked_by: [signature], action: 'make {later}'}", "only {wp} and {next}"),
+        ("remedy: {locked_by: [signature], action: 'make {later}'}", "only {wp}, {next}, {stubs} and {registry}"),
     ],
 )
 def test_a_bad_remedy_block_is_named(tmp_path, block: str, message: str) -> None:
@@ -183,3 +183,25 @@ def test_each_shipped_era_says_its_own_remedy() -> None:
     assert december.remedy.locked_by == february.remedy.locked_by == ("signature", "verdict")
     assert "variant packet {next}" in december.remedy.action
     assert "stub" in february.remedy.action and "{next}" in february.remedy.action
+
+
+def test_the_june_remedy_names_the_places_read_and_asks_no_revision_for_signed_state() -> None:
+    """ORCH "Spec enrichment alone does not force -v2": a defect that only
+    records the state the packet was signed in (here PKT-007 stands in for
+    an anchor pinned to the signed bundle) is listed, not counted; the
+    stub folder and registry are the ones read, not February's."""
+    from mkdocs_handshake.model.records import Registry
+
+    june = load_profile("handshake-2026-06")
+    assert "docs/" not in june.remedy.action and {"ANCHOR-006", "ANCHOR-008"} <= set(june.remedy.no_revision)
+    model = make_model([defective(signature=SIGNED)], stub_files=(".GOV/task_packets/stubs/WP-1-Other-v1.md",),
+                       registry=Registry(".GOV/roles_shared/records/wp_traceability_registry.json", ()))
+    findings = run_rules(model, EngineConfig(as_of=AS_OF, history=True))
+    profile = replace(june, remedy=replace(june.remedy, no_revision=("PKT-007",)))
+    kept, (remedy,) = fold("REMEDY-001", [f for f in findings if f.rule in ("PKT-004", "PKT-007")], model, profile, {"PKT-004", "PKT-007"})
+    assert "a stub in .GOV/task_packets/stubs, recorded in .GOV/roles_shared/records/wp_traceability_registry.json" in remedy.message
+    assert "1 defect (PKT-004) listed; 1 more (PKT-007)" in remedy.message and "call for no revision" in remedy.message
+    # nothing but signed state: no revision is asked for
+    only_pins = replace(june, remedy=replace(june.remedy, no_revision=("PKT-004", "PKT-007")))
+    kept, remedies = fold("REMEDY-001", [f for f in findings if f.rule in ("PKT-004", "PKT-007")], model, only_pins, {"PKT-004", "PKT-007"})
+    assert remedies == [] and len(kept) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -216,3 +217,42 @@ def test_sig_001_a_signature_only_history_carries_is_not_judged():
     assert run("SIG-001", model) == []
     audit = [f for f in run_rules(model, EngineConfig(as_of=AS_OF, history=True)) if f.rule == "SIG-001"]
     assert sorted(f.excerpt for f in audit) == ["ilja251225032800", "ilja251225041500"]
+
+
+def test_sig_006_the_neighbouring_rows_tell_which_side_is_off():
+    """A signature typed with the previous day's date after midnight: the
+    row sits in order between its neighbours and the signature does not, so
+    the row is right and the consumed signature cannot change; the fix is
+    a note in the audit (ORCH Recovery Rules: mark the bad usage)."""
+    rows = [
+        audit_row("ilja251220252310", 39, when="2025-12-25 23:10"),
+        audit_row("ilja251220250037", 40, when="2025-12-26 00:37"),
+        audit_row("ilja261220250045", 41, when="2025-12-26 00:45"),
+        audit_row("ilja261220250100", 42, when="2025-12-27 01:00"),
+        audit_row("ilja261220250200", 43, when="2025-12-26 02:00"),
+    ]
+    first, second = run("SIG-006", make_model([], audit_rows=rows))
+    assert first.loc.line == 40 and "mark the bad usage in the audit, do not change the row" in first.message
+    assert "line 39: 2025-12-25 23:10" in first.message and "correct the row or" not in first.message
+    # here the signature fits between its neighbours and the row does not
+    assert second.loc.line == 42 and second.message.endswith("and the row's does not: correct the row")
+
+
+def test_sig_002_a_bundle_modules_changelog_approval_is_the_spec_enrichment_of_the_wp_it_names():
+    """A module's changelog row cites the signature of the WP whose
+    refinement carried the enrichment, and the audit row names that WP:
+    one approval recorded in two places (ORCH: a required enrichment
+    folds into "the same WP refinement/signature flow"), not a reuse."""
+    from mkdocs_handshake.model.spec import SpecBundle, SpecModule
+    from tests.rules.builders import make_section, make_spec
+
+    module = ".GOV/spec/master-spec-v02.195/spec-modules/00-preamble.md"
+    spec = make_spec([make_section("2.1.1")])
+    bundle = SpecBundle(".GOV/spec/master-spec-v02.195/SPEC_MANIFEST.json", ".GOV/spec/master-spec-v02.195", "02.195", Loc("m", 1),
+                        (SpecModule(module, "spec-modules/00-preamble.md", 1, "Preamble", Loc("m", 2)),))
+    spec = replace(spec, bundle=bundle)
+    changelog = SignatureUse("ilja140520260455", Loc(module, 68, 200), "approval", module)
+    packet_lock = lock("ilja140520260455", "WP-KERNEL-002-Write-Box-v1", line=40)
+    rows = [replace(audit_row("ilja140520260455", 28, when="2026-05-14 04:55"), purpose="Work packet creation: WP-KERNEL-002-Write-Box-v1")]
+    model = make_model([], spec=spec, uses=[changelog, packet_lock], audit_rows=rows)
+    assert run("SIG-002", model) == []

@@ -83,6 +83,11 @@ class Remedy:
     clause: str = ""
     role: str = ""
     keep: tuple[str, ...] = ()
+    #: Rules whose findings on a locked packet call for no revision: the
+    #: state it was signed in (anchors pinned to the bundle current at
+    #: signature, ORCH "Spec enrichment alone does not force -v2") or a
+    #: later gate's check (the Validator's). Folded and listed, not counted.
+    no_revision: tuple[str, ...] = ()
 
 
 DUPLICATE_MATCHES = ("place", "excerpt")
@@ -425,15 +430,16 @@ def _remedy(data: Mapping[str, Any], where: str) -> Remedy:
     if locked_by and not action:
         raise ProfileError(f"{where}: remedy.action: needed when remedy.locked_by names what locks a packet")
     try:
-        action.format(wp="", next="")
+        action.format(wp="", next="", stubs="", registry="")
     except (KeyError, IndexError, ValueError) as error:
-        raise ProfileError(f"{where}: remedy.action: only {{wp}} and {{next}} may be filled in ({error})") from None
+        raise ProfileError(f"{where}: remedy.action: only {{wp}}, {{next}}, {{stubs}} and {{registry}} may be filled in ({error})") from None
     return Remedy(
         locked_by=locked_by,
         action=action,
         clause=str(_get(data, "remedy.clause", "") or ""),
         role=str(_get(data, "remedy.role", "") or ""),
         keep=_strings(_get(data, "remedy.keep"), f"{where}: remedy.keep"),
+        no_revision=_strings(_get(data, "remedy.no_revision"), f"{where}: remedy.no_revision"),
     )
 
 
@@ -457,7 +463,10 @@ def _contract_map(data: Mapping[str, Any], where: str) -> ContractMap:
         microtask_fields=_field_map(_get(data, "contract.microtasks.fields"), f"{where}: contract.microtasks.fields"),
         registry_schema_ids=_strings(_get(data, "contract.registry_schema_ids"), f"{where}: contract.registry_schema_ids"),
         live_statuses=tuple(status.casefold() for status in _strings(_get(data, "contract.live_statuses"), f"{where}: contract.live_statuses")),
+        working_statuses=tuple(status.casefold() for status in _strings(_get(data, "contract.working_statuses"), f"{where}: contract.working_statuses")),
         schemas=_strings(_get(data, "contract.schemas"), f"{where}: contract.schemas"),
+        templates=_strings(_get(data, "contract.templates"), f"{where}: contract.templates"),
+        checks=_strings(_get(data, "contract.checks"), f"{where}: contract.checks"),
     )
 
 

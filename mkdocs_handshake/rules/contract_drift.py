@@ -1,0 +1,127 @@
+"""Which side of a contract-schema disagreement is behind (issue 20).
+
+A contract that fails the repository's own JSON Schema (PKT-024) is either
+a contract that drifted from the schema or a schema that fell behind what
+the repository now writes. The repository says which in two places the
+profile names:
+
+* its contract templates (``contract.templates``): the shape new contracts
+  are made from. A template that satisfies the schema at a path sides with
+  the schema; one that fails it there sides with the contracts. A template
+  placeholder (``{{WP_ID}}``) is filled at creation and says nothing;
+* its own checks (``contract.checks``): a check that names the rejected
+  value as a literal accepts it, so the schema is behind the tooling.
+
+ORCH "Do not mutate a locked historical packet merely to make modern gates
+green": drift only in closed contracts, where schema and template agree and
+no live contract fails, is no one's to act on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..protocol.contract_schemas import find_schemas, validate
+from ..parse.contract import read_json
+from ..repository.source import decode
+
+_PLACEHOLDER = re.compile(r"\{\{[^{}]+\}\}")
+_REJECTED = re.compile(r": '([^']+)' (?:is not one of|was expected|is not valid under)")
+
+
+@dataclass(frozen=True)
+class Drift:
+    """What the repository's templates and checks say about schema causes."""
+
+    #: Causes (``<schema id> <path> <keyword>``) a template fails on a
+    #: value that is not a placeholder: there the template and schema disagree.
+    template_fails: frozenset[str]
+    #: Causes a template fails only on a placeholder: it has no opinion.
+    template_silent: frozenset[str]
+    #: Schema ids a template exists for.
+    templated: frozenset[str]
+    #: The repository's check files as (path relative to root, lines).
+    checks: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def side(self, cause: str, message: str) -> tuple[str, str]:
+        """Which side of a failure is behind, and the evidence:
+        ``("schema", check)`` when a check accepts the rejected value,
+        ``("template", "")`` when the template fails the schema there too,
+        ``("contract", "")`` when the template satisfies the schema there,
+        ``("", "")`` when the repository does not say."""
+        value = rejected_value(message)
+        where = self.accepted_by_check(value) if value else ""
+        if where:
+            return "schema", f"the repository's own check accepts {value!r} ({where})"
+        if cause in self.template_fails:
+            return "template", ""
+        if cause.split(" ", 1)[0] in self.templated and cause not in self.template_silent:
+            return "contract", ""
+        return "", ""
+
+    def accepted_by_check(self, value: str) -> str:
+        """``file:line`` of the first check that names ``value`` as a
+        quoted literal, or ""."""
+        quoted = (f'"{value}"', f"'{value}'")
+        for path, lines in self.checks:
+            for number, line in enumerate(lines, 1):
+                if any(item in line for item in quoted):
+                    return f"{path}:{number}"
+        return ""
+
+
+def rejected_value(message: str) -> str:
+    """The value a schema failure rejected, when the message quotes one."""
+    found = _REJECTED.search(message)
+    return found.group(1) if found else ""
+
+
+def stamp(root: str, patterns: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The files the patterns match with their modification times: the
+    cache key of :func:`drift_of`, so an edited template or check (under
+    ``mkdocs serve``) is read again."""
+    base = Path(root)
+    found = []
+    for pattern in patterns:
+        for path in sorted(base.glob(pattern)):
+            try:
+                found.append((path.as_posix(), path.stat().st_mtime_ns))
+            except OSError:
+                continue
+    return tuple(found)
+
+
+@lru_cache(maxsize=8)
+def drift_of(root: str, templates: tuple[str, ...], schemas: tuple[str, ...], checks: tuple[str, ...], files: tuple[tuple[str, int], ...] = ()) -> Drift:
+    """Read the templates and checks the profile names under ``root``
+    (``files``: their :func:`stamp`, only a cache key)."""
+    base = Path(root)
+    schema_set = find_schemas(base, schemas)
+    fails: set[str] = set()
+    silent: set[str] = set()
+    templated: set[str] = set()
+    for pattern in templates:
+        for path in sorted(base.glob(pattern)):
+            relative = path.relative_to(base).as_posix()
+            try:
+                src = decode(path.read_bytes(), relative)
+                data, lines, _problems = read_json(src)
+            except (OSError, ValueError):
+                continue
+            if not isinstance(data, dict):
+                continue
+            if isinstance(data.get("schema_id"), str):
+                templated.add(data["schema_id"])
+            for issue in validate(src, data, lines, schema_set, relative):
+                (silent if _PLACEHOLDER.search(issue.message) else fails).add(issue.label)
+    read: list[tuple[str, tuple[str, ...]]] = []
+    for pattern in checks:
+        for path in sorted(base.glob(pattern)):
+            try:
+                read.append((path.relative_to(base).as_posix(), tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())))
+            except OSError:
+                continue
+    return Drift(frozenset(fails), frozenset(silent - fails), frozenset(templated), tuple(read))

@@ -1,0 +1,203 @@
+"""Contract-era rules and lifecycle on hand-built models (issue 20, June
+sample): the packet contract is the lifecycle authority (ORCH "the packet is
+authoritative"; board and registry are its projections), and superseded
+packets are immutable history (WP_TRACEABILITY_REGISTRY: "do not catch them
+up")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from mkdocs_handshake.findings.finding import Finding
+from mkdocs_handshake.protocol.lifecycle import with_lifecycles
+from mkdocs_handshake.model.basics import BoardColumn, Lifecycle, Loc, Status
+from mkdocs_handshake.model.packet import PacketFile
+from mkdocs_handshake.model.records import Registry, RegistryRow
+from mkdocs_handshake.protocol.profiles import load_profile
+from mkdocs_handshake.rules import REGISTRY
+from mkdocs_handshake.rules.context import RuleContext
+from tests.rules.builders import board_entry, make_model, make_packet
+
+JUNE = load_profile("handshake-2026-06")
+REGISTRY_FILE = ".GOV/roles_shared/records/wp_traceability_registry.json"
+
+
+def contract_packet(wp: str, status: Status, raw: str, *, imported: bool = False):
+    """A folder packet read from its packet.json; ``imported``: a legacy
+    flat markdown packet stands beside it (the contract is its import)."""
+    files = (PacketFile(f".GOV/task_packets/{wp}/packet.json", "contract"),)
+    if imported:
+        files += (PacketFile(f".GOV/task_packets/{wp}.md", "legacy"),)
+    return replace(make_packet(wp, status=status, status_raw=raw), files=files)
+
+
+def registry(*rows: tuple[str, str]) -> Registry:
+    return Registry(REGISTRY_FILE, tuple(RegistryRow(base, active, f".GOV/task_packets/{active}/packet.json", Loc(REGISTRY_FILE, 10 + n)) for n, (base, active) in enumerate(rows)))
+
+
+def stub_entry(wp: str, line: int):
+    return replace(board_entry(wp, BoardColumn.OTHER, line, ["STUB"]), column_raw="Stub Backlog (Not Activated)")
+
+
+def lifecycles(model) -> dict[str, Lifecycle]:
+    return {packet.id: packet.lifecycle for packet in with_lifecycles(model, JUNE).packets}
+
+
+def run(rule_id: str, model) -> list[Finding]:
+    rule = REGISTRY[rule_id]
+    return list(rule.check(rule, RuleContext(with_lifecycles(model, JUNE), as_of=dt.date(2026, 6, 22), profile=JUNE)))
+
+
+def test_a_packet_born_a_contract_is_live_in_its_working_status_whatever_the_board_says() -> None:
+    model = make_model(
+        [
+            contract_packet("WP-KERNEL-009-Index-v1", Status.IN_PROGRESS, "IN_PROGRESS"),
+            contract_packet("WP-KERNEL-011-Shell-v1", Status.READY_FOR_DEV, "Ready for Dev"),
+            contract_packet("WP-1-Old-Import", Status.READY_FOR_DEV, "Ready for Dev", imported=True),
+        ],
+        board=[stub_entry("WP-KERNEL-009-Index-v1", 166)],
+    )
+    found = lifecycles(model)
+    assert found["WP-KERNEL-009-Index-v1"] is Lifecycle.ACTIVE  # the board's stub entry is BOARD-010's
+    assert found["WP-KERNEL-011-Shell-v1"] is Lifecycle.ACTIVE  # on no board, no registry row: still live
+    assert found["WP-1-Old-Import"] is Lifecycle.LEGACY  # an imported markdown packet keeps the board's verdict
+
+
+def test_only_board_and_registry_together_make_a_working_contract_history() -> None:
+    packets = [
+        contract_packet("WP-1-Storage-v1", Status.BLOCKED, "Blocked"),
+        contract_packet("WP-1-Storage-v2", Status.IN_PROGRESS, "In Progress"),
+        contract_packet("WP-1-Sync-v1", Status.IN_PROGRESS, "In Progress"),
+        contract_packet("WP-1-Sync-v2", Status.READY_FOR_DEV, "Ready for Dev"),
+    ]
+    board = [
+        board_entry("WP-1-Storage-v1", BoardColumn.SUPERSEDED, 1317, ["SUPERSEDED"]),
+        board_entry("WP-1-Storage-v2", BoardColumn.IN_PROGRESS, 40),
+        board_entry("WP-1-Sync-v2", BoardColumn.READY_FOR_DEV, 41),
+    ]
+    model = make_model(packets, board=board, registry=registry(("WP-1-Storage", "WP-1-Storage-v2"), ("WP-1-Sync", "WP-1-Sync-v2")))
+    found = lifecycles(model)
+    assert found["WP-1-Storage-v1"] is Lifecycle.SUPERSEDED
+    assert found["WP-1-Sync-v1"] is Lifecycle.ACTIVE  # the registry alone does not outvote the contract
+
+
+def test_board_010_is_silent_on_a_packet_both_projections_supersede_and_keeps_a_live_contract_on_a_stub() -> None:
+    packets = [
+        contract_packet("WP-1-Storage-v1", Status.BLOCKED, "Blocked"),
+        contract_packet("WP-1-Storage-v2", Status.IN_PROGRESS, "In Progress"),
+        contract_packet("WP-KERNEL-009-Index-v1", Status.IN_PROGRESS, "IN_PROGRESS"),
+    ]
+    board = [
+        board_entry("WP-1-Storage-v1", BoardColumn.SUPERSEDED, 1317, ["SUPERSEDED"]),
+        board_entry("WP-1-Storage-v2", BoardColumn.IN_PROGRESS, 40),
+        stub_entry("WP-KERNEL-009-Index-v1", 166),
+    ]
+    model = make_model(packets, board=board, registry=registry(("WP-1-Storage", "WP-1-Storage-v2"), ("WP-KERNEL-009-Index", "WP-KERNEL-009-Index-v1")))
+    assert [finding.subject for finding in run("BOARD-010", model)] == ["WP-KERNEL-009-Index-v1"]
+
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "hsk.microtask_contract@1",
+    "type": "object",
+    "required": ["schema_id", "created_at_utc", "artifact_policy"],
+    "properties": {
+        "created_at_utc": {"type": "string"},
+        "artifact_policy": {"type": "object", "properties": {"projection_creation": {"enum": ["ON_DEMAND_OR_CONTRACT_BOUND"]}}},
+    },
+}
+TEMPLATE = {"schema_id": "hsk.microtask_contract@1", "created_at_utc": "{{CREATED_AT_UTC}}", "artifact_policy": {"projection_creation": "ON_DEMAND_OR_CONTRACT_BOUND"}}
+
+
+def _repo(tmp_path):
+    """A repository with a schema, a contract template that satisfies it
+    and a check that accepts one value the schema rejects; a closed and a
+    live packet whose micro-tasks fail it."""
+    import json
+
+    from mkdocs_handshake.protocol.contract_schemas import find_schemas, validate
+    from mkdocs_handshake.parse.contract import read_json
+    from mkdocs_handshake.repository.source import decode
+
+    (tmp_path / ".GOV/roles_shared/schemas").mkdir(parents=True)
+    (tmp_path / ".GOV/templates").mkdir(parents=True)
+    (tmp_path / ".GOV/roles_shared/checks").mkdir(parents=True)
+    (tmp_path / ".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json").write_text(json.dumps(SCHEMA))
+    (tmp_path / ".GOV/templates/MICRO_TASK_CONTRACT_TEMPLATE.json").write_text(json.dumps(TEMPLATE))
+    (tmp_path / ".GOV/roles_shared/checks/projection-check.mjs").write_text('const onDemand = creation === "ON_OPERATOR_REQUEST_ONLY";\n')
+    schemas = find_schemas(tmp_path, JUNE.contract.schemas)
+    issues = []
+    for wp in ("WP-1-Closed-v1", "WP-1-Live-v1"):
+        text = json.dumps({"schema_id": "hsk.microtask_contract@1", "created_at_utc": None, "artifact_policy": {"projection_creation": "ON_OPERATOR_REQUEST_ONLY"}}, indent=2)
+        src = decode(text.encode(), f".GOV/task_packets/{wp}/MT-001.json")
+        data, lines, _ = read_json(src)
+        issues += validate(src, data, lines, schemas, wp)
+    packets = [
+        contract_packet("WP-1-Closed-v1", Status.VALIDATED, "Validated (PASS)"),
+        contract_packet("WP-1-Live-v1", Status.IN_PROGRESS, "In Progress"),
+    ]
+    return replace(make_model(packets, board=[]), root=str(tmp_path), parse_issues=tuple(issues))
+
+
+def test_pkt_024_says_which_side_is_behind_and_drops_closed_drift_the_template_settles(tmp_path) -> None:
+    from mkdocs_handshake.rules.contract_drift import drift_of
+    drift_of.cache_clear()
+    findings = run("PKT-024", _repo(tmp_path))
+    live = {("created_at_utc" if "created_at_utc" in finding.message else "projection"): finding.message for finding in findings if finding.subject == "WP-1-Live-v1"}
+    assert "the template agrees with the schema" in live["created_at_utc"].replace("repository's ", "")
+    assert "projection-check.mjs:1" in live["projection"] and "the schema is behind" in live["projection"]
+    history = [finding.message for finding in findings if finding.subject != "WP-1-Live-v1"]
+    # the closed contract's null date: the template sides with the schema, no one acts (ORCH:326);
+    # its projection value: the repository's own check accepts it, so the schema is what to fix
+    assert len(history) == 1 and "projection_creation" in history[0] and "closed packets stay as they are" in history[0]
+
+
+def test_pkt_024_a_template_placeholder_has_no_opinion(tmp_path) -> None:
+    global TEMPLATE
+    saved = TEMPLATE
+    TEMPLATE = {**saved, "artifact_policy": {"projection_creation": "{{PROJECTION_CREATION}}"}}
+    try:
+        model = _repo(tmp_path)
+        (tmp_path / ".GOV/roles_shared/checks/projection-check.mjs").write_text("// nothing\n")
+    finally:
+        TEMPLATE = saved
+    from mkdocs_handshake.rules.contract_drift import drift_of
+    drift_of.cache_clear()
+    findings = run("PKT-024", model)
+    live = [finding.message for finding in findings if finding.subject == "WP-1-Live-v1" and "projection_creation" in finding.message]
+    assert live and "behind" not in live[0]
+    history = [finding.message for finding in findings if finding.subject != "WP-1-Live-v1"]
+    # live contracts fail it too and the template does not side with the schema
+    assert len(history) == 1 and "live contracts fail it too" in history[0].lower()
+
+
+def _task(wp: str, mt: str, depends: tuple[str, ...] = (), blocks: tuple[str, ...] = ()):
+    from mkdocs_handshake.model.packet import MicroTask, WpRef
+
+    file = f".GOV/task_packets/{wp}/{mt}.json"
+    return MicroTask(mt, file, Loc(file, 1), "PENDING", depends_on=tuple(WpRef(d, Loc(file, 20)) for d in depends), blocks=tuple(WpRef(b, Loc(file, 21)) for b in blocks))
+
+
+def test_pkt_022_a_blocks_list_naming_everything_downstream_agrees_with_direct_depends_on() -> None:
+    wp = "WP-KERNEL-011-Shell-v1"
+    tasks = (
+        _task(wp, "MT-001", blocks=("MT-002", "MT-003")),  # MT-003 only transitively
+        _task(wp, "MT-002", depends=("MT-001",), blocks=("MT-003",)),
+        _task(wp, "MT-003", depends=("MT-002",)),
+    )
+    packet = replace(contract_packet(wp, Status.IN_PROGRESS, "In Progress"), micro_tasks=tasks)
+    assert run("PKT-022", make_model([packet], board=[])) == []
+    # an edge neither end's order reaches is still one-sided
+    tasks = (
+        _task(wp, "MT-001", blocks=("MT-002",)),
+        _task(wp, "MT-002", depends=("MT-001",)),
+        _task(wp, "MT-003", depends=("MT-001",)),
+    )
+    (finding,) = run("PKT-022", make_model([replace(packet, micro_tasks=tasks)], board=[]))
+    assert finding.message.endswith("written on one end only: MT-003 depends on MT-001, but MT-001's blocks does not name MT-003; write each edge on both ends")
+
+
+def test_the_june_protocol_has_no_blocks_field_to_mirror() -> None:
+    """The contract schema and template carry workflow.depends_on_wp only."""
+    assert "DEP-004" in load_profile("handshake-2026-04").rules and "DEP-004" not in JUNE.rules

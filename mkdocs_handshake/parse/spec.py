@@ -32,8 +32,8 @@ What the parser reads (documented here because rules and pages rely on it):
   ("(verbatim import)", "(Embedded Snapshot)", "(Archived Copy)") says so
   outright: every numbered heading under it is embedded, and none of them
   is reported, since renumbering a copy would falsify it. When the heading
-  right after it is of a higher level ("## Appendix: X (Archived Copy)"
-  then "# X"), that is the copy's own title, and the copy runs on under it.
+  right after it is of a higher level ("## Appendix: X (Archived Copy)" then "# X")
+  or unnumbered at its level, that is the copy's own title, and the copy runs on under it.
   An out-of-order heading owns its own body text but never the
   ordered-list items after it: those stay with the last in-order heading,
   which also takes the body back once its list resumes. A list item is
@@ -87,9 +87,10 @@ from .requirements import (
 from .spec_evidence import with_code_evidence
 from .spec_fences import FenceWatch
 from .spec_headings import (
+    continues_block,
     is_consistent,
     is_copy_title,
-    is_later_sibling,
+    is_copys_own_title,
     is_roadmap_title,
     item_title,
     section_anchor,
@@ -116,6 +117,7 @@ class _Builder:
     out_of_order: bool = False
     duplicate: bool = False
     embedded: bool = False  # continues a stray heading's own numbering
+    continues_stray: bool = False  # in a stray heading's block (see continues_block)
     end_line: int = 0
     requirements: list[Requirement] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
@@ -199,7 +201,7 @@ class _SpecReader:
         inline = tokens[index + 1]
         text = inline_plain(inline)
         line = block_line(token)
-        copy_title = self.copy_title_level is not None and level < self.copy_title_level
+        copy_title = is_copys_own_title(text, level, self.copy_title_level)
         self.copy_title_level = None
         self.fences.heading()
         while self.stack and self.stack[-1].level >= level:
@@ -240,10 +242,11 @@ class _SpecReader:
             self.last_in_order.parts if self.last_in_order else None,
         )
         embedded = in_copy or self._embedded(parts, level, out_of_order, physical_parent)
-        if out_of_order and self.last_numbered is not None and self.last_numbered.out_of_order:
-            # Children and siblings of a stray heading fit the stray heading:
-            # report the stray once, not every heading under it.
-            out_of_order = not is_later_sibling(parts, self.last_numbered.parts)
+        last, continues_stray = self.last_numbered, False
+        if out_of_order and last is not None and (last.out_of_order or last.continues_stray):
+            # A stray heading's block is reported once, at the stray.
+            continues_stray = continues_block(parts, last.parts)
+            out_of_order = not continues_stray
         builder = _Builder(
             number=number,
             title=title,
@@ -255,6 +258,7 @@ class _SpecReader:
             out_of_order=out_of_order,
             duplicate=number in (self.heading_numbers if embedded else self.own_numbers),
             embedded=embedded,
+            continues_stray=continues_stray,
             end_line=line,
         )
         builder.ids.extend(find_requirement_ids(inline.content))
@@ -268,7 +272,7 @@ class _SpecReader:
         self.text_owner = builder
         if not out_of_order:
             self.list_owner = builder
-            if not in_copy:
+            if not in_copy and not continues_stray:
                 self.last_in_order = builder
         # A heading whose parent section a code block swallowed (PARSE-006)
         # is out of order only because of it: that finding names the cause.
@@ -294,7 +298,7 @@ class _SpecReader:
 
     def _enclosing_numbered(self, in_order_only: bool) -> _Builder | None:
         for entry in reversed(self.stack):
-            if entry.builder is not None and not (in_order_only and entry.builder.out_of_order):
+            if entry.builder is not None and not (in_order_only and (entry.builder.out_of_order or entry.builder.continues_stray)):
                 return entry.builder
         return None
 

@@ -30,6 +30,15 @@ _CONTAINER_PREFIX = re.compile(r"^[ \t>]*")
 _HEADING_ANYWHERE = re.compile(r"^ {0,3}#{1,6}[ \t]+[A-Z]?\d", re.MULTILINE)
 
 
+def _of_chapter(numbered: Sequence[tuple[str, Loc]], context: Sequence[str] | None) -> bool:
+    """Whether a block holds a numbered heading below the chapter of the
+    heading it stands under (``4.3.5.2`` under ``4.3.4``): a section of the
+    spec's own, not the ``# 1. step`` of a pasted example."""
+    if not context:
+        return False
+    return any(len(number.split(".")) > 1 and number.split(".")[0] == context[0] for number, _ in numbered)
+
+
 def _blank_around(lines: Sequence[str], index: int) -> bool:
     """Whether ``lines[index]`` has a blank line (or the edge of the block)
     before it and a blank line after it."""
@@ -57,6 +66,21 @@ class FenceProblem:
         return "; ".join(self.found) + f" ({self.fix})"
 
 
+@dataclass(frozen=True)
+class _Unpaired:
+    """A bare, closed block since the last real heading that swallowed
+    numbered headings of the chapter it stands in, though none fitting the
+    numbering there (their own parent may be missing too): not evidence on
+    its own, but if a bare fence after it, with no heading between, is
+    found to be meant as a closing one, the pairing went wrong here first."""
+
+    line: int
+    fence: str
+    owner: str
+    numbered: tuple[tuple[str, Loc], ...]
+    first: tuple[int, str]
+
+
 class FenceWatch:
     """The fenced blocks of one spec, in reading order; PARSE-006 issues go
     to the reader's ``issues`` so they keep their place among the others."""
@@ -69,10 +93,14 @@ class FenceWatch:
         self.problem: FenceProblem | None = None
         #: Numbered headings written in a code block that swallows spec text.
         self.swallowed: list[tuple[str, Loc]] = []
+        #: The earliest bare block since the last real heading that may be
+        #: where the pairing of fences went wrong (see :class:`_Unpaired`).
+        self.unpaired: _Unpaired | None = None
 
     def heading(self) -> None:
         """A real heading ends a misplaced bare fence's run of blocks out of
         step; a fenced example's run goes on past headings."""
+        self.unpaired = None
         if self.problem is not None and not self.problem.example:
             self.problem = None
 
@@ -113,9 +141,13 @@ class FenceWatch:
         if evidence is None:
             return
         inner, swallowed, numbered, closed = evidence
+        start = block_line(token)
+        if inner is None and swallowed is None and closed and not info and earlier is None and self.unpaired is None:
+            if _of_chapter(numbered, enclosing or previous):
+                first = numbered[0][1].line
+                self.unpaired = _Unpaired(start, fence, owner, tuple(numbered), (first, self.lines[first - 1].strip()))
         if inner is None and (swallowed is None or (closed and info)):
             return
-        start = block_line(token)
         if swallowed is not None:
             self.swallowed.extend(numbered)
         more = len(numbered) - 1
@@ -130,7 +162,24 @@ class FenceWatch:
                     self.problem = earlier
             return
         found = []
-        if swallowed is not None:
+        unpaired = self.unpaired if not info and inner is None else None
+        if unpaired is not None:
+            # The first bare block out of step is where an opening fence is
+            # missing: blame it, and name this block as its knock-on.
+            self.swallowed.extend(unpaired.numbered)
+            more_before = len(unpaired.numbered) - 1
+            found.append(
+                f"this code block swallows the heading {unpaired.first[1][:80]!r} (line {unpaired.first[0]})"
+                + (f" and {more_before} more numbered heading{'s' if more_before != 1 else ''}" if more_before > 0 else "")
+                + f", whose section{'s' if more_before > 0 else ''} and requirements are not read"
+            )
+            found.append(
+                f"the fence at line {start} is then out of step too and swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
+                + (f" and {more} more" if more > 0 else "")
+            )
+            start, fence, owner = unpaired.line, unpaired.fence, unpaired.owner
+            self.unpaired = None
+        elif swallowed is not None:
             found.append(
                 f"this code block swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
                 + (f" and {more} more numbered heading{'s' if more != 1 else ''}" if more > 0 else "")

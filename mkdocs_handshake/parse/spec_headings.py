@@ -101,6 +101,29 @@ def is_consistent(parts: Sequence[str], enclosing: Sequence[str] | None, previou
     return previous is not None and is_later_sibling(parts, previous)
 
 
+def continues_block(parts: Sequence[str], stray: Sequence[str]) -> bool:
+    """Whether a heading that fits no numbering of the spec's own continues
+    the misnumbered block whose last heading is numbered ``stray``: it is a
+    child or later sibling of it, or repeats its number (then reported as a
+    duplicate). Such a heading is not reported again, and it never becomes
+    the heading later ones are measured against: the spec's own heading
+    after a pasted 9.9-9.12 block is in step with the one before the block,
+    not "out of order inside 9.12"."""
+    return list(parts) == list(stray) or is_later_sibling(parts, stray)
+
+
+def is_copys_own_title(text: str, level: int, declared_level: int | None) -> bool:
+    """Whether a heading right after one that declares a copy (at
+    ``declared_level``) is the copied document's own title, under which the
+    copy runs on: of a higher level ("## Appendix: X (Archived Copy)" then
+    "# X"), or unnumbered at the same level ("### 9.1 X (verbatim import)"
+    then "### X"). A numbered heading at that level is the spec's next
+    section and ends the copy."""
+    if declared_level is None:
+        return False
+    return level < declared_level or (level == declared_level and split_heading_number(text) is None)
+
+
 def item_title(content: str) -> str:
     """Title of a numbered list item: its leading bold phrase, or else its
     first line, as plain text and at most ``TITLE_LIMIT`` characters."""

@@ -13,10 +13,12 @@ from typing import Iterable, Iterator
 
 from ..findings.finding import Finding
 from ..model.ids import variant_of
-from ..model.verdicts import CLOSING_VERDICTS, latest_report
+from ..model.verdicts import CLOSING_VERDICTS, VERDICT_WORDS, latest_report
 from ..model.basics import BoardColumn, Lifecycle, Loc, Status
 from ..model.records import BoardEntry
-from ..model.packet import Packet
+from ..model.packet import Packet, ValidationReport
+from ..parse.board import normalise_tag
+from ..protocol.profiles import Profile
 from .base import Rule, rule
 from .context import RuleContext
 
@@ -49,17 +51,22 @@ _GAP = re.compile(r"\bgap\b|not yet created", re.IGNORECASE)
 
 
 def superseding_variant(wp: str, packet_ids: Iterable[str], families: dict[str, list[str]] | None = None) -> str | None:
-    """The newest packet of ``wp``'s family when it is newer than ``wp``."""
+    """The newest packet of ``wp``'s family when it is a later revision than
+    ``wp``. Part 5.6 and Part 3 Error 2 name revisions ``-v2``, ``-v3``: the
+    unsuffixed packet is revision 1, and ``-v1`` written out (often a
+    feature's own name, "Operator Consoles v1") is revision 1 as well, so
+    neither of the two supersedes the other."""
     base, version = variant_of(wp)
     members = families.get(base, []) if families is not None else [p for p in packet_ids if variant_of(p)[0] == base]
-    newer = [member for member in members if _order(member) > _order(wp)]
+    newer = [member for member in members if variant_of(member)[1] > version]
     return max(newer, key=_order) if newer else None
 
 
-def _order(wp: str) -> tuple[int, int]:
-    """Version order; ``-v1`` written out ranks after the unsuffixed id."""
-    base, version = variant_of(wp)
-    return version, 1 if base != wp else 0
+def _order(wp: str) -> tuple[int, str]:
+    """Revision order (the number of ``-vN``, the unsuffixed id being 1);
+    the id breaks ties between two packets of one revision, for a stable
+    order only: it says nothing about which came first."""
+    return variant_of(wp)[1], wp
 
 
 def packet_families(packet_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -72,6 +79,65 @@ def packet_families(packet_ids: Iterable[str]) -> dict[str, list[str]]:
 def _status_text(packet: Packet) -> str:
     where = f" (line {packet.status_loc.line})" if packet.status_loc else ""
     return f"'{packet.status_raw.strip() or packet.status.value}'{where}"
+
+
+def _verdict_after_status(packet: Packet) -> ValidationReport | None:
+    """The packet's latest validation report when its verdict is the later
+    word on the packet's state: verdicts are appended to the packet after
+    its STATUS was written (VALIDATOR_PROTOCOL [CX-WP-001] "APPENDED to the
+    end", [CX-WP-003] append-only history), so a verdict below the STATUS
+    line, in the same file, supersedes it. A STATUS written after the
+    verdict (work re-opened) or in another file keeps the say."""
+    report = latest_report(packet)
+    if report is None:
+        return None
+    at = report.verdict_loc or report.loc
+    status = packet.status_loc
+    if status is None or (status.file == at.file and status.line < at.line):
+        return report
+    return None
+
+
+# The word a board entry records for a verdict: Part 6.5, VALIDATED means
+# the Validator returned PASS; other verdicts are recorded as written.
+_VERDICT_TAG = {"PASS": "VALIDATED"}
+
+
+def _verdict_column(profile: Profile | None, verdict: str) -> tuple[BoardColumn, str]:
+    """The board section a packet whose last word is ``verdict`` stands in,
+    and the tag its entry records ('' when the board format asks for none).
+    The section whose entry format records that verdict when the protocol's
+    board has one (profile ``board.entry_tags``, e.g. 2026-02 "Done:
+    [VALIDATED|FAIL|OUTDATED_ONLY]", FAIL there a closed failure); else
+    Done for a closing verdict (Part 6.3 step 4 "Validator approves -> Move
+    to Done") and Ready for Dev for a FAIL (:data:`COLUMN_STATUSES`)."""
+    tag = _VERDICT_TAG.get(verdict, verdict)
+    for pattern, tags in profile.board_entry_tags if profile is not None else ():
+        if normalise_tag(tag) not in {normalise_tag(word) for word in tags}:
+            continue
+        for column, name in _COLUMN_NAMES.items():
+            if re.search(pattern, name.casefold()):
+                return column, tag
+    return (BoardColumn.DONE if verdict in CLOSING_VERDICTS else BoardColumn.READY_FOR_DEV), ""
+
+
+def _board_place(packet: Packet, profile: Profile | None) -> str:
+    """Where the board should list a packet it lacks, and why: the section
+    of the latest verdict when that is the packet's last word and its
+    STATUS says otherwise (VALIDATOR_PROTOCOL "when PASS ... move WP to
+    Done"; see :func:`_verdict_column`), else the column of its STATUS."""
+    by_status = f"the column of its STATUS {_status_text(packet)}"
+    report = _verdict_after_status(packet)
+    verdict = report.verdict.upper() if report is not None else ""
+    if report is None or verdict not in VERDICT_WORDS:
+        return by_status
+    column, tag = _verdict_column(profile, verdict)
+    if packet.status in COLUMN_STATUSES[column] or (verdict == "FAIL" and packet.status is Status.FAILED):
+        return by_status  # the STATUS and the verdict agree
+    line = (report.verdict_loc or report.loc).line
+    entry = f" as [{tag}]" if tag else ""
+    newer = f", is newer than its STATUS {_status_text(packet)}" if packet.status_loc else ""
+    return f"'{_COLUMN_NAMES[column]}'{entry} (its latest validation verdict, {report.verdict} at line {line}{newer})"
 
 
 def _entries_by_wp(entries: Iterable[BoardEntry]) -> dict[str, list[BoardEntry]]:
@@ -102,11 +168,17 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     the board, and a GAP listing ("not yet created as packet", Part 6.2)
     or a stub entry (planned work, not yet activated) needs no packet. A
     superseded packet missing from the board is BOARD-006's (it belongs in
-    the archive), so it is not reported twice."""
+    the archive), so it is not reported twice: neither one whose lifecycle
+    is superseded nor one a newer ``-vN`` revision replaces, for which
+    BOARD-006 asks for the archive entry Part 3 Error 2 prescribes ("remove
+    original from active list, mark superseded"). One defect, one finding;
+    and this rule's remedy, the column of the stale STATUS, would put the
+    replaced packet back in the active list."""
     board = ctx.model.board
     if board is None:
         return  # PARSE-001 reports the missing board
     by_wp = _entries_by_wp(board.entries)
+    families = packet_families(ctx.packets_by_id) if ctx.applies("BOARD-006") else None
     for packet in ctx.model.packets:
         # an entry by the declared id counts when that id resolves to this packet
         # (a file named by that id owns it: a copied packet is not on the board)
@@ -115,9 +187,11 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         placed = [entry for entry in listed if entry.column is not BoardColumn.PHASE_GATE]
         if placed or packet.lifecycle is Lifecycle.SUPERSEDED:
             continue  # a superseded packet belongs in the archive: BOARD-006 says so
+        if families is not None and superseding_variant(packet.id, (), families) is not None:
+            continue  # replaced by a newer revision: BOARD-006 asks for its archive entry
         gate_only = " (it appears only in the phase-gate listing)" if listed else ""
         yield rule.finding(
-            f"{packet.id} is not on {board.file}{gate_only}; add it to the column of its STATUS {_status_text(packet)}, "
+            f"{packet.id} is not on {board.file}{gate_only}; add it to {_board_place(packet, ctx.profile)}, "
             "or to the Superseded archive if it is no longer planned",
             _id_in_title(packet),
             packet.id,
@@ -225,7 +299,11 @@ def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     approves. The packet's latest verdict decides; a status word such as
     "HARD-VALIDATED" is not a verdict. OUTDATED_ONLY (the 2026-02
     Validator's verdict for work correct against its SPEC_BASELINE) also
-    closes a packet as Done: the board's Done format lists it."""
+    closes a packet as Done: the board's Done format lists it. Where that
+    format also records FAIL (2026-02: "Validator updates main TASK_BOARD
+    to Done on PASS/FAIL", "Done: [VALIDATED|FAIL|OUTDATED_ONLY]"), an
+    entry tagged FAIL whose packet's latest verdict is FAIL records a
+    closed failure truthfully and claims no PASS."""
     board = ctx.model.board
     if board is None:
         return
@@ -238,6 +316,8 @@ def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         report = latest_report(packet)
         if report is not None and report.verdict.upper() in CLOSING_VERDICTS:
             continue
+        if report is not None and _records_closed_failure(ctx.profile, entry, report.verdict.upper()):
+            continue
         if report is None:
             detail = "its packet has no validation report with a verdict"
         else:
@@ -249,6 +329,17 @@ def done_needs_pass(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             entry.wp,
             entry.wp,
         )
+
+
+def _records_closed_failure(profile: Profile | None, entry: BoardEntry, verdict: str) -> bool:
+    """The Done entry says FAIL, as the board format in force records a
+    failed verdict in Done (see :func:`_verdict_column`), and so does the
+    packet's latest verdict."""
+    return (
+        verdict == "FAIL"
+        and normalise_tag("FAIL") in entry.tags
+        and _verdict_column(profile, verdict) == (BoardColumn.DONE, "FAIL")
+    )
 
 
 @rule("BOARD-005", "warning", "A Blocked entry documents its reason and ETA")
@@ -285,7 +376,9 @@ def superseded_variants(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     records what it replaces): the old packet goes to the Superseded archive
     (or says STATUS Superseded) and the variant names its predecessor. The
     archive part is a board fix and applies to every packet; naming the
-    predecessor is an edit of the variant, asked of active variants only."""
+    predecessor is an edit of the variant, asked of active variants only.
+    Only a later revision replaces: an unsuffixed packet and its ``-v1``
+    twin are both revision 1 (see :func:`superseding_variant`)."""
     families = packet_families(ctx.packets_by_id)
     by_wp = _entries_by_wp(ctx.model.board.entries) if ctx.model.board else {}
     for base, members in families.items():
@@ -294,9 +387,13 @@ def superseded_variants(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         ordered = sorted(members, key=_order)
         newest = ordered[-1]
         for older in ordered[:-1]:
-            yield from _check_archived(rule, ctx, older, newest, by_wp)
+            if superseding_variant(older, (), families) is not None:
+                yield from _check_archived(rule, ctx, older, newest, by_wp)
         for position in range(1, len(ordered)):
-            yield from _check_names_predecessor(rule, ctx, ordered[position], ordered[:position])
+            variant = ordered[position]
+            earlier = [wp for wp in ordered[:position] if variant_of(wp)[1] < variant_of(variant)[1]]
+            if earlier:  # a twin of the same revision replaces nothing
+                yield from _check_names_predecessor(rule, ctx, variant, earlier)
 
 
 def _check_archived(rule: Rule, ctx: RuleContext, older: str, newest: str, by_wp: dict[str, list[BoardEntry]]) -> Iterator[Finding]:

@@ -513,6 +513,24 @@ def test_a_heading_that_declares_a_copy_leaves_the_copys_numbering_alone() -> No
     assert [(s.title, s.duplicate) for s in numbers["2"]] == [("Design", False), ("Protocol", True)]
 
 
+
+def test_a_copys_own_title_at_the_level_of_the_heading_that_declares_it_keeps_the_copy() -> None:
+    """'### 9.1 Canonical Specification (verbatim import)' followed by the
+    imported document's own '### <title>': the title does not end the
+    copy, so the import's '#### 1. Implementation Guide' is not reported
+    (it is still a section). A numbered heading at that level is the
+    spec's next section, not a title, and ends the copy."""
+    text = (
+        "# 9. Distillation\n\n## 9.0 Why\n\n### 9.1 Canonical Specification (verbatim import)\n\n"
+        "### Skill Distillation - Technical Specification\n\nThis document defines it.\n\n"
+        "#### 1. Implementation Guide\n\n##### 1.1 Core data model\n\n"
+        "### 9.2 Notes\n\n#### 7.7 Misplaced\n"
+    )
+    spec, issues = _parse(text)
+    assert [(issue.subject, issue.loc.line) for issue in issues] == [("7.7", _line(text, "#### 7.7"))]
+    assert [s.title for s in spec.by_number()["1"]] == ["Implementation Guide"]
+
+
 FENCES = """# 1. Intro
 
 ## 1.1 Goals
@@ -667,3 +685,66 @@ def test_a_heading_whose_section_a_code_block_swallowed_is_not_reported_as_out_o
     assert [issue.rule for issue in issues if issue.rule == "PARSE-006"] == ["PARSE-006"]
     assert [issue.subject for issue in issues if issue.rule == "PARSE-003"] == ["3.9"]
     assert "1.2.2" in spec.by_number()
+
+
+def test_a_heading_after_a_misnumbered_block_is_measured_against_the_last_heading_in_step() -> None:
+    """A pasted block numbered 9.9-9.12 inside §6.3.2 is one problem, reported
+    at its first heading. The spec's own §6.3.3 after it follows §6.3.2.2: it
+    is not "out of order inside 9.12", and a repeat of the block's own last
+    number stays with the block (reported as a duplicate only)."""
+    text = (
+        "# 6. Integrations\n\n## 6.3 Engines\n\n### 6.3.2 List\n\n#### 6.3.2.1 merge\n\n#### 6.3.2.2 export\n\n"
+        "### 9.9 proxy\n\n### 9.10 vision\n\n#### 9.10.1 detail\n\n### 9.11 llm\n\n### 9.11 llm again\n\n"
+        "### 9.12 comfyui\n\n#### 6.3.3 GPU Scheduling\n\n##### 6.3.3.1 Queues\n\n### 6.4 Next\n"
+    )
+    spec, issues = _parse(text)
+    assert [(issue.subject, issue.message) for issue in issues] == [
+        ("9.9", "section 9.9 is out of order inside 6.3"),
+        ("9.11", "section number 9.11 is used by an earlier heading too"),
+    ]
+    flags = {s.number: s.out_of_order for s in spec.sections if s.number.startswith("6.3.3")}
+    assert flags == {"6.3.3": False, "6.3.3.1": False}
+
+
+DIAGRAMS = """# 4. Models
+
+## 4.3 Runtimes
+
+### 4.3.4 Scheduling
+
+Some prose.
+
+│  GPU box   │
+└────────────┘
+```
+
+#### 4.3.5.2 Expanded Recommendations
+
+The default model MUST fit in VRAM.
+
+#### 4.3.5.3 Memory Budget
+
+```
+┌────────────┐
+│  VRAM      │
+└────────────┘
+```
+
+### 4.3.6 Local Runtimes
+
+The runtime MUST be local.
+"""
+
+
+def test_the_fence_blamed_is_the_first_whose_pairing_goes_wrong() -> None:
+    """The diagram that ends before §4.3.5.2 has no opening fence: its
+    closing fence opens a block that swallows §4.3.5.2-4.3.5.3 (whose own
+    parent 4.3.5 is missing, so they fit no numbering), the next diagram's
+    opening fence closes it, and its closing fence swallows §4.3.6. One
+    finding, at the first fence out of step, naming both; adding the
+    missing opener there fixes all of it."""
+    (issue,) = _fence_issues(DIAGRAMS)
+    assert issue.loc.line == _line(DIAGRAMS, "└────────────┘") + 1
+    assert "swallows the heading '#### 4.3.5.2 Expanded Recommendations'" in issue.message
+    assert "swallows the heading '### 4.3.6 Local Runtimes'" in issue.message
+    assert issue.message.endswith("(this fence was probably meant to close a block: add the opening fence missing above it)")

@@ -148,3 +148,92 @@ def test_board_006_archived_and_named_is_silent():
     assert run("BOARD-006", make_model([old, variant])) == []
     # naming only itself (WP-1-Engine-v2 contains "WP-1-Engine") does not count
     assert [f.subject for f in run("BOARD-006", make_model([old, make_packet("WP-1-Engine-v2")]))] == ["WP-1-Engine-v2"]
+
+
+def test_board_001_leaves_a_replaced_revision_to_board_006():
+    """Part 3 Error 2: the packet a -v2 replaces goes to the archive. BOARD-006
+    asks for that entry; BOARD-001 asking for the column of the old STATUS
+    too would be a second finding for one defect, with a remedy that puts
+    the replaced packet back in the active list."""
+    packets = [make_packet("WP-1-Engine", status=Status.READY_FOR_DEV), make_packet("WP-1-Engine-v2")]
+    model = make_model(packets, board=[board_entry("WP-1-Engine-v2", BoardColumn.READY_FOR_DEV, 10)])
+    assert run("BOARD-001", model) == []
+    assert [(f.subject, f.loc.line) for f in run("BOARD-006", model) if "Superseded (Archive)" in f.message] == [("WP-1-Engine", 10)]
+
+
+def test_board_001_reports_a_replaced_revision_when_board_006_is_not_in_force():
+    packets = [make_packet("WP-1-Engine", status=Status.READY_FOR_DEV), make_packet("WP-1-Engine-v2")]
+    model = make_model(packets, board=[board_entry("WP-1-Engine-v2", BoardColumn.READY_FOR_DEV, 10)])
+    rule = REGISTRY["BOARD-001"]
+    ctx = RuleContext(model, as_of=dt.date(2026, 11, 20), in_force=frozenset({"BOARD-001"}))
+    assert [f.subject for f in rule.check(rule, ctx)] == ["WP-1-Engine"]
+
+
+def test_board_001_names_the_column_of_the_latest_verdict_over_a_stale_status():
+    """VALIDATOR_PROTOCOL [CX-WP-001] appends verdicts below a STATUS that may
+    never have been updated: a PASS there puts the packet under Done (Part 6.3
+    step 4), a FAIL under Ready for Dev, whatever the older STATUS says."""
+    passed = make_packet("WP-1-Passed", status=Status.READY_FOR_DEV, status_raw="Ready for Dev", reports=[("FAIL", "2026-11-01"), ("PASS", "2026-11-09")])
+    reopened = make_packet("WP-1-Reopened", status=Status.DONE, status_raw="Completed", reports=[("FAIL", "2026-11-09")])
+    findings = {f.subject: f.message for f in run("BOARD-001", make_model([passed, reopened], board=[]))}
+    assert "add it to 'Done' (its latest validation verdict, PASS at line 91, is newer than its STATUS 'Ready for Dev' (line 10))" in findings["WP-1-Passed"]
+    assert "add it to 'Ready for Dev' (its latest validation verdict, FAIL at line 91" in findings["WP-1-Reopened"]
+
+
+def test_board_001_keeps_the_status_column_when_the_status_is_the_later_word_or_agrees():
+    # a STATUS written below the verdict re-opened the work; a FAIL packet
+    # whose STATUS already says Ready for Dev needs no second reason
+    reopened = replace(
+        make_packet("WP-1-Again", status=Status.READY_FOR_DEV, status_raw="Ready for Dev", reports=[("PASS", "2026-11-01")]),
+        status_loc=Loc("docs/task_packets/WP-1-Again.md", 120, 3),
+    )
+    failed = make_packet("WP-1-Failed", status=Status.READY_FOR_DEV, status_raw="Ready for Dev", reports=[("FAIL", "2026-11-01")])
+    findings = {f.subject: f.message for f in run("BOARD-001", make_model([reopened, failed], board=[]))}
+    assert "add it to the column of its STATUS 'Ready for Dev' (line 120)" in findings["WP-1-Again"]
+    assert "add it to the column of its STATUS 'Ready for Dev' (line 10)" in findings["WP-1-Failed"]
+
+
+def _profile_recording_fail_in_done():
+    from mkdocs_handshake.protocol.profiles import load_profile
+
+    return load_profile("handshake-2026-02")
+
+
+def test_board_001_names_done_as_fail_where_the_board_format_records_a_failure_there():
+    """2026-02: "Validator updates main TASK_BOARD to Done on PASS/FAIL", and
+    the board's Done format is [VALIDATED|FAIL|OUTDATED_ONLY]."""
+    failed = make_packet("WP-1-Failed", status=Status.READY_FOR_DEV, status_raw="Ready for Dev", reports=[("FAIL", "2026-11-01")])
+    passed = make_packet("WP-1-Passed", status=Status.READY_FOR_DEV, status_raw="Ready for Dev", reports=[("PASS", "2026-11-01")])
+    rule = REGISTRY["BOARD-001"]
+    ctx = RuleContext(make_model([failed, passed], board=[]), as_of=dt.date(2026, 11, 20), profile=_profile_recording_fail_in_done())
+    findings = {f.subject: f.message for f in rule.check(rule, ctx)}
+    assert "add it to 'Done' as [FAIL] (its latest validation verdict, FAIL at line 91" in findings["WP-1-Failed"]
+    assert "add it to 'Done' as [VALIDATED] (its latest validation verdict, PASS at line 91" in findings["WP-1-Passed"]
+
+
+def test_board_004_accepts_a_closed_failure_only_where_the_board_format_records_one():
+    failed = make_packet("WP-1-Failed", status=Status.FAILED, status_raw="FAIL", reports=[("FAIL", "2026-11-01")])
+    model = make_model([failed], board=[board_entry("WP-1-Failed", BoardColumn.DONE, 50, ["FAIL"])])
+    rule = REGISTRY["BOARD-004"]
+    feb = RuleContext(model, as_of=dt.date(2026, 11, 20), profile=_profile_recording_fail_in_done())
+    assert list(rule.check(rule, feb)) == []
+    # the December board has no such format: Done still needs a PASS
+    assert [f.loc.line for f in run("BOARD-004", model)] == [50]
+    # and a Done entry claiming VALIDATED over a FAIL is reported in either era
+    claimed = make_model([failed], board=[board_entry("WP-1-Failed", BoardColumn.DONE, 50, ["VALIDATED"])])
+    assert [f.loc.line for f in rule.check(rule, RuleContext(claimed, as_of=dt.date(2026, 11, 20), profile=_profile_recording_fail_in_done()))] == [50]
+
+
+def test_board_006_a_v1_twin_is_the_same_revision_as_the_unsuffixed_packet():
+    """Part 5.6 names revisions -v2, -v3; the unsuffixed packet is revision 1.
+    "WP-1-Consoles-v1" (a feature called "Consoles v1", perhaps the older
+    file) neither replaces WP-1-Consoles nor is replaced by it: archiving
+    either, or writing 'Supersedes' into the other, would record something
+    untrue. A -v2 replaces both."""
+    packets = [make_packet("WP-1-Consoles"), make_packet("WP-1-Consoles-v1")]
+    board = [board_entry("WP-1-Consoles", BoardColumn.READY_FOR_DEV, 11), board_entry("WP-1-Consoles-v1", BoardColumn.READY_FOR_DEV, 42)]
+    assert run("BOARD-006", make_model(packets, board=board)) == []
+    model = make_model([*packets, make_packet("WP-1-Consoles-v2")], board=board)
+    findings = run("BOARD-006", model)
+    assert sorted((f.subject, f.loc.line) for f in findings if "Superseded (Archive)" in f.message) == [("WP-1-Consoles", 11), ("WP-1-Consoles-v1", 42)]
+    assert all("WP-1-Consoles-v2" in f.message for f in findings)

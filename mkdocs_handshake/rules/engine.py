@@ -26,7 +26,7 @@ from ..analysis.waivers import waiver_state
 from ..protocol.profiles import Profile
 from . import REGISTRY
 from .context import PacketMemo, RuleContext, profile_of
-from .remedy import EDIT_FINDINGS, RULE_ID as REMEDY_RULE
+from .remedy import EDIT_FINDINGS, RULE_ID as REMEDY_RULE, signed_state
 
 
 class ConfigError(ValueError):
@@ -255,7 +255,9 @@ def _fold_locked(
     rule = REGISTRY[remedy_plan.rule]
     remedies = list(_configured(remedy_plan, rule.check(rule, folding), history, config))
     folded = {part for remedy in remedies for part in remedy.parts}
-    return [finding for finding in findings if finding not in folded] + remedies
+    assert context.profile is not None
+    quiet = signed_state(edit, context.model, context.profile, edit_rules)
+    return [finding for finding in findings if finding not in folded and finding not in quiet] + remedies
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, object]:

@@ -169,11 +169,35 @@ def fold(
     The remedy finding stands on the locked packet's lock (its signature
     or verdict), or on the revision when that already exists (a packet or
     a stub): the revision is where the fixes go. Its severity is the
-    worst of its parts; ``details`` lists them and ``parts`` keeps them."""
+    worst of its parts; ``details`` lists them and ``parts`` keeps them.
+    The findings of :func:`signed_state` are in neither list."""
     remedy = profile.remedy
     if not remedy.locked_by:
         return list(findings), []
-    edit = frozenset(edit_rules)
+    locks = _locks(model, remedy)
+    kept, grouped = _grouped(findings, locks, remedy, frozenset(edit_rules))
+    for file in _only_signed_state(grouped, remedy):
+        del grouped[file]
+    index = revisions(model) if grouped else {}
+    remedies = [_remedy_finding(rule_id, locks[file], tuple(sorted(parts, key=Finding.sort_key)), model, remedy, index) for file, parts in sorted(grouped.items())]
+    return kept, remedies
+
+
+def signed_state(findings: Sequence[Finding], model: GovernanceModel, profile: Profile, edit_rules: Iterable[str]) -> frozenset[Finding]:
+    """The findings on locked packets whose every defect only records the
+    state the packet was signed in, or is a later gate's check (the
+    profile's ``remedy.no_revision``): the protocol asks no revision for
+    them and the packet may not be edited, so no one may act on them and
+    they are not reported at all."""
+    remedy = profile.remedy
+    if not remedy.locked_by or not remedy.no_revision:
+        return frozenset()
+    _, grouped = _grouped(findings, _locks(model, remedy), remedy, frozenset(edit_rules))
+    return frozenset(finding for file in _only_signed_state(grouped, remedy) for finding in grouped[file])
+
+
+def _locks(model: GovernanceModel, remedy: Remedy) -> dict[str, Lock]:
+    """Packet file -> what locks it, for every locked packet still in play."""
     invalid = invalid_signatures(model)
     locks: dict[str, Lock] = {}
     for packet in model.packets:
@@ -181,6 +205,13 @@ def fold(
             lock = lock_of(packet, remedy, invalid)
             if lock is not None:
                 locks[packet.file] = lock
+    return locks
+
+
+def _grouped(
+    findings: Sequence[Finding], locks: dict[str, Lock], remedy: Remedy, edit: frozenset[str]
+) -> tuple[list[Finding], dict[str, list[Finding]]]:
+    """``(kept, locked file -> the findings that ask to edit it)``."""
     grouped: dict[str, list[Finding]] = {}
     kept: list[Finding] = []
     for finding in findings:
@@ -189,11 +220,11 @@ def fold(
             grouped.setdefault(finding.loc.file, []).append(finding)
         else:
             kept.append(finding)
-    for file in [file for file, parts in grouped.items() if all(part.rule in remedy.no_revision for part in parts)]:
-        kept.extend(grouped.pop(file))  # nothing calls for a revision
-    index = revisions(model) if grouped else {}
-    remedies = [_remedy_finding(rule_id, locks[file], tuple(sorted(parts, key=Finding.sort_key)), model, remedy, index) for file, parts in sorted(grouped.items())]
-    return kept, remedies
+    return kept, grouped
+
+
+def _only_signed_state(grouped: dict[str, list[Finding]], remedy: Remedy) -> list[str]:
+    return [file for file, parts in grouped.items() if all(part.rule in remedy.no_revision for part in parts)]
 
 
 def _remedy_finding(rule_id: str, lock: Lock, parts: tuple[Finding, ...], model: GovernanceModel, remedy: Remedy, index: Revisions) -> Finding:

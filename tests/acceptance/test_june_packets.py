@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_handshake.rules.engine import EngineConfig, run_rules
+from mkdocs_handshake.rules.engine import EngineConfig, rule_plan, run_rules
 from mkdocs_handshake.findings.finding import Finding
 from mkdocs_handshake.model.ids import WP_ID_FULL
 from mkdocs_handshake.repository.layout import Layout
@@ -182,3 +182,26 @@ def test_schema_failures_judge_live_contracts_and_fold_history(june: GovernanceM
     for finding in findings:
         line = (JUNE / finding.loc.file).read_text(encoding="utf-8-sig").splitlines()[finding.loc.line - 1]
         assert finding.excerpt and line.strip().startswith(finding.excerpt[:20])
+
+
+def test_clauses_the_june_protocol_dropped_are_not_judged(june: GovernanceModel, june_findings: list[Finding]) -> None:
+    """The June role protocols no longer ask DONE_MEANS to map 1:1 to
+    SPEC_ANCHOR requirements, nor a section number "specific (§2.3.12.1)":
+    their contracts cite Codex ids and bundle anchors on purpose. The
+    rules resting on those clauses say why they are out, and report
+    nothing; a locked packet is not asked for a revision over them."""
+    plans = {plan.rule: plan for plan in rule_plan(june, EngineConfig(as_of=AS_OF))}
+    for rule_id in ("DONE-001", "DONE-002", "DONE-003", "ANCHOR-001", "ANCHOR-004"):
+        assert not plans[rule_id].applied and "its clause is gone" in plans[rule_id].reason, rule_id
+    reported = {finding.rule for finding in june_findings} | {part.rule for finding in june_findings for part in finding.parts}
+    assert reported.isdisjoint({"DONE-001", "DONE-002", "DONE-003", "ANCHOR-001", "ANCHOR-004"})
+
+
+def test_a_locked_packet_is_not_asked_to_change_the_bundle_it_was_signed_against(june: GovernanceModel, june_findings: list[Finding]) -> None:
+    """ORCHESTRATOR_PROTOCOL "Spec Drift After Validation": a packet behind
+    the current spec is history unless new work is needed; an anchor
+    pinned to the bundle a locked packet was signed against asks neither
+    an edit (the packet is immutable) nor a revision."""
+    locked = {packet.file for packet in june.packets if packet.signature}
+    pinned = [finding for finding in june_findings if finding.rule in ("ANCHOR-006", "ANCHOR-008") and finding.loc.file in locked]
+    assert pinned == []

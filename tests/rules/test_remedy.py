@@ -15,7 +15,7 @@ from mkdocs_handshake.model.basics import BoardColumn, Lifecycle, Loc
 from mkdocs_handshake.model.packet import Packet
 from mkdocs_handshake.model.governance import Waiver
 from mkdocs_handshake.protocol.profiles import ProfileError, Remedy, load_profile
-from mkdocs_handshake.rules.remedy import fold, lock_of, next_variant
+from mkdocs_handshake.rules.remedy import fold, lock_of, next_variant, signed_state
 from tests.rules.builders import audit_row, board_entry, make_model, make_packet, occurrence
 
 AS_OF = dt.date(2026, 11, 20)
@@ -201,7 +201,10 @@ def test_the_june_remedy_names_the_places_read_and_asks_no_revision_for_signed_s
     kept, (remedy,) = fold("REMEDY-001", [f for f in findings if f.rule in ("PKT-004", "PKT-007")], model, profile, {"PKT-004", "PKT-007"})
     assert "a stub in .GOV/task_packets/stubs, recorded in .GOV/roles_shared/records/wp_traceability_registry.json" in remedy.message
     assert "1 defect (PKT-004) listed; 1 more (PKT-007)" in remedy.message and "call for no revision" in remedy.message
-    # nothing but signed state: no revision is asked for
+    # nothing but signed state: no revision is asked for, and no edit of
+    # the signed packet either
     only_pins = replace(june, remedy=replace(june.remedy, no_revision=("PKT-004", "PKT-007")))
-    kept, remedies = fold("REMEDY-001", [f for f in findings if f.rule in ("PKT-004", "PKT-007")], model, only_pins, {"PKT-004", "PKT-007"})
-    assert remedies == [] and len(kept) == 2
+    pins = [f for f in findings if f.rule in ("PKT-004", "PKT-007")]
+    kept, remedies = fold("REMEDY-001", pins, model, only_pins, {"PKT-004", "PKT-007"})
+    assert remedies == [] and kept == []
+    assert signed_state(pins, model, only_pins, {"PKT-004", "PKT-007"}) == frozenset(pins)

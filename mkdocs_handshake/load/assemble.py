@@ -9,6 +9,7 @@ never an exception: the rules decide what that means for the build.
 
 from __future__ import annotations
 
+from typing import Callable, Sequence
 
 from ..protocol.contract_schemas import find_schemas
 from ..repository.discover import discover_layout
@@ -46,11 +47,16 @@ from .spec_files import OutsideRoot, anchored_document_ids, find_entrypoint, fin
 
 
 
-def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progress = SILENT, *, mappings: bool = True) -> GovernanceModel:
+def load_repo(
+    layout: Layout, cache: ParseCache | None = None, progress: Progress = SILENT, *, mappings: bool = True, warm: Sequence[Callable[[], object]] = (),
+) -> GovernanceModel:
     """Read and parse every governance file under ``layout.root``;
     ``progress`` hears how many packets are done during a long parse.
     ``mappings=False`` leaves the DONE_MEANS mappings for :func:`link_cached`
-    to add later (the plugin maps in its second process, see on_files)."""
+    to add later (the plugin maps in its second process, see on_files).
+    ``warm``: work the caller needs next, done while this process waits
+    for the one that parses the largest files (see
+    :func:`.parse_ahead.parse_in_two_processes`)."""
     cache = cache if cache is not None else ParseCache()
     cache.used = set()
     cache.fresh = set()
@@ -98,7 +104,7 @@ def load_repo(layout: Layout, cache: ParseCache | None = None, progress: Progres
     governance_files = {layout.spec_current, layout.task_board, layout.signature_audit}
     protocol_files = find_protocol_files(layout, governance_files)
     module_files = manifest_modules(out, manifest_file) if manifest_file else []
-    parse_in_two_processes(layout, cache, spec_file, packet_files, protocol_files, markers, progress, module_files, embedding=mappings)
+    parse_in_two_processes(layout, cache, spec_file, packet_files, protocol_files, markers, progress, module_files, embedding=mappings, warm=warm)
 
     if spec_file is not None:
         spec, spec_uses = load_spec(out, spec_file)

@@ -4,7 +4,7 @@ load that follows finds every result in the cache."""
 from __future__ import annotations
 
 import hashlib
-from typing import Callable
+from typing import Callable, Sequence
 
 from ..analysis import graph, semantic
 from ..runtime import parallel
@@ -26,6 +26,7 @@ PARALLEL_MIN_BYTES = 256 * 1024
 def parse_in_two_processes(
     layout: Layout, cache: ParseCache, spec_file: str | None, packet_files: list[str], protocol_files: list[str],
     markers: tuple[str, ...], progress: Progress, module_files: list[str] | None = None, *, embedding: bool = False,
+    warm: Sequence[Callable[[], object]] = (),
 ) -> None:
     """Fill the cache with the parses of the spec, the packets, the board,
     the audit log, the gate log and the protocol files using two processes
@@ -42,7 +43,9 @@ def parse_in_two_processes(
     ``embedding``: the caller maps DONE_MEANS next. When the spec or a
     packet is parsed afresh, some mapping is made afresh too, and it needs
     the sentence embedding; its load (numpy, a 16 MB table) then fills this
-    process's wait for the child instead of following it."""
+    process's wait for the child instead of following it. ``warm``: more
+    such work of the caller's (its imports); it must not change results,
+    and an exception from it is dropped, to be met again where it matters."""
     jobs: list[tuple[int, str, Callable[[Collector], object]]] = []
     if spec_file is not None:
         jobs.append((_stale_size(layout, cache, "spec", spec_file), spec_file, lambda out: load_spec(out, spec_file)))
@@ -68,16 +71,23 @@ def parse_in_two_processes(
         # What the child computed since it last sent, without the decoded
         # texts: decoding a file again here costs a tenth of unpickling it
         # (12 MB for 1,000 packets).
-        # While the child finishes the spec, this process imports what the
-        # rules will need first (networkx), loads the embedding the mapping
-        # will need, and encodes its own results for the cache file.
-        def idle(busy: Callable[[], bool]) -> None:
+        # Before its share of the files, this process imports what the
+        # rules will need first (networkx) and what the caller asks for,
+        # and loads the embedding the mapping will need (0.15 s): the child
+        # starts on the spec at once and takes more of the other files
+        # meanwhile. While the child finishes, this process encodes its own
+        # results for the cache file.
+        def first() -> None:
             graph.prepare()
+            for work in warm:
+                work()
             if mapped_afresh:
                 semantic.shared()
+
+        def idle(busy: Callable[[], bool]) -> None:
             cache.encode_ahead(busy)
 
-        adopted = parallel.share(ordered, lambda: cache.take_journal(skip=frozenset({"source"})), progress.tick, idle=idle)
+        adopted = parallel.share(ordered, lambda: cache.take_journal(skip=frozenset({"source"})), progress.tick, idle=idle, first=first)
         parsed_here = cache.take_journal()
     finally:
         cache.journal = None

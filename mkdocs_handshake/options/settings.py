@@ -1,5 +1,5 @@
 """Every plugin option, declared once, and the one way to turn them into a
-:class:`~mkdocs_handshake.repository.layout.Layout` and an :class:`~mkdocs_handshake.rules.engine.EngineConfig`.
+:class:`~mkdocs_handshake.repository.layout.Layout` and an :class:`~mkdocs_handshake.findings.config.EngineConfig`.
 
 Both front ends go through :func:`resolve`: the MkDocs plugin with its
 validated ``handshake:`` block, the ``mkdocs-handshake`` command with the
@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping
 from ..repository.as_of import default_as_of
 from ..findings.baseline import Baseline, BaselineError, load_baseline
 from ..repository.discover import discover_layout
-from ..rules.engine import ConfigError, EngineConfig, check_profile
+from ..findings.config import ConfigError, EngineConfig
 from ..repository.layout import Layout, governance_paths
 from ..model.governance import Waiver
 from ..protocol.option_checks import OptionError as CheckError
@@ -178,6 +178,7 @@ def resolve(
     baseline_may_be_missing: bool = False,
     reserved_folders: tuple[str, ...] = (),
     search_excludes: tuple[str, ...] = (),
+    check_rules: bool = True,
 ) -> Settings:
     """Options -> :class:`Settings`, or :class:`OptionError` with one line.
 
@@ -186,7 +187,9 @@ def resolve(
     the run that writes the baseline file for the first time.
     ``reserved_folders`` are site folders generated pages may not take (the
     theme's), ``search_excludes`` folders a file search never enters (the
-    built site)."""
+    built site). ``check_rules=False`` leaves the rule ids the options and
+    the profile name to :func:`check_rule_ids`, for a caller that imports
+    the rules later (the command line, while the files are parsed)."""
     values = check_types(raw)
     root = (base / values["root"]).resolve()
     if not root.is_dir():
@@ -209,8 +212,8 @@ def resolve(
         raise OptionError(str(error)) from None
     if values["profile"] != "auto":
         try:
-            check_profile(load_profile(values["profile"], root.as_posix()))
-        except (ProfileError, ConfigError) as error:
+            load_profile(values["profile"], root.as_posix())
+        except ProfileError as error:
             raise OptionError(f"option 'profile': {error}") from None
     cache_dir = (base / values["cache_dir"]).resolve() if values["cache"] else None
     layout_fields = {name: values[name] for name in ("spec_current", "packets", "task_board", "signature_audit", "gate_log")}
@@ -243,11 +246,28 @@ def resolve(
         history=values["history"],
         baseline=baseline,
     )
+    settings = Settings(values, base, layout, engine, cache_dir, baseline_path, as_of_reason)
+    if check_rules:
+        check_rule_ids(settings)
+    return settings
+
+
+def check_rule_ids(settings: Settings) -> None:
+    """:class:`OptionError` when the ``rules`` or ``waivers`` options, or the
+    profile the ``profile`` option names, name a rule that does not exist: a
+    typo would silently switch a rule off. It needs every rule imported."""
+    from ..rules import REGISTRY
+    from ..rules.engine import check_profile
+
+    if settings.values["profile"] != "auto":
+        try:
+            check_profile(load_profile(settings.values["profile"], settings.root.as_posix()))
+        except (ProfileError, ConfigError) as error:
+            raise OptionError(f"option 'profile': {error}") from None
     try:
-        engine.validate()
+        settings.engine.validate(REGISTRY)
     except ConfigError as error:
         raise OptionError(str(error)) from None
-    return Settings(values, base, layout, engine, cache_dir, baseline_path, as_of_reason)
 
 
 def _date_text(value: object) -> str:

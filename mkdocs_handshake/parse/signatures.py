@@ -29,6 +29,7 @@ therefore a mention; a span holding nothing but the token (``USER_SIGNATURE:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Iterable, Sequence
@@ -43,6 +44,7 @@ from .markdown import block_line, inline_plain, tokenize
 SIGNATURE_TOKEN = re.compile(r"(?<![A-Za-z0-9_])(?P<user>[a-z][a-z_]*)(?P<digits>\d{12,})(?![A-Za-z0-9_])")
 """A signature token: lower-case username + 12 or more digits, not glued to
 other word characters (so hashes and longer identifiers do not match)."""
+_TWELVE_DIGITS = re.compile(r"\d{12}")
 
 _APPROVAL_WORDS: tuple[str, ...] = (
     "approval",
@@ -223,29 +225,43 @@ def classify_role(line: str, header: str = "", path: str = "") -> str:
     return "mention"
 
 
-def _table_headers(tokens: Sequence[Token]) -> dict[int, str]:
-    """Map ``id(inline token)`` of every body cell to its column's header."""
+def _table_headers(tokens: Sequence[Token], signed: Sequence[int]) -> dict[int, str]:
+    """Map ``id(inline token)`` of every body cell to its column's header,
+    in the tables that have a line in ``signed`` (the others hold no
+    signature whose role a header could tell)."""
     headers: dict[int, str] = {}
-    names: list[str] = []
-    in_head = False
-    column = 0
-    for index, token in enumerate(tokens):
-        if token.type == "table_open":
-            names = []
-        elif token.type == "thead_open":
-            in_head = True
-        elif token.type == "thead_close":
-            in_head = False
-        elif token.type == "tr_open":
-            column = 0
-        elif token.type in ("th_open", "td_open"):
-            inline = tokens[index + 1] if index + 1 < len(tokens) else None
-            if inline is not None and inline.type == "inline":
-                if in_head:
-                    names.append(inline_plain(inline))
-                else:
-                    headers[id(inline)] = names[column] if column < len(names) else ""
-            column += 1
+    index, count = 0, len(tokens)
+    while index < count:
+        table = tokens[index]
+        index += 1
+        if table.type != "table_open":
+            continue
+        wanted = True
+        if table.map:
+            at = bisect_left(signed, table.map[0] + 1)
+            wanted = at < len(signed) and signed[at] <= table.map[1]
+        names: list[str] = []
+        in_head = False
+        column = 0
+        while index < count and tokens[index].type != "table_close":
+            token = tokens[index]
+            if not wanted:
+                pass
+            elif token.type == "thead_open":
+                in_head = True
+            elif token.type == "thead_close":
+                in_head = False
+            elif token.type == "tr_open":
+                column = 0
+            elif token.type in ("th_open", "td_open"):
+                inline = tokens[index + 1] if index + 1 < count else None
+                if inline is not None and inline.type == "inline":
+                    if in_head:
+                        names.append(inline_plain(inline))
+                    else:
+                        headers[id(inline)] = names[column] if column < len(names) else ""
+                column += 1
+            index += 1
     return headers
 
 
@@ -262,22 +278,29 @@ def find_signature_uses(src: SourceText, subject: str) -> list[SignatureUse]:
     ``subject`` is what a lock or approval here applies to: the packet's WP
     id, or the file path for the spec, SPEC_CURRENT and protocol files.
     Not meant for SIGNATURE_AUDIT.md itself (use ``parse_audit``)."""
-    if not SIGNATURE_TOKEN.search(src.text):
+    signed = _signature_lines(src)
+    if not signed:
         return []
     tokens = tokenize(src.text)
     lines = src.lines
     uses: list[SignatureUse] = []
     covered: set[int] = set()
     cursors: dict[int, int] = {}
-    headers = _table_headers(tokens)
+    headers: dict[int, str] | None = None  # made on first need: most files have no signature in a table
 
     def add(signature: str, line: int, column: int, role: str) -> None:
         uses.append(SignatureUse(signature, Loc(src.path, line, column), role, subject))
 
+    # Only lines that hold a signature can yield a use, or be a leftover:
+    # a token whose lines hold none is passed over (a 1.5 MB spec is some
+    # 86,000 tokens, a few dozen of them on a signature's line).
     for token in tokens:
         if not token.map:
             continue
         first, last = token.map[0] + 1, token.map[1]
+        at = bisect_left(signed, first)
+        if at == len(signed) or signed[at] > max(first, last):
+            continue
         if token.type in ("fence", "code_block"):
             block = [(n, lines[n - 1]) for n in range(first, last + 1) if 0 < n <= len(lines)]
             covered.update(n for n, _ in block)
@@ -289,13 +312,31 @@ def find_signature_uses(src: SourceText, subject: str) -> list[SignatureUse]:
             for line, column, sig in _iter_tokens(block):
                 add(sig, line, column, classify_role(lines[line - 1], path=src.path))
         elif token.type == "inline":
+            if headers is None:
+                headers = _table_headers(tokens, signed)
             _inline_uses(src, token, headers.get(id(token), ""), cursors, covered, add)
 
-    leftovers = [(n, text) for n, text in enumerate(lines, start=1) if n not in covered]
+    leftovers = [(n, lines[n - 1]) for n in signed if n not in covered]
     for line, column, sig in _iter_tokens(leftovers):
         add(sig, line, column, "mention")
     uses.sort(key=lambda use: (use.loc.line, use.loc.column))
     return uses
+
+
+def _signature_lines(src: SourceText) -> list[int]:
+    """The numbers of the lines that hold a signature token, in order. A
+    token cannot span a line break; its twelve digits are looked for first
+    (a scan of a 1.5 MB spec for them takes a third of one for the token),
+    and only their lines are matched against the token itself."""
+    text = src.text
+    found: list[int] = []
+    line, position = 1, 0
+    for match in _TWELVE_DIGITS.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        if (not found or found[-1] != line) and SIGNATURE_TOKEN.search(src.lines[line - 1]):
+            found.append(line)
+    return found
 
 
 def _inline_uses(

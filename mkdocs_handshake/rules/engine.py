@@ -21,42 +21,13 @@ from ..load.git_history import History, board_entered, clause_in_force, read_his
 from .dep import BOARD_ENTERED
 from ..findings.finding import Finding, Severity
 from ..model.governance import GovernanceModel, Waiver
+from ..findings.config import ConfigError, EngineConfig
 from ..model.basics import Lifecycle
 from ..analysis.waivers import waiver_state
 from ..protocol.profiles import Profile
 from . import REGISTRY
 from .context import PacketMemo, RuleContext, profile_of
 from .remedy import EDIT_FINDINGS, RULE_ID as REMEDY_RULE, signed_state
-
-
-class ConfigError(ValueError):
-    """Configuration that cannot be honoured (unknown rule id, bad severity)."""
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    #: The date the date-based rules judge by. Always given: a default of
-    #: today would make a result depend on the day it is computed.
-    as_of: dt.date = field(kw_only=True)
-    severities: Mapping[str, str] = field(default_factory=dict)
-    waivers: Sequence[Waiver] = ()
-    options: Mapping[str, object] = field(default_factory=dict)
-    #: Judge closed, superseded and legacy packets by every rule too (an
-    #: audit of history); by default rules whose fix is an edit of the
-    #: packet judge active packets only, as the protocol's immutability of
-    #: signed packets implies.
-    history: bool = False
-    baseline: Baseline | None = None
-
-    def validate(self) -> None:
-        for rule_id, severity in self.severities.items():
-            if rule_id not in REGISTRY:
-                raise ConfigError(f"rules: unknown rule id {rule_id!r} (known: {', '.join(sorted(REGISTRY))})")
-            if severity not in ("error", "warning", "off"):
-                raise ConfigError(f"rules: {rule_id}: severity must be error, warning or off, not {severity!r}")
-        for waiver in self.waivers:
-            if waiver.rule not in REGISTRY:
-                raise ConfigError(f"waivers: unknown rule id {waiver.rule!r}")
 
 
 def waiver_applies(waiver: Waiver, as_of: dt.date) -> bool:
@@ -161,7 +132,7 @@ def run_rules(model: GovernanceModel, config: EngineConfig, memo: PacketMemo | N
     sorted. With a ``memo``, per-packet rules judge again only the packets
     it has no findings for, and what rules read in one packet's text is
     read again only in the packets that changed (see :class:`PacketMemo`)."""
-    config.validate()
+    config.validate(REGISTRY)
     plans = rule_plan(model, config)
     entered, _why = board_entered(Path(model.root), model.board.file) if model.board is not None else ({}, "")
     context = RuleContext(

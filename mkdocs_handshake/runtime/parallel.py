@@ -66,6 +66,7 @@ def fork_allowed() -> bool:
 def share(
     jobs: Sequence[Callable[[], None]], collect: Callable[[], T], progress: Callable[[int, int], None] | None = None,
     idle: Callable[[Callable[[], bool]], None] | None = None,
+    first: Callable[[], None] | None = None,
 ) -> list[T]:
     """Run ``jobs`` in a forked child and this process together: the child
     takes jobs from the front of the list, this process from the back,
@@ -88,6 +89,12 @@ def share(
     It is given a function that says whether the child is still busy, so
     it can stop when waiting is over. It must not change results; an
     exception from it is dropped, to be met again where the work is needed.
+    ``first`` runs here right after the child is started, before this
+    process takes any job: work the caller will need whatever the jobs
+    give (imports, a model to load) and that takes long enough that, done
+    while waiting at the end, it would keep the child's result waiting.
+    Done first, the child takes the jobs it would have left to this process
+    meanwhile. The same rules as for ``idle`` apply.
 
     The two positions live in a few bytes of anonymous shared memory: no
     lock that a killed process could leave held, and no file anywhere."""
@@ -117,6 +124,11 @@ def share(
         return []
     back = len(jobs)
     try:
+        if first is not None:
+            try:
+                first()
+            except Exception:  # noqa: BLE001 - see the docstring
+                pass
         while True:
             back -= 1
             _put(claims, 8, back)

@@ -12,6 +12,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from mkdocs_handshake.cli import FORMAT_NAMES
+from mkdocs_handshake.report import FORMATS
 from mkdocs_handshake.rules import REGISTRY
 from tests.fixtures.breakages import BY_ID, MERGE
 from tests.fixtures.repo import TEMPLATE, Edit, materialise, plugin_options
@@ -129,3 +131,8 @@ def test_json_is_findings_json_with_the_baseline_block(repo: Path) -> None:
     assert marks == {"REMEDY-001": (False, False), "SIG-006": (True, False), "SPEC-003": (False, True)}
     (remedy,) = [f for f in document["findings"] if f["rule"] == "REMEDY-001"]
     assert [(part["rule"], part["line"], part["excerpt"]) for part in remedy["parts"]] == [("PKT-001", 4, "WP-1-Merge-Policies")]
+
+
+def test_the_command_line_offers_every_report_format() -> None:
+    """The parser names the formats without importing them (see cli.FORMAT_NAMES)."""
+    assert sorted(FORMAT_NAMES) == sorted(FORMATS)

@@ -39,11 +39,13 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(parse_ahead, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "fork_allowed", lambda: True)
 
-    def share(jobs, collect, progress=None, idle: Callable | None = None):  # type: ignore[no-untyped-def]
+    def share(jobs, collect, progress=None, idle: Callable | None = None, first: Callable | None = None):  # type: ignore[no-untyped-def]
+        busy_now[0] = True
+        if first is not None:
+            first()
         if idle is not None:
-            busy_now[0] = True
             idle(lambda: busy_now[0])
-            busy_now[0] = False
+        busy_now[0] = False
         for job in jobs:
             job()
         return []

@@ -220,6 +220,32 @@ def test_idle_work_fills_the_wait_for_a_busy_child_and_cannot_change_results(sig
 
 
 @needs_fork
+def test_first_work_runs_before_this_process_takes_a_job_while_the_child_takes_more(signals: Callable[[], Signal]) -> None:
+    """Long work the caller needs anyway (an embedding to load) is done
+    first: the child goes on through the jobs meanwhile, and this process
+    takes only what is left. An exception from it is dropped."""
+    parent = os.getpid()
+    order: list[str] = []
+    done_in_child = signals()
+
+    def job(name: str) -> Callable[[], None]:
+        def run() -> None:
+            if os.getpid() != parent:
+                done_in_child.send()
+            else:
+                order.append(name)
+        return run
+
+    def first() -> None:
+        order.append("first")
+        assert done_in_child.count(2)  # the child did two jobs while this process was busy here
+        raise ImportError("only a head start")
+
+    parallel.share([job("a"), job("b"), job("c"), job("d")], lambda: None, first=first)
+    assert order[0] == "first" and "a" not in order and "b" not in order
+
+
+@needs_fork
 def test_no_idle_work_when_the_child_is_done_first(signals: Callable[[], Signal]) -> None:
     parent = os.getpid()
     called: list[str] = []

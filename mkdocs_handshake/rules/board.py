@@ -173,7 +173,15 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     BOARD-006 asks for the archive entry Part 3 Error 2 prescribes ("remove
     original from active list, mark superseded"). One defect, one finding;
     and this rule's remedy, the column of the stale STATUS, would put the
-    replaced packet back in the active list."""
+    replaced packet back in the active list. A packet off the board whose
+    folder was imported from a flat packet that is still beside it (the
+    folder era's resolution order passes over the flat file) keeps the
+    status it had at import: it is history, and is not asked onto the
+    board. Entries of the board sections
+    the profile lists as ``board.inventory_only`` (from June 2026 the
+    archive: the registry records its packet-less entries as "Task Board
+    inventory only", and the repository's own board check asks a packet
+    file of Done entries only) need no packet."""
     board = ctx.model.board
     if board is None:
         return  # PARSE-001 reports the missing board
@@ -187,6 +195,8 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         placed = [entry for entry in listed if entry.column is not BoardColumn.PHASE_GATE]
         if placed or packet.lifecycle is Lifecycle.SUPERSEDED:
             continue  # a superseded packet belongs in the archive: BOARD-006 says so
+        if packet.lifecycle is Lifecycle.LEGACY and any(part.authority == "legacy" for part in packet.files):
+            continue  # a folder imported from a flat packet, off the board: history kept beside its folder
         if families is not None and superseding_variant(packet.id, (), families) is not None:
             continue  # replaced by a newer revision: BOARD-006 asks for its archive entry
         gate_only = " (it appears only in the phase-gate listing)" if listed else ""
@@ -204,8 +214,10 @@ def board_packet_sync(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             continue
         if _is_stub_entry(ctx, entry) or _has_stub_file(ctx, entry.wp):
             continue  # a stub is planned work: it has no task packet until activated
+        if ctx.profile is not None and ctx.profile.board_lifecycle(entry.column_raw) in ctx.profile.board_inventory_only:
+            continue  # the era keeps such entries as inventory: no packet file is asked of them
         yield rule.finding(
-            f"board entry {entry.wp} in '{entry.column_raw}' has no task packet docs/task_packets/{entry.wp}.md; "
+            f"board entry {entry.wp} in '{entry.column_raw}' has no task packet (no packet file or folder of that id was read); "
             "create the packet or mark the entry as a GAP",
             entry.loc,
             entry.wp,

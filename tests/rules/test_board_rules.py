@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import replace
 
 from mkdocs_handshake.findings.finding import Finding, Severity
-from mkdocs_handshake.model.basics import BoardColumn, Loc, Status
+from mkdocs_handshake.model.basics import BoardColumn, Lifecycle, Loc, Status
+from mkdocs_handshake.model.packet import PacketFile
+from mkdocs_handshake.protocol.profiles import load_profile
 from mkdocs_handshake.rules import REGISTRY
 from mkdocs_handshake.rules.context import RuleContext
 from tests.rules.builders import board_entry, make_model, make_packet, occurrence
@@ -237,3 +239,33 @@ def test_board_006_a_v1_twin_is_the_same_revision_as_the_unsuffixed_packet():
     findings = run("BOARD-006", model)
     assert sorted((f.subject, f.loc.line) for f in findings if "Superseded (Archive)" in f.message) == [("WP-1-Consoles", 11), ("WP-1-Consoles-v1", 42)]
     assert all("WP-1-Consoles-v2" in f.message for f in findings)
+
+
+def test_board_001_an_archived_entry_needs_no_packet_where_the_era_keeps_the_archive_as_inventory():
+    """June 2026: the registry records archive entries without a packet as
+    "Task Board inventory only", and the repository's own board check asks
+    a packet file of Done entries only. Before, every entry had a packet."""
+    model = compliant_model()
+    archived = board_entry("WP-1-Gone-v1", BoardColumn.SUPERSEDED, 30, ["SUPERSEDED"])
+    model = replace(model, board=replace(model.board, entries=model.board.entries + (archived,)))
+    earlier = run("BOARD-001", model)
+    assert [finding.excerpt for finding in earlier] == ["WP-1-Gone-v1"]
+    assert "docs/task_packets" not in earlier[0].message  # the packets folder is the layout's, not a fixed path
+    rule = REGISTRY["BOARD-001"]
+    june = load_profile("handshake-2026-06")
+    assert list(rule.check(rule, RuleContext(model, as_of=dt.date(2026, 6, 22), profile=june))) == []
+
+
+def test_board_001_leaves_off_the_board_a_folder_imported_from_a_flat_packet_still_beside_it():
+    """The folder era's resolution order passes over the flat file; a
+    contract imported from it keeps the status it had then, so it is
+    history, not work to put on the board. A folder without such a twin
+    is still asked onto the board."""
+    imported = replace(
+        make_packet("WP-1-Imported"), lifecycle=Lifecycle.LEGACY,
+        files=(PacketFile(".GOV/task_packets/WP-1-Imported/packet.json", "contract"), PacketFile(".GOV/task_packets/WP-1-Imported.md", "legacy")),
+    )
+    fresh = replace(make_packet("WP-1-Fresh"), lifecycle=Lifecycle.LEGACY, files=(PacketFile(".GOV/task_packets/WP-1-Fresh/packet.json", "contract"),))
+    model = compliant_model()
+    model = replace(model, packets=model.packets + (imported, fresh))
+    assert [finding.subject for finding in run("BOARD-001", model)] == ["WP-1-Fresh"]

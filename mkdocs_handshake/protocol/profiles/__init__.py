@@ -159,6 +159,9 @@ class Profile:
     board_fixed_sections: tuple[str, ...] = ()
     board_entry_tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     board_no_stubs_in: tuple[str, ...] = ()
+    #: Board lifecycles (of ``lifecycle.board_sections``) whose entries need
+    #: no packet file: the era keeps them as inventory.
+    board_inventory_only: tuple[str, ...] = ()
     gate_order: tuple[str, ...] = ()
     same_turn_seconds: float = 0.0
     claim_statuses: tuple[str, ...] = ()
@@ -382,6 +385,7 @@ def load_profile(reference: str, base: str = "") -> Profile:
         board_fixed_sections=_strings(_get(data, "board.fixed_sections"), f"{where}: board.fixed_sections"),
         board_entry_tags=tuple(entry_tags),
         board_no_stubs_in=no_stubs_in,
+        board_inventory_only=_strings(_get(data, "board.inventory_only"), f"{where}: board.inventory_only"),
         gate_order=tuple(kind.upper() for kind in _strings(_get(data, "gate_log.order"), f"{where}: gate_log.order")),
         same_turn_seconds=same_turn,
         claim_statuses=tuple(status.casefold() for status in _strings(_get(data, "packet.claim.statuses"), f"{where}: packet.claim.statuses")),

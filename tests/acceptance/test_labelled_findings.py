@@ -1,5 +1,5 @@
-"""Issues 8 and 21's hand check: a stratified sample of the findings on each
-shared docs-era corpus, each labelled by reading the files against the
+"""Issues 8, 20 and 21's hand check: a stratified sample of the findings on
+each shared corpus, each labelled by reading the files against the
 protocol in force at the snapshot's date, stays what the tool reports and
 stays at least 90% right.
 
@@ -25,17 +25,18 @@ pytestmark = pytest.mark.corpus
 HERE = Path(__file__).parent
 CORPORA = (Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus").resolve()
 
-# One labelled set per corpus: (fixture file, corpus folder).
+# One labelled set per corpus: (fixture file, corpus folder, its packets folder).
 SETS = {
-    "2026-02-03": ("labelled_findings_2026-02-03.json", "handshake-2026-02-03"),
-    "2025-12-27": ("labelled_findings_2025-12-27.json", "handshake-2025-12-27"),
+    "2026-02-03": ("labelled_findings_2026-02-03.json", "handshake-2026-02-03", "docs/task_packets"),
+    "2025-12-27": ("labelled_findings_2025-12-27.json", "handshake-2025-12-27", "docs/task_packets"),
+    "2026-06-22": ("labelled_findings_2026-06-22.json", "handshake-2026-06-22", ".GOV/task_packets"),
 }
 
 @pytest.fixture(scope="module", params=sorted(SETS), ids=sorted(SETS))
 def corpus_set(request: pytest.FixtureRequest) -> tuple[dict, Path]:
-    fixture, folder = SETS[request.param]
+    fixture, folder, packets = SETS[request.param]
     corpus = CORPORA / folder
-    if not (corpus / "docs" / "task_packets").is_dir():
+    if not (corpus / packets).is_dir():
         pytest.skip(f"corpus not found at {corpus}")
     labelled = json.loads((HERE / fixture).read_text(encoding="utf-8"))
     assert labelled["corpus"] == folder
@@ -74,8 +75,17 @@ def test_the_sample_covers_every_rule_that_reports(labelled: dict, findings: lis
 # The December set was 0.77 right (50 of 65) when labelled; the fixes of
 # issue 21 (one finding per defect, the latest verdict's column, -v1 twins,
 # knock-ons and copies in the spec, the first fence out of step) brought it
-# to 0.9 (see its 'dropped' and 'earlier' entries).
-@pytest.mark.parametrize("as_of", ["2026-02-03", "2025-12-27"])
+# to 0.9 (see its 'dropped' and 'earlier' entries). The June set was 0.55
+# (34 of 62); the fixes of issue 20 brought it to 0.87 (see the notes beside
+# it for what is still wrong).
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        "2026-02-03",
+        "2025-12-27",
+        pytest.param("2026-06-22", marks=pytest.mark.xfail(strict=True, reason="0.87 right (52 of 60); see the June sample's notes (issue 20)")),
+    ],
+)
 def test_at_least_nine_in_ten_sampled_findings_are_right(as_of: str) -> None:
     labelled = json.loads((HERE / SETS[as_of][0]).read_text(encoding="utf-8"))
     assert labelled["as_of"] == as_of

@@ -60,7 +60,7 @@ from mkdocs_handshake.repository.discover import discover_layout
 from mkdocs_handshake.repository.layout import Layout
 from mkdocs_handshake.load.spec_files import find_spec_file
 from mkdocs_handshake.load.assemble import load_repo
-from mkdocs_handshake.parse.spec_current import parse_spec_current
+from mkdocs_handshake.parse.spec_pointer import parse_spec_pointer
 from mkdocs_handshake.repository.source import decode
 
 BOUND = 1.5
@@ -94,8 +94,8 @@ def current_spec(root: Path) -> str | None:
     governance folder already) or a pointer that names no single file."""
     layout, _ = discover_layout(Layout(root))
     src = decode((root / layout.spec_current).read_bytes(), layout.spec_current)
-    pointer, _ = parse_spec_current(src)
-    names = pointer.distinct_spec_names() if pointer.format != "json" else ()
+    pointer, _ = parse_spec_pointer(src)
+    names = pointer.distinct_spec_names() if pointer is not None and pointer.format != "json" else ()
     if len(names) != 1:
         return None
     return find_spec_file(layout, names[0][0], layout.spec_current)

@@ -147,7 +147,11 @@ def share(
         pending.finish()
     # The child's last claim is the job it was on when it stopped or died:
     # not done (or its result not sent). Everything from it to our stop is ours.
+    # Each is a job this process runs, so progress hears of it as of any
+    # other (every job has been taken by then).
     for index in range(max(_get(claims, 0), 0), back + 1):
+        if progress is not None:
+            progress(len(jobs), len(jobs))
         jobs[index]()
     return pending.messages()  # type: ignore[return-value]
 

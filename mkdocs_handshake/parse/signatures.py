@@ -234,20 +234,14 @@ def _table_headers(tokens: Sequence[Token], signed: Sequence[int]) -> dict[int, 
     while index < count:
         table = tokens[index]
         index += 1
-        if table.type != "table_open":
-            continue
-        wanted = True
-        if table.map:
-            at = bisect_left(signed, table.map[0] + 1)
-            wanted = at < len(signed) and signed[at] <= table.map[1]
+        if table.type != "table_open" or (table.map and not _holds_any(signed, table.map[0] + 1, table.map[1])):
+            continue  # a table without a signature line: its cells are passed over like any token
         names: list[str] = []
         in_head = False
         column = 0
         while index < count and tokens[index].type != "table_close":
             token = tokens[index]
-            if not wanted:
-                pass
-            elif token.type == "thead_open":
+            if token.type == "thead_open":
                 in_head = True
             elif token.type == "thead_close":
                 in_head = False
@@ -263,6 +257,12 @@ def _table_headers(tokens: Sequence[Token], signed: Sequence[int]) -> dict[int, 
                 column += 1
             index += 1
     return headers
+
+
+def _holds_any(lines: Sequence[int], first: int, last: int) -> bool:
+    """Whether the sorted line numbers ``lines`` have one in ``first..last``."""
+    at = bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= last
 
 
 def _iter_tokens(lines: Iterable[tuple[int, str]]) -> Iterable[tuple[int, int, str]]:
@@ -298,8 +298,7 @@ def find_signature_uses(src: SourceText, subject: str) -> list[SignatureUse]:
         if not token.map:
             continue
         first, last = token.map[0] + 1, token.map[1]
-        at = bisect_left(signed, first)
-        if at == len(signed) or signed[at] > max(first, last):
+        if not _holds_any(signed, first, max(first, last)):
             continue
         if token.type in ("fence", "code_block"):
             block = [(n, lines[n - 1]) for n in range(first, last + 1) if 0 < n <= len(lines)]

@@ -48,7 +48,10 @@ def _said(graph: nx.DiGraph, source: str, target: str) -> list[tuple[str, str, L
 @rule("DEP-001", "error", "Every WP named as a dependency or blocker exists")
 def dependency_exists(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 7.1: dependencies are documented so they can be checked; a
-    dependency on a WP that has no packet can never be VALIDATED."""
+    dependency on a WP that has no packet can never be VALIDATED. A bare
+    base id (``WP-1-X`` when only ``WP-1-X-v2``/``-v3`` exist) names the
+    family's work and resolves to its live revision (Part 5.6 variants), so
+    it is not missing."""
     graph = ctx.graph
     for source, target, data in graph.edges(data=True):
         for node in (source, target):
@@ -121,13 +124,15 @@ def blocker_not_validated(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         if packet.status not in _ACTIVE or packet.id not in graph:
             continue
         for blocker in sorted(graph.predecessors(packet.id)):
-            named = ctx.packet(blocker)
-            if named is None or blocker == packet.id:
+            live = ctx.packet(blocker)
+            if live is None or blocker == packet.id:
                 continue
-            blocking = live_revision(ctx.model, named, index)
-            if blocking.id == packet.id or _validated(blocking) or _validated(named):
+            blocking = live_revision(ctx.model, live, index)
+            named = [found for name in sorted(set(graph.edges[blocker, packet.id]["written"])) if (found := ctx.packet(name)) is not None]
+            if blocking.id == packet.id or _validated(blocking) or any(_validated(found) for found in named):
                 continue
-            shown = blocker if blocking.id == named.id else f"{blocker} (live revision {blocking.id})"
+            others = sorted({found.id for found in named} - {blocking.id})
+            shown = blocking.id if not others else f"{', '.join(others)} (live revision {blocking.id})"
             said = _said(graph, blocker, packet.id)
             where = ", ".join(f"{loc.file}:{loc.line}" for _, _, loc in said[:2])
             yield rule.finding(
@@ -159,7 +164,10 @@ def _blocker_state(packet: Packet) -> str:
 def dependency_agreement(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Part 7.1: "In work packets: Depends on ... / Blocks ..." — both sides
     document the relation, so each packet shows what it waits for and whom
-    it holds up."""
+    it holds up. Both ends are compared as the work they name (the graph
+    reads a superseded revision or a bare base id as the live revision), so
+    a dependent that still names ``-v2`` agrees with the ``-v3`` that lists
+    it under Blocks."""
     graph = ctx.graph
     for source, target, data in graph.edges(data=True):
         if source == target or graph.nodes[source].get("missing") or graph.nodes[target].get("missing"):
@@ -170,13 +178,14 @@ def dependency_agreement(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         if by_dependent and by_blocker:
             continue
         said_by, how, loc = said[0]
+        written = data.get("written", ())[0] if data.get("written") else (source if by_dependent else target)
         if by_dependent:
-            message = f"{target} depends on {source}, but {source} does not list {target} under Blocks; add it there"
-            excerpt = source
+            named = source if written == source else f"{written} (live revision {source})"
+            message = f"{target} depends on {named}, but {source} does not list {target} under Blocks; add it there"
         else:
-            message = f"{source} blocks {target}, but {target} does not list {source} under Depends on; add it there"
-            excerpt = target
-        yield rule.finding(message, loc, excerpt, said_by)
+            named = target if written == target else f"{written} (live revision {target})"
+            message = f"{source} blocks {named}, but {target} does not list {source} under Depends on; add it there"
+        yield rule.finding(message, loc, written, said_by)
 
 
 #: Key of :attr:`RuleContext.options` under which the engine hands DEP-005

@@ -168,3 +168,41 @@ def test_dep_003_an_open_live_revision_still_blocks_and_is_named():
     (finding,) = run("DEP-003", model)
     assert "blocker WP-1-Runtime-v2 (live revision WP-1-Runtime-v3) is not VALIDATED" in finding.message
     assert finding.message.endswith("until WP-1-Runtime-v3 validates")
+
+
+def _family(*, dependent_names: str, live_blocks: tuple[str, ...] = ()):
+    """WP-1-Runtime-v2 is superseded by -v3, which is worked on now;
+    WP-1-Observability names the runtime as ``dependent_names``."""
+    from dataclasses import replace
+
+    from mkdocs_handshake.model.basics import Lifecycle
+
+    old = replace(make_packet("WP-1-Runtime-v2", status=Status.IN_PROGRESS, status_raw="In Progress"), lifecycle=Lifecycle.SUPERSEDED)
+    new = make_packet("WP-1-Runtime-v3", status=Status.IN_PROGRESS, status_raw="In Progress", depends_on=["WP-1-Runtime-v2"], blocks=live_blocks)
+    waiting = make_packet("WP-1-Observability", status=Status.BLOCKED, status_raw="Blocked", depends_on=[dependent_names])
+    return make_model([old, new, waiting])
+
+
+def test_dep_001_a_bare_base_id_names_the_family_and_is_not_missing():
+    model = _family(dependent_names="WP-1-Runtime")
+    assert run("DEP-001", model) == []
+    assert ("WP-1-Runtime-v3", "WP-1-Observability") in RuleContext(model, as_of=dt.date(2026, 11, 20)).graph.edges
+
+
+def test_dep_004_a_dependent_naming_the_superseded_revision_agrees_with_the_live_one_that_blocks_it():
+    assert run("DEP-004", _family(dependent_names="WP-1-Runtime-v2", live_blocks=("WP-1-Observability",))) == []
+
+
+def test_dep_004_a_one_sided_relation_names_the_revision_it_was_read_as():
+    (finding,) = run("DEP-004", _family(dependent_names="WP-1-Runtime-v2"))
+    assert finding.message.startswith("WP-1-Observability depends on WP-1-Runtime-v2 (live revision WP-1-Runtime-v3), but WP-1-Runtime-v3 does not list")
+    assert finding.excerpt == "WP-1-Runtime-v2"
+
+
+def test_a_revision_naming_the_one_it_replaces_is_lineage_not_a_cycle_or_a_dependency():
+    model = _family(dependent_names="WP-1-Runtime-v2", live_blocks=("WP-1-Observability",))
+    for rule_id in ("DEP-001", "DEP-002", "DEP-003", "DEP-004"):
+        assert [f for f in run(rule_id, model) if f.subject == "WP-1-Runtime-v3"] == [], rule_id
+    graph = RuleContext(model, as_of=dt.date(2026, 11, 20)).graph
+    assert not graph.has_edge("WP-1-Runtime-v3", "WP-1-Runtime-v3")
+    assert not any("WP-1-Runtime-v2" in edge for edge in graph.edges)

@@ -38,6 +38,10 @@ from ..analysis.phase_gate import evaluate_phase_gate
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ..load.git_history import History
+    from ..protocol.profiles import Profile
+    from ..rules.remedy import Revisions
+
     from ..analysis.mapping_index import RequirementIndex
 
 
@@ -85,6 +89,19 @@ class HeaderInputs:
 
 
 @dataclass(frozen=True)
+class Judging:
+    """What every packet's protocol block reads: the profile in force, the
+    repository's git history (None outside git, with ``why``), the
+    signatures the audit marks INVALID and the revisions of each family."""
+
+    profile: Profile
+    history: History | None
+    why: str
+    invalid: frozenset[str]
+    revisions: Revisions
+
+
+@dataclass(frozen=True)
 class RenderContext:
     model: GovernanceModel
     findings: tuple[Finding, ...]
@@ -118,6 +135,19 @@ class RenderContext:
         if self.memo is None:
             return compute()
         return self.memo(kind, name, hashlib.sha256(source.encode("utf-8")).hexdigest(), compute)  # type: ignore[return-value]
+
+    @cached_property
+    def judging(self) -> Judging:
+        """The profile the packets are judged by, the git dates it reads
+        and the facts the remedy needs, worked out once per build (each
+        packet page shows its share, see :mod:`.packet_protocol`)."""
+        from ..rules.context import profile_of
+        from ..rules.engine import clause_history
+        from ..rules.remedy import invalid_signatures, revisions
+
+        profile = profile_of(self.model)
+        history, why = clause_history(self.model, profile)
+        return Judging(profile, history, why, invalid_signatures(self.model), revisions(self.model))
 
     @cached_property
     def header_site_key(self) -> str:

@@ -14,6 +14,7 @@ from ..model.packet import DoneMapping, FieldOccurrence, ListItem, Packet
 from ..model.basics import Lifecycle
 from ..analysis.traceability import done_entries
 from .context import RenderContext
+from .packet_protocol import render_packet_protocol
 from .escape import html_text, md_code, md_text
 from .common import (
     admonition,
@@ -42,6 +43,7 @@ def render_packet_page(ctx: RenderContext, packet: Packet) -> str:
             "would ask for an edit of this packet do not judge it; board, signature and audit-log checks still do.",
         ))
     blocks.append(_summary(ctx, page, packet))
+    blocks.extend(["## Protocol {#protocol}", render_packet_protocol(ctx, packet)])
     blocks.extend(_duplicates(ctx, packet))
     blocks.extend(_scope(ctx, page, packet))
     blocks.extend(_done_means(ctx, page, packet))
@@ -110,10 +112,10 @@ def _micro_tasks(packet: Packet) -> list[str]:
 def render_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:
     """The governance view of a packet whose own file is a docs page, shown
     above that page's text instead of on a second, generated page: state,
-    risk, neighbours, signature, findings and the DONE_MEANS mapping. It
-    has no headings of its own, so the page's table of contents stays the
-    packet's. ``page`` is the packet's path relative to docs_dir."""
-    blocks: list[str] = [_header_table(ctx, page, packet)]
+    risk, neighbours, signature, the protocol it is judged by, findings and
+    the DONE_MEANS mapping. It has no headings of its own, so the page's
+    table of contents stays the packet's. ``page`` is the packet's path relative to docs_dir."""
+    blocks: list[str] = [_header_table(ctx, page, packet), "<p><strong>Protocol</strong></p>", render_packet_protocol(ctx, packet)]
     blocks.extend(_duplicates(ctx, packet))
     done = _done_means(ctx, page, packet)
     blocks.append("<p><strong>DONE_MEANS and the requirements they map to</strong></p>")
@@ -136,7 +138,7 @@ def kept_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:
     to one of them."""
     return ctx.kept_for_packet(
         "packet_header", packet, lambda: render_packet_header(ctx, packet, page),
-        also=lambda: "\0".join((ctx.header_site_key, page, repr(packet_findings(ctx, packet)))),
+        also=lambda: "\0".join((ctx.header_site_key, page, repr(packet_findings(ctx, packet)), render_packet_protocol(ctx, packet))),
     )
 
 

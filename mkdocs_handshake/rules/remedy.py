@@ -269,6 +269,20 @@ def _places(model: GovernanceModel, remedy: Remedy) -> dict[str, str]:
     return {"stubs": stubs[0] if stubs else "the stubs folder", "registry": registry or "the traceability registry"}
 
 
+def remedy_of(packet: Packet, model: GovernanceModel, remedy: Remedy, invalid: frozenset[str], index: Revisions) -> tuple[Lock, str] | None:
+    """``(lock, action)`` for a packet the protocol forbids editing: what
+    locks it and the remedy in the profile's words (the revision to make),
+    or None when the packet may still be edited. For the packet's page,
+    which says how its defects are fixed whether or not it has any."""
+    if not remedy.locked_by:
+        return None
+    lock = lock_of(packet, remedy, invalid)
+    if lock is None:
+        return None
+    variant = next_variant(packet, model, index)
+    return lock, remedy.action.format(wp=packet.id, next=variant.id, **_places(model, remedy))
+
+
 def remedy_by_packet(findings: Iterable[Finding], rule_id: str) -> Mapping[str, Finding]:
     """Packet file -> the remedy finding that folds its defects, for pages
     that show a locked packet's defects under the action they answer to."""

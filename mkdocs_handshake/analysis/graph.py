@@ -14,16 +14,19 @@ A reference means the work, not one file of it: ``WP-1-X`` or a superseded
 (:func:`~mkdocs_handshake.protocol.revisions.live_revision`: registry,
 then board, then ``-vN`` order), so the blocker a dependent waits for, the
 two ends DEP-004 compares and the DAG's arrows all meet at the packet that
-is worked on now. A revision that names its own family (a ``-v3`` listing
-the ``-v2`` it replaces) states lineage, not a dependency, and adds no
-edge. Each edge keeps the names as written (``written``), so a message can
-say which packet the reference was read as.
+is worked on now. What a superseded packet says is read as written: it
+is history, and moves no live work. A revision that names its own family
+(a ``-v3`` listing the ``-v2`` it replaces) states lineage, not a
+dependency, and adds no edge. Each edge keeps the names as written
+(``written``), so a message can say which packet the reference was read
+as.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from ..model.basics import Lifecycle
 from ..model.ids import packet_aliases, variant_of
 from ..model.governance import GovernanceModel
 from ..model.packet import Packet
@@ -53,12 +56,15 @@ def dependency_graph(model: GovernanceModel) -> nx.DiGraph:
     aliases = packet_aliases(model.packets)
     resolve = _resolver(model, aliases)
     for packet in model.packets:
+        # A superseded packet's statements are history: they name what
+        # was true then, among the files of then, and move no live work.
+        read = resolve if packet.lifecycle is not Lifecycle.SUPERSEDED else (lambda name: aliases.get(name, name))
         for ref in packet.depends_on:
             if not _lineage(aliases.get(ref.wp, ref.wp), packet.id):
-                _add_edge(graph, resolve(ref.wp), packet.id, said_by=packet.id, loc=ref.loc, how="depends_on", written=ref.wp)
+                _add_edge(graph, read(ref.wp), packet.id, said_by=packet.id, loc=ref.loc, how="depends_on", written=ref.wp)
         for ref in packet.blocks:
             if not _lineage(aliases.get(ref.wp, ref.wp), packet.id):
-                _add_edge(graph, packet.id, resolve(ref.wp), said_by=packet.id, loc=ref.loc, how="blocks", written=ref.wp)
+                _add_edge(graph, packet.id, read(ref.wp), said_by=packet.id, loc=ref.loc, how="blocks", written=ref.wp)
     return graph
 
 

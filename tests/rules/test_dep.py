@@ -206,3 +206,19 @@ def test_a_revision_naming_the_one_it_replaces_is_lineage_not_a_cycle_or_a_depen
     graph = RuleContext(model, as_of=dt.date(2026, 11, 20)).graph
     assert not graph.has_edge("WP-1-Runtime-v3", "WP-1-Runtime-v3")
     assert not any("WP-1-Runtime-v2" in edge for edge in graph.edges)
+
+
+def test_what_a_superseded_packet_says_stays_history_and_moves_no_live_work():
+    """-v2 of the runtime, superseded, still says it blocks the base
+    WP-1-Exporter; that is not read as a blocker of the Exporter's live -v2."""
+    from dataclasses import replace
+
+    from mkdocs_handshake.model.basics import Lifecycle
+
+    old_runtime = replace(make_packet("WP-1-Runtime-v2", blocks=["WP-1-Exporter"]), lifecycle=Lifecycle.SUPERSEDED)
+    live_runtime = make_packet("WP-1-Runtime-v3", status=Status.VALIDATED, status_raw="VALIDATED", reports=[("PASS", "2026-11-15")])
+    old_exporter = replace(make_packet("WP-1-Exporter"), lifecycle=Lifecycle.SUPERSEDED)
+    live_exporter = make_packet("WP-1-Exporter-v2", status=Status.IN_PROGRESS, status_raw="In Progress")
+    graph = RuleContext(make_model([old_runtime, live_runtime, old_exporter, live_exporter]), as_of=dt.date(2026, 11, 20)).graph
+    assert graph.has_edge("WP-1-Runtime-v2", "WP-1-Exporter")
+    assert list(graph.predecessors("WP-1-Exporter-v2")) == []

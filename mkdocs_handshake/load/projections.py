@@ -36,8 +36,8 @@ def folder_projections(out: Collector, folder: str, pmap: ProjectionMap) -> tupl
     for name in names:
         relative = f"{folder}/{name}"
         read = out.raw(relative)
-        if read is None:
-            continue
+        if read is None or not any(status.encode("utf-8") in read[0] for status in pmap.in_sync):
+            continue  # it cannot claim sync: not worth parsing (most contracts of a large packet)
         kind = f"contract_projection:{pmap.section}:{'|'.join(pmap.in_sync)}"
         facts: ContractFacts | None = out.cache.lookup(kind, relative, read[1], lambda data=read[0]: contract_facts(_text(data), pmap.section, pmap.in_sync))
         if facts is None or facts[0] not in pmap.in_sync or not facts[1]:

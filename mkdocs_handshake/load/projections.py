@@ -44,7 +44,11 @@ def folder_projections(out: Collector, folder: str, pmap: ProjectionMap) -> tupl
             continue
         status, path, source, projection, line, column, source_line, source_column, today = facts
         sync = ProjectionSync(relative, path, status, Loc(relative, line, column), source, projection, today, Loc(relative, source_line, source_column))
-        target = out.raw(path) if not PurePosixPath(path).is_absolute() else None
+        if PurePosixPath(path).is_absolute():
+            continue  # outside the repository: not read, not judged
+        target = out.raw(path)
+        if target is None and (out.layout.root / path).exists():
+            continue  # there, but not to be read (outside the root, too large): not judged
         if target is not None:
             seen: ProjectionFacts = out.cache.lookup("projection_facts", path, target[1], lambda data=target[0]: projection_facts(_text(data)))
             header, header_line, header_source, header_projection, body, shown = seen

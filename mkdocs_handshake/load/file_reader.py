@@ -64,6 +64,19 @@ class Collector:
         self.digests[relative] = digest
         return src, digest
 
+    def raw(self, relative: str) -> tuple[bytes, str] | None:
+        """A file's bytes as written and their digest, or None when it is
+        absent or must not be read; nothing is decoded or reported. For
+        facts about the bytes themselves (a generated file's hash), which
+        the repaired text of :meth:`read` no longer has."""
+        try:
+            if _refusal(self.layout, relative, self.real_paths):
+                return None
+            data = (self.layout.root / relative).read_bytes()
+        except OSError:
+            return None
+        return data, hashlib.sha256(data).hexdigest()
+
     def derived(self, kind: str, src: SourceText, compute: Callable[[SourceText], T]) -> T:
         """A fact computed from one file's text alone (its signature uses,
         its phase claims), cached with the file's parse."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..protocol.contract_schemas import SchemaSet, validate
 from ..repository.layout import Layout
@@ -29,6 +29,7 @@ from ..protocol.profiles import Profile
 from ..repository.source import SourceText
 from .file_reader import Collector, RawFile, decode_raw
 from .parse_cache import ParseCache
+from .projections import folder_projections, registry_data, registry_projection
 from .protocol_evidence import existing_or_found
 from .spec_files import current_spec_mentions
 
@@ -73,7 +74,7 @@ def load_registry(out: Collector, profile: Profile) -> Registry | None:
             continue
         found = out.parse(relative, "registry_json", parse_registry_json, what="WP traceability registry")
         if found and found[0] is not None:
-            return found[0]
+            return registry_projection(out, found[0], found[1], registry_data(found[1]), profile.projection)
     return parsed[0]
 
 
@@ -93,7 +94,8 @@ def load_source(out: Collector, source: PacketSource, profile: Profile, markers:
     if contract is not None and contract.authority in profile.contract.primary:
         files = (PacketFile(source.contract, "contract"),) + ((PacketFile(source.markdown, "projection"),) if source.markdown else ()) + legacy
         _validate(out, source.contract, source.wp, schemas)
-        packet = replace(contract.packet, era=profile.id, files=files, micro_tasks=_micro_tasks(out, source, profile, schemas))
+        projections = folder_projections(out, str(PurePosixPath(source.contract).parent), profile.projection)
+        packet = replace(contract.packet, era=profile.id, files=files, micro_tasks=_micro_tasks(out, source, profile, schemas), projections=projections)
         lock = (SignatureUse(packet.signature, packet.signature_loc, "lock", packet.id),) if packet.signature and packet.signature_loc and SIGNATURE_TOKEN.fullmatch(packet.signature) else ()
         return packet, lock, (), (), TextFacts()
     if not source.markdown:

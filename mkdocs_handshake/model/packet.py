@@ -121,6 +121,54 @@ class MicroTask:
 
 
 @dataclass(frozen=True)
+class ProjectionSync:
+    """A JSON contract of a packet folder that says its markdown projection
+    is generated and current, and what the pair hashes to today.
+
+    The ``recorded_*`` hashes are the contract's ``markdown_projection``
+    record, the ``header_*`` ones the projection's generated header, and
+    ``source_hash`` / ``projection_hash`` what the contract and the
+    projection's body hash to now, computed as the repository's library
+    computes them (:mod:`mkdocs_handshake.parse.projection`). In sync means
+    all three agree on both."""
+
+    contract: str
+    path: str  # the projection as the contract names it
+    status: str
+    loc: Loc  # the contract's markdown_projection.path value
+    recorded_source: str
+    recorded_projection: str
+    source_hash: str
+    source_loc: Loc  # the contract's recorded source_hash
+    found: bool = False  # the projection file exists
+    projection_hash: str = ""
+    header: bool = False  # the projection opens with a generated header
+    header_line: int = 1
+    header_source: str = ""
+    header_projection: str = ""
+    line_text: str = ""  # the header's line (the first line when there is none)
+
+    @property
+    def body_drift(self) -> bool:
+        """The body no longer hashes to what the contract records."""
+        return self.found and self.projection_hash != self.recorded_projection
+
+    @property
+    def source_drift(self) -> bool:
+        """The contract no longer hashes to what it records."""
+        return self.source_hash != self.recorded_source
+
+    @property
+    def header_drift(self) -> bool:
+        """The header's hashes are not the contract's record."""
+        return self.header and (self.header_source, self.header_projection) != (self.recorded_source, self.recorded_projection)
+
+    @property
+    def in_sync(self) -> bool:
+        return self.found and self.header and not (self.body_drift or self.source_drift or self.header_drift)
+
+
+@dataclass(frozen=True)
 class ValidationReport:
     heading: str
     loc: Loc
@@ -211,6 +259,9 @@ class Packet:
     # a flat markdown packet, which is its own only file.
     files: tuple[PacketFile, ...] = ()
     micro_tasks: tuple[MicroTask, ...] = ()
+    #: The folder's contracts whose generated projections claim to be in
+    #: sync (a contract-era packet only).
+    projections: tuple[ProjectionSync, ...] = ()
 
     @property
     def head_loc(self) -> Loc:

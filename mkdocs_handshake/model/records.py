@@ -92,9 +92,26 @@ class RegistryRow:
 
 
 @dataclass(frozen=True)
+class ProjectionRow:
+    """A row where a generated registry projection and its JSON differ:
+    ``shown`` is the markdown row ("" when it lacks one), ``expected`` the
+    row the JSON entry renders to ("" when the JSON has no such entry)."""
+
+    key: str  # the row's first cell (the base WP id)
+    shown: str
+    expected: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class Registry:
     file: str
     rows: tuple[RegistryRow, ...]
+    #: The markdown file the JSON registry says is generated from it ("" when
+    #: the registry is markdown or says no such thing), and its rows that
+    #: differ from what the JSON renders to.
+    projection: str = ""
+    projection_rows: tuple[ProjectionRow, ...] = ()
 
 
 @dataclass(frozen=True)

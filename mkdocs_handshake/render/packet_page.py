@@ -9,8 +9,10 @@ text). It ends with the packet's source path, which stays the authority.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from ..findings.finding import Finding, Severity
-from ..model.packet import DoneMapping, FieldOccurrence, ListItem, Packet
+from ..model.packet import DoneMapping, FieldOccurrence, ListItem, Packet, ProjectionSync
 from ..model.basics import Lifecycle
 from ..analysis.traceability import done_entries
 from .context import RenderContext
@@ -75,13 +77,42 @@ _AUTHORITY_TEXT = {
 }
 
 
+def _sync_text(item: ProjectionSync) -> str:
+    """Whether a generated projection still matches its contract (PKT-025)."""
+    if not item.found:
+        return "missing"
+    if item.in_sync:
+        return "in sync"
+    why = [text for flag, text in (
+        (not item.header, "no generated header"),
+        (item.body_drift, "changed since generated"),
+        (item.source_drift, "contract changed since"),
+        (item.header_drift, "header disagrees with the contract"),
+    ) if flag]
+    return "out of sync: " + ", ".join(why)
+
+
 def _files(packet: Packet) -> list[str]:
-    """Every file of a folder packet and what it is worth."""
+    """Every file of a folder packet and what it is worth; a generated
+    projection says whether it still matches its contract."""
     if not packet.files:
         return []
+    sync = {item.path: item for item in packet.projections}
     lines = ["| File | Authority |", "|---|---|"]
-    lines.extend(f"| {md_text(item.path)} | {md_text(_AUTHORITY_TEXT.get(item.authority, item.authority))} |" for item in packet.files)
-    return ["## Files", _wrapped("hs-packet-files", "\n".join(lines))]
+    for item in packet.files:
+        text = _AUTHORITY_TEXT.get(item.authority, item.authority)
+        if item.path in sync:
+            text += f" ({_sync_text(sync[item.path])} with {PurePosixPath(sync[item.path].contract).name})"
+        lines.append(f"| {md_text(item.path)} | {md_text(text)} |")
+    blocks = ["## Files", _wrapped("hs-packet-files", "\n".join(lines))]
+    others = [item for item in packet.projections if item.path not in {file.path for file in packet.files}]
+    if others:
+        stale = [PurePosixPath(item.path).name for item in others if not item.in_sync]
+        said = f"{len(others) - len(stale)} of {len(others)} other generated projections are in sync with their contracts"
+        if stale:
+            said += "; out of sync: " + ", ".join(stale[:5]) + (f" and {len(stale) - 5} more" if len(stale) > 5 else "")
+        blocks.append(md_text(said) + ".")
+    return blocks
 
 
 def _contract_fields(packet: Packet) -> list[str]:

@@ -20,7 +20,7 @@ import importlib
 
 from .base import REGISTRY, Rule, rule
 
-FAMILIES = ("parse", "spec", "spec_bundle", "pkt_identity", "pkt_template", "pkt_state", "pkt_lists", "pkt_lock", "anchor", "done", "sig", "board", "dep", "phase", "workflow", "contract", "remedy")
+FAMILIES = ("parse", "spec", "spec_bundle", "pkt_identity", "pkt_template", "pkt_state", "pkt_lists", "pkt_lock", "anchor", "done", "sig", "board", "dep", "phase", "workflow", "contract", "projection", "remedy")
 
 for _family in FAMILIES:
     importlib.import_module(f"{__name__}.{_family}")

@@ -205,3 +205,21 @@ def test_a_locked_packet_is_not_asked_to_change_the_bundle_it_was_signed_against
     locked = {packet.file for packet in june.packets if packet.signature}
     pinned = [finding for finding in june_findings if finding.rule in ("ANCHOR-006", "ANCHOR-008") and finding.loc.file in locked]
     assert pinned == []
+
+
+def test_projection_hashes_agree_with_the_repositorys_own_library(june: GovernanceModel, june_findings: list[Finding]) -> None:
+    """PKT-025: the repository's packet-contract-lib.mjs, run under Node on
+    this snapshot, finds 814 contracts claiming GENERATED_IN_SYNC, of which
+    350 drift: every micro-task body of KERNEL-002 and KERNEL-003, and all
+    of KERNEL-005, whose contracts changed too (208 source_hash drifts).
+    An untouched pair must hash equal here as it does there."""
+    pairs = [item for packet in june.packets for item in packet.projections]
+    drifted = [item for item in pairs if not item.in_sync]
+    assert len(pairs) == 814 and len(drifted) == 350
+    assert sum(item.source_drift for item in pairs) == 208
+    assert {item.contract.split("/")[2] for item in drifted} == {
+        "WP-KERNEL-002-CRDT-Workspace-Write-Box-Preuse-Hardening-v1", "WP-KERNEL-003-Sandbox-Validation-Promotion-v1", "WP-KERNEL-005",
+    }
+    # only the live one is reported (ORCH: history is not mutated to make gates green), and the registry
+    found = sorted(finding.subject for finding in june_findings if finding.rule == "PKT-025")
+    assert found == [".GOV/roles_shared/records/WP_TRACEABILITY_REGISTRY.md", "WP-KERNEL-002-CRDT-Workspace-Write-Box-Preuse-Hardening-v1"]

@@ -250,3 +250,28 @@ def test_a_contract_packet_page_shows_its_files_fields_and_micro_tasks() -> None
     assert "Micro-tasks (2)" in text and "MT-002 PENDING MT-001 Step <2> | x" in text
     assert "## TEST_PLAN" not in page and "Source:" not in text
     assert "<2>" not in to_html(page).replace("&lt;2&gt;", "")  # governance text is escaped
+
+
+def test_a_contract_packet_page_says_whether_its_projections_are_in_sync() -> None:
+    from mkdocs_handshake.model.packet import PacketFile, ProjectionSync
+
+    base = sample_packets()[0]
+    folder = ".GOV/task_packets/WP-1-Ledger"
+
+    def sync(name: str, body: str, header: bool = True) -> ProjectionSync:
+        contract = f"{folder}/{name}.json"
+        return ProjectionSync(contract, f"{folder}/{name}.md", "GENERATED_IN_SYNC", Loc(contract, 3), "aa", "bb", "aa", Loc(contract, 4),
+                              found=True, projection_hash=body, header=header, header_source="aa", header_projection="bb")
+
+    packet = replace(
+        base, file=f"{folder}/packet.json",
+        files=(PacketFile(f"{folder}/packet.json", "contract"), PacketFile(f"{folder}/packet.md", "projection")),
+        projections=(sync("packet", "cc"), sync("MT-001", "bb"), sync("MT-<2>", "bb", header=False)),
+    )
+    page = render_packet_page(context(model=sample_model([packet, *sample_packets()[1:]])), packet)
+    text = visible_text(page)
+    assert "packet.md generated projection of the contract; not the authority (out of sync: changed since generated with packet.json)" in text
+    assert "1 of 2 other generated projections are in sync with their contracts; out of sync: MT-<2>.md." in text
+    assert "<2>" not in to_html(page).replace("&lt;2&gt;", "")  # governance text is escaped
+    in_sync = replace(packet, projections=(sync("packet", "bb"),))
+    assert "not the authority (in sync with packet.json)" in visible_text(render_packet_page(context(model=sample_model([in_sync, *sample_packets()[1:]])), in_sync))

@@ -27,6 +27,7 @@ import yaml
 
 from ..option_checks import strict_date
 from ...parse.contract import ContractMap
+from ...parse.projection import ProjectionMap, Table
 from ...parse.packet_labels import label_key
 
 PROFILE_DIR = Path(__file__).parent
@@ -171,6 +172,8 @@ class Profile:
     # order, and the JSON contract field map of a contract era.
     packet_readers: tuple[str, ...] = ("flat_markdown",)
     contract: ContractMap = field(default_factory=ContractMap)
+    #: Generated markdown projections of the contracts and the registry.
+    projection: ProjectionMap = field(default_factory=ProjectionMap)
     remedy: Remedy = Remedy()
     duplicates: tuple[Duplicate, ...] = ()
     #: The gates a packet passes, in order, each a role's (``gates.order``),
@@ -393,6 +396,7 @@ def load_profile(reference: str, base: str = "") -> Profile:
         claim_values={str(name): _strings(values, f"{where}: packet.claim.values.{name}") for name, values in (_get(data, "packet.claim.values", {}) or {}).items()},
         packet_readers=readers,
         contract=_contract_map(data, where),
+        projection=_projection_map(data, where),
         remedy=remedy,
         duplicates=_duplicates(data, where),
         gate_roles=_strings(_get(data, "gates.order"), f"{where}: gates.order"),
@@ -471,6 +475,31 @@ def _contract_map(data: Mapping[str, Any], where: str) -> ContractMap:
         schemas=_strings(_get(data, "contract.schemas"), f"{where}: contract.schemas"),
         templates=_strings(_get(data, "contract.templates"), f"{where}: contract.templates"),
         checks=_strings(_get(data, "contract.checks"), f"{where}: contract.checks"),
+    )
+
+
+def _projection_map(data: Mapping[str, Any], where: str) -> ProjectionMap:
+    """The profile's ``projection`` section (empty before the contract era)."""
+    tables = []
+    for index, table in enumerate(_get(data, "projection.registry.tables", []) or []):
+        at = f"{where}: projection.registry.tables[{index}]"
+        if not isinstance(table, Mapping) or not table.get("list") or not table.get("header"):
+            raise ProfileError(f"{at}: each table needs 'list', 'header' and 'columns'")
+        defaults = table.get("defaults") or {}
+        if not isinstance(defaults, Mapping):
+            raise ProfileError(f"{at}.defaults: expected a mapping of column to text")
+        tables.append(Table(str(table["list"]), str(table["header"]).strip(), _strings(table.get("columns"), f"{at}.columns"), tuple((str(key), str(value)) for key, value in defaults.items())))
+    return ProjectionMap(
+        contracts=_strings(_get(data, "projection.contracts"), f"{where}: projection.contracts"),
+        section=str(_get(data, "projection.section", "markdown_projection") or "markdown_projection"),
+        in_sync=_strings(_get(data, "projection.in_sync"), f"{where}: projection.in_sync"),
+        command=str(_get(data, "projection.command", "") or ""),
+        command_file=str(_get(data, "projection.command_file", "") or ""),
+        registry_path_key=str(_get(data, "projection.registry.path_key", "") or ""),
+        registry_policy_key=str(_get(data, "projection.registry.policy_key", "") or ""),
+        registry_generated=_strings(_get(data, "projection.registry.generated"), f"{where}: projection.registry.generated"),
+        registry_command=str(_get(data, "projection.registry.command", "") or ""),
+        registry_tables=tuple(tables),
     )
 
 

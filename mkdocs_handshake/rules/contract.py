@@ -292,7 +292,8 @@ def _outgrown_finding(rule_: Rule, ctx: RuleContext, drift: Drift | None, cause:
     """One finding at the schema's ``const``/``enum`` the live contracts
     have outgrown (see :func:`_outgrown`): ORCH asks the schema to follow
     the practice and non-Coder roles to fix machine-readability drift by
-    updating schemas, so the fix is the schema's, not each contract's."""
+    updating schemas, so the fix is the schema's, not each contract's. A
+    warning about the schema, its subject the cause, as the folds are."""
     cmap = ctx.profile.contract if ctx.profile else None
     schema_id, dotted, keyword = (cause.split(" ") + ["", "", ""])[:3]
     place = schema_rule_at(ctx.model.root, cmap.schemas, schema_id, dotted, keyword) if cmap else None
@@ -309,7 +310,7 @@ def _outgrown_finding(rule_: Rule, ctx: RuleContext, drift: Drift | None, cause:
         f"{place.loc.file} {pinned}, but {contracts} live contract(s) of {len(packets)} packets write their own values instead, "
         f"{len(written)} different ones: {shown}{more}. The practice has moved on from the schema: update the schema to the practice "
         f"(the value each packet chooses), not the contracts{template}",
-        place.loc, place.excerpt, place.loc.file,
+        place.loc, place.excerpt, cause, severity=Severity.WARNING,
     )
 
 

@@ -283,7 +283,7 @@ def test_pkt_024_a_const_live_packets_each_replace_with_their_own_value_is_the_s
     model = _profile_repo(tmp_path, {"WP-1-A-v1": ["A_FOCUS_V1", "A_FOCUS_V1"], "WP-1-B-v1": ["B_FOCUS_V1"]})
     (finding,) = run("PKT-024", model)
     assert (finding.loc.file, finding.loc.line) == (".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json", 14)
-    assert finding.excerpt == '"const": "IMPORT_V1"'
+    assert finding.excerpt == '"const": "IMPORT_V1"' and finding.subject == "hsk.microtask_contract@1 red_team.profile const"
     assert "3 live contract(s) of 2 packets" in finding.message and "'A_FOCUS_V1' (WP-1-A-v1)" in finding.message
     assert "update the schema to the practice" in finding.message and "fix the contract" not in finding.message
 

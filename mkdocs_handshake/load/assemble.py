@@ -9,9 +9,11 @@ never an exception: the rules decide what that means for the build.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from typing import Callable, Sequence
 
-from ..protocol.contract_schemas import find_schemas
+from ..protocol.contract_schemas import defined_properties, find_schemas
 from ..repository.discover import discover_layout
 from ..repository.layout import Layout
 from ..protocol.lifecycle import with_lifecycles
@@ -123,6 +125,8 @@ def load_repo(
         out.issues.append(ParseIssue("PARSE-001", Loc(layout.packets, 1), f"the configured packets folder {layout.packets} does not exist", layout.packets, layout.packets))
     schemas = find_schemas(layout.root, profile.contract.schemas) if profile.contract.schemas else None
     out.issues.extend(schemas.problems if schemas else ())
+    if schemas is not None and protocol is not None:
+        protocol = replace(protocol, schema_properties=defined_properties(schemas, profile.contract.microtask_schema_ids))
     for done, source in enumerate(sources):
         progress.tick(done, len(sources))
         loaded = load_source(out, source, profile, markers, schemas)

@@ -135,6 +135,10 @@ class ProtocolInfo:
     packet_format_version: str = ""
     protocol_files: tuple[str, ...] = ()
     missing_phrases: tuple[str, ...] = ()
+    #: ``"<schema $id> <dotted path>"`` of each property the repository's
+    #: contract schemas define: a field none defines is not one the
+    #: repository records (its tools do not read it).
+    schema_properties: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

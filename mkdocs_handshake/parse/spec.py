@@ -15,8 +15,9 @@ What the parser reads (documented here because rules and pages rely on it):
   text.
 * **Odd numbering.** A heading is ``out_of_order`` when its number neither
   descends from the enclosing in-order numbered heading nor is a plausible
-  later sibling of it or of the previous numbered heading; ``duplicate`` when
-  an earlier heading had the same number. Both are kept and reported as
+  later sibling of it (unless the spec writes that number again at a
+  shallower level: then this one breaks the sequence) or of the previous
+  numbered heading; ``duplicate`` when an earlier in-step heading had it. Both are kept and reported as
   PARSE-003, once per heading (one issue naming both when a heading is
   both). A stray heading usually opens a pasted document with its own
   numbering (a research note numbered 1., 1.1, 2. inside §9); the headings
@@ -88,6 +89,8 @@ from .spec_evidence import with_code_evidence
 from .spec_fences import FenceWatch
 from .spec_headings import (
     continues_block,
+    is_local_list_number,
+    shallowest_levels,
     is_consistent,
     is_copy_title,
     is_copys_own_title,
@@ -149,7 +152,8 @@ class _SpecReader:
         self.issues: list[ParseIssue] = []
         self.stack: list[_Open] = []
         self.heading_numbers: set[str] = set()
-        self.own_numbers: set[str] = set()  # numbers of headings that are not embedded
+        self.own_numbers: dict[str, bool] = {}  # number of a heading not embedded -> one in step has it
+        self.shallowest: dict[str, int] = {}  # number -> shallowest level written
         self.embedding_level: int | None = None  # host level of an open pasted document
         #: Level of the heading that just declared a copy: a heading right
         #: after it at a higher level is the copied document's own title.
@@ -236,16 +240,15 @@ class _SpecReader:
         enclosing = self._enclosing_numbered(in_order_only=True)
         physical_parent = self._enclosing_numbered(in_order_only=False)
         parts = number.split(".")
-        out_of_order = not is_consistent(
-            parts,
-            enclosing.parts if enclosing else None,
-            self.last_in_order.parts if self.last_in_order else None,
-        )
+        in_step, last = (self.last_in_order.parts if self.last_in_order else None), self.last_numbered
+        # Too deep for its number: another heading has it higher up, or it goes on a stray sibling's block (shallowest_levels).
+        nested = level > self.shallowest.get(number, level) or (last is not None and last.level == level and (last.out_of_order or last.continues_stray) and continues_block(parts, last.parts))
+        out_of_order = not is_consistent(parts, enclosing.parts if enclosing else None, in_step, nested=nested)
         embedded = in_copy or self._embedded(parts, level, out_of_order, physical_parent)
-        last, continues_stray = self.last_numbered, False
-        if out_of_order and last is not None and (last.out_of_order or last.continues_stray):
-            # A stray heading's block is reported once, at the stray.
-            continues_stray = continues_block(parts, last.parts)
+        continues_stray = False
+        if out_of_order and last is not None and (last.out_of_order or last.continues_stray or (embedded and last.embedded)):
+            # A stray's (or pasted document's) block is reported once.
+            continues_stray = continues_block(parts, last.parts, level - last.level)
             out_of_order = not continues_stray
         builder = _Builder(
             number=number,
@@ -256,7 +259,8 @@ class _SpecReader:
             main_body=not entry.roadmap,
             parent=physical_parent.number if physical_parent else None,
             out_of_order=out_of_order,
-            duplicate=number in (self.heading_numbers if embedded else self.own_numbers),
+            # In step, a duplicate only of one in step: a stray that used its number first is the one out of sequence.
+            duplicate=number in self.heading_numbers if embedded else (number in self.own_numbers if out_of_order or continues_stray else self.own_numbers.get(number, False)),
             embedded=embedded,
             continues_stray=continues_stray,
             end_line=line,
@@ -264,7 +268,7 @@ class _SpecReader:
         builder.ids.extend(find_requirement_ids(inline.content))
         self.heading_numbers.add(number)
         if not embedded:
-            self.own_numbers.add(number)
+            self.own_numbers[number] = self.own_numbers.get(number, False) or not (out_of_order or continues_stray)
         self.last_numbered = builder
         self.sections.append(builder)
         entry.builder = builder
@@ -277,18 +281,16 @@ class _SpecReader:
         # A heading whose parent section a code block swallowed (PARSE-006)
         # is out of order only because of it: that finding names the cause.
         continues_swallowed = builder.out_of_order and not builder.duplicate and any(
-            number == ".".join(parts[:-1]) for number, _ in self.fences.swallowed
-        )
-        if not in_copy and not continues_swallowed:
+            number == ".".join(parts[:-1]) for number, _ in self.fences.swallowed)
+        local = builder.out_of_order and is_local_list_number(parts, level, last.parts if last else None, last.level if last else 0)
+        if not in_copy and not continues_swallowed and not local:
             self._report(builder, inline.content.strip() or text, enclosing)
 
     def _embedded(self, parts: Sequence[str], level: int, out_of_order: bool, host: _Builder | None) -> bool:
-        """Whether a numbered heading belongs to a pasted document.
-
-        Such a document opens with a stray chapter-style number ("1.", "0.")
-        under a numbered section of the spec (its host) and runs until a
-        heading at the host's level or above. Multi-part strays (a misplaced
-        "4.2.2.3") are the spec's own headings out of place, not documents."""
+        """Whether a numbered heading belongs to a pasted document: one
+        opens with a stray chapter-style number ("1.", "0.") under a numbered
+        section of the spec (its host) and runs until a heading at the host's
+        level or above. A multi-part stray ("4.2.2.3") is the spec's own."""
         if self.embedding_level is not None:
             return True
         if out_of_order and len(parts) == 1 and host is not None:
@@ -310,13 +312,10 @@ class _SpecReader:
             where = f"inside {enclosing.number}" if enclosing else "at this point"
             problems.append(f"section {builder.number} is out of order {where}")
         if builder.duplicate and (builder.out_of_order or not builder.embedded):
-            if problems:
-                problems.append("its number is used by an earlier heading too")
-            else:
-                problems.append(f"section number {builder.number} is used by an earlier heading too")
+            problems.append("its number is used by an earlier heading too" if problems else f"section number {builder.number} is used by an earlier heading too")
         if problems:
-            # ``label``: the heading it stands inside, so the rule can tell a
-            # heading displaced by a misnumbered one from a problem of its own.
+            # ``label``: the heading it stands inside (a heading displaced by
+            # a misnumbered one is no problem of its own).
             inside = enclosing.number if builder.out_of_order and enclosing else ""
             self.issues.append(ParseIssue("PARSE-003", builder.loc, "; ".join(problems), excerpt=text, subject=builder.number, label=inside))
 
@@ -583,8 +582,9 @@ def spec_version_from_name(path: str) -> str:
 def parse_spec(src: SourceText) -> tuple[Spec, list[ParseIssue]]:
     """Parse a Master Spec into a :class:`Spec` and the PARSE-003 issues of
     duplicate and out-of-order headings."""
-    reader = _SpecReader(src)
-    reader.run(tokenize(src.text))
+    reader, tokens = _SpecReader(src), tokenize(src.text)
+    reader.shallowest = shallowest_levels(tokens)
+    reader.run(tokens)
     title_version = _TITLE_VERSION.search(reader.title)
     spec = Spec(
         file=src.path,

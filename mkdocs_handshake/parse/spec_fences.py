@@ -81,6 +81,59 @@ class _Unpaired:
     first: tuple[int, str]
 
 
+@dataclass(frozen=True)
+class _Repair:
+    """How the fences pair once a reported example is fenced as its
+    finding says (a longer outer fence, so the fences inside it pair among
+    themselves): where the example then ends, and which fence lines after
+    it open and close blocks. Until the tokenizer opens a block where the
+    repaired pairing does too, every block it opens inside the example or
+    at a repaired closing fence is that finding's knock-on, not a finding
+    of its own (one cause, one finding)."""
+
+    problem: FenceProblem
+    end: int
+    openings: frozenset[int]
+    closings: frozenset[int]
+
+
+def _closes(mark: str, info: str, opener: str) -> bool:
+    """Whether a fence line (``mark``, ``info``) closes a block ``opener`` opened."""
+    return mark[0] == opener[0] and len(mark) >= len(opener) and not info
+
+
+def repaired_pairing(lines: Sequence[str], start: int, fence: str) -> tuple[int, frozenset[int], frozenset[int]]:
+    """The example opened by ``fence`` at line ``start`` ends at the first
+    bare fence of its kind that closes no fence opened inside it; after it
+    fences pair as CommonMark pairs them. Returns (end, openings,
+    closings), lines 1-based."""
+    inner: list[str] = []
+    end = 0
+    open_: str | None = None
+    openings: set[int] = set()
+    closings: set[int] = set()
+    for number in range(start + 1, len(lines) + 1):
+        found = _FENCE_LINE.match(lines[number - 1])
+        if found is None:
+            continue
+        mark, info = found.group(1), found.group(2).strip()
+        if not end:
+            if inner and _closes(mark, info, inner[-1]):
+                inner.pop()
+            elif info:
+                inner.append(mark)
+            elif _closes(mark, info, fence):
+                end = number
+        elif open_ is not None:
+            if _closes(mark, info, open_):
+                closings.add(number)
+                open_ = None
+        else:
+            openings.add(number)
+            open_ = mark
+    return end or len(lines), frozenset(openings), frozenset(closings)
+
+
 class FenceWatch:
     """The fenced blocks of one spec, in reading order; PARSE-006 issues go
     to the reader's ``issues`` so they keep their place among the others."""
@@ -96,6 +149,8 @@ class FenceWatch:
         #: The earliest bare block since the last real heading that may be
         #: where the pairing of fences went wrong (see :class:`_Unpaired`).
         self.unpaired: _Unpaired | None = None
+        #: The pairing a reported example's fix gives (see :class:`_Repair`).
+        self.repair: _Repair | None = None
 
     def heading(self) -> None:
         """A real heading ends a misplaced bare fence's run of blocks out of
@@ -131,6 +186,8 @@ class FenceWatch:
         if not fence or fence[0] not in "`~" or not token.map:
             return
         info = token.info.strip()
+        if self._knock_on(token, enclosing, previous):
+            return
         earlier = self.problem
         if earlier is not None and earlier.example:
             if info:
@@ -195,10 +252,34 @@ class FenceWatch:
             fix = "this fence was probably meant to close a block: add the opening fence missing above it"
         problem = FenceProblem(len(self.issues), found, fix, example=bool(info) and inner is not None)
         self.problem = problem
+        if problem.example:
+            self.repair = _Repair(problem, *repaired_pairing(self.lines, start, fence))
         self.issues.append(ParseIssue(
             "PARSE-006", locate(self.src, start, fence), problem.message(),
             excerpt=(fence + token.info).strip(), subject=f"§{owner}" if owner else self.src.path,
         ))
+
+    def _knock_on(self, token: Token, enclosing: Sequence[str] | None, previous: Sequence[str] | None) -> bool:
+        """Whether a block opens out of step only because of a reported
+        example (see :class:`_Repair`): then what it swallows is told on
+        that finding, and it is no finding of its own."""
+        repair, start = self.repair, block_line(token)
+        if repair is None or start <= repair.end:
+            return False  # inside the example: its own run (see FenceProblem)
+        if start in repair.openings:
+            self.repair = None  # the tokenizer is back in step
+            return False
+        evidence = self._evidence(token, enclosing, previous)
+        swallowed = evidence[1] if evidence else None
+        if swallowed is not None:
+            more = len(evidence[2]) - 1 if evidence else 0
+            repair.problem.found.append(
+                f"the fence at line {start} is then out of step too and swallows the heading {swallowed[1][:80]!r} (line {swallowed[0]})"
+                + (f" and {more} more" if more > 0 else "")
+            )
+            self.issues[repair.problem.index] = replace(self.issues[repair.problem.index], message=repair.problem.message())
+            self.swallowed.extend(evidence[2] if evidence else ())
+        return True
 
     def _evidence(
         self, token: Token, enclosing: Sequence[str] | None, previous: Sequence[str] | None,

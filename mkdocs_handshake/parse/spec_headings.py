@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from markdown_it.token import Token
+
+from .markdown import inline_plain
 from .requirements import plain_sentence
 
 # A section number at the start of a heading: 2.3.12.1, 1. / 1, A9.2.1, A.1.
@@ -86,12 +89,22 @@ def is_later_sibling(parts: Sequence[str], other: Sequence[str]) -> bool:
     return list(parts[:-1]) == list(prefix[:-1]) and _part_key(parts[-1]) > _part_key(prefix[-1])
 
 
-def is_consistent(parts: Sequence[str], enclosing: Sequence[str] | None, previous: Sequence[str] | None) -> bool:
+def is_consistent(
+    parts: Sequence[str], enclosing: Sequence[str] | None, previous: Sequence[str] | None, nested: bool = False,
+) -> bool:
     """Whether a heading number fits its neighbours (see :mod:`.spec`'s
-    docstring, "Odd numbering")."""
+    docstring, "Odd numbering"). ``nested``: markdown puts the heading
+    inside ``enclosing`` (its level is deeper), so its number must descend
+    from it. A "4.5" written as "### 4.5" inside "## 4.4" breaks the
+    chapter's own sequence, and the "## 4.5" that follows in step is not
+    the one to renumber. Without ``nested`` (a heading line read inside a
+    code block, whose place is unknown) a later sibling of ``enclosing``
+    fits too."""
     if enclosing is not None:
         if len(parts) > len(enclosing) and list(parts[: len(enclosing)]) == list(enclosing):
             return True
+        if nested:
+            return False
         if is_later_sibling(parts, enclosing):
             return True
     elif len(parts) == 1 or previous is None or _part_key(parts[0]) > _part_key(previous[0]):
@@ -101,15 +114,48 @@ def is_consistent(parts: Sequence[str], enclosing: Sequence[str] | None, previou
     return previous is not None and is_later_sibling(parts, previous)
 
 
-def continues_block(parts: Sequence[str], stray: Sequence[str]) -> bool:
+def shallowest_levels(tokens: Sequence[Token]) -> dict[str, int]:
+    """Section number -> the shallowest heading level the spec writes it
+    at. A heading written deeper than another of its number while its
+    number makes it a sibling of the section it stands in ("### 4.5"
+    inside "## 4.4", and "## 4.5" later) is the one out of sequence."""
+    levels: dict[str, int] = {}
+    for index, token in enumerate(tokens[:-1]):
+        if token.type == "heading_open":
+            split = split_heading_number(inline_plain(tokens[index + 1]))
+            if split is not None:
+                level = int(token.tag[1:])
+                levels[split[0]] = min(level, levels.get(split[0], level))
+    return levels
+
+
+def continues_block(parts: Sequence[str], stray: Sequence[str], deeper: int = 1) -> bool:
     """Whether a heading that fits no numbering of the spec's own continues
     the misnumbered block whose last heading is numbered ``stray``: it is a
     child or later sibling of it, or repeats its number (then reported as a
     duplicate). Such a heading is not reported again, and it never becomes
     the heading later ones are measured against: the spec's own heading
     after a pasted 9.9-9.12 block is in step with the one before the block,
-    not "out of order inside 9.12"."""
+    not "out of order inside 9.12". The block may be a pasted document
+    whose own numbering happened to fit the spec's for a while ("11.1" of
+    a pasted note in chapter 11). ``deeper``: how many levels the heading
+    stands below ``stray``'s; a child written above its parent's level (a
+    "### 11.5.13" after a pasted "##### 11.5") is the spec's own heading."""
+    if len(parts) > len(stray) and deeper < 0:
+        return False
     return list(parts) == list(stray) or is_later_sibling(parts, stray)
+
+
+def is_local_list_number(parts: Sequence[str], level: int, last: Sequence[str] | None, last_level: int) -> bool:
+    """Whether a stray single-number heading ("### 1. Symlink attack") is
+    the list numbering of a document embedded in the section just before
+    it (a red-team report under "#### 11.3.7.5 Red Team Audit"), not a
+    section number: that section is numbered in several parts and the
+    heading is written no deeper than it, so markdown does not even put it
+    inside the section whose text it continues. A "1." nested below its
+    section ("### 1." under "## 13.1") opens a pasted document the spec
+    should tag or renumber, and is still reported."""
+    return len(parts) == 1 and last is not None and len(last) > 1 and level <= last_level
 
 
 def is_copys_own_title(text: str, level: int, declared_level: int | None) -> bool:

@@ -72,6 +72,48 @@ def find_schemas(root: Path, patterns: tuple[str, ...]) -> SchemaSet:
     return SchemaSet(found, tuple(problems), digest)
 
 
+def _resolve(schema: dict[str, Any], node: Any) -> Any:
+    """``node`` with a local ``$ref`` (``#/$defs/x``) followed, as often
+    as it chains; anything else as it is."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/") and seen < 16:
+        target: Any = schema
+        for part in node["$ref"][2:].split("/"):
+            target = target.get(part) if isinstance(target, dict) else None
+        node, seen = target, seen + 1
+    return node
+
+
+def defined_properties(schemas: SchemaSet, ids: tuple[str, ...]) -> tuple[str, ...]:
+    """``"<schema $id> <dotted path>"`` for every property a schema
+    defines (under ``properties``, through local ``$ref`` and array
+    ``items``): whether the repository records a field at all. A contract
+    field no schema of its kind defines is one the repository's own tools
+    do not read (MICRO_TASK_CONTRACT's lifecycle has depends_on, no
+    blocks). Only the schemas ``ids`` names are read."""
+    found: set[str] = set()
+    for schema_id, (_file, schema) in sorted(schemas.schemas.items()):
+        if schema_id not in ids:
+            continue
+        stack: list[tuple[str, Any]] = [("", schema)]
+        while stack:
+            prefix, node = stack.pop()
+            node = _resolve(schema, node)
+            if not isinstance(node, dict) or prefix.count(".") > 12:
+                continue  # a recursive schema stops somewhere
+            items = _resolve(schema, node.get("items"))
+            if isinstance(items, dict):
+                stack.append((prefix, items))
+            properties = node.get("properties")
+            if not isinstance(properties, dict):
+                continue
+            for name, child in properties.items():
+                path = f"{prefix}.{name}" if prefix else name
+                found.add(f"{schema_id} {path}")
+                stack.append((path, child))
+    return tuple(sorted(found))
+
+
 def _dotted(path: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in path if not isinstance(part, int)) or "(top)"
 

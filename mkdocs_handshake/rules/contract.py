@@ -21,7 +21,7 @@ from ..model.basics import Lifecycle
 from ..model.packet import Packet
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
-from .contract_drift import Drift, drift_of, rejected_value, stamp
+from .contract_drift import Drift, drift_of, rejected_value, schema_rule_at, stamp, written_value
 from .parse import issues_for
 
 
@@ -153,14 +153,34 @@ def _unimplied(packet: Packet, pairs: list) -> list:
     return kept
 
 
+def _mirror_recorded(scope: PacketScope, packet: Packet) -> bool:
+    """Whether the repository records both ends of a micro-task edge: its
+    own micro-task schema (the profile's field map says where each end
+    sits) defines a ``depends_on`` and a ``blocks`` property. When the
+    schema defines only one, the repository's tools order by that one and
+    the other is an unread note, so an edge missing from it changes no
+    order. Without a schema for the micro-tasks nothing says: both are
+    held to each other."""
+    defined = frozenset(scope.protocol.schema_properties) if scope.protocol else frozenset()
+    fields = dict(scope.profile.contract.microtask_fields) if scope.profile.contract else {}
+    for schema_id in sorted({task.schema_id for task in packet.micro_tasks if task.schema_id}):
+        if not any(entry.startswith(schema_id + " ") for entry in defined):
+            continue
+        for name in ("Depends on", "Blocks"):
+            if not any(f"{schema_id} {path}" in defined for path in fields.get(name, ())):
+                return False
+    return True
+
+
 @packet_rule("PKT-022", "error", "Micro-task dependencies stay inside the packet, agree on both ends and have no cycle")
 def microtask_dependencies(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
     """Micro-task contract schema (``lifecycle.depends_on``, ``blocks``)
     and the protocols' per-MT order ("the coder may advance one next
     declared MT"): a packet's micro-tasks are worked in dependency order, so
     every id they name must be a micro-task of the packet, an edge written
-    on one end must be on the other when that end writes its edges at all,
-    and the order must have no cycle. One finding per packet and cause,
+    on one end must be on the other when that end writes its edges at all
+    and the repository's micro-task schema defines both ends, and the
+    order must have no cycle. One finding per packet and cause,
     naming the first few cases."""
     unknown = unknown_refs(packet)
     if unknown:
@@ -170,7 +190,7 @@ def microtask_dependencies(rule_: Rule, scope: PacketScope, packet: Packet) -> I
             f"{_some([f'{task.id} -> {name}' for task, name, _ in unknown])}; fix the ids or add the micro-task contracts",
             ref.loc, ref.wp, packet.id,
         )
-    pairs = _unimplied(packet, one_sided(packet))
+    pairs = _unimplied(packet, one_sided(packet)) if _mirror_recorded(scope, packet) else []
     if pairs:
         written = pairs[0][3]
         yield rule_.finding(
@@ -246,6 +266,54 @@ def _history_note(drift: Drift | None, cause: str, message: str, live_causes: se
     return None
 
 
+def _outgrown(by_packet: dict[tuple[str, str], list]) -> dict[str, dict[str, list[str]]]:
+    """The ``const``/``enum`` causes the practice has outgrown: live
+    contracts of two or more packets fail it, writing two or more values
+    of their own, so there is no one value the contracts drift from and
+    the schema fixes what is in fact chosen per packet (June: every packet
+    born after the import writes its own ``red_team.profile``, the schema
+    still pins the import's label). Cause -> value -> packets writing it."""
+    written: dict[str, dict[str, set[str]]] = {}
+    for (subject, cause), group in by_packet.items():
+        if cause.rsplit(" ", 1)[-1] not in ("const", "enum"):
+            continue
+        for issue in group:
+            value = written_value(issue.excerpt)
+            if value is not None:
+                written.setdefault(cause, {}).setdefault(value, set()).add(subject)
+    return {
+        cause: {value: sorted(packets) for value, packets in values.items()}
+        for cause, values in written.items()
+        if len(values) > 1 and len(set().union(*values.values())) > 1
+    }
+
+
+def _outgrown_finding(rule_: Rule, ctx: RuleContext, drift: Drift | None, cause: str, written: dict[str, list[str]], by_packet: dict) -> Finding | None:
+    """One finding at the schema's ``const``/``enum`` the live contracts
+    have outgrown (see :func:`_outgrown`): ORCH asks the schema to follow
+    the practice and non-Coder roles to fix machine-readability drift by
+    updating schemas, so the fix is the schema's, not each contract's. A
+    warning about the schema, its subject the cause, as the folds are."""
+    cmap = ctx.profile.contract if ctx.profile else None
+    schema_id, dotted, keyword = (cause.split(" ") + ["", "", ""])[:3]
+    place = schema_rule_at(ctx.model.root, cmap.schemas, schema_id, dotted, keyword) if cmap else None
+    if place is None:
+        return None
+    packets = sorted({packet for names in written.values() for packet in names})
+    contracts = sum(len(group) for (subject, each), group in by_packet.items() if each == cause)
+    shown = ", ".join(f"{value!r} ({', '.join(names)})" for value, names in sorted(written.items())[:_EXAMPLES])
+    more = f" and {len(written) - _EXAMPLES} more" if len(written) > _EXAMPLES else ""
+    pinned = f"pins {dotted} to {place.value!r}" if keyword == "const" else f"allows only {place.value!r} at {dotted}"
+    side, _evidence = drift.side(cause, "") if drift else ("", "")
+    template = "; the contract template still carries the schema's value: update it with the schema" if side == "contract" else ""
+    return rule_.finding(
+        f"{place.loc.file} {pinned}, but {contracts} live contract(s) of {len(packets)} packets write their own values instead, "
+        f"{len(written)} different ones: {shown}{more}. The practice has moved on from the schema: update the schema to the practice "
+        f"(the value each packet chooses), not the contracts{template}",
+        place.loc, place.excerpt, cause, severity=Severity.WARNING,
+    )
+
+
 @rule("PKT-024", "error", "Contracts match the repository's own JSON Schemas")
 def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """The repository's JSON Schemas (``roles_shared/schemas``, matched to
@@ -258,7 +326,10 @@ def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     packets are history that ORCH says not to mutate "merely to make modern
     gates green": they fold into one warning per schema and cause, and only
     when the schema disagrees with the template or with live contracts
-    (then the schema or template is what to fix)."""
+    (then the schema or template is what to fix). A ``const`` or ``enum``
+    that live contracts of several packets fail with values of their own,
+    differing among themselves, is one finding at the schema's keyword:
+    the practice outgrew it (ORCH: the schema changes with the practice)."""
     issues = issues_for(ctx.model, "PKT-024")
     if not issues:
         return
@@ -273,7 +344,16 @@ def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             by_packet.setdefault((issue.subject, issue.label), []).append(issue)
         else:
             history.setdefault(issue.label, []).append(issue)
+    outgrown = _outgrown(by_packet)
+    for cause, written in sorted(outgrown.items()):
+        finding = _outgrown_finding(rule_, ctx, drift, cause, written, by_packet)
+        if finding is not None:
+            yield finding
+        else:
+            del outgrown[cause]  # the schema's rule is not found: report per packet
     for (subject, cause), group in sorted(by_packet.items()):
+        if cause in outgrown:
+            continue
         first = group[0]
         behind = _behind(drift, cause, first.message)
         if len(group) == 1:
@@ -285,6 +365,8 @@ def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         )
     live_causes = {cause for _, cause in by_packet}
     for cause, group in sorted(history.items()):
+        if cause in outgrown:
+            continue  # told on the schema, where the fix is
         note = _history_note(drift, cause, group[0].message, live_causes)
         if note is None:
             continue

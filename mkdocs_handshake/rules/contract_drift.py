@@ -19,11 +19,13 @@ no live contract fails, is no one's to act on.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..model.basics import Loc
 from ..protocol.contract_schemas import find_schemas, validate
 from ..parse.contract import read_json
 from ..repository.source import decode
@@ -125,3 +127,78 @@ def drift_of(root: str, templates: tuple[str, ...], schemas: tuple[str, ...], ch
             except OSError:
                 continue
     return Drift(frozenset(fails), frozenset(silent - fails), frozenset(templated), tuple(read))
+
+
+#: A contract line's value after its key (``"profile": "NATIVE_GUI_V1",``).
+_LINE_VALUE = re.compile(r'^\s*"[^"]*"\s*:\s*(.+?)\s*,?\s*$')
+
+
+def written_value(excerpt: str) -> str | None:
+    """The scalar a contract writes on the line of a failing key, as
+    text, or None when the line holds no single JSON scalar."""
+    found = _LINE_VALUE.match(excerpt)
+    if found is None:
+        return None
+    try:
+        value = json.loads(found.group(1))
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None if isinstance(value, (dict, list)) else json.dumps(value)
+
+
+@dataclass(frozen=True)
+class SchemaRule:
+    """Where a schema keyword stands: its file, line and text."""
+
+    loc: Loc
+    excerpt: str
+    value: object
+
+
+def schema_rule_at(root: str, schemas: tuple[str, ...], schema_id: str, dotted: str, keyword: str) -> SchemaRule | None:
+    """The ``keyword`` (``const``, ``enum``) a schema sets at a contract's
+    dotted path, following ``properties``, local ``$ref`` and ``items``
+    through the file as written; None when it cannot be found."""
+    base = Path(root)
+    entry = find_schemas(base, schemas).schemas.get(schema_id)
+    if entry is None:
+        return None
+    relative, schema = entry
+    try:
+        src = decode((base / relative).read_bytes(), relative)
+    except OSError:
+        return None
+    _data, lines, _problems = read_json(src)
+    node: object = schema
+    where: tuple[str, ...] = ()
+
+    def follow(node: object, where: tuple[str, ...]) -> tuple[object, tuple[str, ...]]:
+        for _ in range(16):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#/")):
+                break
+            where = tuple(ref[2:].split("/"))
+            target: object = schema
+            for part in where:
+                target = target.get(part) if isinstance(target, dict) else None
+            node = target
+        return node, where
+
+    for name in dotted.split(".") if dotted != "(top)" else ():
+        node, where = follow(node, where)
+        while isinstance(node, dict) and "properties" not in node and isinstance(node.get("items"), dict):
+            node, where = follow(node["items"], where + ("items",))
+        properties = node.get("properties") if isinstance(node, dict) else None
+        if not isinstance(properties, dict) or name not in properties:
+            return None
+        node, where = properties[name], where + ("properties", name)
+    node, where = follow(node, where)
+    if not isinstance(node, dict) or keyword not in node:
+        return None
+    line = lines.get(where + (keyword,)) or lines.get(where) or 1
+    text = src.line(line) if 1 <= line <= len(src.lines) else ""
+    written = f'"{keyword}": {json.dumps(node[keyword])}'
+    column = text.find(written)
+    if column < 0:
+        return SchemaRule(Loc(relative, line, len(text) - len(text.lstrip()) + 1), text.strip(), node[keyword])
+    return SchemaRule(Loc(relative, line, column + 1), written, node[keyword])

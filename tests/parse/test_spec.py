@@ -748,3 +748,85 @@ def test_the_fence_blamed_is_the_first_whose_pairing_goes_wrong() -> None:
     assert "swallows the heading '#### 4.3.5.2 Expanded Recommendations'" in issue.message
     assert "swallows the heading '### 4.3.6 Local Runtimes'" in issue.message
     assert issue.message.endswith("(this fence was probably meant to close a block: add the opening fence missing above it)")
+
+
+# --------------------------------------------------------------------------
+# Issue 20, June sample: blame the heading out of its sequence
+# --------------------------------------------------------------------------
+
+
+def test_a_duplicate_is_blamed_on_the_heading_written_below_its_level_not_the_one_in_step() -> None:
+    """June 04-llm-infrastructure: "### 4.5"/"### 4.6" inside "## 4.4",
+    then the chapter's own "## 4.5", "## 4.6", "## 4.7": the misplaced
+    pair is the one finding; the in-step sections are not renumbered."""
+    text = "# 4. LLM\n\n## 4.4 Runtimes\n\n### 4.4.1 Local\n\n### 4.5 Orchestration\n\n### 4.6 Tokens\n\n## 4.5 Layer-wise\n\n## 4.6 Model runtime\n\n## 4.7 Lab\n"
+    spec, issues = _parse(text)
+    assert [(issue.loc.line, issue.message) for issue in issues] == [(_line(text, "### 4.5"), "section 4.5 is out of order inside 4.4")]
+    in_step = [section for section in spec.sections if section.level == 2 and section.number in ("4.5", "4.6")]
+    assert [(s.out_of_order, s.duplicate) for s in in_step] == [(False, False), (False, False)]
+
+
+def test_a_sibling_one_level_too_deep_with_no_namesake_is_still_accepted() -> None:
+    text = "# 2. A\n\n## 2.2 B\n\n### 2.2.2 C\n\n#### 2.2.3 Too deep, but the only 2.2.3\n\n### 2.2.4 D\n"
+    assert _parse(text)[1] == []
+
+
+def test_an_in_step_heading_is_no_duplicate_of_a_stray_that_used_its_number_first() -> None:
+    """February: '### 11.4 VLM Token Budgeting' inside §2.3 (reported there)
+    does not make chapter 11's own §11.4 a duplicate; two strays with one
+    number are still duplicates of each other."""
+    text = "# 2. Arch\n\n## 2.3 Content\n\n### 11.4 VLM budgeting\n\n### 11.4 VLM again\n\n# 11. Platform\n\n## 11.3 C\n\n## 11.4 Diagnostics\n"
+    _spec, issues = _parse(text)
+    assert [(issue.loc.line, issue.message) for issue in issues] == [
+        (_line(text, "### 11.4 VLM budgeting"), "section 11.4 is out of order inside 2.3"),
+        (_line(text, "### 11.4 VLM again"), "section number 11.4 is used by an earlier heading too"),
+    ]
+
+
+def test_a_single_number_written_no_deeper_than_the_deep_section_before_it_is_list_numbering() -> None:
+    """June 11-shared-dev-platform:4196: '### 1. Symlink attack' is item 1
+    of the red-team report under '#### 11.3.7.5 Red Team Audit'; a '### 1.'
+    nested under '## 13.1' still opens a pasted document worth reporting."""
+    report = "# 11. Platform\n\n## 11.3 MCP\n\n### 11.3.7 Audit\n\n#### 11.3.7.5 Red Team Audit\n\n### 1. Symlink attack\n\n### 2. Prompt injection\n\n## 11.4 Next\n"
+    assert _parse(report)[1] == []
+    pasted = "# 13. Tailor\n\n## 13.1 Overview\n\n### 1. What Tailor Is\n\n### 2. Scope\n"
+    assert [issue.loc.line for issue in _parse(pasted)[1]] == [_line(pasted, "### 1. What")]
+
+
+KNOCK_ON = """# 1. A
+
+## 1.1 Example
+
+```markdown
+### Inner
+
+```yaml
+a: 1
+```
+
+more example text
+```
+
+## 1.2 Rules
+
+The rules MUST hold.
+
+```
+code block
+```
+
+## 1.3 Next
+
+It MUST be read.
+"""
+
+
+def test_fences_out_of_step_only_because_of_a_reported_example_are_that_finding() -> None:
+    """June 02-system-architecture:17806: once the example's finding is
+    fixed (a longer outer fence) the later fences pair; the block the
+    tokenizer opens at a closing fence is that finding's knock-on, told
+    there, not a second finding asking for a missing opening fence."""
+    (issue,) = _fence_issues(KNOCK_ON)
+    assert issue.loc.line == _line(KNOCK_ON, "```markdown")
+    assert "open and close it with a longer fence (````markdown)" in issue.message
+    assert "'## 1.3 Next'" in issue.message and "add the opening fence missing above it" not in issue.message

@@ -201,3 +201,98 @@ def test_pkt_022_a_blocks_list_naming_everything_downstream_agrees_with_direct_d
 def test_the_june_protocol_has_no_blocks_field_to_mirror() -> None:
     """The contract schema and template carry workflow.depends_on_wp only."""
     assert "DEP-004" in load_profile("handshake-2026-04").rules and "DEP-004" not in JUNE.rules
+
+
+def _schema_task(wp: str, mt: str, depends: tuple[str, ...] = (), blocks: tuple[str, ...] = ()):
+    return replace(_task(wp, mt, depends, blocks), schema_id="hsk.microtask_contract@1")
+
+
+def _with_schema(model, *paths: str):
+    from mkdocs_handshake.model.records import ProtocolInfo
+
+    info = ProtocolInfo("handshake-2026-06", "shipped", "test", schema_properties=tuple(f"hsk.microtask_contract@1 {path}" for path in paths))
+    return replace(model, protocol=info)
+
+
+def test_pkt_022_holds_blocks_to_depends_on_only_when_the_repositorys_schema_defines_both() -> None:
+    """June: MICRO_TASK_CONTRACT.schema.json's lifecycle defines depends_on,
+    no blocks, and the MT tools order by depends_on; a blocks list that
+    misses a dependent changes no order anyone uses."""
+    wp = "WP-KERNEL-011-Shell-v1"
+    tasks = (
+        _schema_task(wp, "MT-001", blocks=("MT-002",)),
+        _schema_task(wp, "MT-002", depends=("MT-001",)),
+        _schema_task(wp, "MT-003", depends=("MT-001",)),
+    )
+    packet = replace(contract_packet(wp, Status.IN_PROGRESS, "In Progress"), micro_tasks=tasks)
+    model = make_model([packet], board=[])
+    assert run("PKT-022", _with_schema(model, "lifecycle", "lifecycle.status", "lifecycle.depends_on")) == []
+    (finding,) = run("PKT-022", _with_schema(model, "lifecycle.depends_on", "lifecycle.blocks"))
+    assert "written on one end only: MT-003 depends on MT-001" in finding.message
+
+
+def test_pkt_022_still_reports_unknown_ids_and_cycles_without_a_blocks_field() -> None:
+    wp = "WP-KERNEL-011-Shell-v1"
+    tasks = (
+        _schema_task(wp, "MT-001", depends=("MT-002",)),
+        _schema_task(wp, "MT-002", depends=("MT-001", "MT-009")),
+    )
+    packet = replace(contract_packet(wp, Status.IN_PROGRESS, "In Progress"), micro_tasks=tasks)
+    findings = run("PKT-022", _with_schema(make_model([packet], board=[]), "lifecycle.depends_on"))
+    assert [("MT-009" in f.message, "cycle" in f.message) for f in findings] == [(True, False), (False, True)]
+
+
+def _profile_repo(tmp_path, profiles: dict[str, list[str]]):
+    """A schema whose red_team.profile is a const (reached through a $ref),
+    a template carrying it, and live packets whose micro-tasks write the
+    ``profiles`` given per packet."""
+    import json
+
+    from mkdocs_handshake.protocol.contract_schemas import find_schemas, validate
+    from mkdocs_handshake.parse.contract import read_json
+    from mkdocs_handshake.repository.source import decode
+
+    schema = {
+        "$id": "hsk.microtask_contract@1",
+        "type": "object",
+        "properties": {"red_team": {"$ref": "#/$defs/red_team"}},
+        "$defs": {"red_team": {"type": "object", "properties": {"profile": {"const": "IMPORT_V1"}}}},
+    }
+    (tmp_path / ".GOV/roles_shared/schemas").mkdir(parents=True)
+    (tmp_path / ".GOV/templates").mkdir(parents=True)
+    (tmp_path / ".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json").write_text(json.dumps(schema, indent=2))
+    (tmp_path / ".GOV/templates/MICRO_TASK_CONTRACT_TEMPLATE.json").write_text(json.dumps({"schema_id": "hsk.microtask_contract@1", "red_team": {"profile": "IMPORT_V1"}}))
+    schemas = find_schemas(tmp_path, JUNE.contract.schemas)
+    issues, packets = [], []
+    for wp, values in profiles.items():
+        for n, value in enumerate(values, 1):
+            text = json.dumps({"schema_id": "hsk.microtask_contract@1", "red_team": {"profile": value}}, indent=2)
+            src = decode(text.encode(), f".GOV/task_packets/{wp}/MT-00{n}.json")
+            data, lines, _ = read_json(src)
+            issues += validate(src, data, lines, schemas, wp)
+        packets.append(contract_packet(wp, Status.IN_PROGRESS, "In Progress"))
+    return replace(make_model(packets, board=[]), root=str(tmp_path), parse_issues=tuple(issues))
+
+
+def test_pkt_024_a_const_live_packets_each_replace_with_their_own_value_is_the_schemas_to_fix(tmp_path) -> None:
+    """June: the schema pins red_team.profile to the import's label while
+    every packet born after the import writes its own: one finding at the
+    schema's const, not one per packet telling contracts to go back."""
+    from mkdocs_handshake.rules.contract_drift import drift_of
+    drift_of.cache_clear()
+    model = _profile_repo(tmp_path, {"WP-1-A-v1": ["A_FOCUS_V1", "A_FOCUS_V1"], "WP-1-B-v1": ["B_FOCUS_V1"]})
+    (finding,) = run("PKT-024", model)
+    assert (finding.loc.file, finding.loc.line) == (".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json", 14)
+    assert finding.excerpt == '"const": "IMPORT_V1"' and finding.subject == "hsk.microtask_contract@1 red_team.profile const"
+    assert "3 live contract(s) of 2 packets" in finding.message and "'A_FOCUS_V1' (WP-1-A-v1)" in finding.message
+    assert "update the schema to the practice" in finding.message and "fix the contract" not in finding.message
+
+
+def test_pkt_024_live_contracts_agreeing_on_one_other_value_stay_per_packet(tmp_path) -> None:
+    """One value written by every failing packet is drift toward a value,
+    not a field chosen per packet: nothing says the schema is behind."""
+    from mkdocs_handshake.rules.contract_drift import drift_of
+    drift_of.cache_clear()
+    findings = run("PKT-024", _profile_repo(tmp_path, {"WP-1-A-v1": ["SAME_V1"], "WP-1-B-v1": ["SAME_V1"]}))
+    assert sorted(finding.subject for finding in findings) == ["WP-1-A-v1", "WP-1-B-v1"]
+    assert all("the contract is behind" in finding.message for finding in findings)

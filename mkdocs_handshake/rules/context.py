@@ -137,6 +137,16 @@ class RuleContext:
         return found[0] if found else None
 
     @cached_property
+    def spec_files(self) -> frozenset[str]:
+        """The files the current spec was read from: the one markdown file,
+        or the bundle's manifest and modules."""
+        spec = self.model.spec
+        if spec is None:
+            return frozenset()
+        modules = {module.path for module in spec.bundle.modules} if spec.bundle is not None else set()
+        return frozenset({spec.file, *modules})
+
+    @cached_property
     def sections_by_number(self) -> Mapping[str, tuple[Section, ...]]:
         return self.model.spec.by_number() if self.model.spec else {}
 

@@ -35,9 +35,24 @@ def spec_name_locs(model: GovernanceModel) -> set[Loc]:
     return {loc for _, loc in pointer.spec_names} if pointer else set()
 
 
-def _issue_findings(rule_: Rule, issues: Iterable[ParseIssue]) -> Iterator[Finding]:
+def _issue_findings(rule_: Rule, issues: Iterable[ParseIssue], ctx: RuleContext | None = None) -> Iterator[Finding]:
+    """Parse issues as findings; with ``ctx``, a fix inside a spec file
+    says how the protocol changes the spec (:func:`spec_fix`)."""
     for issue in issues:
-        yield rule_.finding(issue.message, issue.loc, issue.excerpt, issue.subject or issue.loc.file)
+        message = spec_fix(ctx, issue.message, issue.loc.file) if ctx is not None else issue.message
+        yield rule_.finding(message, issue.loc, issue.excerpt, issue.subject or issue.loc.file)
+
+
+def spec_fix(ctx: RuleContext, message: str, file: str) -> str:
+    """``message`` with the profile's ``remedy.spec_edit`` when ``file`` is
+    a file of the current spec: the protocol changes the spec by a new
+    version, so "renumber it" must not read as leave to edit the version in
+    force (December/February "Update spec without bumping version" is a DO
+    NOT; June advances the bundle copy-first)."""
+    how = ctx.profile.remedy.spec_edit if ctx.profile is not None else ""
+    if not how or file not in ctx.spec_files:
+        return message
+    return f"{message}; fix it {how}"
 
 
 @rule("PARSE-001", "error", "A configured file or folder is missing or unreadable")
@@ -130,7 +145,7 @@ def damaged_encoding(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             fix = "re-save it as UTF-8 with the repaired text"
         count = f"{len(lines)} damaged lines" if len(lines) > 1 else "1 damaged line"
         message = f"file has {count} ({shown}{more}); {fix}"
-        yield rule_.finding(message, Loc(file, line, column), first.original, (packets[file].id if file in packets else file))
+        yield rule_.finding(spec_fix(ctx, message, file), Loc(file, line, column), first.original, (packets[file].id if file in packets else file))
 
 
 @rule("PARSE-003", "warning", "Spec section number repeated or out of order")
@@ -192,7 +207,7 @@ def spec_numbering(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             )
         elif head.label and "." not in head.subject:
             message += f" (it opens a block: renumber it, or, {_COPY_HINT})"
-        yield rule_.finding(message, head.loc, head.excerpt, head.subject or head.loc.file)
+        yield rule_.finding(spec_fix(ctx, message, head.loc.file), head.loc, head.excerpt, head.subject or head.loc.file)
 
 
 _COPY_HINT = "if the block is a copy of another document, tag the heading above it '(verbatim)'"
@@ -260,7 +275,7 @@ def spec_fences_out_of_step(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     headings, their requirements are not read, and anchors into them do
     not resolve. One finding per such block, at its opening fence, naming
     the swallowed heading (see ``parse.spec`` for what counts as evidence)."""
-    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-006"))
+    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-006"), ctx)
 
 
 @rule("PARSE-007", "warning", "A table cell holds a | inside a code span")
@@ -272,7 +287,7 @@ def pipes_in_code_spans(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     shifted. The row is still read as its author meant it (the cell count
     fits once the code spans are kept whole), and the habit is reported
     once per file with its fix, ``\\|``, rather than once per row."""
-    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-007"))
+    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-007"), ctx)
 
 
 @rule("PARSE-005", "warning", "The protocol version in force cannot be told")

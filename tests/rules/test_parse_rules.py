@@ -201,3 +201,29 @@ def test_parse_003_tells_a_pasted_looking_block_how_to_declare_it_a_copy() -> No
     assert opener.subject == "0" and "it opens a block" in opener.message
     tagged = text.replace("### 2.2 Research note", "### 2.2 Research note (verbatim)")
     assert [f.subject for f in run("PARSE-003", _spec_model(tagged))] == ["2.1"]
+
+
+def test_a_fix_inside_the_spec_says_how_the_protocol_changes_the_spec() -> None:
+    """December's protocol changes the spec by a new version file ("Update
+    spec without bumping version" is a DO NOT), June's through its bundle
+    workflow: "renumber it" must not read as leave to edit the version in
+    force. A profile that says nothing of it adds nothing."""
+    from dataclasses import replace
+
+    from mkdocs_handshake.protocol.profiles import load_profile
+
+    model = _spec_model("# Spec v01.00\n\n## 1 Intro\n\n## 2 Model\n\n## 2 Model again\n")
+    rule = REGISTRY["PARSE-003"]
+    december = load_profile("handshake-2025-12")
+    [finding] = rule.check(rule, RuleContext(model, as_of=AS_OF, profile=december))
+    assert finding.message.endswith("; fix it " + december.remedy.spec_edit)
+    assert "new spec version" in december.remedy.spec_edit
+    [june] = rule.check(rule, RuleContext(model, as_of=AS_OF, profile=load_profile("handshake-2026-06")))
+    assert "versioned bundle workflow" in june.message
+    silent = replace(december, remedy=replace(december.remedy, spec_edit=""))
+    [plain] = rule.check(rule, RuleContext(model, as_of=AS_OF, profile=silent))
+    assert "fix it" not in plain.message
+    # Outside the spec (a packet's own text) nothing is added.
+    outside = replace(model, spec=replace(model.spec, file="Other_v01.00.md"))
+    [elsewhere] = rule.check(rule, RuleContext(outside, as_of=AS_OF, profile=december))
+    assert "fix it" not in elsewhere.message

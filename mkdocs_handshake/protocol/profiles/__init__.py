@@ -89,6 +89,11 @@ class Remedy:
     #: signature, ORCH "Spec enrichment alone does not force -v2") or a
     #: later gate's check (the Validator's). Folded and listed, not counted.
     no_revision: tuple[str, ...] = ()
+    #: How the protocol changes the spec itself (a new version, never the
+    #: current file in place): appended to a finding whose fix is an edit
+    #: of a spec file, so "renumber this heading" is not read as leave to
+    #: edit the current version. Empty: the protocol says nothing of it.
+    spec_edit: str = ""
 
 
 DUPLICATE_MATCHES = ("place", "excerpt")
@@ -448,6 +453,7 @@ def _remedy(data: Mapping[str, Any], where: str) -> Remedy:
         role=str(_get(data, "remedy.role", "") or ""),
         keep=_strings(_get(data, "remedy.keep"), f"{where}: remedy.keep"),
         no_revision=_strings(_get(data, "remedy.no_revision"), f"{where}: remedy.no_revision"),
+        spec_edit=str(_get(data, "remedy.spec_edit", "") or ""),
     )
 
 

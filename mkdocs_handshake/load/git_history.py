@@ -21,7 +21,11 @@ import datetime as dt
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from ..model.governance import GovernanceModel
+    from ..protocol.profiles import Profile
 
 GIT_TIMEOUT_SECONDS = 30
 _MARK = "@@hs@@"
@@ -97,6 +101,42 @@ def read_history(root: Path, protocol_files: Sequence[str], phrases: Sequence[st
     history = History(head.strip(), created, first_said)
     _CACHE[key] = history
     return history, "git history at HEAD " + head.strip()[:12]
+
+
+def profile_history(model: GovernanceModel, profile: Profile) -> tuple[History | None, str]:
+    """The repository's git history as far as the profile's clauses need
+    it; None, with the reason, outside git or when no clause is dated."""
+    phrases = sorted({phrase for use in profile.rules.values() for phrase in use.evidence})
+    files = model.protocol.protocol_files if model.protocol else ()
+    if not phrases:
+        return None, "no rule of the profile rests on a dated clause"
+    return read_history(Path(model.root), files, phrases)
+
+
+_CHANGED: dict[tuple[str, str, tuple[str, ...]], Mapping[str, dt.date]] = {}
+
+
+def last_changed(root: Path, files: Sequence[str]) -> Mapping[str, dt.date] | None:
+    """File -> date of the last commit that touched it, for ``files``
+    (relative to ``root``); None outside git. One ``git log`` per HEAD and
+    set of files: a rule asks it for the few schema files it judges by."""
+    head = _git(root, "rev-parse", "HEAD")
+    if head is None:
+        return None
+    key = (str(root.resolve()), head.strip(), tuple(sorted(set(files))))
+    if key in _CHANGED:
+        return _CHANGED[key]
+    changed: dict[str, dt.date] = {}
+    if key[2]:
+        out = _git(root, "log", "--relative", "--name-only", f"--format={_MARK}%cs", "--", *key[2])
+        when: dt.date | None = None
+        for line in (out or "").splitlines():
+            if line.startswith(_MARK):
+                when = _date(line[len(_MARK):])
+            elif line.strip() and when is not None:
+                changed.setdefault(line.strip(), when)  # newest first
+    _CHANGED[key] = changed
+    return changed
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from ..analysis.mapping_index import RequirementIndex
+    from ..load.git_history import History
 
 T = TypeVar("T")
 
@@ -135,6 +136,15 @@ class RuleContext:
     def packet(self, wp: str) -> Packet | None:
         found = self.packets_by_id.get(self.packet_aliases.get(wp, wp))
         return found[0] if found else None
+
+    @cached_property
+    def dates(self) -> "History | None":
+        """The repository's git history (packet creation and clause dates,
+        :func:`~mkdocs_handshake.load.git_history.profile_history`); None
+        outside git. Read once per HEAD, whoever asks first."""
+        from ..load.git_history import profile_history
+
+        return profile_history(self.model, self.profile)[0] if self.profile is not None else None
 
     @cached_property
     def spec_files(self) -> frozenset[str]:

@@ -10,9 +10,12 @@ eras (markdown packets) never meet them.
 
 from __future__ import annotations
 
-from typing import Iterator
+from pathlib import Path
+from typing import Callable, Iterator
 
 from ..findings.finding import Finding, Severity
+from ..load.git_history import last_changed
+from ..protocol.contract_schemas import find_schemas
 from ..model.ids import variant_base
 from ..protocol.lifecycle import contract_is_live
 from ..analysis.microtasks import cycle, one_sided, outside_scope, ref_ids, unknown_refs
@@ -314,6 +317,36 @@ def _outgrown_finding(rule_: Rule, ctx: RuleContext, drift: Drift | None, cause:
     )
 
 
+def _schema_newer(ctx: RuleContext) -> Callable[[str, list[str]], str]:
+    """``note(cause, contract files)``: says when git shows the schema of
+    ``cause`` changed after the contracts were written (the issue asks the
+    finding to say when the schema is newer than the contract): the
+    contract then follows the schema of its day, and either it is migrated
+    or the schema's change was not meant for contracts already written.
+    "" outside git, or when the dates do not show it."""
+    cmap = ctx.profile.contract if ctx.profile else None
+    dates = ctx.dates
+    if dates is None or cmap is None:
+        return lambda cause, files: ""
+    root = Path(ctx.model.root)
+    by_id = {schema_id: file for schema_id, (file, _schema) in find_schemas(root, cmap.schemas).schemas.items()}
+    changed = last_changed(root, sorted(by_id.values())) or {}
+
+    def note(cause: str, files: list[str]) -> str:
+        schema_file = by_id.get(cause.split(" ", 1)[0], "")
+        when = changed.get(schema_file)
+        written = [day for day in (dates.created.get(file) for file in files) if day is not None]
+        if when is None or not written or max(written) >= when:
+            return ""
+        which = "this contract was" if len(files) == 1 else f"these {len(files)} contracts were"
+        return (
+            f"; the schema is newer than the contract: {schema_file} last changed on {when.isoformat()} (git), after {which} "
+            f"written (by {max(written).isoformat()}), so migrate the contract to it, or keep the schema's change from contracts already written"
+        )
+
+    return note
+
+
 @rule("PKT-024", "error", "Contracts match the repository's own JSON Schemas")
 def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """The repository's JSON Schemas (``roles_shared/schemas``, matched to
@@ -345,6 +378,7 @@ def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         else:
             history.setdefault(issue.label, []).append(issue)
     outgrown = _outgrown(by_packet)
+    newer = _schema_newer(ctx)
     for cause, written in sorted(outgrown.items()):
         finding = _outgrown_finding(rule_, ctx, drift, cause, written, by_packet)
         if finding is not None:
@@ -355,7 +389,7 @@ def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         if cause in outgrown:
             continue
         first = group[0]
-        behind = _behind(drift, cause, first.message)
+        behind = _behind(drift, cause, first.message) + newer(cause, sorted({issue.loc.file for issue in group}))
         if len(group) == 1:
             yield rule_.finding(first.message + behind, first.loc, first.excerpt, subject)
             continue

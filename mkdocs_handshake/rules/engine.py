@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from ..findings.baseline import Baseline, apply as apply_baseline
 from ..findings.duplicates import fold_duplicates
 from .gates import defer_later_gates
-from ..load.git_history import History, board_entered, clause_in_force, read_history
+from ..load.git_history import History, board_entered, clause_in_force, profile_history
 from .dep import BOARD_ENTERED
 from ..findings.finding import Finding, Severity
 from ..model.governance import GovernanceModel, Waiver
@@ -164,12 +164,9 @@ def run_rules(model: GovernanceModel, config: EngineConfig, memo: PacketMemo | N
 
 def clause_history(model: GovernanceModel, profile: Profile) -> tuple[History | None, str]:
     """The repository's git history as far as the profile's clauses need
-    it (see :mod:`mkdocs_handshake.load.git_history`); None, with the reason, outside git."""
-    phrases = sorted({phrase for use in profile.rules.values() for phrase in use.evidence})
-    files = model.protocol.protocol_files if model.protocol else ()
-    if not phrases:
-        return None, "no rule of the profile rests on a dated clause"
-    return read_history(Path(model.root), files, phrases)
+    it (see :func:`mkdocs_handshake.load.git_history.profile_history`);
+    None, with the reason, outside git."""
+    return profile_history(model, profile)
 
 
 def _clause_filter(model: GovernanceModel, profile: Profile) -> Callable[[str, Finding], bool]:

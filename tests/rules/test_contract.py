@@ -296,3 +296,54 @@ def test_pkt_024_live_contracts_agreeing_on_one_other_value_stay_per_packet(tmp_
     findings = run("PKT-024", _profile_repo(tmp_path, {"WP-1-A-v1": ["SAME_V1"], "WP-1-B-v1": ["SAME_V1"]}))
     assert sorted(finding.subject for finding in findings) == ["WP-1-A-v1", "WP-1-B-v1"]
     assert all("the contract is behind" in finding.message for finding in findings)
+
+
+def _dated_repo(tmp_path, *, schema_changed_after: bool):
+    """``_repo`` in git: the live micro-task contract and the schema are
+    committed on 2026-05-01; the schema changes again on 2026-06-01, or
+    the contract is (re)added only then."""
+    import json
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from tests.load.test_git_history import commit
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    model = _repo(tmp_path)
+    contract = tmp_path / ".GOV/task_packets/WP-1-Live-v1/MT-001.json"
+    contract.parent.mkdir(parents=True)
+    schema = tmp_path / ".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json"
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True, capture_output=True, timeout=60)
+    if schema_changed_after:
+        contract.write_text("{}\n")
+        commit(tmp_path, "2026-05-01", "contract and schema")
+        schema.write_text(json.dumps({**SCHEMA, "description": "tightened"}))
+        commit(tmp_path, "2026-06-01", "the schema changes")
+    else:
+        commit(tmp_path, "2026-05-01", "schema")
+        contract.write_text("{}\n")
+        commit(tmp_path, "2026-06-01", "a contract written to the schema of its day")
+    return model
+
+
+def test_pkt_024_says_when_the_schema_changed_after_the_contract_was_written(tmp_path) -> None:
+    from mkdocs_handshake.rules.contract_drift import drift_of
+
+    drift_of.cache_clear()
+    findings = run("PKT-024", _dated_repo(tmp_path, schema_changed_after=True))
+    live = [finding.message for finding in findings if finding.subject == "WP-1-Live-v1"]
+    assert live and all(
+        "the schema is newer than the contract: .GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json last changed on 2026-06-01 (git), "
+        "after this contract was written (by 2026-05-01)" in message for message in live
+    )
+
+
+def test_pkt_024_says_nothing_of_dates_when_the_contract_is_newer_than_the_schema(tmp_path) -> None:
+    from mkdocs_handshake.rules.contract_drift import drift_of
+
+    drift_of.cache_clear()
+    findings = run("PKT-024", _dated_repo(tmp_path, schema_changed_after=False))
+    assert findings and not any("newer than the contract" in finding.message for finding in findings)

@@ -5,6 +5,7 @@ each reads through the collector and returns the parsed parts."""
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -215,7 +216,8 @@ def refinement_places(layout: Layout, profile: Profile) -> tuple[tuple[str, str]
     for pattern, form in profile.refinement_files:
         if "{refinements}" in pattern and not profile.refinements:
             continue
-        places.append((re.sub(r"\{(packets|refinements)\}", lambda match: folders[match.group(1)], pattern), form))
+        filled = re.sub(r"\{(packets|refinements)\}", lambda match: folders[match.group(1)], pattern)
+        places.append((posixpath.normpath(filled), form))  # a folder "." or "" adds no "./"
     return tuple(places)
 
 

@@ -107,3 +107,14 @@ def test_a_refinement_that_does_not_parse_is_one_finding_and_the_rest_is_read(tm
     assert [(finding.rule, finding.loc.line) for finding in findings] == [("PARSE-001", 3)]
     assert "is not valid JSON" in findings[0].message
     assert model.refinements[OTHER].value("USER_SIGNATURE") == "anna180520260209"
+
+
+def test_the_places_are_the_profiles_with_the_folders_filled_in() -> None:
+    from mkdocs_handshake.load.governance_files import refinement_places
+    from mkdocs_handshake.protocol.profiles import load_profile
+
+    june = load_profile("handshake-2026-06")
+    assert [place for place, _form in refinement_places(Layout(Path("/r"), packets="work/"), june)] == [
+        "work/{wp}/refinement.json", "work/{wp}/refinement.md", ".GOV/refinements/{wp}.md",
+    ]
+    assert refinement_places(Layout(Path("/r"), packets="."), june)[0] == ("{wp}/refinement.json", "json")  # no "./" that no file path has

@@ -53,16 +53,22 @@ def one_sided(packet: Packet) -> list[tuple[str, str, str, WpRef]]:
     return sorted(found, key=lambda item: (item[0], item[1], item[2]))
 
 
+def dependency_edges(packet: Packet) -> list[tuple[str, str]]:
+    """``(dependency, dependent)`` for each edge between two micro-tasks of
+    the packet, written on either end (``depends_on`` of the dependent or
+    ``blocks`` of the dependency), sorted; ids that are no micro-task of
+    the packet are left out (:func:`unknown_refs` names them)."""
+    ids = {task.id for task in packet.micro_tasks}
+    found = {(name, task.id) for task in packet.micro_tasks for name, _ in ref_ids(task.depends_on) if name in ids}
+    found |= {(task.id, name) for task in packet.micro_tasks for name, _ in ref_ids(task.blocks) if name in ids}
+    return sorted(found)
+
+
 def cycle(packet: Packet) -> list[str]:
     """One dependency cycle among the micro-tasks (``[a, b, a]``), or []."""
     edges: dict[str, set[str]] = {task.id: set() for task in packet.micro_tasks}
-    for task in packet.micro_tasks:
-        for name, _ in ref_ids(task.depends_on):
-            if name in edges:
-                edges[task.id].add(name)
-        for name, _ in ref_ids(task.blocks):
-            if name in edges:
-                edges[name].add(task.id)
+    for dependency, dependent in dependency_edges(packet):
+        edges[dependent].add(dependency)
     state: dict[str, int] = {}
     for start in sorted(edges):
         if state.get(start):

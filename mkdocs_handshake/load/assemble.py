@@ -37,6 +37,7 @@ from .governance_files import (
     load_source,
     load_spec,
     load_refinements,
+    refinement_places,
     load_stub_files,
     signature_uses_in,
 )
@@ -154,6 +155,8 @@ def load_repo(
         out.uses.extend(protocol_uses)
         mentions.extend(protocol_mentions)
 
+    refinements, refinement_issues = load_refinements(layout, out.cache, profile)
+    out.issues.extend(refinement_issues)
     model = GovernanceModel(
         root=layout.root.as_posix(),
         spec_pointer=pointer,
@@ -174,7 +177,8 @@ def load_repo(
         protocol=protocol,
         registry=registry,
         text_facts=facts,
-        refinements=load_refinements(layout, out.cache, profile),
+        refinements=refinements,
+        refinement_places=tuple(place for place, _form in refinement_places(layout, profile)),
         stub_files=load_stub_files(layout, out.cache, profile),
     )
     model = with_lifecycles(model, profile)

@@ -5,6 +5,7 @@ each reads through the collector and returns the parsed parts."""
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -19,7 +20,8 @@ from .packet_sources import PacketSource
 from ..parse.board import parse_board
 from ..parse.contract import Contract, as_contract, parse_contract, parse_microtask, parse_registry_json, read_json
 from ..parse.packets import parse_packet
-from ..parse.refinement import parse_refinement
+from ..parse.refinement import parse_refinement, parse_refinement_json
+from ..model.ids import WP_ID_FULL
 from ..parse.registry import parse_registry
 from ..parse.signatures import SIGNATURE_TOKEN, find_signature_uses
 from ..parse.spec import parse_spec
@@ -27,7 +29,7 @@ from ..parse.text_facts import text_facts
 from ..analysis.phase_claims import find_phase_checklist, find_phase_claims
 from ..protocol.profiles import Profile
 from ..repository.source import SourceText
-from .file_reader import Collector, RawFile, decode_raw
+from .file_reader import Collector, RawFile, _refusal, decode_raw
 from .parse_cache import ParseCache
 from .projections import folder_projections, registry_data, registry_projection
 from .protocol_evidence import existing_or_found
@@ -208,25 +210,63 @@ def load_packet(out: Collector, relative: str, markers: tuple[str, ...]) -> Pack
     )
 
 
-def load_refinements(layout: Layout, cache: ParseCache, profile: Profile) -> dict[str, Refinement]:
-    """Each WP's technical refinement file. Its encoding damage and
-    signatures are not the packet's: the refinement is judged only through
-    the packet it activates (PKT-020), so nothing here reaches the PARSE or
-    SIG rules."""
-    folder = layout.root / profile.refinements if profile.refinements else None
-    if folder is None or not folder.is_dir():
-        return {}
+def refinement_places(layout: Layout, profile: Profile) -> tuple[tuple[str, str], ...]:
+    """The profile's ``layout.refinement_files`` with the folders filled in:
+    ``(path with {wp}, format)`` in resolution order."""
+    folders = {"packets": layout.packets.rstrip("/"), "refinements": profile.refinements.rstrip("/")}
+    places = []
+    for pattern, form in profile.refinement_files:
+        if "{refinements}" in pattern and not profile.refinements:
+            continue
+        filled = re.sub(r"\{(packets|refinements)\}", lambda match: folders[match.group(1)], pattern)
+        places.append((posixpath.normpath(filled), form))  # a folder "." or "" adds no "./"
+    return tuple(places)
+
+
+def _found_at(root: Path, place: str) -> dict[str, str]:
+    """WP id -> the file at ``place`` (a path with ``{wp}``) for each WP id
+    the folder holds."""
+    head, _, tail = place.partition("{wp}")
+    matcher = re.compile(re.escape(head) + r"(?P<wp>WP-[^/]+)" + re.escape(tail))
+    found: dict[str, str] = {}
+    for path in sorted(root.glob(head + "WP-*" + tail)):
+        relative = path.relative_to(root).as_posix()
+        match = matcher.fullmatch(relative)
+        if match and WP_ID_FULL.match(match.group("wp")) and path.is_file():
+            found.setdefault(match.group("wp"), relative)
+    return found
+
+
+def load_refinements(layout: Layout, cache: ParseCache, profile: Profile) -> tuple[dict[str, Refinement], list[ParseIssue]]:
+    """Each WP's technical refinement: of the profile's places
+    (``layout.refinement_files``), the first that holds a file for the WP,
+    read by the reader of its format. Its encoding damage and signatures
+    are not the packet's: the refinement is judged only through the packet
+    it activates (PKT-020), so only a JSON refinement that does not parse
+    reaches the PARSE rules (one issue at the file; the rest is read)."""
+    winners: dict[str, tuple[str, str]] = {}
+    for place, form in refinement_places(layout, profile):
+        for wp, relative in _found_at(layout.root, place).items():
+            winners.setdefault(wp, (relative, form))
     found: dict[str, Refinement] = {}
-    for path in sorted(folder.glob("WP-*.md")):
-        relative = path.relative_to(layout.root).as_posix()
+    issues: list[ParseIssue] = []
+    for wp in sorted(winners):
+        relative, form = winners[wp]
+        if _refusal(layout, relative):
+            continue  # outside the root or too large: as unreadable, reported as missing where it is needed
         try:
-            data = path.read_bytes()
+            data = (layout.root / relative).read_bytes()
         except OSError:
             continue  # an unreadable refinement is reported as missing by the rule that needs it
         digest = hashlib.sha256(data).hexdigest()
         src = cache.get("source", RawFile(relative, data), digest, decode_raw)
-        found[path.stem] = cache.get("refinement", src, digest, parse_refinement)
-    return found
+        if form == "json":
+            refinement, problems = cache.get(f"refinement_json:{profile.id}", src, digest, lambda text: parse_refinement_json(text, profile.refinement_fields))
+            issues.extend(problems)
+        else:
+            refinement = cache.get("refinement", src, digest, parse_refinement)
+        found[wp] = refinement
+    return found, issues
 
 
 def load_stub_files(layout: Layout, cache: ParseCache, profile: Profile) -> tuple[str, ...]:

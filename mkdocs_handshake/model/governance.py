@@ -52,9 +52,12 @@ class GovernanceModel:
     registry: Registry | None = None
     # Packet file -> facts about its text as written (see TextFacts).
     text_facts: Mapping[str, TextFacts] = field(default_factory=dict)
-    # WP id -> its technical refinement file (profile layout.refinements),
-    # its labelled values with their places.
+    # WP id -> its technical refinement file (the first of the profile's
+    # layout.refinement_files that exists), its labelled values with their places.
     refinements: Mapping[str, Refinement] = field(default_factory=dict)
+    # Where refinements were looked for, in resolution order, each a path
+    # with {wp} left in: what a missing refinement's finding names.
+    refinement_places: tuple[str, ...] = ()
     # Every WP-*.md file in the profile's stub folder (relative to root).
     stub_files: tuple[str, ...] = ()
 

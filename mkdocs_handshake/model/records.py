@@ -170,14 +170,21 @@ class TextFacts:
 @dataclass(frozen=True)
 class Refinement:
     """A WP's technical refinement file: label (upper case, spaces as _)
-    -> (first value written, where)."""
+    -> (first value written, where). ``read`` is False for a file that is
+    there but could not be read (a JSON refinement that does not parse):
+    its one finding is the parse issue, not a missing refinement."""
 
     file: str
     fields: Mapping[str, tuple[str, Loc]]
+    read: bool = True
 
     def value(self, label: str) -> str:
         found = self.fields.get(label.upper().replace(" ", "_"))
         return found[0] if found else ""
+
+    def has(self, label: str) -> bool:
+        """Whether the file writes ``label`` at all (empty or not)."""
+        return bool(label) and label.upper().replace(" ", "_") in self.fields
 
     def loc(self, label: str) -> Loc:
         found = self.fields.get(label.upper().replace(" ", "_"))

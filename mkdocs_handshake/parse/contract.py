@@ -129,7 +129,9 @@ def _items(src: SourceText, value: Any, path: tuple[str | int, ...], lines: dict
     return tuple(items)
 
 
-def _fields(src: SourceText, data: dict, lines: dict, mapping: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[FieldOccurrence, ...]]:
+def mapped_fields(src: SourceText, data: dict, lines: dict, mapping: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[FieldOccurrence, ...]]:
+    """Each vocabulary name of ``mapping`` -> its value at the first of its
+    JSON paths that is present, placed at the line of its key."""
     found: dict[str, tuple[FieldOccurrence, ...]] = {}
     for name, paths in mapping:
         for dotted in paths:
@@ -170,7 +172,7 @@ def parse_contract(src: SourceText, cmap: ContractMap) -> tuple[ContractTuple | 
         return None, issues
     file = src.path
     wp = PurePosixPath(file).parent.name
-    fields = _fields(src, data, lines, cmap.fields)
+    fields = mapped_fields(src, data, lines, cmap.fields)
     status = fields.get("STATUS", (None,))[0]
     signature = fields.get("USER_SIGNATURE", (None,))[0]
     anchors = tuple(anchor for item in (fields["SPEC_ANCHOR"][0].items if "SPEC_ANCHOR" in fields else ()) for anchor in parse_anchor_value(item.text, item.loc))
@@ -212,7 +214,7 @@ def parse_microtask(src: SourceText, cmap: ContractMap) -> tuple[MicroTask | Non
     if data is None:
         return None, issues
     file = src.path
-    fields = _fields(src, data, lines, cmap.microtask_fields)
+    fields = mapped_fields(src, data, lines, cmap.microtask_fields)
 
     def first(name: str) -> FieldOccurrence | None:
         return fields.get(name, (None,))[0]

@@ -1,19 +1,26 @@
-"""A technical refinement file (``docs/refinements/WP-*.md``).
+"""A technical refinement file, one reader per format, both into
+:class:`~mkdocs_handshake.model.records.Refinement`.
 
-The refinement is a form the orchestrator fills in before a packet exists:
+Markdown (``docs/refinements/WP-*.md``, later ``<WP_ID>/refinement.md``):
+the refinement is a form the orchestrator fills in before a packet exists,
 ``- LABEL: value`` lines under fixed headings. Only its labelled values
 matter to the rules (who approved it, with which signature, for which WP),
 so each label's first value is kept with its place; a value inside fenced
 code (an excerpt of the spec) is not a field.
+
+JSON (``<WP_ID>/refinement.json``, schema ``hsk.refinement_contract@1``,
+from May 2026): the same values sit at JSON paths the profile names
+(``packet.refinement.fields``), each placed at the line of its key.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..model.basics import Loc
+from ..model.basics import Loc, ParseIssue
 from ..model.records import Refinement
 from ..repository.source import SourceText
+from .contract import mapped_fields, read_json
 
 _FIELD = re.compile(r"^\s*[-*]\s*(?:\*\*)?(?P<label>[A-Za-z][A-Za-z0-9_ ]*?)(?:\*\*)?\s*:\s*(?P<value>.*?)\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -34,3 +41,15 @@ def parse_refinement(src: SourceText) -> Refinement:
             label = match.group("label").strip().upper().replace(" ", "_")
             fields.setdefault(label, (match.group("value").strip().strip("`"), Loc(src.path, number, line.find(match.group("label")) + 1)))
     return Refinement(src.path, fields)
+
+
+def parse_refinement_json(src: SourceText, fields: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[Refinement, list[ParseIssue]]:
+    """A JSON refinement: each vocabulary name of ``fields`` (``WP_ID`` ->
+    ``[wp_id]``) with the value at its first present path. A file that is
+    not a JSON object gives its one PARSE-001 issue and a refinement marked
+    unread, so that no rule reports the same file again as missing."""
+    data, lines, issues = read_json(src)
+    if data is None:
+        return Refinement(src.path, {}, read=False), issues
+    found = mapped_fields(src, data, lines, fields)
+    return Refinement(src.path, {name.upper().replace(" ", "_"): (hits[0].value.strip(), hits[0].loc) for name, hits in found.items()}), issues

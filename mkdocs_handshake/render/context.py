@@ -129,6 +129,10 @@ class RenderContext:
     #: Warnings for the build log from rendering (a failed ``dot`` run),
     #: appended by the page renderers; the plugin logs them.
     warnings: list[str] = field(default_factory=list, compare=False, repr=False)
+    #: Why ``dot`` gave no drawing earlier in this build (a timeout, output
+    #: that is not SVG, ...): the drawings that follow are not tried again,
+    #: so a hanging ``dot`` costs one timeout and one warning, not one per page.
+    dot_failures: list[str] = field(default_factory=list, compare=False, repr=False)
 
     def cached(self, kind: str, name: str, source: str, compute: Callable[[], T]) -> T:
         """``compute()``, or its result from an earlier build for the same ``source``."""

@@ -225,6 +225,8 @@ def render_dag_page(ctx: RenderContext) -> str:
             drawn = _svg_blocks(ctx, data)
         except DotFailure as error:
             failure = error
+            if not error.layout and not error.missing:  # a hang or broken output: the packet pages' drawings would meet it too
+                ctx.dot_failures.append(str(error))
             ctx.warnings.append(
                 dot_missing_message() if error.missing
                 else f"Graphviz 'dot' {error}; the DAG page lists the packets by layer instead"

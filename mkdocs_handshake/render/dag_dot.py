@@ -21,7 +21,7 @@ from ..model.verdicts import is_validated
 from .common import shorten, status_label, wp_key
 from .context import RenderContext
 from .dag_graph import DagData
-from .escape import dot_text
+from .escape import dot_quoted, dot_text
 
 PAGE = "dag.md"
 TITLE_LIMIT = 48
@@ -83,10 +83,7 @@ def title_lines(title: str, width: int = TITLE_WIDTH) -> list[str]:
     return textwrap.wrap(title, width=width, max_lines=2, placeholder=" …", break_on_hyphens=False)
 
 
-def _q(text: str) -> str:
-    """A quoted DOT string. ``&`` is written as an entity because Graphviz
-    decodes entities in labels; this keeps ``&lt;`` in a title literal."""
-    return '"' + dot_text(text.replace("&", "&amp;")) + '"'
+_q = dot_quoted
 
 
 @dataclass(frozen=True)

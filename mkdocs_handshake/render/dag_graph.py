@@ -37,9 +37,9 @@ class DagData:
         drawing: the reduction costs nodes x edges, which for a graph too
         large to draw was most of the page's time."""
         if self.cached is None:
-            return _shown_edges(self.graph)
+            return reduced_edges(self.graph)
         edges = repr(sorted(self.graph.edges))
-        return self.cached("dag_reduction", "shown", edges, lambda: _shown_edges(self.graph))  # type: ignore[return-value]
+        return self.cached("dag_reduction", "shown", edges, lambda: reduced_edges(self.graph))  # type: ignore[return-value]
 
 
 def _cycles(graph: nx.DiGraph) -> tuple[tuple[str, ...], ...]:
@@ -75,8 +75,9 @@ def _cycle_through(sub: nx.DiGraph, start: str) -> list[str]:
     return best or [start, start]
 
 
-def _shown_edges(graph: nx.DiGraph) -> frozenset[tuple[str, str]]:
-    """Transitive reduction for display; edges within a cycle are all kept."""
+def reduced_edges(graph: nx.DiGraph) -> frozenset[tuple[str, str]]:
+    """Transitive reduction for display; edges within a cycle are all kept.
+    The packet DAG and each packet's micro-task DAG are shown through it."""
     import networkx as nx
 
     condensed = nx.condensation(graph)

@@ -40,3 +40,10 @@ def dot_text(text: str) -> str:
     """Text for a double-quoted DOT string (labels, tooltips, URLs)."""
     folded = " ".join(text.split())
     return folded.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def dot_quoted(text: str) -> str:
+    """A whole double-quoted DOT string. ``&`` is written as an entity
+    because Graphviz decodes entities in labels; this keeps ``&lt;`` in a
+    title literal."""
+    return '"' + dot_text(text.replace("&", "&amp;")) + '"'

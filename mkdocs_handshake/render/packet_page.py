@@ -17,6 +17,7 @@ from ..model.basics import Lifecycle
 from ..analysis.traceability import done_entries
 from .context import RenderContext
 from .packet_protocol import render_packet_protocol
+from .microtask_dag import microtask_drawing
 from .escape import html_text, md_code, md_text
 from .common import (
     admonition,
@@ -53,7 +54,7 @@ def render_packet_page(ctx: RenderContext, packet: Packet) -> str:
         blocks.extend(_test_plan(packet))
     blocks.extend(_dependencies(ctx, page, packet))
     blocks.extend(_contract_fields(packet))
-    blocks.extend(_micro_tasks(packet))
+    blocks.extend(_micro_tasks(ctx, packet))
     blocks.extend(_signature(ctx, packet))
     blocks.extend(_validation(packet))
     blocks.extend(_findings(ctx, page, packet))
@@ -128,16 +129,17 @@ def _contract_fields(packet: Packet) -> list[str]:
     return ["## Contract fields", _wrapped("hs-packet-contract", "\n".join(lines))]
 
 
-def _micro_tasks(packet: Packet) -> list[str]:
+def _micro_tasks(ctx: RenderContext, packet: Packet) -> list[str]:
     """The packet's micro-tasks as one section of its page (a large packet
-    has hundreds: no page of their own)."""
+    has hundreds: no page of their own): their dependency drawing
+    (:mod:`.microtask_dag`), then the table, which stays whatever ``dot`` does."""
     if not packet.micro_tasks:
         return []
     lines = ["| Micro-task | Status | Depends on | Title |", "|---|---|---|---|"]
     for task in packet.micro_tasks:
         depends = ", ".join(ref.wp for ref in task.depends_on)
         lines.append(f"| {md_text(task.id)} | {md_text(task.status) or '*(none)*'} | {md_text(depends) or '-'} | {md_text(task.title)} |")
-    return [f"## Micro-tasks ({len(packet.micro_tasks)})", _wrapped("hs-packet-microtasks", "\n".join(lines))]
+    return [f"## Micro-tasks ({len(packet.micro_tasks)})", *microtask_drawing(ctx, packet), _wrapped("hs-packet-microtasks", "\n".join(lines))]
 
 
 def render_packet_header(ctx: RenderContext, packet: Packet, page: str) -> str:

@@ -20,6 +20,7 @@ from ..findings.finding import Finding
 from ..protocol.lifecycle import contract_is_live
 from ..model.basics import Lifecycle, Loc
 from ..model.packet import Packet
+from ..model.ids import WP_ID_FULL
 from ..model.records import TextFacts
 from ..parse.board import normalise_tag
 from ..parse.packet_labels import label_key
@@ -283,38 +284,56 @@ def refinement(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """ORCHESTRATOR_PROTOCOL activation rule: "in-chat Technical Refinement
     Block -> USER_SIGNATURE -> docs/refinements/WP-*.md -> just
     create-task-packet". The refinement file (the packet's REFINEMENT_FILE,
-    else the profile's folder) exists, is the WP's, records the user's
-    approval and the signature that locks the packet."""
+    else the first of the profile's refinement places that holds one:
+    from May 2026 the typed ``<WP_ID>/refinement.json``, which wins over its
+    markdown projection) exists, is the WP's, records the user's approval
+    and the signature that locks the packet. A refinement that is there but
+    could not be read is its parse finding's, not this rule's."""
     profile = ctx.profile
     assert profile is not None
     if not profile.refinements or not profile.refinement_review_field:
         return
+    places = ctx.model.refinement_places or (f"{profile.refinements}/{{wp}}.md",)
     for packet in ctx.model.packets:
         if not _judged(ctx, packet):
             continue
         facts = _facts(ctx, packet)
         named = facts.label(label_key("REFINEMENT_FILE"))
-        path = named[2].strip("`").split()[0] if named and named[2].strip("`").strip() else f"{profile.refinements}/{packet.id}.md"
-        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+        path = named[2].strip("`").split()[0] if named and named[2].strip("`").strip() else ""
         where = named[3] if named else packet.head_loc
-        found = ctx.model.refinements.get(stem)
+        found = ctx.model.refinements.get(_refinement_wp(path) if path else packet.id)
         if found is None:
-            yield rule.finding(f"{packet.id} has no refinement file {path}; record the refinement before the packet", where, named[2] if named else packet.title, packet.id)
+            looked = path or " or ".join(place.replace("{wp}", packet.id) for place in places)
+            yield rule.finding(f"{packet.id} has no refinement file {looked}; record the refinement before the packet", where, named[2] if named else packet.title, packet.id)
             continue
+        if not found.read:
+            continue
+        # A field the profile lets a refinement leave out is judged only
+        # where the refinement has it (packet.refinement.optional).
+        judged = [name for name in (profile.refinement_id_field, profile.refinement_review_field, profile.refinement_signature_field) if name and (name not in profile.refinement_optional or found.has(name))]
         problems = []
-        if profile.refinement_id_field and found.value(profile.refinement_id_field) != packet.id:
+        if profile.refinement_id_field in judged and found.value(profile.refinement_id_field) != packet.id:
             problems.append(f"its {profile.refinement_id_field} is {found.value(profile.refinement_id_field) or 'missing'}")
         review = found.value(profile.refinement_review_field)
-        if review.split(" ")[0].upper() not in profile.refinement_approved:
+        if profile.refinement_review_field in judged and review.split(" ")[0].upper() not in profile.refinement_approved:
             problems.append(f"{profile.refinement_review_field} is {review or 'missing'}, not {' or '.join(profile.refinement_approved)}")
         signed = found.value(profile.refinement_signature_field) if profile.refinement_signature_field else ""
         lock = lock_signature(ctx, packet)
-        if profile.refinement_signature_field and not _filled(signed):
+        if profile.refinement_signature_field in judged and not _filled(signed):
             problems.append(f"it has no {profile.refinement_signature_field}")
         elif lock and signed and signed.split()[0] != lock:
             problems.append(f"it is signed {signed.split()[0]} but the packet is locked with {lock}")
         if problems:
-            yield rule.finding(f"refinement {found.file} of {packet.id}: {'; '.join(problems)}", found.loc(profile.refinement_review_field), review, packet.id)
+            at = next((name for name in (profile.refinement_review_field, profile.refinement_signature_field, profile.refinement_id_field) if found.has(name)), profile.refinement_review_field)
+            yield rule.finding(f"refinement {found.file} of {packet.id}: {'; '.join(problems)}", found.loc(at), found.value(at), packet.id)
+
+
+def _refinement_wp(path: str) -> str:
+    """The WP a named refinement file is of: its stem (``WP-1-A.md``) or,
+    for a file inside a packet folder (``WP-1-A/refinement.json``), the folder."""
+    parts = path.rstrip("/").split("/")
+    stem = parts[-1].rsplit(".", 1)[0]
+    return stem if WP_ID_FULL.match(stem) or len(parts) < 2 else parts[-2]
 
 
 @rule("PKT-021", "error", "A packet in progress names the coder's model and reasoning strength")

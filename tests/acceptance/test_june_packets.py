@@ -224,3 +224,24 @@ def test_projection_hashes_agree_with_the_repositorys_own_library(june: Governan
     # only the live one is reported (ORCH: history is not mutated to make gates green), and the registry
     found = sorted(finding.subject for finding in june_findings if finding.rule == "PKT-025")
     assert found == [".GOV/roles_shared/records/WP_TRACEABILITY_REGISTRY.md", "WP-KERNEL-002-CRDT-Workspace-Write-Box-Preuse-Hardening-v1"]
+
+
+def test_typed_refinements_are_read_and_judge_the_active_packets(june: GovernanceModel, june_findings: list[Finding]) -> None:
+    """A packet folder's ``refinement.json`` is the WP's refinement (it wins
+    over ``refinement.md`` and the flat ``refinements/<WP_ID>.md``), each
+    value placed at its key's line; PKT-020 applies and finds every active
+    packet's refinement (none is reported missing)."""
+    typed = {sub.name for sub in (JUNE / ".GOV" / "task_packets").iterdir() if (sub / "refinement.json").is_file()}
+    assert typed and {wp for wp, found in june.refinements.items() if found.file.endswith("/refinement.json")} == typed
+    for wp in sorted(typed):
+        found = june.refinements[wp]
+        data = _json(JUNE / found.file)
+        assert found.value("WP_ID") == data["wp_id"]
+        if found.has("USER_REVIEW_STATUS"):
+            line = (JUNE / found.file).read_text(encoding="utf-8-sig").splitlines()[found.loc("USER_REVIEW_STATUS").line - 1]
+            assert '"user_review_status"' in line, wp
+    plans = {plan.rule: plan for plan in rule_plan(june, EngineConfig(as_of=AS_OF))}
+    assert plans["PKT-020"].applied
+    active = [packet.id for packet in june.packets if packet.lifecycle is Lifecycle.ACTIVE]
+    assert active and all(wp in june.refinements for wp in active)
+    assert not [finding for finding in june_findings if finding.rule == "PKT-020" and "has no refinement file" in finding.message]

@@ -73,6 +73,15 @@ def test_user_profile_file_extends_a_shipped_one(tmp_path: Path) -> None:
     assert [(limit.field, limit.low, limit.high) for limit in profile.counts] == [("DONE_MEANS", 1, 3)]
 
 
+def test_refinements_are_read_where_each_era_keeps_them() -> None:
+    """February: the refinements folder alone; June: the typed contract in
+    the packet folder, then its projection, then the flat file."""
+    assert load_profile("handshake-2026-02").refinement_files == (("{refinements}/{wp}.md", "markdown"),)
+    june = load_profile("handshake-2026-06")
+    assert [form for _path, form in june.refinement_files] == ["json", "markdown", "markdown"]
+    assert dict(june.refinement_fields)["USER_SIGNATURE"] == ("refinement.user_signature",)
+
+
 @pytest.mark.parametrize(
     "text, message",
     [
@@ -82,6 +91,8 @@ def test_user_profile_file_extends_a_shipped_one(tmp_path: Path) -> None:
         ("id: x\nextends: x.yaml\n", "loops"),
         ("- a list\n", "mapping"),
         ("id: [unclosed\n", "not valid YAML"),
+        ("id: x\nlayout:\n  refinement_files:\n    - {path: 'r/{id}.md', format: markdown}\n", "must name \\{wp\\}"),
+        ("id: x\nlayout:\n  refinement_files:\n    - {path: 'r/{wp}.yaml', format: yaml}\n", "'format' \\(markdown, json\\)"),
     ],
 )
 def test_a_broken_profile_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:

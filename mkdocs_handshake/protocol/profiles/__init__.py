@@ -37,6 +37,11 @@ LIFECYCLES = ("active", "closed", "superseded", "stub", "legacy")
 #: ``<WP_ID>/packet.md``, ``folder_contract`` ``<WP_ID>/packet.json``,
 #: ``flat_markdown`` ``WP-*.md`` in the packets folder.
 PACKET_READERS = ("folder_markdown", "folder_contract", "flat_markdown")
+#: The formats a refinement file may be written in (``layout.refinement_files``).
+REFINEMENT_FORMATS = ("markdown", "json")
+#: What a ``layout.refinement_files`` path may name: the packets folder,
+#: the profile's refinements folder and the WP id (required).
+REFINEMENT_PLACEHOLDERS = ("packets", "refinements", "wp")
 SCOPES = ("active", "all")
 SEVERITIES = ("error", "warning")
 
@@ -162,6 +167,15 @@ class Profile:
     refinement_review_field: str = ""
     refinement_approved: tuple[str, ...] = ()
     refinement_signature_field: str = ""
+    #: Refinement fields a refinement may leave out: judged only where written.
+    refinement_optional: tuple[str, ...] = ()
+    #: Where a WP's refinement is read, first present wins: (path with
+    #: ``{packets}``, ``{refinements}`` and ``{wp}``, format). Without
+    #: ``layout.refinement_files`` it is the refinements folder's
+    #: ``{wp}.md``, the markdown era's one place.
+    refinement_files: tuple[tuple[str, str], ...] = ()
+    #: A JSON refinement's JSON paths per vocabulary name (``packet.refinement.fields``).
+    refinement_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
     board_fixed_sections: tuple[str, ...] = ()
     board_entry_tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     board_no_stubs_in: tuple[str, ...] = ()
@@ -390,6 +404,9 @@ def load_profile(reference: str, base: str = "") -> Profile:
         refinement_review_field=str(_get(data, "packet.refinement.review_field", "") or ""),
         refinement_approved=tuple(value.upper() for value in _strings(_get(data, "packet.refinement.approved"), f"{where}: packet.refinement.approved")),
         refinement_signature_field=str(_get(data, "packet.refinement.signature_field", "") or ""),
+        refinement_optional=_strings(_get(data, "packet.refinement.optional"), f"{where}: packet.refinement.optional"),
+        refinement_files=_refinement_files(data, where),
+        refinement_fields=_field_map(_get(data, "packet.refinement.fields"), f"{where}: packet.refinement.fields"),
         board_fixed_sections=_strings(_get(data, "board.fixed_sections"), f"{where}: board.fixed_sections"),
         board_entry_tags=tuple(entry_tags),
         board_no_stubs_in=no_stubs_in,
@@ -407,6 +424,25 @@ def load_profile(reference: str, base: str = "") -> Profile:
         gate_roles=_strings(_get(data, "gates.order"), f"{where}: gates.order"),
         rule_roles=_rule_roles(data, where),
     )
+
+
+def _refinement_files(data: Mapping[str, Any], where: str) -> tuple[tuple[str, str], ...]:
+    """``layout.refinement_files``: ``[{path, format}, ...]`` in resolution
+    order; by default the refinements folder's ``{wp}.md`` in markdown."""
+    entries = _get(data, "layout.refinement_files")
+    if entries is None:
+        return (("{refinements}/{wp}.md", "markdown"),) if _get(data, "layout.refinements") else ()
+    if not isinstance(entries, list):
+        raise ProfileError(f"{where}: layout.refinement_files: expected a list of {{path, format}}")
+    found = []
+    for entry in entries:
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("path"), str) or entry.get("format") not in REFINEMENT_FORMATS:
+            raise ProfileError(f"{where}: layout.refinement_files: each entry needs a 'path' and a 'format' ({', '.join(REFINEMENT_FORMATS)})")
+        names = re.findall(r"\{([^{}]*)\}", entry["path"])
+        if "wp" not in names or any(name not in REFINEMENT_PLACEHOLDERS for name in names):
+            raise ProfileError(f"{where}: layout.refinement_files: {entry['path']!r} must name {{wp}} and may name only {', '.join('{' + name + '}' for name in REFINEMENT_PLACEHOLDERS)}")
+        found.append((entry["path"], entry["format"]))
+    return tuple(found)
 
 
 def _rule_roles(data: Mapping[str, Any], where: str) -> dict[str, str]:

@@ -57,7 +57,10 @@ class ProjectionMap:
     values that claim the projection is generated and current (a contract
     that says its projection is pending or not generated claims nothing).
     ``command``: how the repository regenerates a packet's projections
-    (``{wp}`` is filled in). ``registry_*``: the JSON registry's keys naming
+    (``{wp}`` is filled in); ``command_rebuilds``: the contract patterns
+    that command instead rebuilds from their markdown (it would carry the
+    drift into the contract, so it is not named as the fix for them).
+    ``registry_*``: the JSON registry's keys naming
     its projection and its policy, the policies that say it is generated,
     the command that regenerates it, and its tables (:class:`Table`)."""
 
@@ -66,6 +69,7 @@ class ProjectionMap:
     in_sync: tuple[str, ...] = ()
     command: str = ""
     command_file: str = ""
+    command_rebuilds: tuple[str, ...] = ()
     registry_path_key: str = ""
     registry_policy_key: str = ""
     registry_generated: tuple[str, ...] = ()

@@ -15,6 +15,7 @@ its markdown the same way, one row per entry.
 
 from __future__ import annotations
 
+import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
@@ -98,14 +99,25 @@ def _what(cause: str, count: int, names: str) -> str:
     }[cause]
 
 
-def _remedy(ctx: RuleContext, packet: Packet) -> str:
+def _remedy(ctx: RuleContext, packet: Packet, contracts: list[str]) -> str:
+    """The protocol's fix: the projection made again from its contract.
+    The profile's command is named only when its script is there and it
+    regenerates these contracts' markdown; for contracts it rebuilds from
+    their markdown (June's import rebuilds refinement and micro-task
+    contracts so) naming it would carry the drift into the authority."""
     profile = ctx.profile
     pmap = profile.projection if profile else None
     command = pmap.command.format(wp=packet.id) if pmap and pmap.command else ""
     if command and pmap and pmap.command_file and not (Path(ctx.model.root) / pmap.command_file).is_file():
         command = ""
+    rebuilt = bool(command and pmap and pmap.command_rebuilds) and all(
+        any(fnmatch.fnmatchcase(PurePosixPath(contract).name, pattern) for pattern in pmap.command_rebuilds) for contract in contracts  # type: ignore[union-attr]
+    )
+    base = "the contract is the authority (the projection is drift): regenerate the projection from it"
+    if rebuilt:
+        return f"{base}, never by editing the markdown; not with `{command}`, which rebuilds these contracts from their markdown and would carry the drift into them"
     how = f"with `{command}`" if command else "with the repository's projection generator"
-    return f"the contract is the authority (the projection is drift): regenerate the projection from it {how}, never by editing the markdown"
+    return f"{base} {how}, never by editing the markdown"
 
 
 @rule("PKT-025", "warning", "Generated projections match the JSON they are generated from")
@@ -143,7 +155,7 @@ def projections_in_sync(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             names = [_name(item.path if cause != "source" else item.contract) for item in hit]
             loc, excerpt, _detail = places[0]
             yield rule_.finding(
-                f"{packet.id}: {_what(cause, len(hit), _some(names))}; {_remedy(ctx, packet)}",
+                f"{packet.id}: {_what(cause, len(hit), _some(names))}; {_remedy(ctx, packet, [item.contract for item in hit])}",
                 loc, excerpt, packet.id, details=tuple(detail for _loc, _excerpt, detail in places),
             )
     yield from _registry(rule_, ctx)

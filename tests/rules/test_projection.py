@@ -109,3 +109,21 @@ def test_the_registry_projection_is_one_finding_naming_its_rows(tmp_path: Path) 
     assert "does not show what its JSON authority reg.json holds for 2 rows (WP-1-A, WP-1-B)" in finding.message
     assert "`just wp-traceability-set <BASE_WP_ID> <ACTIVE_WP_ID>`" in finding.message
     assert finding.details[1] == "reg.json:12: the JSON entry renders '| WP-1-B | b.md | TBD |  |', which the markdown does not show"
+
+
+def test_the_import_command_is_named_for_a_packet_and_not_for_contracts_it_rebuilds_from_markdown(tmp_path: Path) -> None:
+    """June's import regenerates packet.md from packet.json, but rebuilds
+    MT-*.json from MT-*.md: naming it for a drifted micro-task projection
+    would carry the drift into the contract (profile ``command_rebuilds``)."""
+    script = tmp_path / JUNE.projection.command_file
+    script.parent.mkdir(parents=True)
+    script.write_text("// the repository's import\n")
+    _write(tmp_path, projection=PROJECTION.replace(b"In Progress", b"Done"))
+    (packet,) = _findings(tmp_path)
+    assert "regenerate the projection from it with `node " in packet.message and "wp-contract-import.mjs WP-1-Ledger-Loom`" in packet.message
+    for name in ("packet.json", "packet.md"):
+        (tmp_path / FOLDER / name).unlink()
+    _write(tmp_path, name="MT-001")  # its record names MT-001.md, so its source hash drifted
+    tasks = _findings(tmp_path)
+    assert tasks and all("MT-001" in finding.message for finding in tasks)
+    assert all("never by editing the markdown; not with `node " in f.message and "rebuilds these contracts from their markdown" in f.message for f in tasks)

@@ -537,6 +537,7 @@ def _projection_map(data: Mapping[str, Any], where: str) -> ProjectionMap:
         in_sync=_strings(_get(data, "projection.in_sync"), f"{where}: projection.in_sync"),
         command=str(_get(data, "projection.command", "") or ""),
         command_file=str(_get(data, "projection.command_file", "") or ""),
+        command_rebuilds=_strings(_get(data, "projection.command_rebuilds"), f"{where}: projection.command_rebuilds"),
         registry_path_key=str(_get(data, "projection.registry.path_key", "") or ""),
         registry_policy_key=str(_get(data, "projection.registry.policy_key", "") or ""),
         registry_generated=_strings(_get(data, "projection.registry.generated"), f"{where}: projection.registry.generated"),

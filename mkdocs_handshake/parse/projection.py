@@ -183,10 +183,9 @@ def stable_copy(value: Any, strict: bool = False) -> Any:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def js_stringify(value: Any, indent: str = "") -> str:
-    """``JSON.stringify(value, null, 2)`` of a value already in
-    JavaScript's key order."""
-    inner = indent + "  "
+def _js_literal(value: Any) -> str | None:
+    """``null``, ``true``, ``false`` or a number as JavaScript writes them,
+    the same in ``JSON.stringify`` and in ``String()``; None for the rest."""
     if value is None:
         return "null"
     if value is True:
@@ -195,6 +194,16 @@ def js_stringify(value: Any, indent: str = "") -> str:
         return "false"
     if isinstance(value, (int, float)):
         return js_number(float(value))
+    return None
+
+
+def js_stringify(value: Any, indent: str = "") -> str:
+    """``JSON.stringify(value, null, 2)`` of a value already in
+    JavaScript's key order."""
+    inner = indent + "  "
+    literal = _js_literal(value)
+    if literal is not None:
+        return literal
     if isinstance(value, str):
         return _js_string(value)
     if isinstance(value, list):
@@ -277,14 +286,9 @@ def header_line(markdown: str) -> int:
 
 def _js_text(value: Any) -> str:
     """``String(value)`` in a template literal."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, (int, float)):
-        return js_number(float(value))
+    literal = _js_literal(value)
+    if literal is not None:
+        return literal
     if isinstance(value, list):
         return ",".join("" if item is None else _js_text(item) for item in value)
     if isinstance(value, dict):

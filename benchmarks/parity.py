@@ -38,6 +38,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from parity_checks import check_lines, print_checks, probe_all  # noqa: E402
 from parity_node import NodeUnavailable, Outcome, Validator, discover, node_binary, run_all, throwaway_copy  # noqa: E402
 
 from mkdocs_handshake.rules.engine import EngineConfig, run_rules  # noqa: E402
@@ -242,7 +243,8 @@ def compare(
     # Node lists a folder in byte order (libuv sorts it): a script taking
     # the first name that contains the id reads WP-1-X-v2.md for WP-1-X
     names = sorted(Path(path).name.encode("utf-8") for path in files.values())
-    shadowed = {wp for wp in packet_ids if next(name for name in names if wp.encode("utf-8") in name) != f"{wp}.md".encode("utf-8")}
+    # (a folder packet's file names do not hold its id: never shadowed)
+    shadowed = {wp for wp in packet_ids if next((name for name in names if wp.encode("utf-8") in name), f"{wp}.md".encode("utf-8")) != f"{wp}.md".encode("utf-8")}
     cells: dict[tuple[str, str], Cell] = {}
     per_packet = {validator.name for validator in validators if validator.mode == "packet"}
     known = [(check.validator, check.id, check.about) for check in checks if check.validator in ran]
@@ -344,15 +346,37 @@ def print_report(corpus: Path, validators: list[Validator], outcomes: list[Outco
             print(f"  {validator.name}: {validator.reason}")
 
 
+def summarise(corpus: Path, validators: list[Validator], outcomes: list[Outcome], checks: list[Check], allows: list[Allow], cells: dict[tuple[str, str], Cell], default: Ours):
+    """The per-check lines: which of our rules each validator's mapped
+    checks name (only checks this version of the script makes), how many
+    subjects each rule reports, and the matrix summed over its checks."""
+    mapped: dict[str, tuple[str, ...]] = {}
+    for validator in validators:
+        path = corpus / validator.script
+        source = source_text(corpus, validator) if path.is_file() else ""
+        rules = [rule for check in checks if check.validator == validator.name and makes(check, source) for rule in check.rules]
+        mapped[validator.name] = tuple(dict.fromkeys(rules))
+    ours_count = {rule: len({subject for subject, _ in found}) for rule, found in default.items()}
+    agreement: dict[str, str] = {}
+    for (name, _), cell in cells.items():
+        total = agreement.setdefault(name, "")
+        both, node, ours, passes, unexplained = (int(part) for part in total.split()[0::2]) if total else (0, 0, 0, 0, 0)
+        agreement[name] = f"{both + cell.both_fail} both-fail {node + cell.node_only} Node-only {ours + cell.ours_only} ours-only {passes + cell.both_pass} both-pass {unexplained + len(cell.unexplained)} unexplained"
+    whole = {allow.validator: allow.reason for allow in allows if allow.check == "*" and allow.validator != "*" and not (allow.lifecycle or allow.text or allow.text_absent or allow.shadowed)}
+    return check_lines(validators, outcomes, mapped, ours_count, agreement, whole)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--map", type=Path, default=DEFAULT_MAP)
     parser.add_argument("--details", action="store_true", help="print the allow-list reasons used, with counts")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="the date our rules judge the snapshot by (default: today)")
+    parser.add_argument("--timeout", type=int, default=60, help="seconds one run of one validator may take")
     args = parser.parse_args(argv)
     corpus = args.corpus.resolve()
-    if not (corpus / "docs").is_dir():
-        print(f"parity: {args.corpus} has no docs/ folder", file=sys.stderr)
+    if not (corpus / "justfile").is_file():
+        print(f"parity: {args.corpus} has no justfile: nothing says how its checks are run", file=sys.stderr)
         return 2
     try:
         node_binary()
@@ -362,14 +386,22 @@ def main(argv: list[str] | None = None) -> int:
     checks, allows = load_map(args.map)
     validators = discover(corpus)
     with tempfile.TemporaryDirectory(prefix="parity-") as tmp:
-        copy = throwaway_copy(corpus, Path(tmp))
+        # the copy sits in a folder of its own, beside an empty HOME: what a
+        # script reaches for beyond the repository is a path outside the copy
+        (Path(tmp) / "outside").mkdir()
+        home = Path(tmp) / "home"
+        home.mkdir()
+        copy = throwaway_copy(corpus, Path(tmp) / "outside")
         model = load_repo(Layout(copy))
-        as_of = dt.date.today()
+        as_of = args.as_of or dt.date.today()
         default = ours_by_rule(run_rules(model, EngineConfig(as_of=as_of)), model)
         history = ours_by_rule(run_rules(model, EngineConfig(as_of=as_of, history=True)), model)
-        outcomes = run_all(copy, validators, [packet.id for packet in model.packets])
+        packet_ids = sorted(packet.id for packet in model.packets)
+        validators, _ = probe_all(copy, home, node_binary(), validators, packet_ids, args.timeout)
+        outcomes = run_all(copy, validators, [packet.id for packet in model.packets], timeout_s=args.timeout, home=home)
         cells = compare(validators, outcomes, checks, allows, model, default, history, copy)
     print_report(corpus, validators, outcomes, checks, cells, args.details)
+    print_checks(summarise(corpus, validators, outcomes, checks, allows, cells, default))
     unexplained = sum(len(cell.unexplained) for cell in cells.values())
     print()
     print(f"Node-only cases neither covered nor explained: {unexplained}")

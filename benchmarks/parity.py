@@ -351,12 +351,19 @@ def summarise(corpus: Path, validators: list[Validator], outcomes: list[Outcome]
     checks name (only checks this version of the script makes), how many
     subjects each rule reports, and the matrix summed over its checks."""
     mapped: dict[str, tuple[str, ...]] = {}
+    ours_count: dict[str, dict[str, int]] = {}
     for validator in validators:
         path = corpus / validator.script
         source = source_text(corpus, validator) if path.is_file() else ""
-        rules = [rule for check in checks if check.validator == validator.name and makes(check, source) for rule in check.rules]
-        mapped[validator.name] = tuple(dict.fromkeys(rules))
-    ours_count = {rule: len({subject for subject, _ in found}) for rule, found in default.items()}
+        made = [check for check in checks if check.validator == validator.name and makes(check, source)]
+        mapped[validator.name] = tuple(dict.fromkeys(rule for check in made for rule in check.rules))
+        # the subjects each rule reports on these checks' questions (a rule
+        # such as PKT-003 also reports other sections: those are not counted)
+        subjects: dict[str, set[str]] = defaultdict(set)
+        for check in made:
+            for rule, pattern in check.about:
+                subjects[rule] |= {subject for subject, message in default.get(rule, ()) if pattern is None or pattern.search(message)}
+        ours_count[validator.name] = {rule: len(found) for rule, found in subjects.items()}
     agreement: dict[str, str] = {}
     for (name, _), cell in cells.items():
         total = agreement.setdefault(name, "")

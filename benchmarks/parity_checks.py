@@ -90,16 +90,16 @@ def verdict(validator: Validator, outcomes: list[Outcome]) -> str:
     return f"FAIL (exit {failed[0].code}): {first[:80]}"
 
 
-def check_lines(validators: list[Validator], outcomes: list[Outcome], mapped: dict[str, tuple[str, ...]], ours_count: dict[str, int], agreement: dict[str, str], whole: dict[str, str]) -> list[CheckLine]:
+def check_lines(validators: list[Validator], outcomes: list[Outcome], mapped: dict[str, tuple[str, ...]], ours_count: dict[str, dict[str, int]], agreement: dict[str, str], whole: dict[str, str]) -> list[CheckLine]:
     """``mapped``: validator -> the rule ids its mapped checks name (only
-    checks this version of the script makes); ``ours_count``: rule id ->
-    subjects our rules report; ``agreement``: validator -> the summed
+    checks this version of the script makes); ``ours_count``:
+    validator -> rule id -> subjects the rule reports on those questions; ``agreement``: validator -> the summed
     matrix; ``whole``: validator -> an allow-list reason for all of it."""
     lines = []
     for validator in validators:
         rules = mapped.get(validator.name, ())
         kind, why = classify(validator, bool(rules) and validator.name in agreement, whole.get(validator.name, ""))
-        ours = ", ".join(f"{rule}: {ours_count.get(rule, 0)}" for rule in rules) or "-"
+        ours = ", ".join(f"{rule}: {ours_count.get(validator.name, {}).get(rule, 0)}" for rule in rules) or "-"
         lines.append(CheckLine(validator.name, validator.recipe, kind, why, verdict(validator, outcomes), ours, agreement.get(validator.name, "-") if kind == COMPARED else "-"))
     return lines
 

@@ -37,7 +37,7 @@ _CALL = re.compile(r"^(?P<pid>\d+)\s+(?P<call>\w+)\((?P<args>.*)\)\s+=\s+(?P<res
 _PATH = re.compile(r'"((?:[^"\\]|\\.)*)"')
 # a folder named for runtime output or sessions ("runtime", "gov_runtime", "sessions")
 # (lower case: a packet id such as WP-1-ACE-Runtime names no runtime folder)
-_RUNTIME_WORD = re.compile(r"(?:^|/)(?:[a-z0-9_-]*[_-])?(?:runtime|sessions?)/")
+_RUNTIME_WORD = re.compile(r"(?:^|/)(?:[a-z0-9_-]*[_-])?(?:runtime|sessions?)(?:/|$)")
 _WRITE_FLAGS = re.compile(r"O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND")
 _LOAD_ERROR = re.compile(r"No such built-in module: \S+|Cannot find (?:module|package) \S+")
 _INET = re.compile(r"sa_family=AF_INET6?\b")

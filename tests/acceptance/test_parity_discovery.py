@@ -139,6 +139,7 @@ def trace_of(copy: Path, home: Path) -> str:
             f'100 access("{out}/gov_runtime/roles_shared/GATES.json", F_OK) = -1 ENOENT (No such file or directory)',
             f'100 statx(AT_FDCWD, "{out}/package.json", AT_STATX_SYNC_AS_STAT, STATX_ALL, 0x7ffd) = -1 ENOENT (No such file or directory)',
             f'100 openat(AT_FDCWD, "{copy}/.GOV/runtime/sessions.json", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)',
+            f'100 statx(AT_FDCWD, "{copy}/.GOV/roles_shared/runtime", AT_STATX_SYNC_AS_STAT, STATX_ALL, 0x7ffd) = -1 ENOENT (No such file or directory)',
             f'100 openat(AT_FDCWD, "{copy}/.GOV/task_packets/WP-1-Runtime-Backfill/packet.json", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)',
             f'100 openat(AT_FDCWD, "{copy}/.GOV/records/log.jsonl", O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0666) = -1 EACCES (Permission denied)',
             '101 execve("/usr/bin/git", ["git", "rev-parse"], 0x5 /* 3 vars */) = 0',
@@ -154,7 +155,7 @@ def test_the_trace_tells_outside_runtime_and_refused_writes_apart(tmp_path: Path
     # git's own lookups (pid 101 became git) and node's package.json walk are not the script's
     assert missing_outside == ["../../home/.handshake/state.json", "../gov_runtime/roles_shared/GATES.json"]
     # a runtime folder, not a packet whose name has the word in it
-    assert missing_runtime == [".GOV/runtime/sessions.json"]
+    assert missing_runtime == [".GOV/roles_shared/runtime", ".GOV/runtime/sessions.json"]
     assert refused == [".GOV/records/log.jsonl"] and not network and not written_outside
     network_trace = '100 connect(23, {sa_family=AF_INET, sin_port=htons(11434), sin_addr=inet_addr("127.0.0.1")}, 16) = -1 ECONNREFUSED (Connection refused)'
     assert parity_probe.read_trace(network_trace, copy, home, NODE)[2]
@@ -225,7 +226,7 @@ def test_each_check_gets_one_class_with_its_reason() -> None:
         validators,
         outcomes,
         mapped={"board-check": ("BOARD-007",), "gate": ("PKT-015",)},
-        ours_count={"BOARD-007": 2, "PKT-015": 3},
+        ours_count={"board-check": {"BOARD-007": 2}, "gate": {"PKT-015": 3}},
         agreement={"board-check": "1 both-fail 0 Node-only 0 ours-only 0 both-pass 0 unexplained"},
         whole={},
     )

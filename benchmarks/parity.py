@@ -1,9 +1,9 @@
 """Do our rules make every check the repository's own validators make?
 
-Runs each Node validator of ``CORPUS/scripts/`` (see parity_node.py for
-how they are found and called) on every packet of a throw-away copy of the
-corpus, runs our rules on the same copy, and prints, per validator and per
-check, an agreement matrix over packets:
+Runs each Node validator of the corpus (see parity_node.py for how they
+are found and called from its justfile, in either layout) on every packet
+of a throw-away copy of the corpus, runs our rules on the same copy, and
+prints, per validator and per check, an agreement matrix over packets:
 
     both fail   Node fails the packet on this check and a mapped rule of
                 ours reports it
@@ -15,12 +15,20 @@ check, an agreement matrix over packets:
     ours only   a mapped rule of ours reports the packet, Node passes it
     both pass
 
+Before that, each validator is run once under a probe (parity_probe.py):
+one whose verdict cannot be had on a copy (it needs files the repository
+keeps outside itself, session runtime, the network, or writes the state it
+judges) is reported as not runnable here and not counted. After the
+matrices, one line per check gives its class (compared, no counterpart,
+not runnable here, not a check; parity_checks.py), the repository's
+verdict and what our mapped rules say on the same subject.
+
 Checks and the allow-list are data (parity.yaml). The run exits 1 when a
 Node-only case is neither covered nor explained, or when a validator
 prints a failure that no check recognises: a new snapshot whose validators
 learned something new fails until a person maps or explains it.
 
-Usage: python benchmarks/parity.py CORPUS [--map parity.yaml] [--details]
+Usage: python benchmarks/parity.py CORPUS [--map parity.yaml] [--details] [--as-of DATE] [--timeout S]
 """
 
 from __future__ import annotations
@@ -38,7 +46,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from parity_checks import check_lines, print_checks, probe_all  # noqa: E402
+from parity_checks import CheckLine, check_lines, print_checks, probe_all  # noqa: E402
 from parity_node import NodeUnavailable, Outcome, Validator, discover, node_binary, run_all, throwaway_copy  # noqa: E402
 
 from mkdocs_handshake.rules.engine import EngineConfig, run_rules  # noqa: E402
@@ -346,7 +354,9 @@ def print_report(corpus: Path, validators: list[Validator], outcomes: list[Outco
             print(f"  {validator.name}: {validator.reason}")
 
 
-def summarise(corpus: Path, validators: list[Validator], outcomes: list[Outcome], checks: list[Check], allows: list[Allow], cells: dict[tuple[str, str], Cell], default: Ours):
+def summarise(
+    corpus: Path, validators: list[Validator], outcomes: list[Outcome], checks: list[Check], allows: list[Allow], cells: dict[tuple[str, str], Cell], default: Ours, root: Path | None = None
+) -> list[CheckLine]:
     """The per-check lines: which of our rules each validator's mapped
     checks name (only checks this version of the script makes), how many
     subjects each rule reports, and the matrix summed over its checks."""
@@ -364,13 +374,18 @@ def summarise(corpus: Path, validators: list[Validator], outcomes: list[Outcome]
             for rule, pattern in check.about:
                 subjects[rule] |= {subject for subject, message in default.get(rule, ()) if pattern is None or pattern.search(message)}
         ours_count[validator.name] = {rule: len(found) for rule, found in subjects.items()}
-    agreement: dict[str, str] = {}
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for (name, _), cell in cells.items():
-        total = agreement.setdefault(name, "")
-        both, node, ours, passes, unexplained = (int(part) for part in total.split()[0::2]) if total else (0, 0, 0, 0, 0)
-        agreement[name] = f"{both + cell.both_fail} both-fail {node + cell.node_only} Node-only {ours + cell.ours_only} ours-only {passes + cell.both_pass} both-pass {unexplained + len(cell.unexplained)} unexplained"
+        for index, value in enumerate((cell.both_fail, cell.node_only, cell.ours_only, cell.both_pass, len(cell.unexplained))):
+            sums[name][index] += value
+    agreement = {name: "{} both fail, {} Node only, {} ours only, {} both pass ({} unexplained)".format(*total) for name, total in sums.items()}
+    # why a check with no counterpart is not compared: the allow-list entry
+    # for all of it, else the reasons that explained its failures
     whole = {allow.validator: allow.reason for allow in allows if allow.check == "*" and allow.validator != "*" and not (allow.lifecycle or allow.text or allow.text_absent or allow.shadowed)}
-    return check_lines(validators, outcomes, mapped, ours_count, agreement, whole)
+    for (name, _), cell in cells.items():
+        if name not in whole and cell.reasons:
+            whole[name] = "; ".join(sorted(cell.reasons))
+    return check_lines(validators, outcomes, mapped, ours_count, agreement, whole, str(root))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -408,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = run_all(copy, validators, [packet.id for packet in model.packets], timeout_s=args.timeout, home=home)
         cells = compare(validators, outcomes, checks, allows, model, default, history, copy)
     print_report(corpus, validators, outcomes, checks, cells, args.details)
-    print_checks(summarise(corpus, validators, outcomes, checks, allows, cells, default))
+    print_checks(summarise(corpus, validators, outcomes, checks, allows, cells, default, copy))
     unexplained = sum(len(cell.unexplained) for cell in cells.values())
     print()
     print(f"Node-only cases neither covered nor explained: {unexplained}")

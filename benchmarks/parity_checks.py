@@ -20,6 +20,7 @@ Its class is
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -64,8 +65,8 @@ def probe_all(copy: Path, home: Path, node: str, validators: list[Validator], pa
 
 def classify(validator: Validator, compared: bool, explained_whole: str) -> tuple[str, str]:
     """(class, why) of one validator, ``compared`` when a mapped check of
-    ours applies to what it prints; ``explained_whole`` is the allow-list
-    reason that covers all its checks at once ("" when none does)."""
+    ours applies to what it prints; ``explained_whole``: the allow-list
+    reasons that explain its failures ("" when none do)."""
     if validator.not_runnable:
         return NOT_RUNNABLE, validator.not_runnable
     if validator.mode == "skip":
@@ -75,9 +76,22 @@ def classify(validator: Validator, compared: bool, explained_whole: str) -> tupl
     return NO_COUNTERPART, explained_whole or "no rule of ours decides its question (parity.yaml maps none of its messages)"
 
 
-def verdict(validator: Validator, outcomes: list[Outcome]) -> str:
+_SAYS_FAILURE = re.compile(r"error|fail|violation|missing|drift|stale|mismatch", re.IGNORECASE)
+_NOISE = re.compile(r"""^(?:file://|at\s|throw\s|[\^{}\[\],]+$|"\w+":\s*[\[{]?$)""")
+
+
+def headline(output: str, root: str) -> str:
+    """The line of a failing run that says what failed: the first that
+    names a failure, else the first that is not a stack frame or JSON
+    punctuation; the copy's temporary path is left out."""
+    lines = [line.strip().replace(root.rstrip("/") + "/", "") for line in output.splitlines()]
+    lines = [line for line in lines if line and not _NOISE.match(line)]
+    return next((line for line in lines if _SAYS_FAILURE.search(line)), lines[0] if lines else "")
+
+
+def verdict(validator: Validator, outcomes: list[Outcome], root: str = "") -> str:
     """What the repository's check said: pass/fail of a repository check
-    with its first failure line, or how many packets failed."""
+    with the line that says what failed, or how many packets failed."""
     runs = [outcome for outcome in outcomes if outcome.validator == validator.name]
     if not runs:
         return "-"
@@ -86,21 +100,29 @@ def verdict(validator: Validator, outcomes: list[Outcome]) -> str:
         return f"{len(failed)} of {len(runs)} packets fail"
     if not failed:
         return "pass"
-    first = next((line.strip() for line in failed[0].output.splitlines() if line.strip()), "")
-    return f"FAIL (exit {failed[0].code}): {first[:80]}"
+    return f"FAIL (exit {failed[0].code}): {headline(failed[0].output, root)[:100]}"
 
 
-def check_lines(validators: list[Validator], outcomes: list[Outcome], mapped: dict[str, tuple[str, ...]], ours_count: dict[str, dict[str, int]], agreement: dict[str, str], whole: dict[str, str]) -> list[CheckLine]:
+def check_lines(
+    validators: list[Validator],
+    outcomes: list[Outcome],
+    mapped: dict[str, tuple[str, ...]],
+    ours_count: dict[str, dict[str, int]],
+    agreement: dict[str, str],
+    whole: dict[str, str],
+    root: str = "",
+) -> list[CheckLine]:
     """``mapped``: validator -> the rule ids its mapped checks name (only
     checks this version of the script makes); ``ours_count``:
     validator -> rule id -> subjects the rule reports on those questions; ``agreement``: validator -> the summed
-    matrix; ``whole``: validator -> an allow-list reason for all of it."""
+    matrix; ``whole``: validator -> the allow-list reasons that explain its
+    failures; ``root``: the copy's path, left out of what is quoted."""
     lines = []
     for validator in validators:
         rules = mapped.get(validator.name, ())
         kind, why = classify(validator, bool(rules) and validator.name in agreement, whole.get(validator.name, ""))
         ours = ", ".join(f"{rule}: {ours_count.get(validator.name, {}).get(rule, 0)}" for rule in rules) or "-"
-        lines.append(CheckLine(validator.name, validator.recipe, kind, why, verdict(validator, outcomes), ours, agreement.get(validator.name, "-") if kind == COMPARED else "-"))
+        lines.append(CheckLine(validator.name, validator.recipe, kind, why, verdict(validator, outcomes, root), ours, agreement.get(validator.name, "-") if kind == COMPARED else "-"))
     return lines
 
 

@@ -1,9 +1,14 @@
 """The repository's own Node validators: which there are, how each is
 called, and what each said about a throw-away copy of the repository.
 
-Nothing here names a validator of the two corpora. Validators are the
-``.mjs`` files of ``scripts/validation/`` plus ``scripts/*-check.mjs``; how
-each is called comes from the repository's ``justfile``:
+Nothing here names a validator of the corpora. Validators are the check
+scripts of the repository: those its ``justfile`` runs (read by
+parity_just.py, its variables substituted) from a folder named
+``validation`` or ``checks``, or named ``*-check.mjs``, plus the other
+``.mjs`` files of such folders and the other ``*-check.mjs`` files
+(``scripts/validation/`` and ``scripts/*-check.mjs`` in the docs layout,
+``.GOV/roles_shared/checks/``, ``.GOV/roles/*/checks/`` and the like in the
+``.GOV`` one). How each is called comes from the ``justfile``:
 
 * a recipe that passes the script exactly its one WP-id parameter (and at
   most variadic or defaulted ones after it) makes a *per-packet* validator,
@@ -15,7 +20,11 @@ each is called comes from the repository's ``justfile``:
   (a library, or a tool whose arguments only its author knows);
 * a recipe that passes a literal sub-command or other values (``sign
   {{wp-id}} {{signature}}``) is a recording tool, never run: it writes the
-  governance state it would be judged on.
+  governance state it would be judged on;
+* a recipe that names a script the repository does not hold is a check
+  that cannot run here;
+* a call inside another program's command line (a receipt wrapper) is run
+  without the wrapper.
 """
 
 from __future__ import annotations

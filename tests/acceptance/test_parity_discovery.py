@@ -227,7 +227,7 @@ def test_each_check_gets_one_class_with_its_reason() -> None:
         outcomes,
         mapped={"board-check": ("BOARD-007",), "gate": ("PKT-015",)},
         ours_count={"board-check": {"BOARD-007": 2}, "gate": {"PKT-015": 3}},
-        agreement={"board-check": "1 both-fail 0 Node-only 0 ours-only 0 both-pass 0 unexplained"},
+        agreement={"board-check": "1 both fail, 0 Node only, 0 ours only, 0 both pass (0 unexplained)"},
         whole={},
     )
     by_name = {line.name: line for line in lines}
@@ -241,3 +241,32 @@ def test_each_check_gets_one_class_with_its_reason() -> None:
     assert by_name["cadence-check"].verdict == "pass"
     # what our rules say on the subject of a check that could not run is still shown
     assert by_name["gate"].ours == "PKT-015: 3" and "../gates.json" in by_name["gate"].why
+
+
+def test_summary_counts_only_findings_on_the_checks_question(tmp_path: Path) -> None:
+    import re
+
+    import parity
+
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "pre.mjs").write_text("errors.push('Task packet missing fields: ' + names);", encoding="utf-8")
+    validator = parity_node.Validator("pre", "checks/pre.mjs", "packet", "recipe", "pre-work")
+    scope = parity.Check("pre", "required-fields", re.compile("missing fields"), ("PKT-003",), (("PKT-003", re.compile("(?i)scope")),))
+    other = parity.Check("pre", "old-message", re.compile("a message this version does not print"), ("PKT-099",), (("PKT-099", None),))
+    ours = {"PKT-003": [("WP-1-A", "WP-1-A lacks the section Scope"), ("WP-1-B", "WP-1-B lacks the section Notes")]}
+    cells = {("pre", "required-fields"): parity.Cell(both_fail=1, both_pass=1), ("pre", "old-message"): parity.Cell(both_pass=2)}
+    outcomes = [parity_node.Outcome("pre", "WP-1-A", 1, "Errors:\n  1. Task packet missing fields: SCOPE\n"), parity_node.Outcome("pre", "WP-1-B", 0, "")]
+    (line,) = parity.summarise(tmp_path, [validator], outcomes, [scope, other], [], cells, ours)
+    assert line.kind == parity_checks.COMPARED
+    assert line.ours == "PKT-003: 1"  # the Notes finding is about another section; PKT-099's message is not in this script
+    assert line.verdict == "1 of 2 packets fail"
+    assert line.agreement == "1 both fail, 0 Node only, 0 ours only, 3 both pass (0 unexplained)"
+
+
+def test_the_verdict_quotes_the_line_that_says_what_failed() -> None:
+    crash = "file:///tmp/p/outside/repo/.GOV/lib.mjs:139\n      throw new Error(`hash mismatch`);\n            ^\n\nError: indexed spec module hash mismatch: spec-modules/00.md\n    at resolve (file:///tmp/p/outside/repo/.GOV/lib.mjs:139:13)\n"
+    assert parity_checks.headline(crash, "/tmp/p/outside/repo") == "Error: indexed spec module hash mismatch: spec-modules/00.md"
+    report = '{\n  "check": "linkage",\n  "verdict": "FAIL",\n  "failures": [\n    "x.md missing CX-1",\n'
+    assert parity_checks.headline(report, "/r") == '"verdict": "FAIL",'
+    missing = "Missing: /tmp/p/outside/repo/AGENTS.md\n"
+    assert parity_checks.headline(missing, "/tmp/p/outside/repo") == "Missing: AGENTS.md"  # no temporary path in the report

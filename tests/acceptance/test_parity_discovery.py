@@ -270,3 +270,15 @@ def test_the_verdict_quotes_the_line_that_says_what_failed() -> None:
     assert parity_checks.headline(report, "/r") == '"verdict": "FAIL",'
     missing = "Missing: /tmp/p/outside/repo/AGENTS.md\n"
     assert parity_checks.headline(missing, "/tmp/p/outside/repo") == "Missing: AGENTS.md"  # no temporary path in the report
+
+
+def test_a_check_whose_script_is_missing_still_shows_what_we_say_on_its_subject(tmp_path: Path) -> None:
+    import re
+
+    import parity
+
+    gate = parity_node.Validator("gate-check", "checks/gate-check.mjs", "skip", "the script is not in the repository", "gate-check", "justfile recipe `gate-check` runs checks/gate-check.mjs, which the repository does not hold")
+    phases = parity.Check("gate-check", "phase-order", re.compile("SKELETON appears before BOOTSTRAP"), ("PKT-015",), (("PKT-015", re.compile("comes before")),))
+    ours = {"PKT-015": [("WP-1-A", "SKELETON comes before BOOTSTRAP in WP-1-A")]}
+    (line,) = parity.summarise(tmp_path, [gate], [], [phases], [], {}, ours)
+    assert (line.kind, line.ours, line.verdict) == (parity_checks.NOT_RUNNABLE, "PKT-015: 1", "-")

@@ -1,9 +1,9 @@
 """Do our rules make every check the repository's own validators make?
 
-Runs each Node validator of ``CORPUS/scripts/`` (see parity_node.py for
-how they are found and called) on every packet of a throw-away copy of the
-corpus, runs our rules on the same copy, and prints, per validator and per
-check, an agreement matrix over packets:
+Runs each Node validator of the corpus (see parity_node.py for how they
+are found and called from its justfile, in either layout) on every packet
+of a throw-away copy of the corpus, runs our rules on the same copy, and
+prints, per validator and per check, an agreement matrix over packets:
 
     both fail   Node fails the packet on this check and a mapped rule of
                 ours reports it
@@ -15,12 +15,20 @@ check, an agreement matrix over packets:
     ours only   a mapped rule of ours reports the packet, Node passes it
     both pass
 
+Before that, each validator is run once under a probe (parity_probe.py):
+one whose verdict cannot be had on a copy (it needs files the repository
+keeps outside itself, session runtime, the network, or writes the state it
+judges) is reported as not runnable here and not counted. After the
+matrices, one line per check gives its class (compared, no counterpart,
+not runnable here, not a check; parity_checks.py), the repository's
+verdict and what our mapped rules say on the same subject.
+
 Checks and the allow-list are data (parity.yaml). The run exits 1 when a
 Node-only case is neither covered nor explained, or when a validator
 prints a failure that no check recognises: a new snapshot whose validators
 learned something new fails until a person maps or explains it.
 
-Usage: python benchmarks/parity.py CORPUS [--map parity.yaml] [--details]
+Usage: python benchmarks/parity.py CORPUS [--map parity.yaml] [--details] [--as-of DATE] [--timeout S]
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from parity_checks import CheckLine, check_lines, print_checks, probe_all  # noqa: E402
 from parity_node import NodeUnavailable, Outcome, Validator, discover, node_binary, run_all, throwaway_copy  # noqa: E402
 
 from mkdocs_handshake.rules.engine import EngineConfig, run_rules  # noqa: E402
@@ -242,7 +251,8 @@ def compare(
     # Node lists a folder in byte order (libuv sorts it): a script taking
     # the first name that contains the id reads WP-1-X-v2.md for WP-1-X
     names = sorted(Path(path).name.encode("utf-8") for path in files.values())
-    shadowed = {wp for wp in packet_ids if next(name for name in names if wp.encode("utf-8") in name) != f"{wp}.md".encode("utf-8")}
+    # (a folder packet's file names do not hold its id: never shadowed)
+    shadowed = {wp for wp in packet_ids if next((name for name in names if wp.encode("utf-8") in name), f"{wp}.md".encode("utf-8")) != f"{wp}.md".encode("utf-8")}
     cells: dict[tuple[str, str], Cell] = {}
     per_packet = {validator.name for validator in validators if validator.mode == "packet"}
     known = [(check.validator, check.id, check.about) for check in checks if check.validator in ran]
@@ -344,15 +354,52 @@ def print_report(corpus: Path, validators: list[Validator], outcomes: list[Outco
             print(f"  {validator.name}: {validator.reason}")
 
 
+def summarise(
+    corpus: Path, validators: list[Validator], outcomes: list[Outcome], checks: list[Check], allows: list[Allow], cells: dict[tuple[str, str], Cell], default: Ours, root: Path | None = None
+) -> list[CheckLine]:
+    """The per-check lines: which of our rules each validator's mapped
+    checks name (only checks this version of the script makes), how many
+    subjects each rule reports, and the matrix summed over its checks."""
+    mapped: dict[str, tuple[str, ...]] = {}
+    ours_count: dict[str, dict[str, int]] = {}
+    for validator in validators:
+        path = corpus / validator.script
+        source = source_text(corpus, validator) if path.is_file() else ""
+        # a script the repository lacks: every check parity.yaml knows it by
+        made = [check for check in checks if check.validator == validator.name and (makes(check, source) or not path.is_file())]
+        mapped[validator.name] = tuple(dict.fromkeys(rule for check in made for rule in check.rules))
+        # the subjects each rule reports on these checks' questions (a rule
+        # such as PKT-003 also reports other sections: those are not counted)
+        subjects: dict[str, set[str]] = defaultdict(set)
+        for check in made:
+            for rule, pattern in check.about:
+                subjects[rule] |= {subject for subject, message in default.get(rule, ()) if pattern is None or pattern.search(message)}
+        ours_count[validator.name] = {rule: len(found) for rule, found in subjects.items()}
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for (name, _), cell in cells.items():
+        for index, value in enumerate((cell.both_fail, cell.node_only, cell.ours_only, cell.both_pass, len(cell.unexplained))):
+            sums[name][index] += value
+    agreement = {name: "{} both fail, {} Node only, {} ours only, {} both pass ({} unexplained)".format(*total) for name, total in sums.items()}
+    # why a check with no counterpart is not compared: the allow-list entry
+    # for all of it, else the reasons that explained its failures
+    whole = {allow.validator: allow.reason for allow in allows if allow.check == "*" and allow.validator != "*" and not (allow.lifecycle or allow.text or allow.text_absent or allow.shadowed)}
+    for (name, _), cell in cells.items():
+        if name not in whole and cell.reasons:
+            whole[name] = "; ".join(sorted(cell.reasons))
+    return check_lines(validators, outcomes, mapped, ours_count, agreement, whole, str(root))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--map", type=Path, default=DEFAULT_MAP)
     parser.add_argument("--details", action="store_true", help="print the allow-list reasons used, with counts")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, help="the date our rules judge the snapshot by (default: today)")
+    parser.add_argument("--timeout", type=int, default=60, help="seconds one run of one validator may take")
     args = parser.parse_args(argv)
     corpus = args.corpus.resolve()
-    if not (corpus / "docs").is_dir():
-        print(f"parity: {args.corpus} has no docs/ folder", file=sys.stderr)
+    if not (corpus / "justfile").is_file():
+        print(f"parity: {args.corpus} has no justfile: nothing says how its checks are run", file=sys.stderr)
         return 2
     try:
         node_binary()
@@ -362,14 +409,22 @@ def main(argv: list[str] | None = None) -> int:
     checks, allows = load_map(args.map)
     validators = discover(corpus)
     with tempfile.TemporaryDirectory(prefix="parity-") as tmp:
-        copy = throwaway_copy(corpus, Path(tmp))
+        # the copy sits in a folder of its own, beside an empty HOME: what a
+        # script reaches for beyond the repository is a path outside the copy
+        (Path(tmp) / "outside").mkdir()
+        home = Path(tmp) / "home"
+        home.mkdir()
+        copy = throwaway_copy(corpus, Path(tmp) / "outside")
         model = load_repo(Layout(copy))
-        as_of = dt.date.today()
+        as_of = args.as_of or dt.date.today()
         default = ours_by_rule(run_rules(model, EngineConfig(as_of=as_of)), model)
         history = ours_by_rule(run_rules(model, EngineConfig(as_of=as_of, history=True)), model)
-        outcomes = run_all(copy, validators, [packet.id for packet in model.packets])
+        packet_ids = sorted(packet.id for packet in model.packets)
+        validators, _ = probe_all(copy, home, node_binary(), validators, packet_ids, args.timeout)
+        outcomes = run_all(copy, validators, [packet.id for packet in model.packets], timeout_s=args.timeout, home=home)
         cells = compare(validators, outcomes, checks, allows, model, default, history, copy)
     print_report(corpus, validators, outcomes, checks, cells, args.details)
+    print_checks(summarise(corpus, validators, outcomes, checks, allows, cells, default, copy))
     unexplained = sum(len(cell.unexplained) for cell in cells.values())
     print()
     print(f"Node-only cases neither covered nor explained: {unexplained}")

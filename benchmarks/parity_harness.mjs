@@ -49,8 +49,9 @@ function run(job) {
     worker.on('error', (error) => { crash = String((error && error.stack) || error); });
     worker.on('exit', (code) => {
       clearTimeout(timer);
-      if (/ERR_WORKER_UNSUPPORTED_OPERATION/.test(crash)) {
-        // process.chdir() and friends exist only in a real process
+      if (/ERR_WORKER_UNSUPPORTED_OPERATION/.test(crash) || /is not supported in workers/.test(out() + err())) {
+        // process.chdir() and friends exist only in a real process (a
+        // script may catch the error and print it before exiting)
         resolve(inProcess(job));
         return;
       }

@@ -1,9 +1,14 @@
 """The repository's own Node validators: which there are, how each is
 called, and what each said about a throw-away copy of the repository.
 
-Nothing here names a validator of the two corpora. Validators are the
-``.mjs`` files of ``scripts/validation/`` plus ``scripts/*-check.mjs``; how
-each is called comes from the repository's ``justfile``:
+Nothing here names a validator of the corpora. Validators are the check
+scripts of the repository: those its ``justfile`` runs (read by
+parity_just.py, its variables substituted) from a folder named
+``validation`` or ``checks``, or named ``*-check.mjs``, plus the other
+``.mjs`` files of such folders and the other ``*-check.mjs`` files
+(``scripts/validation/`` and ``scripts/*-check.mjs`` in the docs layout,
+``.GOV/roles_shared/checks/``, ``.GOV/roles/*/checks/`` and the like in the
+``.GOV`` one). How each is called comes from the ``justfile``:
 
 * a recipe that passes the script exactly its one WP-id parameter (and at
   most variadic or defaulted ones after it) makes a *per-packet* validator,
@@ -15,7 +20,11 @@ each is called comes from the repository's ``justfile``:
   (a library, or a tool whose arguments only its author knows);
 * a recipe that passes a literal sub-command or other values (``sign
   {{wp-id}} {{signature}}``) is a recording tool, never run: it writes the
-  governance state it would be judged on.
+  governance state it would be judged on;
+* a recipe that names a script the repository does not hold is a check
+  that cannot run here;
+* a call inside another program's command line (a receipt wrapper) is run
+  without the wrapper.
 """
 
 from __future__ import annotations
@@ -27,11 +36,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from parity_just import NodeCall, Param, node_calls
+
 HARNESS = Path(__file__).with_name("parity_harness.mjs")
 
-_RECIPE = re.compile(r"""^(?P<name>[A-Za-z0-9_-]+)(?P<params>(?:\s+[*+]?[\w-]+(?:=(?:"[^"]*"|'[^']*'|[^\s:]+))?)*)\s*:(?!=)""")
-_NODE_CALL = re.compile(r"\bnode\s+(?P<script>scripts/[\w./-]+\.mjs)(?P<args>[^\n;&|]*)")
 _PLACEHOLDER = re.compile(r"\{\{\s*([\w-]+)\s*\}\}")
+# where a repository keeps its checks: a folder named for them, or a
+# script named for one (both layouts: scripts/validation/, .GOV/*/checks/,
+# scripts/scaffold-check.mjs)
+_CHECK_FOLDERS = ("validation", "checks")
+_CHECK_NAME = re.compile(r"[-_]check$")
+_SKIP_FOLDERS = {"node_modules", "tests", ".git"}
 
 
 @dataclass(frozen=True)
@@ -40,44 +55,14 @@ class Validator:
     script: str  # relative to the corpus top
     mode: str  # "packet" | "repo" | "skip"
     reason: str  # why this mode (the recipe, or why skipped)
+    recipe: str = ""  # the justfile recipe that runs it ("" when none does)
+    # why its verdict cannot be had on a copy of the repository ("" when it
+    # can): set for a check the justfile names but the repository lacks,
+    # and from the probe of a run
+    not_runnable: str = ""
 
 
-@dataclass(frozen=True)
-class Param:
-    name: str
-    has_default: bool
-    variadic: bool
-
-
-def _params(text: str) -> list[Param]:
-    params = []
-    for token in re.findall(r"[*+]?[\w-]+(?:=(?:\"[^\"]*\"|'[^']*'|\S+))?", text):
-        variadic = token[0] in "*+"
-        name = token.lstrip("*+").split("=", 1)[0]
-        params.append(Param(name, "=" in token or token.startswith("*"), variadic))
-    return params
-
-
-def justfile_calls(justfile: Path) -> dict[str, list[tuple[str, list[Param], list[str]]]]:
-    """script -> [(recipe, its parameters, the arguments it passes)]."""
-    calls: dict[str, list[tuple[str, list[Param], list[str]]]] = {}
-    if not justfile.is_file():
-        return calls
-    recipe: tuple[str, list[Param]] | None = None
-    for line in justfile.read_text(encoding="utf-8", errors="replace").splitlines():
-        if line and not line[0].isspace() and not line.startswith("#"):
-            match = _RECIPE.match(line)
-            recipe = (match.group("name"), _params(match.group("params"))) if match and not line.startswith("set ") else None
-            continue
-        if recipe is None:
-            continue
-        for call in _NODE_CALL.finditer(line):
-            args = call.group("args").split()
-            calls.setdefault(call.group("script"), []).append((recipe[0], recipe[1], args))
-    return calls
-
-
-def _mode_from_recipe(recipe: str, params: list[Param], args: list[str]) -> tuple[str, str] | None:
+def _mode_from_recipe(recipe: str, params: tuple[Param, ...], args: tuple[str, ...]) -> tuple[str, str] | None:
     by_name = {param.name: param for param in params}
     passed = []
     for arg in args:
@@ -93,23 +78,51 @@ def _mode_from_recipe(recipe: str, params: list[Param], args: list[str]) -> tupl
     return None
 
 
+def is_check(script: str) -> bool:
+    """Whether the repository files this script as a check."""
+    path = Path(script)
+    return path.parent.name in _CHECK_FOLDERS or bool(_CHECK_NAME.search(path.stem))
+
+
+def _check_files(corpus: Path, called: set[str]) -> list[str]:
+    """The repository's check scripts: those the justfile calls, then the
+    ``.mjs`` files of every check folder and every ``*-check.mjs``, in
+    path order."""
+    found = set(script for script in called if is_check(script))
+    for path in corpus.rglob("*.mjs"):
+        relative = path.relative_to(corpus)
+        if _SKIP_FOLDERS & set(relative.parts[:-1]) or path.name.endswith(".test.mjs"):
+            continue
+        if is_check(relative.as_posix()):
+            found.add(relative.as_posix())
+    # check folders first, then the scripts named for a check elsewhere
+    return sorted(found, key=lambda script: (Path(script).parent.name not in _CHECK_FOLDERS, script))
+
+
 def discover(corpus: Path) -> list[Validator]:
-    scripts = sorted((corpus / "scripts" / "validation").glob("*.mjs")) + sorted((corpus / "scripts").glob("*-check.mjs"))
-    calls = justfile_calls(corpus / "justfile")
+    calls = [call for call in node_calls(corpus / "justfile") if call.kind == "script"]
+    by_script: dict[str, list[NodeCall]] = {}
+    for call in calls:
+        by_script.setdefault(call.script, []).append(call)
     found = []
-    for path in scripts:
-        relative = path.relative_to(corpus).as_posix()
+    for relative in _check_files(corpus, set(by_script)):
+        path = corpus / relative
         name = path.stem
-        recipes = calls.get(relative, [])
-        modes = [mode for mode in (_mode_from_recipe(*call) for call in recipes) if mode]
+        recipes = by_script.get(relative, [])
+        if recipes and not path.is_file():
+            found.append(Validator(name, relative, "skip", "the script is not in the repository", recipes[0].recipe, f"justfile recipe `{recipes[0].recipe}` runs {relative}, which the repository does not hold"))
+            continue
+        modes = [(mode, call) for mode, call in ((_mode_from_recipe(call.recipe, call.params, call.args), call) for call in recipes) if mode]
         if modes:
             # per packet wins: a repository-wide call of the same script is
             # the per-packet check with its argument left out
-            mode, reason = sorted(modes, key=lambda item: item[0] != "packet")[0]
-            found.append(Validator(name, relative, mode, reason))
+            (mode, reason), call = sorted(modes, key=lambda item: item[0][0] != "packet")[0]
+            if call.wrapper:
+                reason += f" (inside `{call.wrapper}`, which records a receipt of the run; run here without it)"
+            found.append(Validator(name, relative, mode, reason, call.recipe))
             continue
         if recipes:
-            found.append(Validator(name, relative, "skip", f"every justfile recipe passes it a sub-command or a value other than a WP id (`{recipes[0][0]}`): a recording tool"))
+            found.append(Validator(name, relative, "skip", f"every justfile recipe passes it a sub-command or a value other than a WP id (`{recipes[0].recipe}`): a recording tool", recipes[0].recipe))
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         if "process.argv" in text:
@@ -155,7 +168,7 @@ class Outcome:
         return self.code != 0
 
 
-def run_all(copy: Path, validators: list[Validator], packet_ids: list[str], timeout_s: int = 60, parallel: int = 2) -> list[Outcome]:
+def run_all(copy: Path, validators: list[Validator], packet_ids: list[str], timeout_s: int = 60, parallel: int = 2, home: Path | None = None) -> list[Outcome]:
     """Every validator on the copy: repository validators one by one, then
     the per-packet runs ``parallel`` at a time (they only read)."""
     jobs: list[dict[str, object]] = []
@@ -175,7 +188,7 @@ def run_all(copy: Path, validators: list[Validator], packet_ids: list[str], time
         input=json.dumps(jobs),
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(copy), "PARITY_JOB_TIMEOUT_MS": str(timeout_s * 1000), "PARITY_PARALLEL": str(parallel)},
+        env={"PATH": "/usr/bin:/bin:/usr/local/bin", "HOME": str(home or copy), "PARITY_JOB_TIMEOUT_MS": str(timeout_s * 1000), "PARITY_PARALLEL": str(parallel)},
         timeout=timeout_s * max(1, len(jobs)),
     )
     if completed.returncode != 0:

@@ -168,3 +168,24 @@ def test_parity_run_on_the_corpus(corpus: str, node_fails: list[tuple[str, str, 
         both, node_only, _, _, covered, explained, unexplained = _row(done.stdout, validator, check)
         assert both + node_only == fails
         assert covered + explained == node_only and unexplained == 0
+
+
+@pytest.mark.corpus
+def test_parity_run_on_the_june_layout() -> None:
+    """The .GOV layout: checks found from the justfile's variables and
+    quoted paths; what cannot run on a copy is said, not counted."""
+    root = CORPORA / "handshake-2026-06-22"
+    if not root.is_dir():
+        pytest.skip("corpus not available")
+    if shutil.which("node") is None or shutil.which("git") is None or shutil.which("strace") is None:
+        pytest.skip("node, git or strace is not installed")
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "parity.py"), str(root), "--as-of", "2026-06-22"], capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "Node-only cases neither covered nor explained: 0" in done.stdout
+    table = done.stdout.split("\nchecks: ", 1)[1]
+    sections = {name: block for name, block in re.findall(r"^(compared|no counterpart|not runnable here):\n(.*?)(?=^\S|\Z)", table, re.MULTILINE | re.DOTALL)}
+    # the justfile names a script the snapshot does not hold
+    assert "gate-check (just gate-check)\n      why: justfile recipe `gate-check` runs .GOV/roles_shared/checks/gate-check.mjs" in sections["not runnable here"]
+    # the gate log and session registry live outside the repository
+    assert re.search(r"gov-check \(just gov-check\)\n      why: needs files the repository keeps outside itself \(\.\./", sections["not runnable here"])
+    assert "task-board-check (just task-board-check)" in sections["compared"]

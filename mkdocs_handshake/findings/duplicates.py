@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Sequence
 
+from ..model.ids import variant_base
 from .finding import Finding
 from ..protocol.profiles import Duplicate
 
@@ -21,6 +22,10 @@ from ..protocol.profiles import Duplicate
 def _key(finding: Finding, same: str) -> tuple[object, ...]:
     if same == "place":
         return (finding.loc.file, finding.loc.line, finding.loc.column)
+    if same == "family":
+        # the same WP's work, whichever file each rule stands in: a base id
+        # and its -vN revision are one subject
+        return (variant_base(finding.subject),)
     return (finding.loc.file, finding.subject, finding.excerpt.strip())
 
 

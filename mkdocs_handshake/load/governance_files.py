@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from ..protocol.contract_schemas import SchemaSet, validate
 from ..repository.layout import Layout
+from ..model.ids import stub_id
 from ..model.records import Board, Registry, SignatureUse, Refinement, TextFacts
 from ..model.basics import Loc, ParseIssue
 from ..model.packet import MicroTask, Packet, PacketFile
@@ -276,5 +277,11 @@ def load_stub_files(layout: Layout, cache: ParseCache, profile: Profile) -> tupl
     folder = layout.root / profile.stubs if profile.stubs else None
     if folder is None or not folder.is_dir():
         return ()
-    names = tuple(path.relative_to(layout.root).as_posix() for path in sorted(folder.glob("WP-*.md")))
+    # One file per stub, the first pattern's when it has several (the
+    # markdown beside its contract), the contract alone when that is all.
+    chosen: dict[str, str] = {}
+    for pattern in profile.stub_patterns:
+        for path in sorted(folder.glob(pattern)):
+            chosen.setdefault(stub_id(path.name), path.relative_to(layout.root).as_posix())
+    names = tuple(sorted(chosen.values()))
     return cache.lookup("stub_files", profile.stubs, hashlib.sha256("\0".join(names).encode("utf-8")).hexdigest(), lambda: names)

@@ -64,3 +64,14 @@ def packet_aliases(packets: Iterable[Packet]) -> dict[str, str]:
         if packet.declared_id:
             aliases.setdefault(packet.declared_id, packet.id)
     return aliases
+
+
+def stub_id(path: str) -> str:
+    """A stub's WP id from its file: ``.../WP-1-X.md`` and
+    ``.../WP-1-X.contract.json`` (the contract era writes both, or the
+    contract alone) are both ``WP-1-X``."""
+    name = path.rsplit("/", 1)[-1]
+    for suffix in (".contract.json", ".json", ".md"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name

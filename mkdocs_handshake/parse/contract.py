@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..model.ids import WP_ID_FULL
+from ..model.ids import WP_ID_FULL, stub_id
 from .jsonloc import JsonError, get_path, load_with_lines
 from ..model.packet import FieldOccurrence, ListItem, MicroTask, Packet, WpRef
 from ..model.basics import Loc, ParseIssue
@@ -235,14 +235,6 @@ def parse_microtask(src: SourceText, cmap: ContractMap) -> tuple[MicroTask | Non
     ), issues
 
 
-def _stub_id(name: str) -> str:
-    """``WP-1-X.md`` / ``WP-1-X.contract.json`` (a stub's two files) -> ``WP-1-X``."""
-    for suffix in (".contract.json", ".json", ".md"):
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
 def parse_registry_json(src: SourceText) -> tuple[Registry | None, list[ParseIssue]]:
     """The JSON traceability registry: ``entries`` of ``base_wp_id`` and
     ``active_packet_path`` (the md file beside it is its projection)."""
@@ -259,7 +251,7 @@ def parse_registry_json(src: SourceText) -> tuple[Registry | None, list[ParseIss
         if not WP_ID_FULL.match(base):
             continue
         name = PurePosixPath(path).name if path else ""
-        active = PurePosixPath(path).parent.name if name in ("packet.md", "packet.json") else _stub_id(name)
+        active = PurePosixPath(path).parent.name if name in ("packet.md", "packet.json") else stub_id(name)
         rows.append(RegistryRow(base, active if WP_ID_FULL.match(active) else "", path, Loc(src.path, lines.get(("entries", index, "base_wp_id"), lines.get(("entries", index), 1)))))
     # Bases whose every packet was superseded or folded into another WP
     # are recorded in the history lists, not as entries: a row with no

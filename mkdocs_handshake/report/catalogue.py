@@ -62,7 +62,7 @@ def readers_table(profiles: Sequence[Profile]) -> list[str]:
             " → ".join(profile.packet_readers),
             schemas or NOT_APPLIED,
             f"`{profile.registry}`" if profile.registry else NOT_APPLIED,
-            f"`{profile.stubs}`" if profile.stubs else NOT_APPLIED,
+            f"`{profile.stubs}` ({', '.join(f'`{pattern}`' for pattern in profile.stub_patterns)})" if profile.stubs else NOT_APPLIED,
         ])
     return _table(["era", "recognised by", "packet readers, in resolution order", "contract schemas", "registry", "stubs"], rows)
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from typing import Iterable, Iterator
 
 from ..findings.finding import Finding
-from ..model.ids import variant_of
+from ..model.ids import stub_id, variant_of
 from ..model.verdicts import CLOSING_VERDICTS, VERDICT_WORDS, latest_report
 from ..model.basics import BoardColumn, Lifecycle, Loc, Status
 from ..model.records import BoardEntry
@@ -229,7 +229,7 @@ def _has_stub_file(ctx: RuleContext, wp: str) -> bool:
     """A stub of that id is in the stub folder (``.md`` or the contract
     era's ``.contract.json`` beside it): an entry for it, even one archived
     as superseded before it was activated, has its file."""
-    return any(path.rsplit("/", 1)[-1].removesuffix(".md") == wp for path in ctx.model.stub_files)
+    return any(stub_id(path) == wp for path in ctx.model.stub_files)
 
 
 def _is_stub_entry(ctx: RuleContext, entry: BoardEntry) -> bool:

@@ -26,7 +26,7 @@ from typing import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Iterator
 
 from ..findings.finding import Finding, Severity
-from ..model.ids import variant_of
+from ..model.ids import stub_id, variant_of
 from ..model.governance import GovernanceModel
 from ..model.basics import Lifecycle, Loc
 from ..model.packet import Packet
@@ -113,7 +113,7 @@ def revisions(model: GovernanceModel) -> Revisions:
         done = packet.lifecycle.value if packet.lifecycle in (Lifecycle.CLOSED, Lifecycle.SUPERSEDED) else ""
         index.setdefault(base, []).append((number, Variant(packet.id, packet.file, packet.head_loc, done)))
     for path in model.stub_files:
-        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
+        stem = stub_id(path)
         base, number = variant_of(stem)
         index.setdefault(base, []).append((number, Variant(stem, path, Loc(path, 1))))
     return {base: tuple(members) for base, members in index.items()}

@@ -20,7 +20,7 @@ from ..findings.finding import Finding
 from ..protocol.lifecycle import contract_is_live
 from ..model.basics import Lifecycle, Loc
 from ..model.packet import Packet
-from ..model.ids import WP_ID_FULL
+from ..model.ids import WP_ID_FULL, stub_id
 from ..model.records import TextFacts
 from ..parse.board import normalise_tag
 from ..parse.packet_labels import label_key
@@ -435,7 +435,7 @@ def stubs(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
             )
     if ctx.model.board is None or not profile.board_no_stubs_in:
         return
-    stub_ids = {path.rsplit("/", 1)[-1].removesuffix(".md") for path in ctx.model.stub_files}
+    stub_ids = {stub_id(path) for path in ctx.model.stub_files}
     for entry in ctx.model.board.entries:
         heading = entry.column_raw.strip().casefold()
         if not any(re.search(pattern, heading) for pattern in profile.board_no_stubs_in):
@@ -466,7 +466,7 @@ def registry(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     by_base = defaultdict(list)
     for row in rows:
         by_base[row.base].append(row)
-    stub_ids = {path.rsplit("/", 1)[-1].removesuffix(".md"): path for path in ctx.model.stub_files}
+    stub_ids = {stub_id(path): path for path in ctx.model.stub_files}
     families: dict[str, set[str]] = defaultdict(set)  # base -> packet and stub files
     for packet in ctx.model.packets:
         families[_REVISION.sub("", packet.id)].add(packet.file)

@@ -51,3 +51,17 @@ def test_a_bad_duplicates_entry_is_named(tmp_path) -> None:
     (tmp_path / "p.yaml").write_text("id: mine\nduplicates:\n  - {keep: PKT-005, fold: PKT-014, same: line}\n", encoding="utf-8")
     with pytest.raises(ProfileError, match="duplicates.PKT-014.same: 'line'"):
         load_profile("p.yaml", str(tmp_path))
+
+
+def test_a_disagreement_reported_on_the_base_and_on_its_revision_is_one_finding() -> None:
+    """June: the contract of WP-1-Ledger-v2 went live while the registry
+    still maps WP-1-Ledger to its stub; BOARD-010 names contract, board and
+    registry at once, BOARD-009's registry half folds into it. Another
+    WP's BOARD-009 stays its own."""
+    lifecycle = finding("BOARD-010", 42, "IN_PROGRESS", subject="WP-1-Ledger-v2")
+    registry = Finding("BOARD-009", Severity.ERROR, "registry still points to the stub", Loc("registry.json", 958, 5), "WP-1-Ledger", "WP-1-Ledger")
+    other = Finding("BOARD-009", Severity.ERROR, "registry still points to the stub", Loc("registry.json", 970, 5), "WP-1-Index", "WP-1-Index")
+    folded = fold_duplicates([lifecycle, registry, other], [Duplicate("BOARD-010", "BOARD-009", "family")])
+    assert [f.rule for f in folded] == ["BOARD-010", "BOARD-009"] and folded[1].subject == "WP-1-Index"
+    assert folded[0].details == ("also BOARD-009 (registry.json:958): registry still points to the stub",)
+    assert ("BOARD-010", "BOARD-009") in {(pair.keep, pair.fold) for pair in load_profile("handshake-2026-06").duplicates}

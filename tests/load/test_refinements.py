@@ -118,3 +118,4 @@ def test_the_places_are_the_profiles_with_the_folders_filled_in() -> None:
         "work/{wp}/refinement.json", "work/{wp}/refinement.md", ".GOV/refinements/{wp}.md",
     ]
     assert refinement_places(Layout(Path("/r"), packets="."), june)[0] == ("{wp}/refinement.json", "json")  # no "./" that no file path has
+

@@ -101,7 +101,7 @@ class Remedy:
     spec_edit: str = ""
 
 
-DUPLICATE_MATCHES = ("place", "excerpt")
+DUPLICATE_MATCHES = ("place", "excerpt", "family")
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,8 @@ class Duplicate:
     """Two rules that report one defect: a finding of ``fold`` that matches
     one of ``keep`` on the same packet is named in that finding's details
     instead of standing on its own. ``same``: ``place`` (file, line and
-    column) or ``excerpt`` (file, subject and excerpt)."""
+    column), ``excerpt`` (file, subject and excerpt) or ``family`` (the
+    subjects are one WP's work: a base id and its ``-vN`` revisions)."""
 
     keep: str
     fold: str
@@ -179,6 +180,10 @@ class Profile:
     board_fixed_sections: tuple[str, ...] = ()
     board_entry_tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     board_no_stubs_in: tuple[str, ...] = ()
+    #: File name patterns of a stub in ``stubs``, in the order that names
+    #: the stub's file when it has several (June: ``WP-*.md`` beside its
+    #: ``WP-*.contract.json``, or the contract alone).
+    stub_patterns: tuple[str, ...] = ("WP-*.md",)
     #: Board lifecycles (of ``lifecycle.board_sections``) whose entries need
     #: no packet file: the era keeps them as inventory.
     board_inventory_only: tuple[str, ...] = ()
@@ -410,6 +415,7 @@ def load_profile(reference: str, base: str = "") -> Profile:
         board_fixed_sections=_strings(_get(data, "board.fixed_sections"), f"{where}: board.fixed_sections"),
         board_entry_tags=tuple(entry_tags),
         board_no_stubs_in=no_stubs_in,
+        stub_patterns=_strings(_get(data, "layout.stub_files"), f"{where}: layout.stub_files") or ("WP-*.md",),
         board_inventory_only=_strings(_get(data, "board.inventory_only"), f"{where}: board.inventory_only"),
         gate_order=tuple(kind.upper() for kind in _strings(_get(data, "gate_log.order"), f"{where}: gate_log.order")),
         same_turn_seconds=same_turn,

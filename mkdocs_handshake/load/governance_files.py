@@ -91,7 +91,8 @@ def load_source(out: Collector, source: PacketSource, profile: Profile, markers:
     projection; otherwise the markdown packet is. A contract whose schema no
     reader of the profile knows is reported (PARSE-005), not guessed at."""
     if not source.folder:
-        return load_packet(out, source.markdown, markers)
+        flat = load_packet(out, source.markdown, markers)
+        return (replace(flat[0], era=profile.id), *flat[1:]) if flat is not None else None
     contract = _read_contract(out, source.contract, profile) if source.contract else None
     legacy = (PacketFile(source.legacy, "legacy"),) if source.legacy else ()
     if contract is not None and contract.authority in profile.contract.primary:

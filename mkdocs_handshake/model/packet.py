@@ -252,8 +252,8 @@ class Packet:
     # packet by it (see ids.packet_aliases); PKT-001 reports a mismatch with
     # the file name.
     declared_id: str = ""
-    # The profile (era) whose reader read the packet: "" for the
-    # repository's own profile (flat markdown), else the reader's era.
+    # The profile (era) whose reader read the packet and whose rules judge
+    # it ("" only for a packet built without the loader).
     era: str = ""
     # Every file of the packet with its authority (PacketFile); empty for
     # a flat markdown packet, which is its own only file.

@@ -1,9 +1,12 @@
-"""Stub files as each era writes them (issue 20: a reader for markdown
-stubs and for the contract era's ``.contract.json``)."""
+"""Files as each era writes them: stubs in markdown or as the contract
+era's ``.contract.json`` (issue 20), and every packet tagged with the era
+that read it (issue 21)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+
+from mkdocs_handshake.repository.layout import Layout
 
 
 def test_a_stub_is_its_markdown_beside_its_contract_or_the_contract_alone(tmp_path) -> None:
@@ -23,3 +26,13 @@ def test_a_stub_is_its_markdown_beside_its_contract_or_the_contract_alone(tmp_pa
     assert load_stub_files(Layout(tmp_path), ParseCache(), june) == (f"{june.stubs}/WP-1-Both-v2.md", f"{june.stubs}/WP-KERNEL-006-Alone-v1.contract.json")
     february = replace(load_profile("handshake-2026-02"), stubs=june.stubs)
     assert load_stub_files(Layout(tmp_path), ParseCache(), february) == (f"{june.stubs}/WP-1-Both-v2.md",)
+
+
+def test_every_packet_carries_the_era_that_read_and_judges_it(tmp_path) -> None:
+    """model.json says each packet's era (issue 21): a flat markdown packet
+    of the docs era as much as a June contract."""
+    from mkdocs_handshake.load.assemble import load_repo
+    from tests.fixtures.repo import materialise
+
+    model = load_repo(Layout(materialise(tmp_path / "repo")))
+    assert model.packets and {packet.era for packet in model.packets} == {model.protocol.profile}

@@ -121,6 +121,23 @@ class MicroTask:
 
 
 @dataclass(frozen=True)
+class AcceptanceRow:
+    """One row of a contract's acceptance matrix: a closure requirement
+    with a stable id, whether it is required, its status, the evidence or
+    reason that resolves it, and the rule or Codex ids it cites. ``loc`` is
+    its id's line, ``status_loc`` its status's."""
+
+    id: str
+    required: bool
+    status: str
+    evidence: str
+    reason: str
+    cites: tuple[str, ...]
+    loc: Loc
+    status_loc: Loc
+
+
+@dataclass(frozen=True)
 class ProjectionSync:
     """A JSON contract of a packet folder that says its markdown projection
     is generated and current, and what the pair hashes to today.
@@ -262,6 +279,8 @@ class Packet:
     #: The folder's contracts whose generated projections claim to be in
     #: sync (a contract-era packet only).
     projections: tuple[ProjectionSync, ...] = ()
+    #: The contract's acceptance matrix rows (a contract-era packet only).
+    acceptance_rows: tuple[AcceptanceRow, ...] = ()
 
     @property
     def head_loc(self) -> Loc:

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..model.ids import WP_ID_FULL, stub_id
 from .jsonloc import JsonError, get_path, load_with_lines
-from ..model.packet import FieldOccurrence, ListItem, MicroTask, Packet, WpRef
+from ..model.packet import AcceptanceRow, FieldOccurrence, ListItem, MicroTask, Packet, WpRef
 from ..model.basics import Loc, ParseIssue
 from ..model.records import Registry, RegistryRow
 from ..repository.source import SourceText
@@ -63,6 +63,15 @@ class ContractMap:
     #: The repository's own checks (glob patterns): a check that names a
     #: value the schema rejects accepts it, so the schema is behind.
     checks: tuple[str, ...] = ()
+    #: Where a packet contract keeps its acceptance rows (a dotted path to
+    #: a list) and the keys of each row, per vocabulary name (ID,
+    #: REQUIRED, STATUS, EVIDENCE, REASON, CITES): the first key present wins.
+    acceptance_rows: str = ""
+    acceptance_fields: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Row statuses that resolve a required row, and those of them that
+    #: resolve it by a reason rather than evidence.
+    acceptance_closed: tuple[str, ...] = ()
+    acceptance_by_reason: tuple[str, ...] = ()
 
     def paths(self, name: str, micro: bool = False) -> tuple[str, ...]:
         for field_name, paths in self.microtask_fields if micro else self.fields:
@@ -197,6 +206,7 @@ def parse_contract(src: SourceText, cmap: ContractMap) -> tuple[ContractTuple | 
         signature_loc=signature.loc if signature else None,
         date=created.value[:10] if created else "",
         declared_id=declared if WP_ID_FULL.match(declared) else "",
+        acceptance_rows=acceptance_rows(src, data, lines, cmap),
     )
     return (
         packet,
@@ -206,6 +216,46 @@ def parse_contract(src: SourceText, cmap: ContractMap) -> tuple[ContractTuple | 
         _scalar(projection.get("projection_hash")),
         _scalar(projection.get("source_hash")),
     ), issues
+
+
+def acceptance_rows(src: SourceText, data: dict, lines: dict, cmap: ContractMap) -> tuple[AcceptanceRow, ...]:
+    """The contract's acceptance matrix rows where the profile says they
+    are, each at the line of its id key."""
+    if not cmap.acceptance_rows:
+        return ()
+    hit = get_path(data, cmap.acceptance_rows)
+    if hit is None or not isinstance(hit[0], list):
+        return ()
+    rows_value, path = hit
+    keys = dict(cmap.acceptance_fields)
+    found = []
+    for index, row in enumerate(rows_value):
+        if not isinstance(row, dict):
+            continue
+
+        def pick(name: str) -> tuple[Any, str]:
+            for key in keys.get(name, ()):
+                if key in row:
+                    return row[key], key
+            return None, ""
+
+        ident, id_key = pick("ID")
+        status, status_key = pick("STATUS")
+        required, _ = pick("REQUIRED")
+        evidence, _ = pick("EVIDENCE")
+        reason, _ = pick("REASON")
+        cites, _ = pick("CITES")
+        at = (*path, index)
+        row_id = _scalar(ident) or f"{cmap.acceptance_rows}[{index}]"
+        loc = _value_loc(src, lines.get((*at, id_key), lines.get(at, 1)), _scalar(ident), id_key) if id_key else Loc(src.path, lines.get(at, 1))
+        status_loc = _value_loc(src, lines.get((*at, status_key), 1), _scalar(status), status_key) if status_key else loc
+        found.append(AcceptanceRow(
+            row_id, required is True or _scalar(required).casefold() == "true", _scalar(status).strip(),
+            _scalar(evidence).strip() if not isinstance(evidence, (list, dict)) else json.dumps(evidence, sort_keys=True) if evidence else "",
+            _scalar(reason).strip(), tuple(_scalar(item) for item in cites if _scalar(item)) if isinstance(cites, list) else ((_scalar(cites),) if _scalar(cites) else ()),
+            loc, status_loc,
+        ))
+    return tuple(found)
 
 
 def parse_microtask(src: SourceText, cmap: ContractMap) -> tuple[MicroTask | None, list[ParseIssue]]:

@@ -54,6 +54,7 @@ def render_packet_page(ctx: RenderContext, packet: Packet) -> str:
         blocks.extend(_test_plan(packet))
     blocks.extend(_dependencies(ctx, page, packet))
     blocks.extend(_contract_fields(packet))
+    blocks.extend(_acceptance(packet))
     blocks.extend(_micro_tasks(ctx, packet))
     blocks.extend(_signature(ctx, packet))
     blocks.extend(_validation(packet))
@@ -127,6 +128,22 @@ def _contract_fields(packet: Packet) -> list[str]:
         value = occurrence.value or "; ".join(item.text for item in occurrence.items)
         lines.append(f"| {md_text(name)} | {md_text(occurrence.raw_name)} (line {occurrence.loc.line}) | {md_text(value) if value else '*(empty)*'} |")
     return ["## Contract fields", _wrapped("hs-packet-contract", "\n".join(lines))]
+
+
+def _acceptance(packet: Packet) -> list[str]:
+    """The contract's acceptance matrix: each closure requirement with its
+    status, what resolves it and the ids it cites (PKT-026 judges it at a
+    PASS)."""
+    if not packet.acceptance_rows:
+        return []
+    lines = ["| Row | Required | Status | Evidence or reason | Cites |", "|---|---|---|---|---|"]
+    for row in packet.acceptance_rows:
+        backing = row.evidence or row.reason
+        lines.append(
+            f"| {md_text(row.id)} (line {row.loc.line}) | {'yes' if row.required else 'no'} | {md_text(row.status) or '*(none)*'} | "
+            f"{md_text(backing) or '*(none)*'} | {md_text(', '.join(row.cites)) or '-'} |"
+        )
+    return [f"## Acceptance matrix ({len(packet.acceptance_rows)})", _wrapped("hs-packet-acceptance", "\n".join(lines))]
 
 
 def _micro_tasks(ctx: RenderContext, packet: Packet) -> list[str]:

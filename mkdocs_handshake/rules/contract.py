@@ -10,6 +10,7 @@ eras (markdown packets) never meet them.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -20,7 +21,8 @@ from ..model.ids import variant_base
 from ..protocol.lifecycle import contract_is_live
 from ..analysis.microtasks import cycle, one_sided, outside_scope, ref_ids, unknown_refs
 from ..model.records import BoardEntry, RegistryRow
-from ..model.basics import Lifecycle
+from ..model.basics import Lifecycle, Status
+from ..model.verdicts import latest_verdict
 from ..model.packet import Packet
 from .base import Rule, packet_rule, rule
 from .context import PacketScope, RuleContext
@@ -411,3 +413,60 @@ def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             f"first: {first.message}. {note[0].upper() + note[1:]}",
             first.loc, first.excerpt, cause, severity=Severity.WARNING,
         )
+
+
+_PASS_WORD = re.compile(r"(?:^|[^A-Z])PASS(?:ED)?(?:$|[^A-Z])")
+
+
+def _closed_on_pass(packet: Packet) -> str:
+    """What says the packet is closed on a PASS: its latest verdict, or its
+    contract status (VALIDATED, or a status that writes PASS/PASSED, as
+    June's PASSED_INTEGRATION_VALIDATION_V3); "" when nothing does."""
+    if latest_verdict(packet) == "PASS":
+        return "its latest verdict is PASS"
+    if packet.status is Status.VALIDATED or _PASS_WORD.search(packet.status_raw.upper()):
+        return f"its status is {packet.status_raw.strip()!r}"
+    return ""
+
+
+@packet_rule("PKT-026", "error", "A PASS closes a packet only on resolved acceptance rows")
+def acceptance_rows_resolved(rule_: Rule, scope: PacketScope, packet: Packet) -> Iterator[Finding]:
+    """ORCHESTRATOR_PROTOCOL (June 2026): "PASS closure is illegal while
+    any required acceptance row remains PENDING, STEER, or BLOCKED. Rows
+    must resolve to PROVED, CONFIRMED, or NOT_APPLICABLE with concrete
+    evidence or reason"; INTEGRATION_VALIDATOR_PROTOCOL reads the matrix
+    before PASS. So a packet closed on a PASS whose required rows are open,
+    or closed without the evidence (or, for NOT_APPLICABLE, the reason)
+    that resolves them, was closed against the protocol: the Validator
+    proves the rows or withdraws the PASS. Rows still open while the work
+    goes on are not a defect. Where the rows are and which statuses close
+    them is the profile's ``contract.acceptance``. One finding per packet,
+    at its first offending row."""
+    cmap = scope.profile.contract
+    if cmap is None or not packet.acceptance_rows:
+        return
+    closed = _closed_on_pass(packet)
+    if not closed:
+        return
+    required = [row for row in packet.acceptance_rows if row.required]
+    still_open = [row for row in required if row.status.upper() not in cmap.acceptance_closed]
+    unbacked = [
+        row for row in required
+        if row.status.upper() in cmap.acceptance_closed and not (row.reason if row.status.upper() in cmap.acceptance_by_reason else row.evidence)
+    ]
+    if not still_open and not unbacked:
+        return
+    parts = []
+    if still_open:
+        shown = [f"{row.id} {row.status}" if row.status else f"{row.id} (no status)" for row in still_open]
+        parts.append(f"{len(still_open)} required acceptance row(s) still open ({_some(shown)})")
+    if unbacked:
+        parts.append(f"{len(unbacked)} closed without the evidence or reason that resolves them ({_some([f'{row.id} {row.status}' for row in unbacked])})")
+    first = (still_open or unbacked)[0]
+    resolved = ", ".join(status for status in cmap.acceptance_closed if status not in cmap.acceptance_by_reason)
+    by_reason = ", ".join(cmap.acceptance_by_reason)
+    yield rule_.finding(
+        f"{packet.id} is closed on a PASS ({closed}) but has {' and '.join(parts)}; a PASS may not close it until every required "
+        f"row is {resolved} with evidence" + (f" or {by_reason} with a reason" if by_reason else "") + ": prove the rows, or withdraw the PASS",
+        first.status_loc, first.status, packet.id,
+    )

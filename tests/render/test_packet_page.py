@@ -275,3 +275,20 @@ def test_a_contract_packet_page_says_whether_its_projections_are_in_sync() -> No
     assert "<2>" not in to_html(page).replace("&lt;2&gt;", "")  # governance text is escaped
     in_sync = replace(packet, projections=(sync("packet", "bb"),))
     assert "not the authority (in sync with packet.json)" in visible_text(render_packet_page(context(model=sample_model([in_sync, *sample_packets()[1:]])), in_sync))
+
+
+def test_a_contract_packet_page_lists_its_acceptance_rows_escaped() -> None:
+    from mkdocs_handshake.model.packet import AcceptanceRow
+
+    file = ".GOV/task_packets/WP-1-Ledger/packet.json"
+    rows = (
+        AcceptanceRow("HBRROW-001", True, "PENDING", "", "waits for <MT-065>", ("HBR-INT-001", "CX-503R"), Loc(file, 12), Loc(file, 14)),
+        AcceptanceRow("HBRROW-002", False, "PROVED", "tests/a.rs", "", (), Loc(file, 20), Loc(file, 22)),
+    )
+    model = sample_model()
+    model = replace(model, packets=tuple(replace(p, acceptance_rows=rows) if p.id == "WP-1-Ledger" else p for p in model.packets))
+    html = to_html(render_packet_page(context(model), next(p for p in model.packets if p.id == "WP-1-Ledger")))
+    text = " ".join(visible_text(html).split())
+    assert "Acceptance matrix (2)" in text
+    assert "HBRROW-001 (line 12) yes PENDING waits for <MT-065> HBR-INT-001, CX-503R" in text
+    assert "<MT-065>" not in html  # escaped

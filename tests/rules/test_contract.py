@@ -347,3 +347,52 @@ def test_pkt_024_says_nothing_of_dates_when_the_contract_is_newer_than_the_schem
     drift_of.cache_clear()
     findings = run("PKT-024", _dated_repo(tmp_path, schema_changed_after=False))
     assert findings and not any("newer than the contract" in finding.message for finding in findings)
+
+
+def _matrix_packet(status: str, rows: list[dict]):
+    """A June packet contract with an acceptance matrix, read by the
+    contract reader (rows at their key lines)."""
+    import json
+
+    from mkdocs_handshake.parse.contract import parse_contract
+    from mkdocs_handshake.repository.source import decode
+
+    data = {
+        "schema_id": "hsk.work_packet_contract@1", "contract_authority": "PRIMARY_MACHINE_READABLE", "wp_id": "WP-1-Matrix-v1",
+        "lifecycle": {"status": status}, "acceptance_matrix": {"schema_version": 1, "hbr": rows},
+    }
+    parsed, issues = parse_contract(decode(json.dumps(data, indent=2).encode(), ".GOV/task_packets/WP-1-Matrix-v1/packet.json"), JUNE.contract)
+    assert parsed is not None and not issues
+    return parsed[0]
+
+
+ROWS = [
+    {"id": "HBRROW-001", "required": True, "status": "PROVED", "evidence": "tests/storage.rs::durable", "applicable": ["HBR-INT-001", "CX-503R"]},
+    {"id": "HBRROW-002", "required": True, "status": "PENDING", "evidence": None, "reason": "waits for MT-065"},
+    {"id": "HBRROW-003", "required": True, "status": "NOT_APPLICABLE", "reason": ""},
+    {"id": "HBRROW-004", "required": False, "status": "PENDING"},
+]
+
+
+def test_acceptance_rows_are_read_with_their_ids_status_evidence_and_citations() -> None:
+    packet = _matrix_packet("IN_PROGRESS", ROWS)
+    first, second = packet.acceptance_rows[:2]
+    assert (first.id, first.required, first.status, first.evidence, first.cites) == ("HBRROW-001", True, "PROVED", "tests/storage.rs::durable", ("HBR-INT-001", "CX-503R"))
+    assert (second.status, second.evidence, second.reason) == ("PENDING", "", "waits for MT-065")
+    assert second.status_loc.line > second.loc.line > first.loc.line
+
+
+def test_pkt_026_a_pass_with_open_or_unbacked_required_rows_is_against_the_protocol() -> None:
+    packet = _matrix_packet("PASSED_INTEGRATION_VALIDATION_V3", ROWS)
+    (finding,) = run("PKT-026", make_model([packet], board=[]))
+    assert finding.subject == "WP-1-Matrix-v1" and finding.excerpt == "PENDING"
+    assert "1 required acceptance row(s) still open (HBRROW-002 PENDING)" in finding.message
+    assert "1 closed without the evidence or reason that resolves them (HBRROW-003 NOT_APPLICABLE)" in finding.message
+    assert "HBRROW-004" not in finding.message  # not required
+    assert finding.message.endswith("prove the rows, or withdraw the PASS")
+
+
+def test_pkt_026_rows_open_while_the_work_goes_on_are_no_defect() -> None:
+    assert run("PKT-026", make_model([_matrix_packet("IN_PROGRESS", ROWS)], board=[])) == []
+    resolved = [dict(row, status="PROVED", evidence="proof") if row["id"] == "HBRROW-002" else dict(row, reason="no UI surface") if row["id"] == "HBRROW-003" else row for row in ROWS]
+    assert run("PKT-026", make_model([_matrix_packet("VALIDATED", resolved)], board=[])) == []

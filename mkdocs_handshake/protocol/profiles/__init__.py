@@ -523,6 +523,10 @@ def _contract_map(data: Mapping[str, Any], where: str) -> ContractMap:
         schemas=_strings(_get(data, "contract.schemas"), f"{where}: contract.schemas"),
         templates=_strings(_get(data, "contract.templates"), f"{where}: contract.templates"),
         checks=_strings(_get(data, "contract.checks"), f"{where}: contract.checks"),
+        acceptance_rows=str(_get(data, "contract.acceptance.rows", "") or ""),
+        acceptance_fields=_field_map(_get(data, "contract.acceptance.fields"), f"{where}: contract.acceptance.fields"),
+        acceptance_closed=tuple(status.upper() for status in _strings(_get(data, "contract.acceptance.closed"), f"{where}: contract.acceptance.closed")),
+        acceptance_by_reason=tuple(status.upper() for status in _strings(_get(data, "contract.acceptance.by_reason"), f"{where}: contract.acceptance.by_reason")),
     )
 
 

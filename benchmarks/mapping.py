@@ -298,8 +298,8 @@ def cost(models: list[tuple[str, GovernanceModel]], corpora: Path) -> None:
         embedder.embed = plain_embed  # type: ignore[method-assign]
 
 
-BARS = tuple(round(0.30 + 0.05 * step, 2) for step in range(11))
-MARGINS = (0.0, 0.01, 0.02, 0.05, 0.1)
+BARS = tuple(round(0.20 + 0.05 * step, 2) for step in range(13))
+MARGINS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2)
 
 
 def fit(document: dict, models: list[tuple[str, GovernanceModel]], indexes: dict[str, RequirementIndex], corpora: tuple[str, ...]) -> tuple[float, float, Result]:

@@ -64,16 +64,23 @@ def cited_numbers(text: str, anchors: Mapping[str, Section]) -> list[tuple[str, 
     return sorted(found.items(), key=lambda entry: entry[1])
 
 
-def is_list_header(requirement: Requirement) -> bool:
-    """A sentence that ends in a colon introduces the items below it: it is
-    their parent, not a requirement an item proves on its own."""
-    return requirement.text.rstrip().endswith(":")
+def is_list_header(requirement: Requirement, siblings: Sequence[Requirement]) -> bool:
+    """A sentence that ends in a colon and whose list items are
+    requirements of their own (they restate it: "Exports MUST be
+    accessible from: Evidence Drawer ...") is their parent, not a
+    requirement an item proves on its own. A colon sentence that nothing
+    restates is one: what follows it is a code block that illustrates it
+    (``Requirement.evidence``) or a list the spec did not make into
+    requirements, and the sentence is the only requirement that holds it."""
+    text = requirement.text.rstrip()
+    return text.endswith(":") and any(other is not requirement and other.text.startswith(text) for other in siblings)
 
 
 def statements_only(candidates: list[tuple[str, Requirement]]) -> list[tuple[str, Requirement]]:
     """The candidates without list headers (all of them when that would
     leave none)."""
-    kept = [(number, requirement) for number, requirement in candidates if not is_list_header(requirement)]
+    siblings = [requirement for _, requirement in candidates]
+    kept = [(number, requirement) for number, requirement in candidates if not is_list_header(requirement, siblings)]
     return kept or candidates
 
 

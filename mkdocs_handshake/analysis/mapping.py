@@ -34,6 +34,13 @@ Signals, strongest first (the first one that decides wins):
    Names are specific, so the bar is lower: :data:`IDENTIFIER_THRESHOLD`.
 4. **lexical**: the item's words are drawn from one requirement sentence
    (:data:`LEXICAL_THRESHOLD`, at least :data:`MIN_SHARED_WORDS` words).
+   When no one sentence qualifies, an item that names several items of
+   one list (requirements of a section restating one header that says
+   what the list is about, each item named by a term only it has) is
+   scored against the list as a whole, and maps to the item that fits
+   best (``via`` "list"): each alone holds a fraction of its words. The
+   same holds inside a cited section none of whose sentences fits,
+   against the citation's bar.
 5. **ranked**: no requirement reaches those bars, but one of the packet's
    scope is clearly the best: it reaches :data:`RANKED_THRESHOLD` with
    :data:`MIN_SHARED_WORDS` shared terms, and scores at least
@@ -126,6 +133,7 @@ from .mapping_citations import (
     group_evidence,
     cited_groups,
     is_list_header,
+    named_list,
     one_per_item,
     requirement_numbers,
     section_at,
@@ -304,6 +312,13 @@ def _citations(
         within = [(number, section), *((s.number, s) for s in index.descendants(number))]
         scores = [score_requirement(query, names, n, r, index) for n, r in statements_only(candidates_in(within))]
         best, narrows = _chosen(scores)
+        listed = None if narrows else named_list(scores, query, names, index)
+        if listed is not None and listed[1] >= CITED_THRESHOLD:
+            # No one sentence fits, several items of one list do: the list.
+            pick, score, terms = listed
+            mappings.append(replace(_from_score(item, "citation", header, pick, CITED_THRESHOLD), score=round(score, 3),
+                                    terms=as_written(terms, item.text, header), via="list"))
+            continue
         if not narrows:
             # Nothing in the cited subsection fits: the sections it lies
             # under, up to the anchor, are the same part of the spec (a
@@ -406,6 +421,12 @@ def map_item(
         signal = next(signal for entry, signal in qualified if entry is best_entry)
         threshold = IDENTIFIER_THRESHOLD if signal == "identifier" else LEXICAL_THRESHOLD
         return (_overruled(item, header, scores, best_entry) or _from_score(item, signal, header, best_entry, threshold),)
+    listed = named_list(scores, query, names, index)
+    if listed is not None and listed[1] >= LEXICAL_THRESHOLD:
+        # No one sentence holds the item's words, several items of one list do.
+        pick, score, terms = listed
+        return (replace(_from_score(item, "lexical", header, pick, LEXICAL_THRESHOLD), score=round(score, 3),
+                        terms=as_written(terms, text, header), via="list"),)
     ranked = _clearly_ahead(scores)
     if ranked is not None:
         best_entry, runner_up = ranked

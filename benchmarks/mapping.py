@@ -19,10 +19,11 @@ items are exactly those draws: the set was drawn, not picked to suit the
 matcher. Both corpora are read from ``--corpora`` (default:
 ``../shared/corpus`` beside the repository).
 
-``--fit`` fits the semantic decision's bar and margin
+``--fit`` fits the calibrated decision's bar and margin
 (``mapping.DECISION_BAR``, ``DECISION_MARGIN``) on one corpus and measures
 them on the other, both ways, then on both (the values to ship): the most
-recall at a precision of at least 90%, the more cautious setting on ties.
+recall at a precision of at least 90%, the more cautious setting on ties
+(``--grid`` adds every setting measured on each corpus).
 ``--cost`` times the embedding (load, sentences embedded, mapping with and
 without it) against a cold ``check`` of each corpus. ``--no-embedding``
 measures the matcher as it runs when the package is absent.
@@ -51,6 +52,8 @@ from mkdocs_handshake.analysis.traceability import done_entries
 
 LABELS = REPO / "tests" / "acceptance" / "done_means_labels.json"
 CORPORA = ("handshake-2025-12-27", "handshake-2026-02-03")
+#: Timed by ``--cost`` besides the labelled corpora (the .GOV-era snapshot).
+COST_ONLY = ("handshake-2026-06-22",)
 
 
 def all_draws(models: list[tuple[str, GovernanceModel]], document: dict) -> list[tuple[str, str, int, str]]:
@@ -117,6 +120,7 @@ def main() -> int:
     parser.add_argument("--no-embedding", action="store_true", help="measure the matcher without its semantic signal (as when the package is absent)")
     parser.add_argument("--cost", action="store_true", help="time the semantic signal on each corpus")
     parser.add_argument("--fit", action="store_true", help="fit the decision's bar and margin on one corpus, measure on the other")
+    parser.add_argument("--grid", action="store_true", help="with --fit: every bar and margin of the fit's grid, measured on each corpus")
     parser.add_argument("--sweep", action="store_true", help="recall and precision at other thresholds (sensitivity, not tuning)")
     args = parser.parse_args()
     document = json.loads(LABELS.read_text(encoding="utf-8"))
@@ -139,13 +143,17 @@ def main() -> int:
     report(result, len(document["items"]), args.verbose)
     if args.cost:
         print()
-        cost(models, args.corpora.resolve())
+        extra = [(name, load_repo(Layout((args.corpora / name).resolve()))) for name in COST_ONLY if (args.corpora / name).is_dir()]
+        cost([*models, *extra], args.corpora.resolve())
     if args.fit:
         if any(index.embedder is None for index in indexes.values()):
             sys.exit("--fit needs the embedding (see the warning above)")
         print()
         print("Cross-corpus: the decision's bar and margin fitted on one corpus, measured on the other")
         report_cross(cross_corpus(document, models, indexes), document)
+        if args.grid:
+            print()
+            report_grid(document, models, indexes)
         bar, margin, pooled = fit(document, models, indexes, tuple(name for name, _ in models))
         print()
         print(f"fitted on both (the shipped values): bar {bar}, margin {margin}: recall {pooled.recall:.1%}, precision {pooled.precision:.1%}"
@@ -298,8 +306,8 @@ def cost(models: list[tuple[str, GovernanceModel]], corpora: Path) -> None:
         embedder.embed = plain_embed  # type: ignore[method-assign]
 
 
-BARS = tuple(round(0.30 + 0.05 * step, 2) for step in range(11))
-MARGINS = (0.0, 0.01, 0.02, 0.05, 0.1)
+BARS = tuple(round(0.20 + 0.05 * step, 2) for step in range(13))
+MARGINS = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2)
 
 
 def fit(document: dict, models: list[tuple[str, GovernanceModel]], indexes: dict[str, RequirementIndex], corpora: tuple[str, ...]) -> tuple[float, float, Result]:
@@ -321,6 +329,26 @@ def fit(document: dict, models: list[tuple[str, GovernanceModel]], indexes: dict
         mapping.DECISION_BAR, mapping.DECISION_MARGIN = saved
     assert best is not None
     return best[1], best[2], best[3]
+
+
+def report_grid(document: dict, models: list[tuple[str, GovernanceModel]], indexes: dict[str, RequirementIndex]) -> None:
+    """Right mappings / mappings made and recall on each corpus at every
+    bar and margin of the grid: where the decision gains and what it costs."""
+    names = [name for name, _ in models]
+    print("| bar | margin | " + " | ".join(f"{name}: right/made (recall)" for name in names) + " |")
+    print("|---|---|" + "---|" * len(names))
+    saved = (mapping.DECISION_BAR, mapping.DECISION_MARGIN)
+    try:
+        for bar in BARS:
+            for margin in MARGINS:
+                mapping.DECISION_BAR, mapping.DECISION_MARGIN = bar, margin
+                cells = []
+                for name in names:
+                    result = evaluate(document, models, indexes, (name,))
+                    cells.append(f"{result.correct}/{result.made} ({result.found}/{result.with_requirement})")
+                print(f"| {bar} | {margin} | " + " | ".join(cells) + " |")
+    finally:
+        mapping.DECISION_BAR, mapping.DECISION_MARGIN = saved
 
 
 def cross_corpus(document: dict, models: list[tuple[str, GovernanceModel]], indexes: dict[str, RequirementIndex]) -> list[tuple[str, str, float, float, Result]]:

@@ -5,14 +5,15 @@ sentences such a citation points into."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from ..model.packet import DoneMapping
 from ..model.spec import Requirement, Section
 from .mapping_index import RequirementIndex
 from .mapping_scope import bare_numbers
-from .mapping_scores import Query, best_combined, score_requirement
-from .mapping_terms import identifier_key, terms_of
+from .mapping_scores import Query, Score, best_combined, best_score, containment, score_requirement
+from .mapping_terms import Terms, identifier_key, terms_of
 from .resolve import pick_section
 from .traceability import number_key, section_refs, within_anchors
 
@@ -64,16 +65,23 @@ def cited_numbers(text: str, anchors: Mapping[str, Section]) -> list[tuple[str, 
     return sorted(found.items(), key=lambda entry: entry[1])
 
 
-def is_list_header(requirement: Requirement) -> bool:
-    """A sentence that ends in a colon introduces the items below it: it is
-    their parent, not a requirement an item proves on its own."""
-    return requirement.text.rstrip().endswith(":")
+def is_list_header(requirement: Requirement, siblings: Sequence[Requirement]) -> bool:
+    """A sentence that ends in a colon and whose list items are
+    requirements of their own (they restate it: "Exports MUST be
+    accessible from: Evidence Drawer ...") is their parent, not a
+    requirement an item proves on its own. A colon sentence that nothing
+    restates is one: what follows it is a code block that illustrates it
+    (``Requirement.evidence``) or a list the spec did not make into
+    requirements, and the sentence is the only requirement that holds it."""
+    text = requirement.text.rstrip()
+    return text.endswith(":") and any(other is not requirement and other.text.startswith(text) for other in siblings)
 
 
 def statements_only(candidates: list[tuple[str, Requirement]]) -> list[tuple[str, Requirement]]:
     """The candidates without list headers (all of them when that would
     leave none)."""
-    kept = [(number, requirement) for number, requirement in candidates if not is_list_header(requirement)]
+    siblings = [requirement for _, requirement in candidates]
+    kept = [(number, requirement) for number, requirement in candidates if not is_list_header(requirement, siblings)]
     return kept or candidates
 
 
@@ -108,6 +116,59 @@ def sentence_of_block(
     scores = [score_requirement(narrowed, names - cited, section.number, found, index) for found in block]
     best = best_combined(scores)
     return best.requirement if best is not None and best.combined > 0 else block[0]
+
+
+# "Debug Bundle export MUST be accessible from: Jobs View - ...": the
+# header a list item restates, up to its colon.
+_LIST_HEAD = re.compile(r"(.{3,}?:)\s+\S")
+
+
+@lru_cache(maxsize=1 << 14)
+def _list_head(text: str) -> str:
+    """The header a list item restates, when it says what the list is
+    about ("Debug Bundle export MUST be accessible from:"); "" for none, and
+    for a bare keyword label ("MUST:", "REQUIRED:", "Requirement:"), which
+    introduces unrelated obligations of a section, not items of one list."""
+    head = _LIST_HEAD.match(text)
+    return head.group(1) if head and terms_of(head.group(1)).all else ""
+
+
+def named_list(scores: Sequence[Score], query: Mapping[str, float], names: frozenset[str], index: RequirementIndex) -> tuple[Score, float, tuple[str, ...]] | None:
+    """An item that names several items of one list proves the list
+    ("export triggers exist from Evidence Drawer, Jobs View, Problems View,
+    Timeline View" against "Debug Bundle export MUST be accessible from:
+    Evidence Drawer ...", "... from: Jobs View ..."): each item alone
+    holds a fraction of its words, the list as a whole most of them. A
+    list is two or more requirements of one section restating one header;
+    an item names a member when it shares a term only that member has.
+    Returns the best-fitting named member, the item's containment in the
+    whole list (header and all its items) and the terms shared with it,
+    for the list that contains the item best; None when the item names
+    fewer than two members of any list."""
+    lists: dict[tuple[str, str], list[Score]] = {}
+    for entry in scores:
+        head = _list_head(entry.requirement.text)
+        if head:
+            lists.setdefault((entry.section, head), []).append(entry)
+    found: tuple[Score, float, tuple[str, ...]] | None = None
+    for members in lists.values():
+        if sum(1 for member in members if member.shared_words or member.shared_names) < 2:
+            continue
+        own = [index.terms(member.requirement).all for member in members]
+        named = []
+        for at, member in enumerate(members):
+            only = own[at].difference(*(terms for other, terms in enumerate(own) if other != at))
+            if only & {*member.shared_words, *member.shared_names}:
+                named.append(member)
+        if len(named) < 2:
+            continue
+        whole = Terms(frozenset().union(*(index.terms(m.requirement).words for m in members)),
+                      frozenset().union(*(index.terms(m.requirement).names for m in members)))
+        score, words, shared_names = containment(query, names, whole, index)
+        pick = best_score(named)
+        if pick is not None and (found is None or score > found[1] + 1e-9):
+            found = (pick, score, (*shared_names, *words))
+    return found
 
 
 def section_at(number: str, lookup: Mapping[str, Section], index: RequirementIndex) -> Section | None:

@@ -10,7 +10,7 @@ from typing import Iterable, Mapping, Sequence
 from . import semantic
 from ..model.spec import Requirement
 from .mapping_index import RequirementIndex
-from .mapping_terms import name_words, terms_of
+from .mapping_terms import Terms, name_words, terms_of
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,9 @@ def as_written(terms: Iterable[str], text: str, header: str) -> tuple[str, ...]:
     return tuple(surface.get(term, term) for term in terms)
 
 
-def score_requirement(query: Mapping[str, float], names: frozenset[str], number: str, requirement: Requirement, index: RequirementIndex) -> Score:
-    """The :class:`Score` of ``requirement`` (of section ``number``) for
-    the item's terms ``query``; counts a comparison on ``index``."""
-    index.comparisons += 1
-    target = index.terms(requirement)
+def containment(query: Mapping[str, float], names: frozenset[str], target: Terms, index: RequirementIndex) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+    """The IDF-weighted containment of the item's terms ``query`` in the
+    terms ``target``, with the words and the names they share."""
     total = 0.0
     hit = 0.0
     words: list[str] = []
@@ -85,10 +83,17 @@ def score_requirement(query: Mapping[str, float], names: frozenset[str], number:
         if term in target.words or term in target.names or term in explained:
             hit += value
             (found_names if term in names else words).append(term)
-    score = hit / total if total else 0.0
+    return (hit / total if total else 0.0), tuple(sorted(words)), tuple(sorted(found_names))
+
+
+def score_requirement(query: Mapping[str, float], names: frozenset[str], number: str, requirement: Requirement, index: RequirementIndex) -> Score:
+    """The :class:`Score` of ``requirement`` (of section ``number``) for
+    the item's terms ``query``; counts a comparison on ``index``."""
+    index.comparisons += 1
+    score, words, found_names = containment(query, names, index.terms(requirement), index)
     vector = getattr(query, "vector", None)
     cosine = index.cosine(vector, requirement) if vector is not None else 0.0
-    return Score(number, requirement, score, tuple(sorted(words)), tuple(sorted(found_names)), cosine, vector is not None)
+    return Score(number, requirement, score, words, found_names, cosine, vector is not None)
 
 
 def best_score(scores: Sequence[Score]) -> Score | None:

@@ -229,7 +229,9 @@ class DoneMapping:
     nearest_index: int = 0
     nearest_score: float = 0.0
     #: "group" when subsections cited together stood for their parent's
-    #: requirement (the one they elaborate); empty otherwise.
+    #: requirement (the one they elaborate); "list" when the item named
+    #: several items of one list and was scored against the list as a
+    #: whole (``score``), mapping to its best-fitting item; empty otherwise.
     via: str = ""
 
     @property

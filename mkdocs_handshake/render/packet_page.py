@@ -404,6 +404,8 @@ def _evidence_cell(mapping: DoneMapping) -> str:
     if mapping.via == "group":
         return f"{terms}: subsections cited together, which elaborate this requirement of §{md_text(mapping.section)}"
     score = f"score {mapping.score:.2f}" + (f" (bar {mapping.threshold:.2f})" if mapping.threshold < 1 else "")
+    if mapping.via == "list":
+        return f"{terms}: several items of one list named together, the list as a whole scores {mapping.score:.2f} (bar {mapping.threshold:.2f}); this is the item that fits best"
     if mapping.kind in ("ranked", "semantic"):
         score += (
             f"; runner-up §{md_text(mapping.nearest_section)} requirement {mapping.nearest_index}, score {mapping.nearest_score:.2f}"

@@ -501,3 +501,27 @@ def test_a_requirement_id_is_more_specific_than_a_group_it_also_names():
     anchor = {"6.4": parsed.by_number()["6.4"][0]}
     mappings = map_item(ListItem("[LED-GD-100] LeaseGuard and QuotaGuard see raw rows", Loc("p.md", 7, 3)), "", anchor, index)
     assert [(m.section, m.requirement_index) for m in mappings] == [("6.4.0", 1)]
+
+
+EXPORTS = make_section("5.2", requirements=[
+    "Debug exports MUST be reachable from: the Evidence Drawer button.",
+    "Debug exports MUST be reachable from: the Jobs View context menu on a job row.",
+    "Debug exports MUST be reachable from: the Problems View context menu on a problem row.",
+    "Debug exports MUST be reachable from: the Timeline View range action.",
+    "Bundles MUST be deterministic across runs.",
+], line=500)
+
+
+def test_an_item_naming_several_items_of_one_list_proves_the_list():
+    """No one list item holds enough of the item's words, the list as a
+    whole does: the item maps to its best-fitting list item, scored
+    against the whole list, with or without a citation."""
+    index = RequirementIndex.build(make_spec([RECONCILER, SUB, EXPORTS]).by_number())
+    text = "export triggers exist in the Evidence Drawer, Jobs View, Problems View and Timeline View"
+    for written, kind in ((f"Per §5.2, {text}; modal and progress flows follow.", "citation"), (f"{text[0].upper()}{text[1:]}.", "lexical")):
+        [mapping] = map_item(ListItem(written, Loc("p.md", 7, 3)), "", {"5.2": EXPORTS}, index)
+        assert (mapping.kind, mapping.section, mapping.via) == (kind, "5.2", "list") and mapping.requirement_index in (1, 2, 3, 4)
+        assert mapping.score >= mapping.threshold and {"Drawer", "Timeline"} <= set(mapping.terms)
+    # One list item named is no list: the words decide as ever.
+    [mapping] = map_item(ListItem("Per §5.2, an export trigger exists in the Evidence Drawer.", Loc("p.md", 8, 3)), "", {"5.2": EXPORTS}, index)
+    assert mapping.via == "" and (mapping.section, mapping.requirement_index) == ("5.2", 1)

@@ -75,6 +75,19 @@ def test_a_group_citation_says_the_cited_subsections_stand_for_the_requirement()
     assert "<code>§2.1.2.1–§2.1.2.3</code>: subsections cited together, which elaborate this requirement of §2.1.2" in html
 
 
+def test_a_list_mapping_says_the_item_named_several_items_of_one_list() -> None:
+    """The item was scored against a whole list and mapped to its
+    best-fitting item: the evidence says why that item, and against which bar."""
+    mappings = sample_mappings(sample_packets())
+    first = mappings["WP-1-Base"][0]
+    listed = replace(first, kind="lexical", score=0.78, threshold=0.5, terms=("Drawer", "Timeline"), via="list")
+    mappings["WP-1-Base"] = (listed, *mappings["WP-1-Base"][1:])
+    ctx = context(sample_model(done_mappings=mappings))
+    html = to_html(render_packet_page(ctx, ctx.packets_by_id["WP-1-Base"]))
+    assert ("<code>Drawer</code>, <code>Timeline</code>: several items of one list named together, "
+            "the list as a whole scores 0.78 (bar 0.50); this is the item that fits best") in html
+
+
 def test_test_plan_is_a_code_block_whose_fence_outlasts_backticks_inside() -> None:
     plan = "cargo test\necho ```not the end```\njust post-work WP-1-Odd"
     packet = make_packet("WP-1-Odd", fields={"TEST_PLAN": (occurrence("WP-1-Odd", "TEST_PLAN", "", 27, code=plan),)})

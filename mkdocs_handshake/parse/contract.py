@@ -218,6 +218,22 @@ def parse_contract(src: SourceText, cmap: ContractMap) -> tuple[ContractTuple | 
     ), issues
 
 
+def _first_key(row: dict, keys: tuple[str, ...]) -> tuple[Any, str]:
+    """The value of the first of ``keys`` the row has, and that key."""
+    for key in keys:
+        if key in row:
+            return row[key], key
+    return None, ""
+
+
+def _evidence_text(value: Any) -> str:
+    """A row's evidence as text: a scalar as written, a list or object (an
+    evidence record) as its JSON, nothing as ""."""
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, sort_keys=True) if value else ""
+    return _scalar(value).strip()
+
+
 def acceptance_rows(src: SourceText, data: dict, lines: dict, cmap: ContractMap) -> tuple[AcceptanceRow, ...]:
     """The contract's acceptance matrix rows where the profile says they
     are, each at the line of its id key."""
@@ -232,27 +248,19 @@ def acceptance_rows(src: SourceText, data: dict, lines: dict, cmap: ContractMap)
     for index, row in enumerate(rows_value):
         if not isinstance(row, dict):
             continue
-
-        def pick(name: str) -> tuple[Any, str]:
-            for key in keys.get(name, ()):
-                if key in row:
-                    return row[key], key
-            return None, ""
-
-        ident, id_key = pick("ID")
-        status, status_key = pick("STATUS")
-        required, _ = pick("REQUIRED")
-        evidence, _ = pick("EVIDENCE")
-        reason, _ = pick("REASON")
-        cites, _ = pick("CITES")
+        values = {name: _first_key(row, keys.get(name, ())) for name in ("ID", "STATUS", "REQUIRED", "EVIDENCE", "REASON", "CITES")}
+        (ident, id_key), (status, status_key) = values["ID"], values["STATUS"]
         at = (*path, index)
-        row_id = _scalar(ident) or f"{cmap.acceptance_rows}[{index}]"
         loc = _value_loc(src, lines.get((*at, id_key), lines.get(at, 1)), _scalar(ident), id_key) if id_key else Loc(src.path, lines.get(at, 1))
         status_loc = _value_loc(src, lines.get((*at, status_key), 1), _scalar(status), status_key) if status_key else loc
+        cites = values["CITES"][0]
         found.append(AcceptanceRow(
-            row_id, required is True or _scalar(required).casefold() == "true", _scalar(status).strip(),
-            _scalar(evidence).strip() if not isinstance(evidence, (list, dict)) else json.dumps(evidence, sort_keys=True) if evidence else "",
-            _scalar(reason).strip(), tuple(_scalar(item) for item in cites if _scalar(item)) if isinstance(cites, list) else ((_scalar(cites),) if _scalar(cites) else ()),
+            _scalar(ident) or f"{cmap.acceptance_rows}[{index}]",
+            values["REQUIRED"][0] is True or _scalar(values["REQUIRED"][0]).casefold() == "true",
+            _scalar(status).strip(),
+            _evidence_text(values["EVIDENCE"][0]),
+            _scalar(values["REASON"][0]).strip(),
+            tuple(text for text in map(_scalar, cites if isinstance(cites, list) else [cites]) if text),
             loc, status_loc,
         ))
     return tuple(found)

@@ -64,18 +64,21 @@ def test_a_packet_born_a_contract_is_live_in_its_working_status_whatever_the_boa
     assert found["WP-1-Old-Import"] is Lifecycle.LEGACY  # an imported markdown packet keeps the board's verdict
 
 
+def _storage_replaced():
+    """WP-1-Storage-v1 (its contract still Blocked) archived as superseded
+    on the board, its -v2 In Progress: packets and their board entries."""
+    packets = [contract_packet("WP-1-Storage-v1", Status.BLOCKED, "Blocked"), contract_packet("WP-1-Storage-v2", Status.IN_PROGRESS, "In Progress")]
+    board = [board_entry("WP-1-Storage-v1", BoardColumn.SUPERSEDED, 1317, ["SUPERSEDED"]), board_entry("WP-1-Storage-v2", BoardColumn.IN_PROGRESS, 40)]
+    return packets, board
+
+
 def test_only_board_and_registry_together_make_a_working_contract_history() -> None:
-    packets = [
-        contract_packet("WP-1-Storage-v1", Status.BLOCKED, "Blocked"),
-        contract_packet("WP-1-Storage-v2", Status.IN_PROGRESS, "In Progress"),
+    packets, board = _storage_replaced()
+    packets += [
         contract_packet("WP-1-Sync-v1", Status.IN_PROGRESS, "In Progress"),
         contract_packet("WP-1-Sync-v2", Status.READY_FOR_DEV, "Ready for Dev"),
     ]
-    board = [
-        board_entry("WP-1-Storage-v1", BoardColumn.SUPERSEDED, 1317, ["SUPERSEDED"]),
-        board_entry("WP-1-Storage-v2", BoardColumn.IN_PROGRESS, 40),
-        board_entry("WP-1-Sync-v2", BoardColumn.READY_FOR_DEV, 41),
-    ]
+    board += [board_entry("WP-1-Sync-v2", BoardColumn.READY_FOR_DEV, 41)]
     model = make_model(packets, board=board, registry=registry(("WP-1-Storage", "WP-1-Storage-v2"), ("WP-1-Sync", "WP-1-Sync-v2")))
     found = lifecycles(model)
     assert found["WP-1-Storage-v1"] is Lifecycle.SUPERSEDED
@@ -83,16 +86,9 @@ def test_only_board_and_registry_together_make_a_working_contract_history() -> N
 
 
 def test_board_010_is_silent_on_a_packet_both_projections_supersede_and_keeps_a_live_contract_on_a_stub() -> None:
-    packets = [
-        contract_packet("WP-1-Storage-v1", Status.BLOCKED, "Blocked"),
-        contract_packet("WP-1-Storage-v2", Status.IN_PROGRESS, "In Progress"),
-        contract_packet("WP-KERNEL-009-Index-v1", Status.IN_PROGRESS, "IN_PROGRESS"),
-    ]
-    board = [
-        board_entry("WP-1-Storage-v1", BoardColumn.SUPERSEDED, 1317, ["SUPERSEDED"]),
-        board_entry("WP-1-Storage-v2", BoardColumn.IN_PROGRESS, 40),
-        stub_entry("WP-KERNEL-009-Index-v1", 166),
-    ]
+    packets, board = _storage_replaced()
+    packets += [contract_packet("WP-KERNEL-009-Index-v1", Status.IN_PROGRESS, "IN_PROGRESS")]
+    board += [stub_entry("WP-KERNEL-009-Index-v1", 166)]
     model = make_model(packets, board=board, registry=registry(("WP-1-Storage", "WP-1-Storage-v2"), ("WP-KERNEL-009-Index", "WP-KERNEL-009-Index-v1")))
     assert [finding.subject for finding in run("BOARD-010", model)] == ["WP-KERNEL-009-Index-v1"]
 

@@ -127,7 +127,11 @@ def load_repo(
     schemas = find_schemas(layout.root, profile.contract.schemas) if profile.contract.schemas else None
     out.issues.extend(schemas.problems if schemas else ())
     if schemas is not None and protocol is not None:
-        protocol = replace(protocol, schema_properties=defined_properties(schemas, profile.contract.microtask_schema_ids))
+        protocol = replace(
+            protocol,
+            schema_properties=defined_properties(schemas, profile.contract.microtask_schema_ids),
+            schema_files=tuple((schema_id, file) for schema_id, (file, _schema) in sorted(schemas.schemas.items())),
+        )
     for done, source in enumerate(sources):
         progress.tick(done, len(sources))
         loaded = load_source(out, source, profile, markers, schemas)

@@ -139,6 +139,9 @@ class ProtocolInfo:
     #: contract schemas define: a field none defines is not one the
     #: repository records (its tools do not read it).
     schema_properties: tuple[str, ...] = ()
+    #: ``(schema $id, file)`` of each contract schema the loader found: a
+    #: rule that needs a schema's file asks here instead of reading them again.
+    schema_files: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

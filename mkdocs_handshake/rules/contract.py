@@ -16,7 +16,6 @@ from typing import Callable, Iterator
 
 from ..findings.finding import Finding, Severity
 from ..load.git_history import last_changed
-from ..protocol.contract_schemas import find_schemas
 from ..model.ids import variant_base
 from ..protocol.lifecycle import contract_is_live
 from ..analysis.microtasks import cycle, one_sided, outside_scope, ref_ids, unknown_refs
@@ -326,13 +325,11 @@ def _schema_newer(ctx: RuleContext) -> Callable[[str, list[str]], str]:
     contract then follows the schema of its day, and either it is migrated
     or the schema's change was not meant for contracts already written.
     "" outside git, or when the dates do not show it."""
-    cmap = ctx.profile.contract if ctx.profile else None
     dates = ctx.dates
-    if dates is None or cmap is None:
+    by_id = dict(ctx.model.protocol.schema_files) if ctx.model.protocol else {}
+    if dates is None or not by_id:
         return lambda cause, files: ""
-    root = Path(ctx.model.root)
-    by_id = {schema_id: file for schema_id, (file, _schema) in find_schemas(root, cmap.schemas).schemas.items()}
-    changed = last_changed(root, sorted(by_id.values())) or {}
+    changed = last_changed(Path(ctx.model.root), sorted(by_id.values())) or {}
 
     def note(cause: str, files: list[str]) -> str:
         schema_file = by_id.get(cause.split(" ", 1)[0], "")

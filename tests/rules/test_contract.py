@@ -322,7 +322,12 @@ def _dated_repo(tmp_path, *, schema_changed_after: bool):
         commit(tmp_path, "2026-05-01", "schema")
         contract.write_text("{}\n")
         commit(tmp_path, "2026-06-01", "a contract written to the schema of its day")
-    return model
+    # the schema files as the loader records them (ProtocolInfo.schema_files)
+    from mkdocs_handshake.model.records import ProtocolInfo
+    from mkdocs_handshake.protocol.contract_schemas import find_schemas
+
+    found = find_schemas(tmp_path, JUNE.contract.schemas).schemas
+    return replace(model, protocol=ProtocolInfo(JUNE.id, "", "", schema_files=tuple((key, file) for key, (file, _schema) in sorted(found.items()))))
 
 
 def test_pkt_024_says_when_the_schema_changed_after_the_contract_was_written(tmp_path) -> None:

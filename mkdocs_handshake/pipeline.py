@@ -144,7 +144,7 @@ def load_stage(layout: Layout, cache: ParseCache, progress: Progress = SILENT) -
     progress.start("parsing packets")
     model = load_repo(layout, cache, progress, mappings=False)  # check_stage maps
     hits, misses = cache.hits - hits, cache.misses - misses
-    sections = len(model.spec.sections) if model.spec else 0
+    sections = len(model.spec.numbered_sections()) if model.spec else 0
     progress.done(f"loaded {len(model.packets):,} packets and {sections:,} spec sections ({hits:,} cached results reused, {misses:,} computed)")
     return Loaded(model, cache.inputs_digest(layout.root.as_posix()), time.perf_counter() - started, hits, misses, frozenset(cache.used))
 

@@ -14,7 +14,9 @@ the same path inside the bundle (``spec-modules/02-...md``):
   section of that number anywhere in the spec (the text moved module);
 * ``L<n>``: line n of the module, with the section it falls in; a line of
   an older bundle is not followed (lines move between versions);
-* a name: an ``id="name"`` / ``{#name}`` the module defines, else the first
+* a name: an ``id="name"`` / ``{#name}`` the module defines, else the
+  heading a markdown renderer would give that id (``#steps`` is the
+  "#### Steps" heading, not an earlier sentence about steps), else the first
   place its text writes the name, the fragment's ``-`` and ``_`` standing
   for any run of spaces or punctuation, case ignored (so
   ``role-mailbox-message-contract`` finds "Role Mailbox message contract");
@@ -35,6 +37,7 @@ from typing import Mapping
 from ..model.packet import AnchorRef
 from ..model.basics import Loc
 from ..model.spec import Section, Spec, SpecModule
+from ..parse.markdown import slugify
 from ..parse.module_anchors import fragment_kind, parse_module_anchor
 
 _same_version_parts = re.compile(r"\d+")
@@ -82,6 +85,15 @@ class _ModuleIndex:
         self.starts = starts
         self.sections = [section for section in spec.sections if section.loc.file == module.path and section.kind == "heading"]
         self.section_lines = [section.loc.line for section in self.sections]
+        #: The id a markdown renderer gives each of the module's own headings
+        #: (numbered ones with and without their number) -> its line; the
+        #: first heading keeps an id two headings would share.
+        self.heading_ids: dict[str, int] = {}
+        for section in spec.sections:
+            if section.loc.file == module.path and section.kind in ("heading", "unnumbered"):
+                for text in (section.title, f"{section.number} {section.title}" if section.number else ""):
+                    if text:
+                        self.heading_ids.setdefault(slugify(text), section.loc.line)
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
@@ -190,9 +202,12 @@ def resolve_module_anchor(anchor: AnchorRef | str, spec: Spec | None, loc: Loc |
             return ModuleAnchor(anchor.raw, False, False, cited, kind, module.path, message=f"{module.path} has {len(index.starts)} lines, not {number}")
         return ModuleAnchor(anchor.raw, True, False, cited, kind, module.path, number, index.section_at(number))
     defined, written = _name_patterns(fragment)
-    match = defined.search(module.text) or written.search(module.text)
-    if match is None:
-        return ModuleAnchor(anchor.raw, False, pinned, cited, kind, module.path, message=f"{pin}{module.path} of the current bundle v{bundle.version} neither defines nor mentions {fragment!r}")
-    line = index.line_of(match.start())
+    match = defined.search(module.text)
+    line = index.line_of(match.start()) if match else index.heading_ids.get(slugify(fragment), 0)
+    if not line:
+        match = written.search(module.text)
+        if match is None:
+            return ModuleAnchor(anchor.raw, False, pinned, cited, kind, module.path, message=f"{pin}{module.path} of the current bundle v{bundle.version} neither defines nor mentions {fragment!r}")
+        line = index.line_of(match.start())
     note = f"{pin}{fragment!r} is now at {module.path}:{line}" if pinned else ""
     return ModuleAnchor(anchor.raw, True, pinned, cited, kind, module.path, line, index.section_at(line), note)

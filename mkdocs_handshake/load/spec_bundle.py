@@ -191,6 +191,7 @@ def load_bundle(out: _Collector, manifest_file: str, pointer: SpecPointer | None
             line_count=len(module_src.lines), expected_sha256=entry.sha256,
             expected_byte_count=entry.byte_count, heading_count=entry.heading_count,
             section_count=sum(1 for section in spec.sections if section.kind == "heading"),
+            headings_read=sum(1 for section in spec.sections if section.kind != "list-item"),
             text=module_src.text,
         )
         modules.append((module, spec))

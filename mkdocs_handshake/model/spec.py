@@ -36,11 +36,16 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Section:
-    """A numbered, addressable part of the spec.
+    """An addressable part of the spec.
 
-    ``kind`` is ``"heading"`` or ``"list-item"``: an item of an ordered list
-    directly under a numbered heading is addressable as ``<heading>.<n>``
-    (the corpus cites ``§7.6.3.14``, item 14 under heading 7.6.3).
+    ``kind`` is ``"heading"`` or ``"list-item"`` for a numbered section: an
+    item of an ordered list directly under a numbered heading is addressable
+    as ``<heading>.<n>`` (the corpus cites ``§7.6.3.14``, item 14 under
+    heading 7.6.3). ``"unnumbered"`` is a heading without a number and
+    ``"embedded"`` a heading of a markdown document the spec writes out in a
+    fence: both have ``number == ""``, no requirements (their sentences
+    belong to the numbered ``parent``) and an ``anchor`` made from the title;
+    everything that addresses by number reads only :attr:`numbered` sections.
     ``main_body`` is False for everything under a Roadmap / Future Work /
     Phase 2+ heading. ``out_of_order`` and ``duplicate`` record what PARSE-003
     reports; the section is kept either way.
@@ -59,7 +64,11 @@ class Section:
     out_of_order: bool = False
     duplicate: bool = False
     end_line: int = 0  # last line of the section's own body (exclusive of subsections)
-    anchor: str = ""  # stable HTML id for the section ("sec-2-3-12-1")
+    anchor: str = ""  # stable HTML id for the section ("sec-2-3-12-1", "hd-steps")
+
+    @property
+    def numbered(self) -> bool:
+        return bool(self.number)
 
 
 @dataclass(frozen=True)
@@ -80,9 +89,13 @@ class Spec:
     #: single markdown file.
     bundle: "SpecBundle | None" = None
 
+    def numbered_sections(self) -> tuple[Section, ...]:
+        """The sections the protocol can cite: headings and list items with a number."""
+        return tuple(section for section in self.sections if section.numbered)
+
     def by_number(self) -> Mapping[str, tuple[Section, ...]]:
         index: dict[str, list[Section]] = {}
-        for section in self.sections:
+        for section in self.numbered_sections():
             index.setdefault(section.number, []).append(section)
         return {key: tuple(value) for key, value in index.items()}
 
@@ -117,6 +130,10 @@ class SpecModule:
     expected_byte_count: int = -1  # -1 when the manifest gives none
     heading_count: int = -1  # the manifest's heading count, -1 when absent
     section_count: int = 0  # numbered headings read as sections
+    #: Every heading read as a section (numbered, unnumbered, and those of
+    #: markdown documents in fences): what ``heading_count`` counts, less the
+    #: ``#`` lines of code comments.
+    headings_read: int = 0
     carriage_returns: int = 0  # CR bytes in the file as checked out
     text: str = field(default="", compare=False, repr=False)
 

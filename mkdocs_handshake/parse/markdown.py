@@ -11,6 +11,7 @@ heading).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator, Sequence
@@ -136,6 +137,16 @@ def block_end_line(token: Token) -> int:
     return token.map[1] if token.map else 0
 
 
+def cell_column(lines: Sequence[str], token: Token, cursor: int) -> int:
+    """0-based column of a table cell's text on its line, searched from
+    ``cursor`` so equal cells of one row are told apart."""
+    line = block_line(token)
+    if not 0 < line <= len(lines) or not token.content:
+        return cursor
+    found = lines[line - 1].find(token.content[:20], cursor)
+    return found if found >= 0 else cursor
+
+
 def locate(src: SourceText, line: int, needle: str, search_lines: int = 1) -> Loc:
     """The Loc of ``needle`` on ``line`` (or within ``search_lines`` lines from
     it), with its 1-based column. Falls back to column 1 of ``line`` when the
@@ -198,3 +209,11 @@ def table_rows(tokens: Sequence[Token], start: int) -> tuple[list[tuple[list[str
             rows.append((cells, row_line))
         index += 1
     return rows, index + 1
+
+
+def slugify(text: str) -> str:
+    """An id from heading text, as Python-Markdown's ``toc`` extension makes
+    it: ASCII-folded, punctuation dropped, lower case, spaces to hyphens."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = re.sub(r"[^\w\s-]", "", folded).strip().lower()
+    return re.sub(r"[-\s]+", "-", folded)

@@ -5,7 +5,8 @@ What the parser reads (documented here because rules and pages rely on it):
 * **Sections.** Every markdown heading whose text starts with a section
   number (``2.3.12.1``, a chapter ``1.``/``1``, appendix style ``A9.2.1`` or
   ``A.1``) is a ``Section(kind="heading")``. Headings inside code fences are
-  not headings at all (the tokenizer sees to that).
+  not headings at all (the tokenizer sees to that). Unnumbered headings, and
+  those of markdown documents written in fences, are read by :mod:`.spec_outline`.
 * **List items.** The items of a top-level ordered list in the body of an
   in-order numbered heading are addressable as ``<heading>.<marker>``
   (``§7.6.3.14`` is item 14 under heading 7.6.3). Blocks indented under an
@@ -65,6 +66,7 @@ requirement is decided in :mod:`.spec_evidence`.
 from __future__ import annotations
 
 import re
+from heapq import merge
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Sequence
@@ -74,7 +76,7 @@ from markdown_it.token import Token
 from ..model.basics import Loc, ParseIssue
 from ..model.spec import Requirement, Section, Spec
 from ..repository.source import SourceText
-from .markdown import block_end_line, block_line, inline_plain, tokenize
+from .markdown import block_end_line, block_line, cell_column, inline_plain, tokenize
 from .requirements import (
     code_names,
     code_spans,
@@ -87,6 +89,7 @@ from .requirements import (
 )
 from .spec_evidence import with_code_evidence
 from .spec_fences import FenceWatch
+from .spec_outline import Outline
 from .spec_headings import (
     continues_block,
     is_local_list_number,
@@ -160,6 +163,7 @@ class _SpecReader:
         self.copy_title_level: int | None = None
         #: PARSE-006: fenced blocks that do not end where meant (shares ``issues``).
         self.fences = FenceWatch(src, self.issues)
+        self.outline = Outline(src.path, src.lines)  # unnumbered headings
         self.text_owner: _Builder | None = None
         self.list_owner: _Builder | None = None
         self.last_in_order: _Builder | None = None
@@ -232,6 +236,7 @@ class _SpecReader:
             self.stack.append(entry)
             self.list_owner = None
             self.text_owner = self._enclosing_numbered(in_order_only=False)
+            self.outline.heading(text, level, line, not entry.roadmap, self.text_owner.number if self.text_owner else None)
             if self.text_owner is not None:
                 self.text_owner.ids.extend(find_requirement_ids(inline.content))
                 self.text_owner.end_line = max(self.text_owner.end_line, line)
@@ -430,6 +435,7 @@ class _SpecReader:
                 previous.parts if previous else None,
                 self.text_owner.number if self.text_owner is not None else "",
             )
+            self.outline.fence(token, not self._in_roadmap(), self.text_owner.number if self.text_owner is not None else None)
         names = code_names(token.content)
         if not names:
             return
@@ -508,7 +514,7 @@ class _SpecReader:
                     if first_cell and self._in_changelog():
                         self.changelog_row(token)
                     first_cell = False
-                    row_cursor = self._cell_column(token, row_cursor)
+                    row_cursor = cell_column(self.lines, token, row_cursor)
                     row.append((token, row_cursor))
                     row_cursor += len(token.content)
                 else:
@@ -537,20 +543,12 @@ class _SpecReader:
                 target.requirements.pop()
         return tokens[after].level, lead.keywords, lead.text
 
-    def _cell_column(self, token: Token, cursor: int) -> int:
-        """0-based column of a table cell's text, searched from ``cursor`` so
-        equal cells of one row are told apart."""
-        line = block_line(token)
-        if not 0 < line <= len(self.lines) or not token.content:
-            return cursor
-        found = self.lines[line - 1].find(token.content[:20], cursor)
-        return found if found >= 0 else cursor
-
     # -- result --------------------------------------------------------------------
 
     def build(self) -> tuple[Section, ...]:
+        """Numbered sections and unnumbered headings, in document order."""
         parents = {builder.parent for builder in self.sections if builder.parent is not None}
-        return tuple(
+        numbered = (
             Section(
                 number=builder.number,
                 title=builder.title,
@@ -571,6 +569,7 @@ class _SpecReader:
             )
             for builder in self.sections
         )
+        return tuple(merge(numbered, self.outline.sections(self.fences.swallowed), key=lambda section: section.loc.line))
 
 
 def spec_version_from_name(path: str) -> str:

@@ -225,7 +225,7 @@ def done_mappings_for(ctx: RenderContext, packet: Packet) -> tuple[DoneMapping, 
 
 def chapters(ctx: RenderContext) -> list[str]:
     """Every chapter that has at least one numbered section, in natural order."""
-    names = {chapter_of(section.number) for section in (ctx.model.spec.sections if ctx.model.spec else ())}
+    names = {chapter_of(section.number) for section in (ctx.model.spec.numbered_sections() if ctx.model.spec else ())}
     return sorted((name for name in names if name), key=number_key)
 
 

@@ -226,7 +226,7 @@ class RenderContext:
     @cached_property
     def sections_by_number(self) -> Mapping[str, Section]:
         index: dict[str, Section] = {}
-        for section in self.model.spec.sections if self.model.spec else ():
+        for section in self.model.spec.numbered_sections() if self.model.spec else ():
             index.setdefault(section.number, section)
         return index
 
@@ -316,7 +316,7 @@ class RenderContext:
     def sections_by_chapter(self) -> Mapping[str, tuple[Section, ...]]:
         """Chapter -> its sections in document order."""
         index: dict[str, list[Section]] = {}
-        for section in self.model.spec.sections if self.model.spec else ():
+        for section in self.model.spec.numbered_sections() if self.model.spec else ():
             index.setdefault(chapter_of(section.number), []).append(section)
         return {key: tuple(value) for key, value in index.items()}
 

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from ..parse.markdown import slugify
 
 from ..model.page import RenderedPage, TocEntry
 from ..parse.markdown import inline_plain
@@ -57,14 +58,6 @@ def page_parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": True}).enable("table")
     parser.core.ruler.before("inline", "handshake_heading_ids", _heading_ids)
     return parser
-
-
-def slugify(text: str) -> str:
-    """An id from heading text, as Python-Markdown's ``toc`` extension makes
-    it: ASCII-folded, punctuation dropped, lower case, spaces to hyphens."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    folded = re.sub(r"[^\w\s-]", "", folded).strip().lower()
-    return re.sub(r"[-\s]+", "-", folded)
 
 
 def _unique(candidate: str, used: set[str]) -> str:

@@ -54,9 +54,11 @@ def _spec(ctx: RenderContext) -> list[str]:
         rows.append(("Title", md_text(spec.title)))
     if pointer is not None:
         rows.append(("Named by", md_code(pointer.file)))
-    main_body = sum(1 for section in spec.sections if section.main_body)
-    requirements = sum(len(section.requirements) for section in spec.sections)
-    rows.append(("Sections", f"{len(spec.sections)} ({main_body} Main Body)"))
+    numbered = spec.numbered_sections()
+    main_body = sum(1 for section in numbered if section.main_body)
+    requirements = sum(len(section.requirements) for section in numbered)
+    titled = len(spec.sections) - len(numbered)
+    rows.append(("Sections", f"{len(numbered)} numbered ({main_body} Main Body)" + (f", {titled} headings without a number" if titled else "")))
     rows.append(("Requirements", str(requirements)))
     blocks.append("\n".join(["| | |", "|---|---|", *(f"| {label} | {value} |" for label, value in rows)]))
     if spec.bundle is not None:
@@ -75,15 +77,15 @@ _INTEGRITY = {
 def _modules(bundle: SpecBundle) -> str:
     """The bundle's modules in manifest order: where each section's text
     lives, and whether the module is the one the manifest describes."""
-    lines = ["| # | Module | spec_version | Sections | Manifest headings | Bytes |", "|---|---|---|---|---|---|"]
+    lines = ["| # | Module | spec_version | Numbered sections | Headings read | Manifest headings | Bytes |", "|---|---|---|---|---|---|---|"]
     for module in bundle.modules:
         if not module.present:
-            lines.append(f"| {module.order} | {md_code(module.path)} | | | | not in the checkout |")
+            lines.append(f"| {module.order} | {md_code(module.path)} | | | | | not in the checkout |")
             continue
         headings = str(module.heading_count) if module.heading_count >= 0 else ""
         lines.append(
             f"| {module.order} | {md_code(module.path)} | {md_text(module.declared_version or '(none)')} | {module.section_count} "
-            f"| {headings} | {md_text(_INTEGRITY[module.integrity()])} |"
+            f"| {module.headings_read} | {headings} | {md_text(_INTEGRITY[module.integrity()])} |"
         )
     return "\n".join(lines)
 

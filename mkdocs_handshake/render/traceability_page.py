@@ -116,7 +116,7 @@ def all_sections(ctx: RenderContext) -> dict[str, tuple[Section, ...]]:
     """Section number -> every section with that number, in spec order (a
     number repeats when the spec has two ``11.5`` headings, PARSE-003)."""
     index: dict[str, list[Section]] = {}
-    for section in ctx.model.spec.sections if ctx.model.spec else ():
+    for section in ctx.model.spec.numbered_sections() if ctx.model.spec else ():
         index.setdefault(section.number, []).append(section)
     return {number: tuple(found) for number, found in index.items()}
 

@@ -248,7 +248,7 @@ def anchor_ids(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
         return
     index = _id_index(spec.sections)
     by_parent: dict[str, list[Section]] = {}
-    for section in spec.sections:
+    for section in spec.numbered_sections():
         if section.parent:
             by_parent.setdefault(section.parent, []).append(section)
     cache: dict[str, tuple[set[str], str]] = {}

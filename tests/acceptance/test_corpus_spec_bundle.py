@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from mkdocs_handshake.findings.finding import Finding
 from mkdocs_handshake.repository.layout import Layout
 from mkdocs_handshake.load.assemble import load_repo
 from mkdocs_handshake.model.governance import GovernanceModel
-from mkdocs_handshake.parse.markdown import tokenize
+from mkdocs_handshake.parse.markdown import inline_plain, tokenize
 from mkdocs_handshake.parse.spec_headings import split_heading_number
 from mkdocs_handshake.parse.spec_bundle import without_front_matter
 from mkdocs_handshake.repository.source import decode
@@ -60,29 +61,39 @@ def test_the_spec_is_the_bundle_spec_current_names(june: tuple[GovernanceModel, 
     assert all(module.present and "v" + module.declared_version == manifest["spec_version"] for module in spec.bundle.modules)
 
 
-def test_every_numbered_heading_of_every_module_is_a_section_at_its_line(june: tuple[GovernanceModel, list[Finding]]) -> None:
+def test_every_heading_of_every_module_is_a_section_at_its_line(june: tuple[GovernanceModel, list[Finding]]) -> None:
     """What the spec reader takes, measured against what markdown sees as
-    headings in each module (code blocks excluded). The manifest's
-    ``heading_count`` is printed beside it for the record: it counts every
-    line that starts with ``#``, code included."""
+    headings in each module (code blocks excluded) and against the
+    manifest's ``heading_count``, which counts every line that starts with
+    ``#``: the spec's own headings, those of the markdown documents it
+    writes out in fences, and comment lines of other code. Issue #20 asks
+    for at least 90% of the manifest's headings as sections."""
     model, _ = june
     assert model.spec is not None and model.spec.bundle is not None
-    sections = {(section.loc.file, section.loc.line) for section in model.spec.sections if section.kind == "heading"}
-    numbered = 0
+    kinds = {(section.loc.file, section.loc.line): section.kind for section in model.spec.sections}
     manifest_headings = 0
+    read = 0
     for module in model.spec.bundle.modules:
         src = without_front_matter(decode((JUNE / module.path).read_bytes(), module.path))
         tokens = tokenize(src.text)
-        headings = [(token.map[0] + 1, tokens[index + 1].content) for index, token in enumerate(tokens) if token.type == "heading_open" and token.map]
-        wanted = {(module.path, line) for line, text in headings if split_heading_number(text)}
-        assert wanted <= sections, f"{module.path}: numbered headings not read: {sorted(wanted - sections)[:5]}"
-        numbered += len(wanted)
+        top = [(token.map[0] + 1, inline_plain(tokens[index + 1])) for index, token in enumerate(tokens) if token.type == "heading_open" and token.map and token.level == 0]
+        numbered = {(module.path, line) for line, text in top if split_heading_number(text)}
+        assert all(kinds.get(place) == "heading" for place in numbered), f"{module.path}: numbered headings not read"
+        unnumbered = {(module.path, line) for line, text in top if not split_heading_number(text)}
+        assert all(kinds.get(place) == "unnumbered" for place in unnumbered), f"{module.path}: unnumbered headings not read"
+        # The reader sees the fences as the spec means them (PARSE-006 repairs
+        # a misplaced one), so an embedded heading is checked by its line:
+        # a ``#`` line (or a setext heading's text, underlined on the next
+        # line) that is not one of the module's own headings.
+        lines = (JUNE / module.path).read_text(encoding="utf-8").split("\n")
+        embedded = {place for place, kind in kinds.items() if kind == "embedded" and place[0] == module.path}
+        assert all(lines[line - 1].lstrip(" ").startswith("#") or re.match(r" {0,3}(-+|=+)\s*$", lines[line]) for _, line in embedded)
+        assert not embedded & (numbered | unnumbered)
+        assert module.headings_read == len(numbered) + len(unnumbered) + len(embedded)
         manifest_headings += module.heading_count
-    heading_sections = len(sections)
-    print(f"sections from headings: {heading_sections}; numbered markdown headings: {numbered}; "
-          f"manifest heading_count: {manifest_headings} ({heading_sections / manifest_headings:.1%}); "
-          f"all sections incl. list items: {len(model.spec.sections)} ({len(model.spec.sections) / manifest_headings:.1%})")
-    assert heading_sections >= numbered
+        read += module.headings_read
+    print(f"headings read as sections: {read} of the manifest's {manifest_headings} ({read / manifest_headings:.1%})")
+    assert read >= 0.9 * manifest_headings
 
 
 def test_the_manifest_checks_report_what_the_files_say(june: tuple[GovernanceModel, list[Finding]]) -> None:

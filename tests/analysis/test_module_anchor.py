@@ -82,6 +82,25 @@ def test_a_name_resolves_to_where_the_module_writes_it(bundle: Bundle, spec) -> 
     assert phrase is not None and phrase.resolved and phrase.section is not None and phrase.section.number == "2.2"
 
 
+def test_a_name_that_is_a_heading_id_lands_on_the_heading_not_an_earlier_mention(tmp_path: Path) -> None:
+    """``#retry-budget`` is the id a renderer gives "#### Retry Budget"; a
+    sentence that says "retry budget" earlier in the module is not it."""
+    bundle = make_bundle(materialise(tmp_path / "repo"))
+    module = bundle.module_file(2)
+    text = module.read_text(encoding="utf-8")
+    text = text.replace("### 2.2.2 Batch Transfer", "The retry budget is defined below.\n\n### 2.2.2 Batch Transfer", 1)
+    text = text.replace("## 2.3 Conflict Handling", "#### Retry Budget\n\nA batch is retried three times.\n\n## 2.3 Conflict Handling", 1)
+    module.write_text(text, encoding="utf-8")
+    bundle.rehash()
+    model, _ = check(bundle.root)
+    found = resolve_module_anchor(f"{_module(bundle, 2)}#retry-budget", model.spec)
+    lines = text.split("\n")
+    assert found is not None and found.resolved and lines[found.line - 1] == "#### Retry Budget"
+    assert found.section is not None and found.section.number == "2.2.2"
+    mention = resolve_module_anchor(f"{_module(bundle, 2)}#defined-below", model.spec)
+    assert mention is not None and mention.resolved and lines[mention.line - 1].startswith("The retry budget")
+
+
 def test_a_line_resolves_in_the_current_bundle_only(bundle: Bundle, spec) -> None:  # type: ignore[no-untyped-def]
     current = resolve_module_anchor(f"{_module(bundle, 2)}#L12", spec)
     assert current is not None and current.resolved and current.line == 12 and current.section is not None

@@ -60,8 +60,27 @@ def test_every_section_names_its_module_and_its_line_there(bundled: Bundle) -> N
     for section in model.spec.sections:
         assert section.loc.file.startswith(bundled.folder + "/spec-modules/")
         line = (bundled.root / section.loc.file).read_text(encoding="utf-8").split("\n")[section.loc.line - 1]
-        # a heading writes its number; a list item its own marker
-        assert (section.number if section.kind == "heading" else section.number.rsplit(".", 1)[1] + ".") in line
+        # a heading writes its number; a list item its own marker; an unnumbered heading its title
+        written = {"heading": section.number, "list-item": section.number.rsplit(".", 1)[-1] + "."}.get(section.kind, section.title)
+        assert written in line
+
+
+def test_every_heading_the_manifest_counts_is_read_but_the_comments_of_a_shell_example(bundled: Bundle) -> None:
+    """The manifest counts every line that starts with ``#``; the reader
+    takes each real heading (with or without a number) as a section, and
+    the ``# follow batch events`` comment lines of a bash example as code."""
+    model, _ = check(bundled.root)
+    assert model.spec is not None and model.spec.bundle is not None
+    for module in model.spec.bundle.modules:
+        lines = (bundled.root / module.path).read_text(encoding="utf-8").split("\n")
+        fenced, comments = False, 0
+        for line in lines:
+            if line.startswith("```"):
+                fenced = not fenced
+            comments += fenced and line.startswith("# ")
+        assert module.headings_read == module.heading_count - comments, module.path
+    assert sum(module.heading_count - module.headings_read for module in model.spec.bundle.modules) == 2
+    assert sum(module.headings_read for module in model.spec.bundle.modules) == len([s for s in model.spec.sections if s.kind != "list-item"])
 
 
 def test_a_bom_before_the_json_pointer_is_read_past(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ Notes text SHOULD stay with 1.1.1.
 def test_numbered_headings_become_sections_with_lines_levels_and_parents() -> None:
     spec, issues = _parse(BASIC)
     assert issues == []
-    numbers = [section.number for section in spec.sections]
+    numbers = [section.number for section in spec.numbered_sections()]
     assert numbers == ["1", "1.1", "1.1.1", "A.1", "A9.2.1"]
     chapter = _one(spec, "1")
     assert (chapter.title, chapter.level, chapter.parent) == ("Vision", 1, None)
@@ -90,6 +90,68 @@ def test_numbered_headings_become_sections_with_lines_levels_and_parents() -> No
     assert detail.anchor == "sec-1-1-1"
     assert _one(spec, "A.1").parent is None and _one(spec, "A9.2.1").level == 2
     assert _one(spec, "1.1").has_subsections and not detail.has_subsections
+
+
+def test_unnumbered_headings_are_sections_addressed_by_title_in_document_order() -> None:
+    """A reader meets "#### Notes" as a section of the spec; it is found by
+    its title, and its sentences stay with the numbered section around it."""
+    spec, _ = _parse(BASIC)
+    outline = [(section.number or section.title, section.kind) for section in spec.sections]
+    assert outline == [
+        ("Demo Master Spec v03.14", "unnumbered"), ("CHANGELOG", "unnumbered"), ("1", "heading"), ("1.1", "heading"),
+        ("1.1.1", "heading"), ("Notes", "unnumbered"), ("Appendices", "unnumbered"), ("A.1", "heading"), ("A9.2.1", "heading"),
+    ]
+    notes = next(section for section in spec.sections if section.title == "Notes")
+    assert (notes.parent, notes.level, notes.loc.line, notes.loc.column) == ("1.1.1", 4, _line(BASIC, "#### Notes"), 1)
+    assert notes.anchor == "hd-notes" and notes.requirements == () and notes.main_body
+    assert "" not in spec.by_number() and len(spec.numbered_sections()) == 5
+
+
+EMBEDDED = """# 5. Prompts
+
+The prompt MUST be sent as written:
+
+```md
+## SYSTEM RULES
+Never guess.
+
+### Scope
+# Scope
+```
+
+```python
+# 5.1 a comment, not a heading
+```
+
+## 5.1 Next
+"""
+
+
+def test_headings_of_a_markdown_document_in_a_fence_are_embedded_sections() -> None:
+    """The spec writes out the documents it defines; their headings are
+    sections of the spec (the bundle manifest counts them), marked
+    ``embedded``, at the line they are written on, with ids kept unique.
+    A comment line in other code is not a heading."""
+    spec, issues = _parse(EMBEDDED)
+    assert issues == []
+    embedded = [(s.title, s.level, s.loc.line, s.parent, s.anchor) for s in spec.sections if s.kind == "embedded"]
+    assert embedded == [
+        ("SYSTEM RULES", 2, _line(EMBEDDED, "## SYSTEM RULES"), "5", "hd-system-rules"),
+        ("Scope", 3, _line(EMBEDDED, "### Scope"), "5", "hd-scope"),
+        ("Scope", 1, _line(EMBEDDED, "# Scope"), "5", "hd-scope-2"),
+    ]
+    assert [s.number for s in spec.numbered_sections()] == ["5", "5.1"]
+    assert [r.text for r in spec.by_number()["5"][0].requirements] == ["The prompt MUST be sent as written:"]
+
+
+def test_a_fence_that_swallows_spec_text_lends_it_no_embedded_headings() -> None:
+    """An unclosed markdown fence swallows the next section (PARSE-006); that
+    heading is the spec's own, reported as lost, not a document's section."""
+    text = "# 5. Prompts\n\nIntro.\n\n```md\n## SYSTEM RULES\n\n## 5.1 Next\n\nNext MUST work.\n"
+    spec, issues = _parse(text)
+    assert [issue.rule for issue in issues] == ["PARSE-006"]
+    assert [number for number, _ in spec.swallowed_headings] == ["5.1"]
+    assert [s.title for s in spec.sections if s.kind == "embedded"] == ["SYSTEM RULES"]
 
 
 def test_title_version_and_changelog() -> None:
@@ -252,8 +314,8 @@ def test_unnumbered_roadmap_and_phase_headings() -> None:
 # 4. Back
 """
     spec, _ = _parse(text)
-    main = {s.number: s.main_body for s in spec.sections}
-    assert main == {"3": True, "3.1": True, "3.2": False, "3.3": True, "3.4": False, "3.4.1": False, "3.5": False, "4": True}
+    main = {s.number or s.title: s.main_body for s in spec.sections}
+    assert main == {"Roadmap": False, "3": True, "3.1": True, "3.2": False, "3.3": True, "3.4": False, "3.4.1": False, "3.5": False, "4": True}
     assert [(t, loc.line) for t, loc in spec.roadmap_headings] == [
         ("Roadmap", 5),
         ("3.4 Phase 2+ ideas", 11),

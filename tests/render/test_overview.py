@@ -29,7 +29,7 @@ def test_overview_names_the_current_spec_and_its_version() -> None:
     assert "File Spec_v01.00.md" in text
     assert "Version 01.00" in text
     assert "Named by docs/SPEC_CURRENT.md" in text
-    assert "Sections 9 (8 Main Body)" in text
+    assert "Sections 9 numbered (8 Main Body) Requirements" in text
 
 
 def test_overview_counts_packets_by_status() -> None:

@@ -237,17 +237,65 @@ def _drift(ctx: RuleContext) -> Drift | None:
     return drift_of(ctx.model.root, cmap.templates, cmap.schemas, cmap.checks, stamp(ctx.model.root, cmap.templates + cmap.schemas + cmap.checks))
 
 
-def _behind(drift: Drift | None, cause: str, message: str) -> str:
+def _behind(drift: Drift | None, cause: str, message: str, practice: tuple[str, str] = ("", "")) -> str:
     """Which side a live contract's schema failure puts behind, as the
-    repository's own check or template says; "" when neither says."""
+    repository's own check or template says; "" when neither says.
+
+    ``practice`` is (what, evidence) when the contract follows a practice
+    newer than the schema: it writes a value the repository's own check
+    accepts and the schema rejects (a JSON-first contract that opts out of
+    its markdown projection). The template was made for the schema's
+    practice, so it does not judge this contract; the other live contracts
+    of that practice do (see :func:`_practice_verdicts`)."""
     side, evidence = drift.side(cause, message) if drift else ("", "")
     if side == "schema":
         return f"; {evidence}, so the schema is behind: update the schema"
     if side == "template":
         return "; the repository's contract template fails it too: bring the schema and template into line"
+    verdict, evidence = practice
+    if side == "contract" and verdict == "schema":
+        return f"; every live contract of the newer practice {evidence} fails this check too, so the schema is behind that practice: update the schema"
+    if side == "contract" and verdict == "open":
+        return (f"; the template agrees with the schema, but this contract follows a practice the schema predates ({evidence}): "
+                "if that practice writes it this way, update the schema for it; otherwise fix the contract")
     if side == "contract":
         return "; the repository's template agrees with the schema here, so the contract is behind: fix the contract"
     return ""
+
+
+def _practice_verdicts(drift: Drift | None, by_packet: dict[tuple[str, str], list]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(packet, cause) -> how the live contracts that follow a practice
+    newer than the schema judge a failure of that practice's contracts.
+
+    A contract is of the newer practice when it writes a value the
+    repository's own check accepts and its schema rejects. For a failure of
+    such contracts: when every contract of that practice and schema, in at
+    least two packets, fails it too, the practice leaves it out and the
+    schema is behind (``"schema"``); when some of them pass, they show the
+    practice keeps it and the template's verdict stands (no entry); with
+    one packet of that practice there is no telling (``"open"``)."""
+    practice: dict[str, tuple[str, str]] = {}  # file -> (schema id, evidence)
+    failing: dict[str, set[str]] = {}  # cause -> files
+    packet_of: dict[str, str] = {}
+    for (subject, cause), group in by_packet.items():
+        for issue in group:
+            failing.setdefault(cause, set()).add(issue.loc.file)
+            packet_of[issue.loc.file] = subject
+            side, evidence = drift.side(cause, issue.message) if drift else ("", "")
+            if side == "schema":
+                practice.setdefault(issue.loc.file, (cause.split(" ", 1)[0], evidence.replace("the repository's own check accepts ", "its own check accepts ")))
+    verdicts: dict[tuple[str, str], tuple[str, str]] = {}
+    for (subject, cause), group in by_packet.items():
+        files = {issue.loc.file for issue in group}
+        if not files <= practice.keys():
+            continue
+        schema_id = cause.split(" ", 1)[0]
+        peers = {file for file, (schema, _) in practice.items() if schema == schema_id}
+        evidence = practice[group[0].loc.file][1]
+        if peers <= failing.get(cause, set()):
+            packets = {packet_of[file] for file in peers}
+            verdicts[(subject, cause)] = ("schema", f"({len(peers)} in {len(packets)} packets; {evidence})") if len(packets) > 1 else ("open", evidence)
+    return verdicts
 
 
 def _history_note(drift: Drift | None, cause: str, message: str, live_causes: set[str]) -> str | None:
@@ -384,11 +432,12 @@ def contract_schema(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
             yield finding
         else:
             del outgrown[cause]  # the schema's rule is not found: report per packet
+    practices = _practice_verdicts(drift, by_packet)
     for (subject, cause), group in sorted(by_packet.items()):
         if cause in outgrown:
             continue
         first = group[0]
-        behind = _behind(drift, cause, first.message) + newer(cause, sorted({issue.loc.file for issue in group}))
+        behind = _behind(drift, cause, first.message, practices.get((subject, cause), ("", ""))) + newer(cause, sorted({issue.loc.file for issue in group}))
         if len(group) == 1:
             yield rule_.finding(first.message + behind, first.loc, first.excerpt, subject)
             continue

@@ -149,6 +149,47 @@ def test_pkt_024_says_which_side_is_behind_and_drops_closed_drift_the_template_s
     assert len(history) == 1 and "projection_creation" in history[0] and "closed packets stay as they are" in history[0]
 
 
+def test_pkt_024_judges_a_contract_of_a_practice_newer_than_the_schema_by_that_practice(tmp_path) -> None:
+    """Two live packets write a projection value the repository's own check
+    accepts and the schema rejects: a practice newer than the schema. Both
+    leave out the projection file the schema and the (older) template
+    require, so the schema is behind that practice; one of them also leaves
+    out a glob the other carries, so that contract is behind."""
+    import json
+
+    from mkdocs_handshake.protocol.contract_schemas import find_schemas, validate
+    from mkdocs_handshake.parse.contract import read_json
+    from mkdocs_handshake.repository.source import decode
+    from mkdocs_handshake.rules.contract_drift import drift_of
+
+    schema = {**SCHEMA, "required": ["schema_id", "artifact_policy", "authority_files"], "properties": {
+        **SCHEMA["properties"], "authority_files": {"type": "object", "required": ["projection", "glob"]}}}
+    template = {**TEMPLATE, "authority_files": {"projection": "MT-001.md", "glob": "MT-*.json"}}
+    for folder in ("schemas", "checks"):
+        (tmp_path / ".GOV/roles_shared" / folder).mkdir(parents=True)
+    (tmp_path / ".GOV/templates").mkdir(parents=True)
+    (tmp_path / ".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json").write_text(json.dumps(schema))
+    (tmp_path / ".GOV/templates/MICRO_TASK_CONTRACT_TEMPLATE.json").write_text(json.dumps(template))
+    (tmp_path / ".GOV/roles_shared/checks/projection-check.mjs").write_text('const onDemand = creation === "ON_OPERATOR_REQUEST_ONLY";\n')
+    schemas = find_schemas(tmp_path, JUNE.contract.schemas)
+    issues = []
+    for wp, files in (("WP-1-Alpha-v1", {}), ("WP-1-Beta-v1", {"glob": "MT-*.json"})):
+        text = json.dumps({"schema_id": "hsk.microtask_contract@1", "created_at_utc": "2026-06-01T00:00:00Z",
+                           "artifact_policy": {"projection_creation": "ON_OPERATOR_REQUEST_ONLY"}, "authority_files": files}, indent=2)
+        src = decode(text.encode(), f".GOV/task_packets/{wp}/MT-001.json")
+        data, lines, _ = read_json(src)
+        issues += validate(src, data, lines, schemas, wp)
+    packets = [contract_packet("WP-1-Alpha-v1", Status.IN_PROGRESS, "In Progress"), contract_packet("WP-1-Beta-v1", Status.IN_PROGRESS, "In Progress")]
+    drift_of.cache_clear()
+    findings = run("PKT-024", replace(make_model(packets, board=[]), root=str(tmp_path), parse_issues=tuple(issues)))
+    by_field = {(f.subject, field): f.message for f in findings for field in ("'projection'", "'glob'") if field in f.message}
+    for wp in ("WP-1-Alpha-v1", "WP-1-Beta-v1"):
+        assert "fails this check too, so the schema is behind that practice: update the schema" in by_field[(wp, "'projection'")]
+        assert "projection-check.mjs:1" in by_field[(wp, "'projection'")]
+    assert by_field[("WP-1-Alpha-v1", "'glob'")].endswith("so the contract is behind: fix the contract")
+    assert ("WP-1-Beta-v1", "'glob'") not in by_field
+
+
 def test_pkt_024_a_template_placeholder_has_no_opinion(tmp_path) -> None:
     global TEMPLATE
     saved = TEMPLATE

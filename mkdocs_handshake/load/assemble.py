@@ -159,7 +159,7 @@ def load_repo(
         out.uses.extend(protocol_uses)
         mentions.extend(protocol_mentions)
 
-    refinements, refinement_issues = load_refinements(layout, out.cache, profile)
+    refinements, refinement_issues = load_refinements(layout, out.cache, profile, schemas)
     out.issues.extend(refinement_issues)
     model = GovernanceModel(
         root=layout.root.as_posix(),

@@ -239,13 +239,16 @@ def _found_at(root: Path, place: str) -> dict[str, str]:
     return found
 
 
-def load_refinements(layout: Layout, cache: ParseCache, profile: Profile) -> tuple[dict[str, Refinement], list[ParseIssue]]:
+def load_refinements(layout: Layout, cache: ParseCache, profile: Profile, schemas: SchemaSet | None = None) -> tuple[dict[str, Refinement], list[ParseIssue]]:
     """Each WP's technical refinement: of the profile's places
     (``layout.refinement_files``), the first that holds a file for the WP,
     read by the reader of its format. Its encoding damage and signatures
     are not the packet's: the refinement is judged only through the packet
     it activates (PKT-020), so only a JSON refinement that does not parse
-    reaches the PARSE rules (one issue at the file; the rest is read)."""
+    reaches the PARSE rules (one issue at the file; the rest is read). A
+    JSON refinement is a contract like the packet's: it is checked against
+    the repository's schema for its ``schema_id`` (PKT-024, under the
+    packet's id, so a closed packet's refinement is history)."""
     winners: dict[str, tuple[str, str]] = {}
     for place, form in refinement_places(layout, profile):
         for wp, relative in _found_at(layout.root, place).items():
@@ -265,10 +268,17 @@ def load_refinements(layout: Layout, cache: ParseCache, profile: Profile) -> tup
         if form == "json":
             refinement, problems = cache.get(f"refinement_json:{profile.id}", src, digest, lambda text: parse_refinement_json(text, profile.refinement_fields))
             issues.extend(problems)
+            if schemas is not None and schemas.schemas and not problems:
+                issues.extend(cache.get(f"schema_issues:{schemas.digest}", src, digest, lambda text, wp=wp: _schema_issues(text, schemas, wp)))
         else:
             refinement = cache.get("refinement", src, digest, parse_refinement)
         found[wp] = refinement
     return found, issues
+
+
+def _schema_issues(src: SourceText, schemas: SchemaSet, subject: str) -> tuple[ParseIssue, ...]:
+    data, lines, _problems = read_json(src)
+    return tuple(validate(src, data, lines, schemas, subject)) if data is not None else ()
 
 
 def load_stub_files(layout: Layout, cache: ParseCache, profile: Profile) -> tuple[str, ...]:

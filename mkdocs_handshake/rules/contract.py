@@ -255,6 +255,8 @@ def _behind(drift: Drift | None, cause: str, message: str, practice: tuple[str, 
     verdict, evidence = practice
     if side == "contract" and verdict == "schema":
         return f"; every live contract of the newer practice {evidence} fails this check too, so the schema is behind that practice: update the schema"
+    if side == "contract" and verdict == "peer":
+        return f"; the repository's template agrees with the schema here, and {evidence}, so the contract is behind: fix the contract"
     if side == "contract" and verdict == "open":
         return (f"; the template agrees with the schema, but this contract follows a practice the schema predates ({evidence}): "
                 "if that practice writes it this way, update the schema for it; otherwise fix the contract")
@@ -272,8 +274,9 @@ def _practice_verdicts(drift: Drift | None, by_packet: dict[tuple[str, str], lis
     such contracts: when every contract of that practice and schema, in at
     least two packets, fails it too, the practice leaves it out and the
     schema is behind (``"schema"``); when some of them pass, they show the
-    practice keeps it and the template's verdict stands (no entry); with
-    one packet of that practice there is no telling (``"open"``)."""
+    practice keeps it and the template's verdict stands, with the first
+    that passes named (``"peer"``); with one packet of that practice
+    there is no telling (``"open"``)."""
     practice: dict[str, tuple[str, str]] = {}  # file -> (schema id, evidence)
     failing: dict[str, set[str]] = {}  # cause -> files
     packet_of: dict[str, str] = {}
@@ -292,9 +295,12 @@ def _practice_verdicts(drift: Drift | None, by_packet: dict[tuple[str, str], lis
         schema_id = cause.split(" ", 1)[0]
         peers = {file for file, (schema, _) in practice.items() if schema == schema_id}
         evidence = practice[group[0].loc.file][1]
-        if peers <= failing.get(cause, set()):
-            packets = {packet_of[file] for file in peers}
-            verdicts[(subject, cause)] = ("schema", f"({len(peers)} in {len(packets)} packets; {evidence})") if len(packets) > 1 else ("open", evidence)
+        passing = sorted(peers - failing.get(cause, set()))
+        if passing:
+            verdicts[(subject, cause)] = ("peer", f"{passing[0]}, a contract of the same newer practice ({evidence}), satisfies it")
+            continue
+        packets = {packet_of[file] for file in peers}
+        verdicts[(subject, cause)] = ("schema", f"({len(peers)} in {len(packets)} packets; {evidence})") if len(packets) > 1 else ("open", evidence)
     return verdicts
 
 

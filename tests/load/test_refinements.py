@@ -119,3 +119,31 @@ def test_the_places_are_the_profiles_with_the_folders_filled_in() -> None:
     ]
     assert refinement_places(Layout(Path("/r"), packets="."), june)[0] == ("{wp}/refinement.json", "json")  # no "./" that no file path has
 
+
+
+REFINEMENT_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "hsk.refinement_contract@1",
+    "type": "object",
+    "required": ["schema_id", "wp_id", "refinement"],
+    "properties": {"refinement": {"type": "object", "required": ["operator_request"], "properties": {"operator_request": {"type": "string"}}}},
+}
+
+
+def test_a_refinement_contract_is_checked_against_the_repositorys_schema_at_the_failing_key(tmp_path: Path) -> None:
+    """The June corpus fails its own REFINEMENT_CONTRACT schema in 37 of 39
+    refinements (issue 20); a live packet's refinement that fails it is a
+    PKT-024 finding at the key, like its packet contract."""
+    root = _repo(tmp_path, {
+        f".GOV/task_packets/{WP}/refinement.json": _refinement(WP, operator_request=7),
+        f".GOV/task_packets/{OTHER}/refinement.json": _refinement(OTHER, operator_request="mail"),
+    })
+    schemas = root / ".GOV" / "roles_shared" / "schemas"
+    schemas.mkdir(parents=True)
+    (schemas / "REFINEMENT_CONTRACT.schema.json").write_text(json.dumps(REFINEMENT_SCHEMA), encoding="utf-8")
+    model = load_repo(Layout(root), mappings=False)
+    findings = [finding for finding in unfold(run_rules(model, EngineConfig(as_of=dt.date(2026, 6, 22)))) if finding.rule == "PKT-024"]
+    assert [(finding.subject, finding.loc.file, finding.loc.line, finding.excerpt) for finding in findings] == [
+        (WP, f".GOV/task_packets/{WP}/refinement.json", 5, '"operator_request": 7'),
+    ]
+    assert "REFINEMENT_CONTRACT.schema.json at refinement.operator_request: 7 is not of type 'string'" in findings[0].message

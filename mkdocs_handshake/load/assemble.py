@@ -22,7 +22,7 @@ from ..model.basics import Loc, ParseIssue
 from ..model.packet import Packet
 from ..model.records import Registry, TextFacts
 from ..model.spec import Spec, SpecPointer
-from .packet_sources import packet_sources
+from .packet_sources import folder_named_by_registry, packet_sources
 from ..parse.audit import parse_audit
 from ..parse.gate_log import parse_gate_log
 from ..parse.markdown import tokenize
@@ -100,6 +100,9 @@ def load_repo(
             if spec_file is None and not outside:
                 out.issues.append(ParseIssue("PARSE-001", loc, f"SPEC_CURRENT names {name}, which does not exist under the root", name, name))
 
+    if not (layout.root / layout.packets).is_dir() and layout.packets == Layout.packets:
+        found = folder_named_by_registry(layout.root, registry)
+        layout = replace(layout, packets=found) if found else layout
     markers = (profile.approval_marker,) if profile.approval_marker else ()
     packet_dir = layout.root / layout.packets
     sources, _empty_folders = packet_sources(layout.root, layout.packets, profile.packet_readers)

@@ -15,10 +15,12 @@ can say so.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..model.ids import WP_ID_FULL
+from ..model.records import Registry
 
 PACKET_MD = "packet.md"
 PACKET_JSON = "packet.json"
@@ -72,3 +74,38 @@ def packet_sources(root: Path, packets: str, readers: tuple[str, ...]) -> tuple[
 
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
+
+
+def folder_named_by_registry(root: Path, registry: Registry | None) -> str:
+    """The packets folder the registry's ``active_packet_path`` entries point
+    into (relative to root), or "" when it names none that exists.
+
+    The registry is the repository's own word on where each live packet is:
+    ``.GOV/task_packets/<WP_ID>/packet.json`` puts the folder at
+    ``.GOV/task_packets``. Asked only when the packets folder is not where
+    the option says and no folder of that name exists, so a renamed folder
+    is still found. A folder packet's path is decisive; a flat
+    ``<dir>/<WP_ID>.md`` counts only when no entry names a folder packet,
+    and a folder inside another named one (the stubs under the packets)
+    counts for the outer one. Most entries win; a tie goes to the first in
+    sorted order."""
+    if registry is None:
+        return ""
+    folders: Counter[str] = Counter()
+    flat: Counter[str] = Counter()
+    for row in registry.rows:
+        parts = PurePosixPath(row.active_file).parts
+        if not row.active or not parts or PurePosixPath(row.active_file).is_absolute() or ".." in parts:
+            continue
+        inside = row.active in parts[:-1]
+        folder = PurePosixPath(*parts[: parts.index(row.active)]) if inside else PurePosixPath(*parts[:-1])
+        if folder.parts and (root / folder).is_dir():
+            (folders if inside else flat)[folder.as_posix()] += 1
+    votes = folders or flat
+    merged: Counter[str] = Counter()
+    for folder, count in votes.items():
+        outer = [other for other in votes if folder.startswith(other + "/")]
+        merged[min(outer, key=len) if outer else folder] += count
+    if not merged:
+        return ""
+    return sorted(merged.items(), key=lambda item: (-item[1], item[0]))[0][0]

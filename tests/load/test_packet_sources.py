@@ -80,3 +80,44 @@ def test_a_contract_whose_era_cannot_be_told_is_reported_not_guessed(tmp_path: P
     assert model.packet("WP-KERNEL-007-Loom-v1") is None
     findings = [finding for finding in run_rules(model, EngineConfig(as_of=dt.date(2026, 6, 22))) if finding.rule == "PARSE-005"]
     assert [finding.loc.file for finding in findings] == [".GOV/task_packets/WP-KERNEL-007-Loom-v1/packet.json"]
+
+
+def _registry(root: Path, *entries: tuple[str, str, str]) -> None:
+    records = root / ".GOV" / "roles_shared" / "records"
+    records.mkdir(parents=True, exist_ok=True)
+    rows = [{"base_wp_id": base, "active_packet_path": path, "notes": note} for base, path, note in entries]
+    data = {"schema_id": "hsk.wp_traceability_registry@1", "entries": rows}
+    (records / "wp_traceability_registry.json").write_text(json.dumps(data, indent=2), encoding="utf-8")
+    (records / "WP_TRACEABILITY_REGISTRY.md").write_text(
+        "# WP Traceability Registry\n\nGenerated from `.GOV/roles_shared/records/wp_traceability_registry.json`.\n", encoding="utf-8")
+
+
+def test_a_renamed_packets_folder_is_found_where_the_registry_says_the_packets_are(tmp_path: Path) -> None:
+    """A later snapshot may rename the packets folder; its registry still
+    says where each live packet is. The folder packets name decides, not a
+    stub's flat file in a folder of its own, and not the old folder name."""
+    root = _repo(tmp_path)
+    (root / ".GOV" / "task_packets").rename(root / ".GOV" / "work")
+    (root / ".GOV" / "work" / "stubs").mkdir()
+    (root / ".GOV" / "work" / "stubs" / "WP-1-Next-v1.md").write_text("# WP-1-Next-v1\n\n- STATUS: Stub\n", encoding="utf-8")
+    _registry(
+        root,
+        ("WP-KERNEL-007-Loom", ".GOV/work/WP-KERNEL-007-Loom-v1/packet.json", ""),
+        ("WP-1-Next", ".GOV/work/stubs/WP-1-Next-v1.md", "stub"),
+        ("WP-1-Gone", ".GOV/elsewhere/WP-1-Gone-v1/packet.json", "a folder that is not in the checkout"),
+    )
+    model = load_repo(Layout(root), mappings=False)
+    assert model.registry is not None and len(model.registry.rows) == 3
+    packet = model.packet("WP-KERNEL-007-Loom-v1")
+    assert packet is not None and packet.file == ".GOV/work/WP-KERNEL-007-Loom-v1/packet.json"
+    assert model.packet("WP-1-Old") is not None
+    assert not [issue for issue in model.parse_issues if "packets folder" in issue.message]
+
+
+def test_without_a_registry_entry_that_exists_a_missing_packets_folder_is_still_reported(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / ".GOV" / "task_packets").rename(root / ".GOV" / "work")
+    _registry(root, ("WP-1-Gone", ".GOV/elsewhere/WP-1-Gone-v1/packet.json", ""), ("WP-1-Up", "../outside/WP-1-Up-v1/packet.json", ""))
+    model = load_repo(Layout(root), mappings=False)
+    assert model.packets == ()
+    assert [issue.rule for issue in model.parse_issues if "packets folder" in issue.message] == ["PARSE-001"]

@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Callable, Sequence
 
 from ..protocol.contract_schemas import defined_properties, find_schemas
+from ..parse.contract import read_as
 from ..repository.discover import discover_layout
 from ..repository.layout import Layout
 from ..protocol.lifecycle import with_lifecycles
@@ -132,7 +133,8 @@ def load_repo(
     if schemas is not None and protocol is not None:
         protocol = replace(
             protocol,
-            schema_properties=defined_properties(schemas, profile.contract.microtask_schema_ids),
+            # the micro-task schemas the profile reads, later versions included (see read_as)
+            schema_properties=defined_properties(schemas, tuple(key for key in schemas.schemas if read_as(key, profile.contract.microtask_schema_ids))),
             schema_files=tuple((schema_id, file) for schema_id, (file, _schema) in sorted(schemas.schemas.items())),
         )
     for done, source in enumerate(sources):

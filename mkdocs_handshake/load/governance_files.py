@@ -19,7 +19,7 @@ from ..model.packet import MicroTask, Packet, PacketFile
 from ..model.spec import Spec
 from .packet_sources import PacketSource
 from ..parse.board import parse_board
-from ..parse.contract import Contract, as_contract, parse_contract, parse_microtask, parse_registry_json, read_json
+from ..parse.contract import Contract, as_contract, parse_contract, parse_microtask, parse_registry_json, NEWER_SCHEMA, read_as, read_json
 from ..parse.packets import parse_packet
 from ..parse.refinement import parse_refinement, parse_refinement_json
 from ..model.ids import WP_ID_FULL
@@ -73,7 +73,7 @@ def load_registry(out: Collector, profile: Profile) -> Registry | None:
         if read is None:
             continue
         data, _lines, _issues = read_json(read[0])
-        if data is None or data.get("schema_id") not in profile.contract.registry_schema_ids:
+        if data is None or not read_as(str(data.get("schema_id", "")), profile.contract.registry_schema_ids):
             continue
         found = out.parse(relative, "registry_json", parse_registry_json, what="WP traceability registry")
         if found and found[0] is not None:
@@ -133,7 +133,10 @@ def _read_contract(out: Collector, relative: str, profile: Profile) -> Contract 
     if not parsed or parsed[0] is None:
         return None
     contract = as_contract(parsed[0])
-    if contract.schema_id not in profile.contract.schema_ids:
+    read = read_as(contract.schema_id, profile.contract.schema_ids)
+    if read and read != contract.schema_id:
+        out.issues.append(_newer_schema(contract.packet.title_loc or Loc(relative, 1), relative, contract.schema_id, read, profile, contract.packet.id))
+    if not read:
         said = f"schema_id {contract.schema_id!r}" if contract.schema_id else "no schema_id"
         known = ", ".join(profile.contract.schema_ids) or "none"
         out.issues.append(ParseIssue(
@@ -145,6 +148,17 @@ def _read_contract(out: Collector, relative: str, profile: Profile) -> Contract 
     return contract
 
 
+def _newer_schema(loc: Loc, relative: str, schema_id: str, read: str, profile: Profile, wp: str) -> ParseIssue:
+    """A contract of a later version of a schema the profile reads: read
+    with the profile's field map, and told (PARSE-005 folds these into one
+    finding per schema id)."""
+    return ParseIssue(
+        "PARSE-005", loc,
+        f"{relative} has schema_id {schema_id!r}, a later version than the {read!r} the profile in force ({profile.id}) reads; it is read with that version's field map",
+        schema_id, wp, label=NEWER_SCHEMA + read,
+    )
+
+
 def _micro_tasks(out: Collector, source: PacketSource, profile: Profile, schemas: SchemaSet | None = None) -> tuple[MicroTask, ...]:
     """The packet's micro-task contracts (part of the packet, not packets)."""
     found: list[MicroTask] = []
@@ -153,7 +167,10 @@ def _micro_tasks(out: Collector, source: PacketSource, profile: Profile, schemas
         if not parsed or parsed[0] is None:
             continue
         task = parsed[0]
-        if profile.contract.microtask_schema_ids and task.schema_id not in profile.contract.microtask_schema_ids:
+        read = read_as(task.schema_id, profile.contract.microtask_schema_ids)
+        if read and read != task.schema_id:
+            out.issues.append(_newer_schema(task.loc, relative, task.schema_id, read, profile, source.wp))
+        if profile.contract.microtask_schema_ids and not read:
             said = f"schema_id {task.schema_id!r}" if task.schema_id else "no schema_id"
             out.issues.append(ParseIssue("PARSE-005", task.loc, f"the micro-task contract {relative} has {said}, which the profile in force ({profile.id}) does not read", task.schema_id, source.wp))
             continue

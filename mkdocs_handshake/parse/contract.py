@@ -14,6 +14,7 @@ Every value keeps the line of its key (:mod:`.jsonloc`).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -26,6 +27,31 @@ from ..model.records import Registry, RegistryRow
 from ..repository.source import SourceText
 from .anchors import parse_anchor_value
 from .status import normalise_status
+
+
+#: ``ParseIssue.label`` of a contract of a later schema version than the
+#: profile reads, followed by the known version it is read as (PARSE-005).
+NEWER_SCHEMA = "newer-schema:"
+_VERSIONED = re.compile(r"^(?P<family>.+)@(?P<version>\d+)$")
+
+
+def read_as(schema_id: str, known: tuple[str, ...]) -> str:
+    """The schema id of ``known`` a contract with ``schema_id`` is read as:
+    itself, or, for a later version of a known schema
+    (``hsk.work_packet_contract@2`` where ``@1`` is known), the newest known
+    version of that schema: a version bump seldom moves every field, and
+    reading nothing would check nothing (the caller says so once). "" when
+    the schema is unknown or older than every known version."""
+    if schema_id in known:
+        return schema_id
+    found = _VERSIONED.match(schema_id)
+    if found is None:
+        return ""
+    earlier = [
+        (int(match.group("version")), candidate) for candidate in known
+        if (match := _VERSIONED.match(candidate)) and match.group("family") == found.group("family") and int(match.group("version")) < int(found.group("version"))
+    ]
+    return max(earlier)[1] if earlier else ""
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from collections import defaultdict
 from typing import Iterable, Iterator, Mapping
 
 from ..findings.finding import Finding
-from ..model.basics import EncodingIssue, Loc, ParseIssue
+from ..model.basics import EncodingIssue, Lifecycle, Loc, ParseIssue
 from ..model.records import GateEvent
 from ..model.governance import GovernanceModel
+from ..parse.contract import NEWER_SCHEMA
 from ..parse.packet_labels import label_key
 from .base import Rule, rule
 from .context import RuleContext
@@ -290,6 +291,26 @@ def pipes_in_code_spans(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-007"), ctx)
 
 
+def _newer_schemas(rule_: Rule, ctx: RuleContext, issues: list[ParseIssue]) -> Iterator[Finding]:
+    """One finding per later schema version the contracts carry, at the
+    first contract of a live packet (else the first): the version is one
+    fact about the repository, not one per contract."""
+    live = {packet.id for packet in ctx.model.packets if packet.lifecycle is Lifecycle.ACTIVE}
+    by_schema: dict[str, list[ParseIssue]] = {}
+    for issue in issues:
+        by_schema.setdefault(issue.excerpt, []).append(issue)
+    for schema_id, group in sorted(by_schema.items()):
+        first = min(group, key=lambda issue: (issue.subject not in live, issue.loc.file, issue.loc.line))
+        files = len({issue.loc.file for issue in group})
+        read = first.label[len(NEWER_SCHEMA):]
+        yield rule_.finding(
+            f"{files} contract(s) carry schema_id {schema_id!r}, a later version than the {read!r} the profile in force reads; "
+            "they are read with that version's field map, so a field the new version moved reads as missing. "
+            "Check the findings on these contracts against the repository's schema, or name a profile for the new version with the 'profile' option",
+            first.loc, schema_id, schema_id,
+        )
+
+
 @rule("PARSE-005", "warning", "The protocol version in force cannot be told")
 def protocol_unknown(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     """Every rule is applied as the protocol in force defines it (see the
@@ -299,7 +320,9 @@ def protocol_unknown(rule_: Rule, ctx: RuleContext) -> Iterator[Finding]:
     template, or name the profile with the ``profile`` option. A JSON
     contract whose ``schema_id`` no reader of the profile knows is reported
     at the file in the same way (its era cannot be told, so it is not read)."""
-    yield from _issue_findings(rule_, issues_for(ctx.model, "PARSE-005"))
+    issues = issues_for(ctx.model, "PARSE-005")
+    yield from _issue_findings(rule_, (issue for issue in issues if not issue.label.startswith(NEWER_SCHEMA)))
+    yield from _newer_schemas(rule_, ctx, [issue for issue in issues if issue.label.startswith(NEWER_SCHEMA)])
     info = ctx.model.protocol
     if info is None or info.certain:
         return

@@ -121,3 +121,37 @@ def test_without_a_registry_entry_that_exists_a_missing_packets_folder_is_still_
     model = load_repo(Layout(root), mappings=False)
     assert model.packets == ()
     assert [issue.rule for issue in model.parse_issues if "packets folder" in issue.message] == ["PARSE-001"]
+
+
+def test_a_later_version_of_the_contract_schema_is_read_and_told_once(tmp_path: Path) -> None:
+    """A snapshot after a schema bump (``@2``) still has its packets read
+    (with the ``@1`` field map, the newest the profile knows) and one
+    PARSE-005 per schema id says so, at a live packet's contract; reading
+    nothing would check nothing, and one finding per contract would bury
+    the rest."""
+    root = _repo(tmp_path, contract={**CONTRACT, "schema_id": "hsk.work_packet_contract@2"})
+    template = root / ".GOV" / "templates" / "TASK_PACKET_TEMPLATE.md"
+    template.write_text(TEMPLATE.replace("@1", "@2"), encoding="utf-8")
+    for task in sorted((root / ".GOV" / "task_packets" / "WP-KERNEL-007-Loom-v1").glob("MT-*.json")):
+        task.write_text(task.read_text(encoding="utf-8").replace("microtask_contract@1", "microtask_contract@2"), encoding="utf-8")
+    model = load_repo(Layout(root), mappings=False)
+    assert model.protocol.profile == "handshake-2026-06"
+    packet = model.packet("WP-KERNEL-007-Loom-v1")
+    assert packet is not None and packet.file.endswith("packet.json") and packet.status_raw == "In Progress"
+    assert [task.id for task in packet.micro_tasks] == ["MT-001", "MT-002"]
+    findings = [finding for finding in run_rules(model, EngineConfig(as_of=dt.date(2026, 6, 22))) if finding.rule == "PARSE-005"]
+    assert [(finding.excerpt, finding.message.split(";")[0]) for finding in findings] == [
+        ("hsk.microtask_contract@2", "2 contract(s) carry schema_id 'hsk.microtask_contract@2', a later version than the 'hsk.microtask_contract@1' the profile in force reads"),
+        ("hsk.work_packet_contract@2", "1 contract(s) carry schema_id 'hsk.work_packet_contract@2', a later version than the 'hsk.work_packet_contract@1' the profile in force reads"),
+    ]
+
+
+def test_only_a_later_version_of_a_known_schema_is_read_as_it() -> None:
+    from mkdocs_handshake.parse.contract import read_as
+
+    known = ("hsk.work_packet_contract@1", "hsk.work_packet_contract@3")
+    assert read_as("hsk.work_packet_contract@1", known) == "hsk.work_packet_contract@1"
+    assert read_as("hsk.work_packet_contract@2", known) == "hsk.work_packet_contract@1"
+    assert read_as("hsk.work_packet_contract@10", known) == "hsk.work_packet_contract@3"
+    assert read_as("hsk.work_packet_contract@0", known) == ""  # older than all: another era
+    assert read_as("hsk.other_contract@2", known) == "" and read_as("hsk.work_packet_contract", known) == "" and read_as("", known) == ""

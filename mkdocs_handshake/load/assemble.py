@@ -10,7 +10,7 @@ never an exception: the rules decide what that means for the build.
 from __future__ import annotations
 
 from dataclasses import replace
-
+from pathlib import PurePosixPath
 from typing import Callable, Sequence
 
 from ..protocol.contract_schemas import defined_properties, find_schemas
@@ -89,7 +89,9 @@ def load_repo(
         out.uses.extend(out.derived("signature_uses", src, signature_uses_in))
         named = pointer.distinct_spec_names()
         if pointer.format == "json":
-            manifest_file = find_entrypoint(out, layout, pointer)
+            entry = find_entrypoint(out, layout, pointer)
+            markdown = entry is not None and PurePosixPath(entry).suffix.casefold() in (".md", ".markdown")
+            spec_file, manifest_file = (entry, None) if markdown else (None, entry)
         elif len(named) == 1:
             (name, loc), = named
             outside = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..repository.discover import walk_names
 from ..repository.layout import Layout
@@ -70,16 +70,22 @@ def find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
 
 
 def find_entrypoint(out: Collector, layout: Layout, pointer: SpecPointer) -> str | None:
-    """The file a JSON SPEC_CURRENT names as the current spec, when it is an
-    indexed manifest in the checkout (see :mod:`.spec_bundle`); an issue
-    at the pointer's line otherwise. The path is the repository's: it is
-    never looked up by file name, since every bundle has a manifest of
-    the same name."""
+    """The file a JSON SPEC_CURRENT names as the current spec, when it is in
+    the checkout: an indexed manifest (see :mod:`.spec_bundle`), or a
+    markdown file the caller reads as a single spec; an issue at the
+    pointer's line otherwise. Under an ``entrypoint_type`` this reader does
+    not know by name, a markdown file is still read as a single spec (it
+    can be nothing else to a markdown reader); any other file is refused,
+    since a JSON file of an unknown kind is no manifest to trust. The path
+    is the repository's: it is never looked up by file name, since every
+    bundle has a manifest of the same name."""
     if len(pointer.spec_names) != 1:
         return None
     name, loc = pointer.spec_names[0]
-    if pointer.entrypoint_type and pointer.entrypoint_type != "indexed_manifest":
-        out.issues.append(ParseIssue("PARSE-004", loc, f"SPEC_CURRENT names its spec by entrypoint_type {pointer.entrypoint_type!r}, which this reader does not know (it reads indexed_manifest); no spec is read", pointer.entrypoint_type, pointer.file))
+    suffix = PurePosixPath(name).suffix.casefold()
+    known = not pointer.entrypoint_type or pointer.entrypoint_type == "indexed_manifest"
+    if not known and suffix not in (".md", ".markdown"):
+        out.issues.append(ParseIssue("PARSE-004", loc, f"SPEC_CURRENT names its spec by entrypoint_type {pointer.entrypoint_type!r}, which this reader does not know (it reads indexed_manifest, or a markdown file); no spec is read", pointer.entrypoint_type, pointer.file))
         return None
     try:
         found = repo_path(layout.root, name, pointer.file)

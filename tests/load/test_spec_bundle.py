@@ -324,6 +324,21 @@ def test_a_pointer_of_an_unknown_entrypoint_type_reads_no_spec_and_says_why(tmp_
     assert any("graph_database" in finding.message and finding.loc.file == bundle.spec_current for finding in findings)
 
 
+def test_a_pointer_of_an_unknown_entrypoint_type_naming_a_markdown_spec_reads_it(tmp_path: Path) -> None:
+    """A later SPEC_CURRENT may name a single markdown spec under a type of
+    its own; the file can only be read one way, so it is read."""
+    bundle = make_bundle(materialise(tmp_path / "repo"))
+    pointer = bundle.data(bundle.spec_current)
+    pointer["current_spec"].update(entrypoint_type="markdown_monolith", entrypoint_path=pointer["current_spec"]["source_baseline_path"], version="v01.04")
+    bundle.write(bundle.spec_current, pointer)
+    whole, _ = check(materialise(tmp_path / "whole"))
+    model, findings = check(bundle.root)
+    assert model.spec is not None and whole.spec is not None
+    assert model.spec.file == whole.spec.file and model.spec.bundle is None
+    assert [section.number for section in model.spec.sections] == [section.number for section in whole.spec.sections]
+    assert not [finding for finding in findings if finding.loc.file == bundle.spec_current and finding.rule.startswith("PARSE")]
+
+
 def test_a_newer_bundle_beside_the_current_one_is_spec_002(tmp_path: Path) -> None:
     root = materialise(tmp_path / "repo")
     make_bundle(root, version="v01.06", folder=".GOV/spec/master-spec-v01.06", spec_current="unused/SPEC_CURRENT.md")

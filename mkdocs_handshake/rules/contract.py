@@ -241,7 +241,7 @@ def _behind(drift: Drift | None, cause: str, message: str, practice: tuple[str, 
     """Which side a live contract's schema failure puts behind, as the
     repository's own check or template says; "" when neither says.
 
-    ``practice`` is (what, evidence) when the contract follows a practice
+    ``practice`` is (verdict, evidence) when the contract follows a practice
     newer than the schema: it writes a value the repository's own check
     accepts and the schema rejects (a JSON-first contract that opts out of
     its markdown projection). The template was made for the schema's

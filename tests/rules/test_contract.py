@@ -440,3 +440,16 @@ def test_pkt_026_rows_open_while_the_work_goes_on_are_no_defect() -> None:
     assert run("PKT-026", make_model([_matrix_packet("IN_PROGRESS", ROWS)], board=[])) == []
     resolved = [dict(row, status="PROVED", evidence="proof") if row["id"] == "HBRROW-002" else dict(row, reason="no UI surface") if row["id"] == "HBRROW-003" else row for row in ROWS]
     assert run("PKT-026", make_model([_matrix_packet("VALIDATED", resolved)], board=[])) == []
+
+
+def test_a_check_accepts_a_value_it_quotes_anywhere_on_a_line_and_the_first_place_is_named() -> None:
+    from mkdocs_handshake.rules.contract_drift import quoted_literals
+
+    checks = [
+        ("a.mjs", ('const x = "foo" + bar + "ON_OPERATOR_REQUEST_ONLY";', "if (s === 'NOT_GENERATED_BY_DEFAULT') {}")),
+        ("b.mjs", ('"ON_OPERATOR_REQUEST_ONLY"',)),
+    ]
+    literals = quoted_literals(checks)
+    assert literals["ON_OPERATOR_REQUEST_ONLY"] == "a.mjs:1"
+    assert literals["NOT_GENERATED_BY_DEFAULT"] == "a.mjs:2"
+    assert "bar" not in literals and "x = " not in literals

@@ -25,8 +25,8 @@ says they are, and are not read here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from dataclasses import replace
+from typing import Iterable, Sequence
 
 from markdown_it.token import Token
 
@@ -38,23 +38,14 @@ from .markdown import block_line, inline_plain, slugify, tokenize
 MARKDOWN_LANGUAGES = frozenset({"md", "markdown"})
 
 
-@dataclass(frozen=True)
-class _Heading:
-    title: str
-    level: int
-    loc: Loc
-    kind: str
-    main_body: bool
-    parent: str | None
-
-
 class Outline:
     """Collects one spec file's unnumbered headings during the reader's walk."""
 
-    def __init__(self, path: str, lines: list[str]) -> None:
+    def __init__(self, path: str, lines: Sequence[str]) -> None:
         self.path = path
         self.lines = lines
-        self.headings: list[_Heading] = []
+        #: Sections without their ``anchor``, which needs them all (see :meth:`sections`).
+        self.headings: list[Section] = []
 
     def _column(self, line: int) -> int:
         if 0 < line <= len(self.lines):
@@ -65,7 +56,7 @@ class Outline:
 
     def heading(self, title: str, level: int, line: int, main_body: bool, parent: str | None) -> None:
         """An unnumbered heading of the spec's own text."""
-        self.headings.append(_Heading(title, level, Loc(self.path, line, self._column(line)), "unnumbered", main_body, parent))
+        self.headings.append(self._section(title, level, line, "unnumbered", main_body, parent))
 
     def fence(self, token: Token, main_body: bool, parent: str | None) -> None:
         """The headings of a markdown document written out in a fence. Its
@@ -80,7 +71,11 @@ class Outline:
                 continue
             line = first + inner.map[0]
             title = inline_plain(tokens[index + 1]) if index + 1 < len(tokens) else ""
-            self.headings.append(_Heading(title, int(inner.tag[1:]), Loc(self.path, line, self._column(line)), "embedded", main_body, parent))
+            self.headings.append(self._section(title, int(inner.tag[1:]), line, "embedded", main_body, parent))
+
+    def _section(self, title: str, level: int, line: int, kind: str, main_body: bool, parent: str | None) -> Section:
+        loc = Loc(self.path, line, self._column(line))
+        return Section(number="", title=title, level=level, loc=loc, kind=kind, main_body=main_body, parent=parent, end_line=line)
 
     def sections(self, swallowed: Iterable[tuple[str, Loc]]) -> list[Section]:
         """One :class:`Section` per heading with an id unique in the file,
@@ -89,21 +84,8 @@ class Outline:
         used: set[str] = set()
         out: list[Section] = []
         for heading in self.headings:
-            if heading.loc.line in lost:
-                continue
-            out.append(
-                Section(
-                    number="",
-                    title=heading.title,
-                    level=heading.level,
-                    loc=heading.loc,
-                    kind=heading.kind,
-                    main_body=heading.main_body,
-                    parent=heading.parent,
-                    end_line=heading.loc.line,
-                    anchor=_unique("hd-" + (slugify(heading.title) or "heading"), used),
-                )
-            )
+            if heading.loc.line not in lost:
+                out.append(replace(heading, anchor=_unique("hd-" + (slugify(heading.title) or "heading"), used)))
         return out
 
 

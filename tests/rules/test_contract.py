@@ -106,23 +106,32 @@ SCHEMA = {
 TEMPLATE = {"schema_id": "hsk.microtask_contract@1", "created_at_utc": "{{CREATED_AT_UTC}}", "artifact_policy": {"projection_creation": "ON_DEMAND_OR_CONTRACT_BOUND"}}
 
 
+def _governance(tmp_path, schema: dict, template: dict):  # type: ignore[no-untyped-def]
+    """The micro-task schema and contract template, and a check that
+    accepts one value the schema rejects; the repository's schemas."""
+    import json
+
+    from mkdocs_handshake.protocol.contract_schemas import find_schemas
+
+    for folder in (".GOV/roles_shared/schemas", ".GOV/templates", ".GOV/roles_shared/checks"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / ".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json").write_text(json.dumps(schema))
+    (tmp_path / ".GOV/templates/MICRO_TASK_CONTRACT_TEMPLATE.json").write_text(json.dumps(template))
+    (tmp_path / ".GOV/roles_shared/checks/projection-check.mjs").write_text('const onDemand = creation === "ON_OPERATOR_REQUEST_ONLY";\n')
+    return find_schemas(tmp_path, JUNE.contract.schemas)
+
+
 def _repo(tmp_path):
     """A repository with a schema, a contract template that satisfies it
     and a check that accepts one value the schema rejects; a closed and a
     live packet whose micro-tasks fail it."""
     import json
 
-    from mkdocs_handshake.protocol.contract_schemas import find_schemas, validate
+    from mkdocs_handshake.protocol.contract_schemas import validate
     from mkdocs_handshake.parse.contract import read_json
     from mkdocs_handshake.repository.source import decode
 
-    (tmp_path / ".GOV/roles_shared/schemas").mkdir(parents=True)
-    (tmp_path / ".GOV/templates").mkdir(parents=True)
-    (tmp_path / ".GOV/roles_shared/checks").mkdir(parents=True)
-    (tmp_path / ".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json").write_text(json.dumps(SCHEMA))
-    (tmp_path / ".GOV/templates/MICRO_TASK_CONTRACT_TEMPLATE.json").write_text(json.dumps(TEMPLATE))
-    (tmp_path / ".GOV/roles_shared/checks/projection-check.mjs").write_text('const onDemand = creation === "ON_OPERATOR_REQUEST_ONLY";\n')
-    schemas = find_schemas(tmp_path, JUNE.contract.schemas)
+    schemas = _governance(tmp_path, SCHEMA, TEMPLATE)
     issues = []
     for wp in ("WP-1-Closed-v1", "WP-1-Live-v1"):
         text = json.dumps({"schema_id": "hsk.microtask_contract@1", "created_at_utc": None, "artifact_policy": {"projection_creation": "ON_OPERATOR_REQUEST_ONLY"}}, indent=2)
@@ -157,21 +166,14 @@ def test_pkt_024_judges_a_contract_of_a_practice_newer_than_the_schema_by_that_p
     out a glob the other carries, so that contract is behind."""
     import json
 
-    from mkdocs_handshake.protocol.contract_schemas import find_schemas, validate
+    from mkdocs_handshake.protocol.contract_schemas import validate
     from mkdocs_handshake.parse.contract import read_json
     from mkdocs_handshake.repository.source import decode
     from mkdocs_handshake.rules.contract_drift import drift_of
 
     schema = {**SCHEMA, "required": ["schema_id", "artifact_policy", "authority_files"], "properties": {
         **SCHEMA["properties"], "authority_files": {"type": "object", "required": ["projection", "glob"]}}}
-    template = {**TEMPLATE, "authority_files": {"projection": "MT-001.md", "glob": "MT-*.json"}}
-    for folder in ("schemas", "checks"):
-        (tmp_path / ".GOV/roles_shared" / folder).mkdir(parents=True)
-    (tmp_path / ".GOV/templates").mkdir(parents=True)
-    (tmp_path / ".GOV/roles_shared/schemas/MICRO_TASK_CONTRACT.schema.json").write_text(json.dumps(schema))
-    (tmp_path / ".GOV/templates/MICRO_TASK_CONTRACT_TEMPLATE.json").write_text(json.dumps(template))
-    (tmp_path / ".GOV/roles_shared/checks/projection-check.mjs").write_text('const onDemand = creation === "ON_OPERATOR_REQUEST_ONLY";\n')
-    schemas = find_schemas(tmp_path, JUNE.contract.schemas)
+    schemas = _governance(tmp_path, schema, {**TEMPLATE, "authority_files": {"projection": "MT-001.md", "glob": "MT-*.json"}})
     issues = []
     for wp, files in (("WP-1-Alpha-v1", {}), ("WP-1-Beta-v1", {"glob": "MT-*.json"})):
         text = json.dumps({"schema_id": "hsk.microtask_contract@1", "created_at_utc": "2026-06-01T00:00:00Z",

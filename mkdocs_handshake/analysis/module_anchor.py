@@ -83,14 +83,15 @@ class _ModuleIndex:
             starts.append(position + 1)
             position = text.find("\n", position + 1)
         self.starts = starts
-        self.sections = [section for section in spec.sections if section.loc.file == module.path and section.kind == "heading"]
+        own = [section for section in spec.sections if section.loc.file == module.path]
+        self.sections = [section for section in own if section.kind == "heading"]
         self.section_lines = [section.loc.line for section in self.sections]
         #: The id a markdown renderer gives each of the module's own headings
         #: (numbered ones with and without their number) -> its line; the
         #: first heading keeps an id two headings would share.
         self.heading_ids: dict[str, int] = {}
-        for section in spec.sections:
-            if section.loc.file == module.path and section.kind in ("heading", "unnumbered"):
+        for section in own:
+            if section.kind in ("heading", "unnumbered"):
                 for text in (section.title, f"{section.number} {section.title}" if section.number else ""):
                     if text:
                         self.heading_ids.setdefault(slugify(text), section.loc.line)

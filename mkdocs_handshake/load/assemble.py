@@ -10,7 +10,6 @@ never an exception: the rules decide what that means for the build.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import PurePosixPath
 from typing import Callable, Sequence
 
 from ..protocol.contract_schemas import defined_properties, find_schemas
@@ -46,7 +45,7 @@ from .link import link
 from .parse_ahead import parse_in_two_processes
 from .parse_cache import ParseCache
 from .protocol_evidence import read_protocol_evidence
-from .spec_files import OutsideRoot, anchored_document_ids, find_entrypoint, find_spec_file, find_protocol_files, find_sibling_specs
+from .spec_files import OutsideRoot, anchored_document_ids, find_entrypoint, find_spec_file, find_protocol_files, find_sibling_specs, is_markdown_name
 
 
 
@@ -90,8 +89,7 @@ def load_repo(
         named = pointer.distinct_spec_names()
         if pointer.format == "json":
             entry = find_entrypoint(out, layout, pointer)
-            markdown = entry is not None and PurePosixPath(entry).suffix.casefold() in (".md", ".markdown")
-            spec_file, manifest_file = (entry, None) if markdown else (None, entry)
+            spec_file, manifest_file = (entry, None) if entry is not None and is_markdown_name(entry) else (None, entry)
         elif len(named) == 1:
             (name, loc), = named
             outside = False

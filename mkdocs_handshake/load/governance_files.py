@@ -119,12 +119,7 @@ def _validate(out: Collector, relative: str, subject: str, schemas: SchemaSet | 
     read = out.read(relative, required=False, what="contract")
     if read is None:
         return
-
-    def check(src: SourceText) -> tuple[ParseIssue, ...]:
-        data, lines, _problems = read_json(src)
-        return tuple(validate(src, data, lines, schemas, subject)) if data is not None else ()
-
-    out.issues.extend(out.derived(f"schema_issues:{schemas.digest}", read[0], check))
+    out.issues.extend(out.derived(f"schema_issues:{schemas.digest}", read[0], lambda src: _schema_issues(src, schemas, subject)))
 
 
 def _read_contract(out: Collector, relative: str, profile: Profile) -> Contract | None:
@@ -294,6 +289,8 @@ def load_refinements(layout: Layout, cache: ParseCache, profile: Profile, schema
 
 
 def _schema_issues(src: SourceText, schemas: SchemaSet, subject: str) -> tuple[ParseIssue, ...]:
+    """A contract's failures of the repository's schema for its ``schema_id``
+    (packet, micro-task or refinement contract alike)."""
     data, lines, _problems = read_json(src)
     return tuple(validate(src, data, lines, schemas, subject)) if data is not None else ()
 

@@ -69,6 +69,11 @@ def find_spec_file(layout: Layout, name: str, pointer_file: str) -> str | None:
     return found[0]
 
 
+def is_markdown_name(name: str) -> bool:
+    """Whether a path names a markdown file, by its extension."""
+    return PurePosixPath(name).suffix.casefold() in (".md", ".markdown")
+
+
 def find_entrypoint(out: Collector, layout: Layout, pointer: SpecPointer) -> str | None:
     """The file a JSON SPEC_CURRENT names as the current spec, when it is in
     the checkout: an indexed manifest (see :mod:`.spec_bundle`), or a
@@ -82,9 +87,8 @@ def find_entrypoint(out: Collector, layout: Layout, pointer: SpecPointer) -> str
     if len(pointer.spec_names) != 1:
         return None
     name, loc = pointer.spec_names[0]
-    suffix = PurePosixPath(name).suffix.casefold()
     known = not pointer.entrypoint_type or pointer.entrypoint_type == "indexed_manifest"
-    if not known and suffix not in (".md", ".markdown"):
+    if not known and not is_markdown_name(name):
         out.issues.append(ParseIssue("PARSE-004", loc, f"SPEC_CURRENT names its spec by entrypoint_type {pointer.entrypoint_type!r}, which this reader does not know (it reads indexed_manifest, or a markdown file); no spec is read", pointer.entrypoint_type, pointer.file))
         return None
     try:

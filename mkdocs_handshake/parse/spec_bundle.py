@@ -248,9 +248,10 @@ def mark_repeats(sections: Sequence[Section]) -> tuple[Section, ...]:
             owned |= pending
             pending = set()
             current_file = section.loc.file
-        if not section.numbered:
-            pass  # addressed by title within its module, never by number
-        elif section.number in owned and not section.duplicate:
+        if not section.numbered:  # addressed by title within its module, never by number
+            out.append(section)
+            continue
+        if section.number in owned and not section.duplicate:
             section = replace(section, duplicate=True)
         elif not section.duplicate:
             pending.add(section.number)

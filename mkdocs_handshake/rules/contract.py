@@ -284,9 +284,10 @@ def _practice_verdicts(drift: Drift | None, by_packet: dict[tuple[str, str], lis
         for issue in group:
             failing.setdefault(cause, set()).add(issue.loc.file)
             packet_of[issue.loc.file] = subject
-            side, evidence = drift.side(cause, issue.message) if drift else ("", "")
-            if side == "schema":
-                practice.setdefault(issue.loc.file, (cause.split(" ", 1)[0], evidence.replace("the repository's own check accepts ", "its own check accepts ")))
+            value = rejected_value(issue.message) if drift else ""
+            where = drift.accepted_by_check(value) if drift and value else ""
+            if where:
+                practice.setdefault(issue.loc.file, (cause.split(" ", 1)[0], f"its own check accepts {value!r} ({where})"))
     verdicts: dict[tuple[str, str], tuple[str, str]] = {}
     for (subject, cause), group in by_packet.items():
         files = {issue.loc.file for issue in group}

@@ -528,7 +528,7 @@ def _decide(item: ListItem, header: str, scores: Sequence[Score]) -> DoneMapping
 def map_done_means(packet: Packet, sections: "RequirementIndex | Mapping[str, tuple[Section, ...]]") -> tuple[DoneMapping, ...]:
     """How each DONE_MEANS item of ``packet`` maps to its anchored sections."""
     index = index_for(sections)
-    anchors = anchored(packet, index.sections_by_number)
+    anchors = anchored(packet, index.sections_by_number, index.spec)
     scope = scope_of(anchors, index)
     entries = done_entries(packet)
     if entries:

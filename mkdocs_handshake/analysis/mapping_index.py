@@ -10,7 +10,7 @@ from typing import Iterable, Mapping
 
 from . import semantic
 from ..model.basics import Loc
-from ..model.spec import Requirement, Section
+from ..model.spec import Requirement, Section, Spec
 from .mapping_terms import Terms, terms_of
 
 
@@ -32,12 +32,18 @@ class RequirementIndex:
     _vectors: dict[Loc, object] = field(default_factory=dict)
     _items: dict[str, object] = field(default_factory=dict)
     embedded: int = 0  # requirement sentences embedded: once each per index
+    #: The spec the sections come from, when known: an anchor by a bundle
+    #: module's name or line resolves in its text (:func:`.mapping_scope.anchored`).
+    spec: Spec | None = None
 
     @classmethod
-    def build(cls, sections_by_number: Mapping[str, tuple[Section, ...]], embedder: "semantic.Embedder | None | str" = "shared") -> "RequirementIndex":
+    def build(
+        cls, sections_by_number: Mapping[str, tuple[Section, ...]], embedder: "semantic.Embedder | None | str" = "shared", spec: Spec | None = None
+    ) -> "RequirementIndex":
         """``embedder`` "shared" takes the process's embedding (one warning
-        when it is unavailable); None builds an index without one."""
-        index = cls(sections_by_number, embedder=semantic.shared() if embedder == "shared" else embedder)  # type: ignore[arg-type]
+        when it is unavailable); None builds an index without one. ``spec``
+        is the spec the sections are of (``spec.by_number()``)."""
+        index = cls(sections_by_number, embedder=semantic.shared() if embedder == "shared" else embedder, spec=spec)  # type: ignore[arg-type]
         seen: dict[Loc, Terms] = {}
         ordered = sorted(
             (section for found in sections_by_number.values() for section in found),

@@ -8,8 +8,10 @@ from typing import Iterable, Mapping
 
 from ..model.basics import Loc
 from ..model.packet import AnchorRef, Packet
-from ..model.spec import Requirement, Section
+from ..model.spec import Requirement, Section, Spec
+from ..parse.module_anchors import fragment_kind
 from .mapping_index import RequirementIndex
+from .module_anchor import resolve_module_anchor
 from .resolve import pick_section, resolve_anchor
 
 
@@ -18,14 +20,23 @@ from .resolve import pick_section, resolve_anchor
 _BARE_NUMBER = re.compile(r"(?<![\w.§/:-])(\d{1,3}(?:\.\d{1,4})+)(?!\w|\.\w)")
 
 
-def anchor_sections(anchor: AnchorRef, sections: Mapping[str, tuple[Section, ...]]) -> list[tuple[str, Section]]:
+def anchor_sections(anchor: AnchorRef, sections: Mapping[str, tuple[Section, ...]], spec: Spec | None = None) -> list[tuple[str, Section]]:
     """The sections one SPEC_ANCHOR entry names. An anchor with a number
     resolves as the ANCHOR rules resolve it; one written without ``§``
     ("Handshake_Master_Spec_v02.113.md 2.6.6.2.8 (JobKind ...)") names the
-    dotted numbers in its text that are sections of the spec."""
+    dotted numbers in its text that are sections of the spec. An anchor
+    into a bundle module by name or line (``.../02-system-architecture.md#WriteBoxV1``),
+    given the ``spec``, names the numbered section that name or line lies
+    in, found as ANCHOR-008 finds it: the author pointed at that part of
+    the spec as surely as by its number."""
     if anchor.number:
         section = resolve_anchor(anchor, sections)
         return [(anchor.number, section)] if section is not None else []
+    if spec is not None and anchor.module and fragment_kind(anchor.fragment) in ("name", "line"):
+        found = resolve_module_anchor(anchor, spec)
+        if found is not None and found.resolved and found.section is not None and found.section.number:
+            return [(found.section.number, found.section)]
+        return []
     found: list[tuple[str, Section]] = []
     for number in bare_numbers(anchor.raw):
         section = pick_section(sections.get(number, ()))
@@ -55,11 +66,12 @@ def bare_numbers(text: str) -> list[str]:
     return list(dict.fromkeys(numbers))
 
 
-def anchored(packet: Packet, sections: Mapping[str, tuple[Section, ...]]) -> dict[str, Section]:
-    """Anchored section number -> Section, in anchor order."""
+def anchored(packet: Packet, sections: Mapping[str, tuple[Section, ...]], spec: Spec | None = None) -> dict[str, Section]:
+    """Anchored section number -> Section, in anchor order (anchors by a
+    module name or line count only with the ``spec`` they resolve in)."""
     result: dict[str, Section] = {}
     for anchor in packet.spec_anchors:
-        for number, section in anchor_sections(anchor, sections):
+        for number, section in anchor_sections(anchor, sections, spec):
             result.setdefault(number, section)
     return result
 

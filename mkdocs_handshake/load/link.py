@@ -35,7 +35,7 @@ def link(model: GovernanceModel, cache: ParseCache | None = None, digests: dict[
         spec_digest = f"{spec_digest}:{semantic.signature()}"  # mappings made with another embedding (or none) are made again
 
     def build_index() -> RequirementIndex:
-        return RequirementIndex.build(model.spec.by_number() if model.spec else {})
+        return RequirementIndex.build(model.spec.by_number() if model.spec else {}, spec=model.spec)
 
     def index() -> RequirementIndex:
         if not built:

@@ -236,7 +236,7 @@ class RenderContext:
         DONE_MEANS of a model built without the loader."""
         from ..analysis.mapping_index import RequirementIndex
 
-        return RequirementIndex.build(self.model.spec.by_number() if self.model.spec else {})
+        return RequirementIndex.build(self.model.spec.by_number() if self.model.spec else {}, spec=self.model.spec)
 
     @cached_property
     def phase_gates(self) -> tuple[PhaseGate, ...]:

@@ -130,7 +130,7 @@ def resolved_anchors(ctx: RenderContext) -> dict[tuple[str, str, int], tuple[str
     sections = all_sections(ctx)
     index: dict[tuple[str, str, int], set[str]] = {}
     for packet in ctx.model.packets:
-        for section in anchored(packet, sections).values():
+        for section in anchored(packet, sections, ctx.model.spec).values():
             index.setdefault(_key(section), set()).add(packet.id)
     return {key: tuple(sorted(wps, key=wp_key)) for key, wps in index.items()}
 

@@ -166,7 +166,7 @@ class RuleContext:
         built without the loader, which stores the mappings)."""
         from ..analysis.mapping_index import RequirementIndex
 
-        return RequirementIndex.build(self.sections_by_number)
+        return RequirementIndex.build(self.sections_by_number, spec=self.model.spec)
 
     @cached_property
     def graph(self) -> nx.DiGraph:

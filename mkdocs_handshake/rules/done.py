@@ -93,7 +93,7 @@ def _why(packet: Packet, mapping: DoneMapping, ctx: RuleContext) -> str:
             f"cites requirement {mapping.requirement_index} of §{mapping.section}, which has {count} "
             f"normative requirement{'s' if count != 1 else ''}"
         )
-    anchors = anchored(packet, sections)
+    anchors = anchored(packet, sections, ctx.model.spec)
     if mapping.section and within_anchors(mapping.section, anchors):
         return f"cites §{mapping.section}, which is not a section of the current spec"
     if mapping.section:
@@ -112,7 +112,7 @@ def _why(packet: Packet, mapping: DoneMapping, ctx: RuleContext) -> str:
 
 
 def _advice(packet: Packet, ctx: RuleContext) -> str:
-    anchors = anchored(packet, ctx.sections_by_number)
+    anchors = anchored(packet, ctx.sections_by_number, ctx.model.spec)
     if anchors and not any(section.requirements for section in anchors.values()):
         return "the anchor states no requirement: anchor the section whose requirements these items prove"
     return "tie each to a requirement, e.g. '(§N.N, requirement 2)' or '[REQ-ID]', or use the requirement's own wording"
@@ -143,7 +143,7 @@ def must_uncovered(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
         occurrence = packet.field("DONE_MEANS")
         if occurrence is None or not done_items(packet) or id(packet) not in live:
             continue
-        covered = coverage(packet, ctx.sections_by_number, packet_mappings(ctx, packet))
+        covered = coverage(packet, ctx.sections_by_number, packet_mappings(ctx, packet), ctx.model.spec)
         missing: list[tuple[str, Requirement]] = []
         for number, requirements in covered.items():
             if (requirements and not requirements[0].section.main_body) or (id(packet), number) in too_broad:
@@ -191,7 +191,7 @@ def cites_unanchored(rule: Rule, ctx: RuleContext) -> Iterator[Finding]:
     is plain. Packets that are history are not judged."""
     for packet in live_packets(ctx.model):
         anchor_numbers: dict[str, object] = {anchor.number: anchor for anchor in packet.spec_anchors if anchor.number}
-        anchor_numbers.update(anchored(packet, ctx.sections_by_number))
+        anchor_numbers.update(anchored(packet, ctx.sections_by_number, ctx.model.spec))
         by_item: dict[tuple[Loc, str], list[DoneMapping]] = {}
         for mapping in packet_mappings(ctx, packet):
             by_item.setdefault((mapping.item.loc, mapping.item.text), []).append(mapping)

@@ -388,9 +388,9 @@ def test_the_loader_indexes_the_spec_once_for_all_packets(monkeypatch: pytest.Mo
     builds: list[int] = []
     original = RequirementIndex.build.__func__  # type: ignore[attr-defined]
 
-    def counting(cls, sections):
+    def counting(cls, sections, **options):
         builds.append(1)
-        return original(cls, sections)
+        return original(cls, sections, **options)
 
     monkeypatch.setattr(RequirementIndex, "build", classmethod(counting))
     model = link(make_model([_packet_numbered(n) for n in range(50)], spec=spec))

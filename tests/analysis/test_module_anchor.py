@@ -146,3 +146,22 @@ def test_a_packet_anchor_by_a_name_the_module_lacks_is_anchor_008(tmp_path: Path
 def test_a_packet_anchor_by_name_into_an_older_bundle_is_anchor_008_naming_both(tmp_path: Path) -> None:
     (finding,) = _with_anchor(tmp_path, ".GOV/spec/master-spec-v01.02/spec-modules/02-ledger-synchronisation.md#TLY-BAT-002")
     assert finding.rule == "ANCHOR-008" and "v01.02" in finding.message and "v01.05" in finding.message
+
+
+def _mappings(tmp_path: Path, value: str) -> list[tuple[str, str, int]]:
+    root = materialise(tmp_path / "repo", [Edit(PACKET, ANCHOR_LINE, f"- **SPEC_ANCHOR**: {value}")])
+    make_bundle(root)
+    model, _ = check(root)
+    return [(mapping.kind, mapping.section, mapping.requirement_index) for mapping in model.done_mappings["WP-1-Batch-Transfer"]]
+
+
+def test_done_means_under_an_anchor_by_name_map_as_under_its_section_number(tmp_path: Path) -> None:
+    """``02-ledger-synchronisation.md#TLY-BAT-002`` points into §2.2.2 as
+    surely as ``#2.2.2`` does: the DONE_MEANS items are matched against the
+    same requirements, instead of finding no anchored section at all."""
+    by_number = _mappings(tmp_path / "number", ".GOV/spec/master-spec-v01.05/spec-modules/02-ledger-synchronisation.md#2.2.2")
+    by_name = _mappings(tmp_path / "name", ".GOV/spec/master-spec-v01.05/spec-modules/02-ledger-synchronisation.md#TLY-BAT-002")
+    assert any(section == "2.2.2" and index > 0 for _, section, index in by_number)
+    assert by_name == by_number
+    unknown = _mappings(tmp_path / "unknown", ".GOV/spec/master-spec-v01.05/spec-modules/02-ledger-synchronisation.md#NoSuchCatalogV9")
+    assert all(index == 0 for _, _, index in unknown)

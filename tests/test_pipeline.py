@@ -169,7 +169,7 @@ def test_a_rebuild_maps_an_edited_packet_without_indexing_the_spec_again(tmp_pat
     root = materialise(tmp_path / "repo", [])
     real = RequirementIndex.build.__func__  # type: ignore[attr-defined]
     built: list[object] = []
-    monkeypatch.setattr(RequirementIndex, "build", classmethod(lambda cls, sections: built.append(1) or real(cls, sections)))
+    monkeypatch.setattr(RequirementIndex, "build", classmethod(lambda cls, sections, **options: built.append(1) or real(cls, sections, **options)))
     cache = ParseCache()
     _incremental(root, cache)
     assert len(built) == 1

@@ -309,7 +309,7 @@ def _citations(
         if section is None:
             mappings.append(_mapping(item, "unmapped", header, section=number, terms=(f"§{number}",)))
             continue
-        within = [(number, section), *((s.number, s) for s in index.descendants(number))]
+        within = [(number, section), *((s.number, s) for s in index.subtree(section))]
         scores = [score_requirement(query, names, n, r, index) for n, r in statements_only(candidates_in(within))]
         best, narrows = _chosen(scores)
         listed = None if narrows else named_list(scores, query, names, index)
@@ -355,7 +355,7 @@ def _group_mapping(
     for number, _ in members:
         section = section_at(number, lookup, index)
         if section is not None:
-            within.extend([(number, section), *((s.number, s) for s in index.descendants(number))])
+            within.extend([(number, section), *((s.number, s) for s in index.subtree(section))])
     best, fits = _chosen([score_requirement(query, names, n, r, index) for n, r in statements_only(candidates_in(within))])
     if best is not None and fits:
         return _from_score(item, "citation", header, best, CITED_THRESHOLD)

@@ -12,6 +12,7 @@ from . import semantic
 from ..model.basics import Loc
 from ..model.spec import Requirement, Section, Spec
 from .mapping_terms import Terms, terms_of
+from .resolve import pick_section
 
 
 @dataclass
@@ -23,7 +24,7 @@ class RequirementIndex:
     _terms: dict[int, Terms] = field(default_factory=dict)
     _df: dict[str, int] = field(default_factory=dict)
     _count: int = 0
-    _subtree: dict[str, list[Section]] = field(default_factory=dict)
+    _under: dict[tuple[str, str], list[Section]] = field(default_factory=dict)
     _titled: dict[str, list[tuple[Section, frozenset[str]]]] = field(default_factory=dict)
     comparisons: int = 0  # item x requirement scores computed: the mapping's work
     #: The sentence embedding (:mod:`.semantic`), or None: the matcher then
@@ -53,7 +54,7 @@ class RequirementIndex:
             if not section.duplicate:
                 parts = section.number.split(".")
                 for cut in range(1, len(parts)):
-                    index._subtree.setdefault(".".join(parts[:cut]), []).append(section)
+                    index._under.setdefault((section.loc.file, ".".join(parts[:cut])), []).append(section)
             for requirement in section.requirements:
                 if requirement.loc in seen:  # a list item's requirement is its heading's too: count it once
                     index._terms[id(requirement)] = seen[requirement.loc]
@@ -110,12 +111,29 @@ class RequirementIndex:
             found = self._items[text] = self.embedder.embed([text])[0]
         return found
 
+    @property
+    def item_texts(self) -> int:
+        """Distinct item texts embedded (each once per index)."""
+        return len(self._items)
+
     def known(self, term: str) -> bool:
         return term in self._df
 
+    def subtree(self, section: Section) -> list[Section]:
+        """The sections numbered under ``section`` in its own file (not
+        duplicates), in spec order. By number across files, a number the
+        modules of a bundle repeat would lend a section the subsections of
+        another: the June bundle's appendix block "12.3" would take in the
+        Tailor viewport's 12.3.x of another module. Within a file the
+        number decides, wherever the subsections stand (December's roadmap
+        repeats the "11.7.5" heading; its 11.7.5.x are in chapter 11)."""
+        return self._under.get((section.loc.file, section.number), [])
+
     def descendants(self, number: str) -> list[Section]:
-        """Sections numbered under ``number`` (not duplicates), in spec order."""
-        return self._subtree.get(number, [])
+        """The subtree (:meth:`subtree`) of the section ``number`` names
+        (the first not marked as a duplicate), in spec order."""
+        section = pick_section(self.sections_by_number.get(number, ()))
+        return self.subtree(section) if section is not None else []
 
     def titled_children(self, number: str) -> list[tuple[Section, frozenset[str]]]:
         """The direct subsections of ``number`` whose titles hold names

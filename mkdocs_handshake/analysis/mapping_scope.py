@@ -81,7 +81,7 @@ def scope_of(anchors: Mapping[str, Section], index: RequirementIndex) -> list[tu
     seen: set[int] = set()
     scope: list[tuple[str, Section]] = []
     for number, section in anchors.items():
-        for candidate in (section, *index.descendants(number)):
+        for candidate in (section, *index.subtree(section)):
             if id(candidate) not in seen:
                 seen.add(id(candidate))
                 scope.append((candidate.number, candidate))

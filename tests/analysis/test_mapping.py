@@ -525,3 +525,14 @@ def test_an_item_naming_several_items_of_one_list_proves_the_list():
     # One list item named is no list: the words decide as ever.
     [mapping] = map_item(ListItem("Per §5.2, an export trigger exists in the Evidence Drawer.", Loc("p.md", 8, 3)), "", {"5.2": EXPORTS}, index)
     assert mapping.via == "" and (mapping.section, mapping.requirement_index) == ("5.2", 1)
+
+
+def test_a_section_takes_its_subsections_from_its_own_module_only():
+    """A bundle may repeat a number in two modules (an appendix block
+    "3.4.2" and a chapter heading "3.4.2"): an anchor that lands on the
+    appendix block's section must not reach the other module's 3.4.2.1."""
+    elsewhere = replace(RECONCILER, loc=Loc("modules/12-appendices.md", 40), requirements=(), duplicate=True)
+    index = RequirementIndex.build(make_spec([RECONCILER, SUB, elsewhere]).by_number(), embedder=None)
+    assert index.subtree(RECONCILER) == [SUB]
+    assert index.subtree(elsewhere) == []
+    assert index.descendants("3.4.2") == [SUB]

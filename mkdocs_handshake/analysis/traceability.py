@@ -22,8 +22,12 @@ from ..parse.anchors import find_section_refs
 
 # Verification items (Part 3.5 Field 8: "Includes validation success: 'All
 # tests pass', 'AI review passes'"; Part 5.4: "Validator sign-off (PASS
-# verdict)"). Matched on NFC + casefolded text.
-_PASS_WORDS = r"(?:pass(?:es|ed|ing)?|green|succeed(?:s|ed)?|success(?:ful(?:ly)?)?|clean|ok|approv(?:es|ed|al)|sign[- ]?off)"
+# verdict)"). Matched on NFC + casefolded text. A pass word listed with
+# "fail" ("typed PASS, FAIL, BLOCKED ... results", "does not self-claim
+# PASS/FAIL") names the outcomes a check can have, not that one passed;
+# "approval" names a step or a record ("missing approval", "validation and
+# approval evidence"), where "approved" says how one ended.
+_PASS_WORDS = r"(?:pass(?:es|ed|ing)?|green|succeed(?:s|ed)?|success(?:ful(?:ly)?)?|clean|ok|approv(?:es|ed)|sign[- ]?off)(?!\s*[/,]\s*fail)"
 _VERIFICATION = tuple(
     re.compile(pattern)
     for pattern in (

@@ -84,6 +84,22 @@ def test_verification_items_are_recognised():
     assert kinds(["All tests pass"]) == [(41, "verification", "", 0)]
 
 
+def test_a_list_of_verdicts_is_not_a_claim_that_a_check_passed():
+    """An item that names the outcomes a check may have is a requirement
+    on the check, not a statement that one passed."""
+    for text in ("Validation descriptors store typed PASS, FAIL, BLOCKED or ERROR results.",
+                 "Closeout requests Integration Validator review and does not self-claim PASS/FAIL."):
+        assert not is_verification(text), text
+    assert is_verification("Validator verdict: PASS, no FAIL rows remain")
+
+
+def test_an_approval_named_as_a_record_is_not_a_verdict():
+    """"Missing approval" is a case a requirement lists; "approved" says
+    how a review ended."""
+    assert not is_verification("Promotion rejection receipts cover validation failure, policy denial and missing approval.")
+    assert is_verification("Validator approved the change")
+
+
 @pytest.mark.parametrize(
     ("item", "index"),
     [

@@ -21,12 +21,17 @@ matcher. Both corpora are read from ``--corpora`` (default:
 
 ``--fit`` fits the calibrated decision's bar and margin
 (``mapping.DECISION_BAR``, ``DECISION_MARGIN``) on one corpus and measures
-them on the other, both ways, then on both (the values to ship): the most
+them on each other one, then on all (the values to ship): the most
 recall at a precision of at least 90%, the more cautious setting on ties
 (``--grid`` adds every setting measured on each corpus).
 ``--cost`` times the embedding (load, sentences embedded, mapping with and
-without it) against a cold ``check`` of each corpus. ``--no-embedding``
+without it) against a cold ``check`` of each corpus, then the mapping of
+synthetic repos of growing size (``--synthetic``). ``--no-embedding``
 measures the matcher as it runs when the package is absent.
+
+The labelled corpora are the two docs-era snapshots (markdown packets) and
+the .GOV-era one, whose JSON contracts' acceptance criteria are its
+DONE_MEANS: each later draw under ``more`` names the corpora it draws from.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -51,17 +57,17 @@ from mkdocs_handshake.model.spec import Requirement
 from mkdocs_handshake.analysis.traceability import done_entries
 
 LABELS = REPO / "tests" / "acceptance" / "done_means_labels.json"
-CORPORA = ("handshake-2025-12-27", "handshake-2026-02-03")
-#: Timed by ``--cost`` besides the labelled corpora (the .GOV-era snapshot).
-COST_ONLY = ("handshake-2026-06-22",)
+#: The labelled corpora: the two docs-era snapshots and the .GOV-era one
+#: (its JSON contracts' acceptance criteria).
+CORPORA = ("handshake-2025-12-27", "handshake-2026-02-03", "handshake-2026-06-22")
 
 
 def all_draws(models: list[tuple[str, GovernanceModel]], document: dict) -> list[tuple[str, str, int, str]]:
-    """The first draw (``seed``, ``per_corpus`` from each corpus), then each
-    later one (``more``: a seed, a quota and the corpora it draws from),
-    which skips every item drawn before it."""
+    """The first draw (``seed``, ``per_corpus`` from each of ``corpora``),
+    then each later one (``more``: a seed, a quota and the corpora it draws
+    from), which skips every item drawn before it."""
     seen: set[tuple[str, str]] = set()
-    drawn = draw(models, document["seed"], document["per_corpus"], seen)
+    drawn = draw([(name, model) for name, model in models if name in document["corpora"]], document["seed"], document["per_corpus"], seen)
     for extra in document.get("more", ()):
         drawn += draw([(name, model) for name, model in models if name in extra["corpora"]], extra["seed"], extra["quota"], seen)
     return drawn
@@ -119,6 +125,8 @@ def main() -> int:
     parser.add_argument("--verbose", action="store_true", help="list every disagreement")
     parser.add_argument("--no-embedding", action="store_true", help="measure the matcher without its semantic signal (as when the package is absent)")
     parser.add_argument("--cost", action="store_true", help="time the semantic signal on each corpus")
+    parser.add_argument("--synthetic", type=int, nargs="*", metavar="PACKETS", default=None,
+                        help="with --cost: also time the mapping on synthetic repos of these sizes (default 1000 10000)")
     parser.add_argument("--fit", action="store_true", help="fit the decision's bar and margin on one corpus, measure on the other")
     parser.add_argument("--grid", action="store_true", help="with --fit: every bar and margin of the fit's grid, measured on each corpus")
     parser.add_argument("--sweep", action="store_true", help="recall and precision at other thresholds (sensitivity, not tuning)")
@@ -127,7 +135,7 @@ def main() -> int:
     models = []
     for name in CORPORA:
         root = (args.corpora / name).resolve()
-        if not (root / "docs").is_dir():
+        if not root.is_dir():
             sys.exit(f"corpus not found: {root}")
         models.append((name, load_repo(Layout(root))))
     labelled = [(item["corpus"], item["file"], item["line"], item["item"]) for item in document["items"]]
@@ -143,8 +151,9 @@ def main() -> int:
     report(result, len(document["items"]), args.verbose)
     if args.cost:
         print()
-        extra = [(name, load_repo(Layout((args.corpora / name).resolve()))) for name in COST_ONLY if (args.corpora / name).is_dir()]
-        cost([*models, *extra], args.corpora.resolve())
+        cost(models, args.corpora.resolve())
+        print()
+        synthetic_cost(args.synthetic if args.synthetic else [1000, 10000])
     if args.fit:
         if any(index.embedder is None for index in indexes.values()):
             sys.exit("--fit needs the embedding (see the warning above)")
@@ -304,6 +313,46 @@ def cost(models: list[tuple[str, GovernanceModel]], corpora: Path) -> None:
                   f"| {without:.2f} s | {check:.2f} s | {share:.1%} |")
     finally:
         embedder.embed = plain_embed  # type: ignore[method-assign]
+
+
+def synthetic_cost(sizes: list[int]) -> None:
+    """The mapping's cost as the repository grows: synthetic repos
+    (``synthetic.py``, the template's spec and packets, seeded) of each
+    size, every packet mapped with the embedding and without it. Each
+    requirement is embedded once per index, and each distinct item text
+    once, so the embedding's work grows with the distinct text, at most
+    linearly with the packets."""
+    import tempfile
+    import time
+
+    import synthetic
+    from mkdocs_handshake.analysis import semantic
+
+    embedder = semantic.shared()
+    if embedder is None:
+        sys.exit("--cost needs the embedding (see the warning above)")
+    print("| synthetic packets | requirements embedded | item texts embedded | mapping with the embedding | without | growth with / without |")
+    print("|---|---|---|---|---|---|")
+    previous: tuple[int, float, float] | None = None
+    with tempfile.TemporaryDirectory(prefix="mapping-cost-") as work:
+        for size in sorted(sizes):
+            repo = synthetic.generate(Path(work) / f"repo-{size}", size)
+            model = load_repo(Layout(repo.root))
+            sections = model.spec.by_number() if model.spec else {}
+            timings = []
+            for use in (embedder, None):
+                began = time.perf_counter()
+                index = RequirementIndex.build(sections, embedder=use, spec=model.spec)
+                for packet in model.packets:
+                    map_done_means(packet, index)
+                timings.append(time.perf_counter() - began)
+                if use is not None:
+                    embedded, texts = index.embedded, index.item_texts
+            grown = "-" if previous is None else (
+                f"{timings[0] / previous[1]:.2f}x / {timings[1] / previous[2]:.2f}x for {size / previous[0]:.0f}x the packets")
+            print(f"| {len(model.packets)} | {embedded} | {texts} | {timings[0]:.2f} s | {timings[1]:.2f} s | {grown} |")
+            previous = (size, timings[0], timings[1])
+            shutil.rmtree(repo.root)
 
 
 BARS = tuple(round(0.20 + 0.05 * step, 2) for step in range(13))

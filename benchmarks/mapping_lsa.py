@@ -87,7 +87,14 @@ class Space:
 
 
 def paragraphs(root: Path, model: GovernanceModel) -> list[str]:
-    text = decode((root / model.spec.file).read_bytes(), model.spec.file).text if model.spec else ""
+    """The spec's blank-line paragraphs: of its one file, or of every
+    module of a bundle."""
+    if model.spec is None:
+        return []
+    if model.spec.bundle is not None:
+        text = "\n\n".join(module.text for module in model.spec.bundle.modules)
+    else:
+        text = decode((root / model.spec.file).read_bytes(), model.spec.file).text
     return [block for block in re.split(r"\n\s*\n", text) if block.strip()]
 
 
@@ -105,11 +112,11 @@ def main() -> int:
     rows = []  # (label, matcher outcome, top is labelled, top cosine, lead over the runner-up, draw, text)
     for name in CORPORA:
         root = (args.corpora / name).resolve()
-        if not (root / "docs").is_dir():
+        if not root.is_dir():
             sys.exit(f"corpus not found: {root}")
         model = load_repo(Layout(root))
         space = Space(paragraphs(root, model), args.dimensions)
-        index = RequirementIndex.build(model.spec.by_number() if model.spec else {})
+        index = RequirementIndex.build(model.spec.by_number() if model.spec else {}, spec=model.spec)
         for item in (entry for entry in document["items"] if entry["corpus"] == name):
             packet = next(p for p in model.packets if p.file == item["file"])
             mappings = [m for m in map_done_means(packet, index) if m.item.loc.line == item["line"] and m.item.text == item["item"]]
@@ -123,7 +130,7 @@ def main() -> int:
             header = next(h for i, h in done_entries(packet) if i.loc.line == item["line"] and i.text == item["item"])
             query = space.vector(f"{header} {item['item']}" if header else item["item"])
             scored = sorted(
-                ((float(query @ space.vector(requirement.text)), number, requirement) for number, requirement in candidates_in(scope_of(anchored(packet, index.sections_by_number), index))),
+                ((float(query @ space.vector(requirement.text)), number, requirement) for number, requirement in candidates_in(scope_of(anchored(packet, index.sections_by_number, index.spec), index))),
                 key=lambda entry: (-entry[0], entry[1]),
             )
             if not scored:

@@ -34,13 +34,18 @@ Signals, strongest first (the first one that decides wins):
    Names are specific, so the bar is lower: :data:`IDENTIFIER_THRESHOLD`.
 4. **lexical**: the item's words are drawn from one requirement sentence
    (:data:`LEXICAL_THRESHOLD`, at least :data:`MIN_SHARED_WORDS` words).
-   When no one sentence qualifies, an item that names several items of
-   one list (requirements of a section restating one header that says
-   what the list is about, each item named by a term only it has) is
-   scored against the list as a whole, and maps to the item that fits
-   best (``via`` "list"): each alone holds a fraction of its words. The
-   same holds inside a cited section none of whose sentences fits,
-   against the citation's bar.
+   Inside a cited section none of whose sentences fits, an item that
+   names several items of one list (requirements of the section restating
+   one header that says what the list is about, each item named by a term
+   only it has) is scored against the list as a whole, against the
+   citation's bar, and maps to the item that fits best (``via`` "list"):
+   each alone holds a fraction of its words. Not without a citation:
+   across all the anchored sections, an item that mentions several things
+   a list names (June's "indexes roots ... with source hashes, typed
+   entities, edges, spans, claims" against "The ProjectKnowledgeIndex MUST
+   expose these canonical record families: ...") is as often about
+   something else, and which member it "proves" is arbitrary; on the
+   labelled set such mappings were right once in four.
 5. **ranked**: no requirement reaches those bars, but one of the packet's
    scope is clearly the best: it reaches :data:`RANKED_THRESHOLD` with
    :data:`MIN_SHARED_WORDS` shared terms, and scores at least
@@ -421,12 +426,6 @@ def map_item(
         signal = next(signal for entry, signal in qualified if entry is best_entry)
         threshold = IDENTIFIER_THRESHOLD if signal == "identifier" else LEXICAL_THRESHOLD
         return (_overruled(item, header, scores, best_entry) or _from_score(item, signal, header, best_entry, threshold),)
-    listed = named_list(scores, query, names, index)
-    if listed is not None and listed[1] >= LEXICAL_THRESHOLD:
-        # No one sentence holds the item's words, several items of one list do.
-        pick, score, terms = listed
-        return (replace(_from_score(item, "lexical", header, pick, LEXICAL_THRESHOLD), score=round(score, 3),
-                        terms=as_written(terms, text, header), via="list"),)
     ranked = _clearly_ahead(scores)
     if ranked is not None:
         best_entry, runner_up = ranked

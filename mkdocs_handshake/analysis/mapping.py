@@ -69,13 +69,14 @@ Signals, strongest first (the first one that decides wins):
    ("[HSK-WF-002]" cites the sentence holding the id and the sentences
    after it up to the next id) the best-fitting sentence wins, not the
    first. Bar and margin are the only values fitted to the labelled set,
-   across the two docs-era corpora (``benchmarks/mapping.py --fit``: fit
-   on one, measure on the other). Fitted on either, they come out at the
-   top of the grid: on the February corpus every lower setting adds more
-   wrong mappings than right ones, and on the December corpus no item
-   the decision could reach is a labelled requirement, so on those
-   corpora the decision maps nothing (see the grid in the closing note of
-   issue 22). Without the embedding (package absent or its files refused:
+   across its three corpora (``benchmarks/mapping.py --fit``: fit on one,
+   measure on each other one). Fitted on December or February, they come
+   out at the top of the grid, where the decision maps nothing: on the
+   February corpus every lower setting adds more wrong mappings than
+   right ones, and on the December corpus no item the decision could
+   reach is a labelled requirement. Fitted on June, a lower setting maps
+   two more February items right and five more wrong (see the closing
+   notes of issue 22). Without the embedding (package absent or its files refused:
    one line), words alone decide and (a)-(d) never apply.
 
 The score is the **IDF-weighted containment of the item in the
@@ -160,9 +161,9 @@ RANKED_MARGIN = 2.0
 MIN_SHARED_WORDS = 2
 #: The calibrated decision with an embedding (see :func:`_decision`): the
 #: combined score the best requirement must reach, and its lead over the
-#: runner-up. Fitted by ``benchmarks/mapping.py --fit`` across the two
-#: docs-era corpora (fit on one, measured on the other, then on both for
-#: the values shipped); nothing else is fitted to the labelled items.
+#: runner-up. Fitted by ``benchmarks/mapping.py --fit`` across the three
+#: labelled corpora (fit on one, measured on each other one, then on all
+#: for the values shipped); nothing else is fitted to the labelled items.
 DECISION_BAR = 0.8
 DECISION_MARGIN = 0.2
 DISTINCT_NAME_SPREAD = 2

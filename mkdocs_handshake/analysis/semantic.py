@@ -17,9 +17,10 @@ different package version, a damaged file or a replaced one is refused
 rather than silently changing results.
 
 The package is an opt-in extra (``pip install mkdocs-handshake[semantic]``):
-fitted across the two docs-era corpora, the signal maps no labelled item
+fitted across the labelled corpora, the signal maps no labelled item
 that the other signals leave unmapped (``benchmarks/mapping.py --fit``), so
-it is not worth a dozen packages and 7-9% of a cold check by default. Not
+it is not worth a dozen packages and up to a tenth of a cold check by
+default (``--cost``). Not
 installed, it is one info line per process; installed but refused (a
 damaged or replaced file, a missing library), one warning, since the user
 asked for it. Either way :func:`shared` returns ``None`` and the matcher

@@ -95,9 +95,28 @@ class _ModuleIndex:
                 for text in (section.title, f"{section.number} {section.title}" if section.number else ""):
                     if text:
                         self.heading_ids.setdefault(slugify(text), section.loc.line)
+        #: Fragment name -> the line it resolves to (0: not found), worked
+        #: out once: the matcher, the DONE rules and the traceability page
+        #: each ask for a packet's anchors, and a name is a scan of the module.
+        self.names: dict[str, int] = {}
 
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self.starts, offset)
+
+    def line_of_name(self, fragment: str) -> int:
+        """The line a name fragment lands on: an ``id`` the module defines,
+        else the heading a renderer gives that id, else the first place the
+        text writes it; 0 when none."""
+        found = self.names.get(fragment)
+        if found is None:
+            defined, written = _name_patterns(fragment)
+            match = defined.search(self.module.text)
+            found = self.line_of(match.start()) if match else self.heading_ids.get(slugify(fragment), 0)
+            if not found:
+                match = written.search(self.module.text)
+                found = self.line_of(match.start()) if match else 0
+            self.names[fragment] = found
+        return found
 
     def section_at(self, line: int) -> Section | None:
         position = bisect.bisect_right(self.section_lines, line) - 1
@@ -202,13 +221,8 @@ def resolve_module_anchor(anchor: AnchorRef | str, spec: Spec | None, loc: Loc |
         if not 0 < number <= len(index.starts):
             return ModuleAnchor(anchor.raw, False, False, cited, kind, module.path, message=f"{module.path} has {len(index.starts)} lines, not {number}")
         return ModuleAnchor(anchor.raw, True, False, cited, kind, module.path, number, index.section_at(number))
-    defined, written = _name_patterns(fragment)
-    match = defined.search(module.text)
-    line = index.line_of(match.start()) if match else index.heading_ids.get(slugify(fragment), 0)
+    line = index.line_of_name(fragment)
     if not line:
-        match = written.search(module.text)
-        if match is None:
-            return ModuleAnchor(anchor.raw, False, pinned, cited, kind, module.path, message=f"{pin}{module.path} of the current bundle v{bundle.version} neither defines nor mentions {fragment!r}")
-        line = index.line_of(match.start())
+        return ModuleAnchor(anchor.raw, False, pinned, cited, kind, module.path, message=f"{pin}{module.path} of the current bundle v{bundle.version} neither defines nor mentions {fragment!r}")
     note = f"{pin}{fragment!r} is now at {module.path}:{line}" if pinned else ""
     return ModuleAnchor(anchor.raw, True, pinned, cited, kind, module.path, line, index.section_at(line), note)

@@ -258,6 +258,18 @@ def evaluate(document: dict, models: list[tuple[str, GovernanceModel]], indexes:
     return result
 
 
+def map_all(model: GovernanceModel, embedder: object) -> tuple[float, RequirementIndex]:
+    """Seconds to index the model's spec (with ``embedder``, or None) and
+    map every packet's DONE_MEANS, as the build does; and the index."""
+    import time
+
+    began = time.perf_counter()
+    index = RequirementIndex.build(model.spec.by_number() if model.spec else {}, embedder=embedder, spec=model.spec)  # type: ignore[arg-type]
+    for packet in model.packets:
+        map_done_means(packet, index)
+    return time.perf_counter() - began, index
+
+
 def cost(models: list[tuple[str, GovernanceModel]], corpora: Path) -> None:
     """What the semantic signal costs per corpus: loading the embedding,
     embedding the requirements the packets' anchors reach (each once) and
@@ -290,18 +302,9 @@ def cost(models: list[tuple[str, GovernanceModel]], corpora: Path) -> None:
     print("|---|---|---|---|---|---|---|---|")
     try:
         for name, model in models:
-            sections = model.spec.by_number() if model.spec else {}
             spent[0] = 0.0
-            began = time.perf_counter()
-            index = RequirementIndex.build(sections, embedder=embedder)
-            for packet in model.packets:
-                map_done_means(packet, index)
-            with_it = time.perf_counter() - began
-            began = time.perf_counter()
-            bare = RequirementIndex.build(sections, embedder=None)
-            for packet in model.packets:
-                map_done_means(packet, bare)
-            without = time.perf_counter() - began
+            with_it, index = map_all(model, embedder)
+            without, _ = map_all(model, None)
             date = name.rsplit("-", 3)[-3:]
             began = time.perf_counter()
             subprocess.run([sys.executable, "-m", "mkdocs_handshake", "check", "--no-config", "--no-cache", "--fail-on", "never",
@@ -323,7 +326,6 @@ def synthetic_cost(sizes: list[int]) -> None:
     once, so the embedding's work grows with the distinct text, at most
     linearly with the packets."""
     import tempfile
-    import time
 
     import synthetic
     from mkdocs_handshake.analysis import semantic
@@ -338,20 +340,12 @@ def synthetic_cost(sizes: list[int]) -> None:
         for size in sorted(sizes):
             repo = synthetic.generate(Path(work) / f"repo-{size}", size)
             model = load_repo(Layout(repo.root))
-            sections = model.spec.by_number() if model.spec else {}
-            timings = []
-            for use in (embedder, None):
-                began = time.perf_counter()
-                index = RequirementIndex.build(sections, embedder=use, spec=model.spec)
-                for packet in model.packets:
-                    map_done_means(packet, index)
-                timings.append(time.perf_counter() - began)
-                if use is not None:
-                    embedded, texts = index.embedded, index.item_texts
+            with_it, index = map_all(model, embedder)
+            without, _ = map_all(model, None)
             grown = "-" if previous is None else (
-                f"{timings[0] / previous[1]:.2f}x / {timings[1] / previous[2]:.2f}x for {size / previous[0]:.0f}x the packets")
-            print(f"| {len(model.packets)} | {embedded} | {texts} | {timings[0]:.2f} s | {timings[1]:.2f} s | {grown} |")
-            previous = (size, timings[0], timings[1])
+                f"{with_it / previous[1]:.2f}x / {without / previous[2]:.2f}x for {size / previous[0]:.0f}x the packets")
+            print(f"| {len(model.packets)} | {index.embedded} | {index.item_texts} | {with_it:.2f} s | {without:.2f} s | {grown} |")
+            previous = (size, with_it, without)
             shutil.rmtree(repo.root)
 
 

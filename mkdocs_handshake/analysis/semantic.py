@@ -19,7 +19,7 @@ rather than silently changing results.
 The package is an opt-in extra (``pip install mkdocs-handshake[semantic]``):
 fitted across the labelled corpora, the signal maps no labelled item
 that the other signals leave unmapped (``benchmarks/mapping.py --fit``), so
-it is not worth a dozen packages and up to a tenth of a cold check by
+it is not worth a dozen packages and about a tenth of a cold check by
 default (``--cost``). Not
 installed, it is one info line per process; installed but refused (a
 damaged or replaced file, a missing library), one warning, since the user
